@@ -1,0 +1,152 @@
+import { startSubgraph, type RunningSubgraph } from '../kit/server';
+import { createTestDatabase, type TestDatabase } from '../../test/support/database';
+import { dataOf, postGraphQL } from '../../test/support/graphql-client';
+import type { Viewer } from '../kit/identity';
+import { catalogSubgraph } from '.';
+import type { CatalogService } from './service';
+
+const staff: Viewer = { kind: 'staff', staffId: 'staff-1', permissions: ['catalog:write'] };
+const anonymous: Viewer = { kind: 'anonymous' };
+
+let db: TestDatabase;
+let catalog: RunningSubgraph<{ catalog: CatalogService }>;
+
+beforeAll(async () => {
+  db = await createTestDatabase('catalog');
+  catalog = await startSubgraph(catalogSubgraph, { databaseUrl: db.url, port: 0, host: '127.0.0.1' });
+});
+
+afterAll(async () => {
+  await catalog?.stop();
+  await db?.drop();
+});
+
+const CREATE = /* GraphQL */ `
+  mutation ($input: ProductCreateInput!) {
+    productCreate(input: $input) {
+      product { id slug name variants { id sku price { amount currency } } }
+      userErrors { field message code }
+    }
+  }
+`;
+
+describe('catalog subgraph', () => {
+  it('refuses requests that do not carry the router signature', async () => {
+    const response = await postGraphQL(catalog.url, '{ brands { id } }');
+    expect(response.status).toBe(401);
+    expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('lets staff create a product with variants and finds it by slug', async () => {
+    const created = dataOf(
+      await postGraphQL(
+        catalog.url,
+        CREATE,
+        {
+          input: {
+            name: 'Linen Shirt',
+            variants: [
+              { sku: 'LIN-S', title: 'S', price: { amount: 4900, currency: 'EUR' } },
+              { sku: 'LIN-M', title: 'M', price: { amount: 4900, currency: 'EUR' } },
+            ],
+          },
+        },
+        { viewer: staff },
+      ),
+    );
+    expect(created.productCreate.userErrors).toEqual([]);
+    expect(created.productCreate.product.slug).toBe('linen-shirt');
+    expect(created.productCreate.product.variants.map((v: { sku: string }) => v.sku)).toEqual(['LIN-S', 'LIN-M']);
+
+    const found = dataOf(
+      await postGraphQL(catalog.url, `{ product(slug: "linen-shirt") { name variants { sku product { name } } } }`, {}, { viewer: anonymous }),
+    );
+    expect(found.product.variants[1]).toEqual({ sku: 'LIN-M', product: { name: 'Linen Shirt' } });
+  });
+
+  it('returns userErrors for a duplicate SKU and a negative price, and writes nothing', async () => {
+    const duplicate = dataOf(
+      await postGraphQL(
+        catalog.url,
+        CREATE,
+        { input: { name: 'Other Shirt', variants: [{ sku: 'LIN-S', title: 'S', price: { amount: 100, currency: 'EUR' } }] } },
+        { viewer: staff },
+      ),
+    );
+    expect(duplicate.productCreate).toEqual({
+      product: null,
+      userErrors: [{ field: ['sku'], message: 'That SKU is already used', code: 'SKU_TAKEN' }],
+    });
+    const negative = dataOf(
+      await postGraphQL(
+        catalog.url,
+        CREATE,
+        { input: { name: 'Cheap Shirt', variants: [{ sku: 'CHEAP-1', title: 'S', price: { amount: -1, currency: 'EUR' } }] } },
+        { viewer: staff },
+      ),
+    );
+    expect(negative.productCreate.userErrors[0].code).toBe('INVALID_AMOUNT');
+    const products = await catalog.services.catalog.listProducts({ limit: 100, after: null }, {});
+    expect(products.edges.map((e) => e.node.name)).toEqual(['Linen Shirt']);
+  });
+
+  it('refuses staff mutations without the catalog:write permission', async () => {
+    const response = await postGraphQL(catalog.url, CREATE, { input: { name: 'X' } }, { viewer: anonymous });
+    expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('pages through products with cursors, filters by category tree and searches', async () => {
+    const category = async (name: string, parentId?: string) =>
+      dataOf(
+        await postGraphQL(
+          catalog.url,
+          `mutation ($input: CategoryCreateInput!) { categoryCreate(input: $input) { category { id } userErrors { code } } }`,
+          { input: { name, parentId } },
+          { viewer: staff },
+        ),
+      ).categoryCreate.category.id as string;
+    const apparel = await category('Apparel');
+    const socks = await category('Socks', apparel);
+    for (const [name, categoryId] of [
+      ['Wool Socks', socks],
+      ['Cotton Socks', socks],
+      ['Rain Jacket', apparel],
+    ] as const) {
+      await postGraphQL(catalog.url, CREATE, { input: { name, categoryId } }, { viewer: staff });
+    }
+    const page = async (after: string | null) =>
+      dataOf(
+        await postGraphQL(
+          catalog.url,
+          `query ($after: String, $cat: ID) { products(first: 2, after: $after, categoryId: $cat) {
+             totalCount edges { node { name } } pageInfo { hasNextPage endCursor } } }`,
+          { after, cat: apparel },
+          { viewer: anonymous },
+        ),
+      ).products;
+    const first = await page(null);
+    expect(first.totalCount).toBe(3);
+    expect(first.edges.map((e: any) => e.node.name)).toEqual(['Cotton Socks', 'Rain Jacket']);
+    const second = await page(first.pageInfo.endCursor);
+    expect(second.edges.map((e: any) => e.node.name)).toEqual(['Wool Socks']);
+    expect(second.pageInfo.hasNextPage).toBe(false);
+
+    const search = dataOf(
+      await postGraphQL(catalog.url, `{ products(search: "sock") { edges { node { name } } } }`, {}, { viewer: anonymous }),
+    ).products;
+    expect(search.edges.map((e: any) => e.node.name)).toEqual(['Cotton Socks', 'Wool Socks']);
+  });
+
+  it('answers malformed ids, cursors and page sizes with BAD_USER_INPUT', async () => {
+    for (const query of [
+      `{ product(id: "not-a-uuid") { id } }`,
+      `{ products(after: "garbage") { totalCount } }`,
+      `{ products(first: -1) { totalCount } }`,
+      `{ products(first: 101) { totalCount } }`,
+    ]) {
+      const response = await postGraphQL(catalog.url, query, {}, { viewer: anonymous });
+      expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(JSON.stringify(response)).not.toMatch(/stack|QueryFailedError/);
+    }
+  });
+});

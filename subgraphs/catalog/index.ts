@@ -1,0 +1,21 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import gql from 'graphql-tag';
+import type { SubgraphModule } from '../kit/subgraph';
+import { catalogEntities } from './entities';
+import { createCatalogLoaders, type CatalogLoaders } from './loaders';
+import { CatalogInitial1764100000000 } from './migrations/0001-catalog-initial';
+import { catalogResolvers } from './resolvers';
+import { CatalogService } from './service';
+
+export const catalogSubgraph: SubgraphModule<{ catalog: CatalogService }, CatalogLoaders> = {
+  name: 'catalog',
+  dbSchema: 'catalog',
+  defaultPort: 4001,
+  typeDefs: gql(readFileSync(join(__dirname, 'schema.graphql'), 'utf8')),
+  resolvers: catalogResolvers,
+  entities: catalogEntities,
+  migrations: [CatalogInitial1764100000000],
+  createServices: ({ dataSource }) => ({ catalog: new CatalogService(dataSource) }),
+  createLoaders: ({ catalog }) => createCatalogLoaders(catalog),
+};

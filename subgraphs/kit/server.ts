@@ -1,0 +1,123 @@
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { GraphQLError } from 'graphql';
+import type { DataSource } from 'typeorm';
+import type { SubgraphContext } from './context';
+import { createDataSource, migrate, type StatementCounter } from './db';
+import { formatError } from './format-error';
+import { verifyIdentity } from './identity';
+import { createPubSub, type PubSubHandle } from './pubsub';
+import type { SubgraphModule, SubgraphUrls } from './subgraph';
+
+export interface StartOptions {
+  port?: number;
+  host?: string;
+  databaseUrl: string;
+  subgraphUrls?: SubgraphUrls;
+  /** Share one pub/sub between subgraphs of one process; created from REDIS_URL otherwise. */
+  pubsub?: PubSubHandle;
+  background?: boolean;
+}
+
+export interface RunningSubgraph<Services = unknown> {
+  name: string;
+  url: string;
+  port: number;
+  dataSource: DataSource;
+  statements: StatementCounter;
+  services: Services;
+  stop(): Promise<void>;
+}
+
+export async function startSubgraph<Services, Loaders>(
+  module: SubgraphModule<Services, Loaders>,
+  options: StartOptions,
+): Promise<RunningSubgraph<Services>> {
+  const { dataSource, statements } = createDataSource({
+    url: options.databaseUrl,
+    schema: module.dbSchema,
+    entities: module.entities,
+    migrations: module.migrations,
+  });
+  await dataSource.initialize();
+  await migrate(dataSource, module.dbSchema);
+
+  const ownPubSub = options.pubsub ? null : createPubSub();
+  const pubsub = (options.pubsub ?? ownPubSub)!;
+  const services = module.createServices({
+    dataSource,
+    pubsub: pubsub.pubsub,
+    subgraphUrls: options.subgraphUrls ?? {},
+  });
+
+  const app = express();
+  const httpServer = http.createServer(app);
+  const apollo = new ApolloServer<SubgraphContext<Services, Loaders>>({
+    schema: buildSubgraphSchema([{ typeDefs: module.typeDefs, resolvers: module.resolvers }]),
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
+    formatError,
+    includeStacktraceInErrorResponses: false,
+  });
+  await apollo.start();
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', subgraph: module.name });
+  });
+  app.get('/ready', async (_req, res) => {
+    try {
+      await dataSource.query('SELECT 1');
+      res.json({ status: 'ready', subgraph: module.name });
+    } catch {
+      res.status(503).json({ status: 'unavailable', subgraph: module.name });
+    }
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const viewer = verifyIdentity(req.headers);
+        if (!viewer) {
+          // Only the router (or a fellow subgraph) may call: it signs who the caller is.
+          throw new GraphQLError('Requests must come through the router', {
+            extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+          });
+        }
+        const requestId = headerValue(req.headers['x-request-id']) ?? randomUUID();
+        return { viewer, requestId, services, loaders: module.createLoaders(services) };
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve) => {
+    httpServer.listen(options.port ?? module.defaultPort, options.host ?? '0.0.0.0', resolve);
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const stopBackground = options.background === false ? () => {} : module.startBackground?.(services);
+
+  return {
+    name: module.name,
+    url: `http://127.0.0.1:${port}/graphql`,
+    port,
+    dataSource,
+    statements,
+    services,
+    async stop() {
+      stopBackground?.();
+      await apollo.stop();
+      await ownPubSub?.close();
+      await dataSource.destroy();
+    },
+  };
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

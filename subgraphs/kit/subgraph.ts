@@ -1,0 +1,36 @@
+import type { DocumentNode } from 'graphql';
+import type { DataSource, EntitySchema, MixedList } from 'typeorm';
+import type { PubSubEngine } from 'graphql-subscriptions';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
+import type { SubgraphContext } from './context';
+
+/** Addresses of fellow subgraphs, for the few service-to-service calls (checkout). */
+export type SubgraphUrls = Record<string, string>;
+
+export interface ServiceDeps {
+  dataSource: DataSource;
+  pubsub: PubSubEngine;
+  subgraphUrls: SubgraphUrls;
+}
+
+/**
+ * Everything the kit needs to run a domain as a subgraph. Each `subgraphs/<domain>/index.ts`
+ * exports one of these; the kit owns HTTP, database, migrations and context.
+ */
+export interface SubgraphModule<Services = unknown, Loaders = unknown> {
+  name: string;
+  /** The PostgreSQL schema the domain owns. */
+  dbSchema: string;
+  defaultPort: number;
+  typeDefs: DocumentNode;
+  resolvers: GraphQLResolverMap<SubgraphContext<Services, Loaders>>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: MixedList<Function | string>;
+  createServices(deps: ServiceDeps): Services;
+  /** Called once per request (and once per subscription event): DataLoaders never outlive it. */
+  createLoaders(services: Services): Loaders;
+  /** Background work (sweepers); returns a function that stops it. */
+  startBackground?(services: Services): () => void;
+}

@@ -1,0 +1,35 @@
+import { signIdentity, type Viewer } from '../../subgraphs/kit/identity';
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  status: number;
+  data?: T;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
+}
+
+/** Posts an operation the way a client does; `viewer` signs it as the router would. */
+export async function postGraphQL<T = Record<string, any>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  options: { viewer?: Viewer; headers?: Record<string, string> } = {},
+): Promise<GraphQLResponse<T>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(options.viewer ? signIdentity(options.viewer) : {}),
+      ...options.headers,
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as Omit<GraphQLResponse<T>, 'status'>;
+  return { status: response.status, ...body };
+}
+
+/** Fails the test with the GraphQL errors when there are any; returns the data. */
+export function dataOf<T>(response: GraphQLResponse<T>): T {
+  if (response.errors?.length) {
+    throw new Error(`GraphQL errors: ${JSON.stringify(response.errors, null, 2)}`);
+  }
+  return response.data as T;
+}
