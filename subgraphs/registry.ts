@@ -1,8 +1,21 @@
 import type { SubgraphModule } from './kit/subgraph';
 import { catalogSubgraph } from './catalog';
+import { inventorySubgraph } from './inventory';
+import { ordersSubgraph } from './orders';
+import { paymentsSubgraph } from './payments';
 
-/** Every subgraph of the platform, in start order. Composition and `npm start` read this. */
-export const subgraphs: SubgraphModule<any, any>[] = [catalogSubgraph];
+/**
+ * Every subgraph of the platform, in start order (orders calls the others, so it comes
+ * after them). Composition and `npm start` read this.
+ */
+// Each module has its own service and loader types; the list holds them all.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const subgraphs: SubgraphModule<any, any>[] = [
+  catalogSubgraph,
+  inventorySubgraph,
+  paymentsSubgraph,
+  ordersSubgraph,
+];
 
 export function subgraphUrlEnv(name: string): string {
   return `${name.toUpperCase()}_URL`;

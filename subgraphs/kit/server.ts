@@ -100,6 +100,7 @@ export async function startSubgraph<Services, Loaders>(
     httpServer.listen(options.port ?? module.defaultPort, options.host ?? '0.0.0.0', resolve);
   });
   const port = (httpServer.address() as AddressInfo).port;
+  let stopping: Promise<void> | undefined;
   const stopBackground = options.background === false ? () => {} : module.startBackground?.(services);
 
   return {
@@ -109,11 +110,14 @@ export async function startSubgraph<Services, Loaders>(
     dataSource,
     statements,
     services,
-    async stop() {
-      stopBackground?.();
-      await apollo.stop();
-      await ownPubSub?.close();
-      await dataSource.destroy();
+    stop() {
+      stopping ??= (async () => {
+        stopBackground?.();
+        await apollo.stop();
+        await ownPubSub?.close();
+        await dataSource.destroy();
+      })();
+      return stopping;
     },
   };
 }

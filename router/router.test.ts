@@ -1,0 +1,57 @@
+import { startTestPlatform, type TestPlatform } from '../test/support/platform';
+
+let platform: TestPlatform;
+
+beforeAll(async () => {
+  platform = await startTestPlatform('router');
+});
+
+afterAll(async () => {
+  await platform?.stop();
+});
+
+const base = () => platform.router.url.replace(/\/graphql$/, '');
+
+describe('router', () => {
+  it('answers /health', async () => {
+    const response = await fetch(`${base()}/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('is ready when every subgraph and its database answer', async () => {
+    const response = await fetch(`${base()}/ready`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { subgraphs: Record<string, boolean> };
+    expect(body.subgraphs).toEqual({ catalog: true, inventory: true, orders: true, payments: true });
+  });
+
+  it('is not ready when a subgraph is down, and names it', async () => {
+    await platform.subgraphs.payments!.stop();
+    const response = await fetch(`${base()}/ready`);
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as { subgraphs: Record<string, boolean> }).subgraphs.payments).toBe(false);
+  });
+
+  it('forwards the request id it was given to the subgraphs', async () => {
+    const seen: string[] = [];
+    const original = globalThis.fetch;
+    const spy = jest.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
+      const headers = new Headers(init?.headers);
+      const toSubgraph = String(input) !== platform.router.url;
+      if (toSubgraph && headers.get('x-request-id')) seen.push(headers.get('x-request-id')!);
+      return original(input, init);
+    });
+    try {
+      await platform.query(`{ brands { id } }`);
+      await fetch(platform.router.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': 'req-abc-123' },
+        body: JSON.stringify({ query: '{ brands { id } }' }),
+      });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(seen).toContain('req-abc-123');
+  });
+});

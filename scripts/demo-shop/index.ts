@@ -1,0 +1,13 @@
+import type { Platform } from '../platform';
+import { seedCatalog } from './catalog';
+import { buildDemoShop } from './demo-data';
+import { seedInventory } from './inventory';
+
+/** Seeds each subgraph's own schema with its part of the demo shop, once. */
+export async function seedDemoShop(platform: Platform): Promise<string[]> {
+  const shop = buildDemoShop();
+  const seeded: string[] = [];
+  if (await seedCatalog(platform.subgraphs.catalog!.dataSource, shop)) seeded.push('catalog');
+  if (await seedInventory(platform.subgraphs.inventory!.dataSource, shop)) seeded.push('inventory');
+  return seeded;
+}

@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import gql from 'graphql-tag';
+import type { SubgraphModule } from '../kit/subgraph';
+import { inventoryEntities } from './entities';
+import { createInventoryLoaders, type InventoryLoaders } from './loaders';
+import { InventoryInitial1764100000000 } from './migrations/0001-inventory-initial';
+import { inventoryResolvers } from './resolvers';
+import { InventoryService } from './service';
+import { startReservationSweeper } from './sweeper';
+
+export const inventorySubgraph: SubgraphModule<{ inventory: InventoryService }, InventoryLoaders> = {
+  name: 'inventory',
+  dbSchema: 'inventory',
+  defaultPort: 4002,
+  typeDefs: gql(readFileSync(join(__dirname, 'schema.graphql'), 'utf8')),
+  resolvers: inventoryResolvers,
+  entities: inventoryEntities,
+  migrations: [InventoryInitial1764100000000],
+  createServices: ({ dataSource }) => ({ inventory: new InventoryService(dataSource) }),
+  createLoaders: ({ inventory }) => createInventoryLoaders(inventory),
+  startBackground: ({ inventory }) => startReservationSweeper(inventory),
+};

@@ -1,0 +1,177 @@
+import { type DataSource, In, type EntityManager } from 'typeorm';
+import { DomainError } from '../kit/errors';
+import { isUuid } from '../kit/ids';
+import { money } from '../kit/money';
+import type { CatalogClient, VariantQuote } from './clients';
+import { CartLineRow, CartRow } from './entities';
+
+export const MAX_LINE_QUANTITY = 999;
+export const MAX_CART_LINES = 100;
+
+export interface LineInput {
+  variantId: string;
+  quantity: number;
+}
+
+export class CartService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly catalog: CatalogClient,
+  ) {}
+
+  async create(
+    input: { currency?: string | null; lines?: LineInput[] | null },
+    customerId: string | null,
+  ): Promise<CartRow> {
+    const currency = money(0, input.currency ?? 'EUR').currency;
+    const lines = input.lines ?? [];
+    const quotes = await this.quote(lines, currency);
+    return this.db.transaction(async (tx) => {
+      const cart = await tx.getRepository(CartRow).save(tx.getRepository(CartRow).create({ currency, customerId }));
+      await this.insertLines(tx, cart, lines, quotes);
+      return cart;
+    });
+  }
+
+  async addLines(cartId: string, lines: LineInput[]): Promise<CartRow> {
+    const cart = await this.mustFindActive(cartId);
+    const quotes = await this.quote(lines, cart.currency);
+    return this.db.transaction(async (tx) => {
+      await this.lockCart(tx, cart.id);
+      await this.insertLines(tx, cart, lines, quotes);
+      return this.touch(tx, cart);
+    });
+  }
+
+  async updateLines(cartId: string, lines: { id: string; quantity: number }[]): Promise<CartRow> {
+    const cart = await this.mustFindActive(cartId);
+    lines.forEach((line, index) => checkQuantity(line.quantity, index, true));
+    return this.db.transaction(async (tx) => {
+      await this.lockCart(tx, cart.id);
+      const repository = tx.getRepository(CartLineRow);
+      const existing = await this.findLines(tx, cart.id, lines.map((l) => l.id));
+      for (const [index, line] of lines.entries()) {
+        const row = existing.get(line.id);
+        if (!row) throw new DomainError('NOT_FOUND', `Cart line ${line.id} is not in this cart`, ['lines', String(index), 'id']);
+        if (line.quantity === 0) await repository.delete({ id: row.id });
+        else await repository.update({ id: row.id }, { quantity: line.quantity });
+      }
+      return this.touch(tx, cart);
+    });
+  }
+
+  async removeLines(cartId: string, lineIds: string[]): Promise<CartRow> {
+    const cart = await this.mustFindActive(cartId);
+    return this.db.transaction(async (tx) => {
+      await this.lockCart(tx, cart.id);
+      const existing = await this.findLines(tx, cart.id, lineIds);
+      for (const [index, id] of lineIds.entries()) {
+        if (!existing.has(id)) throw new DomainError('NOT_FOUND', `Cart line ${id} is not in this cart`, ['lineIds', String(index)]);
+      }
+      await tx.getRepository(CartLineRow).delete({ id: In(lineIds) });
+      return this.touch(tx, cart);
+    });
+  }
+
+  cartsByIds(ids: readonly string[]): Promise<CartRow[]> {
+    return this.db.getRepository(CartRow).findBy({ id: In([...ids]) });
+  }
+
+  linesOfCarts(cartIds: readonly string[]): Promise<CartLineRow[]> {
+    return this.db.getRepository(CartLineRow).find({
+      where: { cartId: In([...cartIds]) },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+  }
+
+  /** Looks every variant up in catalog once, and refuses what cannot be sold in this cart. */
+  private async quote(lines: LineInput[], currency: string): Promise<Map<string, VariantQuote>> {
+    if (lines.length > MAX_CART_LINES) {
+      throw new DomainError('TOO_MANY_LINES', `A cart holds at most ${MAX_CART_LINES} lines`, ['lines']);
+    }
+    lines.forEach((line, index) => {
+      if (!isUuid(line.variantId)) {
+        throw new DomainError('INVALID_ID', 'variantId is not a valid id', ['lines', String(index), 'variantId']);
+      }
+      checkQuantity(line.quantity, index, false);
+    });
+    if (lines.length === 0) return new Map();
+    const quotes = await this.catalog.variants([...new Set(lines.map((l) => l.variantId.toLowerCase()))]);
+    lines.forEach((line, index) => {
+      const variant = quotes.get(line.variantId.toLowerCase());
+      const field = ['lines', String(index), 'variantId'];
+      if (!variant) throw new DomainError('NOT_FOUND', `Variant ${line.variantId} was not found`, field);
+      if (variant.archived || variant.product.status !== 'ACTIVE') {
+        throw new DomainError('VARIANT_UNAVAILABLE', `${variant.sku} is not for sale`, field);
+      }
+      if (variant.price.currency !== currency) {
+        throw new DomainError('CURRENCY_MISMATCH', `${variant.sku} is priced in ${variant.price.currency}, the cart in ${currency}`, field);
+      }
+    });
+    return quotes;
+  }
+
+  /** Adding a variant that is already in the cart adds to its quantity. */
+  private async insertLines(tx: EntityManager, cart: CartRow, lines: LineInput[], quotes: Map<string, VariantQuote>): Promise<void> {
+    const repository = tx.getRepository(CartLineRow);
+    for (const [index, line] of lines.entries()) {
+      const variant = quotes.get(line.variantId.toLowerCase())!;
+      const existing = await repository.findOneBy({ cartId: cart.id, variantId: variant.id });
+      const quantity = (existing?.quantity ?? 0) + line.quantity;
+      if (quantity > MAX_LINE_QUANTITY) {
+        throw new DomainError('INVALID_QUANTITY', `At most ${MAX_LINE_QUANTITY} of one variant`, ['lines', String(index), 'quantity']);
+      }
+      await repository.save({
+        ...(existing ?? { cartId: cart.id, variantId: variant.id }),
+        sku: variant.sku,
+        productName: variant.product.name,
+        variantTitle: variant.title,
+        unitPriceAmount: variant.price.amount,
+        quantity,
+      });
+    }
+    if ((await repository.countBy({ cartId: cart.id })) > MAX_CART_LINES) {
+      throw new DomainError('TOO_MANY_LINES', `A cart holds at most ${MAX_CART_LINES} lines`, ['lines']);
+    }
+  }
+
+  private async findLines(tx: EntityManager, cartId: string, ids: string[]): Promise<Map<string, CartLineRow>> {
+    ids.forEach((id, index) => {
+      if (!isUuid(id)) throw new DomainError('INVALID_ID', 'Line id is not a valid id', ['lines', String(index)]);
+    });
+    const rows = await tx.getRepository(CartLineRow).findBy({ cartId, id: In(ids) });
+    return new Map(rows.map((row) => [row.id, row]));
+  }
+
+  /** Serializes changes to one cart, so two tabs adding the same variant both count. */
+  private async lockCart(tx: EntityManager, cartId: string): Promise<void> {
+    const locked = await tx.query(`SELECT status FROM orders.cart WHERE id = $1 FOR UPDATE`, [cartId]);
+    if (locked[0]?.status !== 'ACTIVE') {
+      throw new DomainError('CART_ALREADY_CHECKED_OUT', 'This cart has been checked out', ['cartId']);
+    }
+  }
+
+  private async touch(tx: EntityManager, cart: CartRow): Promise<CartRow> {
+    cart.updatedAt = new Date();
+    await tx.getRepository(CartRow).update({ id: cart.id }, { updatedAt: cart.updatedAt });
+    return cart;
+  }
+
+  async mustFindActive(cartId: string): Promise<CartRow> {
+    const cart = await this.db.getRepository(CartRow).findOneBy({ id: cartId });
+    if (!cart) throw new DomainError('NOT_FOUND', `Cart ${cartId} was not found`, ['cartId']);
+    if (cart.status !== 'ACTIVE') throw new DomainError('CART_ALREADY_CHECKED_OUT', 'This cart has been checked out', ['cartId']);
+    return cart;
+  }
+}
+
+function checkQuantity(quantity: number, index: number, zeroAllowed: boolean): void {
+  const min = zeroAllowed ? 0 : 1;
+  if (!Number.isInteger(quantity) || quantity < min || quantity > MAX_LINE_QUANTITY) {
+    throw new DomainError(
+      'INVALID_QUANTITY',
+      `Quantity must be between ${min} and ${MAX_LINE_QUANTITY}`,
+      ['lines', String(index), 'quantity'],
+    );
+  }
+}

@@ -1,0 +1,21 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import gql from 'graphql-tag';
+import type { SubgraphModule } from '../kit/subgraph';
+import { ordersEntities } from './entities';
+import { createOrdersLoaders, type OrdersLoaders } from './loaders';
+import { OrdersInitial1764100000000 } from './migrations/0001-orders-initial';
+import { ordersResolvers } from './resolvers';
+import { createOrdersServices, type OrdersServices } from './services';
+
+export const ordersSubgraph: SubgraphModule<OrdersServices, OrdersLoaders> = {
+  name: 'orders',
+  dbSchema: 'orders',
+  defaultPort: 4003,
+  typeDefs: gql(readFileSync(join(__dirname, 'schema.graphql'), 'utf8')),
+  resolvers: ordersResolvers,
+  entities: ordersEntities,
+  migrations: [OrdersInitial1764100000000],
+  createServices: createOrdersServices,
+  createLoaders: createOrdersLoaders,
+};

@@ -1,0 +1,104 @@
+import { type DataSource, type EntityManager, In } from 'typeorm';
+import { DomainError } from '../kit/errors';
+import type { InventoryClient, PaymentsClient } from './clients';
+import { OrderLineRow, OrderRow, type OrderStatus, OrderStatusChangeRow } from './entities';
+import { assertTransition } from './order-status';
+
+/**
+ * The order lifecycle after checkout. Each step first makes the other domain act
+ * (idempotently, keyed by order and step), then moves the status with a
+ * compare-and-set, so a retried or concurrent request cannot apply a step twice.
+ */
+export class OrderService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly inventory: InventoryClient,
+    private readonly payments: PaymentsClient,
+  ) {}
+
+  ordersByIds(ids: readonly string[]): Promise<OrderRow[]> {
+    return this.db.getRepository(OrderRow).findBy({ id: In([...ids]) });
+  }
+
+  linesOfOrders(orderIds: readonly string[]): Promise<OrderLineRow[]> {
+    return this.db.getRepository(OrderLineRow).find({
+      where: { orderId: In([...orderIds]) },
+      order: { position: 'ASC' },
+    });
+  }
+
+  statusHistoryOfOrders(orderIds: readonly string[]): Promise<OrderStatusChangeRow[]> {
+    return this.db.getRepository(OrderStatusChangeRow).find({
+      where: { orderId: In([...orderIds]) },
+      order: { createdAt: 'ASC' },
+    });
+  }
+
+  async capture(id: string): Promise<OrderRow> {
+    const order = await this.prepare(id, 'CONFIRMED');
+    if (order.status === 'CONFIRMED') return order;
+    await this.payments.capture(order.paymentId, `order:${id}:capture`);
+    return this.move(order, 'CONFIRMED', 'Payment captured');
+  }
+
+  async fulfill(id: string): Promise<OrderRow> {
+    const order = await this.prepare(id, 'FULFILLED');
+    if (order.status === 'FULFILLED') return order;
+    await this.inventory.fulfill(order.reservationId);
+    return this.move(order, 'FULFILLED', 'Shipped');
+  }
+
+  async markDelivered(id: string): Promise<OrderRow> {
+    const order = await this.prepare(id, 'DELIVERED');
+    if (order.status === 'DELIVERED') return order;
+    return this.move(order, 'DELIVERED', null);
+  }
+
+  /** Puts the stock back and gives the money back: void before capture, refund after. */
+  async cancel(id: string, reason: string | null): Promise<OrderRow> {
+    const order = await this.prepare(id, 'CANCELLED');
+    if (order.status === 'CANCELLED') return order;
+    if (order.status === 'PENDING') await this.payments.void(order.paymentId, `order:${id}:void`);
+    else await this.payments.refund(order.paymentId, `order:${id}:cancel-refund`, reason);
+    await this.inventory.release(order.reservationId);
+    return this.move(order, 'CANCELLED', reason);
+  }
+
+  async refund(id: string, reason: string | null): Promise<OrderRow> {
+    const order = await this.prepare(id, 'REFUNDED');
+    if (order.status === 'REFUNDED') return order;
+    await this.payments.refund(order.paymentId, `order:${id}:refund`, reason);
+    // Stock not yet shipped goes back on the shelf.
+    if (order.status === 'CONFIRMED') await this.inventory.release(order.reservationId);
+    return this.move(order, 'REFUNDED', reason);
+  }
+
+  async recordStatus(tx: EntityManager, orderId: string, status: OrderStatus, note: string | null): Promise<void> {
+    await tx.getRepository(OrderStatusChangeRow).insert({ orderId, status, note });
+  }
+
+  /** Loads the order and checks the step is allowed; an order already there is returned as is. */
+  private async prepare(id: string, to: OrderStatus): Promise<OrderRow> {
+    const order = await this.db.getRepository(OrderRow).findOneBy({ id });
+    if (!order) throw new DomainError('NOT_FOUND', `Order ${id} was not found`, ['id']);
+    if (order.status !== to) assertTransition(order.status, to);
+    return order;
+  }
+
+  private async move(order: OrderRow, to: OrderStatus, note: string | null): Promise<OrderRow> {
+    return this.db.transaction(async (tx) => {
+      const result = await tx
+        .createQueryBuilder()
+        .update(OrderRow)
+        .set({ status: to, updatedAt: () => 'now()' })
+        .where('id = :id AND status = :from', { id: order.id, from: order.status })
+        .execute();
+      if (result.affected === 1) await this.recordStatus(tx, order.id, to, note);
+      const current = await tx.getRepository(OrderRow).findOneByOrFail({ id: order.id });
+      if (current.status !== to) {
+        throw new DomainError('CONCURRENT_UPDATE', `The order changed to ${current.status} meanwhile`, ['id']);
+      }
+      return current;
+    });
+  }
+}

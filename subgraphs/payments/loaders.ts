@@ -1,0 +1,21 @@
+import { loaderByKey, loaderOfMany } from '../kit/loaders';
+import type { PaymentsService } from './service';
+
+export function createPaymentsLoaders(payments: PaymentsService) {
+  return {
+    paymentById: loaderByKey(
+      (ids: readonly string[]) => payments.paymentsByIds(ids),
+      (p) => p.id,
+    ),
+    paymentsOfOrder: loaderOfMany(
+      (ids: readonly string[]) => payments.paymentsOfOrders(ids),
+      (p) => p.orderId,
+    ),
+    transactionsOfPayment: loaderOfMany(
+      (ids: readonly string[]) => payments.transactionsOfPayments(ids),
+      (t) => t.paymentId,
+    ),
+  };
+}
+
+export type PaymentsLoaders = ReturnType<typeof createPaymentsLoaders>;

@@ -1,0 +1,82 @@
+/**
+ * The seam to the outside world we cannot reach from tests: a card processor. The
+ * service only ever talks to this interface; `sandbox-provider.ts` is the test-mode
+ * implementation, a real processor's client would be another.
+ *
+ * Every call carries an idempotency key. Processors remember the result per key, so a
+ * call repeated after a crash or a timeout returns the first result instead of charging
+ * or refunding twice; the service derives these keys from its own rows.
+ */
+
+export interface CardDetails {
+  brand: string;
+  last4: string;
+}
+
+export interface AuthorizeRequest {
+  /** Integer minor units. */
+  amount: number;
+  currency: string;
+  /** A card token from the client-side tokenization step; never a card number. */
+  token: string;
+  idempotencyKey: string;
+}
+
+export interface CaptureRequest {
+  /** The processor's reference of the authorization. */
+  reference: string;
+  amount: number;
+  idempotencyKey: string;
+}
+
+export interface VoidRequest {
+  reference: string;
+  idempotencyKey: string;
+}
+
+export interface RefundRequest {
+  reference: string;
+  amount: number;
+  idempotencyKey: string;
+}
+
+export interface ProviderApproval {
+  approved: true;
+  /** The processor's id of what it did (authorization, capture, refund). */
+  reference: string;
+}
+
+export interface ProviderDecline {
+  approved: false;
+  reference: string | null;
+  /** A stable machine-readable reason, such as `card_declined` or `insufficient_funds`. */
+  declineCode: string;
+  declineMessage: string;
+}
+
+export type ProviderResult = ProviderApproval | ProviderDecline;
+
+export type AuthorizationResult = ProviderResult & { card: CardDetails | null };
+
+export interface PaymentProvider {
+  /** Stored on each payment, so that later operations go to the processor that authorized it. */
+  readonly name: string;
+  authorize(request: AuthorizeRequest): Promise<AuthorizationResult>;
+  capture(request: CaptureRequest): Promise<ProviderResult>;
+  void(request: VoidRequest): Promise<ProviderResult>;
+  refund(request: RefundRequest): Promise<ProviderResult>;
+}
+
+/**
+ * The processor could not be reached or failed on its side: the outcome is unknown, so
+ * the same call may be repeated with the same idempotency key. A decline is not an outage.
+ */
+export class ProviderUnavailableError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ProviderUnavailableError';
+  }
+}

@@ -1,0 +1,25 @@
+import { startPlatform, type Platform } from '../../scripts/platform';
+import { createTestDatabase, type TestDatabase } from './database';
+import { postGraphQL, type GraphQLResponse } from './graphql-client';
+
+export interface TestPlatform extends Platform {
+  /** Sends an operation to the router as a client would: plain HTTP, no identity headers. */
+  query<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  database: TestDatabase;
+}
+
+/** The whole platform on free ports against a database of this test file's own. */
+export async function startTestPlatform(name: string): Promise<TestPlatform> {
+  process.env.AUTHORIZATION_MODE = 'open';
+  const database = await createTestDatabase(name);
+  const platform = await startPlatform({ databaseUrl: database.url, ports: 'ephemeral', background: false });
+  return {
+    ...platform,
+    database,
+    query: (query, variables) => postGraphQL(platform.router.url, query, variables),
+    async stop() {
+      await platform.stop();
+      await database.drop();
+    },
+  };
+}
