@@ -9,7 +9,8 @@ export interface PlatformOptions {
   /** Default ports (router 4000, subgraphs 4001…) or any free ports (tests). */
   ports: 'default' | 'ephemeral';
   host?: string;
-  routerPort?: number;
+  /** Added to every default port, to run a second copy beside the first (PORT_OFFSET). */
+  portOffset?: number;
   /** Background work such as the reservation sweeper; tests drive it themselves. */
   background?: boolean;
 }
@@ -33,7 +34,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     for (const module of subgraphs) {
       const subgraph = await startSubgraph(module, {
         databaseUrl: options.databaseUrl,
-        port: options.ports === 'ephemeral' ? 0 : module.defaultPort,
+        port: options.ports === 'ephemeral' ? 0 : module.defaultPort + (options.portOffset ?? 0),
         host,
         subgraphUrls: urls,
         pubsub,
@@ -43,7 +44,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       urls[module.name] = subgraph.url;
     }
     const router = await startRouter({
-      port: options.routerPort ?? (options.ports === 'ephemeral' ? 0 : 4000),
+      port: options.ports === 'ephemeral' ? 0 : 4000 + (options.portOffset ?? 0),
       host,
       supergraphPath: join(__dirname, '..', 'schema', 'supergraph.graphql'),
       subgraphUrls: urls,

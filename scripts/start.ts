@@ -22,7 +22,11 @@ async function main(): Promise<void> {
     console.log('development mode: staff mutations are open (AUTHORIZATION_MODE=open)');
   }
   const databaseUrl = process.env.DATABASE_URL ?? postgres!.url;
-  const platform = await startPlatform({ databaseUrl, ports: 'default' }).catch(async (error) => {
+  const platform = await startPlatform({
+    databaseUrl,
+    ports: 'default',
+    portOffset: Number(process.env.PORT_OFFSET ?? 0),
+  }).catch(async (error) => {
     await postgres?.stop();
     throw error;
   });

@@ -1,0 +1,100 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createTestDatabase, type TestDatabase } from '../test/support/database';
+import { dataOf, postGraphQL } from '../test/support/graphql-client';
+
+/**
+ * `npm start` as a user runs it: a separate process, default ports (shifted by
+ * PORT_OFFSET so it never meets a copy already running), seeding, Ctrl-C.
+ */
+let db: TestDatabase;
+let child: ChildProcess;
+let output = '';
+const offset = 20000 + Math.floor(Math.random() * 20000);
+
+beforeAll(async () => {
+  db = await createTestDatabase('start');
+  child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'start.ts')], {
+    env: { ...process.env, DATABASE_URL: db.url, PORT_OFFSET: String(offset), REDIS_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (output.includes('router ready')) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 100);
+    child.once('exit', (code) => {
+      clearInterval(timer);
+      reject(new Error(`npm start exited with ${code}:\n${output}`));
+    });
+  });
+});
+
+afterAll(async () => {
+  if (child.exitCode === null) child.kill('SIGKILL');
+  await db?.drop();
+});
+
+describe('npm start', () => {
+  it('prints every URL and seeds the demo shop', () => {
+    expect(output).toContain('seeded the demo shop: catalog, inventory');
+    for (const [name, port] of [['catalog', 4001], ['inventory', 4002], ['orders', 4003], ['payments', 4004]] as const) {
+      expect(output).toMatch(new RegExp(`subgraph ${name}\\s+http://localhost:${port + offset}/graphql`));
+    }
+    expect(output).toContain(`router ready at http://localhost:${4000 + offset}/graphql`);
+  });
+
+  it('answers one query that joins catalog, inventory, orders and payments', async () => {
+    const router = `http://127.0.0.1:${4000 + offset}/graphql`;
+    const listing = dataOf(
+      await postGraphQL(router, `{ products(first: 20) { edges { node { name variants { id sku availableQuantity } } } } }`),
+    );
+    const variant = listing.products.edges.flatMap((e: any) => e.node.variants).find((v: any) => v.availableQuantity > 1);
+    const cart = dataOf(
+      await postGraphQL(router, `mutation ($v: ID!) { cartCreate(input: { lines: [{ variantId: $v, quantity: 1 }] }) { cart { id } } }`, {
+        v: variant.id,
+      }),
+    ).cartCreate.cart;
+    const placed = dataOf(
+      await postGraphQL(router, `mutation ($input: CheckoutInput!) { checkout(input: $input) { order { id } userErrors { code } } }`, {
+        input: {
+          cartId: cart.id,
+          idempotencyKey: `start-test-${offset}`,
+          email: 'ada@example.com',
+          shippingAddress: { name: 'Ada', line1: 'Street 1', city: 'Berlin', postalCode: '10117', country: 'DE' },
+          payment: { token: 'tok_visa' },
+        },
+      }),
+    ).checkout;
+    expect(placed.userErrors).toEqual([]);
+
+    const joined = dataOf(
+      await postGraphQL(
+        router,
+        `query ($order: ID!, $sku: String!) {
+          variant(sku: $sku) { sku product { name } availableQuantity inventoryItems { warehouse { code } available } }
+          order(id: $order) { status lines { sku variant { availableQuantity } } payments { status } }
+        }`,
+        { order: placed.order.id, sku: variant.sku },
+      ),
+    );
+    expect(joined.variant.availableQuantity).toBe(variant.availableQuantity - 1);
+    expect(joined.variant.inventoryItems.map((i: any) => i.warehouse.code).sort()).toEqual(['AMS-1', 'BER-1']);
+    expect(joined.order).toEqual({
+      status: 'PENDING',
+      lines: [{ sku: variant.sku, variant: { availableQuantity: variant.availableQuantity - 1 } }],
+      payments: [{ status: 'AUTHORIZED' }],
+    });
+  });
+
+  it('stops cleanly on Ctrl-C', async () => {
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 130 : null))));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(output).toContain('stopped');
+  });
+});
