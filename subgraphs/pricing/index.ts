@@ -1,0 +1,21 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import gql from 'graphql-tag';
+import type { SubgraphModule } from '../kit/subgraph';
+import { pricingEntities } from './entities';
+import { createPricingLoaders, type PricingLoaders } from './loaders';
+import { PricingInitial1764100000000 } from './migrations/0001-pricing-initial';
+import { pricingResolvers } from './resolvers';
+import { PricingService } from './service';
+
+export const pricingSubgraph: SubgraphModule<{ pricing: PricingService }, PricingLoaders> = {
+  name: 'pricing',
+  dbSchema: 'pricing',
+  defaultPort: 4005,
+  typeDefs: gql(readFileSync(join(__dirname, 'schema.graphql'), 'utf8')),
+  resolvers: pricingResolvers,
+  entities: pricingEntities,
+  migrations: [PricingInitial1764100000000],
+  createServices: ({ dataSource }) => ({ pricing: new PricingService(dataSource) }),
+  createLoaders: ({ pricing }) => createPricingLoaders(pricing),
+};

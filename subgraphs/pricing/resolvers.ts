@@ -1,0 +1,196 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
+import { requirePermission, requireService } from '../kit/authorization';
+import type { SubgraphContext } from '../kit/context';
+import { badInput, withUserErrors } from '../kit/errors';
+import { isUuid, parseId } from '../kit/ids';
+import type { Money } from '../kit/money';
+import type { CurrencyRow, PriceListRow, ShippingRateRow, TaxRuleRow } from './entities';
+import type { PricingLoaders } from './loaders';
+import { effectivePrice, priceTiers } from './price-rules';
+import type {
+  ListedPrice,
+  PriceListInput,
+  PriceQuoteInput,
+  PriceSetInput,
+  PricingService,
+  ShippingRateInput,
+  TaxRuleInput,
+} from './service';
+
+type Context = SubgraphContext<{ pricing: PricingService }, PricingLoaders>;
+const PERMISSION = 'pricing:write';
+
+/** GraphQL shapes: the schema's fields. */
+function toCurrency(row: CurrencyRow) {
+  return { code: row.code, name: row.name, minorUnits: row.minorUnits };
+}
+
+function toPriceList(row: PriceListRow) {
+  return {
+    id: row.id,
+    code: row.code,
+    currency: row.currency,
+    taxInclusive: row.taxInclusive,
+    priority: row.priority,
+  };
+}
+
+function toPriceRecord(price: ListedPrice) {
+  return {
+    id: price.id,
+    priceList: price.listCode,
+    amount: { amount: price.amount, currency: price.currency },
+    minQuantity: price.minQuantity,
+    validFrom: price.validFrom.toISOString(),
+    validTo: price.validTo?.toISOString() ?? null,
+    scheduled: price.scheduled,
+    createdAt: price.createdAt.toISOString(),
+  };
+}
+
+function toTaxRule(row: TaxRuleRow) {
+  return {
+    id: row.id,
+    country: row.country,
+    region: row.region,
+    rateBasisPoints: row.rateBasisPoints,
+    name: row.name,
+  };
+}
+
+function toShippingRate(row: ShippingRateRow) {
+  return {
+    id: row.id,
+    country: row.country,
+    amount: { amount: row.amount, currency: row.currency },
+    freeOver: row.freeOver === null ? null : { amount: row.freeOver, currency: row.currency },
+  };
+}
+
+/** The fields pricing adds to catalog's entities; `variants { id }` comes from the router. */
+interface Variant {
+  id: string;
+}
+interface Product {
+  id: string;
+  variants: Variant[];
+}
+
+const currencyArg = (currency: string) => currency.trim().toUpperCase();
+
+function unitPrice(prices: ListedPrice[], currency: string, quantity: number): Money | null {
+  const price = effectivePrice(prices, currency, quantity, new Date());
+  return price ? { amount: price.amount, currency } : null;
+}
+
+export const pricingResolvers: GraphQLResolverMap<Context> = {
+  Query: {
+    async currencies(_: unknown, __: unknown, ctx: Context) {
+      return (await ctx.services.pricing.allCurrencies()).map(toCurrency);
+    },
+    async priceLists(_: unknown, __: unknown, ctx: Context) {
+      return (await ctx.services.pricing.allPriceLists()).map(toPriceList);
+    },
+    async taxRules(_: unknown, args: { country?: string | null }, ctx: Context) {
+      return (await ctx.services.pricing.listTaxRules(args.country)).map(toTaxRule);
+    },
+    async shippingRates(_: unknown, args: { country?: string | null }, ctx: Context) {
+      return (await ctx.services.pricing.listShippingRates(args.country)).map(toShippingRate);
+    },
+  },
+  Mutation: {
+    priceListCreate(_: unknown, { input }: { input: PriceListInput }, ctx: Context) {
+      requirePermission(ctx.viewer, PERMISSION);
+      return withUserErrors(async () => ({
+        priceList: toPriceList(await ctx.services.pricing.createPriceList(input)),
+      }));
+    },
+    priceSet(_: unknown, { input }: { input: PriceSetInput }, ctx: Context) {
+      requirePermission(ctx.viewer, PERMISSION);
+      const variantId = parseId(input.variantId, 'variantId');
+      return withUserErrors(async () => ({
+        price: toPriceRecord(await ctx.services.pricing.setPrice({ ...input, variantId })),
+      }));
+    },
+    taxRuleSet(_: unknown, { input }: { input: TaxRuleInput }, ctx: Context) {
+      requirePermission(ctx.viewer, PERMISSION);
+      return withUserErrors(async () => ({
+        taxRule: toTaxRule(await ctx.services.pricing.setTaxRule(input)),
+      }));
+    },
+    shippingRateSet(_: unknown, { input }: { input: ShippingRateInput }, ctx: Context) {
+      requirePermission(ctx.viewer, PERMISSION);
+      return withUserErrors(async () => ({
+        shippingRate: toShippingRate(await ctx.services.pricing.setShippingRate(input)),
+      }));
+    },
+    priceQuote(_: unknown, { input }: { input: PriceQuoteInput }, ctx: Context) {
+      requireService(ctx.viewer);
+      const lines = input.lines.map((line, index) => ({
+        ...line,
+        variantId: parseId(line.variantId, `lines.${index}.variantId`),
+      }));
+      return withUserErrors(async () => ({
+        quote: await ctx.services.pricing.quote({ ...input, lines }),
+      }));
+    },
+  },
+  ProductVariant: {
+    __resolveReference(ref: { id?: unknown }) {
+      // Any variant id can be asked for; one without prices has price null and empty lists.
+      return isUuid(ref.id) ? { id: ref.id.toLowerCase() } : null;
+    },
+    async price(
+      variant: Variant,
+      args: { currency: string; quantity?: number | null },
+      ctx: Context,
+    ) {
+      const quantity = args.quantity ?? 1;
+      if (!Number.isSafeInteger(quantity) || quantity < 1)
+        throw badInput('quantity must be at least 1', 'quantity');
+      return unitPrice(
+        await ctx.loaders.livePricesOfVariant.load(variant.id),
+        currencyArg(args.currency),
+        quantity,
+      );
+    },
+    async priceTiers(variant: Variant, args: { currency: string }, ctx: Context) {
+      const currency = currencyArg(args.currency);
+      const prices = await ctx.loaders.livePricesOfVariant.load(variant.id);
+      return priceTiers(prices, currency, new Date()).map(({ minQuantity, row }) => ({
+        minQuantity,
+        price: { amount: row.amount, currency },
+        validTo: row.scheduled ? row.validTo!.toISOString() : null,
+      }));
+    },
+    async priceHistory(variant: Variant, args: { currency: string }, ctx: Context) {
+      const currency = currencyArg(args.currency);
+      const prices = await ctx.loaders.priceHistoryOfVariant.load(variant.id);
+      return prices.filter((p) => p.currency === currency).map(toPriceRecord);
+    },
+  },
+  Product: {
+    __resolveReference(ref: { id: unknown; variants?: { id?: unknown }[] | null }) {
+      if (!isUuid(ref.id)) return null;
+      const variants = (ref.variants ?? [])
+        .filter((v) => isUuid(v?.id))
+        .map((v) => ({ id: (v.id as string).toLowerCase() }));
+      return { id: ref.id, variants };
+    },
+    async priceRange(product: Product, args: { currency: string }, ctx: Context) {
+      const currency = currencyArg(args.currency);
+      const ids = [...new Set((product.variants ?? []).map((v) => v.id))];
+      const perVariant = await Promise.all(
+        ids.map((id) => ctx.loaders.livePricesOfVariant.load(id)),
+      );
+      const amounts = perVariant
+        .map((prices) => unitPrice(prices, currency, 1)?.amount)
+        .filter((amount): amount is number => amount !== undefined);
+      if (amounts.length === 0) return null;
+      return {
+        min: { amount: Math.min(...amounts), currency },
+        max: { amount: Math.max(...amounts), currency },
+      };
+    },
+  },
+};

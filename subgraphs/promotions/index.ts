@@ -1,0 +1,21 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import gql from 'graphql-tag';
+import type { SubgraphModule } from '../kit/subgraph';
+import { promotionsEntities } from './entities';
+import { createPromotionsLoaders, type PromotionsLoaders } from './loaders';
+import { PromotionsInitial1764100000000 } from './migrations/0001-promotions-initial';
+import { promotionsResolvers } from './resolvers';
+import { PromotionsService } from './service';
+
+export const promotionsSubgraph: SubgraphModule<{ promotions: PromotionsService }, PromotionsLoaders> = {
+  name: 'promotions',
+  dbSchema: 'promotions',
+  defaultPort: 4006,
+  typeDefs: gql(readFileSync(join(__dirname, 'schema.graphql'), 'utf8')),
+  resolvers: promotionsResolvers,
+  entities: promotionsEntities,
+  migrations: [PromotionsInitial1764100000000],
+  createServices: ({ dataSource }) => ({ promotions: new PromotionsService(dataSource) }),
+  createLoaders: ({ promotions }) => createPromotionsLoaders(promotions),
+};
