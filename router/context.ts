@@ -1,6 +1,7 @@
 import type { Viewer } from '../subgraphs/kit/identity';
 
-export interface RouterContext {
+// A type alias, not an interface: graphql-sse wants a context assignable to a record.
+export type RouterContext = {
   viewer: Viewer;
   requestId: string;
-}
+};

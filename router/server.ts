@@ -1,34 +1,48 @@
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { ApolloGateway } from '@apollo/gateway';
+import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { RouterContext } from './context';
 import type { RouterConfig } from './config';
 import { SignedSubgraphSource } from './subgraph-source';
+import { loadSupergraph } from './supergraph';
+import { FederatedSubscriptions } from './subscriptions/executor';
+import { subscriptionRouting } from './subscriptions/http-routing';
+import { SubscriptionCounter, subscriptionLimitsFromEnv, type SubscriptionLimits } from './subscriptions/limits';
+import { sseHandler } from './subscriptions/sse-transport';
+import { SubgraphConnections } from './subscriptions/subgraph-connections';
+import { startWebSocketTransport } from './subscriptions/ws-transport';
+import { viewerFrom } from './viewer';
 
 export interface RunningRouter {
   url: string;
   port: number;
+  /** Subscriptions open right now, over every transport. */
+  activeSubscriptions(): number;
   stop(): Promise<void>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
-export async function startRouter(config: RouterConfig): Promise<RunningRouter> {
-  const supergraphSdl = readFileSync(config.supergraphPath, 'utf8');
-  const resolvedUrls = new Map<string, string>();
+export async function startRouter(
+  config: RouterConfig,
+  limits: SubscriptionLimits = subscriptionLimitsFromEnv(),
+): Promise<RunningRouter> {
+  const supergraph = loadSupergraph(config.supergraphPath);
+  const resolvedUrls = new Map(
+    Object.entries(supergraph.subgraphUrls).map(([name, url]) => [name, config.subgraphUrls[name] ?? url]),
+  );
+  // One data source per subgraph, shared by the gateway (queries) and subscriptions.
+  const sources = new Map<string, GraphQLDataSource>(
+    [...resolvedUrls].map(([name, url]) => [name, new SignedSubgraphSource(url, config.subgraphTimeoutMs)]),
+  );
   const gateway = new ApolloGateway({
-    supergraphSdl,
-    buildService: ({ name, url }) => {
-      const target = config.subgraphUrls[name] ?? url!;
-      resolvedUrls.set(name, target);
-      return new SignedSubgraphSource(target, config.subgraphTimeoutMs);
-    },
+    supergraphSdl: supergraph.sdl,
+    buildService: ({ name }) => sources.get(name)!,
   });
 
   const app = express();
@@ -39,6 +53,17 @@ export async function startRouter(config: RouterConfig): Promise<RunningRouter> 
     includeStacktraceInErrorResponses: false,
   });
   await apollo.start();
+
+  const connections = new SubgraphConnections(Object.fromEntries(resolvedUrls), limits.subgraphRetryAttempts);
+  const subscriptions = new FederatedSubscriptions(
+    supergraph,
+    sources,
+    connections,
+    limits,
+    new SubscriptionCounter(limits.maxPerProcess),
+  );
+  const webSockets = startWebSocketTransport({ httpServer, supergraph, subscriptions, apollo, limits });
+  const sse = sseHandler({ supergraph, subscriptions, apollo });
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -57,15 +82,16 @@ export async function startRouter(config: RouterConfig): Promise<RunningRouter> 
     const ready = checks.every(([, ok]) => ok);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', subgraphs: Object.fromEntries(checks) });
   });
+  app.use('/graphql/stream', express.json({ limit: '1mb' }), sse);
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
+    subscriptionRouting({ supergraph, subscriptions, sse }),
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<RouterContext> => {
         const given = req.headers['x-request-id'];
         const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-        // Token verification comes with the identity domain; until then every caller is anonymous.
-        return { viewer: { kind: 'anonymous' }, requestId };
+        return { viewer: viewerFrom(req.headers.authorization), requestId };
       },
     }),
   );
@@ -75,7 +101,10 @@ export async function startRouter(config: RouterConfig): Promise<RunningRouter> 
   return {
     url: `http://127.0.0.1:${port}/graphql`,
     port,
+    activeSubscriptions: () => subscriptions.counter.active,
     async stop() {
+      await webSockets.close();
+      await connections.close();
       await apollo.stop();
     },
   };

@@ -1,4 +1,5 @@
 import { startRouter, type RunningRouter } from '../router/server';
+import type { SubscriptionLimits } from '../router/subscriptions/limits';
 import { createPubSub } from '../subgraphs/kit/pubsub';
 import { startSubgraph, type RunningSubgraph } from '../subgraphs/kit/server';
 import { subgraphs } from '../subgraphs/registry';
@@ -13,6 +14,7 @@ export interface PlatformOptions {
   portOffset?: number;
   /** Background work such as the reservation sweeper; tests drive it themselves. */
   background?: boolean;
+  subscriptionLimits?: SubscriptionLimits;
 }
 
 export interface Platform {
@@ -26,7 +28,8 @@ export interface Platform {
  * HTTP as they would in separate containers. Dependencies first: orders calls the others.
  */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
-  const pubsub = createPubSub();
+  // One platform, one namespace: its database name, unless PUBSUB_NAMESPACE says otherwise.
+  const pubsub = createPubSub(process.env.REDIS_URL, process.env.PUBSUB_NAMESPACE ?? databaseName(options.databaseUrl));
   const urls: Record<string, string> = {};
   const running: Record<string, RunningSubgraph<unknown>> = {};
   const host = options.host ?? (options.ports === 'ephemeral' ? '127.0.0.1' : '0.0.0.0');
@@ -49,7 +52,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       supergraphPath: join(__dirname, '..', 'schema', 'supergraph.graphql'),
       subgraphUrls: urls,
       subgraphTimeoutMs: Number(process.env.SUBGRAPH_TIMEOUT_MS ?? 10000),
-    });
+    }, options.subscriptionLimits);
     return {
       router,
       subgraphs: running,
@@ -64,4 +67,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     await pubsub.close();
     throw error;
   }
+}
+
+function databaseName(url: string): string {
+  return new URL(url).pathname.replace(/^\//, '') || 'commerce';
 }

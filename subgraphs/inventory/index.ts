@@ -17,7 +17,7 @@ export const inventorySubgraph: SubgraphModule<{ inventory: InventoryService }, 
   resolvers: inventoryResolvers,
   entities: inventoryEntities,
   migrations: [InventoryInitial1764100000000],
-  createServices: ({ dataSource }) => ({ inventory: new InventoryService(dataSource) }),
+  createServices: ({ dataSource, pubsub }) => ({ inventory: new InventoryService(dataSource, pubsub) }),
   createLoaders: ({ inventory }) => createInventoryLoaders(inventory),
   startBackground: ({ inventory }) => startReservationSweeper(inventory),
 };

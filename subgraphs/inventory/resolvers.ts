@@ -5,7 +5,9 @@ import { badInput, withUserErrors } from '../kit/errors';
 import { isUuid, parseId } from '../kit/ids';
 import { type Connection, type PageArgs, type PageRequest, parsePageArgs } from '../kit/pagination';
 import type { InventoryItemRow, ReservationLineRow, ReservationRow, StockMovementRow, WarehouseRow } from './entities';
+import type { InventoryChangedEvent } from './events';
 import type { InventoryLoaders } from './loaders';
+import { subscriptionField } from '../kit/live';
 import type { InventoryService, StockAdjustInput, StockReceiveInput, StockReserveInput, WarehouseInput } from './service';
 
 type Context = SubgraphContext<{ inventory: InventoryService }, InventoryLoaders>;
@@ -91,7 +93,21 @@ function availableOf(items: InventoryItemRow[]): number {
   return items.reduce((sum, item) => sum + Math.max(0, item.onHand - item.reserved), 0);
 }
 
+/** The item as the change left it: the event's levels over the row's other fields. */
+async function itemAfter(event: InventoryChangedEvent, ctx: Context) {
+  const row = await ctx.loaders.itemById.load(event.itemId);
+  if (!row) return null;
+  return toItem({ ...row, onHand: event.onHand, reserved: event.reserved });
+}
+
 export const inventoryResolvers: GraphQLResolverMap<Context> = {
+  Subscription: {
+    inventoryChanged: subscriptionField(
+      (args: { sku: string; warehouseId?: string | null }, ctx: Context) =>
+        ctx.services.inventory.watch(args.sku, args.warehouseId ? parseId(args.warehouseId, 'warehouseId') : null),
+      (event: InventoryChangedEvent, _args: unknown, ctx: Context) => itemAfter(event, ctx),
+    ),
+  },
   Query: {
     async warehouses(_: unknown, __: unknown, ctx: Context) {
       return (await ctx.services.inventory.allWarehouses()).map(toWarehouse);

@@ -1,4 +1,7 @@
 import { type DataSource, type EntityManager, In, QueryFailedError, type Repository } from 'typeorm';
+import type { PubSubEngine } from 'graphql-subscriptions';
+import { liveStream } from '../kit/live';
+import { inventoryTopic, recordInventoryChanged, type InventoryChangedEvent } from './events';
 import { DomainError } from '../kit/errors';
 import { type Connection, type PageRequest, toConnection } from '../kit/pagination';
 import {
@@ -81,7 +84,10 @@ export class InventoryService {
   private readonly reservations: Repository<ReservationRow>;
   private readonly lines: Repository<ReservationLineRow>;
 
-  constructor(private readonly db: DataSource) {
+  constructor(
+    private readonly db: DataSource,
+    private readonly pubsub: PubSubEngine,
+  ) {
     this.warehouses = db.getRepository(WarehouseRow);
     this.items = db.getRepository(InventoryItemRow);
     this.movements = db.getRepository(StockMovementRow);
@@ -120,6 +126,28 @@ export class InventoryService {
   }
 
   /** The ledger of a SKU or of one item, newest first (by insertion order). */
+  /** The SKU's items now, then every change as it commits (see kit/live.ts). */
+  watch(sku: string, warehouseId: string | null): AsyncIterableIterator<InventoryChangedEvent> {
+    const matches = (event: InventoryChangedEvent) => !warehouseId || event.warehouseId === warehouseId;
+    return liveStream<InventoryChangedEvent>(
+      this.pubsub,
+      inventoryTopic(sku),
+      async () =>
+        (await this.itemsBySkus([sku]))
+          .map((item) => ({
+            itemId: item.id,
+            sku: item.sku,
+            warehouseId: item.warehouseId,
+            onHand: item.onHand,
+            reserved: item.reserved,
+            kind: 'CURRENT',
+            movementId: '',
+          }))
+          .filter(matches),
+      matches,
+    );
+  }
+
   async listMovements(filter: MovementFilter, page: PageRequest): Promise<Connection<StockMovementRow>> {
     const query = this.movements.createQueryBuilder('m');
     if ('sku' in filter) query.where('m.sku = :sku', { sku: filter.sku });
@@ -428,14 +456,15 @@ export class InventoryService {
 
 /** The only place on_hand and reserved change: the item and its ledger row, in one transaction. */
 async function applyMovement(tx: EntityManager, item: ItemRef, change: MovementInput): Promise<StockMovementRow> {
-  await tx.query(
+  const [levels]: { on_hand: number; reserved: number }[][] = await tx.query(
     `UPDATE inventory.inventory_item
         SET on_hand = on_hand + $2, reserved = reserved + $3, updated_at = now()
-      WHERE id = $1`,
+      WHERE id = $1
+      RETURNING on_hand, reserved`,
     [item.id, change.onHandDelta, change.reservedDelta],
   );
   const movements = tx.getRepository(StockMovementRow);
-  return movements.save(
+  const movement = await movements.save(
     movements.create({
       inventoryItemId: item.id,
       sku: item.sku,
@@ -448,6 +477,16 @@ async function applyMovement(tx: EntityManager, item: ItemRef, change: MovementI
       idempotencyKey: change.idempotencyKey ?? null,
     }),
   );
+  await recordInventoryChanged(tx, {
+    itemId: item.id,
+    sku: item.sku,
+    warehouseId: item.warehouseId,
+    onHand: levels![0]!.on_hand,
+    reserved: levels![0]!.reserved,
+    kind: change.kind,
+    movementId: movement.id,
+  });
+  return movement;
 }
 
 async function lockReservation(tx: EntityManager, id: string): Promise<ReservationRow> {

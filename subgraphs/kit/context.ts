@@ -6,4 +6,9 @@ export interface SubgraphContext<Services, Loaders> {
   requestId: string;
   services: Services;
   loaders: Loaders;
+  /**
+   * A subscription keeps one context for its whole life; each event starts with fresh
+   * loaders (see kit/live.ts), or it would be served the first event's cached rows.
+   */
+  refreshLoaders(): void;
 }

@@ -1,4 +1,4 @@
-import { PubSub, type PubSubEngine } from 'graphql-subscriptions';
+import { PubSub, PubSubEngine } from 'graphql-subscriptions';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import Redis from 'ioredis';
 
@@ -8,18 +8,43 @@ export interface PubSubHandle {
 }
 
 /**
+ * Prefixes every topic, so that several platforms sharing one Redis (staging and
+ * preview environments, parallel test files) never hear each other's events.
+ */
+class NamespacedPubSub extends PubSubEngine {
+  constructor(
+    private readonly inner: PubSubEngine,
+    private readonly namespace: string,
+  ) {
+    super();
+  }
+  publish(topic: string, payload: unknown): Promise<void> {
+    return this.inner.publish(`${this.namespace}:${topic}`, payload);
+  }
+  subscribe(topic: string, onMessage: (...args: unknown[]) => void, options: object): Promise<number> {
+    return this.inner.subscribe(`${this.namespace}:${topic}`, onMessage, options);
+  }
+  unsubscribe(id: number): void {
+    this.inner.unsubscribe(id);
+  }
+}
+
+/**
  * Redis when REDIS_URL is set, so that events reach subscribers on every process;
  * in-process otherwise, which is enough for one machine running `npm start`.
  */
-export function createPubSub(redisUrl = process.env.REDIS_URL): PubSubHandle {
+export function createPubSub(
+  redisUrl = process.env.REDIS_URL,
+  namespace = process.env.PUBSUB_NAMESPACE ?? 'commerce',
+): PubSubHandle {
   if (!redisUrl) {
-    return { pubsub: new PubSub(), close: async () => {} };
+    return { pubsub: new NamespacedPubSub(new PubSub(), namespace), close: async () => {} };
   }
-  const options = { maxRetriesPerRequest: null, lazyConnect: false };
+  const options = { maxRetriesPerRequest: null };
   const publisher = new Redis(redisUrl, options);
   const subscriber = new Redis(redisUrl, options);
   return {
-    pubsub: new RedisPubSub({ publisher, subscriber }),
+    pubsub: new NamespacedPubSub(new RedisPubSub({ publisher, subscriber }), namespace),
     close: async () => {
       publisher.disconnect();
       subscriber.disconnect();

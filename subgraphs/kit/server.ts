@@ -8,11 +8,14 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError } from 'graphql';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
 import type { DataSource } from 'typeorm';
 import type { SubgraphContext } from './context';
 import { createDataSource, migrate, type StatementCounter } from './db';
 import { formatError } from './format-error';
-import { verifyIdentity } from './identity';
+import { verifyIdentity, type Viewer } from './identity';
+import { outboxMigration, startOutboxRelay, type OutboxRelay } from './outbox';
 import { createPubSub, type PubSubHandle } from './pubsub';
 import type { SubgraphModule, SubgraphUrls } from './subgraph';
 
@@ -33,6 +36,7 @@ export interface RunningSubgraph<Services = unknown> {
   dataSource: DataSource;
   statements: StatementCounter;
   services: Services;
+  outbox: OutboxRelay;
   stop(): Promise<void>;
 }
 
@@ -44,7 +48,8 @@ export async function startSubgraph<Services, Loaders>(
     url: options.databaseUrl,
     schema: module.dbSchema,
     entities: module.entities,
-    migrations: module.migrations,
+    // Every subgraph gets an outbox, so any of them can announce a change.
+    migrations: [...(module.migrations as unknown[]), outboxMigration(module.dbSchema)] as typeof module.migrations,
   });
   await dataSource.initialize();
   await migrate(dataSource, module.dbSchema);
@@ -57,10 +62,42 @@ export async function startSubgraph<Services, Loaders>(
     subgraphUrls: options.subgraphUrls ?? {},
   });
 
+  const relay = startOutboxRelay({ databaseUrl: options.databaseUrl, schema: module.dbSchema, pubsub: pubsub.pubsub });
+  const contextFor = (viewer: Viewer, requestId: string): SubgraphContext<Services, Loaders> => {
+    const context: SubgraphContext<Services, Loaders> = {
+      viewer,
+      requestId,
+      services,
+      loaders: module.createLoaders(services),
+      refreshLoaders: () => {
+        context.loaders = module.createLoaders(services);
+      },
+    };
+    return context;
+  };
+
+  const schema = buildSubgraphSchema([{ typeDefs: module.typeDefs, resolvers: module.resolvers }]);
   const app = express();
   const httpServer = http.createServer(app);
+  // Subscriptions: the router connects over graphql-ws, signed as itself, and signs the
+  // identity of each subscriber into the subscribe message's extensions.
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const wsCleanup = useServer(
+    {
+      schema,
+      onConnect: (ctx) => verifyIdentity(stringRecord(ctx.connectionParams)) !== null,
+      context: (_ctx, id, payload) => {
+        // The connection was signed fresh by the router; a subscriber's identity was signed
+        // when it subscribed and may be older when the router re-subscribes after a reconnect.
+        const viewer = verifyIdentity(stringRecord(payload.extensions), undefined, Number.POSITIVE_INFINITY);
+        if (!viewer) throw new GraphQLError('Subscriptions must come through the router', { extensions: { code: 'UNAUTHENTICATED' } });
+        return contextFor(viewer, headerValue(stringRecord(payload.extensions)['x-request-id']) ?? id);
+      },
+    },
+    wsServer,
+  );
   const apollo = new ApolloServer<SubgraphContext<Services, Loaders>>({
-    schema: buildSubgraphSchema([{ typeDefs: module.typeDefs, resolvers: module.resolvers }]),
+    schema,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
     formatError,
     includeStacktraceInErrorResponses: false,
@@ -90,8 +127,7 @@ export async function startSubgraph<Services, Loaders>(
             extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
           });
         }
-        const requestId = headerValue(req.headers['x-request-id']) ?? randomUUID();
-        return { viewer, requestId, services, loaders: module.createLoaders(services) };
+        return contextFor(viewer, headerValue(req.headers['x-request-id']) ?? randomUUID());
       },
     }),
   );
@@ -110,9 +146,12 @@ export async function startSubgraph<Services, Loaders>(
     dataSource,
     statements,
     services,
+    outbox: relay,
     stop() {
       stopping ??= (async () => {
         stopBackground?.();
+        await relay.stop();
+        await wsCleanup.dispose();
         await apollo.stop();
         await ownPubSub?.close();
         await dataSource.destroy();
@@ -124,4 +163,9 @@ export async function startSubgraph<Services, Loaders>(
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
+}
+
+function stringRecord(value: unknown): Record<string, string | undefined> {
+  if (!value || typeof value !== 'object') return {};
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
 }

@@ -1,5 +1,9 @@
 import { type DataSource, type EntityManager, In } from 'typeorm';
+import type { PubSubEngine } from 'graphql-subscriptions';
 import { DomainError } from '../kit/errors';
+import { liveStream } from '../kit/live';
+import { recordEvent } from '../kit/outbox';
+import { orderUpdatedTopic, type OrderUpdatedEvent } from '../kit/topics';
 import type { InventoryClient, PaymentsClient } from './clients';
 import { OrderLineRow, OrderRow, type OrderStatus, OrderStatusChangeRow } from './entities';
 import { assertTransition } from './order-status';
@@ -14,6 +18,7 @@ export class OrderService {
     private readonly db: DataSource,
     private readonly inventory: InventoryClient,
     private readonly payments: PaymentsClient,
+    private readonly pubsub: PubSubEngine,
   ) {}
 
   ordersByIds(ids: readonly string[]): Promise<OrderRow[]> {
@@ -73,8 +78,21 @@ export class OrderService {
     return this.move(order, 'REFUNDED', reason);
   }
 
+  /** Every status change is history and an event, committed with the change itself. */
   async recordStatus(tx: EntityManager, orderId: string, status: OrderStatus, note: string | null): Promise<void> {
     await tx.getRepository(OrderStatusChangeRow).insert({ orderId, status, note });
+    const event: OrderUpdatedEvent = { orderId, status, source: 'orders' };
+    await recordEvent(tx, 'orders', orderUpdatedTopic(orderId), event);
+  }
+
+  /** The order now, then every change any domain announces for it. */
+  async watch(orderId: string): Promise<AsyncIterableIterator<OrderUpdatedEvent>> {
+    if (!(await this.db.getRepository(OrderRow).existsBy({ id: orderId }))) {
+      throw new DomainError('NOT_FOUND', `Order ${orderId} was not found`, ['id']);
+    }
+    return liveStream<OrderUpdatedEvent>(this.pubsub, orderUpdatedTopic(orderId), async () => [
+      { orderId, source: 'current' },
+    ]);
   }
 
   /** Loads the order and checks the step is allowed; an order already there is returned as is. */

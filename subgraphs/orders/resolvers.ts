@@ -1,7 +1,10 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
 import { requirePermission } from '../kit/authorization';
 import type { SubgraphContext } from '../kit/context';
-import { withUserErrors } from '../kit/errors';
+import { GraphQLError } from 'graphql';
+import { DomainError, withUserErrors } from '../kit/errors';
+import { subscriptionField } from '../kit/live';
+import type { OrderUpdatedEvent } from '../kit/topics';
 import { isUuid, parseId } from '../kit/ids';
 import type { LineInput } from './cart-service';
 import type { CheckoutInput } from './checkout-service';
@@ -72,6 +75,25 @@ function orderStep(step: (services: OrdersServices, id: string, reason: string |
 }
 
 export const ordersResolvers: GraphQLResolverMap<Context> = {
+  Subscription: {
+    orderUpdated: subscriptionField(
+      async (args: { id: string }, ctx: Context) => {
+        const id = parseId(args.id, 'id');
+        try {
+          return await ctx.services.orders.watch(id);
+        } catch (error) {
+          if (error instanceof DomainError) throw new GraphQLError(error.message, { extensions: { code: error.code } });
+          throw error;
+        }
+      },
+      async (event: OrderUpdatedEvent, _args: unknown, ctx: Context) => {
+        const row = await ctx.loaders.orderById.load(event.orderId);
+        if (!row) return null;
+        // The status this change left, even if a later change has already committed.
+        return toOrder(event.status ? { ...row, status: event.status as OrderRow['status'] } : row);
+      },
+    ),
+  },
   Query: {
     cart(_: unknown, args: { id: string }, ctx: Context) {
       return ctx.loaders.cartById.load(parseId(args.id, 'id')).then(orNull(toCart));

@@ -1,3 +1,5 @@
+import { recordEvent } from '../kit/outbox';
+import { orderUpdatedTopic, type OrderUpdatedEvent } from '../kit/topics';
 import { randomUUID } from 'node:crypto';
 import { type DataSource, type EntityManager, In, type Repository } from 'typeorm';
 import { DomainError } from '../kit/errors';
@@ -173,7 +175,9 @@ export class PaymentsService {
           ],
         );
       }
-      return tx.getRepository(PaymentRow).findOneByOrFail({ idempotencyKey: key });
+      const stored = await tx.getRepository(PaymentRow).findOneByOrFail({ idempotencyKey: key });
+      await announce(tx, stored);
+      return stored;
     });
     assertSameAuthorization(payment, input);
     return authorizationOutcome(payment);
@@ -340,9 +344,16 @@ export class PaymentsService {
       if (declined) return { payment, failure: providerDeclined(op.kind, declined) };
       const changes = { ...op.apply(payment, amount), updatedAt: new Date() };
       await tx.getRepository(PaymentRow).update({ id: payment.id }, changes);
+      await announce(tx, payment);
       return { payment: Object.assign(payment, changes), failure: null };
     });
   }
+}
+
+/** The order's payment state changed: subscribers of the order hear it once this commits. */
+function announce(tx: EntityManager, payment: PaymentRow): Promise<void> {
+  const event: OrderUpdatedEvent = { orderId: payment.orderId, source: 'payments' };
+  return recordEvent(tx, 'payments', orderUpdatedTopic(payment.orderId), event);
 }
 
 async function lockPayment(tx: EntityManager, id: string): Promise<PaymentRow> {

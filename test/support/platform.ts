@@ -1,4 +1,4 @@
-import { startPlatform, type Platform } from '../../scripts/platform';
+import { startPlatform, type Platform, type PlatformOptions } from '../../scripts/platform';
 import { createTestDatabase, type TestDatabase } from './database';
 import { postGraphQL, type GraphQLResponse } from './graphql-client';
 
@@ -9,10 +9,13 @@ export interface TestPlatform extends Platform {
 }
 
 /** The whole platform on free ports against a database of this test file's own. */
-export async function startTestPlatform(name: string): Promise<TestPlatform> {
+export async function startTestPlatform(
+  name: string,
+  options: Partial<Pick<PlatformOptions, 'subscriptionLimits'>> = {},
+): Promise<TestPlatform> {
   process.env.AUTHORIZATION_MODE = 'open';
   const database = await createTestDatabase(name);
-  const platform = await startPlatform({ databaseUrl: database.url, ports: 'ephemeral', background: false });
+  const platform = await startPlatform({ databaseUrl: database.url, ports: 'ephemeral', background: false, ...options });
   return {
     ...platform,
     database,

@@ -1,0 +1,195 @@
+import { operationFromDocument } from '@apollo/federation-internals';
+import { buildOperationContext, executeQueryPlan, type GraphQLDataSource, type ServiceMap } from '@apollo/gateway';
+import type { FetchNode, PlanNode, QueryPlan } from '@apollo/query-planner';
+import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
+import { GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
+import { EventQueue } from '../../subgraphs/kit/event-queue';
+import { signIdentity } from '../../subgraphs/kit/identity';
+import type { RouterContext } from '../context';
+import type { LoadedSupergraph } from '../supergraph';
+import type { SubscriptionCounter, SubscriptionLimits } from './limits';
+import type { SubgraphConnections } from './subgraph-connections';
+
+export interface SubscriptionRequest {
+  document: DocumentNode;
+  variables?: Record<string, unknown> | null;
+  operationName?: string | null;
+  context: RouterContext;
+}
+
+export type SubscriptionResult = AsyncIterableIterator<ExecutionResult> | ExecutionResult;
+
+function failure(message: string, code: string): ExecutionResult {
+  return { errors: [new GraphQLError(message, { extensions: { code } })] };
+}
+
+/**
+ * Executes federated subscriptions, which @apollo/gateway cannot: the planner splits a
+ * subscription into a `primary` fetch (the subgraph that owns the field) and a `rest`
+ * plan (fields other subgraphs own). The primary fetch becomes a graphql-ws subscription
+ * on that subgraph; every event it yields is fed, as the primary fetch's answer, into the
+ * gateway's own plan executor for `rest`, so entity fields are batched and the client gets
+ * exactly the shape it asked for.
+ */
+export class FederatedSubscriptions {
+  constructor(
+    private readonly supergraph: LoadedSupergraph,
+    private readonly sources: ReadonlyMap<string, GraphQLDataSource>,
+    private readonly connections: SubgraphConnections,
+    private readonly limits: SubscriptionLimits,
+    readonly counter: SubscriptionCounter,
+  ) {}
+
+  subscribe(request: SubscriptionRequest): SubscriptionResult {
+    let plan: QueryPlan;
+    try {
+      const operation = operationFromDocument(this.supergraph.apiSchema, request.document, {
+        operationName: request.operationName ?? undefined,
+      });
+      plan = this.supergraph.planner.buildQueryPlan(operation);
+    } catch (error) {
+      return failure((error as Error).message, 'GRAPHQL_VALIDATION_FAILED');
+    }
+    const node = plan.node;
+    if (node?.kind !== 'Subscription') return failure('Not a subscription operation', 'BAD_REQUEST');
+    const release = this.counter.tryAcquire();
+    if (!release) {
+      return failure('This router holds as many subscriptions as it may; try again later', 'SUBSCRIPTION_LIMIT_REACHED');
+    }
+
+    const { primary, rest } = node;
+    let unsubscribe: () => void = () => {};
+    const upstream = new EventQueue<ExecutionResult>(this.limits.maxQueuedEvents, () => {
+      unsubscribe();
+      release();
+    });
+    try {
+      unsubscribe = this.connections.client(primary.serviceName).subscribe(
+        {
+          query: primary.operation,
+          operationName: primary.operationName ?? null,
+          variables: pickVariables(request.variables, primary.variableUsages ?? []),
+          extensions: { ...signIdentity(request.context.viewer), 'x-request-id': request.context.requestId },
+        },
+        {
+          next: (result) => upstream.push(result as ExecutionResult),
+          error: (error) => upstream.fail(sourceError(primary.serviceName, error)),
+          complete: () => upstream.end(),
+        },
+      );
+    } catch (error) {
+      upstream.fail(sourceError(primary.serviceName, error));
+    }
+
+    const eventPlan: QueryPlan = { kind: 'QueryPlan', node: rest ? sequence(primary, rest) : primary };
+    return mapEvents(upstream, (event) => this.completeEvent(eventPlan, primary, event, request));
+  }
+
+  /** Runs the rest of the plan with the subgraph's event as the primary fetch's answer. */
+  private async completeEvent(
+    plan: QueryPlan,
+    primary: FetchNode,
+    event: ExecutionResult,
+    request: SubscriptionRequest,
+  ): Promise<ExecutionResult> {
+    if (!event.data) return { errors: (event.errors ?? []).map((e) => asGraphQLError(e, primary.serviceName)) };
+    const real = this.sources.get(primary.serviceName)!;
+    const answered: GraphQLDataSource = {
+      process: (options) =>
+        options.request.query === primary.operation
+          ? Promise.resolve({ data: event.data as Record<string, unknown>, errors: event.errors as GraphQLError[] | undefined })
+          : real.process(options),
+    };
+    const serviceMap: ServiceMap = { ...Object.fromEntries(this.sources), [primary.serviceName]: answered };
+    const operationName = request.operationName ?? undefined;
+    const operationContext = buildOperationContext({
+      schema: this.supergraph.apiGraphQLSchema,
+      operationDocument: request.document,
+      operationName,
+    });
+    const requestContext = {
+      request: { variables: request.variables ?? {}, operationName },
+      document: request.document,
+      operationName: operationName ?? null,
+      context: request.context,
+      metrics: {},
+      logger: console,
+      schema: this.supergraph.apiGraphQLSchema,
+    } as unknown as GatewayGraphQLRequestContext<RouterContext>;
+    const result = await executeQueryPlan(
+      plan,
+      serviceMap,
+      requestContext,
+      operationContext,
+      this.supergraph.supergraphGraphQLSchema,
+      this.supergraph.apiSchema,
+    );
+    return { data: result.data ?? null, ...(result.errors?.length ? { errors: result.errors } : {}) } as ExecutionResult;
+  }
+}
+
+function sequence(primary: FetchNode, rest: PlanNode): PlanNode {
+  return { kind: 'Sequence', nodes: [primary, rest] };
+}
+
+function pickVariables(variables: Record<string, unknown> | null | undefined, names: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(names.filter((name) => variables && name in variables).map((name) => [name, variables![name]]));
+}
+
+/**
+ * The subgraph refused the subscription (its own errors, passed on as they are), or the
+ * connection was lost for good (the client is told, with the subgraph's name).
+ */
+function sourceError(subgraph: string, error: unknown): GraphQLError | GraphQLError[] {
+  if (Array.isArray(error)) return (error as GraphQLFormattedError[]).map((e) => asGraphQLError(e, subgraph));
+  const reason = error instanceof Error ? error.message : ((error as { reason?: string })?.reason ?? 'connection closed');
+  return new GraphQLError(`The ${subgraph} subgraph stopped this subscription (${reason || 'connection lost'})`, {
+    extensions: { code: 'SUBSCRIPTION_SOURCE_LOST', serviceName: subgraph },
+  });
+}
+
+/** Errors from a subgraph arrive as JSON; transports need GraphQLError instances. */
+function asGraphQLError(error: GraphQLFormattedError, subgraph: string): GraphQLError {
+  return new GraphQLError(error.message, {
+    path: error.path,
+    extensions: { ...error.extensions, serviceName: subgraph },
+  });
+}
+
+/**
+ * Maps each upstream event to a client result, one at a time and in order. When the
+ * upstream fails, the client receives one last result carrying the errors, then the end.
+ */
+function mapEvents(
+  upstream: EventQueue<ExecutionResult>,
+  map: (event: ExecutionResult) => Promise<ExecutionResult>,
+): AsyncIterableIterator<ExecutionResult> {
+  let finished = false;
+  return {
+    async next() {
+      if (finished) return { value: undefined, done: true };
+      try {
+        const item = await upstream.next();
+        if (item.done) return item;
+        return { value: await map(item.value), done: false };
+      } catch (error) {
+        finished = true;
+        await upstream.return();
+        const errors = Array.isArray(error) ? error : [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
+        return { value: { errors }, done: false };
+      }
+    },
+    async return() {
+      finished = true;
+      return upstream.return();
+    },
+    async throw(error: unknown) {
+      finished = true;
+      await upstream.return();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}

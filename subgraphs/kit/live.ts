@@ -1,0 +1,64 @@
+import type { PubSubEngine } from 'graphql-subscriptions';
+import { EventQueue } from './event-queue';
+
+/** Events a subscriber may fall behind by before it is cut off rather than buffered forever. */
+const MAX_PENDING = Number(process.env.SUBSCRIPTION_MAX_PENDING ?? 1000);
+
+let open = 0;
+/** Live streams open in this process: a gauge for operators, and proof that unsubscribing frees them. */
+export function openLiveStreams(): number {
+  return open;
+}
+
+/**
+ * A subscription's event stream: it listens on the topic first and only then reads the
+ * current state, so nothing that happens in between is missed; the current state comes
+ * first, so a client that (re)connects always starts from the truth.
+ */
+export function liveStream<T>(
+  pubsub: PubSubEngine,
+  topic: string,
+  current: () => Promise<T[]>,
+  accept: (event: T) => boolean = () => true,
+): AsyncIterableIterator<T> {
+  let subscription: Promise<number> | null = null;
+  open += 1;
+  const queue = new EventQueue<T>(MAX_PENDING, async () => {
+    open -= 1;
+    const id = await subscription?.catch(() => null);
+    if (id != null) pubsub.unsubscribe(id);
+  });
+  // Events that arrive while the current state is read wait behind it.
+  let early: T[] | null = [];
+  subscription = pubsub.subscribe(topic, (event: T) => {
+    if (!accept(event)) return;
+    if (early) early.push(event);
+    else queue.push(event);
+  }, {});
+  subscription.then(current).then(
+    (states) => {
+      const waited = early ?? [];
+      early = null;
+      for (const event of [...states, ...waited]) queue.push(event);
+    },
+    (error) => queue.fail(error),
+  );
+  return queue;
+}
+
+/**
+ * A subscription field whose events are resolved with fresh DataLoaders each time: the
+ * context lives as long as the subscription, the rows it loaded must not.
+ */
+export function subscriptionField<Event, Args, Ctx extends { refreshLoaders(): void }>(
+  subscribe: (args: Args, ctx: Ctx) => AsyncIterableIterator<Event> | Promise<AsyncIterableIterator<Event>>,
+  resolve: (event: Event, args: Args, ctx: Ctx) => unknown,
+) {
+  return {
+    subscribe: (_: unknown, args: Args, ctx: Ctx) => subscribe(args, ctx),
+    resolve: (event: Event, args: Args, ctx: Ctx) => {
+      ctx.refreshLoaders();
+      return resolve(event, args, ctx);
+    },
+  };
+}

@@ -1,0 +1,184 @@
+import { Client } from 'pg';
+import type { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
+import type { PubSubEngine } from 'graphql-subscriptions';
+
+/**
+ * The transactional outbox: a state change and the event announcing it commit together,
+ * so an event is never published for a change that rolled back, nor lost for one that
+ * committed. The relay publishes committed rows to the pub/sub afterwards.
+ */
+
+/** The outbox table of one subgraph's schema; every subgraph lists this among its migrations. */
+export function outboxMigration(schema: string): new () => MigrationInterface {
+  return class OutboxCreate1764200000000 implements MigrationInterface {
+    name = 'OutboxCreate1764200000000';
+    async up(db: QueryRunner): Promise<void> {
+      await db.query(`
+        CREATE TABLE "${schema}".outbox (
+          id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+          topic text NOT NULL,
+          payload jsonb NOT NULL,
+          created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+          published_at timestamptz
+        )`);
+      await db.query(`CREATE INDEX outbox_unpublished_idx ON "${schema}".outbox (id) WHERE published_at IS NULL`);
+    }
+    async down(db: QueryRunner): Promise<void> {
+      await db.query(`DROP TABLE "${schema}".outbox`);
+    }
+  };
+}
+
+function channel(schema: string): string {
+  return `${schema}_outbox`;
+}
+
+/** Records an event inside the caller's transaction; NOTIFY wakes the relay at commit. */
+export async function recordEvent(tx: EntityManager, schema: string, topic: string, payload: object): Promise<void> {
+  await tx.query(`INSERT INTO "${schema}".outbox (topic, payload) VALUES ($1, $2)`, [topic, JSON.stringify(payload)]);
+  await tx.query(`SELECT pg_notify($1, '')`, [channel(schema)]);
+}
+
+export interface OutboxRelayOptions {
+  databaseUrl: string;
+  schema: string;
+  pubsub: PubSubEngine;
+  /** Safety net when a notification is missed (the listener reconnecting, say). */
+  pollMs?: number;
+  batchSize?: number;
+  /** Published rows are kept this long for inspection, then pruned. */
+  retainMs?: number;
+}
+
+export interface OutboxRelay {
+  /** Publishes everything committed so far; resolves when the outbox is empty. */
+  drain(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Publishes outbox rows in id order. One relay drains at a time per schema (an advisory
+ * lock), so events keep their order even with several replicas; a row is marked
+ * published only after the pub/sub accepted it, so a crash means a re-send, never a loss.
+ * Delivery is at least once: events carry their outbox id for consumers that dedupe.
+ * The relay has a connection of its own (it LISTENs on it), apart from the request pool.
+ */
+export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
+  const { schema, pubsub } = options;
+  const table = `"${schema}".outbox`;
+  const batchSize = options.batchSize ?? 200;
+  const retainMs = options.retainMs ?? 24 * 60 * 60 * 1000;
+  let stopped = false;
+  let running: Promise<number> | null = null;
+  let again = false;
+  let client: Client | null = null;
+  let connecting: Promise<void> | null = null;
+  let lastPrune = 0;
+
+  async function drainBatch(db: Client): Promise<number> {
+    await db.query('BEGIN');
+    try {
+      const { rows: [lock] } = await db.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [table]);
+      if (!lock.locked) {
+        await db.query('ROLLBACK');
+        return 0;
+      }
+      const { rows } = await db.query<{ id: string; topic: string; payload: Record<string, unknown> }>(
+        `SELECT id, topic, payload FROM ${table} WHERE published_at IS NULL ORDER BY id LIMIT $1`,
+        [batchSize],
+      );
+      for (const row of rows) await pubsub.publish(row.topic, { ...row.payload, eventId: `${schema}:${row.id}` });
+      if (rows.length) {
+        await db.query(`UPDATE ${table} SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+      }
+      await db.query('COMMIT');
+      return rows.length;
+    } catch (error) {
+      await db.query('ROLLBACK').catch(() => {});
+      throw error;
+    }
+  }
+
+  async function drainOnce(): Promise<number> {
+    if (!client) await (connecting ?? connect());
+    const db = client;
+    if (!db) return 0;
+    let published = 0;
+    for (;;) {
+      const count = await drainBatch(db);
+      published += count;
+      if (count < batchSize) break;
+    }
+    if (Date.now() - lastPrune > 60_000) {
+      lastPrune = Date.now();
+      await db.query(`DELETE FROM ${table} WHERE published_at < now() - make_interval(secs => $1)`, [retainMs / 1000]);
+    }
+    return published;
+  }
+
+  /** Coalesces wake-ups: while a drain runs, further ones fold into one more pass. */
+  function drain(): Promise<number> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      let total = 0;
+      do {
+        again = false;
+        total += await drainOnce();
+      } while (again && !stopped);
+      return total;
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  }
+
+  const kick = (): void => {
+    if (stopped) return;
+    drain().catch((error) => console.error(`[outbox ${schema}] relay failed, will retry`, (error as Error).message));
+  };
+
+  function connect(): Promise<void> {
+    connecting = (async () => {
+      const next = new Client({ connectionString: options.databaseUrl, application_name: `commerce-${schema}-outbox` });
+      next.on('notification', kick);
+      next.on('error', () => {
+        // The next poll reconnects; until then events wait safely in the table.
+        if (client === next) client = null;
+        void next.end().catch(() => {});
+      });
+      await next.connect();
+      if (stopped) {
+        await next.end();
+        return;
+      }
+      await next.query(`LISTEN ${channel(schema)}`);
+      client = next;
+    })()
+      .catch((error) => {
+        if (!stopped) console.error(`[outbox ${schema}] cannot connect, will retry`, (error as Error).message);
+      })
+      .finally(() => {
+        connecting = null;
+      });
+    return connecting;
+  }
+
+  kick();
+  const timer = setInterval(kick, options.pollMs ?? Number(process.env.OUTBOX_POLL_MS ?? 1000));
+  timer.unref();
+
+  return {
+    drain,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running?.catch(() => {});
+      await connecting;
+      await client?.end().catch(() => {});
+      client = null;
+    },
+  };
+}
