@@ -1,6 +1,6 @@
 import { startRouter, type RunningRouter } from '../router/server';
 import type { SubscriptionLimits } from '../router/subscriptions/limits';
-import { createPubSub } from '../subgraphs/kit/pubsub';
+import { createPubSub, type PubSubHandle } from '../subgraphs/kit/pubsub';
 import { startSubgraph, type RunningSubgraph } from '../subgraphs/kit/server';
 import { subgraphs } from '../subgraphs/registry';
 import { join } from 'node:path';
@@ -20,6 +20,9 @@ export interface PlatformOptions {
 export interface Platform {
   router: RunningRouter;
   subgraphs: Record<string, RunningSubgraph<unknown>>;
+  /** Where each subgraph listens, and the pub/sub they share (for restarting one in tests). */
+  subgraphUrls: Record<string, string>;
+  pubsub: PubSubHandle;
   stop(): Promise<void>;
 }
 
@@ -56,6 +59,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     return {
       router,
       subgraphs: running,
+      subgraphUrls: urls,
+      pubsub,
       async stop() {
         await router.stop();
         for (const subgraph of Object.values(running).reverse()) await subgraph.stop();

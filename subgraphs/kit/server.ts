@@ -27,6 +27,8 @@ export interface StartOptions {
   /** Share one pub/sub between subgraphs of one process; created from REDIS_URL otherwise. */
   pubsub?: PubSubHandle;
   background?: boolean;
+  /** Relay this instance's outbox (default); any one instance relaying is enough. */
+  outboxRelay?: boolean;
 }
 
 export interface RunningSubgraph<Services = unknown> {
@@ -62,7 +64,10 @@ export async function startSubgraph<Services, Loaders>(
     subgraphUrls: options.subgraphUrls ?? {},
   });
 
-  const relay = startOutboxRelay({ databaseUrl: options.databaseUrl, schema: module.dbSchema, pubsub: pubsub.pubsub });
+  const relay: OutboxRelay =
+    options.outboxRelay === false
+      ? { drain: async () => 0, stop: async () => {} }
+      : startOutboxRelay({ databaseUrl: options.databaseUrl, schema: module.dbSchema, pubsub: pubsub.pubsub });
   const contextFor = (viewer: Viewer, requestId: string): SubgraphContext<Services, Loaders> => {
     const context: SubgraphContext<Services, Loaders> = {
       viewer,
@@ -115,6 +120,7 @@ export async function startSubgraph<Services, Loaders>(
       res.status(503).json({ status: 'unavailable', subgraph: module.name });
     }
   });
+  if (module.routes) app.use(module.routes(services));
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),

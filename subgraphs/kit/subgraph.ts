@@ -1,3 +1,4 @@
+import type { Router } from 'express';
 import type { DocumentNode } from 'graphql';
 import type { DataSource, EntitySchema, MixedList } from 'typeorm';
 import type { PubSubEngine } from 'graphql-subscriptions';
@@ -33,4 +34,9 @@ export interface SubgraphModule<Services = unknown, Loaders = unknown> {
   createLoaders(services: Services): Loaders;
   /** Background work (sweepers); returns a function that stops it. */
   startBackground?(services: Services): () => void;
+  /**
+   * Plain HTTP routes beside /graphql, for callers that are not the router: a provider's
+   * webhooks, a JWKS. They do their own authentication (a signature, or none for public keys).
+   */
+  routes?(services: Services): Router;
 }
