@@ -1,13 +1,18 @@
 import type { EntityManager } from 'typeorm';
 import { recordEvent } from '../kit/outbox';
 
-/** What subscribers of one SKU hear: the item as the change left it. */
+/**
+ * What subscribers of one SKU hear: the whole item as the change left it, so that a
+ * thousand subscribers cost no database reads when it is delivered.
+ */
 export interface InventoryChangedEvent {
   itemId: string;
   sku: string;
   warehouseId: string;
   onHand: number;
   reserved: number;
+  lowStockThreshold: number;
+  updatedAt: string;
   kind: string;
   movementId: string;
   eventId?: string;

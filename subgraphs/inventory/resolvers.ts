@@ -93,11 +93,17 @@ function availableOf(items: InventoryItemRow[]): number {
   return items.reduce((sum, item) => sum + Math.max(0, item.onHand - item.reserved), 0);
 }
 
-/** The item as the change left it: the event's levels over the row's other fields. */
-async function itemAfter(event: InventoryChangedEvent, ctx: Context) {
-  const row = await ctx.loaders.itemById.load(event.itemId);
-  if (!row) return null;
-  return toItem({ ...row, onHand: event.onHand, reserved: event.reserved });
+/** The item as the change left it, straight from the event. */
+function itemAfter(event: InventoryChangedEvent) {
+  return toItem({
+    id: event.itemId,
+    sku: event.sku,
+    warehouseId: event.warehouseId,
+    onHand: event.onHand,
+    reserved: event.reserved,
+    lowStockThreshold: event.lowStockThreshold,
+    updatedAt: new Date(event.updatedAt),
+  } as InventoryItemRow);
 }
 
 export const inventoryResolvers: GraphQLResolverMap<Context> = {
@@ -105,7 +111,7 @@ export const inventoryResolvers: GraphQLResolverMap<Context> = {
     inventoryChanged: subscriptionField(
       (args: { sku: string; warehouseId?: string | null }, ctx: Context) =>
         ctx.services.inventory.watch(args.sku, args.warehouseId ? parseId(args.warehouseId, 'warehouseId') : null),
-      (event: InventoryChangedEvent, _args: unknown, ctx: Context) => itemAfter(event, ctx),
+      (event: InventoryChangedEvent) => itemAfter(event),
     ),
   },
   Query: {

@@ -140,6 +140,8 @@ export class InventoryService {
             warehouseId: item.warehouseId,
             onHand: item.onHand,
             reserved: item.reserved,
+            lowStockThreshold: item.lowStockThreshold,
+            updatedAt: item.updatedAt.toISOString(),
             kind: 'CURRENT',
             movementId: '',
           }))
@@ -456,11 +458,11 @@ export class InventoryService {
 
 /** The only place on_hand and reserved change: the item and its ledger row, in one transaction. */
 async function applyMovement(tx: EntityManager, item: ItemRef, change: MovementInput): Promise<StockMovementRow> {
-  const [levels]: { on_hand: number; reserved: number }[][] = await tx.query(
+  const [levels]: { on_hand: number; reserved: number; low_stock_threshold: number; updated_at: Date }[][] = await tx.query(
     `UPDATE inventory.inventory_item
         SET on_hand = on_hand + $2, reserved = reserved + $3, updated_at = now()
       WHERE id = $1
-      RETURNING on_hand, reserved`,
+      RETURNING on_hand, reserved, low_stock_threshold, updated_at`,
     [item.id, change.onHandDelta, change.reservedDelta],
   );
   const movements = tx.getRepository(StockMovementRow);
@@ -483,6 +485,8 @@ async function applyMovement(tx: EntityManager, item: ItemRef, change: MovementI
     warehouseId: item.warehouseId,
     onHand: levels![0]!.on_hand,
     reserved: levels![0]!.reserved,
+    lowStockThreshold: levels![0]!.low_stock_threshold,
+    updatedAt: new Date(levels![0]!.updated_at).toISOString(),
     kind: change.kind,
     movementId: movement.id,
   });

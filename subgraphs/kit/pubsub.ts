@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { PubSub, PubSubEngine } from 'graphql-subscriptions';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import Redis from 'ioredis';
@@ -38,7 +39,10 @@ export function createPubSub(
   namespace = process.env.PUBSUB_NAMESPACE ?? 'commerce',
 ): PubSubHandle {
   if (!redisUrl) {
-    return { pubsub: new NamespacedPubSub(new PubSub(), namespace), close: async () => {} };
+    // Every subscriber is a listener on one emitter; thousands are expected, not a leak.
+    const eventEmitter = new EventEmitter();
+    eventEmitter.setMaxListeners(0);
+    return { pubsub: new NamespacedPubSub(new PubSub({ eventEmitter }), namespace), close: async () => {} };
   }
   const options = { maxRetriesPerRequest: null };
   const publisher = new Redis(redisUrl, options);
