@@ -1,3 +1,4 @@
+import { subgraphs } from '../subgraphs/registry';
 import { startTestPlatform, type TestPlatform } from '../test/support/platform';
 
 let platform: TestPlatform;
@@ -23,7 +24,7 @@ describe('router', () => {
     const response = await fetch(`${base()}/ready`);
     expect(response.status).toBe(200);
     const body = (await response.json()) as { subgraphs: Record<string, boolean> };
-    expect(body.subgraphs).toEqual({ catalog: true, inventory: true, orders: true, payments: true });
+    expect(body.subgraphs).toEqual(Object.fromEntries(subgraphs.map((s) => [s.name, true])));
   });
 
   it('is not ready when a subgraph is down, and names it', async () => {

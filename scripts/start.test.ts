@@ -41,8 +41,8 @@ afterAll(async () => {
 
 describe('npm start', () => {
   it('prints every URL and seeds the demo shop', () => {
-    expect(output).toContain('seeded the demo shop: catalog, inventory');
-    for (const [name, port] of [['catalog', 4001], ['inventory', 4002], ['orders', 4003], ['payments', 4004]] as const) {
+    expect(output).toContain('seeded the demo shop: catalog, inventory, pricing');
+    for (const [name, port] of [['catalog', 4001], ['inventory', 4002], ['orders', 4003], ['payments', 4004], ['pricing', 4005], ['promotions', 4006]] as const) {
       expect(output).toMatch(new RegExp(`subgraph ${name}\\s+http://localhost:${port + offset}/graphql`));
     }
     expect(output).toContain(`router ready at http://localhost:${4000 + offset}/graphql`);

@@ -3,6 +3,8 @@ import { catalogSubgraph } from './catalog';
 import { inventorySubgraph } from './inventory';
 import { ordersSubgraph } from './orders';
 import { paymentsSubgraph } from './payments';
+import { pricingSubgraph } from './pricing';
+import { promotionsSubgraph } from './promotions';
 
 /**
  * Every subgraph of the platform, in start order (orders calls the others, so it comes
@@ -13,10 +15,8 @@ import { paymentsSubgraph } from './payments';
 export const subgraphs: SubgraphModule<any, any>[] = [
   catalogSubgraph,
   inventorySubgraph,
+  pricingSubgraph,
+  promotionsSubgraph,
   paymentsSubgraph,
   ordersSubgraph,
 ];
-
-export function subgraphUrlEnv(name: string): string {
-  return `${name.toUpperCase()}_URL`;
-}

@@ -5,8 +5,8 @@ import { startTestPlatform, type TestPlatform } from './support/platform';
 let platform: TestPlatform;
 
 beforeAll(async () => {
-  platform = await startTestPlatform('listing');
-  expect(await seedDemoShop(platform)).toEqual(['catalog', 'inventory']);
+  platform = await startTestPlatform('listing', { markets: false });
+  expect(await seedDemoShop(platform)).toEqual(['catalog', 'inventory', 'pricing']);
 });
 
 afterAll(async () => {
@@ -27,7 +27,7 @@ const LISTING = /* GraphQL */ `
           availability { availableQuantity inStock lowStock }
           variants {
             sku
-            price { amount currency }
+            price(currency: "EUR") { amount currency }
             availableQuantity
             inventoryItems { available warehouse { code } }
           }

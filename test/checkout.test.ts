@@ -46,7 +46,7 @@ describe('cart → checkout → order through the router', () => {
       await platform.query(
         `mutation ($cartId: ID!, $lines: [CartLineInput!]!) {
           cartLinesAdd(cartId: $cartId, lines: $lines) {
-            cart { totalQuantity subtotal { amount currency } lines { id sku quantity variant { product { name } } } }
+            cart { totalQuantity cost { subtotal { amount currency } } lines { id sku quantity variant { product { name } } } }
             userErrors { code }
           }
         }`,
@@ -55,7 +55,7 @@ describe('cart → checkout → order through the router', () => {
     ).cartLinesAdd;
     expect(added.userErrors).toEqual([]);
     expect(added.cart.totalQuantity).toBe(5);
-    expect(added.cart.subtotal).toEqual({ amount: 4 * 2500 + 2700, currency: 'EUR' });
+    expect(added.cart.cost.subtotal).toEqual({ amount: 4 * 2500 + 2700, currency: 'EUR' });
     expect(added.cart.lines[0].variant.product.name).toBe('Canvas Tote');
 
     const blackLine = added.cart.lines.find((l: { sku: string }) => l.sku === 'TOTE-BLK');

@@ -2,6 +2,7 @@ import { startRouter, type RunningRouter } from '../router/server';
 import { subscriptionLimitsFromEnv } from '../router/subscriptions/limits';
 import { createPubSub, type PubSubHandle } from '../subgraphs/kit/pubsub';
 import { startSubgraph, type RunningSubgraph } from '../subgraphs/kit/server';
+import { seedPricing } from '../subgraphs/pricing/seed';
 import { subgraphs } from '../subgraphs/registry';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { dataOf, postGraphQL } from './support/graphql-client';
@@ -53,6 +54,7 @@ describeWithRedis('fan-out across routers and subgraph instances through Redis',
     // Orders A relays nothing: whatever its subscribers hear was published by orders B's
     // relay into Redis, which is the path between processes this test is about.
     const ordersA = await start('orders', shared, false);
+    await seedPricing(running.find((r) => r.name === 'pricing')!.dataSource, []);
     const ordersB = await start('orders', shared);
     const config = (orders: string) => ({
       port: 0,
@@ -78,9 +80,12 @@ describeWithRedis('fan-out across routers and subgraph instances through Redis',
     const viaB = (query: string, variables: Record<string, unknown>) => postGraphQL(routerB.url, query, variables).then(dataOf);
     const product = (
       await viaB(`mutation ($input: ProductCreateInput!) { productCreate(input: $input) { product { variants { id } } } }`, {
-        input: { name: 'Fan-out Scarf', variants: [{ sku: 'FAN-1', title: 'One size', price: { amount: 3900, currency: 'EUR' } }] },
+        input: { name: 'Fan-out Scarf', variants: [{ sku: 'FAN-1', title: 'One size' }] },
       })
     ).productCreate.product;
+    await viaB(`mutation ($input: PriceSetInput!) { priceSet(input: $input) { userErrors { code } } }`, {
+      input: { variantId: product.variants[0].id, sku: 'FAN-1', currency: 'EUR', amount: 3900 },
+    });
     const warehouse = (
       await viaB(`mutation ($input: WarehouseCreateInput!) { warehouseCreate(input: $input) { warehouse { id } } }`, {
         input: { code: 'FAN-1', name: 'Fan-out', countryCode: 'DE' },

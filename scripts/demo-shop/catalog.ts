@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { BrandRow, CategoryRow, ProductRow, ProductVariantRow } from '../../subgraphs/catalog/entities';
-import { DEMO_CURRENCY, type DemoShop } from './demo-data';
+import type { DemoShop } from './demo-data';
 
 /** Writes the demo catalog once; a catalog that already has products is left alone. */
 export async function seedCatalog(db: DataSource, shop: DemoShop): Promise<boolean> {
@@ -22,8 +22,6 @@ export async function seedCatalog(db: DataSource, shop: DemoShop): Promise<boole
         sku: variant.sku,
         title: variant.title,
         options: variant.options,
-        priceAmount: variant.priceAmount,
-        currency: DEMO_CURRENCY,
         position,
       })),
     );

@@ -42,7 +42,6 @@ export interface DemoWarehouse {
   countryCode: string;
 }
 
-export const DEMO_CURRENCY = 'EUR';
 
 export const demoWarehouses: DemoWarehouse[] = [
   { code: 'BER-1', name: 'Berlin fulfilment centre', countryCode: 'DE' },

@@ -2,6 +2,7 @@ import type { Platform } from '../platform';
 import { seedCatalog } from './catalog';
 import { buildDemoShop } from './demo-data';
 import { seedInventory } from './inventory';
+import { seedPricing } from '../../subgraphs/pricing/seed';
 
 /** Seeds each subgraph's own schema with its part of the demo shop, once. */
 export async function seedDemoShop(platform: Platform): Promise<string[]> {
@@ -9,5 +10,7 @@ export async function seedDemoShop(platform: Platform): Promise<string[]> {
   const seeded: string[] = [];
   if (await seedCatalog(platform.subgraphs.catalog!.dataSource, shop)) seeded.push('catalog');
   if (await seedInventory(platform.subgraphs.inventory!.dataSource, shop)) seeded.push('inventory');
+  const variants = shop.products.flatMap((p) => p.variants.map((v) => ({ id: v.id, sku: v.sku, priceAmount: v.priceAmount })));
+  if (await seedPricing(platform.subgraphs.pricing!.dataSource, variants)) seeded.push('pricing');
   return seeded;
 }

@@ -43,9 +43,6 @@ export class ProductVariantRow {
   @Column({ type: 'text' }) sku: string;
   @Column({ type: 'text' }) title: string;
   @Column({ type: 'jsonb', default: () => "'[]'" }) options: VariantOptionValue[];
-  @Column({ name: 'price_amount', type: 'bigint', transformer: { to: (v: number) => v, from: Number } })
-  priceAmount: number;
-  @Column({ type: 'char', length: 3 }) currency: string;
   @Column({ type: 'int', default: 0 }) position: number;
   @Column({ name: 'archived_at', type: 'timestamptz', nullable: true }) archivedAt: Date | null;
 }

@@ -5,6 +5,7 @@ import type { SubgraphModule } from '../kit/subgraph';
 import { catalogEntities } from './entities';
 import { createCatalogLoaders, type CatalogLoaders } from './loaders';
 import { CatalogInitial1764100000000 } from './migrations/0001-catalog-initial';
+import { CatalogPricesMoveToPricing1764300000000 } from './migrations/0002-prices-move-to-pricing';
 import { catalogResolvers } from './resolvers';
 import { CatalogService } from './service';
 
@@ -15,7 +16,7 @@ export const catalogSubgraph: SubgraphModule<{ catalog: CatalogService }, Catalo
   typeDefs: gql(readFileSync(join(__dirname, 'schema.graphql'), 'utf8')),
   resolvers: catalogResolvers,
   entities: catalogEntities,
-  migrations: [CatalogInitial1764100000000],
+  migrations: [CatalogInitial1764100000000, CatalogPricesMoveToPricing1764300000000],
   createServices: ({ dataSource }) => ({ catalog: new CatalogService(dataSource) }),
   createLoaders: ({ catalog }) => createCatalogLoaders(catalog),
 };

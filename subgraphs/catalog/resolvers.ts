@@ -34,7 +34,6 @@ function toVariant(row: ProductVariantRow) {
     sku: row.sku,
     title: row.title,
     options: row.options,
-    price: { amount: row.priceAmount, currency: row.currency },
     archived: row.archivedAt !== null,
     productId: row.productId,
   };

@@ -1,6 +1,5 @@
 import { type DataSource, In, IsNull, QueryFailedError, type Repository } from 'typeorm';
 import { DomainError } from '../kit/errors';
-import { money } from '../kit/money';
 import { type Connection, type PageRequest, toConnection } from '../kit/pagination';
 import {
   BrandRow,
@@ -21,7 +20,6 @@ export interface VariantInput {
   sku: string;
   title: string;
   options?: VariantOptionValue[] | null;
-  price: { amount: number; currency: string };
 }
 
 export interface ProductInput {
@@ -183,16 +181,11 @@ export class CatalogService {
 
   async updateVariant(
     id: string,
-    input: { title?: string | null; options?: VariantOptionValue[] | null; price?: VariantInput['price'] | null },
+    input: { title?: string | null; options?: VariantOptionValue[] | null },
   ): Promise<ProductVariantRow> {
     const variant = await this.mustFindVariant(id);
     if (input.title !== undefined && input.title !== null) variant.title = requireText(input.title, 'title');
     if (input.options) variant.options = input.options;
-    if (input.price) {
-      const price = checkPrice(input.price);
-      variant.priceAmount = price.amount;
-      variant.currency = price.currency;
-    }
     return this.variants.save(variant);
   }
 
@@ -231,7 +224,6 @@ export class CatalogService {
     input: VariantInput,
     position: number,
   ): Promise<ProductVariantRow> {
-    const price = checkPrice(input.price);
     return translateUniqueViolation(() =>
       repository.save(
         repository.create({
@@ -239,8 +231,6 @@ export class CatalogService {
           sku: checkSku(input.sku),
           title: requireText(input.title, 'title'),
           options: input.options ?? [],
-          priceAmount: price.amount,
-          currency: price.currency,
           position,
         }),
       ),
@@ -284,12 +274,6 @@ function checkSlug(slug: string): string {
     throw new DomainError('INVALID_SLUG', 'Slug must be lowercase words joined by dashes', ['slug']);
   }
   return slug;
-}
-
-function checkPrice(price: { amount: number; currency: string }): { amount: number; currency: string } {
-  const value = money(price.amount, price.currency);
-  if (value.amount < 0) throw new DomainError('INVALID_AMOUNT', 'Price cannot be negative', ['price', 'amount']);
-  return value;
 }
 
 function requireText(value: string | null | undefined, field: string): string {

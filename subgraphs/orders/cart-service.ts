@@ -2,11 +2,13 @@ import { type DataSource, In, type EntityManager } from 'typeorm';
 import { DomainError } from '../kit/errors';
 import { isUuid } from '../kit/ids';
 import { money } from '../kit/money';
-import type { CatalogClient, VariantQuote } from './clients';
+import { homeCountry } from './cart-quote';
+import type { OrdersClients, VariantInfo } from './clients';
 import { CartLineRow, CartRow } from './entities';
 
 export const MAX_LINE_QUANTITY = 999;
 export const MAX_CART_LINES = 100;
+export const MAX_DISCOUNT_CODES = 5;
 
 export interface LineInput {
   variantId: string;
@@ -16,7 +18,7 @@ export interface LineInput {
 export class CartService {
   constructor(
     private readonly db: DataSource,
-    private readonly catalog: CatalogClient,
+    private readonly clients: OrdersClients,
   ) {}
 
   async create(
@@ -24,6 +26,7 @@ export class CartService {
     customerId: string | null,
   ): Promise<CartRow> {
     const currency = money(0, input.currency ?? 'EUR').currency;
+    homeCountry(currency);
     const lines = input.lines ?? [];
     const quotes = await this.quote(lines, currency);
     return this.db.transaction(async (tx) => {
@@ -73,6 +76,20 @@ export class CartService {
     });
   }
 
+  /** Codes are kept as given (upper-cased); whether they apply shows in the cart's cost. */
+  async setDiscountCodes(cartId: string, codes: string[]): Promise<CartRow> {
+    const cart = await this.mustFindActive(cartId);
+    const normalized = [...new Set(codes.map((c) => c.trim().toUpperCase()).filter(Boolean))];
+    if (normalized.length > MAX_DISCOUNT_CODES) {
+      throw new DomainError('TOO_MANY_CODES', `At most ${MAX_DISCOUNT_CODES} discount codes`, ['discountCodes']);
+    }
+    if (normalized.some((c) => c.length > 64)) throw new DomainError('INVALID_CODE', 'A discount code is at most 64 characters', ['discountCodes']);
+    cart.discountCodes = normalized;
+    cart.updatedAt = new Date();
+    await this.db.getRepository(CartRow).update({ id: cart.id }, { discountCodes: normalized, updatedAt: cart.updatedAt });
+    return cart;
+  }
+
   cartsByIds(ids: readonly string[]): Promise<CartRow[]> {
     return this.db.getRepository(CartRow).findBy({ id: In([...ids]) });
   }
@@ -80,12 +97,15 @@ export class CartService {
   linesOfCarts(cartIds: readonly string[]): Promise<CartLineRow[]> {
     return this.db.getRepository(CartLineRow).find({
       where: { cartId: In([...cartIds]) },
-      order: { createdAt: 'ASC', id: 'ASC' },
+      order: { seq: 'ASC' },
     });
   }
 
-  /** Looks every variant up in catalog once, and refuses what cannot be sold in this cart. */
-  private async quote(lines: LineInput[], currency: string): Promise<Map<string, VariantQuote>> {
+  /**
+   * Looks every variant up in catalog once and asks pricing for a price in the cart's
+   * currency, so a cart never holds what cannot be sold or charged.
+   */
+  private async quote(lines: LineInput[], currency: string): Promise<Map<string, VariantInfo>> {
     if (lines.length > MAX_CART_LINES) {
       throw new DomainError('TOO_MANY_LINES', `A cart holds at most ${MAX_CART_LINES} lines`, ['lines']);
     }
@@ -96,23 +116,25 @@ export class CartService {
       checkQuantity(line.quantity, index, false);
     });
     if (lines.length === 0) return new Map();
-    const quotes = await this.catalog.variants([...new Set(lines.map((l) => l.variantId.toLowerCase()))]);
+    const variants = await this.clients.catalog.variants([...new Set(lines.map((l) => l.variantId.toLowerCase()))]);
     lines.forEach((line, index) => {
-      const variant = quotes.get(line.variantId.toLowerCase());
+      const variant = variants.get(line.variantId.toLowerCase());
       const field = ['lines', String(index), 'variantId'];
       if (!variant) throw new DomainError('NOT_FOUND', `Variant ${line.variantId} was not found`, field);
       if (variant.archived || variant.product.status !== 'ACTIVE') {
         throw new DomainError('VARIANT_UNAVAILABLE', `${variant.sku} is not for sale`, field);
       }
-      if (variant.price.currency !== currency) {
-        throw new DomainError('CURRENCY_MISMATCH', `${variant.sku} is priced in ${variant.price.currency}, the cart in ${currency}`, field);
-      }
     });
-    return quotes;
+    await this.clients.pricing.quote({
+      currency,
+      shippingCountry: homeCountry(currency),
+      lines: lines.map((l) => ({ variantId: l.variantId.toLowerCase(), quantity: l.quantity })),
+    });
+    return variants;
   }
 
   /** Adding a variant that is already in the cart adds to its quantity. */
-  private async insertLines(tx: EntityManager, cart: CartRow, lines: LineInput[], quotes: Map<string, VariantQuote>): Promise<void> {
+  private async insertLines(tx: EntityManager, cart: CartRow, lines: LineInput[], quotes: Map<string, VariantInfo>): Promise<void> {
     const repository = tx.getRepository(CartLineRow);
     for (const [index, line] of lines.entries()) {
       const variant = quotes.get(line.variantId.toLowerCase())!;
@@ -126,7 +148,6 @@ export class CartService {
         sku: variant.sku,
         productName: variant.product.name,
         variantTitle: variant.title,
-        unitPriceAmount: variant.price.amount,
         quantity,
       });
     }

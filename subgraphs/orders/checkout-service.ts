@@ -1,9 +1,13 @@
+import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { DomainError } from '../kit/errors';
 import { uuidFromName } from '../kit/ids';
 import type { Viewer } from '../kit/identity';
-import type { OrdersClients, PaymentRef, ReservationRef } from './clients';
+import { UpstreamError } from '../kit/service-client';
 import type { CartService } from './cart-service';
+import type { CartQuoter, CartQuote } from './cart-quote';
+import { CheckoutAttempts } from './checkout-attempts';
+import type { OrdersClients, PaymentRef, ReservationRef } from './clients';
 import { type AddressValue, CartLineRow, CartRow, OrderLineRow, OrderRow } from './entities';
 import type { OrderService } from './order-service';
 
@@ -12,89 +16,126 @@ export interface CheckoutInput {
   idempotencyKey: string;
   email: string;
   shippingAddress: AddressValue;
+  billingAddress?: AddressValue | null;
   payment: { token: string };
+  /** The total the buyer was shown; a different quote now is PRICE_CHANGED, not a surprise charge. */
+  expectedTotal?: { amount: number; currency: string } | null;
+}
+
+/**
+ * Seams for tests to make a step fail where a network or a crash could: each runs after
+ * its step succeeded, and whatever it throws must be undone like any other failure.
+ */
+export interface CheckoutFaults {
+  afterReservation?(): void | Promise<void>;
+  afterAuthorization?(): void | Promise<void>;
 }
 
 /** How long stock is held for a checkout that has not finished; committed on success. */
 const RESERVATION_TTL_SECONDS = 900;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const COUNTRY = /^[A-Z]{2}$/;
+/** Failures that another try with the same key may get past. */
+const RETRYABLE = new Set(['PAYMENT_FAILED', 'UPSTREAM_UNAVAILABLE', 'CHECKOUT_INTERRUPTED']);
 
 /**
- * Orchestrates checkout across domains: quote the cart, reserve stock, authorize the
- * payment, commit the reservation, write the order. Every remote step is keyed by the
- * checkout's idempotency key, so a retry resumes instead of repeating; a failure undoes
- * the steps already taken, in reverse.
+ * Orchestrates checkout across domains: quote (catalog, pricing, promotions, holding the
+ * coupons), reserve stock, authorize the exact total, commit the reservation and the
+ * coupons, write the order. Every remote step is keyed by the checkout's idempotency key
+ * and attempt, so a retry never repeats an effect; a failure undoes the steps taken, in
+ * reverse, so nothing is left reserved, authorized or counted.
  */
 export class CheckoutService {
+  readonly faults: CheckoutFaults = {};
+  readonly attempts: CheckoutAttempts;
+
   constructor(
     private readonly db: DataSource,
     private readonly carts: CartService,
     private readonly orders: OrderService,
+    private readonly quoter: CartQuoter,
     private readonly clients: OrdersClients,
-  ) {}
+  ) {
+    this.attempts = new CheckoutAttempts(db);
+  }
 
   async checkout(input: CheckoutInput, viewer: Viewer): Promise<OrderRow> {
     validate(input);
+    const orderId = uuidFromName(`order:${input.idempotencyKey}`);
+    const decision = await this.attempts.begin(input.idempotencyKey, requestHash(input, viewer), orderId);
+    if (decision.kind === 'failed') throw decision.failure;
+    if (decision.kind === 'placed') return this.db.getRepository(OrderRow).findOneByOrFail({ id: decision.orderId });
     try {
-      const previous = await this.placedWith(input.idempotencyKey);
-      if (previous) return this.replay(previous, input);
-      return await this.attempt(input, viewer);
+      return await this.attempt(input, viewer, orderId, decision.attempt);
     } catch (error) {
-      // A concurrent call with the same key may have placed the order meanwhile.
-      const placed = await this.placedWith(input.idempotencyKey);
-      if (placed) return this.replay(placed, input);
-      throw error;
+      const failure = asDomainError(error);
+      await this.attempts.fail(input.idempotencyKey, failure, RETRYABLE.has(failure.code));
+      throw failure;
     }
   }
 
-  private placedWith(idempotencyKey: string): Promise<OrderRow | null> {
-    return this.db.getRepository(OrderRow).findOneBy({ idempotencyKey });
-  }
-
-  private async attempt(input: CheckoutInput, viewer: Viewer): Promise<OrderRow> {
-
+  private async attempt(input: CheckoutInput, viewer: Viewer, orderId: string, attempt: number): Promise<OrderRow> {
+    const ref = `order:${orderId}:${attempt}`;
     const cart = await this.carts.mustFindActive(input.cartId);
-    const lines = await this.db.getRepository(CartLineRow).find({ where: { cartId: cart.id }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const lines = await this.db.getRepository(CartLineRow).find({ where: { cartId: cart.id }, order: { seq: 'ASC' } });
     if (lines.length === 0) throw new DomainError('CART_EMPTY', 'The cart has no lines', ['cartId']);
-    await this.assertPricesCurrent(lines, cart.currency);
-
-    const orderId = uuidFromName(`order:${input.idempotencyKey}`);
-    const subtotal = lines.reduce((sum, line) => sum + line.unitPriceAmount * line.quantity, 0);
-    const total = subtotal;
+    const shipping = normalizeAddress(input.shippingAddress);
+    const customerKey = viewer.kind === 'customer' ? viewer.customerId : input.email.trim().toLowerCase();
 
     const undo: (() => Promise<unknown>)[] = [];
     try {
-      const reservation = await this.clients.inventory.reserve(
-        `order:${orderId}`,
-        lines.map((line) => ({ sku: line.sku, quantity: line.quantity })),
-        RESERVATION_TTL_SECONDS,
-      );
-      undo.push(() => this.clients.inventory.release(reservation.id));
+      // Released even if the answer is lost: redeeming is all or nothing and keyed by ref.
+      undo.push(() => this.clients.promotions.release(ref));
+      const quote = await this.quoter.quote({
+        currency: cart.currency,
+        lines: lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
+        country: shipping.country,
+        region: shipping.region,
+        couponCodes: cart.discountCodes,
+        customerKey,
+        redeemFor: ref,
+      });
+      const total = quote.price.total;
+      if (input.expectedTotal && (input.expectedTotal.amount !== total || input.expectedTotal.currency !== cart.currency)) {
+        throw new DomainError('PRICE_CHANGED', `The total is now ${total} ${cart.currency}; show it to the buyer and check out again`, ['expectedTotal']);
+      }
+      if (total <= 0) throw new DomainError('INVALID_TOTAL', 'An order must cost something to be paid for', ['cartId']);
 
-      const payment = await this.authorize(orderId, total, cart.currency, input);
-      undo.push(() => this.clients.payments.void(payment.id, `order:${orderId}:checkout-void`));
+      const reservation = await this.clients.inventory.reserve(ref, lines.map((l) => ({ sku: l.sku, quantity: l.quantity })), RESERVATION_TTL_SECONDS);
+      undo.push(() => this.clients.inventory.release(reservation.id));
+      await this.faults.afterReservation?.();
+
+      const payment = await this.authorize(orderId, attempt, total, cart.currency, input, customerKey, shipping);
+      undo.push(() => this.clients.payments.void(payment.id, `order:${orderId}:${attempt}:checkout-void`));
+      await this.faults.afterAuthorization?.();
 
       await this.clients.inventory.commit(reservation.id);
-      return await this.placeOrder({ orderId, input, cart, lines, subtotal, total, reservation, payment, viewer });
+      await this.clients.promotions.confirm(ref);
+      return await this.placeOrder({ orderId, input, cart, lines, quote, reservation, payment, viewer, shipping });
     } catch (error) {
-      // The steps were keyed by the idempotency key: if a concurrent call with the same
-      // key placed the order, they are that order's steps and must not be undone.
-      if (await this.placedWith(input.idempotencyKey)) throw error;
       for (const step of undo.reverse()) {
-        await step().catch((undoError) => console.error('[checkout] undo failed', orderId, undoError));
+        await step().catch((undoError) => console.error('[checkout] undo failed; the sweepers will finish it', orderId, undoError));
       }
       throw error;
     }
   }
 
-  private async authorize(orderId: string, amount: number, currency: string, input: CheckoutInput): Promise<PaymentRef> {
+  private async authorize(
+    orderId: string,
+    attempt: number,
+    amount: number,
+    currency: string,
+    input: CheckoutInput,
+    customerKey: string,
+    shipping: AddressValue,
+  ): Promise<PaymentRef> {
     const result = await this.clients.payments.authorize({
       orderId,
       amount,
       currency,
       token: input.payment.token,
-      idempotencyKey: `checkout:${input.idempotencyKey}`,
+      idempotencyKey: `checkout:${input.idempotencyKey}:${attempt}`,
+      ...fraudSignals(input, customerKey, shipping),
     });
     const [failure] = result.userErrors;
     if (failure || !result.payment) {
@@ -103,34 +144,19 @@ export class CheckoutService {
     return result.payment;
   }
 
-  /** The cart keeps prices from when lines were added; checkout charges only current ones. */
-  private async assertPricesCurrent(lines: CartLineRow[], currency: string): Promise<void> {
-    const variants = await this.clients.catalog.variants(lines.map((l) => l.variantId));
-    for (const [index, line] of lines.entries()) {
-      const variant = variants.get(line.variantId);
-      const field = ['lines', String(index)];
-      if (!variant || variant.archived || variant.product.status !== 'ACTIVE') {
-        throw new DomainError('VARIANT_UNAVAILABLE', `${line.sku} is no longer for sale`, field);
-      }
-      if (variant.price.amount !== line.unitPriceAmount || variant.price.currency !== currency) {
-        await this.db.getRepository(CartLineRow).update({ id: line.id }, { unitPriceAmount: variant.price.amount });
-        throw new DomainError('PRICE_CHANGED', `The price of ${line.sku} changed; the cart now shows the new price`, field);
-      }
-    }
-  }
-
   private async placeOrder(args: {
     orderId: string;
     input: CheckoutInput;
     cart: CartRow;
     lines: CartLineRow[];
-    subtotal: number;
-    total: number;
+    quote: CartQuote;
     reservation: ReservationRef;
     payment: PaymentRef;
     viewer: Viewer;
+    shipping: AddressValue;
   }): Promise<OrderRow> {
-    const { orderId, input, cart, lines } = args;
+    const { orderId, input, cart, lines, quote } = args;
+    const priced = new Map(quote.price.lines.map((l) => [l.variantId, l]));
     return this.db.transaction(async (tx) => {
       const closed = await tx.getRepository(CartRow).update({ id: cart.id, status: 'ACTIVE' }, { status: 'CHECKED_OUT', updatedAt: new Date() });
       if (closed.affected !== 1) {
@@ -142,38 +168,69 @@ export class CheckoutService {
         email: input.email.trim().toLowerCase(),
         status: 'PENDING',
         currency: cart.currency,
-        subtotalAmount: args.subtotal,
-        totalAmount: args.total,
-        shippingAddress: normalizeAddress(input.shippingAddress),
+        subtotalAmount: quote.price.subtotal,
+        discountTotalAmount: quote.price.discountTotal + quote.price.shippingDiscountAmount,
+        shippingAmount: quote.price.shippingAmount,
+        taxTotalAmount: quote.price.taxTotal,
+        taxInclusive: quote.price.taxInclusive,
+        totalAmount: quote.price.total,
+        discountCodes: cart.discountCodes,
+        discounts: quote.discounts.applied,
+        shippingAddress: args.shipping,
+        billingAddress: input.billingAddress ? normalizeAddress(input.billingAddress) : null,
         cartId: cart.id,
         idempotencyKey: input.idempotencyKey,
         reservationId: args.reservation.id,
         paymentId: args.payment.id,
       });
       await tx.getRepository(OrderLineRow).insert(
-        lines.map((line, position) => ({
-          orderId,
-          position,
-          variantId: line.variantId,
-          sku: line.sku,
-          productName: line.productName,
-          variantTitle: line.variantTitle,
-          quantity: line.quantity,
-          unitPriceAmount: line.unitPriceAmount,
-          lineTotalAmount: line.unitPriceAmount * line.quantity,
-        })),
+        lines.map((line, position) => {
+          const price = priced.get(line.variantId)!;
+          return {
+            orderId,
+            position,
+            variantId: line.variantId,
+            sku: line.sku,
+            productName: line.productName,
+            variantTitle: line.variantTitle,
+            quantity: line.quantity,
+            unitPriceAmount: price.unitPrice,
+            discountAmount: price.discountAmount,
+            taxAmount: price.taxAmount,
+            lineTotalAmount: price.lineTotal,
+          };
+        }),
       );
       await this.orders.recordStatus(tx, orderId, 'PENDING', 'Order placed');
+      await this.attempts.succeed(tx, input.idempotencyKey);
       return tx.getRepository(OrderRow).findOneByOrFail({ id: orderId });
     });
   }
+}
 
-  private replay(order: OrderRow, input: CheckoutInput): OrderRow {
-    if (order.cartId !== input.cartId) {
-      throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for another checkout', ['idempotencyKey']);
-    }
-    return order;
+/** The request a key stands for: what is bought, by whom, shipped where, paid how. */
+function requestHash(input: CheckoutInput, viewer: Viewer): string {
+  const { idempotencyKey: _key, ...request } = input;
+  return createHash('sha256').update(JSON.stringify([request, viewer])).digest('hex');
+}
+
+/** What the fraud assessment weighs, as far as checkout knows it. */
+function fraudSignals(input: CheckoutInput, customerKey: string, shipping: AddressValue) {
+  return {
+    email: input.email.trim().toLowerCase(),
+    customerKey,
+    shippingCountry: shipping.country,
+    billingCountry: input.billingAddress ? input.billingAddress.country.trim().toUpperCase() : shipping.country,
+  };
+}
+
+function asDomainError(error: unknown): DomainError {
+  if (error instanceof DomainError) return error;
+  if (error instanceof UpstreamError) {
+    return new DomainError('UPSTREAM_UNAVAILABLE', `${error.service} is unavailable; retry with the same idempotencyKey`, null);
   }
+  console.error('[checkout] unexpected failure', error);
+  return new DomainError('CHECKOUT_INTERRUPTED', 'Checkout was interrupted; retry with the same idempotencyKey', null);
 }
 
 function validate(input: CheckoutInput): void {
@@ -184,14 +241,18 @@ function validate(input: CheckoutInput): void {
   if (!EMAIL.test(input.email.trim()) || input.email.length > 254) {
     throw new DomainError('INVALID_EMAIL', 'email is not a valid address', ['email']);
   }
-  const address = input.shippingAddress;
+  validateAddress(input.shippingAddress, 'shippingAddress');
+  if (input.billingAddress) validateAddress(input.billingAddress, 'billingAddress');
+  if (!input.payment.token.trim()) throw new DomainError('REQUIRED', 'payment token cannot be empty', ['payment', 'token']);
+}
+
+function validateAddress(address: AddressValue, name: string): void {
   for (const field of ['name', 'line1', 'city', 'postalCode'] as const) {
-    if (!address[field]?.trim()) throw new DomainError('REQUIRED', `${field} cannot be empty`, ['shippingAddress', field]);
+    if (!address[field]?.trim()) throw new DomainError('REQUIRED', `${field} cannot be empty`, [name, field]);
   }
   if (!COUNTRY.test(address.country.trim().toUpperCase())) {
-    throw new DomainError('INVALID_COUNTRY', 'country must be an ISO 3166-1 alpha-2 code', ['shippingAddress', 'country']);
+    throw new DomainError('INVALID_COUNTRY', 'country must be an ISO 3166-1 alpha-2 code', [name, 'country']);
   }
-  if (!input.payment.token.trim()) throw new DomainError('REQUIRED', 'payment token cannot be empty', ['payment', 'token']);
 }
 
 function normalizeAddress(address: AddressValue): AddressValue {

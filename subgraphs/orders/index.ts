@@ -5,6 +5,7 @@ import type { SubgraphModule } from '../kit/subgraph';
 import { ordersEntities } from './entities';
 import { createOrdersLoaders, type OrdersLoaders } from './loaders';
 import { OrdersInitial1764100000000 } from './migrations/0001-orders-initial';
+import { OrdersPricedCheckout1764300000000 } from './migrations/0002-priced-checkout';
 import { ordersResolvers } from './resolvers';
 import { createOrdersServices, type OrdersServices } from './services';
 
@@ -15,7 +16,7 @@ export const ordersSubgraph: SubgraphModule<OrdersServices, OrdersLoaders> = {
   typeDefs: gql(readFileSync(join(__dirname, 'schema.graphql'), 'utf8')),
   resolvers: ordersResolvers,
   entities: ordersEntities,
-  migrations: [OrdersInitial1764100000000],
+  migrations: [OrdersInitial1764100000000, OrdersPricedCheckout1764300000000],
   createServices: createOrdersServices,
   createLoaders: createOrdersLoaders,
 };

@@ -1,13 +1,51 @@
+import DataLoader from 'dataloader';
+import type { UserError } from '../kit/errors';
+import { DomainError, toUserError } from '../kit/errors';
 import { loaderByKey, loaderOfMany } from '../kit/loaders';
+import { homeCountry, type CartQuote } from './cart-quote';
+import type { CartLineRow, CartRow } from './entities';
 import type { OrdersServices } from './services';
 
-export function createOrdersLoaders({ carts, orders }: OrdersServices) {
+export interface CostRequest {
+  cart: CartRow;
+  lines: CartLineRow[];
+  countryCode: string | null;
+  region: string | null;
+}
+
+/** A cart's cost, or why it cannot be priced (a variant without a price, say). */
+export type CartCostResult = { quote: CartQuote | null; error: UserError | null };
+
+export function createOrdersLoaders({ carts, orders, quoter }: OrdersServices) {
   return {
     cartById: loaderByKey((ids: readonly string[]) => carts.cartsByIds(ids), (c) => c.id),
     linesOfCart: loaderOfMany((ids: readonly string[]) => carts.linesOfCarts(ids), (l) => l.cartId),
     orderById: loaderByKey((ids: readonly string[]) => orders.ordersByIds(ids), (o) => o.id),
     linesOfOrder: loaderOfMany((ids: readonly string[]) => orders.linesOfOrders(ids), (l) => l.orderId),
     statusHistoryOfOrder: loaderOfMany((ids: readonly string[]) => orders.statusHistoryOfOrders(ids), (c) => c.orderId),
+    /** One quote per cart and destination per request, however many fields read it. */
+    cartCost: new DataLoader<CostRequest, CartCostResult, string>(
+      (requests) =>
+        Promise.all(
+          requests.map(async ({ cart, lines, countryCode, region }) => {
+            if (lines.length === 0) return { quote: null, error: null };
+            try {
+              const quote = await quoter.quote({
+                currency: cart.currency,
+                lines: lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
+                country: countryCode ?? homeCountry(cart.currency),
+                region,
+                couponCodes: cart.discountCodes,
+              });
+              return { quote, error: null };
+            } catch (error) {
+              if (error instanceof DomainError) return { quote: null, error: toUserError(error) };
+              throw error;
+            }
+          }),
+        ),
+      { cacheKeyFn: (r) => `${r.cart.id}|${r.countryCode ?? ''}|${r.region ?? ''}` },
+    ),
   };
 }
 

@@ -39,11 +39,15 @@ export class OrderService {
     });
   }
 
-  async capture(id: string): Promise<OrderRow> {
+  /** Captures all of the authorization, or `amount` of it (the rest is released). */
+  async capture(id: string, amount: number | null): Promise<OrderRow> {
     const order = await this.prepare(id, 'CONFIRMED');
     if (order.status === 'CONFIRMED') return order;
-    await this.payments.capture(order.paymentId, `order:${id}:capture`);
-    return this.move(order, 'CONFIRMED', 'Payment captured');
+    if (amount !== null && (!Number.isInteger(amount) || amount <= 0 || amount > order.totalAmount)) {
+      throw new DomainError('INVALID_AMOUNT', `Capture between 1 and ${order.totalAmount}`, ['amount']);
+    }
+    await this.payments.capture(order.paymentId, `order:${id}:capture`, amount);
+    return this.move(order, 'CONFIRMED', amount === null ? 'Payment captured' : `Payment captured: ${amount} ${order.currency}`);
   }
 
   async fulfill(id: string): Promise<OrderRow> {
@@ -69,10 +73,19 @@ export class OrderService {
     return this.move(order, 'CANCELLED', reason);
   }
 
-  async refund(id: string, reason: string | null): Promise<OrderRow> {
-    const order = await this.prepare(id, 'REFUNDED');
-    if (order.status === 'REFUNDED') return order;
-    await this.payments.refund(order.paymentId, `order:${id}:refund`, reason);
+  /**
+   * Refunds `amount` (default: what is left). Partial refunds leave the order as it is;
+   * the one that leaves nothing captured makes it REFUNDED. Payments keeps the sum of
+   * refunds within what was captured, also when two refunds race.
+   */
+  async refund(id: string, amount: number | null, reason: string | null, idempotencyKey: string): Promise<OrderRow> {
+    const order = await this.findOrFail(id);
+    if (!['CONFIRMED', 'FULFILLED', 'DELIVERED'].includes(order.status)) {
+      throw new DomainError('INVALID_ORDER_STATUS', `An order that is ${order.status} cannot be refunded`, ['id']);
+    }
+    const payment = await this.payments.refund(order.paymentId, `order:${id}:refund:${idempotencyKey}`, reason, amount);
+    // A partial refund changes the payment, not the order (payments announces it).
+    if (payment.refundedAmount.amount < payment.capturedAmount.amount) return order;
     // Stock not yet shipped goes back on the shelf.
     if (order.status === 'CONFIRMED') await this.inventory.release(order.reservationId);
     return this.move(order, 'REFUNDED', reason);
@@ -97,9 +110,14 @@ export class OrderService {
 
   /** Loads the order and checks the step is allowed; an order already there is returned as is. */
   private async prepare(id: string, to: OrderStatus): Promise<OrderRow> {
+    const order = await this.findOrFail(id);
+    if (order.status !== to) assertTransition(order.status, to);
+    return order;
+  }
+
+  private async findOrFail(id: string): Promise<OrderRow> {
     const order = await this.db.getRepository(OrderRow).findOneBy({ id });
     if (!order) throw new DomainError('NOT_FOUND', `Order ${id} was not found`, ['id']);
-    if (order.status !== to) assertTransition(order.status, to);
     return order;
   }
 

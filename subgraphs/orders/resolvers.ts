@@ -8,7 +8,8 @@ import type { OrderUpdatedEvent } from '../kit/topics';
 import { isUuid, parseId } from '../kit/ids';
 import type { LineInput } from './cart-service';
 import type { CheckoutInput } from './checkout-service';
-import type { CartLineRow, CartRow, OrderLineRow, OrderRow, OrderStatusChangeRow } from './entities';
+import { randomUUID } from 'node:crypto';
+import type { AppliedDiscountValue, CartLineRow, CartRow, OrderLineRow, OrderRow, OrderStatusChangeRow } from './entities';
 import type { OrdersLoaders } from './loaders';
 import type { OrdersServices } from './services';
 
@@ -19,6 +20,7 @@ function toCart(row: CartRow) {
   return {
     id: row.id,
     currency: row.currency,
+    discountCodes: row.discountCodes,
     checkedOut: row.status === 'CHECKED_OUT',
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -26,7 +28,9 @@ function toCart(row: CartRow) {
 }
 type Cart = ReturnType<typeof toCart>;
 
-function toLine(row: CartLineRow | OrderLineRow, currency: string) {
+const money = (amount: number, currency: string) => ({ amount, currency });
+
+function lineBasics(row: CartLineRow | OrderLineRow) {
   return {
     id: row.id,
     variant: { __typename: 'ProductVariant', id: row.variantId },
@@ -34,26 +38,58 @@ function toLine(row: CartLineRow | OrderLineRow, currency: string) {
     productName: row.productName,
     variantTitle: row.variantTitle,
     quantity: row.quantity,
-    unitPrice: { amount: row.unitPriceAmount, currency },
-    lineTotal: { amount: row.unitPriceAmount * row.quantity, currency },
   };
 }
 
+function toCartLine(row: CartLineRow, cart: Cart) {
+  return { ...lineBasics(row), variantId: row.variantId, cartId: cart.id };
+}
+type CartLine = ReturnType<typeof toCartLine>;
+
+function toOrderLine(row: OrderLineRow, currency: string) {
+  return {
+    ...lineBasics(row),
+    unitPrice: money(row.unitPriceAmount, currency),
+    discount: money(row.discountAmount, currency),
+    tax: money(row.taxAmount, currency),
+    lineTotal: money(row.lineTotalAmount, currency),
+  };
+}
+
+function toDiscounts(applied: AppliedDiscountValue[], currency: string) {
+  return applied.map((d) => ({ name: d.name, code: d.code, amount: money(d.amount, currency) }));
+}
+
 function toOrder(row: OrderRow) {
+  const c = row.currency;
   return {
     id: row.id,
     number: row.number,
     status: row.status,
     email: row.email,
-    currency: row.currency,
-    subtotal: { amount: row.subtotalAmount, currency: row.currency },
-    total: { amount: row.totalAmount, currency: row.currency },
+    currency: c,
+    subtotal: money(row.subtotalAmount, c),
+    discountTotal: money(row.discountTotalAmount, c),
+    discounts: toDiscounts(row.discounts, c),
+    discountCodes: row.discountCodes,
+    shipping: money(row.shippingAmount, c),
+    tax: money(row.taxTotalAmount, c),
+    taxInclusive: row.taxInclusive,
+    total: money(row.totalAmount, c),
     shippingAddress: row.shippingAddress,
+    billingAddress: row.billingAddress,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
 }
 type Order = ReturnType<typeof toOrder>;
+
+/** The cart's cost for a destination, through the per-request quote loader. */
+async function costOf(cart: Cart, ctx: Context, countryCode: string | null, region: string | null) {
+  const row = await ctx.loaders.cartById.load(cart.id);
+  const lines = await ctx.loaders.linesOfCart.load(cart.id);
+  return ctx.loaders.cartCost.load({ cart: row!, lines, countryCode: countryCode?.toUpperCase() ?? null, region });
+}
 
 function toStatusChange(row: OrderStatusChangeRow) {
   return { status: row.status, note: row.note, at: row.createdAt.toISOString() };
@@ -65,12 +101,19 @@ function customerOf(ctx: Context): string | null {
   return ctx.viewer.kind === 'customer' ? ctx.viewer.customerId : null;
 }
 
+interface StepArgs {
+  id: string;
+  reason?: string | null;
+  amount?: number | null;
+  idempotencyKey?: string | null;
+}
+
 /** The mutations after checkout share one shape: permission, id, service call, payload. */
-function orderStep(step: (services: OrdersServices, id: string, reason: string | null) => Promise<OrderRow>) {
-  return (_: unknown, args: { id: string; reason?: string | null }, ctx: Context) => {
+function orderStep(step: (services: OrdersServices, id: string, args: StepArgs) => Promise<OrderRow>) {
+  return (_: unknown, args: StepArgs, ctx: Context) => {
     requirePermission(ctx.viewer, MANAGE);
     const id = parseId(args.id, 'id');
-    return withUserErrors(async () => ({ order: toOrder(await step(ctx.services, id, args.reason ?? null)) }));
+    return withUserErrors(async () => ({ order: toOrder(await step(ctx.services, id, args)) }));
   };
 }
 
@@ -116,6 +159,10 @@ export const ordersResolvers: GraphQLResolverMap<Context> = {
       const cartId = parseId(args.cartId, 'cartId');
       return withUserErrors(async () => ({ cart: toCart(await ctx.services.carts.updateLines(cartId, args.lines)) }));
     },
+    cartDiscountCodesUpdate(_: unknown, args: { cartId: string; discountCodes: string[] }, ctx: Context) {
+      const cartId = parseId(args.cartId, 'cartId');
+      return withUserErrors(async () => ({ cart: toCart(await ctx.services.carts.setDiscountCodes(cartId, args.discountCodes)) }));
+    },
     cartLinesRemove(_: unknown, args: { cartId: string; lineIds: string[] }, ctx: Context) {
       const cartId = parseId(args.cartId, 'cartId');
       return withUserErrors(async () => ({ cart: toCart(await ctx.services.carts.removeLines(cartId, args.lineIds)) }));
@@ -124,25 +171,56 @@ export const ordersResolvers: GraphQLResolverMap<Context> = {
       const input = { ...args.input, cartId: parseId(args.input.cartId, 'cartId') };
       return withUserErrors(async () => ({ order: toOrder(await ctx.services.checkout.checkout(input, ctx.viewer)) }));
     },
-    orderCapture: orderStep((s, id) => s.orders.capture(id)),
+    orderCapture: orderStep((s, id, args) => s.orders.capture(id, args.amount ?? null)),
     orderFulfill: orderStep((s, id) => s.orders.fulfill(id)),
     orderMarkDelivered: orderStep((s, id) => s.orders.markDelivered(id)),
-    orderCancel: orderStep((s, id, reason) => s.orders.cancel(id, reason)),
-    orderRefund: orderStep((s, id, reason) => s.orders.refund(id, reason)),
+    orderCancel: orderStep((s, id, args) => s.orders.cancel(id, args.reason ?? null)),
+    orderRefund: orderStep((s, id, args) => s.orders.refund(id, args.amount ?? null, args.reason ?? null, args.idempotencyKey ?? randomUUID())),
   },
   Cart: {
     __resolveReference(ref: { id: string }, ctx: Context) {
       return isUuid(ref.id) ? ctx.loaders.cartById.load(ref.id).then(orNull(toCart)) : null;
     },
     async lines(cart: Cart, _: unknown, ctx: Context) {
-      return (await ctx.loaders.linesOfCart.load(cart.id)).map((l) => toLine(l, cart.currency));
+      return (await ctx.loaders.linesOfCart.load(cart.id)).map((l) => toCartLine(l, cart));
     },
     async totalQuantity(cart: Cart, _: unknown, ctx: Context) {
       return (await ctx.loaders.linesOfCart.load(cart.id)).reduce((n, l) => n + l.quantity, 0);
     },
-    async subtotal(cart: Cart, _: unknown, ctx: Context) {
-      const lines = await ctx.loaders.linesOfCart.load(cart.id);
-      return { amount: lines.reduce((sum, l) => sum + l.unitPriceAmount * l.quantity, 0), currency: cart.currency };
+    async cost(cart: Cart, args: { countryCode?: string | null; region?: string | null }, ctx: Context) {
+      const { quote, error } = await costOf(cart, ctx, args.countryCode ?? null, args.region ?? null);
+      if (error) throw new GraphQLError(error.message, { extensions: { code: error.code } });
+      const c = cart.currency;
+      if (!quote) {
+        const zero = money(0, c);
+        return { subtotal: zero, discounts: [], discountTotal: zero, shipping: zero, tax: zero, taxInclusive: false, total: zero, couponErrors: [] };
+      }
+      const p = quote.price;
+      return {
+        subtotal: money(p.subtotal, c),
+        discounts: toDiscounts(quote.discounts.applied, c),
+        discountTotal: money(p.discountTotal + p.shippingDiscountAmount, c),
+        shipping: money(p.shippingAmount, c),
+        tax: money(p.taxTotal, c),
+        taxInclusive: p.taxInclusive,
+        total: money(p.total, c),
+        couponErrors: quote.couponErrors,
+      };
+    },
+  },
+  CartLine: {
+    async cost(line: CartLine, _: unknown, ctx: Context) {
+      const cart = toCart((await ctx.loaders.cartById.load(line.cartId))!);
+      const { quote, error } = await costOf(cart, ctx, null, null);
+      if (error) throw new GraphQLError(error.message, { extensions: { code: error.code } });
+      const priced = quote!.price.lines.find((l) => l.variantId === line.variantId)!;
+      const c = cart.currency;
+      return {
+        unitPrice: money(priced.unitPrice, c),
+        subtotal: money(priced.lineSubtotal, c),
+        discount: money(priced.discountAmount, c),
+        total: money(priced.lineSubtotal - priced.discountAmount, c),
+      };
     },
   },
   Order: {
@@ -150,7 +228,7 @@ export const ordersResolvers: GraphQLResolverMap<Context> = {
       return isUuid(ref.id) ? ctx.loaders.orderById.load(ref.id).then(orNull(toOrder)) : null;
     },
     async lines(order: Order, _: unknown, ctx: Context) {
-      return (await ctx.loaders.linesOfOrder.load(order.id)).map((l) => toLine(l, order.currency));
+      return (await ctx.loaders.linesOfOrder.load(order.id)).map((l) => toOrderLine(l, order.currency));
     },
     async statusHistory(order: Order, _: unknown, ctx: Context) {
       return (await ctx.loaders.statusHistoryOfOrder.load(order.id)).map(toStatusChange);

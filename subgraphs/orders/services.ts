@@ -1,15 +1,17 @@
 import type { ServiceDeps } from '../kit/subgraph';
 import { CartService } from './cart-service';
+import { CartQuoter } from './cart-quote';
 import { CheckoutService } from './checkout-service';
 import { createClients } from './clients';
 import { OrderService } from './order-service';
 
 export function createOrdersServices({ dataSource, subgraphUrls, pubsub }: ServiceDeps) {
   const clients = createClients(subgraphUrls);
-  const carts = new CartService(dataSource, clients.catalog);
+  const carts = new CartService(dataSource, clients);
   const orders = new OrderService(dataSource, clients.inventory, clients.payments, pubsub);
-  const checkout = new CheckoutService(dataSource, carts, orders, clients);
-  return { carts, orders, checkout };
+  const quoter = new CartQuoter(clients);
+  const checkout = new CheckoutService(dataSource, carts, orders, quoter, clients);
+  return { carts, orders, checkout, quoter };
 }
 
 export type OrdersServices = ReturnType<typeof createOrdersServices>;

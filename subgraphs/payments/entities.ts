@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { FraudDecision, FraudReason } from './fraud/assess';
 
 /** bigint comes back from pg as a string; money is integer minor units well inside 2^53. */
 const bigintNumber = { to: (v: number) => v, from: Number };
@@ -27,6 +28,9 @@ export class PaymentRow {
   @Column({ name: 'idempotency_key', type: 'text' }) idempotencyKey: string;
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt: Date;
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' }) updatedAt: Date;
+  /** `created` of the last provider event (webhook) that changed the payment. */
+  @Column({ name: 'provider_event_at', type: 'timestamptz', nullable: true })
+  providerEventAt: Date | null;
 }
 
 export type PaymentTransactionKind = 'AUTHORIZATION' | 'CAPTURE' | 'VOID' | 'REFUND';
@@ -51,4 +55,67 @@ export class PaymentTransactionRow {
   createdAt: Date;
 }
 
-export const paymentsEntities = [PaymentRow, PaymentTransactionRow];
+/**
+ * The screening of one authorization attempt, written before the processor is called.
+ * Its rows are also the history the velocity rules count.
+ */
+@Entity({ name: 'fraud_assessment' })
+export class FraudAssessmentRow {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  /** The payment the attempt created (its id follows from the idempotency key). */
+  @Column({ name: 'payment_id', type: 'uuid', nullable: true }) paymentId: string | null;
+  @Column({ name: 'order_id', type: 'uuid' }) orderId: string;
+  @Column({ name: 'customer_key', type: 'text', nullable: true }) customerKey: string | null;
+  @Column({ type: 'text', nullable: true }) email: string | null;
+  @Column({ type: 'text', nullable: true }) ip: string | null;
+  @Column({ name: 'card_fingerprint', type: 'text', nullable: true }) cardFingerprint:
+    string | null;
+  @Column({ type: 'bigint', transformer: bigintNumber }) amount: number;
+  @Column({ type: 'char', length: 3 }) currency: string;
+  @Column({ type: 'integer' }) score: number;
+  @Column({ type: 'text' }) decision: FraudDecision;
+  @Column({ type: 'jsonb' }) reasons: FraudReason[];
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'clock_timestamp()' })
+  createdAt: Date;
+}
+
+export type WebhookEventOutcome = 'APPLIED' | 'UNCHANGED' | 'STALE' | 'REJECTED' | 'IGNORED';
+
+/** Every provider event received, once per event id: the guard against replays. */
+@Entity({ name: 'webhook_event' })
+export class WebhookEventRow {
+  /** The provider's event id. */
+  @Column({ type: 'text', primary: true }) id: string;
+  @Column({ type: 'text' }) type: string;
+  @Column({ name: 'payment_id', type: 'uuid', nullable: true }) paymentId: string | null;
+  @Column({ name: 'payment_reference', type: 'text', nullable: true }) paymentReference:
+    string | null;
+  /** When the provider says the event happened. */
+  @Column({ name: 'provider_created_at', type: 'timestamptz' }) providerCreatedAt: Date;
+  @Column({ type: 'text' }) outcome: WebhookEventOutcome;
+  @Column({ type: 'text' }) detail: string;
+  @Column({ type: 'jsonb' }) payload: object;
+  @Column({ name: 'received_at', type: 'timestamptz', default: () => 'clock_timestamp()' })
+  receivedAt: Date;
+}
+
+/** A chargeback the cardholder opened with their bank, as the provider reported it. */
+@Entity({ name: 'payment_dispute' })
+export class PaymentDisputeRow {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ name: 'payment_id', type: 'uuid' }) paymentId: string;
+  @Column({ name: 'provider_dispute_id', type: 'text' }) providerDisputeId: string;
+  @Column({ type: 'bigint', transformer: bigintNumber }) amount: number;
+  @Column({ type: 'text', nullable: true }) reason: string | null;
+  @Column({ name: 'opened_at', type: 'timestamptz' }) openedAt: Date;
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'clock_timestamp()' })
+  createdAt: Date;
+}
+
+export const paymentsEntities = [
+  PaymentRow,
+  PaymentTransactionRow,
+  FraudAssessmentRow,
+  WebhookEventRow,
+  PaymentDisputeRow,
+];

@@ -5,10 +5,13 @@ import type { SubgraphModule } from '../kit/subgraph';
 import { paymentsEntities } from './entities';
 import { createPaymentsLoaders, type PaymentsLoaders } from './loaders';
 import { PaymentsInitial1764100000000 } from './migrations/0001-payments-initial';
+import { PaymentsFraud1764300000000 } from './migrations/0002-fraud';
+import { PaymentsWebhooks1764300000001 } from './migrations/0003-webhooks';
 import type { PaymentProvider } from './provider';
 import { paymentsResolvers } from './resolvers';
 import { SandboxProvider } from './sandbox-provider';
 import { PaymentsService } from './service';
+import { webhookRoutes } from './webhooks/routes';
 
 /**
  * The card processor named by PAYMENT_PROVIDER. Only `sandbox` exists; it is the default
@@ -31,9 +34,15 @@ export const paymentsSubgraph: SubgraphModule<{ payments: PaymentsService }, Pay
   typeDefs: gql(readFileSync(join(__dirname, 'schema.graphql'), 'utf8')),
   resolvers: paymentsResolvers,
   entities: paymentsEntities,
-  migrations: [PaymentsInitial1764100000000],
+  migrations: [
+    PaymentsInitial1764100000000,
+    PaymentsFraud1764300000000,
+    PaymentsWebhooks1764300000001,
+  ],
   createServices: ({ dataSource }) => ({
     payments: new PaymentsService(dataSource, createPaymentProvider()),
   }),
   createLoaders: ({ payments }) => createPaymentsLoaders(payments),
+  // POST /webhooks/payments: the processor's asynchronous events (webhooks/handler.ts).
+  routes: (services) => webhookRoutes(services),
 };

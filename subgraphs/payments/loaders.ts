@@ -15,6 +15,15 @@ export function createPaymentsLoaders(payments: PaymentsService) {
       (ids: readonly string[]) => payments.transactionsOfPayments(ids),
       (t) => t.paymentId,
     ),
+    fraudAssessmentOfPayment: loaderByKey(
+      (ids: readonly string[]) => payments.fraudAssessmentsOfPayments(ids),
+      // Loaded by payment id, so never null here.
+      (a) => a.paymentId as string,
+    ),
+    disputesOfPayment: loaderOfMany(
+      (ids: readonly string[]) => payments.disputesOfPayments(ids),
+      (d) => d.paymentId,
+    ),
   };
 }
 

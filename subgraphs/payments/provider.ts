@@ -65,6 +65,12 @@ export interface PaymentProvider {
   capture(request: CaptureRequest): Promise<ProviderResult>;
   void(request: VoidRequest): Promise<ProviderResult>;
   refund(request: RefundRequest): Promise<ProviderResult>;
+  /**
+   * A stable id of the card behind a token (the same card gives the same fingerprint,
+   * whatever token it was tokenized into), for fraud screening before the authorization.
+   * Read-only: it charges nothing. Null when the processor cannot tell.
+   */
+  cardFingerprint?(token: string): Promise<string | null>;
 }
 
 /**

@@ -4,7 +4,12 @@ import type { SubgraphContext } from '../kit/context';
 import { type DomainError, toUserError, withUserErrors } from '../kit/errors';
 import type { Viewer } from '../kit/identity';
 import { isUuid, parseId } from '../kit/ids';
-import type { PaymentRow, PaymentTransactionRow } from './entities';
+import type {
+  FraudAssessmentRow,
+  PaymentDisputeRow,
+  PaymentRow,
+  PaymentTransactionRow,
+} from './entities';
 import type { PaymentsLoaders } from './loaders';
 import type { AuthorizeInput, PaymentOutcome, PaymentsService } from './service';
 
@@ -41,6 +46,26 @@ function toTransaction(row: PaymentTransactionRow, currency: string) {
     failureCode: row.failureCode,
     failureMessage: row.failureMessage,
     createdAt: row.createdAt.toISOString(),
+  };
+}
+
+function toFraudAssessment(row: FraudAssessmentRow) {
+  return {
+    id: row.id,
+    score: row.score,
+    decision: row.decision,
+    reasons: row.reasons,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+function toDispute(row: PaymentDisputeRow, currency: string) {
+  return {
+    id: row.id,
+    providerDisputeId: row.providerDisputeId,
+    amount: { amount: row.amount, currency },
+    reason: row.reason,
+    openedAt: row.openedAt.toISOString(),
   };
 }
 
@@ -129,6 +154,16 @@ export const paymentsResolvers: GraphQLResolverMap<Context> = {
     },
     order(payment: Payment) {
       return { id: payment.orderId };
+    },
+    async fraudAssessment(payment: Payment, _: unknown, ctx: Context) {
+      // The reasons would teach a fraudster the rules: payment staff only.
+      requirePaymentReader(ctx.viewer);
+      return ctx.loaders.fraudAssessmentOfPayment.load(payment.id).then(orNull(toFraudAssessment));
+    },
+    async disputes(payment: Payment, _: unknown, ctx: Context) {
+      return (await ctx.loaders.disputesOfPayment.load(payment.id)).map((d) =>
+        toDispute(d, payment.currency),
+      );
     },
   },
   Order: {

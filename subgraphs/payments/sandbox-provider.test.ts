@@ -115,6 +115,14 @@ describe('sandbox payment provider', () => {
     });
   });
 
+  it('gives each test card a stable fingerprint, without authorizing anything', async () => {
+    const provider = new SandboxProvider();
+    const visa = await provider.cardFingerprint('tok_visa');
+    expect(visa).toMatch(/^fp_sandbox_[0-9a-f]{24}$/);
+    expect(await new SandboxProvider().cardFingerprint('tok_visa')).toBe(visa);
+    expect(await provider.cardFingerprint('tok_mastercard')).not.toBe(visa);
+  });
+
   it('is chosen by PAYMENT_PROVIDER, and an unknown provider stops the start', () => {
     expect(createPaymentProvider('sandbox')).toBeInstanceOf(SandboxProvider);
     expect(() => createPaymentProvider('acme')).toThrow(/Unknown PAYMENT_PROVIDER "acme"/);

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   type AuthorizationResult,
   type AuthorizeRequest,
@@ -10,6 +10,7 @@ import {
   type RefundRequest,
   type VoidRequest,
 } from './provider';
+import { SIGNATURE_HEADER, signatureHeader } from './webhooks/signature';
 
 type TestCard =
   | { outcome: 'approve'; card: CardDetails }
@@ -122,6 +123,12 @@ export class SandboxProvider implements PaymentProvider {
     });
   }
 
+  /** The sandbox's test cards are one card per token, so the token names the card. */
+  async cardFingerprint(token: string): Promise<string | null> {
+    const hash = createHash('sha256').update(`sandbox-card:${token}`).digest('hex');
+    return `fp_sandbox_${hash.slice(0, 24)}`;
+  }
+
   /**
    * Runs an operation once per idempotency key. Reusing a key for a different request is
    * the caller's bug, which processors refuse. An outage is not remembered: the request
@@ -167,4 +174,43 @@ function decline(
 
 function missing(ref: string): ProviderResult {
   return decline('resource_missing', `No such charge: ${ref}`);
+}
+
+/** An event as the sandbox sends it to the webhook endpoint; see webhooks/events.ts. */
+export interface SandboxEvent {
+  /** Defaults to a fresh `evt_sandbox_...`. */
+  id?: string;
+  type: string;
+  /** Unix seconds; defaults to the signature's timestamp. */
+  created?: number;
+  data: Record<string, unknown>;
+}
+
+/**
+ * A signed webhook request as the sandbox would deliver it, for tests: the raw body and
+ * the headers, signed at `timestamp` (unix seconds, default now) with the secret, or with
+ * each of several secrets (a secret being rotated: one `v1=` entry per secret).
+ */
+export function sandboxWebhook(
+  secret: string | readonly string[],
+  event: SandboxEvent,
+  options: { timestamp?: number } = {},
+): { rawBody: Buffer; headers: Record<string, string>; event: Required<SandboxEvent> } {
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const full: Required<SandboxEvent> = {
+    id: event.id ?? reference('evt'),
+    type: event.type,
+    created: event.created ?? timestamp,
+    data: event.data,
+  };
+  const rawBody = Buffer.from(JSON.stringify(full));
+  const secrets = typeof secret === 'string' ? [secret] : secret;
+  return {
+    rawBody,
+    headers: {
+      'content-type': 'application/json',
+      [SIGNATURE_HEADER]: signatureHeader(secrets, timestamp, rawBody),
+    },
+    event: full,
+  };
 }

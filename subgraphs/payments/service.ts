@@ -6,11 +6,17 @@ import { DomainError } from '../kit/errors';
 import { uuidFromName } from '../kit/ids';
 import { money } from '../kit/money';
 import {
+  type FraudAssessmentRow,
+  PaymentDisputeRow,
   PaymentRow,
   type PaymentStatus,
   type PaymentTransactionKind,
   PaymentTransactionRow,
+  type WebhookEventOutcome,
 } from './entities';
+import { type FraudConfig, fraudConfigFromEnv } from './fraud/config';
+import { type FraudInput, parseFraudInput } from './fraud/input';
+import { FraudScreening } from './fraud/store';
 import {
   type AuthorizationResult,
   type PaymentProvider,
@@ -18,14 +24,26 @@ import {
   type ProviderResult,
   ProviderUnavailableError,
 } from './provider';
+import { isPaymentEvent, type ProviderEvent } from './webhooks/events';
+import { reconcile } from './webhooks/reconcile';
 
-export interface AuthorizeInput {
+/** The screening fields (email, customerKey, ip, countries, account age) are optional. */
+export interface AuthorizeInput extends FraudInput {
   orderId: string;
   amount: number;
   currency: string;
   token: string;
   idempotencyKey: string;
 }
+
+/** What a provider event did; `unknown_payment` is not recorded, so the provider retries it. */
+export type ProviderEventResult =
+  | { kind: 'recorded'; outcome: WebhookEventOutcome; detail: string; paymentId: string | null }
+  | { kind: 'duplicate'; outcome: WebhookEventOutcome; paymentId: string | null }
+  | { kind: 'unknown_payment' };
+
+/** The failure code of a payment refused by fraud screening, without a processor call. */
+export const FRAUD_REJECTED_CODE = 'fraud_rejected';
 
 /**
  * What a payment mutation did. A decline is an expected outcome, not an exception: the
@@ -60,13 +78,18 @@ const REFUNDABLE: PaymentStatus[] = ['CAPTURED', 'PARTIALLY_REFUNDED'];
 export class PaymentsService {
   private readonly payments: Repository<PaymentRow>;
   private readonly transactions: Repository<PaymentTransactionRow>;
+  private readonly disputes: Repository<PaymentDisputeRow>;
+  readonly fraud: FraudScreening;
 
   constructor(
     private readonly db: DataSource,
     private readonly provider: PaymentProvider,
+    fraudConfig: FraudConfig = fraudConfigFromEnv(),
   ) {
     this.payments = db.getRepository(PaymentRow);
     this.transactions = db.getRepository(PaymentTransactionRow);
+    this.disputes = db.getRepository(PaymentDisputeRow);
+    this.fraud = new FraudScreening(db, fraudConfig);
   }
 
   paymentsByIds(ids: readonly string[]): Promise<PaymentRow[]> {
@@ -88,12 +111,27 @@ export class PaymentsService {
     });
   }
 
+  fraudAssessmentsOfPayments(paymentIds: readonly string[]): Promise<FraudAssessmentRow[]> {
+    return this.fraud.assessmentsOfPayments(paymentIds);
+  }
+
+  disputesOfPayments(paymentIds: readonly string[]): Promise<PaymentDisputeRow[]> {
+    return this.disputes.find({
+      where: { paymentId: In([...paymentIds]) },
+      order: { openedAt: 'ASC', id: 'ASC' },
+    });
+  }
+
   /**
    * Authorizes a card for an order (checkout). The payment id follows from the
    * idempotency key and the processor call's key from the payment id, so a retry, even
    * after a crash between the processor's answer and our insert, never authorizes twice.
    * A payment the processor answered is final for its key; one that FAILED (outage, outcome
    * unknown) is tried again under the same processor key, which is safe.
+   *
+   * Fraud screening runs first, once per payment (a retry reuses the recorded decision):
+   * REJECT stores the payment DECLINED (`fraud_rejected`) without calling the processor,
+   * REVIEW authorizes and leaves the flag on the payment for staff, APPROVE authorizes.
    */
   async authorize(input: AuthorizeInput): Promise<PaymentOutcome> {
     const amount = positiveAmount(input.amount, ['input', 'amount']);
@@ -101,6 +139,7 @@ export class PaymentsService {
     const token = input.token.trim();
     if (!token) throw new DomainError('REQUIRED', 'token cannot be empty', ['input', 'token']);
     const key = checkKey(input.idempotencyKey, ['input', 'idempotencyKey'])!;
+    const fraudContext = parseFraudInput(input);
 
     const existing = await this.payments.findOneBy({ idempotencyKey: key });
     if (existing) {
@@ -109,6 +148,28 @@ export class PaymentsService {
     }
     const paymentId = existing?.id ?? uuidFromName(`payments:authorize:${key}`);
     const providerKey = `${paymentId}:authorization`;
+
+    const assessment =
+      (await this.fraud.assessmentOf(paymentId)) ??
+      (await this.fraud.assess({
+        paymentId,
+        orderId: input.orderId,
+        amount,
+        currency,
+        cardFingerprint: (await this.provider.cardFingerprint?.(token)) ?? null,
+        context: fraudContext,
+      }));
+    if (assessment.decision === 'REJECT') {
+      const rejected = await this.storeFraudRejection(
+        paymentId,
+        input.orderId,
+        amount,
+        currency,
+        key,
+      );
+      assertSameAuthorization(rejected, input);
+      return authorizationOutcome(rejected);
+    }
 
     let result: AuthorizationResult | null = null;
     let outage: ProviderUnavailableError | null = null;
@@ -181,6 +242,113 @@ export class PaymentsService {
     });
     assertSameAuthorization(payment, input);
     return authorizationOutcome(payment);
+  }
+
+  /** A payment fraud screening refused: DECLINED, no processor call, no transaction. */
+  private storeFraudRejection(
+    paymentId: string,
+    orderId: string,
+    amount: number,
+    currency: string,
+    key: string,
+  ): Promise<PaymentRow> {
+    return this.db.transaction(async (tx) => {
+      // A concurrent retry read the same recorded decision and may have stored it first.
+      await tx.query(
+        `INSERT INTO payments.payment (id, order_id, amount, currency, status, provider,
+           failure_code, failure_message, idempotency_key)
+         VALUES ($1, $2, $3, $4, 'DECLINED', $5, $6, $7, $8)
+         ON CONFLICT (idempotency_key) DO NOTHING`,
+        [
+          paymentId,
+          orderId,
+          amount,
+          currency,
+          this.provider.name,
+          FRAUD_REJECTED_CODE,
+          'The payment was refused by fraud screening',
+          key,
+        ],
+      );
+      const stored = await tx.getRepository(PaymentRow).findOneByOrFail({ idempotencyKey: key });
+      await announce(tx, stored);
+      return stored;
+    });
+  }
+
+  /**
+   * Applies one provider event (webhook) in one transaction, with the payment row locked:
+   * the event is recorded under its id (a duplicate finds it and does nothing), the
+   * payment moves as `reconcile` says, missing ledger rows and disputes are written,
+   * and the order's subscribers are told. See webhooks/reconcile.ts for the ordering rules.
+   */
+  async applyProviderEvent(event: ProviderEvent): Promise<ProviderEventResult> {
+    return this.db.transaction(async (tx) => {
+      if (!isPaymentEvent(event)) {
+        return recordProviderEvent(tx, event, {
+          paymentId: null,
+          paymentReference: event.paymentReference,
+          outcome: 'IGNORED',
+          detail: `Events of type ${event.type} are not handled`,
+        });
+      }
+      const payment = await tx.getRepository(PaymentRow).findOne({
+        where: { provider: this.provider.name, providerReference: event.data.paymentReference },
+        lock: { mode: 'pessimistic_write' },
+      });
+      // Maybe not committed yet (the processor can be faster than our insert): not
+      // recorded, so the processor delivers it again later.
+      if (!payment) return { kind: 'unknown_payment' };
+      const disputeIds =
+        event.type === 'charge.dispute.created'
+          ? (await tx.getRepository(PaymentDisputeRow).findBy({ paymentId: payment.id })).map(
+              (d) => d.providerDisputeId,
+            )
+          : [];
+      const result = reconcile({ ...payment, disputeIds }, event);
+      const recorded = await recordProviderEvent(tx, event, {
+        paymentId: payment.id,
+        paymentReference: event.data.paymentReference,
+        outcome: result.outcome,
+        detail: result.detail,
+      });
+      if (recorded.kind === 'duplicate' || result.outcome !== 'APPLIED') return recorded;
+
+      for (const entry of result.ledger) {
+        await tx.getRepository(PaymentTransactionRow).insert({
+          paymentId: payment.id,
+          kind: entry.kind,
+          amount: entry.amount,
+          status: 'SUCCEEDED',
+          providerReference: entry.kind === 'REFUND' ? event.data.refundReference : null,
+          idempotencyKey: `webhook:${event.id}:${entry.kind.toLowerCase()}`,
+          reason: `Provider event ${event.type} (${event.id})`,
+        });
+      }
+      if (result.dispute) {
+        await tx.query(
+          `INSERT INTO payments.payment_dispute (payment_id, provider_dispute_id, amount, reason, opened_at)
+           VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (provider_dispute_id) DO NOTHING`,
+          [
+            payment.id,
+            result.dispute.providerDisputeId,
+            result.dispute.amount,
+            result.dispute.reason,
+            event.created,
+          ],
+        );
+      }
+      const providerEventAt =
+        payment.providerEventAt && payment.providerEventAt > event.created
+          ? payment.providerEventAt
+          : event.created;
+      await tx
+        .getRepository(PaymentRow)
+        .update({ id: payment.id }, { ...result.changes, providerEventAt, updatedAt: new Date() });
+      await announce(tx, payment);
+      return recorded;
+    });
   }
 
   /** Captures once, all or part of the authorization; the rest is released. */
@@ -387,7 +555,61 @@ function replay(payment: PaymentRow, first: PaymentTransactionRow, op: Operation
   };
 }
 
+/**
+ * Records a provider event under its id, once: the insert is the gate against replays
+ * (a concurrent duplicate waits for the first one's commit, then finds it).
+ */
+async function recordProviderEvent(
+  tx: EntityManager,
+  event: ProviderEvent,
+  record: {
+    paymentId: string | null;
+    paymentReference: string | null;
+    outcome: WebhookEventOutcome;
+    detail: string;
+  },
+): Promise<ProviderEventResult> {
+  const inserted: unknown[] = await tx.query(
+    `INSERT INTO payments.webhook_event (id, type, payment_id, payment_reference,
+       provider_created_at, outcome, detail, payload)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+     ON CONFLICT (id) DO NOTHING
+     RETURNING id`,
+    [
+      event.id,
+      event.type,
+      record.paymentId,
+      record.paymentReference,
+      event.created,
+      record.outcome,
+      record.detail,
+      JSON.stringify(event.payload),
+    ],
+  );
+  if (inserted.length > 0) {
+    return {
+      kind: 'recorded',
+      outcome: record.outcome,
+      detail: record.detail,
+      paymentId: record.paymentId,
+    };
+  }
+  const [first] = await tx.query(
+    `SELECT outcome, payment_id FROM payments.webhook_event WHERE id = $1`,
+    [event.id],
+  );
+  return { kind: 'duplicate', outcome: first.outcome, paymentId: first.payment_id };
+}
+
 function authorizationOutcome(payment: PaymentRow): PaymentOutcome {
+  if (payment.status === 'DECLINED' && payment.failureCode === FRAUD_REJECTED_CODE) {
+    return {
+      payment,
+      failure: new DomainError('FRAUD_REJECTED', 'The payment was refused by fraud screening', [
+        'payment',
+      ]),
+    };
+  }
   if (payment.status === 'DECLINED') {
     return {
       payment,

@@ -1,4 +1,5 @@
 import { startPlatform, type Platform, type PlatformOptions } from '../../scripts/platform';
+import { seedPricing } from '../../subgraphs/pricing/seed';
 import { createTestDatabase, type TestDatabase } from './database';
 import { postGraphQL, type GraphQLResponse } from './graphql-client';
 
@@ -11,11 +12,14 @@ export interface TestPlatform extends Platform {
 /** The whole platform on free ports against a database of this test file's own. */
 export async function startTestPlatform(
   name: string,
-  options: Partial<Pick<PlatformOptions, 'subscriptionLimits'>> = {},
+  options: Partial<Pick<PlatformOptions, 'subscriptionLimits'>> & { markets?: boolean } = {},
 ): Promise<TestPlatform> {
   process.env.AUTHORIZATION_MODE = 'open';
   const database = await createTestDatabase(name);
-  const platform = await startPlatform({ databaseUrl: database.url, ports: 'ephemeral', background: false, ...options });
+  const { markets = true, ...platformOptions } = options;
+  const platform = await startPlatform({ databaseUrl: database.url, ports: 'ephemeral', background: false, ...platformOptions });
+  // The demo markets: EUR (tax-inclusive), USD and GBP price lists, tax rules, shipping rates.
+  if (markets) await seedPricing(platform.subgraphs.pricing!.dataSource, []);
   return {
     ...platform,
     database,
