@@ -16,7 +16,7 @@ import { SubscriptionCounter, subscriptionLimitsFromEnv, type SubscriptionLimits
 import { sseHandler } from './subscriptions/sse-transport';
 import { SubgraphConnections } from './subscriptions/subgraph-connections';
 import { startWebSocketTransport } from './subscriptions/ws-transport';
-import { viewerFrom } from './viewer';
+import { createViewerHook, tokenVerifierFromEnv } from './auth';
 
 export interface RunningRouter {
   url: string;
@@ -40,6 +40,7 @@ export async function startRouter(
   const sources = new Map<string, GraphQLDataSource>(
     [...resolvedUrls].map(([name, url]) => [name, new SignedSubgraphSource(url, config.subgraphTimeoutMs)]),
   );
+  const viewerOf = createViewerHook(tokenVerifierFromEnv(process.env, resolvedUrls.get('identity')));
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph.sdl,
     buildService: ({ name }) => sources.get(name)!,
@@ -62,8 +63,8 @@ export async function startRouter(
     limits,
     new SubscriptionCounter(limits.maxPerProcess),
   );
-  const webSockets = startWebSocketTransport({ httpServer, supergraph, subscriptions, apollo, limits });
-  const sse = sseHandler({ supergraph, subscriptions, apollo });
+  const webSockets = startWebSocketTransport({ httpServer, supergraph, subscriptions, apollo, limits, viewerOf });
+  const sse = sseHandler({ supergraph, subscriptions, apollo, viewerOf });
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -86,12 +87,12 @@ export async function startRouter(
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
-    subscriptionRouting({ supergraph, subscriptions, sse }),
+    subscriptionRouting({ supergraph, subscriptions, sse, viewerOf }),
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<RouterContext> => {
         const given = req.headers['x-request-id'];
         const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-        return { viewer: viewerFrom(req.headers.authorization), requestId };
+        return { viewer: await viewerOf(req), requestId };
       },
     }),
   );

@@ -1,5 +1,6 @@
 import type { SubgraphModule } from './kit/subgraph';
 import { catalogSubgraph } from './catalog';
+import { identitySubgraph } from './identity';
 import { inventorySubgraph } from './inventory';
 import { ordersSubgraph } from './orders';
 import { paymentsSubgraph } from './payments';
@@ -13,6 +14,7 @@ import { promotionsSubgraph } from './promotions';
 // Each module has its own service and loader types; the list holds them all.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const subgraphs: SubgraphModule<any, any>[] = [
+  identitySubgraph,
   catalogSubgraph,
   inventorySubgraph,
   pricingSubgraph,

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { getOperationAST, parse, validate, type DocumentNode } from 'graphql';
 import type { LoadedSupergraph } from '../supergraph';
+import type { ViewerResolver } from '../viewer';
 import type { FederatedSubscriptions } from './executor';
 import { acceptsMultipartSubscription, serveMultipartSubscription } from './multipart-transport';
 
@@ -13,6 +14,7 @@ export function subscriptionRouting(options: {
   supergraph: LoadedSupergraph;
   subscriptions: FederatedSubscriptions;
   sse: RequestHandler;
+  viewerOf: ViewerResolver;
 }): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     if ((req.headers.accept ?? '').includes('text/event-stream')) return options.sse(req, res, next);
@@ -44,6 +46,14 @@ export function subscriptionRouting(options: {
       return;
     }
     const variables = (body.variables ?? undefined) as Record<string, unknown> | undefined;
-    serveMultipartSubscription(req, res, options.subscriptions, { document, variables, operationName }).catch(next);
+    serveMultipartSubscription(req, res, options.subscriptions, { document, variables, operationName }, options.viewerOf).catch((error) => {
+      if (res.headersSent) return next(error);
+      const extensions = (error as { extensions?: { code?: string } }).extensions;
+      if (extensions?.code === 'UNAUTHENTICATED') {
+        res.status(401).json({ errors: [{ message: (error as Error).message, extensions: { code: 'UNAUTHENTICATED' } }] });
+        return;
+      }
+      next(error);
+    });
   };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { DocumentNode, ExecutionResult } from 'graphql';
 import type { RouterContext } from '../context';
-import { viewerFrom } from '../viewer';
+import type { ViewerResolver } from '../viewer';
 import type { FederatedSubscriptions } from './executor';
 
 const BOUNDARY = 'graphql';
@@ -26,9 +26,10 @@ export async function serveMultipartSubscription(
   res: Response,
   subscriptions: FederatedSubscriptions,
   operation: { document: DocumentNode; variables?: Record<string, unknown>; operationName?: string | null },
+  viewerOf: ViewerResolver,
 ): Promise<void> {
   const context: RouterContext = {
-    viewer: viewerFrom(req.headers.authorization),
+    viewer: await viewerOf(req),
     requestId: typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomUUID(),
   };
   const result = subscriptions.subscribe({ ...operation, context });

@@ -4,7 +4,7 @@ import type { RequestHandler } from 'express';
 import { createHandler } from 'graphql-sse/lib/use/express';
 import type { RouterContext } from '../context';
 import type { LoadedSupergraph } from '../supergraph';
-import { viewerFrom } from '../viewer';
+import type { ViewerResolver } from '../viewer';
 import type { FederatedSubscriptions } from './executor';
 import { executeThroughApollo } from './operations';
 
@@ -17,11 +17,12 @@ export function sseHandler(options: {
   supergraph: LoadedSupergraph;
   subscriptions: FederatedSubscriptions;
   apollo: ApolloServer<RouterContext>;
+  viewerOf: ViewerResolver;
 }): RequestHandler {
   const handler = createHandler<RouterContext>({
     schema: options.supergraph.apiGraphQLSchema,
-    context: (req): RouterContext => ({
-      viewer: viewerFrom(req.headers.get('authorization')),
+    context: async (req): Promise<RouterContext> => ({
+      viewer: await options.viewerOf(req.raw),
       requestId: req.headers.get('x-request-id') ?? randomUUID(),
     }),
     subscribe: (args) =>

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import { GraphQLError, parse, getOperationAST } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { RouterContext } from '../context';
 import type { LoadedSupergraph } from '../supergraph';
-import { viewerFrom } from '../viewer';
+import type { ViewerResolver } from '../viewer';
+import type { Viewer } from '../../subgraphs/kit/identity';
 import type { FederatedSubscriptions } from './executor';
 import type { SubscriptionLimits } from './limits';
 import { executeThroughApollo } from './operations';
@@ -21,15 +22,28 @@ export function startWebSocketTransport(options: {
   subscriptions: FederatedSubscriptions;
   apollo: ApolloServer<RouterContext>;
   limits: SubscriptionLimits;
+  viewerOf: ViewerResolver;
 }): { close(): Promise<void> } {
   const { supergraph, subscriptions, apollo, limits } = options;
   const wsServer = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
   const openPerConnection = new WeakMap<object, Set<string>>();
+  const viewers = new WeakMap<object, Viewer>();
 
-  const cleanup = useServer<Record<string, unknown>, { socket: object }>(
+  const cleanup = useServer<Record<string, unknown>, { socket: object; request: IncomingMessage }>(
     {
       schema: supergraph.apiGraphQLSchema,
-      onConnect: (ctx) => {
+      // The token is checked once, at connect; a bad one refuses the connection (4403).
+      onConnect: async (ctx) => {
+        const authorization = ctx.connectionParams?.authorization;
+        try {
+          const viewer = await options.viewerOf({
+            headers: { ...ctx.extra.request.headers, authorization: typeof authorization === 'string' ? authorization : undefined },
+            socket: ctx.extra.request.socket,
+          });
+          viewers.set(ctx.extra.socket, viewer);
+        } catch {
+          return false;
+        }
         openPerConnection.set(ctx.extra.socket, new Set());
         return true;
       },
@@ -49,10 +63,7 @@ export function startWebSocketTransport(options: {
       onComplete: (ctx, id) => {
         openPerConnection.get(ctx.extra.socket)?.delete(id);
       },
-      context: (ctx): RouterContext => {
-        const authorization = ctx.connectionParams?.authorization;
-        return { viewer: viewerFrom(typeof authorization === 'string' ? authorization : null), requestId: randomUUID() };
-      },
+      context: (ctx): RouterContext => ({ viewer: viewers.get(ctx.extra.socket)!, requestId: randomUUID() }),
       subscribe: (args) =>
         subscriptions.subscribe({
           document: args.document,

@@ -4,11 +4,15 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
  * Who is calling, as the router (or a fellow subgraph) vouches for it. Subgraphs never
  * read client headers to learn this: only the signed identity header counts.
  */
-export type Viewer =
+export type Viewer = (
   | { kind: 'anonymous' }
   | { kind: 'customer'; customerId: string }
   | { kind: 'staff'; staffId: string; permissions: string[] }
-  | { kind: 'service'; service: string };
+  | { kind: 'service'; service: string }
+) & {
+  /** The caller's address as the router saw it (identity throttles logins by it). */
+  clientIp?: string;
+};
 
 export const IDENTITY_HEADER = 'x-commerce-identity';
 export const SIGNATURE_HEADER = 'x-commerce-signature';

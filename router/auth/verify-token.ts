@@ -1,0 +1,108 @@
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  type JSONWebKeySet,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  jwtVerify,
+} from 'jose';
+import { GraphQLError } from 'graphql';
+import type { Viewer } from '../../subgraphs/kit/identity';
+
+export type TokenAlgorithm = 'EdDSA' | 'RS256';
+
+export interface TokenVerifierOptions {
+  /** Identity's JWKS, e.g. http://identity:4007/.well-known/jwks.json (fetched and cached). */
+  jwksUrl?: string;
+  /** Or the keys themselves: a JWKS document or a jose key getter. */
+  jwks?: JSONWebKeySet | JWTVerifyGetKey;
+  issuer: string;
+  audience: string;
+  /** Clock skew tolerated on exp / iat / nbf. */
+  leewaySeconds?: number;
+  /** The only algorithms accepted; never `none` or an HMAC. */
+  algorithms?: TokenAlgorithm[];
+  /** The JWT `typ` header identity sets on access tokens (RFC 9068), so no other JWT passes for one. */
+  type?: string;
+}
+
+export interface TokenVerifier {
+  /** The viewer an `Authorization` header stands for: anonymous without one; throws UNAUTHENTICATED when invalid. */
+  verify(authorization: string | null | undefined): Promise<Viewer>;
+}
+
+export function unauthenticatedToken(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}
+
+/**
+ * Verifies identity's access tokens. The algorithm list is fixed by configuration, not
+ * taken from the token, which is what refuses `alg: none` and the HS256-signed-with-the-
+ * public-key confusion; iss, aud and exp are checked with a small leeway. The remote JWKS
+ * is cached by jose and fetched again when a token names a key id it does not know (key
+ * rotation), at most once per 30 seconds.
+ */
+export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
+  const keys = keySource(options);
+  const algorithms = options.algorithms ?? ['EdDSA'];
+  const leeway = options.leewaySeconds ?? 30;
+  const typ = options.type ?? 'at+jwt';
+
+  return {
+    async verify(authorization) {
+      if (authorization === undefined || authorization === null || authorization === '') return { kind: 'anonymous' };
+      const match = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)\s*$/i.exec(authorization);
+      if (!match) throw unauthenticatedToken('The Authorization header must be "Bearer <access token>"');
+      let payload: JWTPayload;
+      try {
+        ({ payload } = await jwtVerify(match[1]!, keys, {
+          issuer: options.issuer,
+          audience: options.audience,
+          algorithms,
+          clockTolerance: leeway,
+          typ,
+          requiredClaims: ['sub', 'exp', 'iat'],
+        }));
+      } catch {
+        // The reason (expired, bad signature ...) is not told: it helps only an attacker.
+        throw unauthenticatedToken('The access token is not valid');
+      }
+      return viewerOf(payload);
+    },
+  };
+}
+
+function keySource(options: TokenVerifierOptions): JWTVerifyGetKey {
+  if (options.jwks) return typeof options.jwks === 'function' ? options.jwks : createLocalJWKSet(options.jwks);
+  if (options.jwksUrl) return createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+  throw new Error('createTokenVerifier needs jwksUrl or jwks');
+}
+
+/** Maps verified claims to the viewer the router signs for subgraphs. */
+export function viewerOf(payload: JWTPayload): Viewer {
+  const sub = payload.sub;
+  if (typeof sub !== 'string' || !sub) throw unauthenticatedToken('The access token is not valid');
+  if (payload.kind === 'customer') return { kind: 'customer', customerId: sub };
+  if (payload.kind === 'staff') {
+    const permissions = payload.permissions;
+    if (!Array.isArray(permissions) || !permissions.every((p) => typeof p === 'string')) {
+      throw unauthenticatedToken('The access token is not valid');
+    }
+    return { kind: 'staff', staffId: sub, permissions: [...permissions] };
+  }
+  throw unauthenticatedToken('The access token is not valid');
+}
+
+/** Settings from the environment, matching identity's defaults. */
+export function tokenVerifierFromEnv(env: NodeJS.ProcessEnv = process.env, identitySubgraphUrl?: string): TokenVerifier {
+  const identityUrl = env.IDENTITY_URL ?? identitySubgraphUrl;
+  const jwksUrl = env.IDENTITY_JWKS_URL ?? (identityUrl ? new URL('/.well-known/jwks.json', identityUrl).toString() : undefined);
+  if (!jwksUrl) throw new Error('Set IDENTITY_JWKS_URL (or IDENTITY_URL) to verify access tokens');
+  return createTokenVerifier({
+    jwksUrl,
+    issuer: env.IDENTITY_ISSUER ?? 'urn:commerce:identity',
+    audience: env.IDENTITY_AUDIENCE ?? 'urn:commerce:api',
+    algorithms: [(env.IDENTITY_TOKEN_ALG ?? 'EdDSA') as TokenAlgorithm],
+    leewaySeconds: Number(env.TOKEN_LEEWAY_SECONDS ?? 30),
+  });
+}

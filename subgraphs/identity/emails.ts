@@ -1,0 +1,88 @@
+import type { PubSubEngine } from 'graphql-subscriptions';
+import type { DataSource, EntityManager } from 'typeorm';
+import { recordEvent } from '../kit/outbox';
+import type { EmailMessage, Mailer } from './mailer';
+import { firstRow } from './sql';
+
+/** The topic notifications will consume; identity delivers it itself until then. */
+export const EMAIL_TOPIC = 'notifications.email';
+
+export interface EmailEvent extends EmailMessage {
+  /** Which email this is, for a notifications service that renders its own templates. */
+  template: 'identity.verify_email' | 'identity.password_reset';
+  variables: Record<string, string>;
+  eventId?: string;
+}
+
+function storefrontUrl(): string {
+  return (process.env.STOREFRONT_URL ?? 'http://localhost:3000').replace(/\/$/, '');
+}
+
+export function verificationEmail(to: string, firstName: string, token: string): EmailEvent {
+  const url = `${storefrontUrl()}/account/verify-email?token=${encodeURIComponent(token)}`;
+  return {
+    to,
+    template: 'identity.verify_email',
+    variables: { firstName, url, token },
+    subject: 'Confirm your email address',
+    text: `Hello ${firstName},\n\nplease confirm your email address by opening this link:\n${url}\n\nThe link is valid for 24 hours.\n`,
+  };
+}
+
+export function passwordResetEmail(to: string, firstName: string, token: string): EmailEvent {
+  const url = `${storefrontUrl()}/account/reset-password?token=${encodeURIComponent(token)}`;
+  return {
+    to,
+    template: 'identity.password_reset',
+    variables: { firstName, url, token },
+    subject: 'Reset your password',
+    text: `Hello ${firstName},\n\nsomeone asked to reset the password of your account. If it was you, open:\n${url}\n\nThe link is valid for 30 minutes. If it was not you, ignore this email.\n`,
+  };
+}
+
+/** Writes the email into the outbox, in the transaction that created its token. */
+export function queueEmail(tx: EntityManager, email: EmailEvent): Promise<void> {
+  return recordEvent(tx, 'identity', EMAIL_TOPIC, email);
+}
+
+/**
+ * The delivery step: hands each email the outbox relay publishes to the mailer. Several
+ * identity instances may hear the same event (Redis fans it out): the one that records
+ * its event id first sends it. A failed send forgets the id and is logged; the outbox
+ * relay delivers at least once, not with retries, so that is where a notifications
+ * service with a retry queue takes over. Turn this off with IDENTITY_EMAIL_DELIVERY=off
+ * once notifications consumes the topic.
+ */
+export function startEmailDelivery(pubsub: PubSubEngine, db: DataSource, mailer: Mailer): () => void {
+  if (process.env.IDENTITY_EMAIL_DELIVERY === 'off') return () => {};
+  let stopped = false;
+  const deliver = async (event: EmailEvent): Promise<void> => {
+    if (stopped) return;
+    const eventId = event.eventId ?? null;
+    if (eventId) {
+      const claimed = await firstRow(
+        db,
+        `INSERT INTO identity.email_delivery (event_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING event_id`,
+        [eventId],
+      );
+      if (!claimed) return;
+    }
+    try {
+      await mailer.send({ to: event.to, subject: event.subject, text: event.text });
+    } catch (error) {
+      console.error(`[identity] email ${event.template} could not be sent:`, (error as Error).message);
+      if (eventId) await db.query(`DELETE FROM identity.email_delivery WHERE event_id = $1`, [eventId]);
+    }
+  };
+  const subscription = pubsub.subscribe(
+    EMAIL_TOPIC,
+    (event: EmailEvent) => {
+      deliver(event).catch((error) => console.error('[identity] email delivery failed:', (error as Error).message));
+    },
+    {},
+  );
+  return () => {
+    stopped = true;
+    void subscription.then((id) => pubsub.unsubscribe(id)).catch(() => {});
+  };
+}

@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import gql from 'graphql-tag';
+import type { Router } from 'express';
+import type { SubgraphModule } from '../kit/subgraph';
+import { identityEntities } from './entities';
+import { createIdentityLoaders, type IdentityLoaders } from './loaders';
+import { IdentityInitial1764100000000 } from './migrations/0001-identity-initial';
+import { identityResolvers } from './resolvers';
+import { identityRoutes } from './routes';
+import { createIdentityServices, type IdentityServices } from './services';
+
+export { identityRoutes } from './routes';
+
+export const identitySubgraph: SubgraphModule<IdentityServices, IdentityLoaders> & {
+  /** Plain HTTP routes (GET /.well-known/jwks.json) for the kit to mount beside /graphql. */
+  routes(services: IdentityServices): Router;
+} = {
+  name: 'identity',
+  dbSchema: 'identity',
+  defaultPort: 4007,
+  typeDefs: gql(readFileSync(join(__dirname, 'schema.graphql'), 'utf8')),
+  resolvers: identityResolvers,
+  entities: identityEntities,
+  migrations: [IdentityInitial1764100000000],
+  createServices: (deps) => createIdentityServices(deps),
+  createLoaders: createIdentityLoaders,
+  startBackground: (services) => services.startBackground(),
+  routes: identityRoutes,
+};

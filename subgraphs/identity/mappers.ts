@@ -1,0 +1,107 @@
+import type { Connection } from '../kit/pagination';
+import type { AuthLike } from './resolver-types';
+import type {
+  AuditLogRow,
+  CustomerAddressRow,
+  CustomerRow,
+  RoleRow,
+  SessionRow,
+  StaffUserRow,
+} from './entities';
+
+/** GraphQL shapes of identity's rows: the schema's fields plus the ids child resolvers load from. */
+export function toCustomer(row: CustomerRow) {
+  return {
+    id: row.id,
+    email: row.email,
+    firstName: row.firstName,
+    lastName: row.lastName,
+    emailVerified: row.emailVerifiedAt !== null,
+    segments: row.segments,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+export type CustomerShape = ReturnType<typeof toCustomer>;
+
+export function toAddress(row: CustomerAddressRow) {
+  return {
+    id: row.id,
+    name: row.name,
+    company: row.company,
+    line1: row.line1,
+    line2: row.line2,
+    city: row.city,
+    postalCode: row.postalCode,
+    region: row.region,
+    country: row.country,
+    phone: row.phone,
+    isDefaultShipping: row.isDefaultShipping,
+    isDefaultBilling: row.isDefaultBilling,
+  };
+}
+
+export function toStaff(row: StaffUserRow) {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    active: row.active,
+    preferences: { language: row.language, timezone: row.timezone, currency: row.currency },
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+export type StaffShape = ReturnType<typeof toStaff>;
+
+export function toRole(row: RoleRow) {
+  return { name: row.name, description: row.description, builtIn: row.builtIn };
+}
+export type RoleShape = ReturnType<typeof toRole>;
+
+export function toSession(row: SessionRow) {
+  return {
+    id: row.id,
+    authMethod: row.authMethod,
+    ip: row.ip,
+    createdAt: row.createdAt.toISOString(),
+    lastUsedAt: row.lastUsedAt.toISOString(),
+    expiresAt: row.expiresAt.toISOString(),
+  };
+}
+
+export function toAuditEntry(row: AuditLogRow) {
+  return {
+    id: String(row.id),
+    occurredAt: row.occurredAt.toISOString(),
+    event: row.event,
+    actorKind: row.actorKind,
+    actorId: row.actorId,
+    subjectKind: row.subjectKind,
+    subjectId: row.subjectId,
+    ip: row.ip,
+    details: JSON.stringify(row.details ?? {}),
+  };
+}
+
+/** A sign-in result as a payload: tokens, or `mfaRequired` and no tokens. */
+export function toAuthPayload<Row, Shape>(result: AuthLike<Row>, map: (row: Row) => Shape) {
+  if (result.mfaRequired || !result.tokens) {
+    return { mfaRequired: true, accessToken: null, refreshToken: null, expiresIn: null, tokenType: null, account: null };
+  }
+  return {
+    mfaRequired: false,
+    accessToken: result.tokens.accessToken,
+    refreshToken: result.tokens.refreshToken,
+    expiresIn: result.tokens.expiresIn,
+    tokenType: 'Bearer',
+    account: map(result.account as Row),
+  };
+}
+
+export function mapConnection<T, R>(connection: Connection<T>, map: (row: T) => R) {
+  return { ...connection, edges: connection.edges.map((e) => ({ cursor: e.cursor, node: map(e.node) })) };
+}
+
+export const orNull =
+  <T, R>(map: (row: T) => R) =>
+  (row: T | null) =>
+    row ? map(row) : null;

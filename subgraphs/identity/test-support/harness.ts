@@ -1,0 +1,137 @@
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import type { Viewer } from '../../kit/identity';
+import { startSubgraph, type RunningSubgraph } from '../../kit/server';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import { dataOf, postGraphQL, type GraphQLResponse } from '../../../test/support/graphql-client';
+import { createTokenVerifier, type TokenVerifier } from '../../../router/auth/verify-token';
+import { identitySubgraph } from '..';
+import { devMailbox } from '../mailer';
+import type { IdentityServices } from '../services';
+
+export interface IdentityHarness {
+  identity: RunningSubgraph<IdentityServices>;
+  db: TestDatabase;
+  jwksUrl: string;
+  verifier: TokenVerifier;
+  /** Posts to identity as the router would, signing `viewer` (anonymous by default) and the client IP. */
+  // Tests read responses loosely, as test/support does.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, as?: As): Promise<GraphQLResponse<T>>;
+  /** The viewer the router would sign for this access token. */
+  viewerOf(accessToken: string): Promise<Viewer>;
+  stop(): Promise<void>;
+}
+
+export interface As {
+  viewer?: Viewer;
+  ip?: string;
+}
+
+export const BOOTSTRAP_ADMIN = { email: 'root@shop.test', password: 'correct horse battery staple' };
+
+/** One identity subgraph on a database of its own, its JWKS served on a port of its own. */
+export async function startIdentity(name: string, env: Record<string, string> = {}): Promise<IdentityHarness> {
+  delete process.env.AUTHORIZATION_MODE;
+  Object.assign(process.env, {
+    BOOTSTRAP_ADMIN_EMAIL: BOOTSTRAP_ADMIN.email,
+    BOOTSTRAP_ADMIN_PASSWORD: BOOTSTRAP_ADMIN.password,
+    IDENTITY_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    ...env,
+  });
+  const db = await createTestDatabase(name);
+  const identity = (await startSubgraph(identitySubgraph, {
+    databaseUrl: db.url,
+    port: 0,
+    host: '127.0.0.1',
+  })) as RunningSubgraph<IdentityServices>;
+  await identity.services.ready;
+  const app = express();
+  app.use(identitySubgraph.routes(identity.services));
+  const server = http.createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`;
+  const verifier = createTokenVerifier({
+    jwksUrl,
+    issuer: identity.services.keys.settings.issuer,
+    audience: identity.services.keys.settings.audience,
+  });
+  return {
+    identity,
+    db,
+    jwksUrl,
+    verifier,
+    gql: (query, variables = {}, as = {}) => {
+      const viewer = as.viewer ?? { kind: 'anonymous' };
+      const signed = as.ip ? ({ ...viewer, clientIp: as.ip } as unknown as Viewer) : viewer;
+      return postGraphQL(identity.url, query, variables, { viewer: signed });
+    },
+    viewerOf: (accessToken) => verifier.verify(`Bearer ${accessToken}`),
+    async stop() {
+      await new Promise((resolve) => server.close(resolve));
+      await identity.stop();
+      await db.drop();
+    },
+  };
+}
+
+export const AUTH_FIELDS = 'mfaRequired accessToken refreshToken expiresIn tokenType userErrors { field message code }';
+
+export const LOGIN = `mutation ($email: String!, $password: String!, $mfaCode: String) {
+  login(email: $email, password: $password, mfaCode: $mfaCode) { ${AUTH_FIELDS} customer { id email } }
+}`;
+
+export const STAFF_LOGIN = `mutation ($email: String!, $password: String!, $mfaCode: String) {
+  staffLogin(email: $email, password: $password, mfaCode: $mfaCode) { ${AUTH_FIELDS} staffUser { id email permissions } }
+}`;
+
+export const REFRESH = `mutation ($refreshToken: String!) {
+  refresh(refreshToken: $refreshToken) { accessToken refreshToken expiresIn tokenType userErrors { field message code } }
+}`;
+
+/** The token in the last link mailed to `email` (verification or reset). */
+export async function mailedToken(email: string, already: number): Promise<string> {
+  const message = await devMailbox.nextMessageTo(email, 10_000, already);
+  const match = /token=([A-Za-z0-9_%-]+)/.exec(message.text);
+  if (!match) throw new Error(`no token in ${message.text}`);
+  return decodeURIComponent(match[1]!);
+}
+
+/** Registers and verifies a customer through the API, as a shopper would. */
+export async function verifiedCustomer(
+  h: IdentityHarness,
+  email: string,
+  password = 'a long enough passphrase',
+): Promise<{ id: string; email: string; password: string }> {
+  const before = devMailbox.messagesTo(email).length;
+  const registered = dataOf(
+    await h.gql(
+      `mutation ($input: RegisterInput!) { register(input: $input) { customer { id } userErrors { code message } } }`,
+      { input: { email, password, firstName: 'Ada', lastName: 'Lovelace' } },
+    ),
+  ).register;
+  expect(registered.userErrors).toEqual([]);
+  const token = await mailedToken(email, before);
+  const verified = dataOf(
+    await h.gql(`mutation ($token: String!) { verifyEmail(token: $token) { customer { emailVerified } userErrors { code } } }`, { token }),
+  ).verifyEmail;
+  expect(verified).toEqual({ customer: { emailVerified: true }, userErrors: [] });
+  return { id: registered.customer.id, email, password };
+}
+
+export async function login(h: IdentityHarness, email: string, password: string, as: As = {}, mfaCode?: string) {
+  return dataOf(await h.gql(LOGIN, { email, password, mfaCode }, as)).login;
+}
+
+export async function staffLogin(h: IdentityHarness, email: string, password: string, as: As = {}) {
+  return dataOf(await h.gql(STAFF_LOGIN, { email, password }, as)).staffLogin;
+}
+
+/** A different documentation-range address per call, so that tests do not share IP counters. */
+let nextIp = 1;
+export function freshIp(): string {
+  nextIp += 1;
+  return `198.51.100.${nextIp}`;
+}
