@@ -13,6 +13,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { DataSource } from 'typeorm';
 import type { SubgraphContext } from './context';
 import { createDataSource, migrate, type StatementCounter } from './db';
+import { enforceAuthorizationDirectives } from './directives';
 import { formatError } from './format-error';
 import { verifyIdentity, type Viewer } from './identity';
 import { outboxMigration, startOutboxRelay, type OutboxRelay } from './outbox';
@@ -81,7 +82,9 @@ export async function startSubgraph<Services, Loaders>(
     return context;
   };
 
-  const schema = buildSubgraphSchema([{ typeDefs: module.typeDefs, resolvers: module.resolvers }]);
+  const schema = enforceAuthorizationDirectives(
+    buildSubgraphSchema([{ typeDefs: module.typeDefs, resolvers: module.resolvers }]),
+  );
   const app = express();
   const httpServer = http.createServer(app);
   // Subscriptions: the router connects over graphql-ws, signed as itself, and signs the

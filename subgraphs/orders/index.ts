@@ -6,6 +6,7 @@ import { ordersEntities } from './entities';
 import { createOrdersLoaders, type OrdersLoaders } from './loaders';
 import { OrdersInitial1764100000000 } from './migrations/0001-orders-initial';
 import { OrdersPricedCheckout1764300000000 } from './migrations/0002-priced-checkout';
+import { OrdersOrderAccess1764400000000 } from './migrations/0003-order-access';
 import { ordersResolvers } from './resolvers';
 import { createOrdersServices, type OrdersServices } from './services';
 
@@ -16,7 +17,7 @@ export const ordersSubgraph: SubgraphModule<OrdersServices, OrdersLoaders> = {
   typeDefs: gql(readFileSync(join(__dirname, 'schema.graphql'), 'utf8')),
   resolvers: ordersResolvers,
   entities: ordersEntities,
-  migrations: [OrdersInitial1764100000000, OrdersPricedCheckout1764300000000],
+  migrations: [OrdersInitial1764100000000, OrdersPricedCheckout1764300000000, OrdersOrderAccess1764400000000],
   createServices: createOrdersServices,
   createLoaders: createOrdersLoaders,
 };

@@ -1,6 +1,7 @@
 import { type DataSource, type EntityManager, In } from 'typeorm';
 import type { PubSubEngine } from 'graphql-subscriptions';
 import { DomainError } from '../kit/errors';
+import { type Connection, type PageRequest, toConnection } from '../kit/pagination';
 import { liveStream } from '../kit/live';
 import { recordEvent } from '../kit/outbox';
 import { orderUpdatedTopic, type OrderUpdatedEvent } from '../kit/topics';
@@ -23,6 +24,20 @@ export class OrderService {
 
   ordersByIds(ids: readonly string[]): Promise<OrderRow[]> {
     return this.db.getRepository(OrderRow).findBy({ id: In([...ids]) });
+  }
+
+  /** Newest first; one customer's or everyone's, optionally in one status. */
+  async listOrders(page: PageRequest, filter: { customerId?: string; status?: OrderStatus | null }): Promise<Connection<OrderRow>> {
+    const query = this.db.getRepository(OrderRow).createQueryBuilder('o');
+    if (filter.customerId) query.andWhere('o.customer_id = :customerId', { customerId: filter.customerId });
+    if (filter.status) query.andWhere('o.status = :status', { status: filter.status });
+    const totalCount = await query.clone().getCount();
+    if (page.after) {
+      const [createdAt, id] = page.after;
+      query.andWhere('(o.created_at, o.id) < (:createdAt, :id)', { createdAt, id });
+    }
+    const rows = await query.orderBy('o.created_at', 'DESC').addOrderBy('o.id', 'DESC').take(page.limit + 1).getMany();
+    return toConnection(rows, page, (row) => [row.createdAt.toISOString(), row.id], totalCount);
   }
 
   linesOfOrders(orderIds: readonly string[]): Promise<OrderLineRow[]> {

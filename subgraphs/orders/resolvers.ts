@@ -1,8 +1,8 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
-import { requirePermission } from '../kit/authorization';
 import type { SubgraphContext } from '../kit/context';
 import { GraphQLError } from 'graphql';
-import { DomainError, withUserErrors } from '../kit/errors';
+import { badInput, DomainError, forbidden, unauthenticated, withUserErrors } from '../kit/errors';
+import { type Connection, type PageArgs, parsePageArgs } from '../kit/pagination';
 import { subscriptionField } from '../kit/live';
 import type { OrderUpdatedEvent } from '../kit/topics';
 import { isUuid, parseId } from '../kit/ids';
@@ -14,7 +14,6 @@ import type { OrdersLoaders } from './loaders';
 import type { OrdersServices } from './services';
 
 type Context = SubgraphContext<OrdersServices, OrdersLoaders>;
-const MANAGE = 'orders:manage';
 
 function toCart(row: CartRow) {
   return {
@@ -84,6 +83,36 @@ function toOrder(row: OrderRow) {
 }
 type Order = ReturnType<typeof toOrder>;
 
+/** Reading an order needs an identity or the order's token; without either, say so first. */
+function assertIdentified(ctx: Context, accessToken: string | null | undefined): void {
+  if (ctx.viewer.kind === 'anonymous' && !accessToken && !ctx.services.access.canRead({ customerId: null }, ctx.viewer)) {
+    throw unauthenticated('Sign in, or give the order access token from checkout');
+  }
+}
+
+/** A customer's cart is theirs (and staff's); a guest cart is anyone's who has its id. */
+function cartVisible(cart: CartRow, ctx: Context): boolean {
+  return cart.customerId === null || ctx.services.access.canRead(cart, ctx.viewer);
+}
+
+async function assertCartAccess(cartId: string, ctx: Context): Promise<void> {
+  const cart = await ctx.loaders.cartById.load(cartId);
+  if (cart && !cartVisible(cart, ctx)) throw new DomainError('NOT_FOUND', `Cart ${cartId} was not found`, ['cartId']);
+}
+
+/** Order cursors are (created_at, id); a forged one is the client's mistake, not SQL's. */
+function orderPage(args: PageArgs) {
+  const page = parsePageArgs(args, 2);
+  if (page.after && (Number.isNaN(Date.parse(String(page.after[0]))) || !isUuid(page.after[1]))) {
+    throw badInput('after is not a valid cursor', 'after');
+  }
+  return page;
+}
+
+function orderConnection(connection: Connection<OrderRow>) {
+  return { ...connection, edges: connection.edges.map((e) => ({ cursor: e.cursor, node: toOrder(e.node) })) };
+}
+
 /** The cart's cost for a destination, through the per-request quote loader. */
 async function costOf(cart: Cart, ctx: Context, countryCode: string | null, region: string | null) {
   const row = await ctx.loaders.cartById.load(cart.id);
@@ -95,7 +124,6 @@ function toStatusChange(row: OrderStatusChangeRow) {
   return { status: row.status, note: row.note, at: row.createdAt.toISOString() };
 }
 
-const orNull = <T, R>(map: (row: T) => R) => (row: T | null) => (row ? map(row) : null);
 
 function customerOf(ctx: Context): string | null {
   return ctx.viewer.kind === 'customer' ? ctx.viewer.customerId : null;
@@ -110,8 +138,8 @@ interface StepArgs {
 
 /** The mutations after checkout share one shape: permission, id, service call, payload. */
 function orderStep(step: (services: OrdersServices, id: string, args: StepArgs) => Promise<OrderRow>) {
+  // Who may call them is in the SDL: @requiresPermission(anyOf: ["orders:manage"]).
   return (_: unknown, args: StepArgs, ctx: Context) => {
-    requirePermission(ctx.viewer, MANAGE);
     const id = parseId(args.id, 'id');
     return withUserErrors(async () => ({ order: toOrder(await step(ctx.services, id, args)) }));
   };
@@ -120,8 +148,13 @@ function orderStep(step: (services: OrdersServices, id: string, args: StepArgs) 
 export const ordersResolvers: GraphQLResolverMap<Context> = {
   Subscription: {
     orderUpdated: subscriptionField(
-      async (args: { id: string }, ctx: Context) => {
+      async (args: { id: string; accessToken?: string | null }, ctx: Context) => {
         const id = parseId(args.id, 'id');
+        assertIdentified(ctx, args.accessToken);
+        const row = await ctx.loaders.orderById.load(id);
+        if (!row || !(await ctx.services.access.canReadWithToken(row, ctx.viewer, args.accessToken))) {
+          throw new GraphQLError(`Order ${id} was not found`, { extensions: { code: 'NOT_FOUND' } });
+        }
         try {
           return await ctx.services.orders.watch(id);
         } catch (error) {
@@ -138,11 +171,19 @@ export const ordersResolvers: GraphQLResolverMap<Context> = {
     ),
   },
   Query: {
-    cart(_: unknown, args: { id: string }, ctx: Context) {
-      return ctx.loaders.cartById.load(parseId(args.id, 'id')).then(orNull(toCart));
+    async cart(_: unknown, args: { id: string }, ctx: Context) {
+      const row = await ctx.loaders.cartById.load(parseId(args.id, 'id'));
+      return row && cartVisible(row, ctx) ? toCart(row) : null;
     },
-    order(_: unknown, args: { id: string }, ctx: Context) {
-      return ctx.loaders.orderById.load(parseId(args.id, 'id')).then(orNull(toOrder));
+    async order(_: unknown, args: { id: string; accessToken?: string | null }, ctx: Context) {
+      const id = parseId(args.id, 'id');
+      assertIdentified(ctx, args.accessToken);
+      const row = await ctx.loaders.orderById.load(id);
+      // Someone else's order and an unknown one look the same.
+      return row && (await ctx.services.access.canReadWithToken(row, ctx.viewer, args.accessToken)) ? toOrder(row) : null;
+    },
+    async orders(_: unknown, args: PageArgs & { status?: OrderRow['status'] | null }, ctx: Context) {
+      return orderConnection(await ctx.services.orders.listOrders(orderPage(args), { status: args.status ?? null }));
     },
   },
   Mutation: {
@@ -153,23 +194,39 @@ export const ordersResolvers: GraphQLResolverMap<Context> = {
     },
     cartLinesAdd(_: unknown, args: { cartId: string; lines: LineInput[] }, ctx: Context) {
       const cartId = parseId(args.cartId, 'cartId');
-      return withUserErrors(async () => ({ cart: toCart(await ctx.services.carts.addLines(cartId, args.lines)) }));
+      return withUserErrors(async () => {
+        await assertCartAccess(cartId, ctx);
+        return { cart: toCart(await ctx.services.carts.addLines(cartId, args.lines)) };
+      });
     },
     cartLinesUpdate(_: unknown, args: { cartId: string; lines: { id: string; quantity: number }[] }, ctx: Context) {
       const cartId = parseId(args.cartId, 'cartId');
-      return withUserErrors(async () => ({ cart: toCart(await ctx.services.carts.updateLines(cartId, args.lines)) }));
+      return withUserErrors(async () => {
+        await assertCartAccess(cartId, ctx);
+        return { cart: toCart(await ctx.services.carts.updateLines(cartId, args.lines)) };
+      });
     },
     cartDiscountCodesUpdate(_: unknown, args: { cartId: string; discountCodes: string[] }, ctx: Context) {
       const cartId = parseId(args.cartId, 'cartId');
-      return withUserErrors(async () => ({ cart: toCart(await ctx.services.carts.setDiscountCodes(cartId, args.discountCodes)) }));
+      return withUserErrors(async () => {
+        await assertCartAccess(cartId, ctx);
+        return { cart: toCart(await ctx.services.carts.setDiscountCodes(cartId, args.discountCodes)) };
+      });
     },
     cartLinesRemove(_: unknown, args: { cartId: string; lineIds: string[] }, ctx: Context) {
       const cartId = parseId(args.cartId, 'cartId');
-      return withUserErrors(async () => ({ cart: toCart(await ctx.services.carts.removeLines(cartId, args.lineIds)) }));
+      return withUserErrors(async () => {
+        await assertCartAccess(cartId, ctx);
+        return { cart: toCart(await ctx.services.carts.removeLines(cartId, args.lineIds)) };
+      });
     },
     checkout(_: unknown, args: { input: CheckoutInput }, ctx: Context) {
       const input = { ...args.input, cartId: parseId(args.input.cartId, 'cartId') };
-      return withUserErrors(async () => ({ order: toOrder(await ctx.services.checkout.checkout(input, ctx.viewer)) }));
+      return withUserErrors(async () => {
+        await assertCartAccess(input.cartId, ctx);
+        const order = await ctx.services.checkout.checkout(input, ctx.viewer);
+        return { order: toOrder(order), orderAccessToken: await ctx.services.access.tokenFor(order.id) };
+      });
     },
     orderCapture: orderStep((s, id, args) => s.orders.capture(id, args.amount ?? null)),
     orderFulfill: orderStep((s, id) => s.orders.fulfill(id)),
@@ -178,8 +235,9 @@ export const ordersResolvers: GraphQLResolverMap<Context> = {
     orderRefund: orderStep((s, id, args) => s.orders.refund(id, args.amount ?? null, args.reason ?? null, args.idempotencyKey ?? randomUUID())),
   },
   Cart: {
-    __resolveReference(ref: { id: string }, ctx: Context) {
-      return isUuid(ref.id) ? ctx.loaders.cartById.load(ref.id).then(orNull(toCart)) : null;
+    async __resolveReference(ref: { id: string }, ctx: Context) {
+      const row = isUuid(ref.id) ? await ctx.loaders.cartById.load(ref.id) : null;
+      return row && cartVisible(row, ctx) ? toCart(row) : null;
     },
     async lines(cart: Cart, _: unknown, ctx: Context) {
       return (await ctx.loaders.linesOfCart.load(cart.id)).map((l) => toCartLine(l, cart));
@@ -208,6 +266,17 @@ export const ordersResolvers: GraphQLResolverMap<Context> = {
       };
     },
   },
+  Customer: {
+    __resolveReference(ref: { id: string }) {
+      return { id: ref.id };
+    },
+    async orders(customer: { id: string }, args: PageArgs, ctx: Context) {
+      if (!ctx.services.access.canRead({ customerId: customer.id }, ctx.viewer)) {
+        throw forbidden('Only the customer and staff with orders:manage see these orders');
+      }
+      return orderConnection(await ctx.services.orders.listOrders(orderPage(args), { customerId: customer.id }));
+    },
+  },
   CartLine: {
     async cost(line: CartLine, _: unknown, ctx: Context) {
       const cart = toCart((await ctx.loaders.cartById.load(line.cartId))!);
@@ -224,8 +293,10 @@ export const ordersResolvers: GraphQLResolverMap<Context> = {
     },
   },
   Order: {
-    __resolveReference(ref: { id: string }, ctx: Context) {
-      return isUuid(ref.id) ? ctx.loaders.orderById.load(ref.id).then(orNull(toOrder)) : null;
+    // References carry no access token: only the customer, staff and services get through.
+    async __resolveReference(ref: { id: string }, ctx: Context) {
+      const row = isUuid(ref.id) ? await ctx.loaders.orderById.load(ref.id) : null;
+      return row && ctx.services.access.canRead(row, ctx.viewer) ? toOrder(row) : null;
     },
     async lines(order: Order, _: unknown, ctx: Context) {
       return (await ctx.loaders.linesOfOrder.load(order.id)).map((l) => toOrderLine(l, order.currency));

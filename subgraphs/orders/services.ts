@@ -3,6 +3,7 @@ import { CartService } from './cart-service';
 import { CartQuoter } from './cart-quote';
 import { CheckoutService } from './checkout-service';
 import { createClients } from './clients';
+import { OrderAccess } from './order-access';
 import { OrderService } from './order-service';
 
 export function createOrdersServices({ dataSource, subgraphUrls, pubsub }: ServiceDeps) {
@@ -11,7 +12,8 @@ export function createOrdersServices({ dataSource, subgraphUrls, pubsub }: Servi
   const orders = new OrderService(dataSource, clients.inventory, clients.payments, pubsub);
   const quoter = new CartQuoter(clients);
   const checkout = new CheckoutService(dataSource, carts, orders, quoter, clients);
-  return { carts, orders, checkout, quoter };
+  const access = new OrderAccess(dataSource);
+  return { carts, orders, checkout, quoter, access };
 }
 
 export type OrdersServices = ReturnType<typeof createOrdersServices>;

@@ -12,11 +12,15 @@ export interface TestPlatform extends Platform {
 /** The whole platform on free ports against a database of this test file's own. */
 export async function startTestPlatform(
   name: string,
-  options: Partial<Pick<PlatformOptions, 'subscriptionLimits'>> & { markets?: boolean } = {},
+  options: Partial<Pick<PlatformOptions, 'subscriptionLimits' | 'background'>> & {
+    markets?: boolean;
+    /** 'open' (most tests): every caller may do staff things; 'enforced': tokens decide. */
+    authorization?: 'open' | 'enforced';
+  } = {},
 ): Promise<TestPlatform> {
-  process.env.AUTHORIZATION_MODE = 'open';
+  const { markets = true, authorization = 'open', ...platformOptions } = options;
+  process.env.AUTHORIZATION_MODE = authorization;
   const database = await createTestDatabase(name);
-  const { markets = true, ...platformOptions } = options;
   const platform = await startPlatform({ databaseUrl: database.url, ports: 'ephemeral', background: false, ...platformOptions });
   // The demo markets: EUR (tax-inclusive), USD and GBP price lists, tax rules, shipping rates.
   if (markets) await seedPricing(platform.subgraphs.pricing!.dataSource, []);
