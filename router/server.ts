@@ -17,6 +17,8 @@ import { sseHandler } from './subscriptions/sse-transport';
 import { SubgraphConnections } from './subscriptions/subgraph-connections';
 import { startWebSocketTransport } from './subscriptions/ws-transport';
 import { createViewerHook, tokenVerifierFromEnv } from './auth';
+import { installEdge, type EdgeContext } from './edge';
+import { printSchema } from 'graphql';
 
 export interface RunningRouter {
   url: string;
@@ -46,11 +48,18 @@ export async function startRouter(
     buildService: ({ name }) => sources.get(name)!,
   });
 
+  const edge: EdgeContext = {
+    config,
+    apiSdl: printSchema(supergraph.apiGraphQLSchema),
+    subgraphNames: [...resolvedUrls.keys()],
+  };
+  const edgeParts = installEdge(edge);
   const app = express();
   const httpServer = http.createServer(app);
+  for (const handler of edgeParts.middleware) app.use(handler);
   const apollo = new ApolloServer<RouterContext>({
     gateway,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...edgeParts.plugins],
     includeStacktraceInErrorResponses: false,
   });
   await apollo.start();
@@ -66,6 +75,7 @@ export async function startRouter(
   const webSockets = startWebSocketTransport({ httpServer, supergraph, subscriptions, apollo, limits, viewerOf });
   const sse = sseHandler({ supergraph, subscriptions, apollo, viewerOf });
 
+  edgeParts.routes(app);
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -104,6 +114,7 @@ export async function startRouter(
     port,
     activeSubscriptions: () => subscriptions.counter.active,
     async stop() {
+      await edgeParts.close();
       await webSockets.close();
       await connections.close();
       await apollo.stop();

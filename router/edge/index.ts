@@ -1,0 +1,47 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { Express, RequestHandler } from 'express';
+import type { RouterContext } from '../context';
+import type { RouterConfig } from '../config';
+
+/**
+ * What the router does at the edge, beyond planning and executing: limits, security
+ * headers, rate limits, metrics, logs, the playground. Each concern is a module of its own
+ * under router/edge/ that contributes to one or more of these lists; server.ts installs
+ * them in this order and knows nothing else about them.
+ */
+export interface EdgeContext {
+  config: RouterConfig;
+  /** The client-facing schema's SDL, for features that read it (cost, playground). */
+  apiSdl: string;
+  subgraphNames: string[];
+}
+
+/** One router's share of an edge concern: its state lives as long as that router. */
+export interface EdgeParts {
+  /** Express middleware run before any GraphQL handling, in order (CORS, rate limits, ...). */
+  middleware?: RequestHandler[];
+  /** Apollo Server plugins (operation limits, persisted queries, metrics, logging, ...). */
+  plugins?: ApolloServerPlugin<RouterContext>[];
+  /** Extra routes beside /graphql (/metrics, the playground, ...). */
+  routes?(app: Express): void;
+  /** Released when the router stops (timers, Redis connections). */
+  close?(): Promise<void>;
+}
+
+/** An edge concern: called once per router, with that router's context. */
+export type EdgeModule = (edge: EdgeContext) => EdgeParts;
+
+/** The edge modules, in the order they run. */
+export const edgeModules: EdgeModule[] = [];
+
+export function installEdge(edge: EdgeContext): Required<Omit<EdgeParts, 'routes'>> & { routes(app: Express): void } {
+  const parts = edgeModules.map((module) => module(edge));
+  return {
+    middleware: parts.flatMap((p) => p.middleware ?? []),
+    plugins: parts.flatMap((p) => p.plugins ?? []),
+    routes: (app) => parts.forEach((p) => p.routes?.(app)),
+    close: async () => {
+      for (const p of parts) await p.close?.();
+    },
+  };
+}
