@@ -8,7 +8,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import type { RouterContext } from './context';
 import type { RouterConfig } from './config';
-import { SignedSubgraphSource } from './subgraph-source';
+import { SignedSubgraphSource, type SubgraphCallObserver } from './subgraph-source';
 import { loadSupergraph } from './supergraph';
 import { FederatedSubscriptions } from './subscriptions/executor';
 import { subscriptionRouting } from './subscriptions/http-routing';
@@ -35,12 +35,14 @@ export async function startRouter(
   limits: SubscriptionLimits = subscriptionLimitsFromEnv(),
 ): Promise<RunningRouter> {
   const supergraph = loadSupergraph(config.supergraphPath);
+  // Edge modules add observers of subgraph calls (metrics, logs) when they are installed.
+  const subgraphCallObservers: SubgraphCallObserver[] = [];
   const resolvedUrls = new Map(
     Object.entries(supergraph.subgraphUrls).map(([name, url]) => [name, config.subgraphUrls[name] ?? url]),
   );
   // One data source per subgraph, shared by the gateway (queries) and subscriptions.
   const sources = new Map<string, GraphQLDataSource>(
-    [...resolvedUrls].map(([name, url]) => [name, new SignedSubgraphSource(url, config.subgraphTimeoutMs)]),
+    [...resolvedUrls].map(([name, url]) => [name, new SignedSubgraphSource(name, url, config.subgraphTimeoutMs, subgraphCallObservers)]),
   );
   const viewerOf = createViewerHook(tokenVerifierFromEnv(process.env, resolvedUrls.get('identity')));
   const gateway = new ApolloGateway({
@@ -52,6 +54,7 @@ export async function startRouter(
     config,
     apiSdl: printSchema(supergraph.apiGraphQLSchema),
     subgraphNames: [...resolvedUrls.keys()],
+    observeSubgraphCalls: (observer) => subgraphCallObservers.push(observer),
   };
   const edgeParts = installEdge(edge);
   const app = express();

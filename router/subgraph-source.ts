@@ -8,8 +8,31 @@ import type { RouterContext } from './context';
  * the request id, so that subgraph logs line up with the router's.
  */
 export class SignedSubgraphSource extends RemoteGraphQLDataSource<RouterContext> {
-  constructor(url: string, timeoutMs: number) {
+  constructor(
+    readonly subgraph: string,
+    url: string,
+    timeoutMs: number,
+    private readonly observers: readonly SubgraphCallObserver[] = [],
+  ) {
     super({ url, fetcher: fetchWithTimeout(timeoutMs) });
+  }
+
+  /** Every call, timed and reported to the observers (metrics, logs), whatever its outcome. */
+  override async process(options: GraphQLDataSourceProcessOptions<RouterContext>) {
+    const started = performance.now();
+    try {
+      const response = await super.process(options);
+      this.report(started, response.errors?.length ? 'graphql_error' : 'ok', options);
+      return response;
+    } catch (error) {
+      this.report(started, 'failed', options);
+      throw error;
+    }
+  }
+
+  private report(started: number, outcome: SubgraphCallOutcome, options: GraphQLDataSourceProcessOptions<RouterContext>): void {
+    const call = { subgraph: this.subgraph, durationMs: performance.now() - started, outcome, requestId: options.context?.requestId };
+    for (const observe of this.observers) observe(call);
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RouterContext>): void {
@@ -18,6 +41,15 @@ export class SignedSubgraphSource extends RemoteGraphQLDataSource<RouterContext>
     if (context?.requestId) request.http?.headers.set('x-request-id', context.requestId);
   }
 }
+
+export type SubgraphCallOutcome = 'ok' | 'graphql_error' | 'failed';
+
+export type SubgraphCallObserver = (call: {
+  subgraph: string;
+  durationMs: number;
+  outcome: SubgraphCallOutcome;
+  requestId: string | undefined;
+}) => void;
 
 /** Node's own fetch (keep-alive by default) with a deadline, so a hung subgraph cannot hold a request. */
 function fetchWithTimeout(timeoutMs: number): Fetcher {

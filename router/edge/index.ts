@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { Express, RequestHandler } from 'express';
 import type { RouterContext } from '../context';
 import type { RouterConfig } from '../config';
+import type { SubgraphCallObserver } from '../subgraph-source';
 
 /**
  * What the router does at the edge, beyond planning and executing: limits, security
@@ -14,6 +15,8 @@ export interface EdgeContext {
   /** The client-facing schema's SDL, for features that read it (cost, playground). */
   apiSdl: string;
   subgraphNames: string[];
+  /** Be told of every call to a subgraph: which, how long, how it ended, for which request. */
+  observeSubgraphCalls(observer: SubgraphCallObserver): void;
 }
 
 /** One router's share of an edge concern: its state lives as long as that router. */
