@@ -1,7 +1,9 @@
 /**
- * `npm run bench [scenario…]`: measured figures for the README. Scenarios: subscriptions.
+ * `npm run bench [scenario…]`: measured figures for the README. Scenarios: subscriptions, checkout, coupons.
  * Runs against DATABASE_URL's server (a fresh database) or an embedded PostgreSQL.
  */
+import { checkoutBench } from './bench/checkout';
+import { couponBench } from './bench/coupons';
 import { subscriptionBench } from './bench/subscriptions';
 
 const scenarios: Record<string, () => Promise<unknown>> = {
@@ -9,6 +11,19 @@ const scenarios: Record<string, () => Promise<unknown>> = {
     subscriptionBench({
       changes: Number(process.env.BENCH_CHANGES ?? 300),
       subscribers: (process.env.BENCH_SUBSCRIBERS ?? '100,1000,5000').split(',').map(Number),
+    }),
+  checkout: () =>
+    checkoutBench({
+      seconds: Number(process.env.BENCH_CHECKOUT_SECONDS ?? 20),
+      warmupSeconds: Number(process.env.BENCH_CHECKOUT_WARMUP_SECONDS ?? 3),
+      clients: Number(process.env.BENCH_CHECKOUT_CLIENTS ?? 20),
+      products: Number(process.env.BENCH_CHECKOUT_PRODUCTS ?? 50),
+      contended: process.env.BENCH_CHECKOUT_CONTENDED !== '0',
+    }),
+  coupons: () =>
+    couponBench({
+      count: Number(process.env.BENCH_COUPONS ?? 10_000),
+      rounds: Number(process.env.BENCH_COUPON_ROUNDS ?? 5),
     }),
 };
 

@@ -18,6 +18,7 @@ export async function benchDatabase(): Promise<BenchDatabase> {
   }
   const root = resolve(__dirname, '..', '..', '.data', 'bench');
   const pg = await startEmbeddedPostgres(root, Number(process.env.BENCH_PG_PORT ?? 5434));
+  // createTestDatabase works in DATABASE_URL's server; point it there only for this run.
   process.env.DATABASE_URL = pg.url.replace(/\/commerce$/, '/postgres');
   const db = await createTestDatabase('bench');
   return {
@@ -25,6 +26,7 @@ export async function benchDatabase(): Promise<BenchDatabase> {
     stop: async () => {
       await db.drop();
       await pg.stop();
+      delete process.env.DATABASE_URL;
     },
   };
 }
