@@ -20,6 +20,10 @@ export async function startTestPlatform(
 ): Promise<TestPlatform> {
   const { markets = true, authorization = 'open', ...platformOptions } = options;
   process.env.AUTHORIZATION_MODE = authorization;
+  // Test files run side by side on a small machine, some firing hundreds of checkouts at
+  // once: calls may queue far longer than production's 10 s deadlines allow.
+  process.env.SUBGRAPH_TIMEOUT_MS ??= '60000';
+  process.env.SERVICE_TIMEOUT_MS ??= '60000';
   const database = await createTestDatabase(name);
   const platform = await startPlatform({ databaseUrl: database.url, ports: 'ephemeral', background: false, ...platformOptions });
   // The demo markets: EUR (tax-inclusive), USD and GBP price lists, tax rules, shipping rates.
