@@ -16,10 +16,16 @@ async function main(): Promise<void> {
     postgres = await startEmbeddedPostgres(root);
     console.log(`embedded PostgreSQL on ${postgres.url.replace(/:[^:@/]+@/, ':***@')} (data in .data/postgres)`);
   }
-  if (process.env.NODE_ENV !== 'production' && !process.env.AUTHORIZATION_MODE) {
-    // Until the identity domain issues staff tokens, development opens staff mutations.
-    process.env.AUTHORIZATION_MODE = 'open';
-    console.log('development mode: staff mutations are open (AUTHORIZATION_MODE=open)');
+  if (process.env.NODE_ENV !== 'production') {
+    // A staff login that works out of the box; production names its own.
+    process.env.BOOTSTRAP_ADMIN_EMAIL ??= 'admin@shop.local';
+    process.env.BOOTSTRAP_ADMIN_PASSWORD ??= 'development only passphrase';
+    console.log(`development staff login: ${process.env.BOOTSTRAP_ADMIN_EMAIL} / ${process.env.BOOTSTRAP_ADMIN_PASSWORD}`);
+    if (!process.env.AUTHORIZATION_MODE) {
+      // So a shop can be tried without logging in; AUTHORIZATION_MODE=enforced to try tokens.
+      process.env.AUTHORIZATION_MODE = 'open';
+      console.log('development mode: every caller may use staff operations (AUTHORIZATION_MODE=open)');
+    }
   }
   const databaseUrl = process.env.DATABASE_URL ?? postgres!.url;
   const platform = await startPlatform({
