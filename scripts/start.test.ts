@@ -41,7 +41,7 @@ afterAll(async () => {
 
 describe('npm start', () => {
   it('prints every URL and seeds the demo shop', () => {
-    expect(output).toContain('seeded the demo shop: catalog, inventory, pricing');
+    expect(output).toContain('seeded the demo shop: catalog, inventory, pricing, promotions');
     for (const [name, port] of [['catalog', 4001], ['inventory', 4002], ['orders', 4003], ['payments', 4004], ['pricing', 4005], ['promotions', 4006]] as const) {
       expect(output).toMatch(new RegExp(`subgraph ${name}\\s+http://localhost:${port + offset}/graphql`));
     }

@@ -6,7 +6,7 @@ let platform: TestPlatform;
 
 beforeAll(async () => {
   platform = await startTestPlatform('listing', { markets: false });
-  expect(await seedDemoShop(platform)).toEqual(['catalog', 'inventory', 'pricing']);
+  expect(await seedDemoShop(platform)).toEqual(['catalog', 'inventory', 'pricing', 'promotions']);
 });
 
 afterAll(async () => {
