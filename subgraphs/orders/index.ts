@@ -20,4 +20,12 @@ export const ordersSubgraph: SubgraphModule<OrdersServices, OrdersLoaders> = {
   migrations: [OrdersInitial1764100000000, OrdersPricedCheckout1764300000000, OrdersOrderAccess1764400000000],
   createServices: createOrdersServices,
   createLoaders: createOrdersLoaders,
+  // Forgets checkout idempotency keys past their retention, hourly.
+  startBackground: ({ checkout }) => {
+    const timer = setInterval(() => {
+      checkout.attempts.sweep().catch((error) => console.error('[orders] idempotency sweep failed', (error as Error).message));
+    }, Number(process.env.IDEMPOTENCY_SWEEP_MS ?? 3_600_000));
+    timer.unref();
+    return () => clearInterval(timer);
+  },
 };
