@@ -1,19 +1,32 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
 import { requirePermission } from '../kit/authorization';
 import type { SubgraphContext } from '../kit/context';
 import { badInput } from '../kit/errors';
 import { withUserErrors } from '../kit/errors';
 import { isUuid, parseId } from '../kit/ids';
-import { parsePageArgs, type PageArgs } from '../kit/pagination';
+import { parsePageArgs } from '../kit/pagination';
 import type { BrandRow, CategoryRow, ProductRow, ProductVariantRow } from './entities';
+import type { Brand, Category, ModelFields, Product, ProductVariant, Resolvers } from './generated/resolvers-types';
 import type { CatalogLoaders } from './loaders';
 import type { CatalogService } from './service';
 
-type Context = SubgraphContext<{ catalog: CatalogService }, CatalogLoaders>;
+export type Context = SubgraphContext<{ catalog: CatalogService }, CatalogLoaders>;
 const PERMISSION = 'catalog:write';
 
-/** GraphQL shapes: the schema's fields, plus the ids that child resolvers load from. */
-function toProduct(row: ProductRow) {
+/**
+ * GraphQL shapes: the schema's fields, plus the ids that child resolvers load from. The
+ * `…Model` types are the mappers of codegen.yml: generated/resolvers-types.ts types every
+ * resolver's parent and result with them, and ModelFields ties them to the schema (a
+ * field without a resolver must be in the model, with the schema's type).
+ */
+export type ProductModel = ModelFields<Product, 'brand' | 'category' | 'variants'> & {
+  brandId: string | null;
+  categoryId: string | null;
+};
+export type VariantModel = ModelFields<ProductVariant, 'product'> & { productId: string };
+export type CategoryModel = ModelFields<Category, 'parent' | 'children' | 'products'> & { parentId: string | null };
+export type BrandModel = ModelFields<Brand>;
+
+function toProduct(row: ProductRow): ProductModel {
   return {
     id: row.id,
     slug: row.slug,
@@ -26,9 +39,8 @@ function toProduct(row: ProductRow) {
     updatedAt: row.updatedAt.toISOString(),
   };
 }
-type Product = ReturnType<typeof toProduct>;
 
-function toVariant(row: ProductVariantRow) {
+function toVariant(row: ProductVariantRow): VariantModel {
   return {
     id: row.id,
     sku: row.sku,
@@ -38,59 +50,57 @@ function toVariant(row: ProductVariantRow) {
     productId: row.productId,
   };
 }
-type Variant = ReturnType<typeof toVariant>;
 
-function toCategory(row: CategoryRow) {
+function toCategory(row: CategoryRow): CategoryModel {
   return { id: row.id, name: row.name, slug: row.slug, parentId: row.parentId };
 }
-type Category = ReturnType<typeof toCategory>;
 
-function toBrand(row: BrandRow) {
+function toBrand(row: BrandRow): BrandModel {
   return { id: row.id, name: row.name, slug: row.slug };
 }
 
 const orNull = <T, R>(map: (row: T) => R) => (row: T | null) => (row ? map(row) : null);
 
-export const catalogResolvers: GraphQLResolverMap<Context> = {
+export const catalogResolvers = {
   Query: {
-    async products(_: unknown, args: PageArgs & { categoryId?: string | null; search?: string | null }, ctx: Context) {
+    async products(_, args, ctx) {
       const page = parsePageArgs(args, 2);
       const categoryId = args.categoryId ? parseId(args.categoryId, 'categoryId') : null;
       const connection = await ctx.services.catalog.listProducts(page, { categoryId, search: args.search });
       for (const edge of connection.edges) ctx.loaders.productById.prime(edge.node.id, edge.node);
       return { ...connection, edges: connection.edges.map((e) => ({ cursor: e.cursor, node: toProduct(e.node) })) };
     },
-    async product(_: unknown, args: { id?: string | null; slug?: string | null }, ctx: Context) {
+    async product(_, args, ctx) {
       if (Boolean(args.id) === Boolean(args.slug)) throw badInput('Give exactly one of id and slug');
       if (args.id) return ctx.loaders.productById.load(parseId(args.id, 'id')).then(orNull(toProduct));
       return ctx.services.catalog.productBySlug(args.slug!).then(orNull(toProduct));
     },
-    async variant(_: unknown, args: { id?: string | null; sku?: string | null }, ctx: Context) {
+    async variant(_, args, ctx) {
       if (Boolean(args.id) === Boolean(args.sku)) throw badInput('Give exactly one of id and sku');
       const row = args.id
         ? await ctx.loaders.variantById.load(parseId(args.id, 'id'))
         : await ctx.loaders.variantBySku.load(args.sku!);
       return row ? toVariant(row) : null;
     },
-    async categories(_: unknown, __: unknown, ctx: Context) {
+    async categories(_, __, ctx) {
       return (await ctx.services.catalog.rootCategories()).map(toCategory);
     },
-    async category(_: unknown, args: { id: string }, ctx: Context) {
+    async category(_, args, ctx) {
       return ctx.loaders.categoryById.load(parseId(args.id, 'id')).then(orNull(toCategory));
     },
-    async brands(_: unknown, __: unknown, ctx: Context) {
+    async brands(_, __, ctx) {
       return (await ctx.services.catalog.allBrands()).map(toBrand);
     },
   },
   Mutation: {
-    productCreate(_: unknown, { input }: { input: Parameters<CatalogService['createProduct']>[0] }, ctx: Context) {
+    productCreate(_, { input }, ctx) {
       requirePermission(ctx.viewer, PERMISSION);
       return withUserErrors(async () => {
         checkOptionalIds(input, ['brandId', 'categoryId']);
         return { product: toProduct(await ctx.services.catalog.createProduct(input)) };
       });
     },
-    productUpdate(_: unknown, args: { id: string; input: Parameters<CatalogService['updateProduct']>[1] }, ctx: Context) {
+    productUpdate(_, args, ctx) {
       requirePermission(ctx.viewer, PERMISSION);
       const id = parseId(args.id, 'id');
       return withUserErrors(async () => {
@@ -98,90 +108,93 @@ export const catalogResolvers: GraphQLResolverMap<Context> = {
         return { product: toProduct(await ctx.services.catalog.updateProduct(id, args.input)) };
       });
     },
-    productArchive(_: unknown, args: { id: string }, ctx: Context) {
+    productArchive(_, args, ctx) {
       requirePermission(ctx.viewer, PERMISSION);
       const id = parseId(args.id, 'id');
       return withUserErrors(async () => ({ product: toProduct(await ctx.services.catalog.archiveProduct(id)) }));
     },
-    productVariantCreate(_: unknown, args: { productId: string; input: Parameters<CatalogService['createVariant']>[1] }, ctx: Context) {
+    productVariantCreate(_, args, ctx) {
       requirePermission(ctx.viewer, PERMISSION);
       const productId = parseId(args.productId, 'productId');
       return withUserErrors(async () => ({
         variant: toVariant(await ctx.services.catalog.createVariant(productId, args.input)),
       }));
     },
-    productVariantUpdate(_: unknown, args: { id: string; input: Parameters<CatalogService['updateVariant']>[1] }, ctx: Context) {
+    productVariantUpdate(_, args, ctx) {
       requirePermission(ctx.viewer, PERMISSION);
       const id = parseId(args.id, 'id');
       return withUserErrors(async () => ({ variant: toVariant(await ctx.services.catalog.updateVariant(id, args.input)) }));
     },
-    productVariantArchive(_: unknown, args: { id: string }, ctx: Context) {
+    productVariantArchive(_, args, ctx) {
       requirePermission(ctx.viewer, PERMISSION);
       const id = parseId(args.id, 'id');
       return withUserErrors(async () => ({ variant: toVariant(await ctx.services.catalog.archiveVariant(id)) }));
     },
-    categoryCreate(_: unknown, { input }: { input: Parameters<CatalogService['createCategory']>[0] }, ctx: Context) {
+    categoryCreate(_, { input }, ctx) {
       requirePermission(ctx.viewer, PERMISSION);
       return withUserErrors(async () => {
         checkOptionalIds(input, ['parentId']);
         return { category: toCategory(await ctx.services.catalog.createCategory(input)) };
       });
     },
-    brandCreate(_: unknown, { input }: { input: Parameters<CatalogService['createBrand']>[0] }, ctx: Context) {
+    brandCreate(_, { input }, ctx) {
       requirePermission(ctx.viewer, PERMISSION);
       return withUserErrors(async () => ({ brand: toBrand(await ctx.services.catalog.createBrand(input)) }));
     },
   },
   Product: {
-    async __resolveReference(ref: { id: string }, ctx: Context) {
+    async __resolveReference(ref, ctx) {
       if (!isUuid(ref.id)) return null;
       return ctx.loaders.productById.load(ref.id).then(orNull(toProduct));
     },
-    async variants(product: Product, _: unknown, ctx: Context) {
+    async variants(product, _, ctx) {
       return (await ctx.loaders.variantsOfProduct.load(product.id)).map(toVariant);
     },
-    brand(product: Product, _: unknown, ctx: Context) {
+    brand(product, _, ctx) {
       return product.brandId ? ctx.loaders.brandById.load(product.brandId).then(orNull(toBrand)) : null;
     },
-    category(product: Product, _: unknown, ctx: Context) {
+    category(product, _, ctx) {
       return product.categoryId ? ctx.loaders.categoryById.load(product.categoryId).then(orNull(toCategory)) : null;
     },
   },
   ProductVariant: {
-    async __resolveReference(ref: { id?: string; sku?: string }, ctx: Context) {
-      if (ref.id !== undefined) {
+    async __resolveReference(ref, ctx) {
+      if ('id' in ref) {
         if (!isUuid(ref.id)) return null;
         return ctx.loaders.variantById.load(ref.id).then(orNull(toVariant));
       }
-      return ctx.loaders.variantBySku.load(ref.sku!).then(orNull(toVariant));
+      return ctx.loaders.variantBySku.load(ref.sku).then(orNull(toVariant));
     },
-    async product(variant: Variant, _: unknown, ctx: Context) {
-      return ctx.loaders.productById.load(variant.productId).then(orNull(toProduct));
+    async product(variant, _, ctx) {
+      // Non-null in the schema: a variant without its product is a broken invariant.
+      const row = await ctx.loaders.productById.load(variant.productId);
+      if (!row) throw new Error(`Product ${variant.productId} of variant ${variant.id} is missing`);
+      return toProduct(row);
     },
   },
   Category: {
-    async __resolveReference(ref: { id: string }, ctx: Context) {
+    async __resolveReference(ref, ctx) {
       if (!isUuid(ref.id)) return null;
       return ctx.loaders.categoryById.load(ref.id).then(orNull(toCategory));
     },
-    parent(category: Category, _: unknown, ctx: Context) {
+    parent(category, _, ctx) {
       return category.parentId ? ctx.loaders.categoryById.load(category.parentId).then(orNull(toCategory)) : null;
     },
-    async children(category: Category, _: unknown, ctx: Context) {
+    async children(category, _, ctx) {
       return (await ctx.loaders.childrenOfCategory.load(category.id)).map(toCategory);
     },
-    async products(category: Category, args: PageArgs, ctx: Context) {
+    async products(category, args, ctx) {
       const connection = await ctx.services.catalog.listProducts(parsePageArgs(args, 2), { categoryId: category.id });
       return { ...connection, edges: connection.edges.map((e) => ({ cursor: e.cursor, node: toProduct(e.node) })) };
     },
   },
   Brand: {
-    async __resolveReference(ref: { id: string }, ctx: Context) {
+    async __resolveReference(ref, ctx) {
       if (!isUuid(ref.id)) return null;
       return ctx.loaders.brandById.load(ref.id).then(orNull(toBrand));
     },
   },
-};
+} satisfies Resolvers;
 
 function checkOptionalIds<T extends object>(input: T, fields: (keyof T & string)[]): void {
   for (const field of fields) {

@@ -1,4 +1,3 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
 import { requirePermission, requireService } from '../kit/authorization';
 import type { SubgraphContext } from '../kit/context';
 import { badInput, withUserErrors } from '../kit/errors';
@@ -6,19 +5,44 @@ import { isUuid, parseId } from '../kit/ids';
 import { type Connection, type PageArgs, type PageRequest, parsePageArgs } from '../kit/pagination';
 import type { InventoryItemRow, ReservationLineRow, ReservationRow, StockMovementRow, WarehouseRow } from './entities';
 import type { InventoryChangedEvent } from './events';
+import type {
+  InventoryItem,
+  ModelFields,
+  Product,
+  ProductVariant,
+  Reservation,
+  ReservationLine,
+  Resolvers,
+  StockMovement,
+  Warehouse,
+} from './generated/resolvers-types';
 import type { InventoryLoaders } from './loaders';
 import { subscriptionField } from '../kit/live';
-import type { InventoryService, StockAdjustInput, StockReceiveInput, StockReserveInput, WarehouseInput } from './service';
+import type { InventoryService } from './service';
 
-type Context = SubgraphContext<{ inventory: InventoryService }, InventoryLoaders>;
+export type Context = SubgraphContext<{ inventory: InventoryService }, InventoryLoaders>;
 const PERMISSION = 'inventory:write';
 
-/** GraphQL shapes: the schema's fields, plus the ids that child resolvers load from. */
-function toWarehouse(row: WarehouseRow) {
+/**
+ * GraphQL shapes: the schema's fields, plus the ids that child resolvers load from. The
+ * `…Model` types are the mappers of codegen.yml: generated/resolvers-types.ts types every
+ * resolver's parent and result with them, and ModelFields ties them to the schema (a
+ * field without a resolver must be in the model, with the schema's type).
+ */
+export type WarehouseModel = ModelFields<Warehouse>;
+export type ItemModel = ModelFields<InventoryItem, 'warehouse' | 'movements'> & { warehouseId: string };
+export type MovementModel = ModelFields<StockMovement, 'inventoryItem'> & { inventoryItemId: string };
+export type ReservationModel = ModelFields<Reservation, 'lines'>;
+export type LineModel = ModelFields<ReservationLine, 'warehouse'> & { warehouseId: string };
+/** The fields inventory adds to catalog's entities; `variants { sku }` comes from the router. */
+export type VariantModel = ModelFields<ProductVariant, 'availableQuantity' | 'inventoryItems'>;
+export type ProductModel = ModelFields<Product, 'availability' | 'variants'> & { variants: VariantModel[] };
+
+function toWarehouse(row: WarehouseRow): WarehouseModel {
   return { id: row.id, code: row.code, name: row.name, countryCode: row.countryCode };
 }
 
-function toItem(row: InventoryItemRow) {
+function toItem(row: InventoryItemRow): ItemModel {
   const available = Math.max(0, row.onHand - row.reserved);
   return {
     id: row.id,
@@ -32,9 +56,8 @@ function toItem(row: InventoryItemRow) {
     updatedAt: row.updatedAt.toISOString(),
   };
 }
-type Item = ReturnType<typeof toItem>;
 
-function toMovement(row: StockMovementRow) {
+function toMovement(row: StockMovementRow): MovementModel {
   return {
     id: row.id,
     kind: row.kind,
@@ -46,25 +69,13 @@ function toMovement(row: StockMovementRow) {
     inventoryItemId: row.inventoryItemId,
   };
 }
-type Movement = ReturnType<typeof toMovement>;
 
-function toReservation(row: ReservationRow) {
+function toReservation(row: ReservationRow): ReservationModel {
   return { id: row.id, reference: row.reference, status: row.status, expiresAt: row.expiresAt?.toISOString() ?? null };
 }
-type Reservation = ReturnType<typeof toReservation>;
 
-function toLine(row: ReservationLineRow) {
+function toLine(row: ReservationLineRow): LineModel {
   return { sku: row.sku, warehouseId: row.warehouseId, quantity: row.quantity };
-}
-type Line = ReturnType<typeof toLine>;
-
-/** The fields inventory adds to catalog's entities; `variants { sku }` comes from the router. */
-interface Variant {
-  sku: string;
-}
-interface Product {
-  id: string;
-  variants: Variant[];
 }
 
 const orNull = <T, R>(map: (row: T) => R) => (row: T | null) => (row ? map(row) : null);
@@ -106,41 +117,64 @@ function itemAfter(event: InventoryChangedEvent) {
   } as InventoryItemRow);
 }
 
-export const inventoryResolvers: GraphQLResolverMap<Context> = {
+/** A non-null field's row: its absence is a broken invariant, not a null to return. */
+const must =
+  <T, R>(map: (row: T) => R, what: string) =>
+  (row: T | null) => {
+    if (!row) throw new Error(`${what} is missing`);
+    return map(row);
+  };
+
+/**
+ * kit's subscriptionField (fresh DataLoaders per event) with the event's GraphQL shape
+ * kept: its own `resolve` returns `unknown`, which the generated types cannot check.
+ */
+function typedSubscription<Event, Args, Result>(
+  subscribe: (args: Args, ctx: Context) => AsyncIterableIterator<Event> | Promise<AsyncIterableIterator<Event>>,
+  resolve: (event: Event) => Result,
+) {
+  const field = subscriptionField(subscribe, resolve);
+  return {
+    subscribe: field.subscribe,
+    resolve: (event: Event, args: Args, ctx: Context) => field.resolve(event, args, ctx) as Result,
+  };
+}
+
+export const inventoryResolvers = {
   Subscription: {
-    inventoryChanged: subscriptionField(
+    inventoryChanged: typedSubscription(
       (args: { sku: string; warehouseId?: string | null }, ctx: Context) =>
         ctx.services.inventory.watch(args.sku, args.warehouseId ? parseId(args.warehouseId, 'warehouseId') : null),
       (event: InventoryChangedEvent) => itemAfter(event),
     ),
   },
   Query: {
-    async warehouses(_: unknown, __: unknown, ctx: Context) {
+    async warehouses(_, __, ctx) {
       return (await ctx.services.inventory.allWarehouses()).map(toWarehouse);
     },
-    async inventoryItem(_: unknown, args: { id: string }, ctx: Context) {
+    async inventoryItem(_, args, ctx) {
       return ctx.loaders.itemById.load(parseId(args.id, 'id')).then(orNull(toItem));
     },
-    async inventoryItems(_: unknown, args: { sku: string }, ctx: Context) {
+    async inventoryItems(_, args, ctx) {
       return (await ctx.loaders.itemsBySku.load(args.sku)).map(toItem);
     },
-    async stockMovements(_: unknown, args: PageArgs & { sku: string }, ctx: Context) {
+    async stockMovements(_, args, ctx) {
       const connection = await ctx.services.inventory.listMovements({ sku: args.sku }, movementPage(args));
       return mapConnection(connection, toMovement);
     },
-    async lowStockItems(_: unknown, args: PageArgs, ctx: Context) {
+    async lowStockItems(_, args, ctx) {
       return mapConnection(await ctx.services.inventory.listLowStockItems(lowStockPage(args)), toItem);
     },
-    async reservation(_: unknown, args: { id: string }, ctx: Context) {
+    async reservation(_, args, ctx) {
       return ctx.loaders.reservationById.load(parseId(args.id, 'id')).then(orNull(toReservation));
     },
   },
   Mutation: {
-    warehouseCreate(_: unknown, { input }: { input: WarehouseInput }, ctx: Context) {
+    warehouseCreate(_, { input }, ctx) {
       requirePermission(ctx.viewer, PERMISSION);
       return withUserErrors(async () => ({ warehouse: toWarehouse(await ctx.services.inventory.createWarehouse(input)) }));
     },
-    stockReceive(_: unknown, { input }: { input: StockReceiveInput }, ctx: Context) {
+    stockReceive(_, { input }, ctx) {
       requirePermission(ctx.viewer, PERMISSION);
       const warehouseId = parseId(input.warehouseId, 'warehouseId');
       return withUserErrors(async () => {
@@ -148,7 +182,7 @@ export const inventoryResolvers: GraphQLResolverMap<Context> = {
         return { inventoryItem: toItem(change.item), movement: toMovement(change.movement) };
       });
     },
-    stockAdjust(_: unknown, { input }: { input: StockAdjustInput }, ctx: Context) {
+    stockAdjust(_, { input }, ctx) {
       requirePermission(ctx.viewer, PERMISSION);
       const warehouseId = parseId(input.warehouseId, 'warehouseId');
       return withUserErrors(async () => {
@@ -156,25 +190,25 @@ export const inventoryResolvers: GraphQLResolverMap<Context> = {
         return { inventoryItem: toItem(change.item), movement: toMovement(change.movement) };
       });
     },
-    stockReserve(_: unknown, { input }: { input: StockReserveInput }, ctx: Context) {
+    stockReserve(_, { input }, ctx) {
       requireService(ctx.viewer);
       return withUserErrors(async () => ({ reservation: toReservation(await ctx.services.inventory.reserve(input)) }));
     },
-    reservationCommit(_: unknown, args: { id: string }, ctx: Context) {
+    reservationCommit(_, args, ctx) {
       requireService(ctx.viewer);
       const id = parseId(args.id, 'id');
       return withUserErrors(async () => ({
         reservation: toReservation(await ctx.services.inventory.commitReservation(id)),
       }));
     },
-    reservationRelease(_: unknown, args: { id: string }, ctx: Context) {
+    reservationRelease(_, args, ctx) {
       requireService(ctx.viewer);
       const id = parseId(args.id, 'id');
       return withUserErrors(async () => ({
         reservation: toReservation(await ctx.services.inventory.releaseReservation(id)),
       }));
     },
-    reservationFulfill(_: unknown, args: { id: string }, ctx: Context) {
+    reservationFulfill(_, args, ctx) {
       requireService(ctx.viewer);
       const id = parseId(args.id, 'id');
       return withUserErrors(async () => ({
@@ -193,27 +227,27 @@ export const inventoryResolvers: GraphQLResolverMap<Context> = {
       if (!isUuid(ref.id)) return null;
       return ctx.loaders.itemById.load(ref.id.toLowerCase()).then(orNull(toItem));
     },
-    warehouse(item: Item, _: unknown, ctx: Context) {
-      return ctx.loaders.warehouseById.load(item.warehouseId).then(orNull(toWarehouse));
+    warehouse(item, _, ctx) {
+      return ctx.loaders.warehouseById.load(item.warehouseId).then(must(toWarehouse, `Warehouse ${item.warehouseId}`));
     },
-    async movements(item: Item, args: PageArgs, ctx: Context) {
+    async movements(item, args, ctx) {
       const connection = await ctx.services.inventory.listMovements({ inventoryItemId: item.id }, movementPage(args));
       return mapConnection(connection, toMovement);
     },
   },
   StockMovement: {
-    inventoryItem(movement: Movement, _: unknown, ctx: Context) {
-      return ctx.loaders.itemById.load(movement.inventoryItemId).then(orNull(toItem));
+    inventoryItem(movement, _, ctx) {
+      return ctx.loaders.itemById.load(movement.inventoryItemId).then(must(toItem, `Inventory item ${movement.inventoryItemId}`));
     },
   },
   Reservation: {
-    async lines(reservation: Reservation, _: unknown, ctx: Context) {
+    async lines(reservation, _, ctx) {
       return (await ctx.loaders.linesOfReservation.load(reservation.id)).map(toLine);
     },
   },
   ReservationLine: {
-    warehouse(line: Line, _: unknown, ctx: Context) {
-      return ctx.loaders.warehouseById.load(line.warehouseId).then(orNull(toWarehouse));
+    warehouse(line, _, ctx) {
+      return ctx.loaders.warehouseById.load(line.warehouseId).then(must(toWarehouse, `Warehouse ${line.warehouseId}`));
     },
   },
   ProductVariant: {
@@ -221,20 +255,20 @@ export const inventoryResolvers: GraphQLResolverMap<Context> = {
       // Any SKU has a stock level (0 when no warehouse carries it): no lookup needed here.
       return typeof ref.sku === 'string' ? { sku: ref.sku } : null;
     },
-    async availableQuantity(variant: Variant, _: unknown, ctx: Context) {
+    async availableQuantity(variant, _, ctx) {
       return availableOf(await ctx.loaders.itemsBySku.load(variant.sku));
     },
-    async inventoryItems(variant: Variant, _: unknown, ctx: Context) {
+    async inventoryItems(variant, _, ctx) {
       return (await ctx.loaders.itemsBySku.load(variant.sku)).map(toItem);
     },
   },
   Product: {
     __resolveReference(ref: { id: unknown; variants?: { sku?: unknown }[] | null }) {
       if (!isUuid(ref.id)) return null;
-      const variants = (ref.variants ?? []).filter((v): v is Variant => typeof v?.sku === 'string');
+      const variants = (ref.variants ?? []).filter((v): v is VariantModel => typeof v?.sku === 'string');
       return { id: ref.id, variants };
     },
-    async availability(product: Product, _: unknown, ctx: Context) {
+    async availability(product, _, ctx) {
       const skus = [...new Set((product.variants ?? []).map((v) => v.sku))];
       const itemsPerSku = await Promise.all(skus.map((sku) => ctx.loaders.itemsBySku.load(sku)));
       let availableQuantity = 0;
@@ -248,4 +282,4 @@ export const inventoryResolvers: GraphQLResolverMap<Context> = {
       return { availableQuantity, inStock: availableQuantity > 0, lowStock };
     },
   },
-};
+} satisfies Resolvers;

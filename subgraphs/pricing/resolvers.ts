@@ -1,23 +1,15 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
 import { requirePermission, requireService } from '../kit/authorization';
 import type { SubgraphContext } from '../kit/context';
 import { badInput, withUserErrors } from '../kit/errors';
 import { isUuid, parseId } from '../kit/ids';
 import type { Money } from '../kit/money';
 import type { CurrencyRow, PriceListRow, ShippingRateRow, TaxRuleRow } from './entities';
+import type { ModelFields, Product, ProductVariant, Resolvers } from './generated/resolvers-types';
 import type { PricingLoaders } from './loaders';
 import { effectivePrice, priceTiers } from './price-rules';
-import type {
-  ListedPrice,
-  PriceListInput,
-  PriceQuoteInput,
-  PriceSetInput,
-  PricingService,
-  ShippingRateInput,
-  TaxRuleInput,
-} from './service';
+import type { ListedPrice, PricingService } from './service';
 
-type Context = SubgraphContext<{ pricing: PricingService }, PricingLoaders>;
+export type Context = SubgraphContext<{ pricing: PricingService }, PricingLoaders>;
 const PERMISSION = 'pricing:write';
 
 /** GraphQL shapes: the schema's fields. */
@@ -67,14 +59,12 @@ function toShippingRate(row: ShippingRateRow) {
   };
 }
 
-/** The fields pricing adds to catalog's entities; `variants { id }` comes from the router. */
-interface Variant {
-  id: string;
-}
-interface Product {
-  id: string;
-  variants: Variant[];
-}
+/**
+ * The fields pricing adds to catalog's entities; `variants { id }` comes from the router.
+ * These are the mappers of codegen.yml for the generated resolver types.
+ */
+export type VariantModel = ModelFields<ProductVariant, 'price' | 'priceTiers' | 'priceHistory'>;
+export type ProductModel = ModelFields<Product, 'priceRange' | 'variants'> & { variants: VariantModel[] };
 
 const currencyArg = (currency: string) => currency.trim().toUpperCase();
 
@@ -83,48 +73,48 @@ function unitPrice(prices: ListedPrice[], currency: string, quantity: number): M
   return price ? { amount: price.amount, currency } : null;
 }
 
-export const pricingResolvers: GraphQLResolverMap<Context> = {
+export const pricingResolvers = {
   Query: {
-    async currencies(_: unknown, __: unknown, ctx: Context) {
+    async currencies(_, __, ctx) {
       return (await ctx.services.pricing.allCurrencies()).map(toCurrency);
     },
-    async priceLists(_: unknown, __: unknown, ctx: Context) {
+    async priceLists(_, __, ctx) {
       return (await ctx.services.pricing.allPriceLists()).map(toPriceList);
     },
-    async taxRules(_: unknown, args: { country?: string | null }, ctx: Context) {
+    async taxRules(_, args, ctx) {
       return (await ctx.services.pricing.listTaxRules(args.country)).map(toTaxRule);
     },
-    async shippingRates(_: unknown, args: { country?: string | null }, ctx: Context) {
+    async shippingRates(_, args, ctx) {
       return (await ctx.services.pricing.listShippingRates(args.country)).map(toShippingRate);
     },
   },
   Mutation: {
-    priceListCreate(_: unknown, { input }: { input: PriceListInput }, ctx: Context) {
+    priceListCreate(_, { input }, ctx) {
       requirePermission(ctx.viewer, PERMISSION);
       return withUserErrors(async () => ({
         priceList: toPriceList(await ctx.services.pricing.createPriceList(input)),
       }));
     },
-    priceSet(_: unknown, { input }: { input: PriceSetInput }, ctx: Context) {
+    priceSet(_, { input }, ctx) {
       requirePermission(ctx.viewer, PERMISSION);
       const variantId = parseId(input.variantId, 'variantId');
       return withUserErrors(async () => ({
         price: toPriceRecord(await ctx.services.pricing.setPrice({ ...input, variantId })),
       }));
     },
-    taxRuleSet(_: unknown, { input }: { input: TaxRuleInput }, ctx: Context) {
+    taxRuleSet(_, { input }, ctx) {
       requirePermission(ctx.viewer, PERMISSION);
       return withUserErrors(async () => ({
         taxRule: toTaxRule(await ctx.services.pricing.setTaxRule(input)),
       }));
     },
-    shippingRateSet(_: unknown, { input }: { input: ShippingRateInput }, ctx: Context) {
+    shippingRateSet(_, { input }, ctx) {
       requirePermission(ctx.viewer, PERMISSION);
       return withUserErrors(async () => ({
         shippingRate: toShippingRate(await ctx.services.pricing.setShippingRate(input)),
       }));
     },
-    priceQuote(_: unknown, { input }: { input: PriceQuoteInput }, ctx: Context) {
+    priceQuote(_, { input }, ctx) {
       requireService(ctx.viewer);
       const lines = input.lines.map((line, index) => ({
         ...line,
@@ -140,11 +130,7 @@ export const pricingResolvers: GraphQLResolverMap<Context> = {
       // Any variant id can be asked for; one without prices has price null and empty lists.
       return isUuid(ref.id) ? { id: ref.id.toLowerCase() } : null;
     },
-    async price(
-      variant: Variant,
-      args: { currency: string; quantity?: number | null },
-      ctx: Context,
-    ) {
+    async price(variant, args, ctx) {
       const quantity = args.quantity ?? 1;
       if (!Number.isSafeInteger(quantity) || quantity < 1)
         throw badInput('quantity must be at least 1', 'quantity');
@@ -154,7 +140,7 @@ export const pricingResolvers: GraphQLResolverMap<Context> = {
         quantity,
       );
     },
-    async priceTiers(variant: Variant, args: { currency: string }, ctx: Context) {
+    async priceTiers(variant, args, ctx) {
       const currency = currencyArg(args.currency);
       const prices = await ctx.loaders.livePricesOfVariant.load(variant.id);
       return priceTiers(prices, currency, new Date()).map(({ minQuantity, row }) => ({
@@ -163,7 +149,7 @@ export const pricingResolvers: GraphQLResolverMap<Context> = {
         validTo: row.scheduled ? row.validTo!.toISOString() : null,
       }));
     },
-    async priceHistory(variant: Variant, args: { currency: string }, ctx: Context) {
+    async priceHistory(variant, args, ctx) {
       const currency = currencyArg(args.currency);
       const prices = await ctx.loaders.priceHistoryOfVariant.load(variant.id);
       return prices.filter((p) => p.currency === currency).map(toPriceRecord);
@@ -177,7 +163,7 @@ export const pricingResolvers: GraphQLResolverMap<Context> = {
         .map((v) => ({ id: (v.id as string).toLowerCase() }));
       return { id: ref.id, variants };
     },
-    async priceRange(product: Product, args: { currency: string }, ctx: Context) {
+    async priceRange(product, args, ctx) {
       const currency = currencyArg(args.currency);
       const ids = [...new Set((product.variants ?? []).map((v) => v.id))];
       const perVariant = await Promise.all(
@@ -193,4 +179,4 @@ export const pricingResolvers: GraphQLResolverMap<Context> = {
       };
     },
   },
-};
+} satisfies Resolvers;

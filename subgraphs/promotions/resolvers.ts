@@ -1,4 +1,3 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
 import { requirePermission, requireService } from '../kit/authorization';
 import type { SubgraphContext } from '../kit/context';
 import { badInput, toUserError, withUserErrors } from '../kit/errors';
@@ -7,19 +6,18 @@ import { isUuid, parseId } from '../kit/ids';
 import { type Connection, type PageArgs, type PageRequest, parsePageArgs } from '../kit/pagination';
 import type { CartLine } from './discounts';
 import type { CampaignRow, CouponRow, OrderRedemptionRow, PromotionRow } from './entities';
+import type {
+  Campaign,
+  Coupon,
+  DiscountRedemption,
+  ModelFields,
+  Promotion,
+  Resolvers,
+} from './generated/resolvers-types';
 import type { PromotionsLoaders } from './loaders';
-import {
-  type CampaignInput,
-  type CouponInput,
-  type CouponsGenerateInput,
-  type DiscountInput,
-  type DiscountRedeemInput,
-  MAX_GENERATED_CODES,
-  type PromotionInput,
-  type PromotionsService,
-} from './service';
+import { MAX_GENERATED_CODES, type PromotionInput, type PromotionsService } from './service';
 
-type Context = SubgraphContext<{ promotions: PromotionsService }, PromotionsLoaders>;
+export type Context = SubgraphContext<{ promotions: PromotionsService }, PromotionsLoaders>;
 const WRITE = 'promotions:write';
 const READ = 'promotions:read';
 const MAX_ACTIVE = 100;
@@ -30,8 +28,18 @@ function requireRead(viewer: Viewer): void {
   requirePermission(viewer, READ);
 }
 
-/** GraphQL shapes: the schema's fields, plus the ids that child resolvers load from. */
-function toCampaign(row: CampaignRow) {
+/**
+ * GraphQL shapes: the schema's fields, plus the ids that child resolvers load from. The
+ * `…Model` types are the mappers of codegen.yml: generated/resolvers-types.ts types every
+ * resolver's parent and result with them, and ModelFields ties them to the schema (a
+ * field without a resolver must be in the model, with the schema's type).
+ */
+export type CampaignModel = ModelFields<Campaign, 'promotions'>;
+export type PromotionModel = ModelFields<Promotion, 'campaign' | 'coupons'> & { campaignId: string };
+export type CouponModel = ModelFields<Coupon, 'promotion'> & { promotionId: string };
+export type RedemptionModel = ModelFields<DiscountRedemption>;
+
+function toCampaign(row: CampaignRow): CampaignModel {
   return {
     id: row.id,
     name: row.name,
@@ -40,9 +48,8 @@ function toCampaign(row: CampaignRow) {
     active: row.active,
   };
 }
-type Campaign = ReturnType<typeof toCampaign>;
 
-function toPromotion(row: PromotionRow) {
+function toPromotion(row: PromotionRow): PromotionModel {
   return {
     id: row.id,
     name: row.name,
@@ -65,9 +72,8 @@ function toPromotion(row: PromotionRow) {
     campaignId: row.campaignId,
   };
 }
-type Promotion = ReturnType<typeof toPromotion>;
 
-function toCoupon(row: CouponRow) {
+function toCoupon(row: CouponRow): CouponModel {
   return {
     id: row.id,
     code: row.code,
@@ -77,9 +83,8 @@ function toCoupon(row: CouponRow) {
     promotionId: row.promotionId,
   };
 }
-type Coupon = ReturnType<typeof toCoupon>;
 
-function toRedemption(row: OrderRedemptionRow) {
+function toRedemption(row: OrderRedemptionRow): RedemptionModel {
   return {
     orderRef: row.orderRef,
     status: row.status,
@@ -89,6 +94,14 @@ function toRedemption(row: OrderRedemptionRow) {
 }
 
 const orNull = <T, R>(map: (row: T) => R) => (row: T | null) => (row ? map(row) : null);
+
+/** A non-null field's row: its absence is a broken invariant, not a null to return. */
+const must =
+  <T, R>(map: (row: T) => R, what: string) =>
+  (row: T | null) => {
+    if (!row) throw new Error(`${what} is missing`);
+    return map(row);
+  };
 
 function mapConnection<T, R>(connection: Connection<T>, map: (row: T) => R) {
   return { ...connection, edges: connection.edges.map((e) => ({ cursor: e.cursor, node: map(e.node) })) };
@@ -142,27 +155,27 @@ function parseAt(at: string | null | undefined): Date | null {
   return time;
 }
 
-export const promotionsResolvers: GraphQLResolverMap<Context> = {
+export const promotionsResolvers = {
   Query: {
-    async campaigns(_: unknown, args: PageArgs, ctx: Context) {
+    async campaigns(_, args, ctx) {
       requireRead(ctx.viewer);
       const connection = await ctx.services.promotions.listCampaigns(campaignPage(args));
       for (const edge of connection.edges) ctx.loaders.campaignById.prime(edge.node.id, edge.node);
       return mapConnection(connection, toCampaign);
     },
-    async campaign(_: unknown, args: { id: string }, ctx: Context) {
+    async campaign(_, args, ctx) {
       requireRead(ctx.viewer);
       return ctx.loaders.campaignById.load(parseId(args.id, 'id')).then(orNull(toCampaign));
     },
-    async promotion(_: unknown, args: { id: string }, ctx: Context) {
+    async promotion(_, args, ctx) {
       requireRead(ctx.viewer);
       return ctx.loaders.promotionById.load(parseId(args.id, 'id')).then(orNull(toPromotion));
     },
-    async coupon(_: unknown, args: { code: string }, ctx: Context) {
+    async coupon(_, args, ctx) {
       requireRead(ctx.viewer);
       return ctx.services.promotions.couponByCode(args.code).then(orNull(toCoupon));
     },
-    async activePromotions(_: unknown, args: { first?: number | null }, ctx: Context) {
+    async activePromotions(_, args, ctx) {
       const first = args.first ?? 20;
       if (!Number.isInteger(first) || first < 0 || first > MAX_ACTIVE) {
         throw badInput(`first must be between 0 and ${MAX_ACTIVE}`, 'first');
@@ -171,7 +184,7 @@ export const promotionsResolvers: GraphQLResolverMap<Context> = {
       for (const row of rows) ctx.loaders.promotionById.prime(row.id, row);
       return rows.map(toPromotion);
     },
-    async discountQuote(_: unknown, { input }: { input: Omit<DiscountInput, 'at' | 'lines'> & { at?: string | null; lines: LineArgs[] } }, ctx: Context) {
+    async discountQuote(_, { input }, ctx) {
       requireService(ctx.viewer);
       const parsed = { ...input, lines: parseLines(input.lines), at: parseAt(input.at) };
       const result = await withUserErrors(async () => ctx.services.promotions.quote(parsed));
@@ -180,11 +193,11 @@ export const promotionsResolvers: GraphQLResolverMap<Context> = {
     },
   },
   Mutation: {
-    campaignCreate(_: unknown, { input }: { input: CampaignInput }, ctx: Context) {
+    campaignCreate(_, { input }, ctx) {
       requirePermission(ctx.viewer, WRITE);
       return withUserErrors(async () => ({ campaign: toCampaign(await ctx.services.promotions.createCampaign(input)) }));
     },
-    promotionCreate(_: unknown, { input }: { input: PromotionInput }, ctx: Context) {
+    promotionCreate(_, { input }, ctx) {
       requirePermission(ctx.viewer, WRITE);
       const conditions = input.conditions ?? {};
       const parsed: PromotionInput = {
@@ -201,21 +214,21 @@ export const promotionsResolvers: GraphQLResolverMap<Context> = {
         promotion: toPromotion(await ctx.services.promotions.createPromotion(parsed)),
       }));
     },
-    promotionDeactivate(_: unknown, args: { id: string }, ctx: Context) {
+    promotionDeactivate(_, args, ctx) {
       requirePermission(ctx.viewer, WRITE);
       const id = parseId(args.id, 'id');
       return withUserErrors(async () => ({
         promotion: toPromotion(await ctx.services.promotions.deactivatePromotion(id)),
       }));
     },
-    couponCreate(_: unknown, { input }: { input: CouponInput }, ctx: Context) {
+    couponCreate(_, { input }, ctx) {
       requirePermission(ctx.viewer, WRITE);
       const promotionId = parseId(input.promotionId, 'promotionId');
       return withUserErrors(async () => ({
         coupon: toCoupon(await ctx.services.promotions.createCoupon({ ...input, promotionId })),
       }));
     },
-    async couponsGenerate(_: unknown, { input }: { input: CouponsGenerateInput }, ctx: Context) {
+    async couponsGenerate(_, { input }, ctx) {
       requirePermission(ctx.viewer, WRITE);
       const promotionId = parseId(input.promotionId, 'promotionId');
       const result = await withUserErrors(async () =>
@@ -223,7 +236,7 @@ export const promotionsResolvers: GraphQLResolverMap<Context> = {
       );
       return { count: 0, codes: [], ...result };
     },
-    async discountsRedeem(_: unknown, { input }: { input: Omit<DiscountRedeemInput, 'lines'> & { lines: LineArgs[] } }, ctx: Context) {
+    async discountsRedeem(_, { input }, ctx) {
       requireService(ctx.viewer);
       const parsed = { ...input, lines: parseLines(input.lines) };
       const result = await withUserErrors(async () => ctx.services.promotions.redeem(parsed));
@@ -231,13 +244,13 @@ export const promotionsResolvers: GraphQLResolverMap<Context> = {
       if (!result.redemption) return { redemption: null, quote: null, userErrors: result.rejected.map(toUserError) };
       return { redemption: toRedemption(result.redemption), quote: result.redemption.quote, userErrors: [] };
     },
-    discountsRelease(_: unknown, args: { orderRef: string }, ctx: Context) {
+    discountsRelease(_, args, ctx) {
       requireService(ctx.viewer);
       return withUserErrors(async () => ({
         redemption: toRedemption(await ctx.services.promotions.release(args.orderRef)),
       }));
     },
-    discountsConfirm(_: unknown, args: { orderRef: string }, ctx: Context) {
+    discountsConfirm(_, args, ctx) {
       requireService(ctx.viewer);
       return withUserErrors(async () => ({
         redemption: toRedemption(await ctx.services.promotions.confirm(args.orderRef)),
@@ -245,7 +258,7 @@ export const promotionsResolvers: GraphQLResolverMap<Context> = {
     },
   },
   CouponsGeneratePayload: {
-    codes(payload: { codes: string[] }, args: { first?: number | null }) {
+    codes(payload, args) {
       const first = args.first ?? 100;
       if (!Number.isInteger(first) || first < 0 || first > MAX_GENERATED_CODES) {
         throw badInput(`first must be between 0 and ${MAX_GENERATED_CODES}`, 'first');
@@ -254,32 +267,32 @@ export const promotionsResolvers: GraphQLResolverMap<Context> = {
     },
   },
   Campaign: {
-    async __resolveReference(ref: { id: string }, ctx: Context) {
+    async __resolveReference(ref, ctx) {
       if (!isUuid(ref.id)) return null;
       return ctx.loaders.campaignById.load(ref.id.toLowerCase()).then(orNull(toCampaign));
     },
-    async promotions(campaign: Campaign, _: unknown, ctx: Context) {
+    async promotions(campaign, _, ctx) {
       requireRead(ctx.viewer);
       return (await ctx.loaders.promotionsOfCampaign.load(campaign.id)).map(toPromotion);
     },
   },
   Promotion: {
-    async __resolveReference(ref: { id: string }, ctx: Context) {
+    async __resolveReference(ref, ctx) {
       if (!isUuid(ref.id)) return null;
       return ctx.loaders.promotionById.load(ref.id.toLowerCase()).then(orNull(toPromotion));
     },
-    campaign(promotion: Promotion, _: unknown, ctx: Context) {
-      return ctx.loaders.campaignById.load(promotion.campaignId).then(orNull(toCampaign));
+    campaign(promotion, _, ctx) {
+      return ctx.loaders.campaignById.load(promotion.campaignId).then(must(toCampaign, `Campaign ${promotion.campaignId}`));
     },
-    async coupons(promotion: Promotion, args: PageArgs, ctx: Context) {
+    async coupons(promotion, args, ctx) {
       requireRead(ctx.viewer);
       const connection = await ctx.services.promotions.listCoupons(promotion.id, couponPage(args));
       return mapConnection(connection, toCoupon);
     },
   },
   Coupon: {
-    promotion(coupon: Coupon, _: unknown, ctx: Context) {
-      return ctx.loaders.promotionById.load(coupon.promotionId).then(orNull(toPromotion));
+    promotion(coupon, _, ctx) {
+      return ctx.loaders.promotionById.load(coupon.promotionId).then(must(toPromotion, `Promotion ${coupon.promotionId}`));
     },
   },
-};
+} satisfies Resolvers;
