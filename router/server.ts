@@ -50,11 +50,13 @@ export async function startRouter(
     buildService: ({ name }) => sources.get(name)!,
   });
 
+  const subscriptionCounter = new SubscriptionCounter(limits.maxPerProcess);
   const edge: EdgeContext = {
     config,
     apiSdl: printSchema(supergraph.apiGraphQLSchema),
     subgraphNames: [...resolvedUrls.keys()],
     observeSubgraphCalls: (observer) => subgraphCallObservers.push(observer),
+    activeSubscriptions: () => subscriptionCounter.active,
   };
   const edgeParts = installEdge(edge);
   const app = express();
@@ -73,7 +75,7 @@ export async function startRouter(
     sources,
     connections,
     limits,
-    new SubscriptionCounter(limits.maxPerProcess),
+    subscriptionCounter,
   );
   const webSockets = startWebSocketTransport({ httpServer, supergraph, subscriptions, apollo, limits, viewerOf });
   const sse = sseHandler({ supergraph, subscriptions, apollo, viewerOf });

@@ -1,20 +1,42 @@
+import { context as traceContext, propagation } from '@opentelemetry/api';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { signIdentity } from '../subgraphs/kit/identity';
-import type { Fetcher } from '@apollo/utils.fetcher';
 import type { RouterContext } from './context';
+import {
+  resilientFetch,
+  subgraphResilienceFromEnv,
+  subgraphUnavailableError,
+  SubgraphUnavailableError,
+  type CircuitBreaker,
+  type ConnectionLimiter,
+  type UnavailableReason,
+} from './resilience';
 
 /**
  * Every call to a subgraph carries the identity the router vouches for, signed, and
  * the request id, so that subgraph logs line up with the router's.
+ *
+ * Calls go through router/resilience: a deadline (`timeoutMs`, overridden per subgraph by
+ * `<NAME>_TIMEOUT_MS`), at most SUBGRAPH_MAX_CONNECTIONS keep-alive connections, and a
+ * circuit breaker. A subgraph that cannot answer (down, too slow, 5xx, breaker open) is not
+ * a failed request: the gateway gets an answer with one error, `SUBGRAPH_UNAVAILABLE`
+ * naming the subgraph, and the client gets every other subgraph's data, with the fields
+ * this one owns null where the schema allows it.
  */
 export class SignedSubgraphSource extends RemoteGraphQLDataSource<RouterContext> {
+  readonly breaker: CircuitBreaker | null;
+  readonly limiter: ConnectionLimiter;
+
   constructor(
     readonly subgraph: string,
     url: string,
     timeoutMs: number,
     private readonly observers: readonly SubgraphCallObserver[] = [],
   ) {
-    super({ url, fetcher: fetchWithTimeout(timeoutMs) });
+    const calls = resilientFetch(subgraph, subgraphResilienceFromEnv(subgraph, timeoutMs));
+    super({ url, fetcher: calls.fetcher });
+    this.breaker = calls.breaker;
+    this.limiter = calls.limiter;
   }
 
   /** Every call, timed and reported to the observers (metrics, logs), whatever its outcome. */
@@ -25,13 +47,28 @@ export class SignedSubgraphSource extends RemoteGraphQLDataSource<RouterContext>
       this.report(started, response.errors?.length ? 'graphql_error' : 'ok', options);
       return response;
     } catch (error) {
+      if (error instanceof SubgraphUnavailableError) {
+        this.report(started, 'failed', options, error.reason);
+        return { errors: [subgraphUnavailableError(error)] };
+      }
       this.report(started, 'failed', options);
       throw error;
     }
   }
 
-  private report(started: number, outcome: SubgraphCallOutcome, options: GraphQLDataSourceProcessOptions<RouterContext>): void {
-    const call = { subgraph: this.subgraph, durationMs: performance.now() - started, outcome, requestId: options.context?.requestId };
+  private report(
+    started: number,
+    outcome: SubgraphCallOutcome,
+    options: GraphQLDataSourceProcessOptions<RouterContext>,
+    unavailable?: UnavailableReason,
+  ): void {
+    const call = {
+      subgraph: this.subgraph,
+      durationMs: performance.now() - started,
+      outcome,
+      requestId: options.context?.requestId,
+      ...(unavailable ? { unavailable } : {}),
+    };
     for (const observe of this.observers) observe(call);
   }
 
@@ -39,6 +76,8 @@ export class SignedSubgraphSource extends RemoteGraphQLDataSource<RouterContext>
     const viewer = context?.viewer ?? { kind: 'anonymous' as const };
     for (const [name, value] of Object.entries(signIdentity(viewer))) request.http?.headers.set(name, value);
     if (context?.requestId) request.http?.headers.set('x-request-id', context.requestId);
+    // W3C traceparent of the gateway's fetch span when tracing is on (a no-op otherwise).
+    if (request.http) propagation.inject(traceContext.active(), request.http.headers, { set: (headers, key, value) => headers.set(key, value) });
   }
 }
 
@@ -49,10 +88,6 @@ export type SubgraphCallObserver = (call: {
   durationMs: number;
   outcome: SubgraphCallOutcome;
   requestId: string | undefined;
+  /** Set when the subgraph could not answer: why ('circuit_open' means it was not called). */
+  unavailable?: UnavailableReason;
 }) => void;
-
-/** Node's own fetch (keep-alive by default) with a deadline, so a hung subgraph cannot hold a request. */
-function fetchWithTimeout(timeoutMs: number): Fetcher {
-  return ((url: string, init?: RequestInit) =>
-    fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as Fetcher;
-}

@@ -1,9 +1,10 @@
 /**
- * `npm run bench [scenario…]`: measured figures for the README. Scenarios: subscriptions, checkout, coupons.
+ * `npm run bench [scenario…]`: measured figures for the README. Scenarios: subscriptions, checkout, coupons, gateway.
  * Runs against DATABASE_URL's server (a fresh database) or an embedded PostgreSQL.
  */
 import { checkoutBench } from './bench/checkout';
 import { couponBench } from './bench/coupons';
+import { gatewayComparisonBench } from './bench/gateway-comparison';
 import { subscriptionBench } from './bench/subscriptions';
 
 const scenarios: Record<string, () => Promise<unknown>> = {
@@ -25,9 +26,18 @@ const scenarios: Record<string, () => Promise<unknown>> = {
       count: Number(process.env.BENCH_COUPONS ?? 10_000),
       rounds: Number(process.env.BENCH_COUPON_ROUNDS ?? 5),
     }),
+  gateway: () =>
+    gatewayComparisonBench({
+      seconds: Number(process.env.BENCH_GATEWAY_SECONDS ?? 10),
+      warmupSeconds: Number(process.env.BENCH_GATEWAY_WARMUP_SECONDS ?? 2),
+      concurrency: Number(process.env.BENCH_GATEWAY_CONCURRENCY ?? 20),
+      rounds: Number(process.env.BENCH_GATEWAY_ROUNDS ?? 3),
+    }),
 };
 
 async function main(): Promise<void> {
+  // A log line per request would be most of what a benchmark measures.
+  process.env.LOG_LEVEL ??= 'warn';
   const wanted = process.argv.slice(2);
   for (const name of wanted.length ? wanted : Object.keys(scenarios)) {
     const run = scenarios[name];

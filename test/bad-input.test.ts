@@ -26,7 +26,8 @@ describe('bad input gets a clear code through the router', () => {
     ['malformed product id', `{ product(id: "42") { id } }`, 'BAD_USER_INPUT'],
     ['malformed order id', `{ order(id: "DROP TABLE") { id } }`, 'BAD_USER_INPUT'],
     ['malformed cursor', `{ products(after: "bm90LWEtY3Vyc29y") { totalCount } }`, 'BAD_USER_INPUT'],
-    ['page too large', `{ products(first: 1000) { totalCount } }`, 'BAD_USER_INPUT'],
+    // The router refuses it before any subgraph sees it; the subgraph would say BAD_USER_INPUT.
+    ['page too large', `{ products(first: 1000) { totalCount } }`, 'FIRST_TOO_LARGE'],
     ['negative page size', `{ products(first: -5) { totalCount } }`, 'BAD_USER_INPUT'],
     ['unknown field', `{ products { nope } }`, 'GRAPHQL_VALIDATION_FAILED'],
     ['syntax error', `{ products( `, 'GRAPHQL_PARSE_FAILED'],

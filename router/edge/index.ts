@@ -3,6 +3,12 @@ import type { Express, RequestHandler } from 'express';
 import type { RouterContext } from '../context';
 import type { RouterConfig } from '../config';
 import type { SubgraphCallObserver } from '../subgraph-source';
+import { observability } from './observability';
+import { operationLimits } from './limits';
+import { persistedOperations } from './persisted';
+import { security } from './security';
+import { playground } from './playground';
+import { rateLimiting } from './ratelimit';
 
 /**
  * What the router does at the edge, beyond planning and executing: limits, security
@@ -17,6 +23,8 @@ export interface EdgeContext {
   subgraphNames: string[];
   /** Be told of every call to a subgraph: which, how long, how it ended, for which request. */
   observeSubgraphCalls(observer: SubgraphCallObserver): void;
+  /** Subscriptions open right now on this router, over every transport (for metrics). */
+  activeSubscriptions?(): number;
 }
 
 /** One router's share of an edge concern: its state lives as long as that router. */
@@ -35,7 +43,14 @@ export interface EdgeParts {
 export type EdgeModule = (edge: EdgeContext) => EdgeParts;
 
 /** The edge modules, in the order they run. */
-export const edgeModules: EdgeModule[] = [];
+export const edgeModules: EdgeModule[] = [
+  observability, // first: its middleware sees every request, even those rejected later
+  security, // CORS (preflight answered here), security headers, production schema hiding
+  rateLimiting(), // per IP before any parsing; per user and cost once the token is verified
+  persistedOperations, // safelist before limits: an unlisted operation is refused as such
+  operationLimits, // body limit, depth, aliases, cost...: before planning and any subgraph
+  playground,
+];
 
 export function installEdge(edge: EdgeContext): Required<Omit<EdgeParts, 'routes'>> & { routes(app: Express): void } {
   const parts = edgeModules.map((module) => module(edge));

@@ -1,5 +1,5 @@
 import type { ApolloServer } from '@apollo/server';
-import { print, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { GraphQLError, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { RouterContext } from '../context';
 
 /**
@@ -16,5 +16,11 @@ export async function executeThroughApollo(apollo: ApolloServer<RouterContext>, 
     { contextValue: args.contextValue as RouterContext },
   );
   if (response.body.kind !== 'single') throw new Error('Incremental delivery is not supported here');
-  return response.body.singleResult as ExecutionResult;
+  const { data, errors, extensions } = response.body.singleResult;
+  // Apollo Server hands back formatted (plain) errors; the transports want GraphQLErrors.
+  return {
+    data,
+    extensions,
+    ...(errors ? { errors: errors.map((e) => new GraphQLError(e.message, { path: e.path, extensions: e.extensions })) } : {}),
+  } as ExecutionResult;
 }

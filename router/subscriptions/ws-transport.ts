@@ -7,6 +7,8 @@ import { WebSocketServer } from 'ws';
 import type { RouterContext } from '../context';
 import type { LoadedSupergraph } from '../supergraph';
 import type { ViewerResolver } from '../viewer';
+import { checkSubscription } from '../edge/limits';
+import { operationLimitsFromEnv } from '../edge/limits/config';
 import type { Viewer } from '../../subgraphs/kit/identity';
 import type { FederatedSubscriptions } from './executor';
 import type { SubscriptionLimits } from './limits';
@@ -28,6 +30,7 @@ export function startWebSocketTransport(options: {
   const wsServer = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
   const openPerConnection = new WeakMap<object, Set<string>>();
   const viewers = new WeakMap<object, Viewer>();
+  const operationLimits = operationLimitsFromEnv();
 
   const cleanup = useServer<Record<string, unknown>, { socket: object; request: IncomingMessage }>(
     {
@@ -49,6 +52,10 @@ export function startWebSocketTransport(options: {
       },
       onSubscribe: (ctx, id, payload) => {
         const open = openPerConnection.get(ctx.extra.socket)!;
+        // The same operation limits as HTTP (queries and mutations over the socket go
+        // through Apollo Server, which applies them itself).
+        const tooMuch = checkSubscription(payload.query, payload.variables, payload.operationName, supergraph.apiGraphQLSchema, operationLimits);
+        if (tooMuch) return [tooMuch];
         if (isSubscription(payload.query, payload.operationName)) {
           if (open.size >= limits.maxPerConnection) {
             return [

@@ -56,11 +56,16 @@ export async function spawnRouter(subgraphUrls: Record<string, string>, env: Rec
   });
   const url = await new Promise<string>((resolveUrl, reject) => {
     let output = '';
-    child.stdout!.on('data', (chunk) => {
+    const onData = (chunk: Buffer) => {
       output += chunk;
       const match = /router ready at (\S+)/.exec(output);
-      if (match) resolveUrl(match[1]!);
-    });
+      if (!match) return;
+      // From here on the router's output is not read, only drained.
+      child.stdout!.off('data', onData);
+      child.stdout!.resume();
+      resolveUrl(match[1]!);
+    };
+    child.stdout!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`router exited with ${code}`)));
   });
   return {

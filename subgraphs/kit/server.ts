@@ -16,6 +16,7 @@ import { createDataSource, migrate, type StatementCounter } from './db';
 import { enforceAuthorizationDirectives } from './directives';
 import { formatError } from './format-error';
 import { verifyIdentity, type Viewer } from './identity';
+import { createLogger, requestLoggingPlugin } from './logging';
 import { outboxMigration, startOutboxRelay, type OutboxRelay } from './outbox';
 import { createPubSub, type PubSubHandle } from './pubsub';
 import type { SubgraphModule, SubgraphUrls } from './subgraph';
@@ -106,7 +107,11 @@ export async function startSubgraph<Services, Loaders>(
   );
   const apollo = new ApolloServer<SubgraphContext<Services, Loaders>>({
     schema,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginInlineTraceDisabled(),
+      requestLoggingPlugin(createLogger(module.name)),
+    ],
     formatError,
     includeStacktraceInErrorResponses: false,
   });

@@ -24,6 +24,11 @@ export async function startTestPlatform(
   // once: calls may queue far longer than production's 10 s deadlines allow.
   process.env.SUBGRAPH_TIMEOUT_MS ??= '60000';
   process.env.SERVICE_TIMEOUT_MS ??= '60000';
+  // Every test client is 127.0.0.1, and some files send a thousand requests a minute: the
+  // rate limits under test get their own routers and settings (test/rate-limit.test.ts).
+  process.env.RATE_LIMIT_PER_IP ??= '100000';
+  process.env.RATE_LIMIT_COST ??= '1000000000';
+  process.env.RATE_LIMIT_PREFIX ??= `ratelimit-${name}-${process.pid}`;
   const database = await createTestDatabase(name);
   const platform = await startPlatform({ databaseUrl: database.url, ports: 'ephemeral', background: false, ...platformOptions });
   // The demo markets: EUR (tax-inclusive), USD and GBP price lists, tax rules, shipping rates.

@@ -1,0 +1,17 @@
+/**
+ * How the router survives its subgraphs: a deadline per call, a bounded keep-alive pool
+ * and a circuit breaker per subgraph (settings in config.ts). A subgraph that cannot answer
+ * becomes a SUBGRAPH_UNAVAILABLE error naming it, beside the healthy subgraphs' data
+ * (router/subgraph-source.ts).
+ */
+export { CircuitBreaker, DEFAULT_BREAKER_OPTIONS, type BreakerOptions, type BreakerSnapshot, type BreakerState } from './circuit-breaker';
+export { ConnectionLimiter } from './connection-limiter';
+export { subgraphResilienceFromEnv, DEFAULT_SUBGRAPH_MAX_CONNECTIONS, DEFAULT_SUBGRAPH_TIMEOUT_MS, type SubgraphResilience } from './config';
+export {
+  resilientFetch,
+  subgraphUnavailableError,
+  SubgraphUnavailableError,
+  logBreakerChange,
+  type ResilientFetch,
+  type UnavailableReason,
+} from './resilient-fetch';
