@@ -8,9 +8,30 @@ import type {
   SessionRow,
   StaffUserRow,
 } from './entities';
+import type {
+  AuditLogEntry,
+  Customer,
+  CustomerAddress,
+  ModelFields,
+  Role,
+  Session,
+  StaffUser,
+} from './generated/resolvers-types';
 
-/** GraphQL shapes of identity's rows: the schema's fields plus the ids child resolvers load from. */
-export function toCustomer(row: CustomerRow) {
+/**
+ * GraphQL shapes of identity's rows: the schema's fields plus the ids child resolvers load
+ * from. The `…Model` types are the mappers of codegen.yml: generated/resolvers-types.ts
+ * types every resolver's parent and result with them, and ModelFields ties them to the
+ * schema (a field without a resolver must be in the model, with the schema's type).
+ */
+export type CustomerModel = ModelFields<
+  Customer,
+  'addresses' | 'defaultShippingAddress' | 'defaultBillingAddress' | 'mfaEnabled'
+>;
+export type StaffModel = ModelFields<StaffUser, 'roles' | 'permissions' | 'mfaEnabled'>;
+export type RoleModel = ModelFields<Role, 'permissions'>;
+
+export function toCustomer(row: CustomerRow): CustomerModel {
   return {
     id: row.id,
     email: row.email,
@@ -21,9 +42,8 @@ export function toCustomer(row: CustomerRow) {
     createdAt: row.createdAt.toISOString(),
   };
 }
-export type CustomerShape = ReturnType<typeof toCustomer>;
 
-export function toAddress(row: CustomerAddressRow) {
+export function toAddress(row: CustomerAddressRow): ModelFields<CustomerAddress> {
   return {
     id: row.id,
     name: row.name,
@@ -40,7 +60,7 @@ export function toAddress(row: CustomerAddressRow) {
   };
 }
 
-export function toStaff(row: StaffUserRow) {
+export function toStaff(row: StaffUserRow): StaffModel {
   return {
     id: row.id,
     email: row.email,
@@ -50,14 +70,12 @@ export function toStaff(row: StaffUserRow) {
     createdAt: row.createdAt.toISOString(),
   };
 }
-export type StaffShape = ReturnType<typeof toStaff>;
 
-export function toRole(row: RoleRow) {
+export function toRole(row: RoleRow): RoleModel {
   return { name: row.name, description: row.description, builtIn: row.builtIn };
 }
-export type RoleShape = ReturnType<typeof toRole>;
 
-export function toSession(row: SessionRow) {
+export function toSession(row: SessionRow): ModelFields<Session> {
   return {
     id: row.id,
     authMethod: row.authMethod,
@@ -68,7 +86,7 @@ export function toSession(row: SessionRow) {
   };
 }
 
-export function toAuditEntry(row: AuditLogRow) {
+export function toAuditEntry(row: AuditLogRow): ModelFields<AuditLogEntry> {
   return {
     id: String(row.id),
     occurredAt: row.occurredAt.toISOString(),

@@ -1,4 +1,3 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
 import { withUserErrors } from '../kit/errors';
 import { isUuid, parseId } from '../kit/ids';
 import { type PageArgs, parsePageArgs } from '../kit/pagination';
@@ -11,15 +10,11 @@ import {
   requirePrincipal,
   requireStaffSelf,
 } from './access';
-import type { AddressInput } from './addresses';
 import { clientIpOf } from './client-ip';
-import type { CustomerUpdateInput, RegisterInput } from './customers';
+import type { Resolvers } from './generated/resolvers-types';
 import {
-  type CustomerShape,
   mapConnection,
   orNull,
-  type RoleShape,
-  type StaffShape,
   toAddress,
   toAuditEntry,
   toAuthPayload,
@@ -29,9 +24,9 @@ import {
   toStaff,
 } from './mappers';
 import type { Context } from './resolver-types';
-import { SUPER_ADMIN, type PreferencesInput, type StaffCreateInput } from './staff';
 
-type LoginArgs = { email: string; password: string; mfaCode?: string | null };
+export type { Context } from './resolver-types';
+import { SUPER_ADMIN } from './staff';
 
 /** Cursors: [email] for customers and staff, [id] for the audit log. */
 function page(args: PageArgs) {
@@ -48,56 +43,56 @@ const withAuthErrors = <T extends object>(body: () => Promise<T>) =>
 const withAck = <T extends object>(body: () => Promise<T>) =>
   withUserErrors(body).then((result) => ({ ok: false, ...result }));
 
-export const identityResolvers: GraphQLResolverMap<Context> = {
+export const identityResolvers = {
   Query: {
-    me(_: unknown, __: unknown, ctx: Context) {
+    me(_, __, ctx) {
       if (ctx.viewer.kind !== 'customer') return null;
       return ctx.loaders.customerById.load(ctx.viewer.customerId).then(orNull(toCustomer));
     },
-    staffMe(_: unknown, __: unknown, ctx: Context) {
+    staffMe(_, __, ctx) {
       if (ctx.viewer.kind !== 'staff') return null;
       return ctx.loaders.staffById.load(ctx.viewer.staffId).then(orNull(toStaff));
     },
-    customer(_: unknown, args: { id: string }, ctx: Context) {
+    customer(_, args, ctx) {
       const id = parseId(args.id, 'id');
       if (!canReadCustomer(ctx.viewer, id)) requireCustomerReader(ctx.viewer);
       return ctx.loaders.customerById.load(id).then(orNull(toCustomer));
     },
-    async customers(_: unknown, args: PageArgs & { search?: string | null }, ctx: Context) {
+    async customers(_, args, ctx) {
       requireCustomerReader(ctx.viewer);
       return mapConnection(await ctx.services.customers.list(page(args), args.search ?? null), toCustomer);
     },
-    async staffUsers(_: unknown, args: PageArgs, ctx: Context) {
+    async staffUsers(_, args, ctx) {
       requireIdentityManager(ctx.viewer);
       return mapConnection(await ctx.services.staff.list(page(args)), toStaff);
     },
-    async roles(_: unknown, __: unknown, ctx: Context) {
+    async roles(_, __, ctx) {
       requireIdentityManager(ctx.viewer);
       return (await ctx.services.staff.roles()).map(toRole);
     },
-    permissions(_: unknown, __: unknown, ctx: Context) {
+    permissions(_, __, ctx) {
       requireIdentityManager(ctx.viewer);
       return ctx.loaders.allPermissions.load('all');
     },
-    async sessions(_: unknown, __: unknown, ctx: Context) {
+    async sessions(_, __, ctx) {
       return (await ctx.services.sessions.activeOf(requirePrincipal(ctx.viewer))).map(toSession);
     },
-    async auditLog(_: unknown, args: PageArgs & { event?: string | null }, ctx: Context) {
+    async auditLog(_, args, ctx) {
       requireIdentityManager(ctx.viewer);
       return mapConnection(await ctx.services.audit.list(page(args), { event: args.event }), toAuditEntry);
     },
-    oidcProviders(_: unknown, __: unknown, ctx: Context) {
+    oidcProviders(_, __, ctx) {
       return ctx.services.oidc.providerNames();
     },
   },
   Mutation: {
-    register(_: unknown, { input }: { input: RegisterInput }, ctx: Context) {
+    register(_, { input }, ctx) {
       return withUserErrors(async () => customerPayload(await ctx.services.customers.register(input, clientIpOf(ctx))));
     },
-    verifyEmail(_: unknown, args: { token: string }, ctx: Context) {
+    verifyEmail(_, args, ctx) {
       return withUserErrors(async () => customerPayload(await ctx.services.customers.verifyEmail(args.token, clientIpOf(ctx))));
     },
-    resendVerificationEmail(_: unknown, args: { email: string }, ctx: Context) {
+    resendVerificationEmail(_, args, ctx) {
       return withAck(async () => {
         await ctx.services.customers.resendVerification(args.email);
         return acknowledged;
@@ -105,14 +100,14 @@ export const identityResolvers: GraphQLResolverMap<Context> = {
     },
     // Root mutation fields run one after another, and nothing here is cached per request:
     // each alias of `login` in one request is one attempt, counted in the database.
-    login(_: unknown, args: LoginArgs, ctx: Context) {
+    login(_, args, ctx) {
       return withAuthErrors(async () => {
         const result = await ctx.services.auth.customerLogin({ ...args, ip: clientIpOf(ctx) });
         const { account, ...payload } = toAuthPayload(result, toCustomer);
         return { ...payload, customer: account };
       });
     },
-    staffLogin(_: unknown, args: LoginArgs, ctx: Context) {
+    staffLogin(_, args, ctx) {
       return withAuthErrors(async () => {
         await ctx.services.ready.catch(() => {});
         const result = await ctx.services.auth.staffLogin({ ...args, ip: clientIpOf(ctx) });
@@ -120,19 +115,19 @@ export const identityResolvers: GraphQLResolverMap<Context> = {
         return { ...payload, staffUser: account };
       });
     },
-    refresh(_: unknown, args: { refreshToken: string }, ctx: Context) {
+    refresh(_, args, ctx) {
       return withUserErrors(async () => {
         const pair = await ctx.services.auth.refresh(args.refreshToken, clientIpOf(ctx));
         return { accessToken: pair.accessToken, refreshToken: pair.refreshToken, expiresIn: pair.expiresIn, tokenType: 'Bearer' };
       });
     },
-    logout(_: unknown, args: { refreshToken: string }, ctx: Context) {
+    logout(_, args, ctx) {
       return withAck(async () => {
         await ctx.services.auth.logout(args.refreshToken, clientIpOf(ctx));
         return acknowledged;
       });
     },
-    revokeSession(_: unknown, args: { id: string }, ctx: Context) {
+    revokeSession(_, args, ctx) {
       const principal = requirePrincipal(ctx.viewer);
       const id = parseId(args.id, 'id');
       return withAck(async () => {
@@ -140,18 +135,18 @@ export const identityResolvers: GraphQLResolverMap<Context> = {
         return acknowledged;
       });
     },
-    customerUpdate(_: unknown, { input }: { input: CustomerUpdateInput }, ctx: Context) {
+    customerUpdate(_, { input }, ctx) {
       const customerId = requireCustomer(ctx.viewer);
       return withUserErrors(async () => customerPayload(await ctx.services.customers.update(customerId, input)));
     },
-    addressCreate(_: unknown, { input }: { input: AddressInput }, ctx: Context) {
+    addressCreate(_, { input }, ctx) {
       const customerId = requireCustomer(ctx.viewer);
       return withUserErrors(async () => {
         const address = await ctx.services.addresses.create(customerId, input);
         return { address: toAddress(address), customer: await ownCustomer(ctx, customerId) };
       });
     },
-    addressUpdate(_: unknown, args: { id: string; input: AddressInput }, ctx: Context) {
+    addressUpdate(_, args, ctx) {
       const customerId = requireCustomer(ctx.viewer);
       const id = parseId(args.id, 'id');
       return withUserErrors(async () => {
@@ -159,7 +154,7 @@ export const identityResolvers: GraphQLResolverMap<Context> = {
         return { address: toAddress(address), customer: await ownCustomer(ctx, customerId) };
       });
     },
-    addressDelete(_: unknown, args: { id: string }, ctx: Context) {
+    addressDelete(_, args, ctx) {
       const customerId = requireCustomer(ctx.viewer);
       const id = parseId(args.id, 'id');
       return withUserErrors(async () => {
@@ -167,26 +162,26 @@ export const identityResolvers: GraphQLResolverMap<Context> = {
         return { deletedId: id, customer: await ownCustomer(ctx, customerId) };
       });
     },
-    passwordResetRequest(_: unknown, args: { email: string }, ctx: Context) {
+    passwordResetRequest(_, args, ctx) {
       return withAck(async () => {
         await ctx.services.customers.requestPasswordReset(args.email, clientIpOf(ctx));
         return acknowledged;
       });
     },
-    passwordReset(_: unknown, args: { token: string; newPassword: string }, ctx: Context) {
+    passwordReset(_, args, ctx) {
       return withAck(async () => {
         await ctx.services.customers.resetPassword(args.token, args.newPassword, clientIpOf(ctx));
         return acknowledged;
       });
     },
-    customerSetSegments(_: unknown, args: { customerId: string; segments: string[] }, ctx: Context) {
+    customerSetSegments(_, args, ctx) {
       const actor = requireIdentityManager(ctx.viewer);
       const customerId = parseId(args.customerId, 'customerId');
       return withUserErrors(async () =>
         customerPayload(await ctx.services.customers.setSegments(customerId, args.segments, actor.party, clientIpOf(ctx))),
       );
     },
-    mfaEnrollStart(_: unknown, __: unknown, ctx: Context) {
+    mfaEnrollStart(_, __, ctx) {
       const principal = requirePrincipal(ctx.viewer);
       return withUserErrors(async () => {
         const account =
@@ -196,42 +191,44 @@ export const identityResolvers: GraphQLResolverMap<Context> = {
         return ctx.services.mfa.enrollStart(principal, account?.email ?? principal.id);
       });
     },
-    mfaEnrollConfirm(_: unknown, args: { code: string }, ctx: Context) {
+    mfaEnrollConfirm(_, args, ctx) {
       const principal = requirePrincipal(ctx.viewer);
       return withUserErrors(async () => ({
         recoveryCodes: await ctx.services.mfa.enrollConfirm(principal, args.code, clientIpOf(ctx)),
       }));
     },
-    mfaDisable(_: unknown, args: { code: string }, ctx: Context) {
+    mfaDisable(_, args, ctx) {
       const principal = requirePrincipal(ctx.viewer);
       return withAck(async () => {
         await ctx.services.mfa.disableWithCode(principal, args.code, clientIpOf(ctx));
         return acknowledged;
       });
     },
-    staffCreate(_: unknown, { input }: { input: StaffCreateInput }, ctx: Context) {
+    staffCreate(_, { input }, ctx) {
       const actor = requireIdentityManager(ctx.viewer);
-      return withUserErrors(async () => staffPayload(await ctx.services.staff.create(input, actor, clientIpOf(ctx))));
+      // `roles` defaults to [] in the SDL, so GraphQL always passes it; the type keeps it optional.
+      const staff = { ...input, roles: input.roles ?? [] };
+      return withUserErrors(async () => staffPayload(await ctx.services.staff.create(staff, actor, clientIpOf(ctx))));
     },
-    staffAssignRoles(_: unknown, args: { staffId: string; roles: string[] }, ctx: Context) {
+    staffAssignRoles(_, args, ctx) {
       const actor = requireIdentityManager(ctx.viewer);
       const staffId = parseId(args.staffId, 'staffId');
       return withUserErrors(async () =>
         staffPayload(await ctx.services.staff.assignRoles(staffId, args.roles, actor, clientIpOf(ctx))),
       );
     },
-    staffSetActive(_: unknown, args: { staffId: string; active: boolean }, ctx: Context) {
+    staffSetActive(_, args, ctx) {
       const actor = requireIdentityManager(ctx.viewer);
       const staffId = parseId(args.staffId, 'staffId');
       return withUserErrors(async () =>
         staffPayload(await ctx.services.staff.setActive(staffId, args.active, actor, clientIpOf(ctx))),
       );
     },
-    staffUpdatePreferences(_: unknown, { input }: { input: PreferencesInput }, ctx: Context) {
+    staffUpdatePreferences(_, { input }, ctx) {
       const staffId = requireStaffSelf(ctx.viewer);
       return withUserErrors(async () => staffPayload(await ctx.services.staff.updatePreferences(staffId, input)));
     },
-    roleSetPermissions(_: unknown, args: { role: string; permissions: string[]; description?: string | null }, ctx: Context) {
+    roleSetPermissions(_, args, ctx) {
       const actor = requireIdentityManager(ctx.viewer);
       return withUserErrors(async () => ({
         role: toRole(
@@ -239,10 +236,10 @@ export const identityResolvers: GraphQLResolverMap<Context> = {
         ),
       }));
     },
-    oidcStart(_: unknown, args: { provider: string }, ctx: Context) {
+    oidcStart(_, args, ctx) {
       return withUserErrors(() => ctx.services.oidc.start(args.provider));
     },
-    oidcCallback(_: unknown, args: { provider: string; code: string; state: string; mfaCode?: string | null }, ctx: Context) {
+    oidcCallback(_, args, ctx) {
       return withAuthErrors(async () => {
         const result = await ctx.services.oidc.callback(args.provider, args.code, args.state, args.mfaCode, clientIpOf(ctx));
         const { account, ...payload } = toAuthPayload(result, toCustomer);
@@ -251,53 +248,53 @@ export const identityResolvers: GraphQLResolverMap<Context> = {
     },
   },
   Customer: {
-    __resolveReference(ref: { id: string }, ctx: Context) {
+    __resolveReference(ref, ctx) {
       if (!isUuid(ref.id)) return null;
       const id = ref.id.toLowerCase();
       if (!canReadCustomer(ctx.viewer, id)) return null;
       return ctx.loaders.customerById.load(id).then(orNull(toCustomer));
     },
-    async addresses(customer: CustomerShape, _: unknown, ctx: Context) {
+    async addresses(customer, _, ctx) {
       return (await ctx.loaders.addressesOfCustomer.load(customer.id)).map(toAddress);
     },
-    async defaultShippingAddress(customer: CustomerShape, _: unknown, ctx: Context) {
+    async defaultShippingAddress(customer, _, ctx) {
       const found = (await ctx.loaders.addressesOfCustomer.load(customer.id)).find((a) => a.isDefaultShipping);
       return found ? toAddress(found) : null;
     },
-    async defaultBillingAddress(customer: CustomerShape, _: unknown, ctx: Context) {
+    async defaultBillingAddress(customer, _, ctx) {
       const found = (await ctx.loaders.addressesOfCustomer.load(customer.id)).find((a) => a.isDefaultBilling);
       return found ? toAddress(found) : null;
     },
-    mfaEnabled(customer: CustomerShape, _: unknown, ctx: Context) {
+    mfaEnabled(customer, _, ctx) {
       return ctx.loaders.customerMfa.load(customer.id);
     },
   },
   StaffUser: {
-    __resolveReference(ref: { id: string }, ctx: Context) {
+    __resolveReference(ref, ctx) {
       if (!isUuid(ref.id)) return null;
       const id = ref.id.toLowerCase();
       if (!canReadStaff(ctx.viewer, id)) return null;
       return ctx.loaders.staffById.load(id).then(orNull(toStaff));
     },
-    async roles(staff: StaffShape, _: unknown, ctx: Context) {
+    async roles(staff, _, ctx) {
       const names = (await ctx.loaders.rolesOfStaff.load(staff.id)).map((r) => r.role);
       const roles = await Promise.all(names.map((name) => ctx.loaders.roleByName.load(name)));
       return roles.filter((r) => r !== null).map(toRole);
     },
-    permissions(staff: StaffShape, _: unknown, ctx: Context) {
+    permissions(staff, _, ctx) {
       return ctx.loaders.permissionsOfStaff.load(staff.id);
     },
-    mfaEnabled(staff: StaffShape, _: unknown, ctx: Context) {
+    mfaEnabled(staff, _, ctx) {
       return ctx.loaders.staffMfa.load(staff.id);
     },
   },
   Role: {
-    async permissions(role: RoleShape, _: unknown, ctx: Context) {
+    async permissions(role, _, ctx) {
       if (role.name === SUPER_ADMIN) return ctx.loaders.allPermissions.load('all');
       return (await ctx.loaders.permissionsOfRole.load(role.name)).map((p) => p.permission);
     },
   },
-};
+} satisfies Resolvers;
 
 async function ownCustomer(ctx: Context, customerId: string) {
   ctx.loaders.customerById.clear(customerId);

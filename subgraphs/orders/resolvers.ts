@@ -1,4 +1,3 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
 import type { SubgraphContext } from '../kit/context';
 import { GraphQLError } from 'graphql';
 import { badInput, DomainError, forbidden, unauthenticated, withUserErrors } from '../kit/errors';
@@ -6,16 +5,34 @@ import { type Connection, type PageArgs, parsePageArgs } from '../kit/pagination
 import { subscriptionField } from '../kit/live';
 import type { OrderUpdatedEvent } from '../kit/topics';
 import { isUuid, parseId } from '../kit/ids';
-import type { LineInput } from './cart-service';
-import type { CheckoutInput } from './checkout-service';
 import { randomUUID } from 'node:crypto';
 import type { AppliedDiscountValue, CartLineRow, CartRow, OrderLineRow, OrderRow, OrderStatusChangeRow } from './entities';
+import type {
+  Cart,
+  CartLine,
+  Customer,
+  ModelFields,
+  Order,
+  Resolvers,
+  SubscriptionOrderUpdatedArgs,
+} from './generated/resolvers-types';
 import type { OrdersLoaders } from './loaders';
 import type { OrdersServices } from './services';
 
-type Context = SubgraphContext<OrdersServices, OrdersLoaders>;
+export type Context = SubgraphContext<OrdersServices, OrdersLoaders>;
 
-function toCart(row: CartRow) {
+/**
+ * GraphQL shapes: the schema's fields, plus the ids that child resolvers load from. The
+ * `…Model` types are the mappers of codegen.yml: generated/resolvers-types.ts types every
+ * resolver's parent and result with them, and ModelFields ties them to the schema (a
+ * field without a resolver must be in the model, with the schema's type).
+ */
+export type CartModel = ModelFields<Cart, 'lines' | 'totalQuantity' | 'cost'>;
+export type CartLineModel = ModelFields<CartLine, 'cost'> & { variantId: string; cartId: string };
+export type OrderModel = ModelFields<Order, 'lines' | 'statusHistory'> & { currency: string };
+export type CustomerModel = ModelFields<Customer, 'orders'>;
+
+function toCart(row: CartRow): CartModel {
   return {
     id: row.id,
     currency: row.currency,
@@ -25,14 +42,13 @@ function toCart(row: CartRow) {
     updatedAt: row.updatedAt.toISOString(),
   };
 }
-type Cart = ReturnType<typeof toCart>;
 
 const money = (amount: number, currency: string) => ({ amount, currency });
 
 function lineBasics(row: CartLineRow | OrderLineRow) {
   return {
     id: row.id,
-    variant: { __typename: 'ProductVariant', id: row.variantId },
+    variant: { __typename: 'ProductVariant' as const, id: row.variantId },
     sku: row.sku,
     productName: row.productName,
     variantTitle: row.variantTitle,
@@ -40,10 +56,9 @@ function lineBasics(row: CartLineRow | OrderLineRow) {
   };
 }
 
-function toCartLine(row: CartLineRow, cart: Cart) {
+function toCartLine(row: CartLineRow, cart: CartModel): CartLineModel {
   return { ...lineBasics(row), variantId: row.variantId, cartId: cart.id };
 }
-type CartLine = ReturnType<typeof toCartLine>;
 
 function toOrderLine(row: OrderLineRow, currency: string) {
   return {
@@ -59,7 +74,7 @@ function toDiscounts(applied: AppliedDiscountValue[], currency: string) {
   return applied.map((d) => ({ name: d.name, code: d.code, amount: money(d.amount, currency) }));
 }
 
-function toOrder(row: OrderRow) {
+function toOrder(row: OrderRow): OrderModel {
   const c = row.currency;
   return {
     id: row.id,
@@ -81,7 +96,6 @@ function toOrder(row: OrderRow) {
     updatedAt: row.updatedAt.toISOString(),
   };
 }
-type Order = ReturnType<typeof toOrder>;
 
 /** Reading an order needs an identity or the order's token; without either, say so first. */
 function assertIdentified(ctx: Context, accessToken: string | null | undefined): void {
@@ -114,7 +128,7 @@ function orderConnection(connection: Connection<OrderRow>) {
 }
 
 /** The cart's cost for a destination, through the per-request quote loader. */
-async function costOf(cart: Cart, ctx: Context, countryCode: string | null, region: string | null) {
+async function costOf(cart: CartModel, ctx: Context, countryCode: string | null, region: string | null) {
   const row = await ctx.loaders.cartById.load(cart.id);
   const lines = await ctx.loaders.linesOfCart.load(cart.id);
   return ctx.loaders.cartCost.load({ cart: row!, lines, countryCode: countryCode?.toUpperCase() ?? null, region });
@@ -145,10 +159,25 @@ function orderStep(step: (services: OrdersServices, id: string, args: StepArgs) 
   };
 }
 
-export const ordersResolvers: GraphQLResolverMap<Context> = {
+/**
+ * kit's subscriptionField (fresh DataLoaders per event) with the event's GraphQL shape
+ * kept: its own `resolve` returns `unknown`, which the generated types cannot check.
+ */
+function typedSubscription<Event, Args, Result>(
+  subscribe: (args: Args, ctx: Context) => AsyncIterableIterator<Event> | Promise<AsyncIterableIterator<Event>>,
+  resolve: (event: Event, args: Args, ctx: Context) => Promise<Result>,
+) {
+  const field = subscriptionField(subscribe, resolve);
+  return {
+    subscribe: field.subscribe,
+    resolve: (event: Event, args: Args, ctx: Context) => field.resolve(event, args, ctx) as Promise<Result>,
+  };
+}
+
+export const ordersResolvers = {
   Subscription: {
-    orderUpdated: subscriptionField(
-      async (args: { id: string; accessToken?: string | null }, ctx: Context) => {
+    orderUpdated: typedSubscription(
+      async (args: SubscriptionOrderUpdatedArgs, ctx: Context) => {
         const id = parseId(args.id, 'id');
         assertIdentified(ctx, args.accessToken);
         const row = await ctx.loaders.orderById.load(id);
@@ -164,63 +193,64 @@ export const ordersResolvers: GraphQLResolverMap<Context> = {
       },
       async (event: OrderUpdatedEvent, _args: unknown, ctx: Context) => {
         const row = await ctx.loaders.orderById.load(event.orderId);
-        if (!row) return null;
+        // Order! in the schema: an order is never deleted, so a missing one is a broken invariant.
+        if (!row) throw new GraphQLError(`Order ${event.orderId} was not found`, { extensions: { code: 'NOT_FOUND' } });
         // The status this change left, even if a later change has already committed.
         return toOrder(event.status ? { ...row, status: event.status as OrderRow['status'] } : row);
       },
     ),
   },
   Query: {
-    async cart(_: unknown, args: { id: string }, ctx: Context) {
+    async cart(_, args, ctx) {
       const row = await ctx.loaders.cartById.load(parseId(args.id, 'id'));
       return row && cartVisible(row, ctx) ? toCart(row) : null;
     },
-    async order(_: unknown, args: { id: string; accessToken?: string | null }, ctx: Context) {
+    async order(_, args, ctx) {
       const id = parseId(args.id, 'id');
       assertIdentified(ctx, args.accessToken);
       const row = await ctx.loaders.orderById.load(id);
       // Someone else's order and an unknown one look the same.
       return row && (await ctx.services.access.canReadWithToken(row, ctx.viewer, args.accessToken)) ? toOrder(row) : null;
     },
-    async orders(_: unknown, args: PageArgs & { status?: OrderRow['status'] | null }, ctx: Context) {
+    async orders(_, args, ctx) {
       return orderConnection(await ctx.services.orders.listOrders(orderPage(args), { status: args.status ?? null }));
     },
   },
   Mutation: {
-    cartCreate(_: unknown, args: { input?: { currency?: string | null; lines?: LineInput[] | null } | null }, ctx: Context) {
+    cartCreate(_, args, ctx) {
       return withUserErrors(async () => ({
         cart: toCart(await ctx.services.carts.create(args.input ?? {}, customerOf(ctx))),
       }));
     },
-    cartLinesAdd(_: unknown, args: { cartId: string; lines: LineInput[] }, ctx: Context) {
+    cartLinesAdd(_, args, ctx) {
       const cartId = parseId(args.cartId, 'cartId');
       return withUserErrors(async () => {
         await assertCartAccess(cartId, ctx);
         return { cart: toCart(await ctx.services.carts.addLines(cartId, args.lines)) };
       });
     },
-    cartLinesUpdate(_: unknown, args: { cartId: string; lines: { id: string; quantity: number }[] }, ctx: Context) {
+    cartLinesUpdate(_, args, ctx) {
       const cartId = parseId(args.cartId, 'cartId');
       return withUserErrors(async () => {
         await assertCartAccess(cartId, ctx);
         return { cart: toCart(await ctx.services.carts.updateLines(cartId, args.lines)) };
       });
     },
-    cartDiscountCodesUpdate(_: unknown, args: { cartId: string; discountCodes: string[] }, ctx: Context) {
+    cartDiscountCodesUpdate(_, args, ctx) {
       const cartId = parseId(args.cartId, 'cartId');
       return withUserErrors(async () => {
         await assertCartAccess(cartId, ctx);
         return { cart: toCart(await ctx.services.carts.setDiscountCodes(cartId, args.discountCodes)) };
       });
     },
-    cartLinesRemove(_: unknown, args: { cartId: string; lineIds: string[] }, ctx: Context) {
+    cartLinesRemove(_, args, ctx) {
       const cartId = parseId(args.cartId, 'cartId');
       return withUserErrors(async () => {
         await assertCartAccess(cartId, ctx);
         return { cart: toCart(await ctx.services.carts.removeLines(cartId, args.lineIds)) };
       });
     },
-    checkout(_: unknown, args: { input: CheckoutInput }, ctx: Context) {
+    checkout(_, args, ctx) {
       const input = { ...args.input, cartId: parseId(args.input.cartId, 'cartId') };
       return withUserErrors(async () => {
         await assertCartAccess(input.cartId, ctx);
@@ -235,17 +265,17 @@ export const ordersResolvers: GraphQLResolverMap<Context> = {
     orderRefund: orderStep((s, id, args) => s.orders.refund(id, args.amount ?? null, args.reason ?? null, args.idempotencyKey ?? randomUUID())),
   },
   Cart: {
-    async __resolveReference(ref: { id: string }, ctx: Context) {
+    async __resolveReference(ref, ctx) {
       const row = isUuid(ref.id) ? await ctx.loaders.cartById.load(ref.id) : null;
       return row && cartVisible(row, ctx) ? toCart(row) : null;
     },
-    async lines(cart: Cart, _: unknown, ctx: Context) {
+    async lines(cart, _, ctx) {
       return (await ctx.loaders.linesOfCart.load(cart.id)).map((l) => toCartLine(l, cart));
     },
-    async totalQuantity(cart: Cart, _: unknown, ctx: Context) {
+    async totalQuantity(cart, _, ctx) {
       return (await ctx.loaders.linesOfCart.load(cart.id)).reduce((n, l) => n + l.quantity, 0);
     },
-    async cost(cart: Cart, args: { countryCode?: string | null; region?: string | null }, ctx: Context) {
+    async cost(cart, args, ctx) {
       const { quote, error } = await costOf(cart, ctx, args.countryCode ?? null, args.region ?? null);
       if (error) throw new GraphQLError(error.message, { extensions: { code: error.code } });
       const c = cart.currency;
@@ -267,10 +297,10 @@ export const ordersResolvers: GraphQLResolverMap<Context> = {
     },
   },
   Customer: {
-    __resolveReference(ref: { id: string }) {
+    __resolveReference(ref) {
       return { id: ref.id };
     },
-    async orders(customer: { id: string }, args: PageArgs, ctx: Context) {
+    async orders(customer, args, ctx) {
       if (!ctx.services.access.canRead({ customerId: customer.id }, ctx.viewer)) {
         throw forbidden('Only the customer and staff with orders:manage see these orders');
       }
@@ -278,7 +308,7 @@ export const ordersResolvers: GraphQLResolverMap<Context> = {
     },
   },
   CartLine: {
-    async cost(line: CartLine, _: unknown, ctx: Context) {
+    async cost(line, _, ctx) {
       const cart = toCart((await ctx.loaders.cartById.load(line.cartId))!);
       const { quote, error } = await costOf(cart, ctx, null, null);
       if (error) throw new GraphQLError(error.message, { extensions: { code: error.code } });
@@ -294,15 +324,15 @@ export const ordersResolvers: GraphQLResolverMap<Context> = {
   },
   Order: {
     // References carry no access token: only the customer, staff and services get through.
-    async __resolveReference(ref: { id: string }, ctx: Context) {
+    async __resolveReference(ref, ctx) {
       const row = isUuid(ref.id) ? await ctx.loaders.orderById.load(ref.id) : null;
       return row && ctx.services.access.canRead(row, ctx.viewer) ? toOrder(row) : null;
     },
-    async lines(order: Order, _: unknown, ctx: Context) {
+    async lines(order, _, ctx) {
       return (await ctx.loaders.linesOfOrder.load(order.id)).map((l) => toOrderLine(l, order.currency));
     },
-    async statusHistory(order: Order, _: unknown, ctx: Context) {
+    async statusHistory(order, _, ctx) {
       return (await ctx.loaders.statusHistoryOfOrder.load(order.id)).map(toStatusChange);
     },
   },
-};
+} satisfies Resolvers;

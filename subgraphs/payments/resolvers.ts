@@ -1,4 +1,3 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
 import { requirePermission, requireService } from '../kit/authorization';
 import type { SubgraphContext } from '../kit/context';
 import { type DomainError, toUserError, withUserErrors } from '../kit/errors';
@@ -10,16 +9,36 @@ import type {
   PaymentRow,
   PaymentTransactionRow,
 } from './entities';
+import type {
+  FraudAssessment,
+  ModelFields,
+  Order,
+  Payment,
+  PaymentDispute,
+  PaymentTransaction,
+  Resolvers,
+} from './generated/resolvers-types';
 import type { PaymentsLoaders } from './loaders';
-import type { AuthorizeInput, PaymentOutcome, PaymentsService } from './service';
+import type { PaymentOutcome, PaymentsService } from './service';
 
-type Context = SubgraphContext<{ payments: PaymentsService }, PaymentsLoaders>;
+export type Context = SubgraphContext<{ payments: PaymentsService }, PaymentsLoaders>;
 const CAPTURE = 'payments:capture';
 const REFUND = 'payments:refund';
 const READ = 'payments:read';
 
-/** GraphQL shapes: the schema's fields, plus the ids that child resolvers load from. */
-function toPayment(row: PaymentRow) {
+/**
+ * GraphQL shapes: the schema's fields, plus the ids that child resolvers load from. The
+ * `…Model` types are the mappers of codegen.yml: generated/resolvers-types.ts types every
+ * resolver's parent and result with them, and ModelFields ties them to the schema (a
+ * field without a resolver must be in the model, with the schema's type).
+ */
+export type PaymentModel = ModelFields<
+  Payment,
+  'transactions' | 'order' | 'fraudAssessment' | 'disputes'
+> & { currency: string; orderId: string };
+export type OrderModel = ModelFields<Order, 'payments'>;
+
+function toPayment(row: PaymentRow): PaymentModel {
   return {
     id: row.id,
     amount: { amount: row.amount, currency: row.currency },
@@ -34,9 +53,7 @@ function toPayment(row: PaymentRow) {
     createdAt: row.createdAt.toISOString(),
   };
 }
-type Payment = ReturnType<typeof toPayment>;
-
-function toTransaction(row: PaymentTransactionRow, currency: string) {
+function toTransaction(row: PaymentTransactionRow, currency: string): PaymentTransaction {
   return {
     id: row.id,
     kind: row.kind,
@@ -49,7 +66,7 @@ function toTransaction(row: PaymentTransactionRow, currency: string) {
   };
 }
 
-function toFraudAssessment(row: FraudAssessmentRow) {
+function toFraudAssessment(row: FraudAssessmentRow): FraudAssessment {
   return {
     id: row.id,
     score: row.score,
@@ -59,7 +76,7 @@ function toFraudAssessment(row: FraudAssessmentRow) {
   };
 }
 
-function toDispute(row: PaymentDisputeRow, currency: string) {
+function toDispute(row: PaymentDisputeRow, currency: string): PaymentDispute {
   return {
     id: row.id,
     providerDisputeId: row.providerDisputeId,
@@ -99,79 +116,66 @@ function requirePaymentReader(viewer: Viewer): void {
   requirePermission(viewer, READ);
 }
 
-export const paymentsResolvers: GraphQLResolverMap<Context> = {
+export const paymentsResolvers = {
   Query: {
-    async payment(_: unknown, args: { id: string }, ctx: Context) {
+    async payment(_, args, ctx) {
       requirePaymentReader(ctx.viewer);
       return ctx.loaders.paymentById.load(parseId(args.id, 'id')).then(orNull(toPayment));
     },
   },
   Mutation: {
-    paymentAuthorize(_: unknown, { input }: { input: AuthorizeInput }, ctx: Context) {
+    paymentAuthorize(_, { input }, ctx) {
       requireService(ctx.viewer);
       const orderId = parseId(input.orderId, 'orderId');
       return paymentPayload(() => ctx.services.payments.authorize({ ...input, orderId }));
     },
-    paymentCapture(
-      _: unknown,
-      args: { id: string; amount?: number | null; idempotencyKey?: string | null },
-      ctx: Context,
-    ) {
+    paymentCapture(_, args, ctx) {
       requirePermission(ctx.viewer, CAPTURE);
       const id = parseId(args.id, 'id');
       return paymentPayload(() => ctx.services.payments.capture(id, args));
     },
-    paymentVoid(_: unknown, args: { id: string; idempotencyKey?: string | null }, ctx: Context) {
+    paymentVoid(_, args, ctx) {
       requirePermission(ctx.viewer, CAPTURE);
       const id = parseId(args.id, 'id');
       return paymentPayload(() => ctx.services.payments.void(id, args));
     },
-    paymentRefund(
-      _: unknown,
-      args: {
-        id: string;
-        amount?: number | null;
-        reason?: string | null;
-        idempotencyKey?: string | null;
-      },
-      ctx: Context,
-    ) {
+    paymentRefund(_, args, ctx) {
       requirePermission(ctx.viewer, REFUND);
       const id = parseId(args.id, 'id');
       return paymentPayload(() => ctx.services.payments.refund(id, args));
     },
   },
   Payment: {
-    async __resolveReference(ref: { id: string }, ctx: Context) {
+    async __resolveReference(ref, ctx) {
       requirePaymentReader(ctx.viewer);
       if (!isUuid(ref.id)) return null;
       return ctx.loaders.paymentById.load(ref.id.toLowerCase()).then(orNull(toPayment));
     },
-    async transactions(payment: Payment, _: unknown, ctx: Context) {
+    async transactions(payment, _, ctx) {
       return (await ctx.loaders.transactionsOfPayment.load(payment.id)).map((t) =>
         toTransaction(t, payment.currency),
       );
     },
-    order(payment: Payment) {
+    order(payment) {
       return { id: payment.orderId };
     },
-    async fraudAssessment(payment: Payment, _: unknown, ctx: Context) {
+    async fraudAssessment(payment, _, ctx) {
       // The reasons would teach a fraudster the rules: payment staff only.
       requirePaymentReader(ctx.viewer);
       return ctx.loaders.fraudAssessmentOfPayment.load(payment.id).then(orNull(toFraudAssessment));
     },
-    async disputes(payment: Payment, _: unknown, ctx: Context) {
+    async disputes(payment, _, ctx) {
       return (await ctx.loaders.disputesOfPayment.load(payment.id)).map((d) =>
         toDispute(d, payment.currency),
       );
     },
   },
   Order: {
-    __resolveReference(ref: { id: string }) {
+    __resolveReference(ref) {
       return isUuid(ref.id) ? { id: ref.id.toLowerCase() } : null;
     },
-    async payments(order: { id: string }, _: unknown, ctx: Context) {
+    async payments(order, _, ctx) {
       return (await ctx.loaders.paymentsOfOrder.load(order.id)).map(toPayment);
     },
   },
-};
+} satisfies Resolvers;
