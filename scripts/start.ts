@@ -3,7 +3,6 @@
  * an embedded PostgreSQL under .data/; REDIS_URL when set, otherwise in-process pub/sub.
  */
 import { resolve } from 'node:path';
-import exitHook from 'async-exit-hook';
 import { startEmbeddedPostgres, type LocalPostgres } from './embedded-postgres';
 import { startPlatform } from './platform';
 import { seedDemoShop } from './demo-shop';
@@ -45,16 +44,22 @@ async function main(): Promise<void> {
   console.log(`  pub/sub             ${process.env.REDIS_URL ? 'Redis' : 'in-process'}`);
   console.log(`router ready at http://localhost:${platform.router.port}/graphql (${Date.now() - startedAt} ms)`);
 
-  // embedded-postgres stops its server through async-exit-hook on SIGINT/SIGTERM and then
-  // exits; registering here too makes that exit wait until the platform has drained.
-  exitHook((done) => {
+  // embedded-postgres installs SIGINT/SIGTERM handlers that stop its server at once, while
+  // the subgraphs still hold connections. Ours replace them: platform first, then database.
+  let stopping = false;
+  const shutdown = async (exitCode: number): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
     console.log('\nstopping…');
-    platform
-      .stop()
-      .catch((error) => console.error('error while stopping', error))
-      .then(() => console.log('stopped'))
-      .finally(done);
-  });
+    await platform.stop().catch((error) => console.error('error while stopping', error));
+    await postgres?.stop().catch((error) => console.error('error while stopping PostgreSQL', error));
+    console.log('stopped');
+    process.exit(exitCode);
+  };
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
+  process.on('SIGINT', () => void shutdown(130));
+  process.on('SIGTERM', () => void shutdown(143));
 }
 
 main().catch((error) => {
