@@ -1,3 +1,4 @@
+import { orNull } from '../kit/loaders';
 import { requirePermission } from '../kit/authorization';
 import type { SubgraphContext } from '../kit/context';
 import { badInput } from '../kit/errors';
@@ -59,7 +60,6 @@ function toBrand(row: BrandRow): BrandModel {
   return { id: row.id, name: row.name, slug: row.slug };
 }
 
-const orNull = <T, R>(map: (row: T) => R) => (row: T | null) => (row ? map(row) : null);
 
 export const catalogResolvers = {
   Query: {

@@ -1,4 +1,5 @@
-import { type DataSource, In, IsNull, QueryFailedError, type Repository } from 'typeorm';
+import { type DataSource, In, IsNull, type Repository } from 'typeorm';
+import { isUniqueViolation } from '../kit/db';
 import { DomainError } from '../kit/errors';
 import { type Connection, type PageRequest, toConnection } from '../kit/pagination';
 import {
@@ -287,12 +288,8 @@ async function translateUniqueViolation<T>(body: () => Promise<T>): Promise<T> {
   try {
     return await body();
   } catch (error) {
-    const driverError = error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : null;
-    if (driverError?.code === '23505') {
-      const constraint = driverError.constraint ?? '';
-      if (constraint.includes('sku')) throw new DomainError('SKU_TAKEN', 'That SKU is already used', ['sku']);
-      throw new DomainError('SLUG_TAKEN', 'That slug is already used', ['slug']);
-    }
+    if (isUniqueViolation(error, 'product_variant_sku_key')) throw new DomainError('SKU_TAKEN', 'That SKU is already used', ['sku']);
+    if (isUniqueViolation(error)) throw new DomainError('SLUG_TAKEN', 'That slug is already used', ['slug']);
     throw error;
   }
 }

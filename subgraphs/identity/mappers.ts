@@ -1,3 +1,4 @@
+export { orNull } from '../kit/loaders';
 import type { Connection } from '../kit/pagination';
 import type { AuthLike } from './resolver-types';
 import type {
@@ -119,7 +120,3 @@ export function mapConnection<T, R>(connection: Connection<T>, map: (row: T) => 
   return { ...connection, edges: connection.edges.map((e) => ({ cursor: e.cursor, node: map(e.node) })) };
 }
 
-export const orNull =
-  <T, R>(map: (row: T) => R) =>
-  (row: T | null) =>
-    row ? map(row) : null;

@@ -20,8 +20,4 @@ export async function firstRow<T = Row>(db: Queryable, text: string, params: unk
   return (await rows<T>(db, text, params))[0] ?? null;
 }
 
-/** PostgreSQL's unique_violation, optionally on one constraint. */
-export function isUniqueViolation(error: unknown, constraint?: string): boolean {
-  const driverError = (error as { driverError?: { code?: string; constraint?: string } })?.driverError;
-  return driverError?.code === '23505' && (!constraint || driverError.constraint === constraint);
-}
+export { isUniqueViolation } from '../kit/db';

@@ -1,3 +1,4 @@
+import { orNull } from '../kit/loaders';
 import { requirePermission, requireService } from '../kit/authorization';
 import type { SubgraphContext } from '../kit/context';
 import { badInput, withUserErrors } from '../kit/errors';
@@ -78,7 +79,6 @@ function toLine(row: ReservationLineRow): LineModel {
   return { sku: row.sku, warehouseId: row.warehouseId, quantity: row.quantity };
 }
 
-const orNull = <T, R>(map: (row: T) => R) => (row: T | null) => (row ? map(row) : null);
 
 function mapConnection<T, R>(connection: Connection<T>, map: (row: T) => R) {
   return { ...connection, edges: connection.edges.map((e) => ({ cursor: e.cursor, node: map(e.node) })) };

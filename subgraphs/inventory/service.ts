@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '../kit/db';
 import { type DataSource, type EntityManager, In, QueryFailedError, type Repository } from 'typeorm';
 import type { PubSubEngine } from 'graphql-subscriptions';
 import { liveStream } from '../kit/live';
@@ -561,10 +562,6 @@ function optionalText(value: string | null | undefined, field: string): string |
 
 function driverCode(error: unknown): string | undefined {
   return error instanceof QueryFailedError ? (error.driverError as { code?: string }).code : undefined;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return driverCode(error) === '23505';
 }
 
 /** The CHECK constraints should never fire (the rules above come first); if one does, nothing was written. */

@@ -64,3 +64,12 @@ export async function migrate(dataSource: DataSource, schema: string): Promise<v
   await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
   await dataSource.runMigrations({ transaction: 'each' });
 }
+
+/**
+ * PostgreSQL's unique_violation, optionally on one constraint: a unique index is the only
+ * race-free uniqueness check, so services insert and translate this into a userError.
+ */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  const driverError = (error as { driverError?: { code?: string; constraint?: string } } | null)?.driverError;
+  return driverError?.code === '23505' && (!constraint || driverError.constraint === constraint);
+}

@@ -32,3 +32,9 @@ export function loaderOfMany<K, V>(
     return keys.map((key) => byKey.get(key) ?? []);
   });
 }
+
+/** Maps a loaded row to its GraphQL shape, keeping "not found" as null. */
+export const orNull =
+  <T, R>(map: (row: T) => R) =>
+  (row: T | null) =>
+    row ? map(row) : null;

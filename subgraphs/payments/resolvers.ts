@@ -1,3 +1,4 @@
+import { orNull } from '../kit/loaders';
 import { requirePermission, requireService } from '../kit/authorization';
 import type { SubgraphContext } from '../kit/context';
 import { type DomainError, toUserError, withUserErrors } from '../kit/errors';
@@ -86,10 +87,6 @@ function toDispute(row: PaymentDisputeRow, currency: string): PaymentDispute {
   };
 }
 
-const orNull =
-  <T, R>(map: (row: T) => R) =>
-  (row: T | null) =>
-    row ? map(row) : null;
 
 /**
  * A payment payload: the payment, and a userError when the provider declined. That

@@ -1,4 +1,5 @@
-import { type DataSource, In, IsNull, QueryFailedError, type Repository } from 'typeorm';
+import { isUniqueViolation } from '../kit/db';
+import { type DataSource, In, IsNull, type Repository } from 'typeorm';
 import { DomainError } from '../kit/errors';
 import { CurrencyRow, PriceListRow, PriceRow, ShippingRateRow, TaxRuleRow } from './entities';
 import { effectivePrice, type PriceCandidate } from './price-rules';
@@ -554,8 +555,3 @@ function parseTime(input: string | null | undefined, field: string): Date | null
   return time;
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return (
-    error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505'
-  );
-}

@@ -1,3 +1,4 @@
+import { orNull } from '../kit/loaders';
 import { requirePermission, requireService } from '../kit/authorization';
 import type { SubgraphContext } from '../kit/context';
 import { badInput, toUserError, withUserErrors } from '../kit/errors';
@@ -93,7 +94,6 @@ function toRedemption(row: OrderRedemptionRow): RedemptionModel {
   };
 }
 
-const orNull = <T, R>(map: (row: T) => R) => (row: T | null) => (row ? map(row) : null);
 
 /** A non-null field's row: its absence is a broken invariant, not a null to return. */
 const must =

@@ -1,10 +1,10 @@
+import { isUniqueViolation } from '../kit/db';
 import { createHash, randomBytes } from 'node:crypto';
 import {
   type DataSource,
   type EntityManager,
   In,
   type ObjectLiteral,
-  QueryFailedError,
   type Repository,
   type SelectQueryBuilder,
 } from 'typeorm';
@@ -856,6 +856,3 @@ function parseTime(value: string, field: string): Date {
   return time;
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
-}
