@@ -8,6 +8,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY tsconfig.json ./
 COPY schema ./schema
+COPY platform ./platform
 COPY subgraphs ./subgraphs
 COPY router ./router
 COPY scripts ./scripts

@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import local from './eslint/boundaries.mjs';
 
 export default tseslint.config(
   { ignores: ['node_modules/**', '.data/**', 'dist/**', 'coverage/**'] },
@@ -11,12 +12,24 @@ export default tseslint.config(
     },
   },
   {
+    // The router imports only platform/ and itself; a subgraph only platform/ and its own folder.
+    files: ['platform/**/*.ts', 'router/**/*.ts', 'subgraphs/**/*.ts'],
+    plugins: { local },
+    rules: { 'local/boundaries': 'error' },
+  },
+  {
+    // Runtime code logs through platform/logging (structured JSON), never console.*.
+    files: ['platform/**/*.ts', 'router/**/*.ts', 'subgraphs/**/*.ts'],
+    ignores: ['**/*.test.ts', 'platform/testing/**'],
+    rules: { 'no-console': 'error' },
+  },
+  {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', globalThis: 'readonly', module: 'writable', require: 'readonly' } },
   },
   {
     // Tests read GraphQL responses loosely; the typed SDK is for clients.
-    files: ['**/*.test.ts', 'test/**/*.ts'],
+    files: ['**/*.test.ts', 'test/**/*.ts', 'platform/testing/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
 );

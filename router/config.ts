@@ -1,3 +1,4 @@
+import { subgraphUrlsFromEnv } from '../platform/config';
 import { join } from 'node:path';
 
 export interface RouterConfig {
@@ -8,18 +9,6 @@ export interface RouterConfig {
   subgraphUrls: Record<string, string>;
   /** Subgraph calls give up after this, below any client's patience. */
   subgraphTimeoutMs: number;
-}
-
-const SUBGRAPH_URL_VARIABLE = /^([A-Z][A-Z0-9_]*)_URL$/;
-const NOT_SUBGRAPHS = new Set(['DATABASE', 'REDIS']);
-
-export function subgraphUrlsFromEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const urls: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) {
-    const match = SUBGRAPH_URL_VARIABLE.exec(key);
-    if (match && value && !NOT_SUBGRAPHS.has(match[1]!)) urls[match[1]!.toLowerCase()] = value;
-  }
-  return urls;
 }
 
 export function routerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): RouterConfig {

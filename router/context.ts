@@ -1,4 +1,4 @@
-import type { Viewer } from '../subgraphs/kit/identity';
+import type { Viewer } from '../platform/identity';
 
 // A type alias, not an interface: graphql-sse wants a context assignable to a record.
 export type RouterContext = {

@@ -1,18 +1,17 @@
+import { runMain } from '../platform/config';
+import { createLogger } from '../platform/logging';
 import { routerConfigFromEnv } from './config';
 import { startRouter } from './server';
 
-async function main(): Promise<void> {
+const log = createLogger('router');
+
+runMain(async () => {
   const router = await startRouter(routerConfigFromEnv());
-  console.log(`router ready at ${router.url}`);
+  log.info('router ready', { url: router.url });
   const shutdown = async (): Promise<void> => {
     await router.stop();
     process.exit(0);
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
-}
-
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+}, (msg, error) => log.error(msg, { error: error instanceof Error ? error.stack : String(error) }));

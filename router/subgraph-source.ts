@@ -1,6 +1,6 @@
 import { context as traceContext, propagation } from '@opentelemetry/api';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { signIdentity } from '../subgraphs/kit/identity';
+import { signIdentity } from '../platform/identity';
 import type { RouterContext } from './context';
 import {
   resilientFetch,

@@ -1,4 +1,4 @@
-import type { Viewer } from '../subgraphs/kit/identity';
+import type { Viewer } from '../platform/identity';
 
 /** What the router knows of a request when it decides who the caller is. */
 export interface RequestLike {

@@ -6,7 +6,7 @@ import {
   ProductBySlugDocument,
   ProductsDocument,
 } from '../sdk/node';
-import { createTestDatabase, type TestDatabase } from '../test/support/database';
+import { createTestDatabase, type TestDatabase } from '../platform/testing/database';
 
 /**
  * `npm run example` against `npm start`, both as a user runs them: the platform in its own

@@ -1,7 +1,7 @@
 import { startRouter, type RunningRouter } from '../router/server';
 import type { SubscriptionLimits } from '../router/subscriptions/limits';
-import { createPubSub, type PubSubHandle } from '../subgraphs/kit/pubsub';
-import { startSubgraph, type RunningSubgraph } from '../subgraphs/kit/server';
+import { createPubSub, type PubSubHandle } from '../platform/pubsub';
+import { startSubgraph, type RunningSubgraph } from '../platform/server';
 import { subgraphs } from '../subgraphs/registry';
 import { join } from 'node:path';
 

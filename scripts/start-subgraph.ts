@@ -3,8 +3,8 @@
  * (or SUBGRAPH=catalog). PORT, DATABASE_URL, REDIS_URL and <NAME>_URL of the subgraphs
  * it calls come from the environment.
  */
-import { subgraphUrlsFromEnv } from '../router/config';
-import { startSubgraph } from '../subgraphs/kit/server';
+import { subgraphUrlsFromEnv } from '../platform/config';
+import { startSubgraph } from '../platform/server';
 import { subgraphs } from '../subgraphs/registry';
 
 async function main(): Promise<void> {

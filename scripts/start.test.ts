@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { createTestDatabase, type TestDatabase } from '../test/support/database';
-import { dataOf, postGraphQL } from '../test/support/graphql-client';
+import { createTestDatabase, type TestDatabase } from '../platform/testing/database';
+import { dataOf, postGraphQL } from '../platform/testing/graphql-client';
 
 /**
  * `npm start` as a user runs it: a separate process, default ports (shifted by

@@ -1,4 +1,4 @@
-import type { SubgraphModule } from './kit/subgraph';
+import type { SubgraphModule } from '../platform/subgraph';
 import { catalogSubgraph } from './catalog';
 import { identitySubgraph } from './identity';
 import { inventorySubgraph } from './inventory';

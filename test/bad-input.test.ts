@@ -1,4 +1,4 @@
-import { dataOf, postGraphQL } from './support/graphql-client';
+import { dataOf, postGraphQL } from '../platform/testing/graphql-client';
 import { startTestPlatform, type TestPlatform } from './support/platform';
 import { cartWith, createProduct } from './support/shop';
 

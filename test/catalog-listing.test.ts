@@ -1,5 +1,5 @@
 import { seedDemoShop } from '../scripts/demo-shop';
-import { dataOf } from './support/graphql-client';
+import { dataOf } from '../platform/testing/graphql-client';
 import { startTestPlatform, type TestPlatform } from './support/platform';
 
 let platform: TestPlatform;

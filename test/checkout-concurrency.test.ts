@@ -1,4 +1,4 @@
-import { dataOf } from './support/graphql-client';
+import { dataOf } from '../platform/testing/graphql-client';
 import { startTestPlatform, type TestPlatform } from './support/platform';
 import {
   ADDRESS,

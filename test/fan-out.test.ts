@@ -1,12 +1,12 @@
 import { startRouter, type RunningRouter } from '../router/server';
 import { subscriptionLimitsFromEnv } from '../router/subscriptions/limits';
-import { createPubSub, type PubSubHandle } from '../subgraphs/kit/pubsub';
-import { startSubgraph, type RunningSubgraph } from '../subgraphs/kit/server';
+import { createPubSub, type PubSubHandle } from '../platform/pubsub';
+import { startSubgraph, type RunningSubgraph } from '../platform/server';
 import { seedPricing } from '../subgraphs/pricing/seed';
 import { subgraphs } from '../subgraphs/registry';
-import { createTestDatabase, type TestDatabase } from './support/database';
-import { dataOf, postGraphQL } from './support/graphql-client';
-import { redisAvailable, startTestRedis, type TestRedis } from './support/redis';
+import { createTestDatabase, type TestDatabase } from '../platform/testing/database';
+import { dataOf, postGraphQL } from '../platform/testing/graphql-client';
+import { redisAvailable, startTestRedis, type TestRedis } from '../platform/testing/redis';
 import { ADDRESS } from './support/shop';
 import { subscribeWs, wsClient } from './support/subscriptions';
 

@@ -3,7 +3,7 @@ import { createTokenVerifier } from '../router/auth';
 import { devMailbox } from '../subgraphs/identity/mailer';
 import type { IdentityServices } from '../subgraphs/identity/services';
 import { totpCode, timeStep } from '../subgraphs/identity/totp';
-import { dataOf, postGraphQL, type GraphQLResponse } from './support/graphql-client';
+import { dataOf, postGraphQL, type GraphQLResponse } from '../platform/testing/graphql-client';
 import { startTestPlatform, type TestPlatform } from './support/platform';
 import { ADDRESS, createProduct, createWarehouse, receiveStock } from './support/shop';
 import { subscribeWs, wsClient } from './support/subscriptions';

@@ -1,8 +1,8 @@
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-node';
 import { createRouterMetrics } from '../router/edge/observability/metrics';
 import { startTracing } from '../router/edge/observability/tracing';
-import { setLogSink, type LogRecord } from '../subgraphs/kit/logging';
-import { postGraphQL } from './support/graphql-client';
+import { setLogSink, type LogRecord } from '../platform/logging';
+import { postGraphQL } from '../platform/testing/graphql-client';
 import { startTestPlatform, type TestPlatform } from './support/platform';
 import { createProduct } from './support/shop';
 import { subscribeWs, wsClient } from './support/subscriptions';

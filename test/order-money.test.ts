@@ -1,4 +1,4 @@
-import { dataOf } from './support/graphql-client';
+import { dataOf } from '../platform/testing/graphql-client';
 import { startTestPlatform, type TestPlatform } from './support/platform';
 import { CHECKOUT, cartWith, checkoutInput, createProduct, createWarehouse, receiveStock, stockOf } from './support/shop';
 

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { startRouter, type RunningRouter } from '../router/server';
-import { dataOf } from './support/graphql-client';
+import { dataOf } from '../platform/testing/graphql-client';
 import { startTestPlatform, type TestPlatform } from './support/platform';
-import { redisAvailable, startTestRedis, type TestRedis } from './support/redis';
+import { redisAvailable, startTestRedis, type TestRedis } from '../platform/testing/redis';
 
 /**
  * Rate limits at the router: per IP (before parsing), per verified user and by cost (once

@@ -3,9 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRouter, type RunningRouter } from '../router/server';
-import { dataOf } from './support/graphql-client';
+import { dataOf } from '../platform/testing/graphql-client';
 import { startTestPlatform, type TestPlatform } from './support/platform';
-import { redisAvailable, startTestRedis, type TestRedis } from './support/redis';
+import { redisAvailable, startTestRedis, type TestRedis } from '../platform/testing/redis';
 import { wsClient } from './support/subscriptions';
 
 /**

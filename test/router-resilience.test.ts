@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { startSubgraph, type RunningSubgraph } from '../subgraphs/kit/server';
+import { startSubgraph, type RunningSubgraph } from '../platform/server';
 import { pricingSubgraph } from '../subgraphs/pricing';
-import { dataOf } from './support/graphql-client';
+import { dataOf } from '../platform/testing/graphql-client';
 import { startTestPlatform, type TestPlatform } from './support/platform';
 import { createProduct } from './support/shop';
 

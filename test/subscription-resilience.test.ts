@@ -1,6 +1,6 @@
-import { startSubgraph, type RunningSubgraph } from '../subgraphs/kit/server';
+import { startSubgraph, type RunningSubgraph } from '../platform/server';
 import { ordersSubgraph } from '../subgraphs/orders';
-import { dataOf } from './support/graphql-client';
+import { dataOf } from '../platform/testing/graphql-client';
 import { startTestPlatform, type TestPlatform } from './support/platform';
 import { CHECKOUT, cartWith, checkoutInput, createProduct, createWarehouse, receiveStock } from './support/shop';
 import { subscribeWs, wsClient } from './support/subscriptions';

@@ -1,5 +1,5 @@
-import { openLiveStreams } from '../subgraphs/kit/live';
-import { dataOf } from './support/graphql-client';
+import { openLiveStreams } from '../platform/live';
+import { dataOf } from '../platform/testing/graphql-client';
 import { startTestPlatform, type TestPlatform } from './support/platform';
 import { CHECKOUT, cartWith, checkoutInput, createProduct, createWarehouse, receiveStock } from './support/shop';
 import { eventually, subscribeMultipart, subscribeSse, subscribeWs, wsClient, type Subscription } from './support/subscriptions';

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import type { Viewer } from '../../subgraphs/kit/identity';
+import type { Viewer } from '../../platform/identity';
 
 /**
  * The caller's IP for identity's login throttling and audit log. Behind a load balancer

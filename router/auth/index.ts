@@ -1,9 +1,9 @@
-import type { Viewer } from '../../subgraphs/kit/identity';
+import type { Viewer } from '../../platform/identity';
 import { clientIpFrom, viewerWithClientIp } from './client-ip';
-import { type TokenVerifier, tokenVerifierFromEnv } from './verify-token';
+import { type TokenVerifier, tokenVerifierFromEnv } from '../../platform/auth/verify-token';
 
 export { clientIpFrom, viewerWithClientIp } from './client-ip';
-export { createTokenVerifier, tokenVerifierFromEnv, type TokenVerifier, type TokenVerifierOptions } from './verify-token';
+export { createTokenVerifier, tokenVerifierFromEnv, type TokenVerifier, type TokenVerifierOptions } from '../../platform/auth/verify-token';
 
 interface RequestLike {
   headers: Record<string, string | string[] | undefined>;

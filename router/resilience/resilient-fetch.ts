@@ -1,5 +1,5 @@
 import type { Fetcher } from '@apollo/utils.fetcher';
-import { createLogger } from '../../subgraphs/kit/logging';
+import { createLogger } from '../../platform/logging';
 import { CircuitBreaker, type BreakerPermit, type BreakerState } from './circuit-breaker';
 import { ConnectionLimiter } from './connection-limiter';
 import type { SubgraphResilience } from './config';

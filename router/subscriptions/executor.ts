@@ -3,8 +3,8 @@ import { buildOperationContext, executeQueryPlan, type GraphQLDataSource, type S
 import type { FetchNode, PlanNode, QueryPlan } from '@apollo/query-planner';
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import { GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
-import { EventQueue } from '../../subgraphs/kit/event-queue';
-import { signIdentity } from '../../subgraphs/kit/identity';
+import { EventQueue } from '../../platform/event-queue';
+import { signIdentity } from '../../platform/identity';
 import type { RouterContext } from '../context';
 import type { LoadedSupergraph } from '../supergraph';
 import type { SubscriptionCounter, SubscriptionLimits } from './limits';

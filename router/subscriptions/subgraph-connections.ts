@@ -1,6 +1,6 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { signIdentity } from '../../subgraphs/kit/identity';
+import { signIdentity } from '../../platform/identity';
 
 /**
  * One graphql-ws connection per subgraph, shared by every client subscription that

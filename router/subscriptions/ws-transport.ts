@@ -9,7 +9,7 @@ import type { LoadedSupergraph } from '../supergraph';
 import type { ViewerResolver } from '../viewer';
 import { checkSubscription } from '../edge/limits';
 import { operationLimitsFromEnv } from '../edge/limits/config';
-import type { Viewer } from '../../subgraphs/kit/identity';
+import type { Viewer } from '../../platform/identity';
 import type { FederatedSubscriptions } from './executor';
 import type { SubscriptionLimits } from './limits';
 import { executeThroughApollo } from './operations';

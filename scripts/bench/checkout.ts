@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { startPlatform } from '../platform';
 import { seedPricing } from '../../subgraphs/pricing/seed';
-import { dataOf, postGraphQL, type GraphQLResponse } from '../../test/support/graphql-client';
+import { dataOf, postGraphQL, type GraphQLResponse } from '../../platform/testing/graphql-client';
 import { benchDatabase, spawnRouter } from './environment';
 import { summarize } from './stats';
 

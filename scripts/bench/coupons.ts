@@ -1,5 +1,5 @@
 import { startPlatform } from '../platform';
-import { dataOf, postGraphQL } from '../../test/support/graphql-client';
+import { dataOf, postGraphQL } from '../../platform/testing/graphql-client';
 import { benchDatabase, spawnRouter } from './environment';
 import { summarize } from './stats';
 

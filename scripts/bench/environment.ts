@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { signingSecret } from '../../subgraphs/kit/identity';
+import { signingSecret } from '../../platform/identity';
 import { startEmbeddedPostgres } from '../embedded-postgres';
-import { createTestDatabase } from '../../test/support/database';
+import { createTestDatabase } from '../../platform/testing/database';
 
 export interface BenchDatabase {
   url: string;

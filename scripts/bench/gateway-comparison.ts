@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startPlatform } from '../platform';
 import { seedDemoShop } from '../demo-shop';
-import { signIdentity, signingSecret } from '../../subgraphs/kit/identity';
-import { logLevelFromEnv, setLogLevel } from '../../subgraphs/kit/logging';
+import { signIdentity, signingSecret } from '../../platform/identity';
+import { logLevelFromEnv, setLogLevel } from '../../platform/logging';
 import { benchDatabase, spawnRouter } from './environment';
 import { summarize } from './stats';
 

@@ -2,7 +2,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { InventoryService } from '../../subgraphs/inventory/service';
 import { startPlatform } from '../platform';
-import { dataOf, postGraphQL } from '../../test/support/graphql-client';
+import { dataOf, postGraphQL } from '../../platform/testing/graphql-client';
 import { benchDatabase, spawnRouter } from './environment';
 import { summarize } from './stats';
 

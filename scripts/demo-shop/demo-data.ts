@@ -1,4 +1,4 @@
-import { uuidFromName } from '../../subgraphs/kit/ids';
+import { uuidFromName } from '../../platform/ids';
 
 /**
  * A deterministic demo shop: the same products, SKUs and stock on every machine, so that

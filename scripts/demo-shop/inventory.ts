@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { uuidFromName } from '../../subgraphs/kit/ids';
+import { uuidFromName } from '../../platform/ids';
 import type { DemoShop } from './demo-data';
 
 /**

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { uuidFromName } from '../../subgraphs/kit/ids';
+import { uuidFromName } from '../../platform/ids';
 
 /**
  * A welcome campaign for the demo shop, once: WELCOME10 takes 10 % off an order (one use

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import gql from 'graphql-tag';
-import type { SubgraphModule } from '../kit/subgraph';
+import type { SubgraphModule } from '../../platform/subgraph';
 import { catalogEntities } from './entities';
 import { createCatalogLoaders, type CatalogLoaders } from './loaders';
 import { CatalogInitial1764100000000 } from './migrations/0001-catalog-initial';

@@ -1,4 +1,4 @@
-import { loaderByKey, loaderOfMany } from '../kit/loaders';
+import { loaderByKey, loaderOfMany } from '../../platform/loaders';
 import type { CatalogService } from './service';
 
 export function createCatalogLoaders(catalog: CatalogService) {

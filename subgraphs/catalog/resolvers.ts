@@ -1,10 +1,10 @@
-import { orNull } from '../kit/loaders';
-import { requirePermission } from '../kit/authorization';
-import type { SubgraphContext } from '../kit/context';
-import { badInput } from '../kit/errors';
-import { withUserErrors } from '../kit/errors';
-import { isUuid, parseId } from '../kit/ids';
-import { parsePageArgs } from '../kit/pagination';
+import { orNull } from '../../platform/loaders';
+import { requirePermission } from '../../platform/authorization';
+import type { SubgraphContext } from '../../platform/context';
+import { badInput } from '../../platform/errors';
+import { withUserErrors } from '../../platform/errors';
+import { isUuid, parseId } from '../../platform/ids';
+import { parsePageArgs } from '../../platform/pagination';
 import type { BrandRow, CategoryRow, ProductRow, ProductVariantRow } from './entities';
 import type { Brand, Category, ModelFields, Product, ProductVariant, Resolvers } from './generated/resolvers-types';
 import type { CatalogLoaders } from './loaders';

@@ -1,7 +1,7 @@
 import { type DataSource, In, IsNull, type Repository } from 'typeorm';
-import { isUniqueViolation } from '../kit/db';
-import { DomainError } from '../kit/errors';
-import { type Connection, type PageRequest, toConnection } from '../kit/pagination';
+import { isUniqueViolation } from '../../platform/db';
+import { DomainError } from '../../platform/errors';
+import { type Connection, type PageRequest, toConnection } from '../../platform/pagination';
 import {
   BrandRow,
   CategoryRow,

@@ -1,5 +1,5 @@
-import { forbidden, unauthenticated } from '../kit/errors';
-import type { Viewer } from '../kit/identity';
+import { forbidden, unauthenticated } from '../../platform/errors';
+import type { Viewer } from '../../platform/identity';
 import type { Principal } from './sessions';
 import type { Actor } from './staff';
 import { actorOf } from './staff';
@@ -8,7 +8,7 @@ export const IDENTITY_MANAGE = 'identity:manage';
 /** Staff holding any of these may read customer accounts. */
 const CUSTOMER_READERS = ['customers:read', 'orders:manage', IDENTITY_MANAGE];
 
-/** Who may do what in identity. Unlike kit/authorization, never relaxed by AUTHORIZATION_MODE=open. */
+/** Who may do what in identity. Unlike platform/authorization, never relaxed by AUTHORIZATION_MODE=open. */
 export function requireCustomer(viewer: Viewer): string {
   if (viewer.kind === 'customer') return viewer.customerId;
   throw unauthenticated('Sign in as a customer first');

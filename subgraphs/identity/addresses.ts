@@ -1,5 +1,5 @@
 import { type DataSource, type EntityManager, In } from 'typeorm';
-import { DomainError } from '../kit/errors';
+import { DomainError } from '../../platform/errors';
 import { CustomerAddressRow } from './entities';
 import { optionalText, requireCountry, requireText } from './validation';
 

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { DomainError } from '../kit/errors';
+import { DomainError } from '../../platform/errors';
 import type { AuditLog } from './audit';
 import type { Customers } from './customers';
 import type { CustomerRow, StaffUserRow } from './entities';

@@ -1,4 +1,4 @@
-import type { Viewer } from '../kit/identity';
+import type { Viewer } from '../../platform/identity';
 import { validIp } from './validation';
 
 /**

@@ -1,6 +1,6 @@
 import { type DataSource, type EntityManager, In } from 'typeorm';
-import { DomainError } from '../kit/errors';
-import { type Connection, type PageRequest, toConnection } from '../kit/pagination';
+import { DomainError } from '../../platform/errors';
+import { type Connection, type PageRequest, toConnection } from '../../platform/pagination';
 import type { AuditLog, Party } from './audit';
 import { passwordResetEmail, queueEmail, verificationEmail } from './emails';
 import { CustomerRow } from './entities';

@@ -1,8 +1,11 @@
 import type { PubSubEngine } from 'graphql-subscriptions';
 import type { DataSource, EntityManager } from 'typeorm';
-import { recordEvent } from '../kit/outbox';
+import { recordEvent } from '../../platform/outbox';
 import type { EmailMessage, Mailer } from './mailer';
 import { firstRow } from './sql';
+import { createLogger } from '../../platform/logging';
+
+const log = createLogger('identity');
 
 /** The topic notifications will consume; identity delivers it itself until then. */
 export const EMAIL_TOPIC = 'notifications.email';
@@ -70,14 +73,14 @@ export function startEmailDelivery(pubsub: PubSubEngine, db: DataSource, mailer:
     try {
       await mailer.send({ to: event.to, subject: event.subject, text: event.text });
     } catch (error) {
-      console.error(`[identity] email ${event.template} could not be sent:`, (error as Error).message);
+      log.error('email could not be sent', { template: event.template, error: (error as Error).message });
       if (eventId) await db.query(`DELETE FROM identity.email_delivery WHERE event_id = $1`, [eventId]);
     }
   };
   const subscription = pubsub.subscribe(
     EMAIL_TOPIC,
     (event: EmailEvent) => {
-      deliver(event).catch((error) => console.error('[identity] email delivery failed:', (error as Error).message));
+      deliver(event).catch((error) => log.error('email delivery failed', { error: (error as Error).message }));
     },
     {},
   );

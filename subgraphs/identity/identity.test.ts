@@ -1,10 +1,7 @@
-import { composeServices } from '@apollo/composition';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { createTokenVerifier } from '../../router/auth/verify-token';
-import { dataOf } from '../../test/support/graphql-client';
-import type { Viewer } from '../kit/identity';
-import { subgraphs } from '../registry';
-import { identitySubgraph } from '.';
+import { createTokenVerifier } from '../../platform/auth/verify-token';
+import { dataOf } from '../../platform/testing/graphql-client';
+import type { Viewer } from '../../platform/identity';
 import { devMailbox } from './mailer';
 import { timeStep, totpCode } from './totp';
 import {
@@ -527,19 +524,5 @@ describe('tokens and keys', () => {
       body: JSON.stringify({ query: LOGIN, variables: { email: 'a@b.co', password: 'x' } }),
     });
     expect(response.status).toBe(401);
-  });
-});
-
-describe('composition', () => {
-  it('composes with every registered subgraph', () => {
-    const others = subgraphs.filter((s) => s.name !== identitySubgraph.name);
-    const result = composeServices(
-      [...others, identitySubgraph].map((s) => ({
-        name: s.name,
-        typeDefs: s.typeDefs,
-        url: `http://localhost:${s.defaultPort}/graphql`,
-      })),
-    );
-    expect(result.errors?.map((e) => e.message)).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import gql from 'graphql-tag';
 import type { Router } from 'express';
-import type { SubgraphModule } from '../kit/subgraph';
+import type { SubgraphModule } from '../../platform/subgraph';
 import { identityEntities } from './entities';
 import { createIdentityLoaders, type IdentityLoaders } from './loaders';
 import { IdentityInitial1764100000000 } from './migrations/0001-identity-initial';
@@ -13,7 +13,7 @@ import { createIdentityServices, type IdentityServices } from './services';
 export { identityRoutes } from './routes';
 
 export const identitySubgraph: SubgraphModule<IdentityServices, IdentityLoaders> & {
-  /** Plain HTTP routes (GET /.well-known/jwks.json) for the kit to mount beside /graphql. */
+  /** Plain HTTP routes (GET /.well-known/jwks.json) for the platform to mount beside /graphql. */
   routes(services: IdentityServices): Router;
 } = {
   name: 'identity',

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { loaderByKey, loaderOfMany } from '../kit/loaders';
+import { loaderByKey, loaderOfMany } from '../../platform/loaders';
 import type { IdentityServices } from './services';
 
 export function createIdentityLoaders({ customers, addresses, staff, mfa }: IdentityServices) {

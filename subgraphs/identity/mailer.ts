@@ -1,6 +1,9 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { hostname } from 'node:os';
+import { createLogger } from '../../platform/logging';
+
+const log = createLogger('identity');
 
 export interface EmailMessage {
   to: string;
@@ -32,7 +35,7 @@ export class DevMailbox implements Mailer {
       this.waiters.splice(this.waiters.indexOf(waiter), 1);
       waiter.resolve(delivered);
     }
-    if (process.env.DEV_MAILBOX_LOG) console.log(`[dev mailbox] to ${delivered.to}: ${delivered.subject}`);
+    if (process.env.DEV_MAILBOX_LOG) log.info('dev mailbox', { to: delivered.to, subject: delivered.subject });
   }
 
   messagesTo(email: string): DeliveredEmail[] {
@@ -231,7 +234,7 @@ export function formatMessage(from: string, message: EmailMessage): string {
 /** SMTP when SMTP_HOST is set, the in-memory dev mailbox otherwise. */
 export function mailerFromEnv(env: NodeJS.ProcessEnv = process.env): Mailer {
   if (!env.SMTP_HOST) {
-    if (env.NODE_ENV === 'production') console.warn('[identity] SMTP_HOST is not set: emails stay in the dev mailbox');
+    if (env.NODE_ENV === 'production') log.warn('SMTP_HOST is not set: emails stay in the dev mailbox');
     return devMailbox;
   }
   return new SmtpMailer({

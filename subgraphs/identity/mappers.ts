@@ -1,5 +1,5 @@
-export { orNull } from '../kit/loaders';
-import type { Connection } from '../kit/pagination';
+export { orNull } from '../../platform/loaders';
+import type { Connection } from '../../platform/pagination';
 import type { AuthLike } from './resolver-types';
 import type {
   AuditLogRow,

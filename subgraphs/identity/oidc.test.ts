@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { dataOf } from '../../test/support/graphql-client';
+import { dataOf } from '../../platform/testing/graphql-client';
 import { type IdentityHarness, freshIp, startIdentity } from './test-support/harness';
 
 const REDIRECT_URI = 'http://127.0.0.1:9/auth/callback/local';

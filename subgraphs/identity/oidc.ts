@@ -1,13 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import type { DataSource } from 'typeorm';
-import { DomainError } from '../kit/errors';
+import { DomainError } from '../../platform/errors';
 import type { AuditLog } from './audit';
 import type { Authentication, LoginResult } from './authentication';
 import { CustomerRow } from './entities';
 import { tokenHash } from './secrets';
 import { firstRow, isUniqueViolation } from './sql';
 import { normalizeEmail } from './validation';
+import { createLogger } from '../../platform/logging';
+
+const log = createLogger('identity');
 
 export interface OidcProviderConfig {
   /** The name clients use: `oidcStart(provider: "google")`. */
@@ -152,7 +155,7 @@ export class Oidc {
     try {
       return await this.fetchDiscovery(provider);
     } catch (error) {
-      console.error(`[identity] OIDC discovery of ${provider.name} failed:`, (error as Error).message);
+      log.error('OIDC discovery failed', { provider: provider.name, error: (error as Error).message });
       throw new DomainError('PROVIDER_UNAVAILABLE', `The sign-in provider ${provider.name} cannot be reached`, ['provider']);
     }
   }

@@ -1,4 +1,4 @@
-import type { SubgraphContext } from '../kit/context';
+import type { SubgraphContext } from '../../platform/context';
 import type { TokenPair } from './authentication';
 import type { IdentityLoaders } from './loaders';
 import type { IdentityServices } from './services';

@@ -1,6 +1,6 @@
-import { withUserErrors } from '../kit/errors';
-import { isUuid, parseId } from '../kit/ids';
-import { type PageArgs, parsePageArgs } from '../kit/pagination';
+import { withUserErrors } from '../../platform/errors';
+import { isUuid, parseId } from '../../platform/ids';
+import { type PageArgs, parsePageArgs } from '../../platform/pagination';
 import {
   canReadCustomer,
   canReadStaff,

@@ -1,5 +1,8 @@
 import express, { type Router } from 'express';
 import type { IdentityServices } from './services';
+import { createLogger } from '../../platform/logging';
+
+const log = createLogger('identity');
 
 /**
  * Plain HTTP endpoints of identity, mounted next to /graphql:
@@ -16,7 +19,7 @@ export function identityRoutes(services: Pick<IdentityServices, 'keys'>): Router
       res.set('cache-control', 'public, max-age=60');
       res.json(jwks);
     } catch (error) {
-      console.error('[identity] JWKS unavailable:', (error as Error).message);
+      log.error('JWKS unavailable', { error: (error as Error).message });
       res.status(503).json({ error: 'unavailable' });
     }
   });

@@ -1,4 +1,4 @@
-import type { ServiceDeps } from '../kit/subgraph';
+import type { ServiceDeps } from '../../platform/subgraph';
 import { Addresses } from './addresses';
 import { AuditLog } from './audit';
 import { Authentication } from './authentication';
@@ -12,6 +12,9 @@ import { Sessions, sessionSettingsFromEnv } from './sessions';
 import { SigningKeys, tokenSettingsFromEnv } from './signing-keys';
 import { Staff } from './staff';
 import { LoginThrottle, throttleSettingsFromEnv } from './throttle';
+import { createLogger } from '../../platform/logging';
+
+const log = createLogger('identity');
 
 /**
  * Everything identity does, wired once per process. Settings come from the environment
@@ -36,7 +39,7 @@ export function createIdentityServices({ dataSource: db, pubsub }: ServiceDeps, 
     await staff.bootstrap(process.env.BOOTSTRAP_ADMIN_EMAIL, process.env.BOOTSTRAP_ADMIN_PASSWORD);
   })();
   // Awaited by whoever needs it (staff sign-in, tests); a failure is reported, not crashed on.
-  ready.catch((error) => console.error('[identity] start-up task failed:', (error as Error).message));
+  ready.catch((error) => log.error('start-up task failed', { error: (error as Error).message }));
 
   return {
     audit,
@@ -55,7 +58,7 @@ export function createIdentityServices({ dataSource: db, pubsub }: ServiceDeps, 
     startBackground(): () => void {
       const stopDelivery = startEmailDelivery(pubsub, db, mailer);
       const timer = setInterval(() => {
-        keys.rotateIfDue().catch((error) => console.error('[identity] key rotation failed:', (error as Error).message));
+        keys.rotateIfDue().catch((error) => log.error('key rotation failed', { error: (error as Error).message }));
       }, Number(process.env.SIGNING_KEY_CHECK_MS ?? 3600_000));
       timer.unref();
       return () => {

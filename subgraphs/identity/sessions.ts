@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { DomainError } from '../kit/errors';
+import { DomainError } from '../../platform/errors';
 import type { AuditLog, Queryable } from './audit';
 import { type PrincipalKind, SessionRow } from './entities';
 import { randomToken, tokenHash } from './secrets';

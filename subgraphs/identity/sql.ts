@@ -20,4 +20,4 @@ export async function firstRow<T = Row>(db: Queryable, text: string, params: unk
   return (await rows<T>(db, text, params))[0] ?? null;
 }
 
-export { isUniqueViolation } from '../kit/db';
+export { isUniqueViolation } from '../../platform/db';

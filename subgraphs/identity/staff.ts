@@ -1,7 +1,7 @@
 import { type DataSource, type EntityManager, In } from 'typeorm';
-import type { Viewer } from '../kit/identity';
-import { DomainError } from '../kit/errors';
-import { type Connection, type PageRequest, toConnection } from '../kit/pagination';
+import type { Viewer } from '../../platform/identity';
+import { DomainError } from '../../platform/errors';
+import { type Connection, type PageRequest, toConnection } from '../../platform/pagination';
 import type { AuditLog, Party } from './audit';
 import { RolePermissionRow, RoleRow, StaffRoleRow, StaffUserRow } from './entities';
 import { checkPasswordStrength, hashPassword } from './passwords';

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { recordEvent } from '../kit/outbox';
+import { recordEvent } from '../../platform/outbox';
 
 /**
  * What subscribers of one SKU hear: the whole item as the change left it, so that a

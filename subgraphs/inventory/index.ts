@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import gql from 'graphql-tag';
-import type { SubgraphModule } from '../kit/subgraph';
+import type { SubgraphModule } from '../../platform/subgraph';
 import { inventoryEntities } from './entities';
 import { createInventoryLoaders, type InventoryLoaders } from './loaders';
 import { InventoryInitial1764100000000 } from './migrations/0001-inventory-initial';

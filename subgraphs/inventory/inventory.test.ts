@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { composeServices } from '@apollo/composition';
-import { printSchema } from 'graphql';
-import { startSubgraph, type RunningSubgraph } from '../kit/server';
-import { createTestDatabase, type TestDatabase } from '../../test/support/database';
-import { dataOf, postGraphQL } from '../../test/support/graphql-client';
-import type { Viewer } from '../kit/identity';
-import { catalogSubgraph } from '../catalog';
+import { startSubgraph, type RunningSubgraph } from '../../platform/server';
+import { createTestDatabase, type TestDatabase } from '../../platform/testing/database';
+import { dataOf, postGraphQL } from '../../platform/testing/graphql-client';
+import type { Viewer } from '../../platform/identity';
 import { inventorySubgraph } from '.';
 import type { InventoryService } from './service';
 
@@ -479,17 +476,5 @@ describe('inventory subgraph', () => {
       ),
     );
     expect(entity._entities).toEqual([null, null]);
-  });
-
-  it('composes with catalog and keeps the internal mutations out of the public API', () => {
-    const result = composeServices([
-      { name: 'catalog', typeDefs: catalogSubgraph.typeDefs, url: 'http://localhost:4001/graphql' },
-      { name: 'inventory', typeDefs: inventorySubgraph.typeDefs, url: 'http://localhost:4002/graphql' },
-    ]);
-    expect(result.errors?.map((e) => e.message)).toBeUndefined();
-    const api = printSchema(result.schema!.toAPISchema().toGraphQLJSSchema());
-    expect(api).toContain('stockReceive(');
-    expect(api).toContain('availability: ProductAvailability!');
-    expect(api).not.toMatch(/stockReserve|reservationCommit|reservationRelease|reservationFulfill|ReservationPayload|StockReserveInput/);
   });
 });

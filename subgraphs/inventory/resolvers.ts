@@ -1,9 +1,9 @@
-import { orNull } from '../kit/loaders';
-import { requirePermission, requireService } from '../kit/authorization';
-import type { SubgraphContext } from '../kit/context';
-import { badInput, withUserErrors } from '../kit/errors';
-import { isUuid, parseId } from '../kit/ids';
-import { type Connection, type PageArgs, type PageRequest, parsePageArgs } from '../kit/pagination';
+import { orNull } from '../../platform/loaders';
+import { requirePermission, requireService } from '../../platform/authorization';
+import type { SubgraphContext } from '../../platform/context';
+import { badInput, withUserErrors } from '../../platform/errors';
+import { isUuid, parseId } from '../../platform/ids';
+import { type Connection, type PageArgs, type PageRequest, parsePageArgs } from '../../platform/pagination';
 import type { InventoryItemRow, ReservationLineRow, ReservationRow, StockMovementRow, WarehouseRow } from './entities';
 import type { InventoryChangedEvent } from './events';
 import type {
@@ -18,7 +18,7 @@ import type {
   Warehouse,
 } from './generated/resolvers-types';
 import type { InventoryLoaders } from './loaders';
-import { subscriptionField } from '../kit/live';
+import { subscriptionField } from '../../platform/live';
 import type { InventoryService } from './service';
 
 export type Context = SubgraphContext<{ inventory: InventoryService }, InventoryLoaders>;
@@ -126,7 +126,7 @@ const must =
   };
 
 /**
- * kit's subscriptionField (fresh DataLoaders per event) with the event's GraphQL shape
+ * the platform's subscriptionField (fresh DataLoaders per event) with the event's GraphQL shape
  * kept: its own `resolve` returns `unknown`, which the generated types cannot check.
  */
 function typedSubscription<Event, Args, Result>(

@@ -1,10 +1,10 @@
-import { isUniqueViolation } from '../kit/db';
+import { isUniqueViolation } from '../../platform/db';
 import { type DataSource, type EntityManager, In, QueryFailedError, type Repository } from 'typeorm';
 import type { PubSubEngine } from 'graphql-subscriptions';
-import { liveStream } from '../kit/live';
+import { liveStream } from '../../platform/live';
 import { inventoryTopic, recordInventoryChanged, type InventoryChangedEvent } from './events';
-import { DomainError } from '../kit/errors';
-import { type Connection, type PageRequest, toConnection } from '../kit/pagination';
+import { DomainError } from '../../platform/errors';
+import { type Connection, type PageRequest, toConnection } from '../../platform/pagination';
 import {
   InventoryItemRow,
   ReservationLineRow,
@@ -127,7 +127,7 @@ export class InventoryService {
   }
 
   /** The ledger of a SKU or of one item, newest first (by insertion order). */
-  /** The SKU's items now, then every change as it commits (see kit/live.ts). */
+  /** The SKU's items now, then every change as it commits (see platform/live.ts). */
   watch(sku: string, warehouseId: string | null): AsyncIterableIterator<InventoryChangedEvent> {
     const matches = (event: InventoryChangedEvent) => !warehouseId || event.warehouseId === warehouseId;
     return liveStream<InventoryChangedEvent>(

@@ -1,4 +1,7 @@
 import type { InventoryService } from './service';
+import { createLogger } from '../../platform/logging';
+
+const log = createLogger('inventory');
 
 export const DEFAULT_SWEEP_MS = 30000;
 
@@ -19,7 +22,7 @@ export function startReservationSweeper(
     inventory
       .releaseExpiredReservations()
       .catch((error: unknown) => {
-        if (!stopped) console.error('[inventory] releasing expired reservations failed', error);
+        if (!stopped) log.error('releasing expired reservations failed', { error: String(error) });
       })
       .finally(() => {
         running = false;

@@ -1,4 +1,4 @@
-import { DomainError, type UserError } from '../kit/errors';
+import { DomainError, type UserError } from '../../platform/errors';
 import { categoryIds, type DiscountQuote, type DiscountRequest, type OrdersClients, type PriceQuote, type VariantInfo } from './clients';
 
 /** Where a cart is priced for when the buyer has not said: the home market of its currency. */

@@ -1,7 +1,7 @@
 import { type DataSource, In, type EntityManager } from 'typeorm';
-import { DomainError } from '../kit/errors';
-import { isUuid } from '../kit/ids';
-import { money } from '../kit/money';
+import { DomainError } from '../../platform/errors';
+import { isUuid } from '../../platform/ids';
+import { money } from '../../platform/money';
 import { homeCountry } from './cart-quote';
 import type { OrdersClients, VariantInfo } from './clients';
 import { CartLineRow, CartRow } from './entities';

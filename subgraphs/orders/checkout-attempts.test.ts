@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
-import { createTestDatabase, type TestDatabase } from '../../test/support/database';
-import { migrate } from '../kit/db';
-import { DomainError } from '../kit/errors';
+import { createTestDatabase, type TestDatabase } from '../../platform/testing/database';
+import { migrate } from '../../platform/db';
+import { DomainError } from '../../platform/errors';
 import { CheckoutAttempts } from './checkout-attempts';
 import { ordersEntities } from './entities';
 import { ordersSubgraph } from '.';

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { DomainError } from '../kit/errors';
+import { DomainError } from '../../platform/errors';
 import { CheckoutAttemptRow } from './entities';
 
 /** How long one attempt may run before another request with its key may take it over. */

@@ -1,15 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { DomainError } from '../kit/errors';
-import { uuidFromName } from '../kit/ids';
-import type { Viewer } from '../kit/identity';
-import { UpstreamError } from '../kit/service-client';
+import { DomainError } from '../../platform/errors';
+import { uuidFromName } from '../../platform/ids';
+import type { Viewer } from '../../platform/identity';
+import { UpstreamError } from '../../platform/service-client';
 import type { CartService } from './cart-service';
 import type { CartQuoter, CartQuote } from './cart-quote';
 import { CheckoutAttempts } from './checkout-attempts';
 import type { OrdersClients, PaymentRef, ReservationRef } from './clients';
 import { type AddressValue, CartLineRow, CartRow, OrderLineRow, OrderRow } from './entities';
 import type { OrderService } from './order-service';
+import { createLogger } from '../../platform/logging';
+
+const log = createLogger('orders');
 
 export interface CheckoutInput {
   cartId: string;
@@ -114,7 +117,7 @@ export class CheckoutService {
       return await this.placeOrder({ orderId, input, cart, lines, quote, reservation, payment, viewer, shipping });
     } catch (error) {
       for (const step of undo.reverse()) {
-        await step().catch((undoError) => console.error('[checkout] undo failed; the sweepers will finish it', orderId, undoError));
+        await step().catch((undoError) => log.error('checkout undo failed; the sweepers will finish it', { orderId, error: String(undoError) }));
       }
       throw error;
     }
@@ -229,7 +232,7 @@ function asDomainError(error: unknown): DomainError {
   if (error instanceof UpstreamError) {
     return new DomainError('UPSTREAM_UNAVAILABLE', `${error.service} is unavailable; retry with the same idempotencyKey`, null);
   }
-  console.error('[checkout] unexpected failure', error);
+  log.error('checkout failed unexpectedly', { error: error instanceof Error ? error.stack : String(error) });
   return new DomainError('CHECKOUT_INTERRUPTED', 'Checkout was interrupted; retry with the same idempotencyKey', null);
 }
 

@@ -1,6 +1,6 @@
-import { DomainError, type UserError } from '../kit/errors';
-import { createServiceClient, type ServiceClient } from '../kit/service-client';
-import type { SubgraphUrls } from '../kit/subgraph';
+import { DomainError, type UserError } from '../../platform/errors';
+import { createServiceClient, type ServiceClient } from '../../platform/service-client';
+import type { SubgraphUrls } from '../../platform/subgraph';
 
 /** What carts and checkout need to know about a variant, as catalog has it now. */
 export interface VariantInfo {

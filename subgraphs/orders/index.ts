@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import gql from 'graphql-tag';
-import type { SubgraphModule } from '../kit/subgraph';
+import type { SubgraphModule } from '../../platform/subgraph';
 import { ordersEntities } from './entities';
 import { createOrdersLoaders, type OrdersLoaders } from './loaders';
 import { OrdersInitial1764100000000 } from './migrations/0001-orders-initial';
@@ -9,6 +9,9 @@ import { OrdersPricedCheckout1764300000000 } from './migrations/0002-priced-chec
 import { OrdersOrderAccess1764400000000 } from './migrations/0003-order-access';
 import { ordersResolvers } from './resolvers';
 import { createOrdersServices, type OrdersServices } from './services';
+import { createLogger } from '../../platform/logging';
+
+const log = createLogger('orders');
 
 export const ordersSubgraph: SubgraphModule<OrdersServices, OrdersLoaders> = {
   name: 'orders',
@@ -23,7 +26,7 @@ export const ordersSubgraph: SubgraphModule<OrdersServices, OrdersLoaders> = {
   // Forgets checkout idempotency keys past their retention, hourly.
   startBackground: ({ checkout }) => {
     const timer = setInterval(() => {
-      checkout.attempts.sweep().catch((error) => console.error('[orders] idempotency sweep failed', (error as Error).message));
+      checkout.attempts.sweep().catch((error) => log.error('idempotency sweep failed', { error: (error as Error).message }));
     }, Number(process.env.IDEMPOTENCY_SWEEP_MS ?? 3_600_000));
     timer.unref();
     return () => clearInterval(timer);

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
-import type { UserError } from '../kit/errors';
-import { DomainError, toUserError } from '../kit/errors';
-import { loaderByKey, loaderOfMany } from '../kit/loaders';
+import type { UserError } from '../../platform/errors';
+import { DomainError, toUserError } from '../../platform/errors';
+import { loaderByKey, loaderOfMany } from '../../platform/loaders';
 import { homeCountry, type CartQuote } from './cart-quote';
 import type { CartLineRow, CartRow } from './entities';
 import type { OrdersServices } from './services';

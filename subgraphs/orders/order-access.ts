@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { hasPermission } from '../kit/authorization';
-import type { Viewer } from '../kit/identity';
+import { hasPermission } from '../../platform/authorization';
+import type { Viewer } from '../../platform/identity';
 
 /** Staff who may read every order and cart. */
 export const ORDERS_STAFF = 'orders:manage';

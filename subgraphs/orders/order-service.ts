@@ -1,10 +1,10 @@
 import { type DataSource, type EntityManager, In } from 'typeorm';
 import type { PubSubEngine } from 'graphql-subscriptions';
-import { DomainError } from '../kit/errors';
-import { type Connection, type PageRequest, toConnection } from '../kit/pagination';
-import { liveStream } from '../kit/live';
-import { recordEvent } from '../kit/outbox';
-import { orderUpdatedTopic, type OrderUpdatedEvent } from '../kit/topics';
+import { DomainError } from '../../platform/errors';
+import { type Connection, type PageRequest, toConnection } from '../../platform/pagination';
+import { liveStream } from '../../platform/live';
+import { recordEvent } from '../../platform/outbox';
+import { orderUpdatedTopic, type OrderUpdatedEvent } from '../../platform/topics';
 import type { InventoryClient, PaymentsClient } from './clients';
 import { OrderLineRow, OrderRow, type OrderStatus, OrderStatusChangeRow } from './entities';
 import { assertTransition } from './order-status';

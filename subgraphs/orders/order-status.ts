@@ -1,4 +1,4 @@
-import { DomainError } from '../kit/errors';
+import { DomainError } from '../../platform/errors';
 import type { OrderStatus } from './entities';
 
 /** The order lifecycle; anything not listed here is refused. */

@@ -1,10 +1,10 @@
-import type { SubgraphContext } from '../kit/context';
+import type { SubgraphContext } from '../../platform/context';
 import { GraphQLError } from 'graphql';
-import { badInput, DomainError, forbidden, unauthenticated, withUserErrors } from '../kit/errors';
-import { type Connection, type PageArgs, parsePageArgs } from '../kit/pagination';
-import { subscriptionField } from '../kit/live';
-import type { OrderUpdatedEvent } from '../kit/topics';
-import { isUuid, parseId } from '../kit/ids';
+import { badInput, DomainError, forbidden, unauthenticated, withUserErrors } from '../../platform/errors';
+import { type Connection, type PageArgs, parsePageArgs } from '../../platform/pagination';
+import { subscriptionField } from '../../platform/live';
+import type { OrderUpdatedEvent } from '../../platform/topics';
+import { isUuid, parseId } from '../../platform/ids';
 import { randomUUID } from 'node:crypto';
 import type { AppliedDiscountValue, CartLineRow, CartRow, OrderLineRow, OrderRow, OrderStatusChangeRow } from './entities';
 import type {
@@ -160,7 +160,7 @@ function orderStep(step: (services: OrdersServices, id: string, args: StepArgs) 
 }
 
 /**
- * kit's subscriptionField (fresh DataLoaders per event) with the event's GraphQL shape
+ * the platform's subscriptionField (fresh DataLoaders per event) with the event's GraphQL shape
  * kept: its own `resolve` returns `unknown`, which the generated types cannot check.
  */
 function typedSubscription<Event, Args, Result>(

@@ -1,4 +1,4 @@
-import type { ServiceDeps } from '../kit/subgraph';
+import type { ServiceDeps } from '../../platform/subgraph';
 import { CartService } from './cart-service';
 import { CartQuoter } from './cart-quote';
 import { CheckoutService } from './checkout-service';

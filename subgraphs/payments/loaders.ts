@@ -1,4 +1,4 @@
-import { loaderByKey, loaderOfMany } from '../kit/loaders';
+import { loaderByKey, loaderOfMany } from '../../platform/loaders';
 import type { PaymentsService } from './service';
 
 export function createPaymentsLoaders(payments: PaymentsService) {

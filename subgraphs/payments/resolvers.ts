@@ -1,9 +1,9 @@
-import { orNull } from '../kit/loaders';
-import { requirePermission, requireService } from '../kit/authorization';
-import type { SubgraphContext } from '../kit/context';
-import { type DomainError, toUserError, withUserErrors } from '../kit/errors';
-import type { Viewer } from '../kit/identity';
-import { isUuid, parseId } from '../kit/ids';
+import { orNull } from '../../platform/loaders';
+import { requirePermission, requireService } from '../../platform/authorization';
+import type { SubgraphContext } from '../../platform/context';
+import { type DomainError, toUserError, withUserErrors } from '../../platform/errors';
+import type { Viewer } from '../../platform/identity';
+import { isUuid, parseId } from '../../platform/ids';
 import type {
   FraudAssessmentRow,
   PaymentDisputeRow,

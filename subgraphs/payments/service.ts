@@ -1,10 +1,10 @@
-import { recordEvent } from '../kit/outbox';
-import { orderUpdatedTopic, type OrderUpdatedEvent } from '../kit/topics';
+import { recordEvent } from '../../platform/outbox';
+import { orderUpdatedTopic, type OrderUpdatedEvent } from '../../platform/topics';
 import { randomUUID } from 'node:crypto';
 import { type DataSource, type EntityManager, In, type Repository } from 'typeorm';
-import { DomainError } from '../kit/errors';
-import { uuidFromName } from '../kit/ids';
-import { money } from '../kit/money';
+import { DomainError } from '../../platform/errors';
+import { uuidFromName } from '../../platform/ids';
+import { money } from '../../platform/money';
 import {
   type FraudAssessmentRow,
   PaymentDisputeRow,

@@ -1,4 +1,4 @@
-import { loaderOfMany } from '../kit/loaders';
+import { loaderOfMany } from '../../platform/loaders';
 import type { PricingService } from './service';
 
 export function createPricingLoaders(pricing: PricingService) {

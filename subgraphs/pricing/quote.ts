@@ -1,4 +1,4 @@
-import { DomainError } from '../kit/errors';
+import { DomainError } from '../../platform/errors';
 import { multiplyExact, taxOf } from './rounding';
 
 /**

@@ -1,8 +1,8 @@
-import { requirePermission, requireService } from '../kit/authorization';
-import type { SubgraphContext } from '../kit/context';
-import { badInput, withUserErrors } from '../kit/errors';
-import { isUuid, parseId } from '../kit/ids';
-import type { Money } from '../kit/money';
+import { requirePermission, requireService } from '../../platform/authorization';
+import type { SubgraphContext } from '../../platform/context';
+import { badInput, withUserErrors } from '../../platform/errors';
+import { isUuid, parseId } from '../../platform/ids';
+import type { Money } from '../../platform/money';
 import type { CurrencyRow, PriceListRow, ShippingRateRow, TaxRuleRow } from './entities';
 import type { ModelFields, Product, ProductVariant, Resolvers } from './generated/resolvers-types';
 import type { PricingLoaders } from './loaders';

@@ -1,4 +1,4 @@
-import { DomainError } from '../kit/errors';
+import { DomainError } from '../../platform/errors';
 import { effectivePrice, priceTiers, type PriceCandidate } from './price-rules';
 import { calculateQuote } from './quote';
 import {

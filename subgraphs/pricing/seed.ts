@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { uuidFromName } from '../kit/ids';
+import { uuidFromName } from '../../platform/ids';
 import { scaleRoundHalfUp } from './rounding';
 
 export interface SeedVariant {

@@ -1,6 +1,6 @@
-import { isUniqueViolation } from '../kit/db';
+import { isUniqueViolation } from '../../platform/db';
 import { type DataSource, In, IsNull, type Repository } from 'typeorm';
-import { DomainError } from '../kit/errors';
+import { DomainError } from '../../platform/errors';
 import { CurrencyRow, PriceListRow, PriceRow, ShippingRateRow, TaxRuleRow } from './entities';
 import { effectivePrice, type PriceCandidate } from './price-rules';
 import { calculateQuote, type Quote } from './quote';

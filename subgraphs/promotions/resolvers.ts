@@ -1,10 +1,10 @@
-import { orNull } from '../kit/loaders';
-import { requirePermission, requireService } from '../kit/authorization';
-import type { SubgraphContext } from '../kit/context';
-import { badInput, toUserError, withUserErrors } from '../kit/errors';
-import type { Viewer } from '../kit/identity';
-import { isUuid, parseId } from '../kit/ids';
-import { type Connection, type PageArgs, type PageRequest, parsePageArgs } from '../kit/pagination';
+import { orNull } from '../../platform/loaders';
+import { requirePermission, requireService } from '../../platform/authorization';
+import type { SubgraphContext } from '../../platform/context';
+import { badInput, toUserError, withUserErrors } from '../../platform/errors';
+import type { Viewer } from '../../platform/identity';
+import { isUuid, parseId } from '../../platform/ids';
+import { type Connection, type PageArgs, type PageRequest, parsePageArgs } from '../../platform/pagination';
 import type { CartLine } from './discounts';
 import type { CampaignRow, CouponRow, OrderRedemptionRow, PromotionRow } from './entities';
 import type {

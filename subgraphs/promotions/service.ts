@@ -1,4 +1,4 @@
-import { isUniqueViolation } from '../kit/db';
+import { isUniqueViolation } from '../../platform/db';
 import { createHash, randomBytes } from 'node:crypto';
 import {
   type DataSource,
@@ -8,8 +8,8 @@ import {
   type Repository,
   type SelectQueryBuilder,
 } from 'typeorm';
-import { DomainError } from '../kit/errors';
-import { type Connection, type PageRequest, toConnection } from '../kit/pagination';
+import { DomainError } from '../../platform/errors';
+import { type Connection, type PageRequest, toConnection } from '../../platform/pagination';
 import {
   BASIS_POINTS,
   type Cart,

@@ -1,7 +1,7 @@
 import { startPlatform, type Platform, type PlatformOptions } from '../../scripts/platform';
 import { seedPricing } from '../../subgraphs/pricing/seed';
-import { createTestDatabase, type TestDatabase } from './database';
-import { postGraphQL, type GraphQLResponse } from './graphql-client';
+import { createTestDatabase, type TestDatabase } from '../../platform/testing/database';
+import { postGraphQL, type GraphQLResponse } from '../../platform/testing/graphql-client';
 
 export interface TestPlatform extends Platform {
   /** Sends an operation to the router as a client would: plain HTTP, no identity headers. */

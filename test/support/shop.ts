@@ -1,4 +1,4 @@
-import { dataOf } from './graphql-client';
+import { dataOf } from '../../platform/testing/graphql-client';
 import type { TestPlatform } from './platform';
 
 /** Staff actions a test needs to set the shop up, driven through the router like a client. */

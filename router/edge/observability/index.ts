@@ -1,5 +1,5 @@
 import type { EdgeModule } from '..';
-import { createLogger, type Logger } from '../../../subgraphs/kit/logging';
+import { createLogger, type Logger } from '../../../platform/logging';
 import type { SubgraphCallObserver } from '../../subgraph-source';
 import { createRouterMetrics } from './metrics';
 import { createRequestTracker, type CompletedRequest } from './requests';

@@ -4,7 +4,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { Request, RequestHandler, Response } from 'express';
 import { getOperationAST, parse, type GraphQLFormattedError } from 'graphql';
 import type { RouterContext } from '../../context';
-import { errorCodesOf } from '../../../subgraphs/kit/logging';
+import { errorCodesOf } from '../../../platform/logging';
 import { tracingEnabled } from './tracing';
 
 /** What the router knows of one request once it is answered: what metrics and logs record. */

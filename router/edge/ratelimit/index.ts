@@ -1,7 +1,7 @@
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import type { Request, RequestHandler, Response } from 'express';
 import { GraphQLError } from 'graphql';
-import type { Viewer } from '../../../subgraphs/kit/identity';
+import type { Viewer } from '../../../platform/identity';
 import { clientIpFrom } from '../../auth';
 import type { RouterContext } from '../../context';
 import type { EdgeModule } from '../index';

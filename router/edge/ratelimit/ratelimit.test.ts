@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { setLogSink } from '../../../subgraphs/kit/logging';
-import { redisAvailable, startTestRedis, type TestRedis } from '../../../test/support/redis';
+import { setLogSink } from '../../../platform/logging';
+import { redisAvailable, startTestRedis, type TestRedis } from '../../../platform/testing/redis';
 import { rateLimitConfigFromEnv } from './config';
 import { MemoryStore, RedisStore, type RateLimitStore } from './store';
 

@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { createLogger } from '../../../subgraphs/kit/logging';
+import { createLogger } from '../../../platform/logging';
 
 const logger = createLogger('router');
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { dataOf, postGraphQL } from '../../../test/support/graphql-client';
-import type { Viewer } from '../../kit/identity';
-import { startSubgraph, type RunningSubgraph } from '../../kit/server';
+import { createTestDatabase, type TestDatabase } from '../../../platform/testing/database';
+import { dataOf, postGraphQL } from '../../../platform/testing/graphql-client';
+import type { Viewer } from '../../../platform/identity';
+import { startSubgraph, type RunningSubgraph } from '../../../platform/server';
 import { paymentsSubgraph } from '..';
 import type { AuthorizeRequest } from '../provider';
 import { SandboxProvider } from '../sandbox-provider';

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { DomainError } from '../../kit/errors';
+import { DomainError } from '../../../platform/errors';
 
 /** The optional screening fields of paymentAuthorize's input, as the caller sent them. */
 export interface FraudInput {

@@ -1,6 +1,9 @@
 import type { PaymentsService } from '../service';
 import { MalformedEventError, parseProviderEvent, type ProviderEvent } from './events';
 import { DEFAULT_TOLERANCE_SECONDS, SIGNATURE_HEADER, verifySignature } from './signature';
+import { createLogger } from '../../../platform/logging';
+
+const log = createLogger('payments');
 
 /**
  * The processor's webhook endpoint as a plain function (routes.ts mounts it on Express):
@@ -111,7 +114,7 @@ export async function handleProviderWebhook(
       },
     };
   } catch (error) {
-    console.error('[payments webhook] event failed', event.id, (error as Error).message);
+    log.error('webhook event failed', { eventId: event.id, error: (error as Error).message });
     return refusal(500, 'WEBHOOK_PROCESSING_FAILED', 'The event could not be processed; retry');
   }
 }

@@ -7,7 +7,7 @@ import {
   jwtVerify,
 } from 'jose';
 import { GraphQLError } from 'graphql';
-import type { Viewer } from '../../subgraphs/kit/identity';
+import type { Viewer } from '../identity';
 
 export type TokenAlgorithm = 'EdDSA' | 'RS256';
 

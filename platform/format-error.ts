@@ -1,5 +1,8 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { createLogger } from './logging';
+
+const log = createLogger('graphql');
 
 /**
  * Errors a client can act on keep their message and code; anything unexpected (a bug,
@@ -10,7 +13,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const original = unwrapResolverError(error);
   const code = formatted.extensions?.code;
   if (code && code !== 'INTERNAL_SERVER_ERROR') return formatted;
-  console.error('[unexpected error]', original);
+  log.error('unexpected error', { error: original instanceof Error ? { message: original.message, stack: original.stack } : String(original) });
   return {
     message: 'Internal server error',
     ...(formatted.locations ? { locations: formatted.locations } : {}),

@@ -8,7 +8,7 @@ export interface SubgraphContext<Services, Loaders> {
   loaders: Loaders;
   /**
    * A subscription keeps one context for its whole life; each event starts with fresh
-   * loaders (see kit/live.ts), or it would be served the first event's cached rows.
+   * loaders (see platform/live.ts), or it would be served the first event's cached rows.
    */
   refreshLoaders(): void;
 }

@@ -1,6 +1,6 @@
 import { PubSub } from 'graphql-subscriptions';
 import { DataSource } from 'typeorm';
-import { createTestDatabase, type TestDatabase } from '../../test/support/database';
+import { createTestDatabase, type TestDatabase } from './testing/database';
 import { migrate } from './db';
 import { outboxMigration, recordEvent, startOutboxRelay, type OutboxRelay } from './outbox';
 

@@ -7,7 +7,7 @@ type Rule = { authenticated: true } | { scopes: string[][] };
 
 /**
  * Enforces `@signedIn` and `@requiresPermission(anyOf: [...])` where a subgraph's SDL puts
- * them: who may call what is written next to the field, and the kit checks it before the
+ * them: who may call what is written next to the field, and the platform checks it before the
  * resolver runs. A subgraph declares the directives it uses in its own SDL. They are not
  * federation's @authenticated/@requiresScopes: those are composed into the supergraph, and
  * @apollo/gateway refuses a supergraph needing security features it cannot enforce.

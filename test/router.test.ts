@@ -1,5 +1,5 @@
 import { subgraphs } from '../subgraphs/registry';
-import { startTestPlatform, type TestPlatform } from '../test/support/platform';
+import { startTestPlatform, type TestPlatform } from './support/platform';
 
 let platform: TestPlatform;
 

@@ -22,7 +22,7 @@ export function hasPermission(viewer: Viewer, permission: string): boolean {
 
 /**
  * The check every staff mutation makes, where the SDL does not say it with
- * `@requiresPermission` (kit/directives.ts). Staff users carry permissions such as
+ * `@requiresPermission` (platform/directives.ts). Staff users carry permissions such as
  * `catalog:write`; fellow subgraphs (service identity) are trusted for internal calls.
  */
 export function requirePermission(viewer: Viewer, permission: string): void {

@@ -1,6 +1,9 @@
 import { Client } from 'pg';
 import type { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import type { PubSubEngine } from 'graphql-subscriptions';
+import { createLogger } from './logging';
+
+const log = createLogger('outbox');
 
 /**
  * The transactional outbox: a state change and the event announcing it commit together,
@@ -137,7 +140,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   const kick = (): void => {
     if (stopped) return;
-    drain().catch((error) => console.error(`[outbox ${schema}] relay failed, will retry`, (error as Error).message));
+    drain().catch((error) => log.warn('relay failed, will retry', { schema, error: (error as Error).message }));
   };
 
   function connect(): Promise<void> {
@@ -158,7 +161,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       client = next;
     })()
       .catch((error) => {
-        if (!stopped) console.error(`[outbox ${schema}] cannot connect, will retry`, (error as Error).message);
+        if (!stopped) log.warn('cannot connect, will retry', { schema, error: (error as Error).message });
       })
       .finally(() => {
         connecting = null;

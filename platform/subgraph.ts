@@ -15,8 +15,8 @@ export interface ServiceDeps {
 }
 
 /**
- * Everything the kit needs to run a domain as a subgraph. Each `subgraphs/<domain>/index.ts`
- * exports one of these; the kit owns HTTP, database, migrations and context.
+ * Everything the platform needs to run a domain as a subgraph. Each `subgraphs/<domain>/index.ts`
+ * exports one of these; the platform owns HTTP, database, migrations and context.
  */
 export interface SubgraphModule<Services = unknown, Loaders = unknown> {
   name: string;

@@ -1,5 +1,8 @@
 import 'reflect-metadata';
 import { DataSource, type Logger, type MixedList, type EntitySchema } from 'typeorm';
+import { createLogger } from './logging';
+
+const log = createLogger('db');
 
 /**
  * Counts every SQL statement a DataSource sends. Tests use it to prove that resolvers
@@ -11,12 +14,12 @@ export class StatementCounter implements Logger {
     this.count += 1;
   }
   logQueryError(error: string | Error, query: string): void {
-    if (process.env.LOG_SQL_ERRORS) console.error('[sql error]', error, query);
+    if (process.env.LOG_SQL_ERRORS) log.error('sql error', { error, query });
   }
   logQuerySlow(): void {}
   logSchemaBuild(): void {}
   logMigration(message: string): void {
-    if (process.env.LOG_MIGRATIONS) console.log(message);
+    if (process.env.LOG_MIGRATIONS) log.info('migration', { message });
   }
   log(): void {}
 }

@@ -1,4 +1,4 @@
-import { signIdentity, type Viewer } from '../../subgraphs/kit/identity';
+import { signIdentity, type Viewer } from '../identity';
 
 export interface GraphQLResponse<T = Record<string, any>> {
   status: number;
