@@ -3,7 +3,13 @@
  * creates its own database, so files run in parallel. */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/platform', '<rootDir>/subgraphs', '<rootDir>/router', '<rootDir>/test', '<rootDir>/scripts'],
+  roots: [
+    '<rootDir>/platform',
+    '<rootDir>/subgraphs',
+    '<rootDir>/router',
+    '<rootDir>/test',
+    '<rootDir>/scripts',
+  ],
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': [

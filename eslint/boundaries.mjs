@@ -24,8 +24,13 @@ function allowed(from, to) {
 const boundaries = {
   meta: {
     type: 'problem',
-    docs: { description: 'router imports only platform/ and itself; a subgraph only platform/ and its own folder' },
-    messages: { forbidden: '{{from}} may not import {{target}} ({{to}}): only platform/ and its own folder' },
+    docs: {
+      description:
+        'router imports only platform/ and itself; a subgraph only platform/ and its own folder',
+    },
+    messages: {
+      forbidden: '{{from}} may not import {{target}} ({{to}}): only platform/ and its own folder',
+    },
     schema: [],
   },
   create(context) {
@@ -36,13 +41,25 @@ const boundaries = {
       const spec = node.source?.value;
       if (typeof spec !== 'string' || !spec.startsWith('.')) return;
       const target = path.resolve(path.dirname(file), spec);
-      const isFile = fs.existsSync(`${target}.ts`) || fs.existsSync(`${target}.mjs`) || /\.[cm]?[jt]s$/.test(target);
+      const isFile =
+        fs.existsSync(`${target}.ts`) ||
+        fs.existsSync(`${target}.mjs`) ||
+        /\.[cm]?[jt]s$/.test(target);
       const to = zoneOf(isFile ? target : path.join(target, 'index.ts'));
       if (!allowed(from, to)) {
-        context.report({ node: node.source, messageId: 'forbidden', data: { from, target: spec, to: to ?? path.relative(root, target) } });
+        context.report({
+          node: node.source,
+          messageId: 'forbidden',
+          data: { from, target: spec, to: to ?? path.relative(root, target) },
+        });
       }
     };
-    return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check, ImportExpression: check };
+    return {
+      ImportDeclaration: check,
+      ExportNamedDeclaration: check,
+      ExportAllDeclaration: check,
+      ImportExpression: check,
+    };
   },
 };
 

@@ -13,7 +13,9 @@ type Setting<T> = z.ZodType<T, string | undefined>;
 const unsetWhenEmpty = (value: unknown): unknown => (value === '' ? undefined : value);
 
 function withDefault<T>(parse: z.ZodType<T, string>, fallback: T): Setting<T> {
-  return z.preprocess(unsetWhenEmpty, parse.optional()).transform((value) => (value === undefined ? fallback : value)) as unknown as Setting<T>;
+  return z
+    .preprocess(unsetWhenEmpty, parse.optional())
+    .transform((value) => (value === undefined ? fallback : value)) as unknown as Setting<T>;
 }
 
 function integer(min: number, max: number): z.ZodType<number, string> {
@@ -22,7 +24,12 @@ function integer(min: number, max: number): z.ZodType<number, string> {
     .trim()
     .regex(/^-?\d+$/, { message: 'expected an integer' })
     .transform(Number)
-    .pipe(z.number().min(min, { message: `expected at least ${min}` }).max(max, { message: `expected at most ${max}` }));
+    .pipe(
+      z
+        .number()
+        .min(min, { message: `expected at least ${min}` })
+        .max(max, { message: `expected at most ${max}` }),
+    );
 }
 
 function decimal(min: number, max: number): z.ZodType<number, string> {
@@ -31,14 +38,30 @@ function decimal(min: number, max: number): z.ZodType<number, string> {
     .trim()
     .regex(/^-?\d+(\.\d+)?$/, { message: 'expected a number' })
     .transform(Number)
-    .pipe(z.number().min(min, { message: `expected at least ${min}` }).max(max, { message: `expected at most ${max}` }));
+    .pipe(
+      z
+        .number()
+        .min(min, { message: `expected at least ${min}` })
+        .max(max, { message: `expected at most ${max}` }),
+    );
 }
 
-const BOOLEAN_WORDS: Record<string, boolean> = { true: true, '1': true, on: true, yes: true, false: false, '0': false, off: false, no: false };
+const BOOLEAN_WORDS: Record<string, boolean> = {
+  true: true,
+  '1': true,
+  on: true,
+  yes: true,
+  false: false,
+  '0': false,
+  off: false,
+  no: false,
+};
 
 export const setting = {
-  int: (fallback: number, { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = {}) => withDefault(integer(min, max), fallback),
-  number: (fallback: number, { min = -Number.MAX_VALUE, max = Number.MAX_VALUE } = {}) => withDefault(decimal(min, max), fallback),
+  int: (fallback: number, { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = {}) =>
+    withDefault(integer(min, max), fallback),
+  number: (fallback: number, { min = -Number.MAX_VALUE, max = Number.MAX_VALUE } = {}) =>
+    withDefault(decimal(min, max), fallback),
   port: (fallback: number) => withDefault(integer(0, 65535), fallback),
   bool: (fallback: boolean) =>
     withDefault(
@@ -51,11 +74,22 @@ export const setting = {
       fallback,
     ),
   string: (fallback: string) => withDefault(z.string(), fallback),
-  optionalString: () => z.preprocess(unsetWhenEmpty, z.string().optional()) as unknown as Setting<string | undefined>,
+  optionalString: () =>
+    z.preprocess(unsetWhenEmpty, z.string().optional()) as unknown as Setting<string | undefined>,
   url: (fallback: string) => withDefault(z.string().url({ message: 'expected a URL' }), fallback),
-  optionalUrl: () => z.preprocess(unsetWhenEmpty, z.string().url({ message: 'expected a URL' }).optional()) as unknown as Setting<string | undefined>,
+  optionalUrl: () =>
+    z.preprocess(
+      unsetWhenEmpty,
+      z.string().url({ message: 'expected a URL' }).optional(),
+    ) as unknown as Setting<string | undefined>,
   oneOf: <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) =>
-    withDefault(z.enum(values, { message: `expected one of ${values.join(', ')}` }) as unknown as z.ZodType<T[number], string>, fallback),
+    withDefault(
+      z.enum(values, { message: `expected one of ${values.join(', ')}` }) as unknown as z.ZodType<
+        T[number],
+        string
+      >,
+      fallback,
+    ),
   list: (fallback: string[]) =>
     withDefault(
       z.string().transform((v) =>
@@ -79,14 +113,20 @@ type Shape = Record<string, Setting<unknown>>;
 export type Config<S extends Shape> = { [K in keyof S]: z.output<S[K]> };
 
 /** Reads and checks every variable of `shape` from `source`; throws one ConfigError listing all that are wrong. */
-export function loadConfig<S extends Shape>(shape: S, source: NodeJS.ProcessEnv = process.env): Config<S> {
+export function loadConfig<S extends Shape>(
+  shape: S,
+  source: NodeJS.ProcessEnv = process.env,
+): Config<S> {
   const values: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const [name, schema] of Object.entries(shape)) {
     const raw = source[name];
     const parsed = schema.safeParse(raw);
     if (parsed.success) values[name] = parsed.data;
-    else problems.push(`${name}=${JSON.stringify(raw)}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    else
+      problems.push(
+        `${name}=${JSON.stringify(raw)}: ${parsed.error.issues.map((i) => i.message).join('; ')}`,
+      );
   }
   if (problems.length) throw new ConfigError(problems);
   return values as Config<S>;
@@ -96,7 +136,10 @@ export function loadConfig<S extends Shape>(shape: S, source: NodeJS.ProcessEnv 
  * The process's entry point: runs `main`, and on a ConfigError prints what is wrong and
  * exits 2 before anything listens or connects.
  */
-export function runMain(main: () => Promise<unknown>, log: (message: string, error?: unknown) => void): void {
+export function runMain(
+  main: () => Promise<unknown>,
+  log: (message: string, error?: unknown) => void,
+): void {
   main().catch((error: unknown) => {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -108,7 +151,15 @@ export function runMain(main: () => Promise<unknown>, log: (message: string, err
 }
 
 const SUBGRAPH_URL_VARIABLE = /^([A-Z][A-Z0-9_]*)_URL$/;
-const NOT_SUBGRAPHS = new Set(['DATABASE', 'REDIS', 'OPENSEARCH', 'NATS', 'IDENTITY_JWKS', 'OTEL_EXPORTER_OTLP', 'COMMERCE']);
+const NOT_SUBGRAPHS = new Set([
+  'DATABASE',
+  'REDIS',
+  'OPENSEARCH',
+  'NATS',
+  'IDENTITY_JWKS',
+  'OTEL_EXPORTER_OTLP',
+  'COMMERCE',
+]);
 
 /** `<NAME>_URL` variables that override where a fellow subgraph listens (`CATALOG_URL`, …). */
 export function subgraphUrlsFromEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {

@@ -73,6 +73,7 @@ export async function migrate(dataSource: DataSource, schema: string): Promise<v
  * race-free uniqueness check, so services insert and translate this into a userError.
  */
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
-  const driverError = (error as { driverError?: { code?: string; constraint?: string } } | null)?.driverError;
+  const driverError = (error as { driverError?: { code?: string; constraint?: string } } | null)
+    ?.driverError;
   return driverError?.code === '23505' && (!constraint || driverError.constraint === constraint);
 }

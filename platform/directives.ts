@@ -1,4 +1,10 @@
-import { defaultFieldResolver, type FieldDefinitionNode, type GraphQLSchema, isObjectType, valueFromASTUntyped } from 'graphql';
+import {
+  defaultFieldResolver,
+  type FieldDefinitionNode,
+  type GraphQLSchema,
+  isObjectType,
+  valueFromASTUntyped,
+} from 'graphql';
 import { hasAllPermissions } from './authorization';
 import { forbidden, unauthenticated } from './errors';
 import type { Viewer } from './identity';

@@ -20,7 +20,9 @@ describe('EventQueue', () => {
     expect((await queue.next()).value).toBe(0);
     expect((await queue.next()).value).toBe(1);
     expect((await queue.next()).value).toBe(2);
-    await expect(queue.next()).rejects.toMatchObject({ extensions: { code: 'SUBSCRIBER_TOO_SLOW' } });
+    await expect(queue.next()).rejects.toMatchObject({
+      extensions: { code: 'SUBSCRIBER_TOO_SLOW' },
+    });
   });
 
   it('return() releases a waiting consumer and runs the cleanup once', async () => {

@@ -9,7 +9,10 @@ import { GraphQLError } from 'graphql';
  */
 export class EventQueue<T> implements AsyncIterableIterator<T> {
   private readonly pending: T[] = [];
-  private readonly waiting: { resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void }[] = [];
+  private readonly waiting: {
+    resolve: (r: IteratorResult<T>) => void;
+    reject: (e: unknown) => void;
+  }[] = [];
   private failure: unknown = null;
   private closed = false;
 

@@ -9,11 +9,19 @@ const log = createLogger('graphql');
  * a database failure) is logged here and reaches the client only as a generic
  * INTERNAL_SERVER_ERROR, never as a stack trace or SQL text.
  */
-export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+export function formatError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   const code = formatted.extensions?.code;
   if (code && code !== 'INTERNAL_SERVER_ERROR') return formatted;
-  log.error('unexpected error', { error: original instanceof Error ? { message: original.message, stack: original.stack } : String(original) });
+  log.error('unexpected error', {
+    error:
+      original instanceof Error
+        ? { message: original.message, stack: original.stack }
+        : String(original),
+  });
   return {
     message: 'Internal server error',
     ...(formatted.locations ? { locations: formatted.locations } : {}),

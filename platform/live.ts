@@ -30,11 +30,15 @@ export function liveStream<T>(
   });
   // Events that arrive while the current state is read wait behind it.
   let early: T[] | null = [];
-  subscription = pubsub.subscribe(topic, (event: T) => {
-    if (!accept(event)) return;
-    if (early) early.push(event);
-    else queue.push(event);
-  }, {});
+  subscription = pubsub.subscribe(
+    topic,
+    (event: T) => {
+      if (!accept(event)) return;
+      if (early) early.push(event);
+      else queue.push(event);
+    },
+    {},
+  );
   subscription.then(current).then(
     (states) => {
       const waited = early ?? [];
@@ -51,7 +55,10 @@ export function liveStream<T>(
  * context lives as long as the subscription, the rows it loaded must not.
  */
 export function subscriptionField<Event, Args, Ctx extends { refreshLoaders(): void }>(
-  subscribe: (args: Args, ctx: Ctx) => AsyncIterableIterator<Event> | Promise<AsyncIterableIterator<Event>>,
+  subscribe: (
+    args: Args,
+    ctx: Ctx,
+  ) => AsyncIterableIterator<Event> | Promise<AsyncIterableIterator<Event>>,
   resolve: (event: Event, args: Args, ctx: Ctx) => unknown,
 ) {
   return {

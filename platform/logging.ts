@@ -33,7 +33,13 @@ export interface Logger {
   child(fields: LogFields): Logger;
 }
 
-const SEVERITY: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+const SEVERITY: Record<LogLevel, number> = {
+  debug: 10,
+  info: 20,
+  warn: 30,
+  error: 40,
+  silent: 100,
+};
 const SECRET_FIELD = /authorization|token|password|secret|signature|cookie|credential|api[-_]?key/i;
 
 export function logLevelFromEnv(env: NodeJS.ProcessEnv = process.env): LogLevel {
@@ -103,7 +109,9 @@ export function createLogger(service: string, fields: LogFields = {}): Logger {
 /** The trace id of a W3C `traceparent` header (`00-<trace id>-<span id>-<flags>`), if valid. */
 export function traceIdOf(traceparent: string | string[] | undefined | null): string | undefined {
   const value = Array.isArray(traceparent) ? traceparent[0] : traceparent;
-  const match = value ? /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(value.trim()) : null;
+  const match = value
+    ? /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(value.trim())
+    : null;
   return match && !/^0+$/.test(match[1]!) ? match[1] : undefined;
 }
 
@@ -117,16 +125,17 @@ export function errorCodesOf(errors: readonly GraphQLFormattedError[] | undefine
  * One line per operation a subgraph serves, carrying the router's request id (and the
  * trace id of the router's span, when the router traces), so its lines join the router's.
  */
-export function requestLoggingPlugin<Context extends { requestId?: string; viewer?: { kind: string } }>(
-  logger: Logger,
-): ApolloServerPlugin<Context> {
+export function requestLoggingPlugin<
+  Context extends { requestId?: string; viewer?: { kind: string } },
+>(logger: Logger): ApolloServerPlugin<Context> {
   return {
     async requestDidStart({ request, contextValue }) {
       const started = performance.now();
       return {
         async willSendResponse({ response, operation, operationName }) {
           const body = response.body;
-          const errors = body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors;
+          const errors =
+            body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors;
           const codes = errorCodesOf(errors);
           const status = response.http.status ?? 200;
           const at = status >= 500 ? 'error' : 'info';

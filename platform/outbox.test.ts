@@ -9,7 +9,13 @@ let dataSource: DataSource;
 
 beforeAll(async () => {
   db = await createTestDatabase('outbox');
-  dataSource = new DataSource({ type: 'postgres', url: db.url, schema: 'things', migrations: [outboxMigration('things')], migrationsTableName: 'migrations' });
+  dataSource = new DataSource({
+    type: 'postgres',
+    url: db.url,
+    schema: 'things',
+    migrations: [outboxMigration('things')],
+    migrationsTableName: 'migrations',
+  });
   await dataSource.initialize();
   await migrate(dataSource, 'things');
 });
@@ -37,7 +43,12 @@ describe('transactional outbox', () => {
   it('publishes only what committed, in commit order, after commit', async () => {
     const pubsub = new PubSub();
     const seen = listen(pubsub, 'a');
-    const relay = startOutboxRelay({ databaseUrl: db.url, schema: 'things', pubsub, pollMs: 60_000 });
+    const relay = startOutboxRelay({
+      databaseUrl: db.url,
+      schema: 'things',
+      pubsub,
+      pollMs: 60_000,
+    });
     try {
       await dataSource.transaction((tx) => recordEvent(tx, 'things', 'a', { n: 1 }));
       await dataSource
@@ -58,15 +69,20 @@ describe('transactional outbox', () => {
   it('publishes what was written while no relay ran, once, when one starts again', async () => {
     const pubsub = new PubSub();
     const seen = listen(pubsub, 'b');
-    for (let n = 1; n <= 5; n++) await dataSource.transaction((tx) => recordEvent(tx, 'things', 'b', { n }));
-    const relays: OutboxRelay[] = [1, 2].map(() => startOutboxRelay({ databaseUrl: db.url, schema: 'things', pubsub, pollMs: 50 }));
+    for (let n = 1; n <= 5; n++)
+      await dataSource.transaction((tx) => recordEvent(tx, 'things', 'b', { n }));
+    const relays: OutboxRelay[] = [1, 2].map(() =>
+      startOutboxRelay({ databaseUrl: db.url, schema: 'things', pubsub, pollMs: 50 }),
+    );
     try {
       await waitFor(() => seen.ids.length >= 5);
       await Promise.all(relays.map((r) => r.drain()));
       await new Promise((resolve) => setTimeout(resolve, 200));
       // Two relays, one delivery each: the advisory lock lets one drain at a time.
       expect(seen.ids).toEqual([1, 2, 3, 4, 5]);
-      const [{ left }] = await dataSource.query(`SELECT count(*)::int AS left FROM things.outbox WHERE published_at IS NULL`);
+      const [{ left }] = await dataSource.query(
+        `SELECT count(*)::int AS left FROM things.outbox WHERE published_at IS NULL`,
+      );
       expect(left).toBe(0);
     } finally {
       await Promise.all(relays.map((r) => r.stop()));
@@ -78,10 +94,16 @@ describe('transactional outbox', () => {
     const seen = listen(pubsub, 'c');
     let failing = true;
     const flaky = Object.assign(Object.create(pubsub), {
-      publish: (topic: string, payload: unknown) => (failing ? Promise.reject(new Error('redis down')) : pubsub.publish(topic, payload)),
+      publish: (topic: string, payload: unknown) =>
+        failing ? Promise.reject(new Error('redis down')) : pubsub.publish(topic, payload),
     });
     const errors = jest.spyOn(console, 'error').mockImplementation(() => {});
-    const relay = startOutboxRelay({ databaseUrl: db.url, schema: 'things', pubsub: flaky, pollMs: 60_000 });
+    const relay = startOutboxRelay({
+      databaseUrl: db.url,
+      schema: 'things',
+      pubsub: flaky,
+      pollMs: 60_000,
+    });
     try {
       await dataSource.transaction((tx) => recordEvent(tx, 'things', 'c', { n: 7 }));
       await expect(relay.drain()).rejects.toThrow('redis down');

@@ -24,7 +24,9 @@ export function outboxMigration(schema: string): new () => MigrationInterface {
           created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
           published_at timestamptz
         )`);
-      await db.query(`CREATE INDEX outbox_unpublished_idx ON "${schema}".outbox (id) WHERE published_at IS NULL`);
+      await db.query(
+        `CREATE INDEX outbox_unpublished_idx ON "${schema}".outbox (id) WHERE published_at IS NULL`,
+      );
     }
     async down(db: QueryRunner): Promise<void> {
       await db.query(`DROP TABLE "${schema}".outbox`);
@@ -37,8 +39,16 @@ function channel(schema: string): string {
 }
 
 /** Records an event inside the caller's transaction; NOTIFY wakes the relay at commit. */
-export async function recordEvent(tx: EntityManager, schema: string, topic: string, payload: object): Promise<void> {
-  await tx.query(`INSERT INTO "${schema}".outbox (topic, payload) VALUES ($1, $2)`, [topic, JSON.stringify(payload)]);
+export async function recordEvent(
+  tx: EntityManager,
+  schema: string,
+  topic: string,
+  payload: object,
+): Promise<void> {
+  await tx.query(`INSERT INTO "${schema}".outbox (topic, payload) VALUES ($1, $2)`, [
+    topic,
+    JSON.stringify(payload),
+  ]);
   await tx.query(`SELECT pg_notify($1, '')`, [channel(schema)]);
 }
 
@@ -81,18 +91,28 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   async function drainBatch(db: Client): Promise<number> {
     await db.query('BEGIN');
     try {
-      const { rows: [lock] } = await db.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [table]);
+      const {
+        rows: [lock],
+      } = await db.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [table]);
       if (!lock.locked) {
         await db.query('ROLLBACK');
         return 0;
       }
-      const { rows } = await db.query<{ id: string; topic: string; payload: Record<string, unknown> }>(
+      const { rows } = await db.query<{
+        id: string;
+        topic: string;
+        payload: Record<string, unknown>;
+      }>(
         `SELECT id, topic, payload FROM ${table} WHERE published_at IS NULL ORDER BY id LIMIT $1`,
         [batchSize],
       );
-      for (const row of rows) await pubsub.publish(row.topic, { ...row.payload, eventId: `${schema}:${row.id}` });
+      for (const row of rows)
+        await pubsub.publish(row.topic, { ...row.payload, eventId: `${schema}:${row.id}` });
       if (rows.length) {
-        await db.query(`UPDATE ${table} SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+        await db.query(
+          `UPDATE ${table} SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])`,
+          [rows.map((r) => r.id)],
+        );
       }
       await db.query('COMMIT');
       return rows.length;
@@ -114,7 +134,10 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     }
     if (Date.now() - lastPrune > 60_000) {
       lastPrune = Date.now();
-      await db.query(`DELETE FROM ${table} WHERE published_at < now() - make_interval(secs => $1)`, [retainMs / 1000]);
+      await db.query(
+        `DELETE FROM ${table} WHERE published_at < now() - make_interval(secs => $1)`,
+        [retainMs / 1000],
+      );
     }
     return published;
   }
@@ -140,12 +163,17 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   const kick = (): void => {
     if (stopped) return;
-    drain().catch((error) => log.warn('relay failed, will retry', { schema, error: (error as Error).message }));
+    drain().catch((error) =>
+      log.warn('relay failed, will retry', { schema, error: (error as Error).message }),
+    );
   };
 
   function connect(): Promise<void> {
     connecting = (async () => {
-      const next = new Client({ connectionString: options.databaseUrl, application_name: `commerce-${schema}-outbox` });
+      const next = new Client({
+        connectionString: options.databaseUrl,
+        application_name: `commerce-${schema}-outbox`,
+      });
       next.on('notification', kick);
       next.on('error', () => {
         // The next poll reconnects; until then events wait safely in the table.
@@ -161,7 +189,8 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       client = next;
     })()
       .catch((error) => {
-        if (!stopped) log.warn('cannot connect, will retry', { schema, error: (error as Error).message });
+        if (!stopped)
+          log.warn('cannot connect, will retry', { schema, error: (error as Error).message });
       })
       .finally(() => {
         connecting = null;

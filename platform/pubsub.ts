@@ -22,7 +22,11 @@ class NamespacedPubSub extends PubSubEngine {
   publish(topic: string, payload: unknown): Promise<void> {
     return this.inner.publish(`${this.namespace}:${topic}`, payload);
   }
-  subscribe(topic: string, onMessage: (...args: unknown[]) => void, options: object): Promise<number> {
+  subscribe(
+    topic: string,
+    onMessage: (...args: unknown[]) => void,
+    options: object,
+  ): Promise<number> {
     return this.inner.subscribe(`${this.namespace}:${topic}`, onMessage, options);
   }
   unsubscribe(id: number): void {
@@ -42,7 +46,10 @@ export function createPubSub(
     // Every subscriber is a listener on one emitter; thousands are expected, not a leak.
     const eventEmitter = new EventEmitter();
     eventEmitter.setMaxListeners(0);
-    return { pubsub: new NamespacedPubSub(new PubSub({ eventEmitter }), namespace), close: async () => {} };
+    return {
+      pubsub: new NamespacedPubSub(new PubSub({ eventEmitter }), namespace),
+      close: async () => {},
+    };
   }
   const options = { maxRetriesPerRequest: null };
   const publisher = new Redis(redisUrl, options);

@@ -53,7 +53,10 @@ export async function startSubgraph<Services, Loaders>(
     schema: module.dbSchema,
     entities: module.entities,
     // Every subgraph gets an outbox, so any of them can announce a change.
-    migrations: [...(module.migrations as unknown[]), outboxMigration(module.dbSchema)] as typeof module.migrations,
+    migrations: [
+      ...(module.migrations as unknown[]),
+      outboxMigration(module.dbSchema),
+    ] as typeof module.migrations,
   });
   await dataSource.initialize();
   await migrate(dataSource, module.dbSchema);
@@ -69,7 +72,11 @@ export async function startSubgraph<Services, Loaders>(
   const relay: OutboxRelay =
     options.outboxRelay === false
       ? { drain: async () => 0, stop: async () => {} }
-      : startOutboxRelay({ databaseUrl: options.databaseUrl, schema: module.dbSchema, pubsub: pubsub.pubsub });
+      : startOutboxRelay({
+          databaseUrl: options.databaseUrl,
+          schema: module.dbSchema,
+          pubsub: pubsub.pubsub,
+        });
   const contextFor = (viewer: Viewer, requestId: string): SubgraphContext<Services, Loaders> => {
     const context: SubgraphContext<Services, Loaders> = {
       viewer,
@@ -98,9 +105,19 @@ export async function startSubgraph<Services, Loaders>(
       context: (_ctx, id, payload) => {
         // The connection was signed fresh by the router; a subscriber's identity was signed
         // when it subscribed and may be older when the router re-subscribes after a reconnect.
-        const viewer = verifyIdentity(stringRecord(payload.extensions), undefined, Number.POSITIVE_INFINITY);
-        if (!viewer) throw new GraphQLError('Subscriptions must come through the router', { extensions: { code: 'UNAUTHENTICATED' } });
-        return contextFor(viewer, headerValue(stringRecord(payload.extensions)['x-request-id']) ?? id);
+        const viewer = verifyIdentity(
+          stringRecord(payload.extensions),
+          undefined,
+          Number.POSITIVE_INFINITY,
+        );
+        if (!viewer)
+          throw new GraphQLError('Subscriptions must come through the router', {
+            extensions: { code: 'UNAUTHENTICATED' },
+          });
+        return contextFor(
+          viewer,
+          headerValue(stringRecord(payload.extensions)['x-request-id']) ?? id,
+        );
       },
     },
     wsServer,
@@ -151,7 +168,8 @@ export async function startSubgraph<Services, Loaders>(
   });
   const port = (httpServer.address() as AddressInfo).port;
   let stopping: Promise<void> | undefined;
-  const stopBackground = options.background === false ? () => {} : module.startBackground?.(services);
+  const stopBackground =
+    options.background === false ? () => {} : module.startBackground?.(services);
 
   return {
     name: module.name,
@@ -181,5 +199,7 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 
 function stringRecord(value: unknown): Record<string, string | undefined> {
   if (!value || typeof value !== 'object') return {};
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+  return Object.fromEntries(
+    Object.entries(value).filter(([, v]) => typeof v === 'string'),
+  ) as Record<string, string>;
 }

@@ -19,7 +19,9 @@ export const text = (max: number, { min = 1 } = {}) =>
     .trim()
     .min(min, { message: min === 1 ? 'Must not be empty' : `Must be at least ${min} characters` })
     .max(max, { message: `Must be at most ${max} characters` })
-    .refine((v) => !CONTROL.test(v) && !v.includes('\n'), { message: 'Must not contain control characters or line breaks' });
+    .refine((v) => !CONTROL.test(v) && !v.includes('\n'), {
+      message: 'Must not contain control characters or line breaks',
+    });
 
 /** Multi-line text (descriptions, notes): line breaks allowed, other control characters not. */
 export const longText = (max: number) =>
@@ -29,23 +31,30 @@ export const longText = (max: number) =>
     .refine((v) => !CONTROL.test(v), { message: 'Must not contain control characters' });
 
 export const SKU_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-export const sku = z.string().regex(SKU_PATTERN, { message: 'A SKU is 1-64 letters, digits, dots, dashes or underscores' });
+export const sku = z
+  .string()
+  .regex(SKU_PATTERN, { message: 'A SKU is 1-64 letters, digits, dots, dashes or underscores' });
 
 export const CURRENCY_PATTERN = /^[A-Z]{3}$/;
-export const currencyCode = z.string().regex(CURRENCY_PATTERN, { message: 'A currency is an ISO 4217 code such as EUR' });
+export const currencyCode = z
+  .string()
+  .regex(CURRENCY_PATTERN, { message: 'A currency is an ISO 4217 code such as EUR' });
 
 /** An ISO 3166-1 alpha-2 code that exists (from the i18n-iso-countries data, not a hand-typed list). */
 export function isCountryCode(value: string): boolean {
   return /^[A-Z]{2}$/.test(value) && countries.isValid(value);
 }
-export const countryCode = z.string().refine(isCountryCode, { message: 'Not a known ISO 3166-1 country code' });
+export const countryCode = z
+  .string()
+  .refine(isCountryCode, { message: 'Not a known ISO 3166-1 country code' });
 
 /**
  * One email rule for the whole platform: a local part of at most 64 characters without
  * spaces or control characters, a domain with a dot, 254 characters in all.
  */
-// eslint-disable-next-line no-control-regex -- control characters are refused in addresses
-export const EMAIL_PATTERN = /^[^\s@\u0000-\u001f]{1,64}@[^\s@\u0000-\u001f]+\.[^\s@\u0000-\u001f]{2,}$/;
+export const EMAIL_PATTERN =
+  // eslint-disable-next-line no-control-regex -- control characters are refused in addresses
+  /^[^\s@\u0000-\u001f]{1,64}@[^\s@\u0000-\u001f]+\.[^\s@\u0000-\u001f]{2,}$/;
 export const email = z
   .string()
   .trim()
@@ -56,7 +65,9 @@ export const email = z
 export const phone = z
   .string()
   .trim()
-  .regex(/^\+?[0-9 ()./-]{4,24}$/, { message: 'A phone number is digits, spaces and + ( ) - . / only' });
+  .regex(/^\+?[0-9 ()./-]{4,24}$/, {
+    message: 'A phone number is digits, spaces and + ( ) - . / only',
+  });
 
 /** Whether `postalCode` has the form the country uses (countries without postal codes accept any). */
 export function isPostalCodeOf(country: string, postalCode: string): boolean {
@@ -81,12 +92,20 @@ export const postalAddress = z
   })
   .superRefine((address, ctx) => {
     if (isCountryCode(address.country) && !isPostalCodeOf(address.country, address.postalCode)) {
-      ctx.addIssue({ code: 'custom', path: ['postalCode'], message: `Not a postal code of ${address.country}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['postalCode'],
+        message: `Not a postal code of ${address.country}`,
+      });
     }
   });
 
 /** zod issues as `userErrors`, each with its field path under `base` (e.g. ['input']). */
-export function userErrorsFrom(error: z.ZodError, base: string[] = [], code = 'INVALID'): UserError[] {
+export function userErrorsFrom(
+  error: z.ZodError,
+  base: string[] = [],
+  code = 'INVALID',
+): UserError[] {
   return error.issues.map((issue) => ({
     field: [...base, ...issue.path.map(String)],
     message: issue.message,
@@ -98,7 +117,12 @@ export function userErrorsFrom(error: z.ZodError, base: string[] = [], code = 'I
  * Parses `value` with `schema` or throws a DomainError for the first issue (what
  * `withUserErrors` turns into one `userErrors` entry with the field path).
  */
-export function parseInput<T>(schema: z.ZodType<T>, value: unknown, base: string[] = [], code = 'INVALID'): T {
+export function parseInput<T>(
+  schema: z.ZodType<T>,
+  value: unknown,
+  base: string[] = [],
+  code = 'INVALID',
+): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const [first] = userErrorsFrom(parsed.error, base, code);

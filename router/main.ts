@@ -5,13 +5,16 @@ import { startRouter } from './server';
 
 const log = createLogger('router');
 
-runMain(async () => {
-  const router = await startRouter(routerConfigFromEnv());
-  log.info('router ready', { url: router.url });
-  const shutdown = async (): Promise<void> => {
-    await router.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
-}, (msg, error) => log.error(msg, { error: error instanceof Error ? error.stack : String(error) }));
+runMain(
+  async () => {
+    const router = await startRouter(routerConfigFromEnv());
+    log.info('router ready', { url: router.url });
+    const shutdown = async (): Promise<void> => {
+      await router.stop();
+      process.exit(0);
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  },
+  (msg, error) => log.error(msg, { error: error instanceof Error ? error.stack : String(error) }),
+);

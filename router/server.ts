@@ -12,7 +12,11 @@ import { SignedSubgraphSource, type SubgraphCallObserver } from './subgraph-sour
 import { loadSupergraph } from './supergraph';
 import { FederatedSubscriptions } from './subscriptions/executor';
 import { subscriptionRouting } from './subscriptions/http-routing';
-import { SubscriptionCounter, subscriptionLimitsFromEnv, type SubscriptionLimits } from './subscriptions/limits';
+import {
+  SubscriptionCounter,
+  subscriptionLimitsFromEnv,
+  type SubscriptionLimits,
+} from './subscriptions/limits';
 import { sseHandler } from './subscriptions/sse-transport';
 import { SubgraphConnections } from './subscriptions/subgraph-connections';
 import { startWebSocketTransport } from './subscriptions/ws-transport';
@@ -38,13 +42,21 @@ export async function startRouter(
   // Edge modules add observers of subgraph calls (metrics, logs) when they are installed.
   const subgraphCallObservers: SubgraphCallObserver[] = [];
   const resolvedUrls = new Map(
-    Object.entries(supergraph.subgraphUrls).map(([name, url]) => [name, config.subgraphUrls[name] ?? url]),
+    Object.entries(supergraph.subgraphUrls).map(([name, url]) => [
+      name,
+      config.subgraphUrls[name] ?? url,
+    ]),
   );
   // One data source per subgraph, shared by the gateway (queries) and subscriptions.
   const sources = new Map<string, GraphQLDataSource>(
-    [...resolvedUrls].map(([name, url]) => [name, new SignedSubgraphSource(name, url, config.subgraphTimeoutMs, subgraphCallObservers)]),
+    [...resolvedUrls].map(([name, url]) => [
+      name,
+      new SignedSubgraphSource(name, url, config.subgraphTimeoutMs, subgraphCallObservers),
+    ]),
   );
-  const viewerOf = createViewerHook(tokenVerifierFromEnv(process.env, resolvedUrls.get('identity')));
+  const viewerOf = createViewerHook(
+    tokenVerifierFromEnv(process.env, resolvedUrls.get('identity')),
+  );
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph.sdl,
     buildService: ({ name }) => sources.get(name)!,
@@ -69,7 +81,10 @@ export async function startRouter(
   });
   await apollo.start();
 
-  const connections = new SubgraphConnections(Object.fromEntries(resolvedUrls), limits.subgraphRetryAttempts);
+  const connections = new SubgraphConnections(
+    Object.fromEntries(resolvedUrls),
+    limits.subgraphRetryAttempts,
+  );
   const subscriptions = new FederatedSubscriptions(
     supergraph,
     sources,
@@ -77,7 +92,14 @@ export async function startRouter(
     limits,
     subscriptionCounter,
   );
-  const webSockets = startWebSocketTransport({ httpServer, supergraph, subscriptions, apollo, limits, viewerOf });
+  const webSockets = startWebSocketTransport({
+    httpServer,
+    supergraph,
+    subscriptions,
+    apollo,
+    limits,
+    viewerOf,
+  });
   const sse = sseHandler({ supergraph, subscriptions, apollo, viewerOf });
 
   edgeParts.routes(app);
@@ -96,7 +118,9 @@ export async function startRouter(
       }),
     );
     const ready = checks.every(([, ok]) => ok);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', subgraphs: Object.fromEntries(checks) });
+    res
+      .status(ready ? 200 : 503)
+      .json({ status: ready ? 'ready' : 'unavailable', subgraphs: Object.fromEntries(checks) });
   });
   app.use('/graphql/stream', express.json({ limit: '1mb' }), sse);
   app.use(
@@ -106,7 +130,8 @@ export async function startRouter(
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<RouterContext> => {
         const given = req.headers['x-request-id'];
-        const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        const requestId =
+          typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
         return { viewer: await viewerOf(req), requestId };
       },
     }),

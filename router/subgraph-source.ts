@@ -72,12 +72,19 @@ export class SignedSubgraphSource extends RemoteGraphQLDataSource<RouterContext>
     for (const observe of this.observers) observe(call);
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RouterContext>): void {
+  override willSendRequest({
+    request,
+    context,
+  }: GraphQLDataSourceProcessOptions<RouterContext>): void {
     const viewer = context?.viewer ?? { kind: 'anonymous' as const };
-    for (const [name, value] of Object.entries(signIdentity(viewer))) request.http?.headers.set(name, value);
+    for (const [name, value] of Object.entries(signIdentity(viewer)))
+      request.http?.headers.set(name, value);
     if (context?.requestId) request.http?.headers.set('x-request-id', context.requestId);
     // W3C traceparent of the gateway's fetch span when tracing is on (a no-op otherwise).
-    if (request.http) propagation.inject(traceContext.active(), request.http.headers, { set: (headers, key, value) => headers.set(key, value) });
+    if (request.http)
+      propagation.inject(traceContext.active(), request.http.headers, {
+        set: (headers, key, value) => headers.set(key, value),
+      });
   }
 }
 

@@ -41,7 +41,8 @@ async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
   for (const name of wanted.length ? wanted : Object.keys(scenarios)) {
     const run = scenarios[name];
-    if (!run) throw new Error(`Unknown scenario ${name}; known: ${Object.keys(scenarios).join(', ')}`);
+    if (!run)
+      throw new Error(`Unknown scenario ${name}; known: ${Object.keys(scenarios).join(', ')}`);
     console.log(`\n== ${name} ==`);
     console.log(JSON.stringify(await run(), null, 2));
   }

@@ -42,7 +42,9 @@ export { ROOT } from './api-schema';
 /** Folders that hold nothing but generated files: a file in them that codegen did not write is drift. */
 export const GENERATED_DIRS = [
   SDK_GENERATED_DIR,
-  ...['catalog', 'inventory', 'pricing', 'promotions', 'orders', 'payments', 'identity'].map((name) => `subgraphs/${name}/generated`),
+  ...['catalog', 'inventory', 'pricing', 'promotions', 'orders', 'payments', 'identity'].map(
+    (name) => `subgraphs/${name}/generated`,
+  ),
 ];
 
 async function format(path: string, content: string): Promise<string> {

@@ -19,4 +19,3 @@ export function composeSubgraphs(): string {
   }
   return result.supergraphSdl!.endsWith('\n') ? result.supergraphSdl! : `${result.supergraphSdl}\n`;
 }
-

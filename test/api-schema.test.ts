@@ -9,7 +9,9 @@ const schema = buildSchema(api);
 
 describe('public API schema', () => {
   it('keeps inventory and promotions internal operations out', () => {
-    expect(api).not.toMatch(/stockReserve|reservationCommit|reservationRelease|reservationFulfill|ReservationPayload|StockReserveInput/);
+    expect(api).not.toMatch(
+      /stockReserve|reservationCommit|reservationRelease|reservationFulfill|ReservationPayload|StockReserveInput/,
+    );
     expect(api).not.toMatch(
       /discountQuote|discountsRedeem|discountsRelease|discountsConfirm|DiscountInput|DiscountLineInput|DiscountQuote|DiscountRedeem|DiscountRelease|DiscountConfirm|DiscountRedemption|AppliedDiscount/,
     );
@@ -18,7 +20,9 @@ describe('public API schema', () => {
   it('exposes the public staff and storefront operations', () => {
     const mutations = Object.keys(schema.getMutationType()!.getFields());
     const queries = Object.keys(schema.getQueryType()!.getFields());
-    expect(mutations).toEqual(expect.arrayContaining(['stockReceive', 'couponsGenerate', 'checkout', 'productCreate']));
+    expect(mutations).toEqual(
+      expect.arrayContaining(['stockReceive', 'couponsGenerate', 'checkout', 'productCreate']),
+    );
     expect(queries).toEqual(expect.arrayContaining(['activePromotions', 'products']));
     expect(schema.getType('Campaign')).toBeDefined();
     const availability = schema.getType('Product') as import('graphql').GraphQLObjectType;

@@ -7,7 +7,8 @@ let variantId: string;
 
 beforeAll(async () => {
   platform = await startTestPlatform('badinput');
-  variantId = (await createProduct(platform, 'Enamel Pin', [{ sku: 'PIN-1', price: 500 }])).variants[0]!.id;
+  variantId = (await createProduct(platform, 'Enamel Pin', [{ sku: 'PIN-1', price: 500 }]))
+    .variants[0]!.id;
 });
 
 afterAll(async () => {
@@ -18,14 +19,20 @@ const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 
 /** Never a 500, never a stack trace or SQL in what a client sees. */
 function expectClean(response: object): void {
-  expect(JSON.stringify(response)).not.toMatch(/stacktrace|QueryFailedError|SELECT |at [A-Za-z]+ \(/);
+  expect(JSON.stringify(response)).not.toMatch(
+    /stacktrace|QueryFailedError|SELECT |at [A-Za-z]+ \(/,
+  );
 }
 
 describe('bad input gets a clear code through the router', () => {
   it.each([
     ['malformed product id', `{ product(id: "42") { id } }`, 'BAD_USER_INPUT'],
     ['malformed order id', `{ order(id: "DROP TABLE") { id } }`, 'BAD_USER_INPUT'],
-    ['malformed cursor', `{ products(after: "bm90LWEtY3Vyc29y") { totalCount } }`, 'BAD_USER_INPUT'],
+    [
+      'malformed cursor',
+      `{ products(after: "bm90LWEtY3Vyc29y") { totalCount } }`,
+      'BAD_USER_INPUT',
+    ],
     // The router refuses it before any subgraph sees it; the subgraph would say BAD_USER_INPUT.
     ['page too large', `{ products(first: 1000) { totalCount } }`, 'FIRST_TOO_LARGE'],
     ['negative page size', `{ products(first: -5) { totalCount } }`, 'BAD_USER_INPUT'],
@@ -39,7 +46,12 @@ describe('bad input gets a clear code through the router', () => {
   });
 
   it('answers unknown ids with null, not an error', async () => {
-    const data = dataOf(await platform.query(`query ($id: ID!) { product(id: $id) { id } order(id: $id) { id } cart(id: $id) { id } }`, { id: UNKNOWN }));
+    const data = dataOf(
+      await platform.query(
+        `query ($id: ID!) { product(id: $id) { id } order(id: $id) { id } cart(id: $id) { id } }`,
+        { id: UNKNOWN },
+      ),
+    );
     expect(data).toEqual({ product: null, order: null, cart: null });
   });
 
@@ -58,7 +70,9 @@ describe('bad input gets a clear code through the router', () => {
       );
       expect(dataOf(response).cartLinesAdd).toEqual({ cart: null, userErrors: [{ field, code }] });
     }
-    const cart = dataOf(await platform.query(`query ($id: ID!) { cart(id: $id) { totalQuantity } }`, { id: cartId })).cart;
+    const cart = dataOf(
+      await platform.query(`query ($id: ID!) { cart(id: $id) { totalQuantity } }`, { id: cartId }),
+    ).cart;
     expect(cart.totalQuantity).toBe(0);
   });
 
@@ -68,13 +82,22 @@ describe('bad input gets a clear code through the router', () => {
       cartId,
       idempotencyKey: 'bad-input-checkout',
       email: 'ada@example.com',
-      shippingAddress: { name: 'Ada', line1: 'Street 1', city: 'Berlin', postalCode: '10117', country: 'DE' },
+      shippingAddress: {
+        name: 'Ada',
+        line1: 'Street 1',
+        city: 'Berlin',
+        postalCode: '10117',
+        country: 'DE',
+      },
       payment: { token: 'tok_visa' },
     };
     const mutation = `mutation ($input: CheckoutInput!) { checkout(input: $input) { order { id } userErrors { field code } } }`;
     const cases: [object, string][] = [
       [{ ...base, email: 'not-an-email' }, 'INVALID_EMAIL'],
-      [{ ...base, shippingAddress: { ...base.shippingAddress, country: 'Germany' } }, 'INVALID_COUNTRY'],
+      [
+        { ...base, shippingAddress: { ...base.shippingAddress, country: 'Germany' } },
+        'INVALID_COUNTRY',
+      ],
       [{ ...base, idempotencyKey: 'short' }, 'INVALID_IDEMPOTENCY_KEY'],
       [{ ...base, cartId: UNKNOWN }, 'NOT_FOUND'],
     ];

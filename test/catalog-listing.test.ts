@@ -21,19 +21,41 @@ const LISTING = /* GraphQL */ `
   query ($first: Int!, $after: String) {
     products(first: $first, after: $after) {
       totalCount
-      pageInfo { hasNextPage endCursor }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
       edges {
         node {
           id
           name
-          brand { name }
-          category { name parent { name } }
-          availability { availableQuantity inStock lowStock }
+          brand {
+            name
+          }
+          category {
+            name
+            parent {
+              name
+            }
+          }
+          availability {
+            availableQuantity
+            inStock
+            lowStock
+          }
           variants {
             sku
-            price(currency: "EUR") { amount currency }
+            price(currency: "EUR") {
+              amount
+              currency
+            }
             availableQuantity
-            inventoryItems { available warehouse { code } }
+            inventoryItems {
+              available
+              warehouse {
+                code
+              }
+            }
           }
         }
       }
@@ -42,29 +64,45 @@ const LISTING = /* GraphQL */ `
 `;
 
 function statementsNow(): Record<string, number> {
-  return Object.fromEntries(Object.entries(platform.subgraphs).map(([name, s]) => [name, s.statements.count]));
+  return Object.fromEntries(
+    Object.entries(platform.subgraphs).map(([name, s]) => [name, s.statements.count]),
+  );
 }
 
-async function statementsFor(first: number): Promise<{ perSubgraph: Record<string, number>; products: any[] }> {
+async function statementsFor(
+  first: number,
+): Promise<{ perSubgraph: Record<string, number>; products: any[] }> {
   const before = statementsNow();
   const data = dataOf(await platform.query(LISTING, { first }));
   const after = statementsNow();
-  const perSubgraph = Object.fromEntries(Object.keys(after).map((name) => [name, after[name]! - before[name]!]));
+  const perSubgraph = Object.fromEntries(
+    Object.keys(after).map((name) => [name, after[name]! - before[name]!]),
+  );
   return { perSubgraph, products: data.products.edges.map((e: { node: unknown }) => e.node) };
 }
 
 describe('the seeded demo shop, listed through the router', () => {
   it('has a few hundred products in a category tree, in two warehouses, some low and some sold out', async () => {
     const { products } = await statementsFor(100);
-    const first = dataOf(await platform.query(`{ products(first: 1) { totalCount } categories { name children { name } } }`));
+    const first = dataOf(
+      await platform.query(
+        `{ products(first: 1) { totalCount } categories { name children { name } } }`,
+      ),
+    );
     expect(first.products.totalCount).toBeGreaterThanOrEqual(300);
     expect(first.categories.length).toBeGreaterThanOrEqual(4);
-    expect(first.categories.every((c: { children: unknown[] }) => c.children.length > 0)).toBe(true);
+    expect(first.categories.every((c: { children: unknown[] }) => c.children.length > 0)).toBe(
+      true,
+    );
 
     const variants = products.flatMap((p) => p.variants);
-    expect(new Set(variants.flatMap((v: any) => v.inventoryItems.map((i: any) => i.warehouse.code)))).toEqual(new Set(['BER-1', 'AMS-1']));
+    expect(
+      new Set(variants.flatMap((v: any) => v.inventoryItems.map((i: any) => i.warehouse.code))),
+    ).toEqual(new Set(['BER-1', 'AMS-1']));
     expect(variants.some((v: any) => v.availableQuantity === 0)).toBe(true);
-    expect(variants.some((v: any) => v.availableQuantity > 0 && v.availableQuantity < 20)).toBe(true);
+    expect(variants.some((v: any) => v.availableQuantity > 0 && v.availableQuantity < 20)).toBe(
+      true,
+    );
     for (const product of products) {
       const total = product.variants.reduce((n: number, v: any) => n + v.availableQuantity, 0);
       expect(product.availability.availableQuantity).toBe(total);
@@ -89,9 +127,12 @@ describe('the seeded demo shop, listed through the router', () => {
     let total = 0;
     for (;;) {
       const page: any = dataOf(
-        await platform.query(`query ($after: String) { products(first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }`, {
-          after,
-        }),
+        await platform.query(
+          `query ($after: String) { products(first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }`,
+          {
+            after,
+          },
+        ),
       ).products;
       total = page.totalCount;
       for (const edge of page.edges) seen.add(edge.node.id);

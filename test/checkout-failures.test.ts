@@ -24,7 +24,8 @@ let variantId: string;
 
 beforeAll(async () => {
   platform = await startTestPlatform('failures');
-  variantId = (await createProduct(platform, 'Failing Lamp', [{ sku: 'LAMP-1', price: 6000 }])).variants[0]!.id;
+  variantId = (await createProduct(platform, 'Failing Lamp', [{ sku: 'LAMP-1', price: 6000 }]))
+    .variants[0]!.id;
   await receiveStock(platform, 'LAMP-1', await createWarehouse(platform, 'FAIL-1'), 20);
   await createCoupon(platform, 'LAMP5', { value: 500, usageLimit: 100 });
 });
@@ -33,18 +34,28 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-const checkoutService = () => (platform.subgraphs.orders!.services as { checkout: CheckoutService }).checkout;
+const checkoutService = () =>
+  (platform.subgraphs.orders!.services as { checkout: CheckoutService }).checkout;
 
 async function attempt(key: string, overrides: Record<string, unknown> = {}) {
   const cartId = await cartWith(platform, [{ variantId, quantity: 2 }]);
   await applyCodes(platform, cartId, ['LAMP5']);
-  const input = { cartId, idempotencyKey: key, email: 'lamp@example.com', shippingAddress: ADDRESS, payment: { token: 'tok_visa' }, ...overrides };
+  const input = {
+    cartId,
+    idempotencyKey: key,
+    email: 'lamp@example.com',
+    shippingAddress: ADDRESS,
+    payment: { token: 'tok_visa' },
+    ...overrides,
+  };
   return dataOf(await platform.query(CHECKOUT, { input })).checkout;
 }
 
 /** Live authorizations: money held on a card that no order will capture. */
 async function liveAuthorizations(): Promise<number> {
-  const [{ n }] = await platform.subgraphs.payments!.dataSource.query(`SELECT count(*)::int AS n FROM payments.payment WHERE status = 'AUTHORIZED'`);
+  const [{ n }] = await platform.subgraphs.payments!.dataSource.query(
+    `SELECT count(*)::int AS n FROM payments.payment WHERE status = 'AUTHORIZED'`,
+  );
   return n;
 }
 
@@ -57,7 +68,9 @@ async function expectNothingLeftBehind(): Promise<void> {
 
 describe('a failed checkout leaves nothing behind', () => {
   it('a declined card', async () => {
-    const result = await attempt('fail-declined-0001', { payment: { token: 'tok_chargeDeclined' } });
+    const result = await attempt('fail-declined-0001', {
+      payment: { token: 'tok_chargeDeclined' },
+    });
     expect(result.userErrors[0].code).toBe('PAYMENT_DECLINED');
     await expectNothingLeftBehind();
   });
@@ -68,7 +81,14 @@ describe('a failed checkout leaves nothing behind', () => {
     const risky = { email: 'buyer@mailinator.com', billingAddress: { ...ADDRESS, country: 'GB' } };
     const codes: string[] = [];
     for (let i = 0; i < 5 && codes.at(-1) !== 'FRAUD_REJECTED'; i++) {
-      codes.push((await attempt(`fail-fraud-decline-${i}`, { ...risky, payment: { token: 'tok_chargeDeclined' } })).userErrors[0].code);
+      codes.push(
+        (
+          await attempt(`fail-fraud-decline-${i}`, {
+            ...risky,
+            payment: { token: 'tok_chargeDeclined' },
+          })
+        ).userErrors[0].code,
+      );
     }
     expect(codes[0]).toBe('PAYMENT_DECLINED');
     expect(codes.at(-1)).toBe('FRAUD_REJECTED');
@@ -78,7 +98,11 @@ describe('a failed checkout leaves nothing behind', () => {
     const [rejected] = await platform.subgraphs.payments!.dataSource.query(
       `SELECT status, failure_code, provider_reference FROM payments.payment WHERE idempotency_key LIKE 'checkout:fail-fraud-0001:%'`,
     );
-    expect(rejected).toEqual({ status: 'DECLINED', failure_code: 'fraud_rejected', provider_reference: null });
+    expect(rejected).toEqual({
+      status: 'DECLINED',
+      failure_code: 'fraud_rejected',
+      provider_reference: null,
+    });
     await expectNothingLeftBehind();
   });
 
@@ -110,7 +134,9 @@ describe('a failed checkout leaves nothing behind', () => {
       errors.mockRestore();
     }
     await expectNothingLeftBehind();
-    const voided = await platform.subgraphs.payments!.dataSource.query(`SELECT status FROM payments.payment WHERE status = 'VOIDED'`);
+    const voided = await platform.subgraphs.payments!.dataSource.query(
+      `SELECT status FROM payments.payment WHERE status = 'VOIDED'`,
+    );
     expect(voided).toHaveLength(1);
   });
 
@@ -120,9 +146,17 @@ describe('a failed checkout leaves nothing behind', () => {
     };
     const errors = jest.spyOn(console, 'error').mockImplementation(() => {});
     const cartId = await cartWith(platform, [{ variantId, quantity: 1 }]);
-    const input = { cartId, idempotencyKey: 'fail-retry-0001', email: 'lamp@example.com', shippingAddress: ADDRESS, payment: { token: 'tok_visa' } };
+    const input = {
+      cartId,
+      idempotencyKey: 'fail-retry-0001',
+      email: 'lamp@example.com',
+      shippingAddress: ADDRESS,
+      payment: { token: 'tok_visa' },
+    };
     try {
-      expect(dataOf(await platform.query(CHECKOUT, { input })).checkout.userErrors[0].code).toBe('CHECKOUT_INTERRUPTED');
+      expect(dataOf(await platform.query(CHECKOUT, { input })).checkout.userErrors[0].code).toBe(
+        'CHECKOUT_INTERRUPTED',
+      );
     } finally {
       delete checkoutService().faults.afterReservation;
       errors.mockRestore();

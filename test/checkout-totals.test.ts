@@ -1,6 +1,14 @@
 import { dataOf } from '../platform/testing/graphql-client';
 import { startTestPlatform, type TestPlatform } from './support/platform';
-import { ADDRESS, applyCodes, createCoupon, createProduct, createWarehouse, receiveStock, stockOf } from './support/shop';
+import {
+  ADDRESS,
+  applyCodes,
+  createCoupon,
+  createProduct,
+  createWarehouse,
+  receiveStock,
+  stockOf,
+} from './support/shop';
 
 /**
  * Totals to the minor unit, worked by hand: a 10 % order coupon, spread over the lines
@@ -35,9 +43,18 @@ afterAll(async () => {
 
 async function cart(currency: string): Promise<string> {
   const id = dataOf(
-    await platform.query(`mutation ($input: CartCreateInput) { cartCreate(input: $input) { cart { id } userErrors { code message } } }`, {
-      input: { currency, lines: [{ variantId: tote, quantity: 3 }, { variantId: mug, quantity: 1 }] },
-    }),
+    await platform.query(
+      `mutation ($input: CartCreateInput) { cartCreate(input: $input) { cart { id } userErrors { code message } } }`,
+      {
+        input: {
+          currency,
+          lines: [
+            { variantId: tote, quantity: 3 },
+            { variantId: mug, quantity: 1 },
+          ],
+        },
+      },
+    ),
   ).cartCreate.cart.id;
   await applyCodes(platform, id, ['save10']);
   return id;
@@ -51,7 +68,16 @@ async function checkout(cartId: string, key: string, address: object, expectedTo
                 discountCodes lines { sku unitPrice { amount } discount { amount } tax { amount } lineTotal { amount } } }
         userErrors { field code message }
       } }`,
-      { input: { cartId, idempotencyKey: key, email: 'ada@example.com', shippingAddress: address, payment: { token: 'tok_visa' }, expectedTotal } },
+      {
+        input: {
+          cartId,
+          idempotencyKey: key,
+          email: 'ada@example.com',
+          shippingAddress: address,
+          payment: { token: 'tok_visa' },
+          expectedTotal,
+        },
+      },
     ),
   ).checkout;
 }
@@ -59,7 +85,12 @@ async function checkout(cartId: string, key: string, address: object, expectedTo
 describe('checkout totals to the minor unit', () => {
   it('EUR, tax-inclusive (DE 19 %), 10 % coupon, free shipping over 50 EUR', async () => {
     const cartId = await cart('EUR');
-    const cost = dataOf(await platform.query(`query ($id: ID!, $country: String, $region: String) { cart(id: $id) { ${COST} } }`, { id: cartId, country: 'DE' })).cart.cost;
+    const cost = dataOf(
+      await platform.query(
+        `query ($id: ID!, $country: String, $region: String) { cart(id: $id) { ${COST} } }`,
+        { id: cartId, country: 'DE' },
+      ),
+    ).cart.cost;
     // 3 × 29.99 + 12.50 = 102.47; 10 % = 10.247 → 10.25, split 9.00 + 1.25.
     expect(cost).toEqual({
       subtotal: { amount: 10247, currency: 'EUR' },
@@ -73,7 +104,10 @@ describe('checkout totals to the minor unit', () => {
       couponErrors: [],
     });
 
-    const result = await checkout(cartId, 'totals-eur-0001', ADDRESS, { amount: 9222, currency: 'EUR' });
+    const result = await checkout(cartId, 'totals-eur-0001', ADDRESS, {
+      amount: 9222,
+      currency: 'EUR',
+    });
     expect(result.userErrors).toEqual([]);
     expect(result.order).toMatchObject({
       status: 'PENDING',
@@ -85,18 +119,38 @@ describe('checkout totals to the minor unit', () => {
       taxInclusive: true,
       discountCodes: ['SAVE10'],
       lines: [
-        { sku: 'MKT-TOTE', unitPrice: { amount: 2999 }, discount: { amount: 900 }, tax: { amount: 1293 }, lineTotal: { amount: 8097 } },
-        { sku: 'MKT-MUG', unitPrice: { amount: 1250 }, discount: { amount: 125 }, tax: { amount: 180 }, lineTotal: { amount: 1125 } },
+        {
+          sku: 'MKT-TOTE',
+          unitPrice: { amount: 2999 },
+          discount: { amount: 900 },
+          tax: { amount: 1293 },
+          lineTotal: { amount: 8097 },
+        },
+        {
+          sku: 'MKT-MUG',
+          unitPrice: { amount: 1250 },
+          discount: { amount: 125 },
+          tax: { amount: 180 },
+          lineTotal: { amount: 1125 },
+        },
       ],
     });
-    const payments = dataOf(await platform.query(`query ($id: ID!) { order(id: $id) { payments { amount { amount currency } } } }`, { id: result.order.id })).order.payments;
+    const payments = dataOf(
+      await platform.query(
+        `query ($id: ID!) { order(id: $id) { payments { amount { amount currency } } } }`,
+        { id: result.order.id },
+      ),
+    ).order.payments;
     expect(payments).toEqual([{ amount: { amount: 9222, currency: 'EUR' } }]);
   });
 
   it('USD, tax-exclusive (US-CA 7.25 %), 10 % coupon, shipping charged and taxed', async () => {
     const cartId = await cart('USD');
     const cost = dataOf(
-      await platform.query(`query ($id: ID!, $country: String, $region: String) { cart(id: $id) { ${COST} } }`, { id: cartId, country: 'US', region: 'CA' }),
+      await platform.query(
+        `query ($id: ID!, $country: String, $region: String) { cart(id: $id) { ${COST} } }`,
+        { id: cartId, country: 'US', region: 'CA' },
+      ),
     ).cart.cost;
     // 3 × 32.49 + 13.50 = 110.97; 10 % = 11.097 → 11.10, split 9.75 + 1.35; 99.87 < 100 ships for 7.95.
     // Tax: round(87.72 × 7.25 %) = 6.36, round(12.15 × 7.25 %) = 0.88, round(7.95 × 7.25 %) = 0.58.
@@ -110,28 +164,54 @@ describe('checkout totals to the minor unit', () => {
       discounts: [{ code: 'SAVE10', amount: { amount: 1110 } }],
       couponErrors: [],
     });
-    const result = await checkout(cartId, 'totals-usd-0001', { ...ADDRESS, city: 'San Francisco', postalCode: '94103', region: 'CA', country: 'US' });
+    const result = await checkout(cartId, 'totals-usd-0001', {
+      ...ADDRESS,
+      city: 'San Francisco',
+      postalCode: '94103',
+      region: 'CA',
+      country: 'US',
+    });
     expect(result.userErrors).toEqual([]);
     expect(result.order).toMatchObject({
       total: { amount: 11564, currency: 'USD' },
       tax: { amount: 782 },
       taxInclusive: false,
       lines: [
-        { sku: 'MKT-TOTE', unitPrice: { amount: 3249 }, discount: { amount: 975 }, tax: { amount: 636 }, lineTotal: { amount: 9408 } },
-        { sku: 'MKT-MUG', unitPrice: { amount: 1350 }, discount: { amount: 135 }, tax: { amount: 88 }, lineTotal: { amount: 1303 } },
+        {
+          sku: 'MKT-TOTE',
+          unitPrice: { amount: 3249 },
+          discount: { amount: 975 },
+          tax: { amount: 636 },
+          lineTotal: { amount: 9408 },
+        },
+        {
+          sku: 'MKT-MUG',
+          unitPrice: { amount: 1350 },
+          discount: { amount: 135 },
+          tax: { amount: 88 },
+          lineTotal: { amount: 1303 },
+        },
       ],
     });
     // The lines, the shipping and its tax add up to the total, cent for cent.
-    const lineSum = result.order.lines.reduce((n: number, l: { lineTotal: { amount: number } }) => n + l.lineTotal.amount, 0);
+    const lineSum = result.order.lines.reduce(
+      (n: number, l: { lineTotal: { amount: number } }) => n + l.lineTotal.amount,
+      0,
+    );
     expect(lineSum + 795 + 58).toBe(11564);
   });
 
   it('refuses a total that changed since the buyer saw it, and holds nothing', async () => {
     const cartId = await cart('EUR');
     const before = await stockOf(platform, 'MKT-TOTE');
-    const result = await checkout(cartId, 'totals-changed-0001', ADDRESS, { amount: 9999, currency: 'EUR' });
+    const result = await checkout(cartId, 'totals-changed-0001', ADDRESS, {
+      amount: 9999,
+      currency: 'EUR',
+    });
     expect(result.order).toBeNull();
-    expect(result.userErrors).toEqual([{ field: ['expectedTotal'], code: 'PRICE_CHANGED', message: expect.stringContaining('9222') }]);
+    expect(result.userErrors).toEqual([
+      { field: ['expectedTotal'], code: 'PRICE_CHANGED', message: expect.stringContaining('9222') },
+    ]);
     expect(await stockOf(platform, 'MKT-TOTE')).toEqual(before);
   });
 });

@@ -1,6 +1,13 @@
 import { dataOf } from '../platform/testing/graphql-client';
 import { startTestPlatform, type TestPlatform } from './support/platform';
-import { CHECKOUT, cartWith, checkoutInput, createProduct, createWarehouse, receiveStock } from './support/shop';
+import {
+  CHECKOUT,
+  cartWith,
+  checkoutInput,
+  createProduct,
+  createWarehouse,
+  receiveStock,
+} from './support/shop';
 
 let platform: TestPlatform;
 let variantId: string;
@@ -14,7 +21,9 @@ async function stockOf(sku: string) {
   return dataOf(await platform.query(STOCK, { sku })).variant;
 }
 
-async function ledger(sku: string): Promise<{ kind: string; on_hand_delta: number; reserved_delta: number }[]> {
+async function ledger(
+  sku: string,
+): Promise<{ kind: string; on_hand_delta: number; reserved_delta: number }[]> {
   return platform.subgraphs.inventory!.dataSource.query(
     `SELECT kind, on_hand_delta, reserved_delta FROM inventory.stock_movement WHERE sku = $1 ORDER BY seq`,
     [sku],
@@ -50,7 +59,13 @@ describe('cart → checkout → order through the router', () => {
             userErrors { code }
           }
         }`,
-        { cartId, lines: [{ variantId, quantity: 3 }, { variantId: otherVariantId, quantity: 1 }] },
+        {
+          cartId,
+          lines: [
+            { variantId, quantity: 3 },
+            { variantId: otherVariantId, quantity: 1 },
+          ],
+        },
       ),
     ).cartLinesAdd;
     expect(added.userErrors).toEqual([]);
@@ -67,7 +82,9 @@ describe('cart → checkout → order through the router', () => {
     ).cartLinesRemove;
     expect(removed.cart.totalQuantity).toBe(4);
 
-    const result = dataOf(await platform.query(CHECKOUT, { input: checkoutInput(cartId, 'checkout-happy-0001') })).checkout;
+    const result = dataOf(
+      await platform.query(CHECKOUT, { input: checkoutInput(cartId, 'checkout-happy-0001') }),
+    ).checkout;
     expect(result.userErrors).toEqual([]);
     expect(result.order.status).toBe('PENDING');
     expect(result.order.total).toEqual({ amount: 10000, currency: 'EUR' });
@@ -75,8 +92,14 @@ describe('cart → checkout → order through the router', () => {
     // Four units reserved across both warehouses; nothing has left the shelf yet.
     const stock = await stockOf('TOTE-NAT');
     expect(stock.availableQuantity).toBe(1);
-    expect(stock.inventoryItems.reduce((n: number, i: { reserved: number }) => n + i.reserved, 0)).toBe(4);
-    expect((await ledger('TOTE-NAT')).filter((m) => m.kind === 'RESERVATION').reduce((n, m) => n + m.reserved_delta, 0)).toBe(4);
+    expect(
+      stock.inventoryItems.reduce((n: number, i: { reserved: number }) => n + i.reserved, 0),
+    ).toBe(4);
+    expect(
+      (await ledger('TOTE-NAT'))
+        .filter((m) => m.kind === 'RESERVATION')
+        .reduce((n, m) => n + m.reserved_delta, 0),
+    ).toBe(4);
 
     const order = dataOf(
       await platform.query(
@@ -88,11 +111,20 @@ describe('cart → checkout → order through the router', () => {
       ),
     ).order;
     expect(order.lines).toEqual([
-      { sku: 'TOTE-NAT', quantity: 4, unitPrice: { amount: 2500 }, variant: { sku: 'TOTE-NAT', product: { name: 'Canvas Tote' } } },
+      {
+        sku: 'TOTE-NAT',
+        quantity: 4,
+        unitPrice: { amount: 2500 },
+        variant: { sku: 'TOTE-NAT', product: { name: 'Canvas Tote' } },
+      },
     ]);
-    expect(order.payments).toEqual([{ status: 'AUTHORIZED', amount: { amount: 10000, currency: 'EUR' }, card: { last4: '4242' } }]);
+    expect(order.payments).toEqual([
+      { status: 'AUTHORIZED', amount: { amount: 10000, currency: 'EUR' }, card: { last4: '4242' } },
+    ]);
 
-    const again = dataOf(await platform.query(`query ($id: ID!) { cart(id: $id) { checkedOut } }`, { id: cartId })).cart;
+    const again = dataOf(
+      await platform.query(`query ($id: ID!) { cart(id: $id) { checkedOut } }`, { id: cartId }),
+    ).cart;
     expect(again.checkedOut).toBe(true);
   });
 
@@ -103,9 +135,10 @@ describe('cart → checkout → order through the router', () => {
     const second = dataOf(await platform.query(CHECKOUT, { input })).checkout;
     expect(second.order.id).toBe(first.order.id);
     expect((await stockOf('TOTE-BLK')).availableQuantity).toBe(9);
-    const payments = await platform.subgraphs.payments!.dataSource.query(`SELECT count(*)::int AS n FROM payments.payment WHERE order_id = $1`, [
-      first.order.id,
-    ]);
+    const payments = await platform.subgraphs.payments!.dataSource.query(
+      `SELECT count(*)::int AS n FROM payments.payment WHERE order_id = $1`,
+      [first.order.id],
+    );
     expect(payments[0].n).toBe(1);
   });
 
@@ -116,11 +149,17 @@ describe('cart → checkout → order through the router', () => {
     ] as const) {
       const before = (await stockOf('TOTE-BLK')).availableQuantity;
       const cartId = await cartWith(platform, [{ variantId: otherVariantId, quantity: 2 }]);
-      const result = dataOf(await platform.query(CHECKOUT, { input: checkoutInput(cartId, `checkout-${token}`, token) })).checkout;
+      const result = dataOf(
+        await platform.query(CHECKOUT, {
+          input: checkoutInput(cartId, `checkout-${token}`, token),
+        }),
+      ).checkout;
       expect(result.order).toBeNull();
       expect(result.userErrors[0].code).toBe(code);
       expect((await stockOf('TOTE-BLK')).availableQuantity).toBe(before);
-      const cart = dataOf(await platform.query(`query ($id: ID!) { cart(id: $id) { checkedOut } }`, { id: cartId })).cart;
+      const cart = dataOf(
+        await platform.query(`query ($id: ID!) { cart(id: $id) { checkedOut } }`, { id: cartId }),
+      ).cart;
       expect(cart.checkedOut).toBe(false);
     }
   });
@@ -128,18 +167,25 @@ describe('cart → checkout → order through the router', () => {
   it('refuses more than is in stock with INSUFFICIENT_STOCK and reserves nothing', async () => {
     const before = await ledger('TOTE-BLK');
     const cartId = await cartWith(platform, [{ variantId: otherVariantId, quantity: 50 }]);
-    const result = dataOf(await platform.query(CHECKOUT, { input: checkoutInput(cartId, 'checkout-too-many') })).checkout;
+    const result = dataOf(
+      await platform.query(CHECKOUT, { input: checkoutInput(cartId, 'checkout-too-many') }),
+    ).checkout;
     expect(result.userErrors[0].code).toBe('INSUFFICIENT_STOCK');
     expect(await ledger('TOTE-BLK')).toEqual(before);
   });
 
   it('runs the lifecycle: capture confirms, fulfil ships the stock, delivery ends it', async () => {
     const cartId = await cartWith(platform, [{ variantId: otherVariantId, quantity: 2 }]);
-    const placed = dataOf(await platform.query(CHECKOUT, { input: checkoutInput(cartId, 'checkout-lifecycle') })).checkout.order;
+    const placed = dataOf(
+      await platform.query(CHECKOUT, { input: checkoutInput(cartId, 'checkout-lifecycle') }),
+    ).checkout.order;
     const onHandBefore = (await stockOf('TOTE-BLK')).inventoryItems[0].onHand;
     const step = async (mutation: string) =>
       dataOf(
-        await platform.query(`mutation ($id: ID!) { ${mutation}(id: $id) { order { status } userErrors { code } } }`, { id: placed.id }),
+        await platform.query(
+          `mutation ($id: ID!) { ${mutation}(id: $id) { order { status } userErrors { code } } }`,
+          { id: placed.id },
+        ),
       )[mutation];
 
     expect((await step('orderMarkDelivered')).userErrors[0].code).toBe('INVALID_ORDER_STATUS');
@@ -150,23 +196,36 @@ describe('cart → checkout → order through the router', () => {
     const stock = await stockOf('TOTE-BLK');
     expect(stock.inventoryItems[0].onHand).toBe(onHandBefore - 2);
     const order = dataOf(
-      await platform.query(`query ($id: ID!) { order(id: $id) { statusHistory { status } payments { status capturedAmount { amount } } } }`, {
-        id: placed.id,
-      }),
+      await platform.query(
+        `query ($id: ID!) { order(id: $id) { statusHistory { status } payments { status capturedAmount { amount } } } }`,
+        {
+          id: placed.id,
+        },
+      ),
     ).order;
-    expect(order.statusHistory.map((s: { status: string }) => s.status)).toEqual(['PENDING', 'CONFIRMED', 'FULFILLED', 'DELIVERED']);
+    expect(order.statusHistory.map((s: { status: string }) => s.status)).toEqual([
+      'PENDING',
+      'CONFIRMED',
+      'FULFILLED',
+      'DELIVERED',
+    ]);
     expect(order.payments[0]).toEqual({ status: 'CAPTURED', capturedAmount: { amount: 5400 } });
   });
 
   it('cancels a pending order: payment voided, stock released', async () => {
     const before = (await stockOf('TOTE-BLK')).availableQuantity;
     const cartId = await cartWith(platform, [{ variantId: otherVariantId, quantity: 1 }]);
-    const placed = dataOf(await platform.query(CHECKOUT, { input: checkoutInput(cartId, 'checkout-cancel') })).checkout.order;
+    const placed = dataOf(
+      await platform.query(CHECKOUT, { input: checkoutInput(cartId, 'checkout-cancel') }),
+    ).checkout.order;
     expect((await stockOf('TOTE-BLK')).availableQuantity).toBe(before - 1);
     const cancelled = dataOf(
-      await platform.query(`mutation ($id: ID!) { orderCancel(id: $id, reason: "customer asked") { order { status payments { status } } userErrors { code } } }`, {
-        id: placed.id,
-      }),
+      await platform.query(
+        `mutation ($id: ID!) { orderCancel(id: $id, reason: "customer asked") { order { status payments { status } } userErrors { code } } }`,
+        {
+          id: placed.id,
+        },
+      ),
     ).orderCancel;
     expect(cancelled.order).toEqual({ status: 'CANCELLED', payments: [{ status: 'VOIDED' }] });
     expect((await stockOf('TOTE-BLK')).availableQuantity).toBe(before);

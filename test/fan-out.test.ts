@@ -29,7 +29,11 @@ describeWithRedis('fan-out across routers and subgraph instances through Redis',
   const namespace = `fanout-${process.pid}-${Date.now()}`;
   const module = (name: string) => subgraphs.find((s) => s.name === name)!;
 
-  async function start(name: string, urls: Record<string, string>, outboxRelay = true): Promise<RunningSubgraph<unknown>> {
+  async function start(
+    name: string,
+    urls: Record<string, string>,
+    outboxRelay = true,
+  ): Promise<RunningSubgraph<unknown>> {
     const pubsub = createPubSub(redis.url, namespace);
     handles.push(pubsub);
     const subgraph = await startSubgraph(module(name), {
@@ -50,7 +54,8 @@ describeWithRedis('fan-out across routers and subgraph instances through Redis',
     db = await createTestDatabase('fanout');
     redis = await startTestRedis();
     const shared: Record<string, string> = {};
-    for (const name of subgraphs.map((s) => s.name).filter((n) => n !== 'orders')) shared[name] = (await start(name, shared)).url;
+    for (const name of subgraphs.map((s) => s.name).filter((n) => n !== 'orders'))
+      shared[name] = (await start(name, shared)).url;
     // Orders A relays nothing: whatever its subscribers hear was published by orders B's
     // relay into Redis, which is the path between processes this test is about.
     const ordersA = await start('orders', shared, false);
@@ -77,39 +82,70 @@ describeWithRedis('fan-out across routers and subgraph instances through Redis',
   });
 
   it('a capture through router B reaches the subscriber on router A', async () => {
-    const viaB = (query: string, variables: Record<string, unknown>) => postGraphQL(routerB.url, query, variables).then(dataOf);
+    const viaB = (query: string, variables: Record<string, unknown>) =>
+      postGraphQL(routerB.url, query, variables).then(dataOf);
     const product = (
-      await viaB(`mutation ($input: ProductCreateInput!) { productCreate(input: $input) { product { variants { id } } } }`, {
-        input: { name: 'Fan-out Scarf', variants: [{ sku: 'FAN-1', title: 'One size' }] },
-      })
+      await viaB(
+        `mutation ($input: ProductCreateInput!) { productCreate(input: $input) { product { variants { id } } } }`,
+        {
+          input: { name: 'Fan-out Scarf', variants: [{ sku: 'FAN-1', title: 'One size' }] },
+        },
+      )
     ).productCreate.product;
-    await viaB(`mutation ($input: PriceSetInput!) { priceSet(input: $input) { userErrors { code } } }`, {
-      input: { variantId: product.variants[0].id, sku: 'FAN-1', currency: 'EUR', amount: 3900 },
-    });
+    await viaB(
+      `mutation ($input: PriceSetInput!) { priceSet(input: $input) { userErrors { code } } }`,
+      {
+        input: { variantId: product.variants[0].id, sku: 'FAN-1', currency: 'EUR', amount: 3900 },
+      },
+    );
     const warehouse = (
-      await viaB(`mutation ($input: WarehouseCreateInput!) { warehouseCreate(input: $input) { warehouse { id } } }`, {
-        input: { code: 'FAN-1', name: 'Fan-out', countryCode: 'DE' },
-      })
+      await viaB(
+        `mutation ($input: WarehouseCreateInput!) { warehouseCreate(input: $input) { warehouse { id } } }`,
+        {
+          input: { code: 'FAN-1', name: 'Fan-out', countryCode: 'DE' },
+        },
+      )
     ).warehouseCreate.warehouse;
-    await viaB(`mutation ($input: StockReceiveInput!) { stockReceive(input: $input) { userErrors { code } } }`, {
-      input: { sku: 'FAN-1', warehouseId: warehouse.id, quantity: 5 },
-    });
+    await viaB(
+      `mutation ($input: StockReceiveInput!) { stockReceive(input: $input) { userErrors { code } } }`,
+      {
+        input: { sku: 'FAN-1', warehouseId: warehouse.id, quantity: 5 },
+      },
+    );
     const cart = (
-      await viaB(`mutation ($input: CartCreateInput) { cartCreate(input: $input) { cart { id } } }`, {
-        input: { lines: [{ variantId: product.variants[0].id, quantity: 1 }] },
-      })
+      await viaB(
+        `mutation ($input: CartCreateInput) { cartCreate(input: $input) { cart { id } } }`,
+        {
+          input: { lines: [{ variantId: product.variants[0].id, quantity: 1 }] },
+        },
+      )
     ).cartCreate.cart;
     const order = (
-      await viaB(`mutation ($input: CheckoutInput!) { checkout(input: $input) { order { id } userErrors { code } } }`, {
-        input: { cartId: cart.id, idempotencyKey: 'fan-out-0001', email: 'fan@example.com', shippingAddress: ADDRESS, payment: { token: 'tok_visa' } },
-      })
+      await viaB(
+        `mutation ($input: CheckoutInput!) { checkout(input: $input) { order { id } userErrors { code } } }`,
+        {
+          input: {
+            cartId: cart.id,
+            idempotencyKey: 'fan-out-0001',
+            email: 'fan@example.com',
+            shippingAddress: ADDRESS,
+            payment: { token: 'tok_visa' },
+          },
+        },
+      )
     ).checkout.order;
 
     const client = wsClient(routerA.url);
-    const subscription = subscribeWs(client, `subscription ($id: ID!) { orderUpdated(id: $id) { status payments { status } } }`, { id: order.id });
+    const subscription = subscribeWs(
+      client,
+      `subscription ($id: ID!) { orderUpdated(id: $id) { status payments { status } } }`,
+      { id: order.id },
+    );
     try {
       expect((await subscription.next()).data.orderUpdated.status).toBe('PENDING');
-      await viaB(`mutation ($id: ID!) { orderCapture(id: $id) { userErrors { code } } }`, { id: order.id });
+      await viaB(`mutation ($id: ID!) { orderCapture(id: $id) { userErrors { code } } }`, {
+        id: order.id,
+      });
       let event = (await subscription.next()).data.orderUpdated;
       while (event.status !== 'CONFIRMED') event = (await subscription.next()).data.orderUpdated;
       expect(event).toEqual({ status: 'CONFIRMED', payments: [{ status: 'CAPTURED' }] });

@@ -21,7 +21,8 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-const describeFailure = (result: AuditResult) => (result.status === 'ok' ? result.name : `${result.id} ${result.name}: ${result.reason}`);
+const describeFailure = (result: AuditResult) =>
+  result.status === 'ok' ? result.name : `${result.id} ${result.name}: ${result.reason}`;
 
 describe('graphql-http server audit', () => {
   it('runs the MUST audits', () => {
@@ -36,7 +37,8 @@ describe('graphql-http server audit', () => {
   it('lists the recommendations the router does not follow', () => {
     const notFollowed = results.filter((r) => !r.name.startsWith('MUST') && r.status !== 'ok');
     expect(notFollowed.map((r) => r.id).sort()).toEqual(Object.keys(KNOWN_NOT_FOLLOWED).sort());
-    for (const result of notFollowed) expect([result.id, result.name]).toEqual([result.id, KNOWN_NOT_FOLLOWED[result.id]]);
+    for (const result of notFollowed)
+      expect([result.id, result.name]).toEqual([result.id, KNOWN_NOT_FOLLOWED[result.id]]);
   });
 });
 
@@ -47,10 +49,12 @@ const KNOWN_NOT_FOLLOWED: Record<string, string> = {
   // these audits send GETs without any such header.
   '5A70': 'MAY accept application/x-www-form-urlencoded formatted GET requests',
   D6D5: 'MAY allow URL-encoded JSON string {variables} parameter in GETs when accepting application/graphql-response+json',
-  '6A70': 'MAY allow URL-encoded JSON string {variables} parameter in GETs when accepting application/json',
+  '6A70':
+    'MAY allow URL-encoded JSON string {variables} parameter in GETs when accepting application/json',
   // Apollo Server answers request errors with 400 under application/json too (so does
   // every operation-limit rejection); the spec's legacy advice for application/json is 200.
   '572B': 'SHOULD use 200 status code on document parsing failure when accepting application/json',
   FDE2: 'SHOULD use 200 status code on document validation failure when accepting application/json',
-  '7B9B': 'SHOULD use a status code of 200 on variable coercion failure when accepting application/json',
+  '7B9B':
+    'SHOULD use a status code of 200 on variable coercion failure when accepting application/json',
 };

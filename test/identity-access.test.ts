@@ -16,8 +16,15 @@ const ADMIN = { email: 'root@shop.test', password: 'correct horse battery staple
 let platform: TestPlatform;
 let variantId: string;
 
-const as = (token: string | null) => (query: string, variables: Record<string, unknown> = {}) =>
-  postGraphQL(platform.router.url, query, variables, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+const as =
+  (token: string | null) =>
+  (query: string, variables: Record<string, unknown> = {}) =>
+    postGraphQL(
+      platform.router.url,
+      query,
+      variables,
+      token ? { headers: { authorization: `Bearer ${token}` } } : {},
+    );
 
 async function mailed(email: string, already: number): Promise<string> {
   const message = await devMailbox.nextMessageTo(email, 10_000, already);
@@ -27,12 +34,20 @@ async function mailed(email: string, already: number): Promise<string> {
 async function registerVerified(email: string, password: string): Promise<string> {
   const before = devMailbox.messagesTo(email).length;
   const registered = dataOf(
-    await as(null)(`mutation ($input: RegisterInput!) { register(input: $input) { customer { id } userErrors { code } } }`, {
-      input: { email, password, firstName: 'Test', lastName: 'Buyer' },
-    }),
+    await as(null)(
+      `mutation ($input: RegisterInput!) { register(input: $input) { customer { id } userErrors { code } } }`,
+      {
+        input: { email, password, firstName: 'Test', lastName: 'Buyer' },
+      },
+    ),
   ).register;
   expect(registered.userErrors).toEqual([]);
-  const verified = dataOf(await as(null)(`mutation ($t: String!) { verifyEmail(token: $t) { customer { emailVerified } } }`, { t: await mailed(email, before) }));
+  const verified = dataOf(
+    await as(null)(
+      `mutation ($t: String!) { verifyEmail(token: $t) { customer { emailVerified } } }`,
+      { t: await mailed(email, before) },
+    ),
+  );
   expect(verified.verifyEmail.customer.emailVerified).toBe(true);
   return registered.customer.id;
 }
@@ -45,14 +60,30 @@ async function login(email: string, password: string, code?: string) {
   return dataOf(await as(null)(LOGIN, { email, password, code })).login;
 }
 
-async function buy(token: string | null, key: string): Promise<{ order: { id: string }; orderAccessToken: string }> {
+async function buy(
+  token: string | null,
+  key: string,
+): Promise<{ order: { id: string }; orderAccessToken: string }> {
   const query = as(token);
-  const cart = dataOf(await query(`mutation ($v: ID!) { cartCreate(input: { lines: [{ variantId: $v, quantity: 1 }] }) { cart { id } } }`, { v: variantId }))
-    .cartCreate.cart;
+  const cart = dataOf(
+    await query(
+      `mutation ($v: ID!) { cartCreate(input: { lines: [{ variantId: $v, quantity: 1 }] }) { cart { id } } }`,
+      { v: variantId },
+    ),
+  ).cartCreate.cart;
   const result = dataOf(
-    await query(`mutation ($input: CheckoutInput!) { checkout(input: $input) { order { id } orderAccessToken userErrors { code } } }`, {
-      input: { cartId: cart.id, idempotencyKey: key, email: 'buyer@example.com', shippingAddress: ADDRESS, payment: { token: 'tok_visa' } },
-    }),
+    await query(
+      `mutation ($input: CheckoutInput!) { checkout(input: $input) { order { id } orderAccessToken userErrors { code } } }`,
+      {
+        input: {
+          cartId: cart.id,
+          idempotencyKey: key,
+          email: 'buyer@example.com',
+          shippingAddress: ADDRESS,
+          payment: { token: 'tok_visa' },
+        },
+      },
+    ),
   ).checkout;
   expect(result.userErrors).toEqual([]);
   return result;
@@ -64,11 +95,16 @@ beforeAll(async () => {
   process.env.BOOTSTRAP_ADMIN_EMAIL = ADMIN.email;
   process.env.BOOTSTRAP_ADMIN_PASSWORD = ADMIN.password;
   platform = await startTestPlatform('access', { authorization: 'enforced', background: true });
-  const staff = dataOf(await as(null)(`mutation ($e: String!, $p: String!) { staffLogin(email: $e, password: $p) { accessToken } }`, { e: ADMIN.email, p: ADMIN.password }))
-    .staffLogin.accessToken as string;
+  const staff = dataOf(
+    await as(null)(
+      `mutation ($e: String!, $p: String!) { staffLogin(email: $e, password: $p) { accessToken } }`,
+      { e: ADMIN.email, p: ADMIN.password },
+    ),
+  ).staffLogin.accessToken as string;
   // The shop is set up by a signed-in administrator, as it would be in production.
   const admin = { ...platform, query: as(staff) } as TestPlatform;
-  variantId = (await createProduct(admin, 'Private Notebook', [{ sku: 'NOTE-1', price: 1500 }])).variants[0]!.id;
+  variantId = (await createProduct(admin, 'Private Notebook', [{ sku: 'NOTE-1', price: 1500 }]))
+    .variants[0]!.id;
   await receiveStock(admin, 'NOTE-1', await createWarehouse(admin, 'PRIV-1'), 100);
 });
 
@@ -87,38 +123,78 @@ describe('identity and access through the router', () => {
     const first = await login('alice@example.com', 'alice has a long passphrase');
     expect(first.userErrors).toEqual([]);
 
-    const enrol = dataOf(await as(first.accessToken)(`mutation { mfaEnrollStart { secret otpauthUri userErrors { code } } }`)).mfaEnrollStart;
+    const enrol = dataOf(
+      await as(first.accessToken)(
+        `mutation { mfaEnrollStart { secret otpauthUri userErrors { code } } }`,
+      ),
+    ).mfaEnrollStart;
     expect(enrol.otpauthUri).toMatch(/^otpauth:\/\/totp\//);
     const step = timeStep();
-    const confirmed = dataOf(await as(first.accessToken)(`mutation ($c: String!) { mfaEnrollConfirm(code: $c) { recoveryCodes userErrors { code } } }`, { c: totpCode(enrol.secret, step) }))
-      .mfaEnrollConfirm;
+    const confirmed = dataOf(
+      await as(first.accessToken)(
+        `mutation ($c: String!) { mfaEnrollConfirm(code: $c) { recoveryCodes userErrors { code } } }`,
+        { c: totpCode(enrol.secret, step) },
+      ),
+    ).mfaEnrollConfirm;
     expect(confirmed.recoveryCodes).toHaveLength(10);
 
-    expect(await login('alice@example.com', 'alice has a long passphrase')).toMatchObject({ mfaRequired: true, accessToken: null });
+    expect(await login('alice@example.com', 'alice has a long passphrase')).toMatchObject({
+      mfaRequired: true,
+      accessToken: null,
+    });
     // The code that confirmed the enrolment is spent; the next one opens the door.
-    expect((await login('alice@example.com', 'alice has a long passphrase', totpCode(enrol.secret, step))).accessToken).toBeNull();
-    const signedIn = await login('alice@example.com', 'alice has a long passphrase', totpCode(enrol.secret, step + 1));
+    expect(
+      (
+        await login(
+          'alice@example.com',
+          'alice has a long passphrase',
+          totpCode(enrol.secret, step),
+        )
+      ).accessToken,
+    ).toBeNull();
+    const signedIn = await login(
+      'alice@example.com',
+      'alice has a long passphrase',
+      totpCode(enrol.secret, step + 1),
+    );
     expect(signedIn.accessToken).toEqual(expect.any(String));
     aliceToken = signedIn.accessToken;
 
     aliceOrder = (await buy(aliceToken, 'access-alice-0001')).order.id;
-    const own = dataOf(await as(aliceToken)(`query ($id: ID!) { order(id: $id) { id status payments { status } } me { id orders { totalCount edges { node { id } } } } }`, { id: aliceOrder }));
-    expect(own.order).toEqual({ id: aliceOrder, status: 'PENDING', payments: [{ status: 'AUTHORIZED' }] });
-    expect(own.me).toEqual({ id: alice, orders: { totalCount: 1, edges: [{ node: { id: aliceOrder } }] } });
+    const own = dataOf(
+      await as(aliceToken)(
+        `query ($id: ID!) { order(id: $id) { id status payments { status } } me { id orders { totalCount edges { node { id } } } } }`,
+        { id: aliceOrder },
+      ),
+    );
+    expect(own.order).toEqual({
+      id: aliceOrder,
+      status: 'PENDING',
+      payments: [{ status: 'AUTHORIZED' }],
+    });
+    expect(own.me).toEqual({
+      id: alice,
+      orders: { totalCount: 1, edges: [{ node: { id: aliceOrder } }] },
+    });
 
     const rotated = dataOf(await as(null)(REFRESH, { t: signedIn.refreshToken })).refresh;
     expect(rotated.accessToken).toEqual(expect.any(String));
     const reused = dataOf(await as(null)(REFRESH, { t: signedIn.refreshToken })).refresh;
     expect(reused.accessToken).toBeNull();
     // Reuse of a spent token revokes the whole session: the newest token is dead too.
-    expect(dataOf(await as(null)(REFRESH, { t: rotated.refreshToken })).refresh.accessToken).toBeNull();
+    expect(
+      dataOf(await as(null)(REFRESH, { t: rotated.refreshToken })).refresh.accessToken,
+    ).toBeNull();
   });
 
   it("gives customer B nothing of A's order: by id, by reference, or by subscription", async () => {
     await registerVerified('bob@example.com', 'bob has a long passphrase too');
-    const bob = (await login('bob@example.com', 'bob has a long passphrase too')).accessToken as string;
+    const bob = (await login('bob@example.com', 'bob has a long passphrase too'))
+      .accessToken as string;
 
-    const byId = await as(bob)(`query ($id: ID!) { order(id: $id) { id email } }`, { id: aliceOrder });
+    const byId = await as(bob)(`query ($id: ID!) { order(id: $id) { id email } }`, {
+      id: aliceOrder,
+    });
     expect(byId.errors).toBeUndefined();
     expect(byId.data!.order).toBeNull();
     expect(dataOf(await as(bob)(`{ me { orders { totalCount } } }`)).me.orders.totalCount).toBe(0);
@@ -134,7 +210,11 @@ describe('identity and access through the router', () => {
     expect(reference.data).toEqual({ _entities: [null] });
 
     const client = wsClient(platform.router.url, { authorization: `Bearer ${bob}` });
-    const subscription = subscribeWs(client, `subscription ($id: ID!) { orderUpdated(id: $id) { id email } }`, { id: aliceOrder });
+    const subscription = subscribeWs(
+      client,
+      `subscription ($id: ID!) { orderUpdated(id: $id) { id email } }`,
+      { id: aliceOrder },
+    );
     const event = await subscription.next();
     expect(event.data).toBeUndefined();
     expect(event.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
@@ -144,11 +224,34 @@ describe('identity and access through the router', () => {
 
   it('lets a guest read an order only with the access token from checkout', async () => {
     const { order, orderAccessToken } = await buy(null, 'access-guest-0001');
-    expect(codeOf(await as(null)(`query ($id: ID!) { order(id: $id) { id } }`, { id: order.id }))).toBe('UNAUTHENTICATED');
-    expect(dataOf(await as(null)(`query ($id: ID!, $t: String) { order(id: $id, accessToken: $t) { id } }`, { id: order.id, t: 'forged' })).order).toBeNull();
-    expect(dataOf(await as(null)(`query ($id: ID!, $t: String) { order(id: $id, accessToken: $t) { id } }`, { id: order.id, t: orderAccessToken })).order).toEqual({ id: order.id });
+    expect(
+      codeOf(await as(null)(`query ($id: ID!) { order(id: $id) { id } }`, { id: order.id })),
+    ).toBe('UNAUTHENTICATED');
+    expect(
+      dataOf(
+        await as(null)(`query ($id: ID!, $t: String) { order(id: $id, accessToken: $t) { id } }`, {
+          id: order.id,
+          t: 'forged',
+        }),
+      ).order,
+    ).toBeNull();
+    expect(
+      dataOf(
+        await as(null)(`query ($id: ID!, $t: String) { order(id: $id, accessToken: $t) { id } }`, {
+          id: order.id,
+          t: orderAccessToken,
+        }),
+      ).order,
+    ).toEqual({ id: order.id });
     // The token does not open anyone else's order.
-    expect(dataOf(await as(null)(`query ($id: ID!, $t: String) { order(id: $id, accessToken: $t) { id } }`, { id: aliceOrder, t: orderAccessToken })).order).toBeNull();
+    expect(
+      dataOf(
+        await as(null)(`query ($id: ID!, $t: String) { order(id: $id, accessToken: $t) { id } }`, {
+          id: aliceOrder,
+          t: orderAccessToken,
+        }),
+      ).order,
+    ).toBeNull();
   });
 
   it('refuses staff mutations to customers and to anonymous callers', async () => {
@@ -158,15 +261,28 @@ describe('identity and access through the router', () => {
   });
 
   it('refuses a subgraph port reached directly', async () => {
-    const response = await postGraphQL(platform.subgraphs.orders!.url, `query ($id: ID!) { order(id: $id) { id } }`, { id: aliceOrder });
+    const response = await postGraphQL(
+      platform.subgraphs.orders!.url,
+      `query ($id: ID!) { order(id: $id) { id } }`,
+      { id: aliceOrder },
+    );
     expect(response.status).toBe(401);
     expect(codeOf(response)).toBe('UNAUTHENTICATED');
   });
 
   it('refuses forged, expired, alg:none and wrong-audience tokens with UNAUTHENTICATED', async () => {
     const keys = (platform.subgraphs.identity!.services as IdentityServices).keys;
-    const claims = { sub: '00000000-0000-4000-8000-000000000001', kind: 'customer' as const, sid: '00000000-0000-4000-8000-000000000002' };
-    const signedWith = async (settings: object) => (await Object.assign(Object.create(keys), { settings: { ...keys.settings, ...settings } }).signAccessToken(claims)).token as string;
+    const claims = {
+      sub: '00000000-0000-4000-8000-000000000001',
+      kind: 'customer' as const,
+      sid: '00000000-0000-4000-8000-000000000002',
+    };
+    const signedWith = async (settings: object) =>
+      (
+        await Object.assign(Object.create(keys), {
+          settings: { ...keys.settings, ...settings },
+        }).signAccessToken(claims)
+      ).token as string;
     const other = await generateKeyPair('EdDSA');
     const forged = await new SignJWT({ kind: 'customer', sid: claims.sid })
       .setProtectedHeader({ alg: 'EdDSA', kid: 'not-ours' })
@@ -178,7 +294,14 @@ describe('identity and access through the router', () => {
       .sign(other.privateKey);
     const unsigned = [
       Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url'),
-      Buffer.from(JSON.stringify({ ...claims, iss: keys.settings.issuer, aud: keys.settings.audience, exp: Math.floor(Date.now() / 1000) + 300 })).toString('base64url'),
+      Buffer.from(
+        JSON.stringify({
+          ...claims,
+          iss: keys.settings.issuer,
+          aud: keys.settings.audience,
+          exp: Math.floor(Date.now() / 1000) + 300,
+        }),
+      ).toString('base64url'),
       '',
     ].join('.');
     const tokens = {
@@ -196,13 +319,21 @@ describe('identity and access through the router', () => {
 
   it('counts 20 wrong passwords in one aliased request as 20 attempts', async () => {
     await registerVerified('carol@example.com', 'carol has a long passphrase');
-    const aliases = Array.from({ length: 20 }, (_, i) => `a${i}: login(email: "carol@example.com", password: "wrong ${i}") { accessToken userErrors { code } }`);
+    const aliases = Array.from(
+      { length: 20 },
+      (_, i) =>
+        `a${i}: login(email: "carol@example.com", password: "wrong ${i}") { accessToken userErrors { code } }`,
+    );
     const response = await as(null)(`mutation { ${aliases.join('\n')} }`);
-    const codes = Object.values(response.data as Record<string, { userErrors: { code: string }[] }>).map((r) => r.userErrors[0]?.code);
+    const codes = Object.values(
+      response.data as Record<string, { userErrors: { code: string }[] }>,
+    ).map((r) => r.userErrors[0]?.code);
     expect(codes.filter((c) => c === 'INVALID_CREDENTIALS')).toHaveLength(5);
     // The rest are refused without a password check: the account locked, or (the same
     // loopback address having failed before in this file) the address throttled.
-    expect(codes.filter((c) => c === 'ACCOUNT_LOCKED' || c === 'TOO_MANY_ATTEMPTS')).toHaveLength(15);
+    expect(codes.filter((c) => c === 'ACCOUNT_LOCKED' || c === 'TOO_MANY_ATTEMPTS')).toHaveLength(
+      15,
+    );
     // Every one of the 20 is an attempt on record: 5 failed checks, 15 refusals.
     const attempts = await platform.subgraphs.identity!.dataSource.query(
       `SELECT event, count(*)::int AS n FROM identity.audit_log
@@ -214,7 +345,9 @@ describe('identity and access through the router', () => {
       { event: 'login.refused', n: 15 },
     ]);
     // Refused now, even with the right password.
-    expect(['ACCOUNT_LOCKED', 'TOO_MANY_ATTEMPTS']).toContain((await login('carol@example.com', 'carol has a long passphrase')).userErrors[0].code);
+    expect(['ACCOUNT_LOCKED', 'TOO_MANY_ATTEMPTS']).toContain(
+      (await login('carol@example.com', 'carol has a long passphrase')).userErrors[0].code,
+    );
   });
 });
 

@@ -13,7 +13,18 @@ import { subscribeWs, wsClient } from './support/subscriptions';
 const LISTING = /* GraphQL */ `
   query ObservedListing {
     products(first: 20) {
-      edges { node { name variants { sku price { amount } availableQuantity } } }
+      edges {
+        node {
+          name
+          variants {
+            sku
+            price {
+              amount
+            }
+            availableQuantity
+          }
+        }
+      }
     }
   }
 `;
@@ -53,13 +64,20 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
   for (const line of text.split('\n')) {
     const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!match || match[1] !== name) continue;
-    const found = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
-    if (Object.entries(labels).every(([key, value]) => found[key] === value)) return Number(match[3]);
+    const found = Object.fromEntries(
+      [...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]),
+    );
+    if (Object.entries(labels).every(([key, value]) => found[key] === value))
+      return Number(match[3]);
   }
   return 0;
 }
 
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -82,13 +100,19 @@ describe('/metrics', () => {
     const after = await scrape();
 
     const listing = { operation: 'ObservedListing', type: 'query' };
-    expect(sample(after, 'router_graphql_requests_total', listing) - sample(before, 'router_graphql_requests_total', listing)).toBe(2);
+    expect(
+      sample(after, 'router_graphql_requests_total', listing) -
+        sample(before, 'router_graphql_requests_total', listing),
+    ).toBe(2);
     expect(
       sample(after, 'router_graphql_request_duration_seconds_count', listing) -
         sample(before, 'router_graphql_request_duration_seconds_count', listing),
     ).toBe(2);
     const code = { code: 'GRAPHQL_VALIDATION_FAILED' };
-    expect(sample(after, 'router_graphql_errors_total', code) - sample(before, 'router_graphql_errors_total', code)).toBe(1);
+    expect(
+      sample(after, 'router_graphql_errors_total', code) -
+        sample(before, 'router_graphql_errors_total', code),
+    ).toBe(1);
     // Each listing calls catalog, then inventory and pricing for the variants.
     for (const subgraph of ['catalog', 'inventory', 'pricing']) {
       const labels = { subgraph, outcome: 'ok' };
@@ -97,7 +121,9 @@ describe('/metrics', () => {
         sample(before, 'router_subgraph_request_duration_seconds_count', labels);
       expect({ subgraph, calls: calls >= 2 }).toEqual({ subgraph, calls: true });
     }
-    expect(sample(after, 'router_http_responses_total', { status: '200' })).toBeGreaterThan(sample(before, 'router_http_responses_total', { status: '200' }));
+    expect(sample(after, 'router_http_responses_total', { status: '200' })).toBeGreaterThan(
+      sample(before, 'router_http_responses_total', { status: '200' }),
+    );
     // prom-client's process metrics are there too.
     expect(after).toMatch(/^process_cpu_user_seconds_total /m);
     expect(after).toMatch(/^nodejs_eventloop_lag_seconds /m);
@@ -107,7 +133,11 @@ describe('/metrics', () => {
     const gauge = async () => sample(await scrape(), 'router_active_subscriptions');
     expect(await gauge()).toBe(0);
     const client = wsClient(platform.router.url);
-    const subscription = subscribeWs(client, 'subscription { inventoryChanged(sku: "OBS-001", warehouseId: null) { onHand } }', {});
+    const subscription = subscribeWs(
+      client,
+      'subscription { inventoryChanged(sku: "OBS-001", warehouseId: null) { onHand } }',
+      {},
+    );
     try {
       await waitFor('the gauge at 1', async () => ((await gauge()) === 1 ? true : undefined));
     } finally {
@@ -121,7 +151,15 @@ describe('/metrics', () => {
     const a = createRouterMetrics();
     const b = createRouterMetrics();
     expect(a.registry).not.toBe(b.registry);
-    a.recordRequest({ requestId: 'x', transport: 'http', status: 200, durationMs: 1, operationName: 'Solo', operationType: 'query', errorCodes: [] });
+    a.recordRequest({
+      requestId: 'x',
+      transport: 'http',
+      status: 200,
+      durationMs: 1,
+      operationName: 'Solo',
+      operationType: 'query',
+      errorCodes: [],
+    });
     return Promise.all([a.registry.metrics(), b.registry.metrics()]).then(([textA, textB]) => {
       expect(sample(textA, 'router_graphql_requests_total', { operation: 'Solo' })).toBe(1);
       expect(sample(textB, 'router_graphql_requests_total', { operation: 'Solo' })).toBe(0);
@@ -140,7 +178,9 @@ describe('structured logs', () => {
     expect(response.headers.get('x-request-id')).toBe('test-req-123');
 
     const routerLine = await waitFor('the router log line', () =>
-      records.find((r) => r.service === 'router' && r.msg === 'request' && r.requestId === 'test-req-123'),
+      records.find(
+        (r) => r.service === 'router' && r.msg === 'request' && r.requestId === 'test-req-123',
+      ),
     );
     expect(routerLine).toMatchObject({
       level: 'info',
@@ -152,9 +192,14 @@ describe('structured logs', () => {
     });
     expect(typeof routerLine.durationMs).toBe('number');
     expect(Date.parse(routerLine.time)).not.toBeNaN();
-    const subgraphLines = records.filter((r) => r.service !== 'router' && r.msg === 'request' && r.requestId === 'test-req-123');
-    expect([...new Set(subgraphLines.map((r) => r.service))]).toEqual(expect.arrayContaining(['catalog', 'inventory', 'pricing']));
-    for (const line of subgraphLines) expect(line).toMatchObject({ level: 'info', viewer: 'anonymous', status: 200 });
+    const subgraphLines = records.filter(
+      (r) => r.service !== 'router' && r.msg === 'request' && r.requestId === 'test-req-123',
+    );
+    expect([...new Set(subgraphLines.map((r) => r.service))]).toEqual(
+      expect.arrayContaining(['catalog', 'inventory', 'pricing']),
+    );
+    for (const line of subgraphLines)
+      expect(line).toMatchObject({ level: 'info', viewer: 'anonymous', status: 200 });
     // One JSON object per line.
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
   });
@@ -168,7 +213,8 @@ describe('structured logs', () => {
     const id = response.headers.get('x-request-id')!;
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     await waitFor('both lines', () =>
-      records.some((r) => r.service === 'router' && r.requestId === id) && records.some((r) => r.service === 'catalog' && r.requestId === id)
+      records.some((r) => r.service === 'router' && r.requestId === id) &&
+      records.some((r) => r.service === 'catalog' && r.requestId === id)
         ? true
         : undefined,
     );
@@ -183,16 +229,28 @@ describe('structured logs', () => {
       { headers: { authorization: `Bearer ${secret}`, 'x-request-id': 'test-req-bad-token' } },
     );
     expect(rejected.status).toBe(401);
-    const line = await waitFor('the rejected request', () => records.find((r) => r.requestId === 'test-req-bad-token'));
+    const line = await waitFor('the rejected request', () =>
+      records.find((r) => r.requestId === 'test-req-bad-token'),
+    );
     expect(line).toMatchObject({ service: 'router', status: 401, errorCodes: ['UNAUTHENTICATED'] });
 
     await postGraphQL(
       platform.router.url,
       `mutation ($input: CheckoutInput!) { checkout(input: $input) { userErrors { code } } }`,
-      { input: { cartId: 'nope', idempotencyKey: 'k', email: 'a@example.com', payment: { token: 'tok_visa' }, password: 'hunter2' } },
+      {
+        input: {
+          cartId: 'nope',
+          idempotencyKey: 'k',
+          email: 'a@example.com',
+          payment: { token: 'tok_visa' },
+          password: 'hunter2',
+        },
+      },
       { headers: { 'x-request-id': 'test-req-secret-vars' } },
     );
-    await waitFor('the mutation line', () => records.find((r) => r.requestId === 'test-req-secret-vars'));
+    await waitFor('the mutation line', () =>
+      records.find((r) => r.requestId === 'test-req-secret-vars'),
+    );
     const everything = lines.join('\n');
     expect(everything).not.toContain(secret);
     expect(everything).not.toContain('hunter2');
@@ -212,7 +270,9 @@ describe('tracing', () => {
     expect(response.status).toBe(200);
 
     const server = await waitFor('the router span', () =>
-      exporter.getFinishedSpans().find((s) => s.attributes['commerce.request_id'] === 'test-req-traced'),
+      exporter
+        .getFinishedSpans()
+        .find((s) => s.attributes['commerce.request_id'] === 'test-req-traced'),
     );
     expect(server.name).toBe('query ObservedListing');
     const traceId = server.spanContext().traceId;
@@ -221,14 +281,29 @@ describe('tracing', () => {
       .filter((s) => s.spanContext().traceId === traceId)
       .map((s) => s.name);
     // (No gateway.plan: the plan of this query is cached since the first test.)
-    expect(names).toEqual(expect.arrayContaining(['gateway.request', 'gateway.execute', 'gateway.fetch', 'gateway.postprocessing']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'gateway.request',
+        'gateway.execute',
+        'gateway.fetch',
+        'gateway.postprocessing',
+      ]),
+    );
     // One gateway.fetch per subgraph call: catalog, then inventory and pricing.
     expect(names.filter((name) => name === 'gateway.fetch').length).toBeGreaterThanOrEqual(3);
 
-    const routerLine = records.find((r) => r.service === 'router' && r.requestId === 'test-req-traced');
+    const routerLine = records.find(
+      (r) => r.service === 'router' && r.requestId === 'test-req-traced',
+    );
     expect(routerLine?.traceId).toBe(traceId);
-    const subgraphLines = records.filter((r) => r.service !== 'router' && r.requestId === 'test-req-traced');
+    const subgraphLines = records.filter(
+      (r) => r.service !== 'router' && r.requestId === 'test-req-traced',
+    );
     expect(subgraphLines.length).toBeGreaterThanOrEqual(3);
-    for (const line of subgraphLines) expect({ service: line.service, traceId: line.traceId }).toEqual({ service: line.service, traceId });
+    for (const line of subgraphLines)
+      expect({ service: line.service, traceId: line.traceId }).toEqual({
+        service: line.service,
+        traceId,
+      });
   });
 });

@@ -15,11 +15,14 @@ const ARTIFACTS = join(__dirname, 'artifacts');
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) {
   // Skipped only for this reason, and loudly: CI must install it (apt-get install -y chromium).
-  console.warn(`playground.test.ts: ${CHROMIUM} is missing, so the browser test is SKIPPED. Install it: apt-get install -y chromium`);
+  console.warn(
+    `playground.test.ts: ${CHROMIUM} is missing, so the browser test is SKIPPED. Install it: apt-get install -y chromium`,
+  );
 }
 const describeWithBrowser = haveChromium ? describe : describe.skip;
 
-const QUERY = '{ products(first: 5) { totalCount edges { node { name variants { sku price { amount currency } } } } } }';
+const QUERY =
+  '{ products(first: 5) { totalCount edges { node { name variants { sku price { amount currency } } } } } }';
 
 describeWithBrowser('the playground in headless Chromium', () => {
   let platform: TestPlatform;
@@ -51,7 +54,8 @@ describeWithBrowser('the playground in headless Chromium', () => {
       const url = route.request().url();
       seen.push(url);
       const { protocol, hostname } = new URL(url);
-      if (protocol === 'data:' || hostname === '127.0.0.1' || hostname === 'localhost') return route.continue();
+      if (protocol === 'data:' || hostname === '127.0.0.1' || hostname === 'localhost')
+        return route.continue();
       blocked.push(url);
       return route.abort('blockedbyclient');
     });
@@ -74,11 +78,16 @@ describeWithBrowser('the playground in headless Chromium', () => {
   test('loads from the router alone, runs a query, and is photographed', async () => {
     const base = `http://127.0.0.1:${platform.router.port}`;
     // A browser opening the endpoint is sent to the playground.
-    const redirected = await fetch(`${base}/graphql`, { headers: { accept: 'text/html' }, redirect: 'manual' });
+    const redirected = await fetch(`${base}/graphql`, {
+      headers: { accept: 'text/html' },
+      redirect: 'manual',
+    });
     expect(redirected.status).toBe(302);
     expect(redirected.headers.get('location')).toBe('/playground');
 
-    const response = await page.goto(`${base}/playground?query=${encodeURIComponent(QUERY)}`, { waitUntil: 'load' });
+    const response = await page.goto(`${base}/playground?query=${encodeURIComponent(QUERY)}`, {
+      waitUntil: 'load',
+    });
     expect(response?.status()).toBe(200);
     const html = await response!.text();
     expect(html).not.toMatch(/https?:\/\/(?!127\.0\.0\.1|localhost)/);
@@ -102,9 +111,12 @@ describeWithBrowser('the playground in headless Chromium', () => {
   });
 
   test('runs a subscription over graphql-ws on the same path', async () => {
-    const subscription = 'subscription { inventoryChanged(sku: "PLAY-001", warehouseId: null) { onHand warehouse { code } } }';
+    const subscription =
+      'subscription { inventoryChanged(sku: "PLAY-001", warehouseId: null) { onHand warehouse { code } } }';
     const base = `http://127.0.0.1:${platform.router.port}`;
-    await page.goto(`${base}/playground?query=${encodeURIComponent(subscription)}`, { waitUntil: 'load' });
+    await page.goto(`${base}/playground?query=${encodeURIComponent(subscription)}`, {
+      waitUntil: 'load',
+    });
     const run = page.locator('button.graphiql-execute-button');
     await run.waitFor({ state: 'visible', timeout: 20_000 });
     await run.click();

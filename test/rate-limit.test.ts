@@ -58,7 +58,11 @@ async function post(router: RunningRouter, query: string, headers: Record<string
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query }),
   });
-  return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as any };
+  return {
+    status: response.status,
+    retryAfter: response.headers.get('retry-after'),
+    body: (await response.json()) as any,
+  };
 }
 
 function expectRateLimited(response: Awaited<ReturnType<typeof post>>): void {
@@ -85,7 +89,11 @@ describe('in memory (REDIS_URL unset)', () => {
   });
 
   it('weighs operations by cost: a costly one is refused, a cheap one still passes', async () => {
-    const router = await routerWith({ REDIS_URL: undefined, RATE_LIMIT_PER_IP: '1000', RATE_LIMIT_COST: '100' });
+    const router = await routerWith({
+      REDIS_URL: undefined,
+      RATE_LIMIT_PER_IP: '1000',
+      RATE_LIMIT_COST: '100',
+    });
     const costly = await post(router, '{ products(first: 60) { edges { node { name } } } }');
     expectRateLimited(costly);
     expect(costly.body.data).toBeUndefined();
@@ -96,20 +104,33 @@ describe('in memory (REDIS_URL unset)', () => {
     const email = `limited-${run}@example.com`;
     const password = 'a long enough passphrase for tests';
     const registered = dataOf(
-      await platform.query(`mutation ($input: RegisterInput!) { register(input: $input) { customer { id } userErrors { code } } }`, {
-        input: { email, password, firstName: 'Rate', lastName: 'Limited' },
-      }),
+      await platform.query(
+        `mutation ($input: RegisterInput!) { register(input: $input) { customer { id } userErrors { code } } }`,
+        {
+          input: { email, password, firstName: 'Rate', lastName: 'Limited' },
+        },
+      ),
     ).register;
     expect(registered.userErrors).toEqual([]);
     // The emailed link, short-cut (this platform runs no email delivery).
-    await platform.subgraphs.identity!.dataSource.query(`UPDATE identity.customer SET email_verified_at = now() WHERE id = $1`, [registered.customer.id]);
+    await platform.subgraphs.identity!.dataSource.query(
+      `UPDATE identity.customer SET email_verified_at = now() WHERE id = $1`,
+      [registered.customer.id],
+    );
     const login = dataOf(
-      await platform.query(`mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken userErrors { code } } }`, { e: email, p: password }),
+      await platform.query(
+        `mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken userErrors { code } } }`,
+        { e: email, p: password },
+      ),
     ).login;
     expect(login.userErrors).toEqual([]);
     const asUser = { authorization: `Bearer ${login.accessToken}` };
 
-    const router = await routerWith({ REDIS_URL: undefined, RATE_LIMIT_PER_IP: '1000', RATE_LIMIT_PER_USER: '3' });
+    const router = await routerWith({
+      REDIS_URL: undefined,
+      RATE_LIMIT_PER_IP: '1000',
+      RATE_LIMIT_PER_USER: '3',
+    });
     for (let i = 0; i < 3; i++) {
       const me = await post(router, '{ me { id } }', asUser);
       expect(me.status).toBe(200);
@@ -124,7 +145,11 @@ describe('in memory (REDIS_URL unset)', () => {
 
 (redisAvailable() ? describe : describe.skip)('in Redis, across router instances', () => {
   it('holds the limit across two routers sharing Redis', async () => {
-    const env = { REDIS_URL: redis!.url, RATE_LIMIT_PER_IP: '10', RATE_LIMIT_PREFIX: `rl-shared-${run}` };
+    const env = {
+      REDIS_URL: redis!.url,
+      RATE_LIMIT_PER_IP: '10',
+      RATE_LIMIT_PREFIX: `rl-shared-${run}`,
+    };
     const a = await routerWith(env);
     const b = await routerWith(env);
     const statuses: number[] = [];
@@ -136,10 +161,16 @@ describe('in memory (REDIS_URL unset)', () => {
   });
 
   it('lets exactly the limit through when both routers are hit at once', async () => {
-    const env = { REDIS_URL: redis!.url, RATE_LIMIT_PER_IP: '25', RATE_LIMIT_PREFIX: `rl-burst-${run}` };
+    const env = {
+      REDIS_URL: redis!.url,
+      RATE_LIMIT_PER_IP: '25',
+      RATE_LIMIT_PREFIX: `rl-burst-${run}`,
+    };
     const a = await routerWith(env);
     const b = await routerWith(env);
-    const responses = await Promise.all(Array.from({ length: 60 }, (_, i) => post(i % 2 ? b : a, CHEAP)));
+    const responses = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => post(i % 2 ? b : a, CHEAP)),
+    );
     expect(responses.filter((r) => r.status === 200)).toHaveLength(25);
     for (const refused of responses.filter((r) => r.status !== 200)) expectRateLimited(refused);
   });

@@ -24,7 +24,8 @@ beforeAll(async () => {
   subgraphUrls = new Set(Object.values(platform.subgraphs).map((s) => s.url));
   const original = globalThis.fetch;
   fetchSpy = jest.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.toString() : input.url;
+    const url =
+      typeof input === 'string' ? input : input instanceof URL ? input.toString() : input.url;
     if (subgraphUrls.has(url)) subgraphCalls.push(url);
     return original(input, init);
   });
@@ -41,7 +42,11 @@ interface Answer {
   body: { data?: any; errors?: { message: string; extensions?: Record<string, any> }[] };
 }
 
-async function send(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+async function send(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -51,11 +56,16 @@ async function send(url: string, body: unknown, headers: Record<string, string> 
   return { status: response.status, headers: response.headers, body: JSON.parse(text) };
 }
 
-const post = (query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) =>
-  send(platform.router.url, { query, variables }, headers);
+const post = (
+  query: string,
+  variables?: Record<string, unknown>,
+  headers?: Record<string, string>,
+) => send(platform.router.url, { query, variables }, headers);
 
 function statementsNow(): Record<string, number> {
-  return Object.fromEntries(Object.entries(platform.subgraphs).map(([name, s]) => [name, s.statements.count]));
+  return Object.fromEntries(
+    Object.entries(platform.subgraphs).map(([name, s]) => [name, s.statements.count]),
+  );
 }
 
 /** Runs `request` and asserts that no subgraph received anything meanwhile. */
@@ -79,12 +89,17 @@ function expectRejected(answer: Answer, code: string): Record<string, any> {
 const data = (answer: Answer) => dataOf({ status: answer.status, ...answer.body });
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const base = (router: { url: string }) => router.url.replace(/\/graphql$/, '');
-const deepCategories = (depth: number) => `categories ${'{ children '.repeat(depth - 2)}{ id }${' }'.repeat(depth - 2)}`;
+const deepCategories = (depth: number) =>
+  `categories ${'{ children '.repeat(depth - 2)}{ id }${' }'.repeat(depth - 2)}`;
 
 describe('operation limits, before any subgraph is called', () => {
   it('lets an ordinary query through to the subgraphs (the spy sees them)', async () => {
     subgraphCalls.length = 0;
-    const result = dataOf(await platform.query('{ products(first: 2) { totalCount edges { node { name availability { inStock } } } } }'));
+    const result = dataOf(
+      await platform.query(
+        '{ products(first: 2) { totalCount edges { node { name availability { inStock } } } } }',
+      ),
+    );
     expect(typeof result.products.totalCount).toBe('number');
     expect(subgraphCalls.length).toBeGreaterThan(0);
   });
@@ -96,8 +111,13 @@ describe('operation limits, before any subgraph is called', () => {
 
   it('refuses a query with 1,000 aliases', async () => {
     const aliases = Array.from({ length: 1000 }, (_, i) => `a${i}: name`).join(' ');
-    const answer = await withoutSubgraphs(() => post(`{ products(first: 1) { edges { node { ${aliases} } } } }`));
-    expect(expectRejected(answer, 'MAX_ALIASES_EXCEEDED')).toMatchObject({ aliases: 1000, limit: 30 });
+    const answer = await withoutSubgraphs(() =>
+      post(`{ products(first: 1) { edges { node { ${aliases} } } } }`),
+    );
+    expect(expectRejected(answer, 'MAX_ALIASES_EXCEEDED')).toMatchObject({
+      aliases: 1000,
+      limit: 30,
+    });
   });
 
   it('refuses a 2 MB document with JSON, not an HTML 413', async () => {
@@ -112,7 +132,8 @@ describe('operation limits, before any subgraph is called', () => {
   });
 
   it('refuses an operation over the cost budget, with its cost and the budget', async () => {
-    const query = '{ products(first: 100) { edges { node { name variants { sku inventoryItems { onHand warehouse { code } } } } } } }';
+    const query =
+      '{ products(first: 100) { edges { node { name variants { sku inventoryItems { onHand warehouse { code } } } } } } }';
     const answer = await withoutSubgraphs(() => post(query));
     const extensions = expectRejected(answer, 'COST_EXCEEDED');
     expect(extensions.budget).toBe(10_000);
@@ -120,17 +141,32 @@ describe('operation limits, before any subgraph is called', () => {
   });
 
   it('refuses first: 500 on a connection, from a literal or a variable', async () => {
-    const literal = await withoutSubgraphs(() => post('{ products(first: 500) { edges { node { id } } } }'));
+    const literal = await withoutSubgraphs(() =>
+      post('{ products(first: 500) { edges { node { id } } } }'),
+    );
     expect(expectRejected(literal, 'FIRST_TOO_LARGE')).toMatchObject({ first: 500, limit: 100 });
-    const variable = await withoutSubgraphs(() => post('query($n: Int) { products(first: $n) { totalCount } }', { n: 500 }));
+    const variable = await withoutSubgraphs(() =>
+      post('query($n: Int) { products(first: $n) { totalCount } }', { n: 500 }),
+    );
     expectRejected(variable, 'FIRST_TOO_LARGE');
   });
 
   it('refuses too many tokens, root fields and directives', async () => {
-    expectRejected(await withoutSubgraphs(() => post(`{ products(first: 1) { edges { node { ${'id '.repeat(5001)}} } } }`)), 'MAX_TOKENS_EXCEEDED');
-    expectRejected(await withoutSubgraphs(() => post(`{ ${'__typename '.repeat(21)}}`)), 'MAX_ROOT_FIELDS_EXCEEDED');
+    expectRejected(
+      await withoutSubgraphs(() =>
+        post(`{ products(first: 1) { edges { node { ${'id '.repeat(5001)}} } } }`),
+      ),
+      'MAX_TOKENS_EXCEEDED',
+    );
+    expectRejected(
+      await withoutSubgraphs(() => post(`{ ${'__typename '.repeat(21)}}`)),
+      'MAX_ROOT_FIELDS_EXCEEDED',
+    );
     const directives = 'name @include(if: true) '.repeat(51);
-    expectRejected(await withoutSubgraphs(() => post(`{ product(slug: "x") { ${directives} } }`)), 'MAX_DIRECTIVES_EXCEEDED');
+    expectRejected(
+      await withoutSubgraphs(() => post(`{ product(slug: "x") { ${directives} } }`)),
+      'MAX_DIRECTIVES_EXCEEDED',
+    );
   });
 
   it('checks subscriptions sent over SSE and multipart HTTP too', async () => {
@@ -140,13 +176,19 @@ describe('operation limits, before any subgraph is called', () => {
     );
     expectRejected(sse, 'MAX_DEPTH_EXCEEDED');
     const multipart = await withoutSubgraphs(() =>
-      send(platform.router.url, { query }, { accept: 'multipart/mixed;subscriptionSpec=1.0,application/json' }),
+      send(
+        platform.router.url,
+        { query },
+        { accept: 'multipart/mixed;subscriptionSpec=1.0,application/json' },
+      ),
     );
     expectRejected(multipart, 'MAX_DEPTH_EXCEEDED');
   });
 
   it('checks queries sent over graphql-ws', async () => {
-    const outcome = await withoutSubgraphs(() => overWebSocket(platform.router.url, `{ ${deepCategories(50)} }`));
+    const outcome = await withoutSubgraphs(() =>
+      overWebSocket(platform.router.url, `{ ${deepCategories(50)} }`),
+    );
     expectRefusedOverWebSocket(outcome, 'MAX_DEPTH_EXCEEDED');
   });
 });
@@ -173,7 +215,10 @@ describe('automatic persisted queries', () => {
     url.searchParams.set('extensions', JSON.stringify(extensions));
     const get = await fetch(url, { headers: { 'apollo-require-preflight': 'true' } });
     expect(get.status).toBe(200);
-    expect(data({ status: get.status, headers: get.headers, body: (await get.json()) as Answer['body'] }).warehouses).toEqual(warehouses);
+    expect(
+      data({ status: get.status, headers: get.headers, body: (await get.json()) as Answer['body'] })
+        .warehouses,
+    ).toEqual(warehouses);
   });
 
   it('refuses a hash that does not match the query', async () => {
@@ -203,8 +248,13 @@ describe('automatic persisted queries', () => {
     it('runs a hash registered on one router on another', async () => {
       const shared = `{ warehouses { id code } } # ${Date.now()}`;
       const sharedExtensions = { persistedQuery: { version: 1, sha256Hash: sha256(shared) } };
-      expect((await send(routers[1]!.url, { extensions: sharedExtensions })).body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
-      expect((await send(routers[0]!.url, { query: shared, extensions: sharedExtensions })).status).toBe(200);
+      expect(
+        (await send(routers[1]!.url, { extensions: sharedExtensions })).body.errors?.[0]?.extensions
+          ?.code,
+      ).toBe('PERSISTED_QUERY_NOT_FOUND');
+      expect(
+        (await send(routers[0]!.url, { query: shared, extensions: sharedExtensions })).status,
+      ).toBe(200);
       const answer = await send(routers[1]!.url, { extensions: sharedExtensions });
       expect(Array.isArray(data(answer).warehouses)).toBe(true);
     });
@@ -217,7 +267,12 @@ describe('safelist mode (OPERATION_SAFELIST)', () => {
 
   beforeAll(async () => {
     const manifest = join(mkdtempSync(join(tmpdir(), 'safelist-')), 'operation-manifest.json');
-    writeFileSync(manifest, JSON.stringify({ operations: [{ name: 'Warehouses', sha256: sha256(listed), body: listed }] }));
+    writeFileSync(
+      manifest,
+      JSON.stringify({
+        operations: [{ name: 'Warehouses', sha256: sha256(listed), body: listed }],
+      }),
+    );
     const saved = process.env.OPERATION_SAFELIST;
     process.env.OPERATION_SAFELIST = manifest;
     try {
@@ -233,17 +288,28 @@ describe('safelist mode (OPERATION_SAFELIST)', () => {
   it('runs a listed operation by its body or by its hash alone', async () => {
     const byBody = await send(router.url, { query: listed });
     expect(Array.isArray(data(byBody).warehouses)).toBe(true);
-    const byHash = await send(router.url, { extensions: { persistedQuery: { version: 1, sha256Hash: sha256(listed) } } });
+    const byHash = await send(router.url, {
+      extensions: { persistedQuery: { version: 1, sha256Hash: sha256(listed) } },
+    });
     expect(byHash.status).toBe(200);
     expect(data(byHash).warehouses).toEqual(data(byBody).warehouses);
   });
 
   it('refuses anything else, before any subgraph', async () => {
-    const unlisted = await withoutSubgraphs(() => send(router.url, { query: '{ warehouses { code name } }' }));
+    const unlisted = await withoutSubgraphs(() =>
+      send(router.url, { query: '{ warehouses { code name } }' }),
+    );
     expectRejected(unlisted, 'PERSISTED_QUERY_NOT_IN_SAFELIST');
-    const unknownHash = await withoutSubgraphs(() => send(router.url, { extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ brands { name } }') } } }));
+    const unknownHash = await withoutSubgraphs(() =>
+      send(router.url, {
+        extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ brands { name } }') } },
+      }),
+    );
     expectRejected(unknownHash, 'PERSISTED_QUERY_NOT_IN_SAFELIST');
-    const apq = await send(router.url, { query: '{ brands { name } }', extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ brands { name } }') } } });
+    const apq = await send(router.url, {
+      query: '{ brands { name } }',
+      extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ brands { name } }') } },
+    });
     expectRejected(apq, 'PERSISTED_QUERY_NOT_IN_SAFELIST');
   });
 
@@ -256,7 +322,11 @@ describe('safelist mode (OPERATION_SAFELIST)', () => {
 describe('CSRF prevention (Apollo Server 5 default)', () => {
   it('refuses simple-content-type POSTs and GETs without a preflight header', async () => {
     const body = JSON.stringify({ query: '{ __typename }' });
-    const textPlain = await fetch(platform.router.url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
+    const textPlain = await fetch(platform.router.url, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body,
+    });
     expect(textPlain.status).toBe(400);
     expect(await textPlain.text()).toContain('Cross-Site Request Forgery');
     const form = await fetch(platform.router.url, {
@@ -269,8 +339,12 @@ describe('CSRF prevention (Apollo Server 5 default)', () => {
     const url = new URL(platform.router.url);
     url.searchParams.set('query', '{ __typename }');
     expect((await fetch(url)).status).toBe(400);
-    expect((await fetch(url, { headers: { 'apollo-require-preflight': 'true' } })).status).toBe(200);
-    expect((await fetch(url, { headers: { 'x-apollo-operation-name': 'Typename' } })).status).toBe(200);
+    expect((await fetch(url, { headers: { 'apollo-require-preflight': 'true' } })).status).toBe(
+      200,
+    );
+    expect((await fetch(url, { headers: { 'x-apollo-operation-name': 'Typename' } })).status).toBe(
+      200,
+    );
     expect((await post('{ __typename }')).status).toBe(200);
   });
 });
@@ -279,7 +353,11 @@ describe('CORS and security headers', () => {
   const preflight = (url: string, origin: string) =>
     fetch(url, {
       method: 'OPTIONS',
-      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, authorization' },
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, authorization',
+      },
     });
 
   it('answers a preflight from an allowed origin (any localhost in development)', async () => {
@@ -287,7 +365,9 @@ describe('CORS and security headers', () => {
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
     expect(response.headers.get('access-control-allow-methods')).toContain('POST');
-    expect(response.headers.get('access-control-allow-headers')).toBe('content-type, authorization');
+    expect(response.headers.get('access-control-allow-headers')).toBe(
+      'content-type, authorization',
+    );
     const actual = await post('{ __typename }', undefined, { origin: 'http://localhost:5173' });
     expect(actual.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
   });
@@ -306,7 +386,9 @@ describe('CORS and security headers', () => {
       expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
       expect(answer.headers.get('referrer-policy')).toBe('no-referrer');
       expect(answer.headers.get('x-frame-options')).toBe('DENY');
-      expect(answer.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+      expect(answer.headers.get('content-security-policy')).toBe(
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+      );
       expect(answer.headers.get('strict-transport-security')).toBeNull();
       expect(answer.headers.get('x-powered-by')).toBeNull();
     }
@@ -334,11 +416,16 @@ describe('production mode (NODE_ENV=production)', () => {
   });
 
   it('refuses introspection', async () => {
-    for (const query of ['{ __schema { types { name } } }', '{ __type(name: "Product") { name } }']) {
+    for (const query of [
+      '{ __schema { types { name } } }',
+      '{ __type(name: "Product") { name } }',
+    ]) {
       const answer = await send(router.url, { query });
       expectRejected(answer, 'INTROSPECTION_DISABLED');
     }
-    expect(Array.isArray(data(await send(router.url, { query: '{ warehouses { code } }' })).warehouses)).toBe(true);
+    expect(
+      Array.isArray(data(await send(router.url, { query: '{ warehouses { code } }' })).warehouses),
+    ).toBe(true);
   });
 
   it('gives no field suggestions', async () => {
@@ -349,13 +436,21 @@ describe('production mode (NODE_ENV=production)', () => {
   });
 
   it('allows only the configured origins, and sends HSTS when HSTS=on', async () => {
-    const allowed = await fetch(router.url, { method: 'OPTIONS', headers: { origin: 'https://shop.example.com', 'access-control-request-method': 'POST' } });
+    const allowed = await fetch(router.url, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://shop.example.com', 'access-control-request-method': 'POST' },
+    });
     expect(allowed.status).toBe(204);
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://shop.example.com');
-    const localhost = await fetch(router.url, { method: 'OPTIONS', headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' } });
+    const localhost = await fetch(router.url, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' },
+    });
     expect(localhost.status).toBe(403);
     const answer = await send(router.url, { query: '{ __typename }' });
-    expect(answer.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+    expect(answer.headers.get('strict-transport-security')).toBe(
+      'max-age=31536000; includeSubDomains',
+    );
   });
 });
 

@@ -36,7 +36,9 @@ afterAll(async () => {
 const QUERY = `{ products(first: 2, search: "breaker") { edges { node { name priceRange { min { amount currency } } } } } }`;
 
 /** Accepts connections on a port and counts them: proof of whether anyone called. */
-async function connectionCounter(port: number): Promise<{ connections: () => number; close: () => Promise<void> }> {
+async function connectionCounter(
+  port: number,
+): Promise<{ connections: () => number; close: () => Promise<void> }> {
   let count = 0;
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
@@ -75,7 +77,11 @@ it('answers with partial results while pricing is down, fails fast once the brea
     expect(partial.errors).toHaveLength(1);
     expect(partial.errors![0]!.message).toMatch(/^Subgraph "pricing" is unavailable/);
     expect(partial.errors![0]!.message).not.toContain('127.0.0.1');
-    expect(partial.errors![0]!.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'pricing', reason: 'connection' });
+    expect(partial.errors![0]!.extensions).toMatchObject({
+      code: 'SUBGRAPH_UNAVAILABLE',
+      serviceName: 'pricing',
+      reason: 'connection',
+    });
   }
 
   // Three failures opened the breaker: pricing's port is listened on again, but nobody calls.
@@ -83,8 +89,13 @@ it('answers with partial results while pricing is down, fails fast once the brea
   try {
     for (let i = 0; i < 3; i++) {
       const fast = await platform.query(QUERY);
-      expect(fast.data!.products.edges.map((e: any) => e.node.name)).toEqual(['Breaker Kettle', 'Breaker Teapot']);
-      expect(fast.errors!.map((e) => e.extensions)).toEqual([{ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'pricing', reason: 'circuit_open' }]);
+      expect(fast.data!.products.edges.map((e: any) => e.node.name)).toEqual([
+        'Breaker Kettle',
+        'Breaker Teapot',
+      ]);
+      expect(fast.errors!.map((e) => e.extensions)).toEqual([
+        { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'pricing', reason: 'circuit_open' },
+      ]);
     }
     expect(counter.connections()).toBe(0);
   } finally {

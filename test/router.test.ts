@@ -31,7 +31,9 @@ describe('router', () => {
     await platform.subgraphs.payments!.stop();
     const response = await fetch(`${base()}/ready`);
     expect(response.status).toBe(503);
-    expect(((await response.json()) as { subgraphs: Record<string, boolean> }).subgraphs.payments).toBe(false);
+    expect(
+      ((await response.json()) as { subgraphs: Record<string, boolean> }).subgraphs.payments,
+    ).toBe(false);
   });
 
   it('forwards the request id it was given to the subgraphs', async () => {

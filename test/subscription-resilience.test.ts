@@ -2,7 +2,14 @@ import { startSubgraph, type RunningSubgraph } from '../platform/server';
 import { ordersSubgraph } from '../subgraphs/orders';
 import { dataOf } from '../platform/testing/graphql-client';
 import { startTestPlatform, type TestPlatform } from './support/platform';
-import { CHECKOUT, cartWith, checkoutInput, createProduct, createWarehouse, receiveStock } from './support/shop';
+import {
+  CHECKOUT,
+  cartWith,
+  checkoutInput,
+  createProduct,
+  createWarehouse,
+  receiveStock,
+} from './support/shop';
 import { subscribeWs, wsClient } from './support/subscriptions';
 
 /**
@@ -15,7 +22,12 @@ let restarted: RunningSubgraph<unknown> | null = null;
 
 beforeAll(async () => {
   platform = await startTestPlatform('resilience', {
-    subscriptionLimits: { maxPerProcess: 100, maxPerConnection: 10, maxQueuedEvents: 100, subgraphRetryAttempts: 4 },
+    subscriptionLimits: {
+      maxPerProcess: 100,
+      maxPerConnection: 10,
+      maxQueuedEvents: 100,
+      subgraphRetryAttempts: 4,
+    },
   });
 });
 
@@ -25,22 +37,39 @@ afterAll(async () => {
 });
 
 it('survives an orders restart, then reports the loss when orders stays down', async () => {
-  const variantId = (await createProduct(platform, 'Resilient Mug', [{ sku: 'RES-1', price: 900 }])).variants[0]!.id;
+  const variantId = (await createProduct(platform, 'Resilient Mug', [{ sku: 'RES-1', price: 900 }]))
+    .variants[0]!.id;
   await receiveStock(platform, 'RES-1', await createWarehouse(platform, 'RES-1'), 10);
   const cartId = await cartWith(platform, [{ variantId, quantity: 1 }]);
-  const orderId = dataOf(await platform.query(CHECKOUT, { input: checkoutInput(cartId, 'resilience-0001') })).checkout.order.id;
+  const orderId = dataOf(
+    await platform.query(CHECKOUT, { input: checkoutInput(cartId, 'resilience-0001') }),
+  ).checkout.order.id;
 
   const client = wsClient(platform.router.url);
-  const subscription = subscribeWs(client, `subscription ($id: ID!) { orderUpdated(id: $id) { status payments { status } } }`, { id: orderId });
+  const subscription = subscribeWs(
+    client,
+    `subscription ($id: ID!) { orderUpdated(id: $id) { status payments { status } } }`,
+    { id: orderId },
+  );
   try {
-    expect((await subscription.next()).data.orderUpdated).toEqual({ status: 'PENDING', payments: [{ status: 'AUTHORIZED' }] });
+    expect((await subscription.next()).data.orderUpdated).toEqual({
+      status: 'PENDING',
+      payments: [{ status: 'AUTHORIZED' }],
+    });
 
     // Orders goes down and comes back on the same port; meanwhile staff capture the payment.
-    const paymentId = dataOf(await platform.query(`query ($id: ID!) { order(id: $id) { payments { id } } }`, { id: orderId })).order.payments[0].id;
+    const paymentId = dataOf(
+      await platform.query(`query ($id: ID!) { order(id: $id) { payments { id } } }`, {
+        id: orderId,
+      }),
+    ).order.payments[0].id;
     const orders = platform.subgraphs.orders!;
     await orders.stop();
     const captured = dataOf(
-      await platform.query(`mutation ($id: ID!) { paymentCapture(id: $id) { payment { status } userErrors { code } } }`, { id: paymentId }),
+      await platform.query(
+        `mutation ($id: ID!) { paymentCapture(id: $id) { payment { status } userErrors { code } } }`,
+        { id: paymentId },
+      ),
     ).paymentCapture;
     expect(captured).toEqual({ payment: { status: 'CAPTURED' }, userErrors: [] });
     restarted = await startSubgraph(ordersSubgraph, {
@@ -52,12 +81,18 @@ it('survives an orders restart, then reports the loss when orders stays down', a
       background: false,
     });
     // The re-opened subscription starts from the truth, which now includes the capture.
-    expect((await subscription.next(15_000)).data.orderUpdated).toEqual({ status: 'PENDING', payments: [{ status: 'CAPTURED' }] });
+    expect((await subscription.next(15_000)).data.orderUpdated).toEqual({
+      status: 'PENDING',
+      payments: [{ status: 'CAPTURED' }],
+    });
 
     // Down for good: after the retries the client hears why, and the stream ends.
     await restarted.stop();
     const last = await subscription.next(20_000);
-    expect(last.errors?.[0]?.extensions).toMatchObject({ code: 'SUBSCRIPTION_SOURCE_LOST', serviceName: 'orders' });
+    expect(last.errors?.[0]?.extensions).toMatchObject({
+      code: 'SUBSCRIPTION_SOURCE_LOST',
+      serviceName: 'orders',
+    });
     await expect(subscription.next()).rejects.toThrow('subscription completed');
     expect(platform.router.activeSubscriptions()).toBe(0);
   } finally {

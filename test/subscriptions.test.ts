@@ -1,8 +1,22 @@
 import { openLiveStreams } from '../platform/live';
 import { dataOf } from '../platform/testing/graphql-client';
 import { startTestPlatform, type TestPlatform } from './support/platform';
-import { CHECKOUT, cartWith, checkoutInput, createProduct, createWarehouse, receiveStock } from './support/shop';
-import { eventually, subscribeMultipart, subscribeSse, subscribeWs, wsClient, type Subscription } from './support/subscriptions';
+import {
+  CHECKOUT,
+  cartWith,
+  checkoutInput,
+  createProduct,
+  createWarehouse,
+  receiveStock,
+} from './support/shop';
+import {
+  eventually,
+  subscribeMultipart,
+  subscribeSse,
+  subscribeWs,
+  wsClient,
+  type Subscription,
+} from './support/subscriptions';
 
 let platform: TestPlatform;
 let variantId: string;
@@ -13,17 +27,36 @@ const ORDER_UPDATED = /* GraphQL */ `
     orderUpdated(id: $id) {
       id
       status
-      lines { quantity sku variant { product { name } } }
-      payments { status capturedAmount { amount } }
+      lines {
+        quantity
+        sku
+        variant {
+          product {
+            name
+          }
+        }
+      }
+      payments {
+        status
+        capturedAmount {
+          amount
+        }
+      }
     }
   }
 `;
 
 beforeAll(async () => {
   platform = await startTestPlatform('subscriptions', {
-    subscriptionLimits: { maxPerProcess: 1000, maxPerConnection: 3, maxQueuedEvents: 100, subgraphRetryAttempts: 1 },
+    subscriptionLimits: {
+      maxPerProcess: 1000,
+      maxPerConnection: 3,
+      maxQueuedEvents: 100,
+      subgraphRetryAttempts: 1,
+    },
   });
-  variantId = (await createProduct(platform, 'Wool Beanie', [{ sku: 'BEANIE-1', price: 1500 }])).variants[0]!.id;
+  variantId = (await createProduct(platform, 'Wool Beanie', [{ sku: 'BEANIE-1', price: 1500 }]))
+    .variants[0]!.id;
   const warehouse = await createWarehouse(platform, 'SUB-1');
   await receiveStock(platform, 'BEANIE-1', warehouse, 100);
 });
@@ -34,13 +67,19 @@ afterAll(async () => {
 
 async function placeOrder(key: string, quantity = 1): Promise<string> {
   const cartId = await cartWith(platform, [{ variantId, quantity }]);
-  const result = dataOf(await platform.query(CHECKOUT, { input: checkoutInput(cartId, key) })).checkout;
+  const result = dataOf(
+    await platform.query(CHECKOUT, { input: checkoutInput(cartId, key) }),
+  ).checkout;
   expect(result.userErrors).toEqual([]);
   return result.order.id;
 }
 
 async function step(mutation: string, id: string): Promise<void> {
-  const result = dataOf(await platform.query(`mutation ($id: ID!) { ${mutation}(id: $id) { userErrors { code } } }`, { id }))[mutation];
+  const result = dataOf(
+    await platform.query(`mutation ($id: ID!) { ${mutation}(id: $id) { userErrors { code } } }`, {
+      id,
+    }),
+  )[mutation];
   expect(result.userErrors).toEqual([]);
 }
 
@@ -52,7 +91,9 @@ async function statesUntil(subscription: Subscription, status: string): Promise<
     expect(event.errors).toBeUndefined();
     const order = event.data.orderUpdated;
     // Every event is complete: fields of all three subgraphs are filled.
-    expect(order.lines).toEqual([{ quantity: 1, sku: 'BEANIE-1', variant: { product: { name: 'Wool Beanie' } } }]);
+    expect(order.lines).toEqual([
+      { quantity: 1, sku: 'BEANIE-1', variant: { product: { name: 'Wool Beanie' } } },
+    ]);
     expect(order.payments).toHaveLength(1);
     const state = `${order.status}/${order.payments[0].status}`;
     if (states.at(-1) !== state) states.push(state);
@@ -60,7 +101,13 @@ async function statesUntil(subscription: Subscription, status: string): Promise<
   }
 }
 
-const LIFECYCLE = ['PENDING/AUTHORIZED', 'PENDING/CAPTURED', 'CONFIRMED/CAPTURED', 'FULFILLED/CAPTURED', 'DELIVERED/CAPTURED'];
+const LIFECYCLE = [
+  'PENDING/AUTHORIZED',
+  'PENDING/CAPTURED',
+  'CONFIRMED/CAPTURED',
+  'FULFILLED/CAPTURED',
+  'DELIVERED/CAPTURED',
+];
 
 /** What a client sees: the current state first, then each change in order. */
 async function followLifecycle(subscription: Subscription, orderId: string): Promise<void> {
@@ -73,8 +120,12 @@ async function followLifecycle(subscription: Subscription, orderId: string): Pro
   const delivered = await statesUntil(subscription, 'DELIVERED');
   // The payment's own event may arrive before or after the order's move; either way the
   // client never sees a state go backwards, and ends with every status in order.
-  const seen = ['PENDING/AUTHORIZED', ...confirmed, ...fulfilled, ...delivered].filter((s, i, all) => all[i - 1] !== s);
-  expect(seen.filter((s) => s !== 'PENDING/CAPTURED')).toEqual(LIFECYCLE.filter((s) => s !== 'PENDING/CAPTURED'));
+  const seen = ['PENDING/AUTHORIZED', ...confirmed, ...fulfilled, ...delivered].filter(
+    (s, i, all) => all[i - 1] !== s,
+  );
+  expect(seen.filter((s) => s !== 'PENDING/CAPTURED')).toEqual(
+    LIFECYCLE.filter((s) => s !== 'PENDING/CAPTURED'),
+  );
   for (const state of seen) expect(LIFECYCLE).toContain(state);
 }
 
@@ -113,16 +164,23 @@ describe('orderUpdated through the router', () => {
 
   it('answers an unknown order with NOT_FOUND', async () => {
     const client = wsClient(platform.router.url);
-    const subscription = subscribeWs(client, ORDER_UPDATED, { id: '00000000-0000-4000-8000-000000000000' });
+    const subscription = subscribeWs(client, ORDER_UPDATED, {
+      id: '00000000-0000-4000-8000-000000000000',
+    });
     const event = await subscription.next();
     expect(event.data).toBeUndefined();
-    expect(event.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', serviceName: 'orders' });
+    expect(event.errors?.[0]?.extensions).toMatchObject({
+      code: 'NOT_FOUND',
+      serviceName: 'orders',
+    });
     await subscription.close();
     await client.dispose();
   });
 
   it('refuses a subscription in a plain JSON request with a clear code', async () => {
-    const response = await platform.query(ORDER_UPDATED, { id: '00000000-0000-4000-8000-000000000000' });
+    const response = await platform.query(ORDER_UPDATED, {
+      id: '00000000-0000-4000-8000-000000000000',
+    });
     expect(response.status).toBe(400);
     expect(response.errors?.[0]?.extensions?.code).toBe('SUBSCRIPTION_TRANSPORT_REQUIRED');
   });
@@ -131,9 +189,13 @@ describe('orderUpdated through the router', () => {
 describe('inventoryChanged', () => {
   it('shows a reservation and its release', async () => {
     const client = wsClient(platform.router.url);
-    const subscription = subscribeWs(client, `subscription ($sku: String!) { inventoryChanged(sku: $sku) { sku onHand reserved available warehouse { code } } }`, {
-      sku: 'BEANIE-1',
-    });
+    const subscription = subscribeWs(
+      client,
+      `subscription ($sku: String!) { inventoryChanged(sku: $sku) { sku onHand reserved available warehouse { code } } }`,
+      {
+        sku: 'BEANIE-1',
+      },
+    );
     try {
       const current = (await subscription.next()).data.inventoryChanged;
       expect(current).toMatchObject({ sku: 'BEANIE-1', warehouse: { code: 'SUB-1' } });
@@ -159,7 +221,9 @@ describe('limits and hygiene', () => {
     const open = [0, 1, 2].map(() => subscribeWs(client, ORDER_UPDATED, { id: orderId }));
     for (const subscription of open) await subscription.next();
     const fourth = subscribeWs(client, ORDER_UPDATED, { id: orderId });
-    await expect(fourth.next()).rejects.toEqual([expect.objectContaining({ extensions: { code: 'SUBSCRIPTION_LIMIT_REACHED' } })]);
+    await expect(fourth.next()).rejects.toEqual([
+      expect.objectContaining({ extensions: { code: 'SUBSCRIPTION_LIMIT_REACHED' } }),
+    ]);
     for (const subscription of open) await subscription.close();
     await client.dispose();
   });
@@ -176,6 +240,8 @@ describe('limits and hygiene', () => {
     expect(platform.router.activeSubscriptions()).toBe(1);
     await subscription.close();
     await client.dispose();
-    await eventually(() => openLiveStreams() === baseline && platform.router.activeSubscriptions() === 0);
+    await eventually(
+      () => openLiveStreams() === baseline && platform.router.activeSubscriptions() === 0,
+    );
   });
 });

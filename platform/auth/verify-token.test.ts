@@ -31,7 +31,11 @@ interface TokenOptions {
   iat?: number;
 }
 
-function sign(key: KeyLike | Uint8Array, claims: Record<string, unknown>, o: TokenOptions = {}): Promise<string> {
+function sign(
+  key: KeyLike | Uint8Array,
+  claims: Record<string, unknown>,
+  o: TokenOptions = {},
+): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT(claims)
     .setProtectedHeader({ alg: o.alg ?? 'EdDSA', kid: o.kid ?? 'k1', typ: o.typ ?? 'at+jwt' })
@@ -44,7 +48,12 @@ function sign(key: KeyLike | Uint8Array, claims: Record<string, unknown>, o: Tok
 }
 
 const customerClaims = { sub: 'c-1', kind: 'customer', sid: 's-1' };
-const staffClaims = { sub: 'st-1', kind: 'staff', sid: 's-2', permissions: ['catalog:write', 'orders:manage'] };
+const staffClaims = {
+  sub: 'st-1',
+  kind: 'staff',
+  sid: 's-2',
+  permissions: ['catalog:write', 'orders:manage'],
+};
 
 async function expectUnauthenticated(promise: Promise<unknown>): Promise<void> {
   const error = await promise.then(
@@ -52,7 +61,10 @@ async function expectUnauthenticated(promise: Promise<unknown>): Promise<void> {
     (e: unknown) => e,
   );
   expect(error).toBeInstanceOf(GraphQLError);
-  expect((error as GraphQLError).extensions).toEqual({ code: 'UNAUTHENTICATED', http: { status: 401 } });
+  expect((error as GraphQLError).extensions).toEqual({
+    code: 'UNAUTHENTICATED',
+    http: { status: 401 },
+  });
 }
 
 let ed: Keys;
@@ -92,7 +104,10 @@ describe('createTokenVerifier', () => {
 
   it('maps a valid customer token to a customer viewer', async () => {
     const token = await sign(ed.privateKey, customerClaims);
-    await expect(verifier.verify(`Bearer ${token}`)).resolves.toEqual({ kind: 'customer', customerId: 'c-1' });
+    await expect(verifier.verify(`Bearer ${token}`)).resolves.toEqual({
+      kind: 'customer',
+      customerId: 'c-1',
+    });
   });
 
   it('maps a valid staff token to a staff viewer with its permissions', async () => {
@@ -106,20 +121,29 @@ describe('createTokenVerifier', () => {
 
   it('caches the remote key set', async () => {
     const before = jwksRequests;
-    for (let i = 0; i < 3; i += 1) await verifier.verify(`Bearer ${await sign(ed.privateKey, customerClaims)}`);
+    for (let i = 0; i < 3; i += 1)
+      await verifier.verify(`Bearer ${await sign(ed.privateKey, customerClaims)}`);
     expect(jwksRequests - before).toBe(0);
   });
 
   it('accepts a local key set as well', async () => {
-    const local = createTokenVerifier({ jwks: { keys: [ed.jwk] }, issuer: ISSUER, audience: AUDIENCE });
-    await expect(local.verify(`Bearer ${await sign(ed.privateKey, customerClaims)}`)).resolves.toEqual({
+    const local = createTokenVerifier({
+      jwks: { keys: [ed.jwk] },
+      issuer: ISSUER,
+      audience: AUDIENCE,
+    });
+    await expect(
+      local.verify(`Bearer ${await sign(ed.privateKey, customerClaims)}`),
+    ).resolves.toEqual({
       kind: 'customer',
       customerId: 'c-1',
     });
   });
 
   it('refuses a signature made with another key', async () => {
-    await expectUnauthenticated(verifier.verify(`Bearer ${await sign(other.privateKey, staffClaims)}`));
+    await expectUnauthenticated(
+      verifier.verify(`Bearer ${await sign(other.privateKey, staffClaims)}`),
+    );
   });
 
   it('refuses an expired token (beyond the leeway)', async () => {
@@ -131,7 +155,10 @@ describe('createTokenVerifier', () => {
   it('tolerates a small clock skew on exp', async () => {
     const now = Math.floor(Date.now() / 1000);
     const token = await sign(ed.privateKey, customerClaims, { iat: now - 900, exp: now - 5 });
-    await expect(verifier.verify(`Bearer ${token}`)).resolves.toEqual({ kind: 'customer', customerId: 'c-1' });
+    await expect(verifier.verify(`Bearer ${token}`)).resolves.toEqual({
+      kind: 'customer',
+      customerId: 'c-1',
+    });
   });
 
   it('refuses alg: none', async () => {
@@ -150,33 +177,62 @@ describe('createTokenVerifier', () => {
   it('refuses HS256 signed with the public key bytes (algorithm confusion)', async () => {
     const pem = new TextEncoder().encode(await exportSPKI(ed.publicKey));
     const raw = Buffer.from(ed.jwk.x!, 'base64url');
-    await expectUnauthenticated(verifier.verify(`Bearer ${await sign(pem, staffClaims, { alg: 'HS256' })}`));
-    await expectUnauthenticated(verifier.verify(`Bearer ${await sign(raw, staffClaims, { alg: 'HS256' })}`));
+    await expectUnauthenticated(
+      verifier.verify(`Bearer ${await sign(pem, staffClaims, { alg: 'HS256' })}`),
+    );
+    await expectUnauthenticated(
+      verifier.verify(`Bearer ${await sign(raw, staffClaims, { alg: 'HS256' })}`),
+    );
   });
 
   it('refuses HS256 signed with an RSA public key when RS256 is configured', async () => {
     const rsa = await keys('RS256', 'r1');
-    const rsVerifier = createTokenVerifier({ jwks: { keys: [rsa.jwk] }, issuer: ISSUER, audience: AUDIENCE, algorithms: ['RS256'] });
-    await expect(rsVerifier.verify(`Bearer ${await sign(rsa.privateKey, customerClaims, { alg: 'RS256', kid: 'r1' })}`)).resolves.toEqual({
+    const rsVerifier = createTokenVerifier({
+      jwks: { keys: [rsa.jwk] },
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: ['RS256'],
+    });
+    await expect(
+      rsVerifier.verify(
+        `Bearer ${await sign(rsa.privateKey, customerClaims, { alg: 'RS256', kid: 'r1' })}`,
+      ),
+    ).resolves.toEqual({
       kind: 'customer',
       customerId: 'c-1',
     });
     const pem = new TextEncoder().encode(await exportSPKI(rsa.publicKey));
-    await expectUnauthenticated(rsVerifier.verify(`Bearer ${await sign(pem, staffClaims, { alg: 'HS256', kid: 'r1' })}`));
+    await expectUnauthenticated(
+      rsVerifier.verify(`Bearer ${await sign(pem, staffClaims, { alg: 'HS256', kid: 'r1' })}`),
+    );
   });
 
   it('refuses a wrong audience', async () => {
-    await expectUnauthenticated(verifier.verify(`Bearer ${await sign(ed.privateKey, customerClaims, { aud: 'urn:other:api' })}`));
+    await expectUnauthenticated(
+      verifier.verify(
+        `Bearer ${await sign(ed.privateKey, customerClaims, { aud: 'urn:other:api' })}`,
+      ),
+    );
   });
 
   it('refuses a wrong issuer', async () => {
-    await expectUnauthenticated(verifier.verify(`Bearer ${await sign(ed.privateKey, customerClaims, { iss: 'https://evil.example' })}`));
+    await expectUnauthenticated(
+      verifier.verify(
+        `Bearer ${await sign(ed.privateKey, customerClaims, { iss: 'https://evil.example' })}`,
+      ),
+    );
   });
 
   it('refuses a JWT that is not an access token (typ) and unknown kinds', async () => {
-    await expectUnauthenticated(verifier.verify(`Bearer ${await sign(ed.privateKey, customerClaims, { typ: 'JWT' })}`));
-    await expectUnauthenticated(verifier.verify(`Bearer ${await sign(ed.privateKey, { sub: 'x', kind: 'service' })}`));
-    await expectUnauthenticated(verifier.verify(`Bearer ${await sign(ed.privateKey, { sub: 'x', kind: 'staff' })}`));
+    await expectUnauthenticated(
+      verifier.verify(`Bearer ${await sign(ed.privateKey, customerClaims, { typ: 'JWT' })}`),
+    );
+    await expectUnauthenticated(
+      verifier.verify(`Bearer ${await sign(ed.privateKey, { sub: 'x', kind: 'service' })}`),
+    );
+    await expectUnauthenticated(
+      verifier.verify(`Bearer ${await sign(ed.privateKey, { sub: 'x', kind: 'staff' })}`),
+    );
   });
 
   it('refuses malformed headers', async () => {

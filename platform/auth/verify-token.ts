@@ -32,7 +32,9 @@ export interface TokenVerifier {
 }
 
 export function unauthenticatedToken(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+  return new GraphQLError(message, {
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+  });
 }
 
 /**
@@ -50,9 +52,13 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
 
   return {
     async verify(authorization) {
-      if (authorization === undefined || authorization === null || authorization === '') return { kind: 'anonymous' };
-      const match = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)\s*$/i.exec(authorization);
-      if (!match) throw unauthenticatedToken('The Authorization header must be "Bearer <access token>"');
+      if (authorization === undefined || authorization === null || authorization === '')
+        return { kind: 'anonymous' };
+      const match = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)\s*$/i.exec(
+        authorization,
+      );
+      if (!match)
+        throw unauthenticatedToken('The Authorization header must be "Bearer <access token>"');
       let payload: JWTPayload;
       try {
         ({ payload } = await jwtVerify(match[1]!, keys, {
@@ -73,8 +79,13 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
 }
 
 function keySource(options: TokenVerifierOptions): JWTVerifyGetKey {
-  if (options.jwks) return typeof options.jwks === 'function' ? options.jwks : createLocalJWKSet(options.jwks);
-  if (options.jwksUrl) return createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+  if (options.jwks)
+    return typeof options.jwks === 'function' ? options.jwks : createLocalJWKSet(options.jwks);
+  if (options.jwksUrl)
+    return createRemoteJWKSet(new URL(options.jwksUrl), {
+      cooldownDuration: 30_000,
+      cacheMaxAge: 600_000,
+    });
   throw new Error('createTokenVerifier needs jwksUrl or jwks');
 }
 
@@ -94,9 +105,14 @@ export function viewerOf(payload: JWTPayload): Viewer {
 }
 
 /** Settings from the environment, matching identity's defaults. */
-export function tokenVerifierFromEnv(env: NodeJS.ProcessEnv = process.env, identitySubgraphUrl?: string): TokenVerifier {
+export function tokenVerifierFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  identitySubgraphUrl?: string,
+): TokenVerifier {
   const identityUrl = env.IDENTITY_URL ?? identitySubgraphUrl;
-  const jwksUrl = env.IDENTITY_JWKS_URL ?? (identityUrl ? new URL('/.well-known/jwks.json', identityUrl).toString() : undefined);
+  const jwksUrl =
+    env.IDENTITY_JWKS_URL ??
+    (identityUrl ? new URL('/.well-known/jwks.json', identityUrl).toString() : undefined);
   if (!jwksUrl) throw new Error('Set IDENTITY_JWKS_URL (or IDENTITY_URL) to verify access tokens');
   return createTokenVerifier({
     jwksUrl,

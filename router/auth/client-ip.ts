@@ -8,7 +8,10 @@ import type { Viewer } from '../../platform/identity';
  * X-Forwarded-For is used (never the leftmost, which the client controls).
  */
 export function clientIpFrom(
-  request: { headers: Record<string, string | string[] | undefined>; socket?: { remoteAddress?: string } },
+  request: {
+    headers: Record<string, string | string[] | undefined>;
+    socket?: { remoteAddress?: string };
+  },
   trustedProxyHops = Number(process.env.TRUSTED_PROXY_HOPS ?? 0),
 ): string | null {
   const socket = normalize(request.socket?.remoteAddress);

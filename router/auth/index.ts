@@ -3,7 +3,12 @@ import { clientIpFrom, viewerWithClientIp } from './client-ip';
 import { type TokenVerifier, tokenVerifierFromEnv } from '../../platform/auth/verify-token';
 
 export { clientIpFrom, viewerWithClientIp } from './client-ip';
-export { createTokenVerifier, tokenVerifierFromEnv, type TokenVerifier, type TokenVerifierOptions } from '../../platform/auth/verify-token';
+export {
+  createTokenVerifier,
+  tokenVerifierFromEnv,
+  type TokenVerifier,
+  type TokenVerifierOptions,
+} from '../../platform/auth/verify-token';
 
 interface RequestLike {
   headers: Record<string, string | string[] | undefined>;
@@ -21,7 +26,10 @@ interface RequestLike {
  * For WebSocket / SSE, pass the connection parameter as the authorization value:
  *   viewerOf({ headers: { authorization: params.authorization }, socket: request.socket })
  */
-export function createViewerHook(verifier: TokenVerifier = tokenVerifierFromEnv(), trustedProxyHops?: number) {
+export function createViewerHook(
+  verifier: TokenVerifier = tokenVerifierFromEnv(),
+  trustedProxyHops?: number,
+) {
   return async (request: RequestLike): Promise<Viewer> => {
     const header = request.headers.authorization;
     const viewer = await verifier.verify(Array.isArray(header) ? header[0] : header);

@@ -52,7 +52,9 @@ export const edgeModules: EdgeModule[] = [
   playground,
 ];
 
-export function installEdge(edge: EdgeContext): Required<Omit<EdgeParts, 'routes'>> & { routes(app: Express): void } {
+export function installEdge(
+  edge: EdgeContext,
+): Required<Omit<EdgeParts, 'routes'>> & { routes(app: Express): void } {
   const parts = edgeModules.map((module) => module(edge));
   return {
     middleware: parts.flatMap((p) => p.middleware ?? []),

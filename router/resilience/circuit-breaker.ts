@@ -65,7 +65,11 @@ export class CircuitBreaker {
   constructor(
     readonly name: string,
     private readonly options: BreakerOptions = DEFAULT_BREAKER_OPTIONS,
-    private readonly onStateChange: (name: string, from: BreakerState, to: BreakerState) => void = () => {},
+    private readonly onStateChange: (
+      name: string,
+      from: BreakerState,
+      to: BreakerState,
+    ) => void = () => {},
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -74,7 +78,12 @@ export class CircuitBreaker {
   }
 
   snapshot(): BreakerSnapshot {
-    return { state: this.current, consecutiveFailures: this.consecutiveFailures, rejected: this.rejected, opened: this.opened };
+    return {
+      state: this.current,
+      consecutiveFailures: this.consecutiveFailures,
+      rejected: this.rejected,
+      opened: this.opened,
+    };
   }
 
   /** A permit to call the subgraph, or null: fail fast, the subgraph is not to be called. */
@@ -126,7 +135,8 @@ export class CircuitBreaker {
       return;
     }
     if (this.current !== 'closed') return;
-    if (this.consecutiveFailures >= this.options.failureThreshold || this.rateExceeded()) this.open();
+    if (this.consecutiveFailures >= this.options.failureThreshold || this.rateExceeded())
+      this.open();
   }
 
   private open(): void {
@@ -153,7 +163,8 @@ export class CircuitBreaker {
     }
     bucket.calls++;
     if (failed) bucket.failures++;
-    while (this.buckets.length && this.buckets[0]!.start <= now - this.options.windowMs) this.buckets.shift();
+    while (this.buckets.length && this.buckets[0]!.start <= now - this.options.windowMs)
+      this.buckets.shift();
   }
 
   private rateExceeded(): boolean {

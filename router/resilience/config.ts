@@ -42,7 +42,9 @@ export function subgraphResilienceFromEnv(
       if (raw === undefined || raw.trim() === '') continue;
       const value = Number(raw);
       if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-        throw new Error(`${name} must be a positive ${integer ? 'integer' : 'number'}, got "${raw}"`);
+        throw new Error(
+          `${name} must be a positive ${integer ? 'integer' : 'number'}, got "${raw}"`,
+        );
       }
       return value;
     }
@@ -51,13 +53,19 @@ export function subgraphResilienceFromEnv(
   const breakerOff = (env.BREAKER ?? '').toLowerCase() === 'off';
   return {
     timeoutMs: read([`${prefix}_TIMEOUT_MS`], defaultTimeoutMs),
-    maxConnections: read([`${prefix}_MAX_CONNECTIONS`, 'SUBGRAPH_MAX_CONNECTIONS'], DEFAULT_SUBGRAPH_MAX_CONNECTIONS),
+    maxConnections: read(
+      [`${prefix}_MAX_CONNECTIONS`, 'SUBGRAPH_MAX_CONNECTIONS'],
+      DEFAULT_SUBGRAPH_MAX_CONNECTIONS,
+    ),
     breaker: breakerOff
       ? null
       : {
           failureThreshold: read(['BREAKER_FAILURES'], DEFAULT_BREAKER_OPTIONS.failureThreshold),
           cooldownMs: read(['BREAKER_COOLDOWN_MS'], DEFAULT_BREAKER_OPTIONS.cooldownMs),
-          failureRate: Math.min(1, read(['BREAKER_FAILURE_RATE'], DEFAULT_BREAKER_OPTIONS.failureRate, false)),
+          failureRate: Math.min(
+            1,
+            read(['BREAKER_FAILURE_RATE'], DEFAULT_BREAKER_OPTIONS.failureRate, false),
+          ),
           windowMs: read(['BREAKER_WINDOW_MS'], DEFAULT_BREAKER_OPTIONS.windowMs),
           minimumCalls: read(['BREAKER_MIN_CALLS'], DEFAULT_BREAKER_OPTIONS.minimumCalls),
         },

@@ -4,9 +4,20 @@
  * becomes a SUBGRAPH_UNAVAILABLE error naming it, beside the healthy subgraphs' data
  * (router/subgraph-source.ts).
  */
-export { CircuitBreaker, DEFAULT_BREAKER_OPTIONS, type BreakerOptions, type BreakerSnapshot, type BreakerState } from './circuit-breaker';
+export {
+  CircuitBreaker,
+  DEFAULT_BREAKER_OPTIONS,
+  type BreakerOptions,
+  type BreakerSnapshot,
+  type BreakerState,
+} from './circuit-breaker';
 export { ConnectionLimiter } from './connection-limiter';
-export { subgraphResilienceFromEnv, DEFAULT_SUBGRAPH_MAX_CONNECTIONS, DEFAULT_SUBGRAPH_TIMEOUT_MS, type SubgraphResilience } from './config';
+export {
+  subgraphResilienceFromEnv,
+  DEFAULT_SUBGRAPH_MAX_CONNECTIONS,
+  DEFAULT_SUBGRAPH_TIMEOUT_MS,
+  type SubgraphResilience,
+} from './config';
 export {
   resilientFetch,
   subgraphUnavailableError,

@@ -5,11 +5,22 @@ import { subgraphResilienceFromEnv } from './config';
 import { ConnectionLimiter } from './connection-limiter';
 import { resilientFetch, SubgraphUnavailableError } from './resilient-fetch';
 
-const options: BreakerOptions = { failureThreshold: 3, cooldownMs: 1000, failureRate: 0.5, windowMs: 10_000, minimumCalls: 10 };
+const options: BreakerOptions = {
+  failureThreshold: 3,
+  cooldownMs: 1000,
+  failureRate: 0.5,
+  windowMs: 10_000,
+  minimumCalls: 10,
+};
 
 function breakerAt(clock: { now: number }, overrides: Partial<BreakerOptions> = {}) {
   const changes: string[] = [];
-  const breaker = new CircuitBreaker('inventory', { ...options, ...overrides }, (_n, from, to) => changes.push(`${from}->${to}`), () => clock.now);
+  const breaker = new CircuitBreaker(
+    'inventory',
+    { ...options, ...overrides },
+    (_n, from, to) => changes.push(`${from}->${to}`),
+    () => clock.now,
+  );
   return { breaker, changes };
 }
 
@@ -119,13 +130,30 @@ describe('subgraph settings from the environment', () => {
     expect(subgraphResilienceFromEnv('inventory', 10_000, {})).toEqual({
       timeoutMs: 10_000,
       maxConnections: 64,
-      breaker: { failureThreshold: 5, cooldownMs: 5000, failureRate: 0.5, windowMs: 30_000, minimumCalls: 20 },
+      breaker: {
+        failureThreshold: 5,
+        cooldownMs: 5000,
+        failureRate: 0.5,
+        windowMs: 30_000,
+        minimumCalls: 20,
+      },
     });
-    const env = { INVENTORY_TIMEOUT_MS: '2500', SUBGRAPH_MAX_CONNECTIONS: '16', BREAKER_FAILURES: '3', BREAKER_COOLDOWN_MS: '1000' };
-    expect(subgraphResilienceFromEnv('inventory', 10_000, env)).toMatchObject({ timeoutMs: 2500, maxConnections: 16, breaker: { failureThreshold: 3, cooldownMs: 1000 } });
+    const env = {
+      INVENTORY_TIMEOUT_MS: '2500',
+      SUBGRAPH_MAX_CONNECTIONS: '16',
+      BREAKER_FAILURES: '3',
+      BREAKER_COOLDOWN_MS: '1000',
+    };
+    expect(subgraphResilienceFromEnv('inventory', 10_000, env)).toMatchObject({
+      timeoutMs: 2500,
+      maxConnections: 16,
+      breaker: { failureThreshold: 3, cooldownMs: 1000 },
+    });
     expect(subgraphResilienceFromEnv('catalog', 10_000, env).timeoutMs).toBe(10_000);
     expect(subgraphResilienceFromEnv('catalog', 10_000, { BREAKER: 'off' }).breaker).toBeNull();
-    expect(() => subgraphResilienceFromEnv('catalog', 10_000, { BREAKER_FAILURES: 'many' })).toThrow('BREAKER_FAILURES');
+    expect(() =>
+      subgraphResilienceFromEnv('catalog', 10_000, { BREAKER_FAILURES: 'many' }),
+    ).toThrow('BREAKER_FAILURES');
   });
 });
 
@@ -151,7 +179,11 @@ describe('resilientFetch', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  const settings = (timeoutMs = 5000) => ({ timeoutMs, maxConnections: 4, breaker: { ...options, failureThreshold: 2, cooldownMs: 60_000 } });
+  const settings = (timeoutMs = 5000) => ({
+    timeoutMs,
+    maxConnections: 4,
+    breaker: { ...options, failureThreshold: 2, cooldownMs: 60_000 },
+  });
   const reasonOf = (promise: Promise<unknown>) =>
     promise.then(
       () => 'ok',
@@ -160,13 +192,18 @@ describe('resilientFetch', () => {
 
   it('passes answers through, GraphQL errors and 4xx included, and counts 5xx as failures', async () => {
     const calls$ = resilientFetch('pricing', settings(), () => {});
-    const fetcher = calls$.fetcher as unknown as (url: string, init?: RequestInit) => Promise<Response>;
+    const fetcher = calls$.fetcher as unknown as (
+      url: string,
+      init?: RequestInit,
+    ) => Promise<Response>;
     status = 400;
     expect((await fetcher(url)).status).toBe(400);
     status = 200;
     expect(await (await fetcher(url)).json()).toEqual({ data: { ok: true } });
     status = 503;
-    expect(await reasonOf(fetcher(url))).toBe('http_status: Subgraph "pricing" is unavailable: HTTP 503');
+    expect(await reasonOf(fetcher(url))).toBe(
+      'http_status: Subgraph "pricing" is unavailable: HTTP 503',
+    );
     expect(await reasonOf(fetcher(url))).toMatch(/^http_status/);
     expect(calls$.breaker!.state).toBe('open');
     const before = calls;
@@ -180,7 +217,9 @@ describe('resilientFetch', () => {
     const fetcher = calls$.fetcher as unknown as (url: string) => Promise<Response>;
     stall = true;
     try {
-      expect(await reasonOf(fetcher(url))).toBe('timeout: Subgraph "pricing" is unavailable: no answer within 200 ms');
+      expect(await reasonOf(fetcher(url))).toBe(
+        'timeout: Subgraph "pricing" is unavailable: no answer within 200 ms',
+      );
     } finally {
       stall = false;
     }
@@ -191,7 +230,11 @@ describe('resilientFetch', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    const fetcher = resilientFetch('pricing', settings(), () => {}).fetcher as unknown as (url: string) => Promise<Response>;
-    expect(await reasonOf(fetcher(`http://127.0.0.1:${port}/graphql`))).toBe('connection: Subgraph "pricing" is unavailable: connection failed (ECONNREFUSED)');
+    const fetcher = resilientFetch('pricing', settings(), () => {}).fetcher as unknown as (
+      url: string,
+    ) => Promise<Response>;
+    expect(await reasonOf(fetcher(`http://127.0.0.1:${port}/graphql`))).toBe(
+      'connection: Subgraph "pricing" is unavailable: connection failed (ECONNREFUSED)',
+    );
   });
 });

@@ -54,13 +54,24 @@ export function logBreakerChange(subgraph: string, from: BreakerState, to: Break
 export function resilientFetch(
   subgraph: string,
   settings: SubgraphResilience,
-  onStateChange: (subgraph: string, from: BreakerState, to: BreakerState) => void = logBreakerChange,
+  onStateChange: (
+    subgraph: string,
+    from: BreakerState,
+    to: BreakerState,
+  ) => void = logBreakerChange,
 ): ResilientFetch {
-  const breaker = settings.breaker ? new CircuitBreaker(subgraph, settings.breaker, onStateChange) : null;
+  const breaker = settings.breaker
+    ? new CircuitBreaker(subgraph, settings.breaker, onStateChange)
+    : null;
   const limiter = new ConnectionLimiter(settings.maxConnections);
   const fetcher = async (url: string, init?: RequestInit): Promise<Response> => {
     const permit = breaker ? breaker.tryAcquire() : ALWAYS;
-    if (!permit) throw new SubgraphUnavailableError(subgraph, 'circuit_open', 'circuit open after repeated failures, not called');
+    if (!permit)
+      throw new SubgraphUnavailableError(
+        subgraph,
+        'circuit_open',
+        'circuit open after repeated failures, not called',
+      );
     const signal = AbortSignal.timeout(settings.timeoutMs);
     let release: (() => void) | undefined;
     try {
@@ -74,7 +85,11 @@ export function resilientFetch(
       // and the deadline covers a subgraph that stalls mid-body.
       const body = await response.arrayBuffer();
       permit.success();
-      return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+      return new Response(body, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
     } catch (error) {
       permit.failure();
       throw classify(subgraph, settings.timeoutMs, signal, error);
@@ -85,9 +100,15 @@ export function resilientFetch(
   return { fetcher: fetcher as unknown as Fetcher, breaker, limiter, settings };
 }
 
-function classify(subgraph: string, timeoutMs: number, signal: AbortSignal, error: unknown): SubgraphUnavailableError {
+function classify(
+  subgraph: string,
+  timeoutMs: number,
+  signal: AbortSignal,
+  error: unknown,
+): SubgraphUnavailableError {
   if (error instanceof SubgraphUnavailableError) return error;
-  if (signal.aborted) return new SubgraphUnavailableError(subgraph, 'timeout', `no answer within ${timeoutMs} ms`);
+  if (signal.aborted)
+    return new SubgraphUnavailableError(subgraph, 'timeout', `no answer within ${timeoutMs} ms`);
   const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
   const code = typeof cause?.code === 'string' ? ` (${cause.code})` : '';
   return new SubgraphUnavailableError(subgraph, 'connection', `connection failed${code}`);

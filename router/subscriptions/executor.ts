@@ -1,8 +1,18 @@
 import { operationFromDocument } from '@apollo/federation-internals';
-import { buildOperationContext, executeQueryPlan, type GraphQLDataSource, type ServiceMap } from '@apollo/gateway';
+import {
+  buildOperationContext,
+  executeQueryPlan,
+  type GraphQLDataSource,
+  type ServiceMap,
+} from '@apollo/gateway';
 import type { FetchNode, PlanNode, QueryPlan } from '@apollo/query-planner';
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
-import { GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
+import {
+  GraphQLError,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLFormattedError,
+} from 'graphql';
 import { EventQueue } from '../../platform/event-queue';
 import { signIdentity } from '../../platform/identity';
 import type { RouterContext } from '../context';
@@ -51,10 +61,14 @@ export class FederatedSubscriptions {
       return failure((error as Error).message, 'GRAPHQL_VALIDATION_FAILED');
     }
     const node = plan.node;
-    if (node?.kind !== 'Subscription') return failure('Not a subscription operation', 'BAD_REQUEST');
+    if (node?.kind !== 'Subscription')
+      return failure('Not a subscription operation', 'BAD_REQUEST');
     const release = this.counter.tryAcquire();
     if (!release) {
-      return failure('This router holds as many subscriptions as it may; try again later', 'SUBSCRIPTION_LIMIT_REACHED');
+      return failure(
+        'This router holds as many subscriptions as it may; try again later',
+        'SUBSCRIPTION_LIMIT_REACHED',
+      );
     }
 
     const { primary, rest } = node;
@@ -69,7 +83,10 @@ export class FederatedSubscriptions {
           query: primary.operation,
           operationName: primary.operationName ?? null,
           variables: pickVariables(request.variables, primary.variableUsages ?? []),
-          extensions: { ...signIdentity(request.context.viewer), 'x-request-id': request.context.requestId },
+          extensions: {
+            ...signIdentity(request.context.viewer),
+            'x-request-id': request.context.requestId,
+          },
         },
         {
           next: (result) => upstream.push(result as ExecutionResult),
@@ -81,7 +98,10 @@ export class FederatedSubscriptions {
       upstream.fail(sourceError(primary.serviceName, error));
     }
 
-    const eventPlan: QueryPlan = { kind: 'QueryPlan', node: rest ? sequence(primary, rest) : primary };
+    const eventPlan: QueryPlan = {
+      kind: 'QueryPlan',
+      node: rest ? sequence(primary, rest) : primary,
+    };
     return mapEvents(upstream, (event) => this.completeEvent(eventPlan, primary, event, request));
   }
 
@@ -92,15 +112,22 @@ export class FederatedSubscriptions {
     event: ExecutionResult,
     request: SubscriptionRequest,
   ): Promise<ExecutionResult> {
-    if (!event.data) return { errors: (event.errors ?? []).map((e) => asGraphQLError(e, primary.serviceName)) };
+    if (!event.data)
+      return { errors: (event.errors ?? []).map((e) => asGraphQLError(e, primary.serviceName)) };
     const real = this.sources.get(primary.serviceName)!;
     const answered: GraphQLDataSource = {
       process: (options) =>
         options.request.query === primary.operation
-          ? Promise.resolve({ data: event.data as Record<string, unknown>, errors: event.errors as GraphQLError[] | undefined })
+          ? Promise.resolve({
+              data: event.data as Record<string, unknown>,
+              errors: event.errors as GraphQLError[] | undefined,
+            })
           : real.process(options),
     };
-    const serviceMap: ServiceMap = { ...Object.fromEntries(this.sources), [primary.serviceName]: answered };
+    const serviceMap: ServiceMap = {
+      ...Object.fromEntries(this.sources),
+      [primary.serviceName]: answered,
+    };
     const operationName = request.operationName ?? undefined;
     const operationContext = buildOperationContext({
       schema: this.supergraph.apiGraphQLSchema,
@@ -124,7 +151,10 @@ export class FederatedSubscriptions {
       this.supergraph.supergraphGraphQLSchema,
       this.supergraph.apiSchema,
     );
-    return { data: result.data ?? null, ...(result.errors?.length ? { errors: result.errors } : {}) } as ExecutionResult;
+    return {
+      data: result.data ?? null,
+      ...(result.errors?.length ? { errors: result.errors } : {}),
+    } as ExecutionResult;
   }
 }
 
@@ -132,8 +162,13 @@ function sequence(primary: FetchNode, rest: PlanNode): PlanNode {
   return { kind: 'Sequence', nodes: [primary, rest] };
 }
 
-function pickVariables(variables: Record<string, unknown> | null | undefined, names: readonly string[]): Record<string, unknown> {
-  return Object.fromEntries(names.filter((name) => variables && name in variables).map((name) => [name, variables![name]]));
+function pickVariables(
+  variables: Record<string, unknown> | null | undefined,
+  names: readonly string[],
+): Record<string, unknown> {
+  return Object.fromEntries(
+    names.filter((name) => variables && name in variables).map((name) => [name, variables![name]]),
+  );
 }
 
 /**
@@ -141,11 +176,18 @@ function pickVariables(variables: Record<string, unknown> | null | undefined, na
  * connection was lost for good (the client is told, with the subgraph's name).
  */
 function sourceError(subgraph: string, error: unknown): GraphQLError | GraphQLError[] {
-  if (Array.isArray(error)) return (error as GraphQLFormattedError[]).map((e) => asGraphQLError(e, subgraph));
-  const reason = error instanceof Error ? error.message : ((error as { reason?: string })?.reason ?? 'connection closed');
-  return new GraphQLError(`The ${subgraph} subgraph stopped this subscription (${reason || 'connection lost'})`, {
-    extensions: { code: 'SUBSCRIPTION_SOURCE_LOST', serviceName: subgraph },
-  });
+  if (Array.isArray(error))
+    return (error as GraphQLFormattedError[]).map((e) => asGraphQLError(e, subgraph));
+  const reason =
+    error instanceof Error
+      ? error.message
+      : ((error as { reason?: string })?.reason ?? 'connection closed');
+  return new GraphQLError(
+    `The ${subgraph} subgraph stopped this subscription (${reason || 'connection lost'})`,
+    {
+      extensions: { code: 'SUBSCRIPTION_SOURCE_LOST', serviceName: subgraph },
+    },
+  );
 }
 
 /** Errors from a subgraph arrive as JSON; transports need GraphQLError instances. */
@@ -175,7 +217,9 @@ function mapEvents(
       } catch (error) {
         finished = true;
         await upstream.return();
-        const errors = Array.isArray(error) ? error : [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
+        const errors = Array.isArray(error)
+          ? error
+          : [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
         return { value: { errors }, done: false };
       }
     },

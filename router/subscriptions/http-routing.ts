@@ -17,8 +17,10 @@ export function subscriptionRouting(options: {
   viewerOf: ViewerResolver;
 }): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    if ((req.headers.accept ?? '').includes('text/event-stream')) return options.sse(req, res, next);
-    const body = req.method === 'POST' ? (req.body as Record<string, unknown> | undefined) : undefined;
+    if ((req.headers.accept ?? '').includes('text/event-stream'))
+      return options.sse(req, res, next);
+    const body =
+      req.method === 'POST' ? (req.body as Record<string, unknown> | undefined) : undefined;
     if (typeof body?.query !== 'string') return next();
     let document: DocumentNode;
     try {
@@ -42,15 +44,28 @@ export function subscriptionRouting(options: {
     }
     const errors = validate(options.supergraph.apiGraphQLSchema, document);
     if (errors.length) {
-      res.status(400).json({ errors: errors.map((e) => ({ ...e.toJSON(), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })) });
+      res.status(400).json({
+        errors: errors.map((e) => ({
+          ...e.toJSON(),
+          extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+        })),
+      });
       return;
     }
     const variables = (body.variables ?? undefined) as Record<string, unknown> | undefined;
-    serveMultipartSubscription(req, res, options.subscriptions, { document, variables, operationName }, options.viewerOf).catch((error) => {
+    serveMultipartSubscription(
+      req,
+      res,
+      options.subscriptions,
+      { document, variables, operationName },
+      options.viewerOf,
+    ).catch((error) => {
       if (res.headersSent) return next(error);
       const extensions = (error as { extensions?: { code?: string } }).extensions;
       if (extensions?.code === 'UNAUTHENTICATED') {
-        res.status(401).json({ errors: [{ message: (error as Error).message, extensions: { code: 'UNAUTHENTICATED' } }] });
+        res.status(401).json({
+          errors: [{ message: (error as Error).message, extensions: { code: 'UNAUTHENTICATED' } }],
+        });
         return;
       }
       next(error);

@@ -10,7 +10,9 @@ export interface SubscriptionLimits {
   subgraphRetryAttempts: number;
 }
 
-export function subscriptionLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): SubscriptionLimits {
+export function subscriptionLimitsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): SubscriptionLimits {
   return {
     maxPerProcess: Number(env.MAX_SUBSCRIPTIONS ?? 20000),
     maxPerConnection: Number(env.MAX_SUBSCRIPTIONS_PER_CONNECTION ?? 100),

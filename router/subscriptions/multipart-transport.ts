@@ -25,12 +25,17 @@ export async function serveMultipartSubscription(
   req: Request,
   res: Response,
   subscriptions: FederatedSubscriptions,
-  operation: { document: DocumentNode; variables?: Record<string, unknown>; operationName?: string | null },
+  operation: {
+    document: DocumentNode;
+    variables?: Record<string, unknown>;
+    operationName?: string | null;
+  },
   viewerOf: ViewerResolver,
 ): Promise<void> {
   const context: RouterContext = {
     viewer: await viewerOf(req),
-    requestId: typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomUUID(),
+    requestId:
+      typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomUUID(),
   };
   const result = subscriptions.subscribe({ ...operation, context });
   res.status(200);
@@ -42,7 +47,9 @@ export async function serveMultipartSubscription(
   // waiting for the next one; the last boundary gets the closing `--`.
   res.write(`\r\n--${BOUNDARY}`);
   const writePart = (body: unknown): boolean =>
-    res.write(`\r\ncontent-type: application/json; charset=utf-8\r\n\r\n${JSON.stringify(body)}\r\n--${BOUNDARY}`);
+    res.write(
+      `\r\ncontent-type: application/json; charset=utf-8\r\n\r\n${JSON.stringify(body)}\r\n--${BOUNDARY}`,
+    );
   const finish = (): void => {
     if (!res.writableEnded) res.end('--\r\n');
   };
@@ -67,7 +74,15 @@ export async function serveMultipartSubscription(
       const flushed = writePart({ payload: next.value });
       if (!flushed) {
         if (res.writableLength > MAX_UNREAD_BYTES) {
-          writePart({ payload: null, errors: [{ message: 'Client too slow: events were dropped', extensions: { code: 'SUBSCRIBER_TOO_SLOW' } }] });
+          writePart({
+            payload: null,
+            errors: [
+              {
+                message: 'Client too slow: events were dropped',
+                extensions: { code: 'SUBSCRIBER_TOO_SLOW' },
+              },
+            ],
+          });
           break;
         }
         await Promise.race([new Promise((resolve) => res.once('drain', resolve)), clientGone]);
@@ -81,6 +96,10 @@ export async function serveMultipartSubscription(
   }
 }
 
-function isIterator(value: AsyncIterableIterator<ExecutionResult> | ExecutionResult): value is AsyncIterableIterator<ExecutionResult> {
-  return typeof (value as AsyncIterableIterator<ExecutionResult>)[Symbol.asyncIterator] === 'function';
+function isIterator(
+  value: AsyncIterableIterator<ExecutionResult> | ExecutionResult,
+): value is AsyncIterableIterator<ExecutionResult> {
+  return (
+    typeof (value as AsyncIterableIterator<ExecutionResult>)[Symbol.asyncIterator] === 'function'
+  );
 }

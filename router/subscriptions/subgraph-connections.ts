@@ -31,7 +31,8 @@ export class SubgraphConnections {
         connectionParams: () => signIdentity({ kind: 'service', service: 'router' }),
         retryAttempts: this.retryAttempts,
         shouldRetry: () => true,
-        retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** retries, 5000))),
+        retryWait: (retries) =>
+          new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** retries, 5000))),
       });
       this.clients.set(subgraph, client);
     }

@@ -40,7 +40,10 @@ export function startWebSocketTransport(options: {
         const authorization = ctx.connectionParams?.authorization;
         try {
           const viewer = await options.viewerOf({
-            headers: { ...ctx.extra.request.headers, authorization: typeof authorization === 'string' ? authorization : undefined },
+            headers: {
+              ...ctx.extra.request.headers,
+              authorization: typeof authorization === 'string' ? authorization : undefined,
+            },
             socket: ctx.extra.request.socket,
           });
           viewers.set(ctx.extra.socket, viewer);
@@ -54,7 +57,13 @@ export function startWebSocketTransport(options: {
         const open = openPerConnection.get(ctx.extra.socket)!;
         // The same operation limits as HTTP (queries and mutations over the socket go
         // through Apollo Server, which applies them itself).
-        const tooMuch = checkSubscription(payload.query, payload.variables, payload.operationName, supergraph.apiGraphQLSchema, operationLimits);
+        const tooMuch = checkSubscription(
+          payload.query,
+          payload.variables,
+          payload.operationName,
+          supergraph.apiGraphQLSchema,
+          operationLimits,
+        );
         if (tooMuch) return [tooMuch];
         if (isSubscription(payload.query, payload.operationName)) {
           if (open.size >= limits.maxPerConnection) {
@@ -70,7 +79,10 @@ export function startWebSocketTransport(options: {
       onComplete: (ctx, id) => {
         openPerConnection.get(ctx.extra.socket)?.delete(id);
       },
-      context: (ctx): RouterContext => ({ viewer: viewers.get(ctx.extra.socket)!, requestId: randomUUID() }),
+      context: (ctx): RouterContext => ({
+        viewer: viewers.get(ctx.extra.socket)!,
+        requestId: randomUUID(),
+      }),
       subscribe: (args) =>
         subscriptions.subscribe({
           document: args.document,

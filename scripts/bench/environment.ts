@@ -40,20 +40,29 @@ export interface RouterProcess {
 }
 
 /** The router as its own process, so that its memory is measured alone. */
-export async function spawnRouter(subgraphUrls: Record<string, string>, env: Record<string, string> = {}): Promise<RouterProcess> {
+export async function spawnRouter(
+  subgraphUrls: Record<string, string>,
+  env: Record<string, string> = {},
+): Promise<RouterProcess> {
   // The child must sign with the secret these subgraphs verify with.
   const secret = signingSecret();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'router', 'main.ts')], {
-    env: {
-      ...process.env,
-      ROUTER_PORT: '0',
-      ROUTER_SIGNING_SECRET: secret,
-      HOST: '127.0.0.1',
-      ...Object.fromEntries(Object.entries(subgraphUrls).map(([name, url]) => [`${name.toUpperCase()}_URL`, url])),
-      ...env,
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(__dirname, '..', '..', 'router', 'main.ts')],
+    {
+      env: {
+        ...process.env,
+        ROUTER_PORT: '0',
+        ROUTER_SIGNING_SECRET: secret,
+        HOST: '127.0.0.1',
+        ...Object.fromEntries(
+          Object.entries(subgraphUrls).map(([name, url]) => [`${name.toUpperCase()}_URL`, url]),
+        ),
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  );
   const url = await new Promise<string>((resolveUrl, reject) => {
     let output = '';
     const onData = (chunk: Buffer) => {

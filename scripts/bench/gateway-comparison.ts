@@ -37,7 +37,18 @@ export interface GatewayComparisonOptions {
 const FULL_QUERY = /* GraphQL */ `
   query BenchListing {
     products(first: 20) {
-      edges { node { name variants { sku price { amount } availableQuantity } } }
+      edges {
+        node {
+          name
+          variants {
+            sku
+            price {
+              amount
+            }
+            availableQuantity
+          }
+        }
+      }
     }
   }
 `;
@@ -45,7 +56,14 @@ const FULL_QUERY = /* GraphQL */ `
 const CATALOG_QUERY = /* GraphQL */ `
   query BenchCatalogListing {
     products(first: 20) {
-      edges { node { name variants { sku } } }
+      edges {
+        node {
+          name
+          variants {
+            sku
+          }
+        }
+      }
     }
   }
 `;
@@ -62,13 +80,20 @@ export async function gatewayComparisonBench(options: GatewayComparisonOptions) 
   try {
     const db = await benchDatabase();
     started.push(db.stop);
-    const platform = await startPlatform({ databaseUrl: db.url, ports: 'ephemeral', background: false });
+    const platform = await startPlatform({
+      databaseUrl: db.url,
+      ports: 'ephemeral',
+      background: false,
+    });
     started.push(() => platform.stop());
     await seedDemoShop(platform);
 
     // Metrics on, tracing off, every other edge module as configured, except the rate
     // limits: one client IP sending hundreds of requests a second is what they stop.
-    const router = await spawnRouter(platform.subgraphUrls, { LOG_LEVEL: logLevel, RATE_LIMIT: 'off' });
+    const router = await spawnRouter(platform.subgraphUrls, {
+      LOG_LEVEL: logLevel,
+      RATE_LIMIT: 'off',
+    });
     started.push(() => router.stop());
     const gateway = await spawnPlainGateway(platform.subgraphUrls);
     started.push(() => gateway.stop());
@@ -78,20 +103,31 @@ export async function gatewayComparisonBench(options: GatewayComparisonOptions) 
       router: { url: router.url, query: FULL_QUERY },
       gateway: { url: gateway.url, query: FULL_QUERY },
       routerCatalogOnly: { url: router.url, query: CATALOG_QUERY },
-      direct: { url: catalogUrl, query: CATALOG_QUERY, headers: () => signIdentity({ kind: 'anonymous' }) },
+      direct: {
+        url: catalogUrl,
+        query: CATALOG_QUERY,
+        headers: () => signIdentity({ kind: 'anonymous' }),
+      },
     };
-    for (const target of Object.values(targets)) await load(target, options.concurrency, options.warmupSeconds);
+    for (const target of Object.values(targets))
+      await load(target, options.concurrency, options.warmupSeconds);
     // Rounds interleave the targets, so that a busy moment on the machine is shared out
     // rather than landing on one of them; each target's figures pool its rounds.
-    const runs: Record<string, Run[]> = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
+    const runs: Record<string, Run[]> = Object.fromEntries(
+      Object.keys(targets).map((name) => [name, []]),
+    );
     for (let round = 1; round <= options.rounds; round++) {
       for (const [name, target] of Object.entries(targets)) {
         const run = await load(target, options.concurrency, options.seconds);
         runs[name]!.push(run);
-        console.log(`round ${round} ${name}: ${rate(run.samples.length, run.elapsedSeconds)} req/s, p50 ${summarize(run.samples).p50} ms`);
+        console.log(
+          `round ${round} ${name}: ${rate(run.samples.length, run.elapsedSeconds)} req/s, p50 ${summarize(run.samples).p50} ms`,
+        );
       }
     }
-    const results = Object.fromEntries(Object.entries(runs).map(([name, list]) => [name, pool(list)]));
+    const results = Object.fromEntries(
+      Object.entries(runs).map(([name, list]) => [name, pool(list)]),
+    );
     const ratio = (a: string, b: string) => ({
       throughput: round(results[a]!.requestsPerSecond / results[b]!.requestsPerSecond),
       p50: round(results[a]!.latencyMs.p50 / results[b]!.latencyMs.p50),
@@ -126,7 +162,8 @@ function pool(runs: Run[]) {
   const samples = runs.flatMap((r) => r.samples);
   const elapsed = runs.reduce((sum, r) => sum + r.elapsedSeconds, 0);
   const errors: Record<string, number> = {};
-  for (const run of runs) for (const [code, n] of Object.entries(run.errors)) errors[code] = (errors[code] ?? 0) + n;
+  for (const run of runs)
+    for (const [code, n] of Object.entries(run.errors)) errors[code] = (errors[code] ?? 0) + n;
   return {
     requests: samples.length,
     requestsPerSecond: rate(samples.length, elapsed),
@@ -159,9 +196,13 @@ async function load(target: Target, concurrency: number, seconds: number): Promi
           headers: { 'content-type': 'application/json', ...target.headers?.() },
           body,
         });
-        const json = (await response.json()) as { data?: { products?: { edges: unknown[] } }; errors?: { extensions?: { code?: string } }[] };
+        const json = (await response.json()) as {
+          data?: { products?: { edges: unknown[] } };
+          errors?: { extensions?: { code?: string } }[];
+        };
         const end = performance.now();
-        if (json.errors?.length) fail(String(json.errors[0]!.extensions?.code ?? `HTTP_${response.status}`));
+        if (json.errors?.length)
+          fail(String(json.errors[0]!.extensions?.code ?? `HTTP_${response.status}`));
         else if (json.data?.products?.edges.length !== 20) fail('SHORT_ANSWER');
         else samples.push(end - sent);
       } catch (error) {
@@ -181,15 +222,19 @@ interface GatewayProcess {
 
 /** This file again, in a process of its own, serving the plain gateway (see the bottom). */
 async function spawnPlainGateway(subgraphUrls: Record<string, string>): Promise<GatewayProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', __filename, '--serve-plain-gateway'], {
-    env: {
-      ...process.env,
-      // The subgraphs verify with this process's secret.
-      ROUTER_SIGNING_SECRET: signingSecret(),
-      BENCH_SUBGRAPH_URLS: JSON.stringify(subgraphUrls),
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', __filename, '--serve-plain-gateway'],
+    {
+      env: {
+        ...process.env,
+        // The subgraphs verify with this process's secret.
+        ROUTER_SIGNING_SECRET: signingSecret(),
+        BENCH_SUBGRAPH_URLS: JSON.stringify(subgraphUrls),
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
     const onData = (chunk: Buffer) => {
@@ -225,12 +270,16 @@ async function servePlainGateway(): Promise<void> {
   const { startStandaloneServer } = await import('@apollo/server/standalone');
   const urls = JSON.parse(process.env.BENCH_SUBGRAPH_URLS ?? '{}') as Record<string, string>;
   const gateway = new ApolloGateway({
-    supergraphSdl: readFileSync(join(__dirname, '..', '..', 'schema', 'supergraph.graphql'), 'utf8'),
+    supergraphSdl: readFileSync(
+      join(__dirname, '..', '..', 'schema', 'supergraph.graphql'),
+      'utf8',
+    ),
     buildService: ({ name, url }) =>
       new RemoteGraphQLDataSource({
         url: urls[name] ?? url,
         willSendRequest({ request }) {
-          for (const [header, value] of Object.entries(signIdentity({ kind: 'anonymous' }))) request.http?.headers.set(header, value);
+          for (const [header, value] of Object.entries(signIdentity({ kind: 'anonymous' })))
+            request.http?.headers.set(header, value);
         },
       }),
   });

@@ -5,7 +5,13 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank))]!;
 }
 
-export function summarize(samples: number[]): { n: number; p50: number; p90: number; p99: number; max: number } {
+export function summarize(samples: number[]): {
+  n: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+} {
   const sorted = [...samples].sort((a, b) => a - b);
   return {
     n: sorted.length,

@@ -18,19 +18,34 @@ import { summarize } from './stats';
 export async function subscriptionBench(options: { changes: number; subscribers: number[] }) {
   process.env.AUTHORIZATION_MODE = 'open';
   const db = await benchDatabase();
-  const platform = await startPlatform({ databaseUrl: db.url, ports: 'ephemeral', background: false });
-  const router = await spawnRouter(platform.subgraphUrls, { MAX_SUBSCRIPTIONS: '100000', MAX_QUEUED_EVENTS: '1000' });
-  const inventory = (platform.subgraphs.inventory!.services as { inventory: InventoryService }).inventory;
+  const platform = await startPlatform({
+    databaseUrl: db.url,
+    ports: 'ephemeral',
+    background: false,
+  });
+  const router = await spawnRouter(platform.subgraphUrls, {
+    MAX_SUBSCRIPTIONS: '100000',
+    MAX_QUEUED_EVENTS: '1000',
+  });
+  const inventory = (platform.subgraphs.inventory!.services as { inventory: InventoryService })
+    .inventory;
   const clients: Client[] = [];
   try {
     const warehouse = dataOf(
-      await postGraphQL(router.url, `mutation { warehouseCreate(input: { code: "BENCH", name: "Bench", countryCode: "DE" }) { warehouse { id } } }`),
+      await postGraphQL(
+        router.url,
+        `mutation { warehouseCreate(input: { code: "BENCH", name: "Bench", countryCode: "DE" }) { warehouse { id } } }`,
+      ),
     ).warehouseCreate.warehouse.id as string;
     await inventory.receiveStock({ sku: 'BENCH-SKU', warehouseId: warehouse, quantity: 1_000_000 });
 
     const subscribe = (onEvent: (onHand: number) => void): Promise<void> =>
       new Promise((ready, fail) => {
-        const client = createClient({ url: router.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
+        const client = createClient({
+          url: router.url.replace(/^http/, 'ws'),
+          webSocketImpl: WebSocket,
+          retryAttempts: 0,
+        });
         clients.push(client);
         let first = true;
         client.subscribe<{ inventoryChanged: { onHand: number } }>(
@@ -63,7 +78,12 @@ export async function subscriptionBench(options: { changes: number; subscribers:
       const arrived = new Promise<void>((done) => {
         expect = { onHand: onHand - 1, committedAt: 0, done };
       });
-      await inventory.adjustStock({ sku: 'BENCH-SKU', warehouseId: warehouse, delta: -1, reason: 'bench' });
+      await inventory.adjustStock({
+        sku: 'BENCH-SKU',
+        warehouseId: warehouse,
+        delta: -1,
+        reason: 'bench',
+      });
       expect!.committedAt = performance.now();
       onHand -= 1;
       await arrived;
@@ -71,7 +91,11 @@ export async function subscriptionBench(options: { changes: number; subscribers:
     const single = summarize(latencies);
 
     // 2. Many subscribers on one router process: memory, and one change fanned out to all.
-    const fanOut: { subscribers: number; routerRssMiB: number; latencyMs: ReturnType<typeof summarize> }[] = [];
+    const fanOut: {
+      subscribers: number;
+      routerRssMiB: number;
+      latencyMs: ReturnType<typeof summarize>;
+    }[] = [];
     const baselineRss = router.rssMiB();
     let arrivals: number[] = [];
     let target = 0;
@@ -99,13 +123,22 @@ export async function subscriptionBench(options: { changes: number; subscribers:
         arrivals = [];
         target = onHand - 1;
         const done = new Promise<void>((resolve) => (allArrived = resolve));
-        await inventory.adjustStock({ sku: 'BENCH-SKU', warehouseId: warehouse, delta: -1, reason: 'bench' });
+        await inventory.adjustStock({
+          sku: 'BENCH-SKU',
+          warehouseId: warehouse,
+          delta: -1,
+          reason: 'bench',
+        });
         const committedAt = performance.now();
         onHand -= 1;
         await done;
         rounds.push(...arrivals.map((at) => at - committedAt));
       }
-      fanOut.push({ subscribers: count, routerRssMiB: router.rssMiB(), latencyMs: summarize(rounds) });
+      fanOut.push({
+        subscribers: count,
+        routerRssMiB: router.rssMiB(),
+        latencyMs: summarize(rounds),
+      });
     }
     return { commitToClientMs: single, routerBaselineRssMiB: baselineRss, fanOut };
   } finally {

@@ -1,5 +1,10 @@
 import type { DataSource } from 'typeorm';
-import { BrandRow, CategoryRow, ProductRow, ProductVariantRow } from '../../subgraphs/catalog/entities';
+import {
+  BrandRow,
+  CategoryRow,
+  ProductRow,
+  ProductVariantRow,
+} from '../../subgraphs/catalog/entities';
 import type { DemoShop } from './demo-data';
 
 /** Writes the demo catalog once; a catalog that already has products is left alone. */
@@ -13,7 +18,10 @@ export async function seedCatalog(db: DataSource, shop: DemoShop): Promise<boole
     await tx.getRepository(CategoryRow).insert(children);
     await tx.getRepository(BrandRow).insert(shop.brands);
     await tx.getRepository(ProductRow).insert(
-      shop.products.map(({ variants: _variants, ...product }) => ({ ...product, status: 'ACTIVE' as const })),
+      shop.products.map(({ variants: _variants, ...product }) => ({
+        ...product,
+        status: 'ACTIVE' as const,
+      })),
     );
     const variants = shop.products.flatMap((product) =>
       product.variants.map((variant, position) => ({

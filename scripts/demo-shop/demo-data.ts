@@ -42,7 +42,6 @@ export interface DemoWarehouse {
   countryCode: string;
 }
 
-
 export const demoWarehouses: DemoWarehouse[] = [
   { code: 'BER-1', name: 'Berlin fulfilment centre', countryCode: 'DE' },
   { code: 'AMS-1', name: 'Amsterdam fulfilment centre', countryCode: 'NL' },
@@ -59,37 +58,144 @@ const TREE: { name: string; children: { name: string; kinds: Kind[] }[] }[] = [
   {
     name: 'Apparel',
     children: [
-      { name: 'T-Shirts', kinds: [{ noun: 'T-Shirt', prefix: 'TSH', basePrice: 1900, options: [{ name: 'Size', values: ['S', 'M', 'L', 'XL'] }] }] },
-      { name: 'Hoodies', kinds: [{ noun: 'Hoodie', prefix: 'HOD', basePrice: 5900, options: [{ name: 'Size', values: ['S', 'M', 'L'] }] }] },
-      { name: 'Jackets', kinds: [{ noun: 'Jacket', prefix: 'JKT', basePrice: 12900, options: [{ name: 'Size', values: ['M', 'L'] }] }] },
+      {
+        name: 'T-Shirts',
+        kinds: [
+          {
+            noun: 'T-Shirt',
+            prefix: 'TSH',
+            basePrice: 1900,
+            options: [{ name: 'Size', values: ['S', 'M', 'L', 'XL'] }],
+          },
+        ],
+      },
+      {
+        name: 'Hoodies',
+        kinds: [
+          {
+            noun: 'Hoodie',
+            prefix: 'HOD',
+            basePrice: 5900,
+            options: [{ name: 'Size', values: ['S', 'M', 'L'] }],
+          },
+        ],
+      },
+      {
+        name: 'Jackets',
+        kinds: [
+          {
+            noun: 'Jacket',
+            prefix: 'JKT',
+            basePrice: 12900,
+            options: [{ name: 'Size', values: ['M', 'L'] }],
+          },
+        ],
+      },
     ],
   },
   {
     name: 'Footwear',
     children: [
-      { name: 'Sneakers', kinds: [{ noun: 'Sneaker', prefix: 'SNK', basePrice: 8900, options: [{ name: 'Size', values: ['40', '42', '44'] }] }] },
-      { name: 'Boots', kinds: [{ noun: 'Boot', prefix: 'BOT', basePrice: 14900, options: [{ name: 'Size', values: ['41', '43'] }] }] },
+      {
+        name: 'Sneakers',
+        kinds: [
+          {
+            noun: 'Sneaker',
+            prefix: 'SNK',
+            basePrice: 8900,
+            options: [{ name: 'Size', values: ['40', '42', '44'] }],
+          },
+        ],
+      },
+      {
+        name: 'Boots',
+        kinds: [
+          {
+            noun: 'Boot',
+            prefix: 'BOT',
+            basePrice: 14900,
+            options: [{ name: 'Size', values: ['41', '43'] }],
+          },
+        ],
+      },
     ],
   },
   {
     name: 'Home',
     children: [
-      { name: 'Kitchen', kinds: [{ noun: 'Mug', prefix: 'MUG', basePrice: 1200, options: [{ name: 'Color', values: ['White', 'Black'] }] }] },
-      { name: 'Bedding', kinds: [{ noun: 'Duvet Cover', prefix: 'DUV', basePrice: 6900, options: [{ name: 'Size', values: ['Single', 'Double'] }] }] },
+      {
+        name: 'Kitchen',
+        kinds: [
+          {
+            noun: 'Mug',
+            prefix: 'MUG',
+            basePrice: 1200,
+            options: [{ name: 'Color', values: ['White', 'Black'] }],
+          },
+        ],
+      },
+      {
+        name: 'Bedding',
+        kinds: [
+          {
+            noun: 'Duvet Cover',
+            prefix: 'DUV',
+            basePrice: 6900,
+            options: [{ name: 'Size', values: ['Single', 'Double'] }],
+          },
+        ],
+      },
     ],
   },
   {
     name: 'Electronics',
     children: [
-      { name: 'Audio', kinds: [{ noun: 'Headphones', prefix: 'AUD', basePrice: 9900, options: [] }] },
-      { name: 'Accessories', kinds: [{ noun: 'Charger', prefix: 'CHG', basePrice: 2900, options: [{ name: 'Plug', values: ['EU', 'UK'] }] }] },
+      {
+        name: 'Audio',
+        kinds: [{ noun: 'Headphones', prefix: 'AUD', basePrice: 9900, options: [] }],
+      },
+      {
+        name: 'Accessories',
+        kinds: [
+          {
+            noun: 'Charger',
+            prefix: 'CHG',
+            basePrice: 2900,
+            options: [{ name: 'Plug', values: ['EU', 'UK'] }],
+          },
+        ],
+      },
     ],
   },
 ];
 
-const ADJECTIVES = ['Classic', 'Urban', 'Alpine', 'Coastal', 'Everyday', 'Vintage', 'Studio', 'Trail', 'Nordic', 'Sunset', 'Midnight', 'Harbor', 'Summit', 'Meadow'];
+const ADJECTIVES = [
+  'Classic',
+  'Urban',
+  'Alpine',
+  'Coastal',
+  'Everyday',
+  'Vintage',
+  'Studio',
+  'Trail',
+  'Nordic',
+  'Sunset',
+  'Midnight',
+  'Harbor',
+  'Summit',
+  'Meadow',
+];
 const MATERIALS = ['Cotton', 'Linen', 'Wool', 'Canvas', 'Recycled', 'Organic', 'Merino', 'Denim'];
-const BRANDS = ['Northwind', 'Fjord & Co', 'Lumen', 'Kestrel', 'Oakline', 'Tidewater', 'Brightside', 'Ironbark'];
+const BRANDS = [
+  'Northwind',
+  'Fjord & Co',
+  'Lumen',
+  'Kestrel',
+  'Oakline',
+  'Tidewater',
+  'Brightside',
+  'Ironbark',
+];
 const PRODUCTS_PER_KIND = 34;
 
 /** A small deterministic PRNG (mulberry32), so the shop looks the same everywhere. */
@@ -104,7 +210,10 @@ function random(seed: number): () => number {
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 /** Most variants are well stocked; about one in eight is sold out and one in six runs low. */
@@ -112,7 +221,8 @@ function stockLevels(next: () => number): Record<string, number> {
   const roll = next();
   const [berlin, amsterdam] = demoWarehouses.map((w) => w.code) as [string, string];
   if (roll < 0.12) return { [berlin]: 0, [amsterdam]: 0 };
-  if (roll < 0.3) return { [berlin]: Math.floor(next() * 12) + 1, [amsterdam]: Math.floor(next() * 6) };
+  if (roll < 0.3)
+    return { [berlin]: Math.floor(next() * 12) + 1, [amsterdam]: Math.floor(next() * 6) };
   return { [berlin]: 20 + Math.floor(next() * 180), [amsterdam]: Math.floor(next() * 120) };
 }
 
@@ -120,28 +230,50 @@ export function buildDemoShop() {
   const next = random(20261125);
   const categories: DemoCategory[] = [];
   const products: DemoProduct[] = [];
-  const brands: DemoBrand[] = BRANDS.map((name) => ({ id: uuidFromName(`brand:${name}`), name, slug: slug(name) }));
+  const brands: DemoBrand[] = BRANDS.map((name) => ({
+    id: uuidFromName(`brand:${name}`),
+    name,
+    slug: slug(name),
+  }));
   const usedNames = new Set<string>();
 
   TREE.forEach((root, rootIndex) => {
     const rootId = uuidFromName(`category:${root.name}`);
-    categories.push({ id: rootId, name: root.name, slug: slug(root.name), parentId: null, position: rootIndex });
+    categories.push({
+      id: rootId,
+      name: root.name,
+      slug: slug(root.name),
+      parentId: null,
+      position: rootIndex,
+    });
     root.children.forEach((child, childIndex) => {
       const categoryId = uuidFromName(`category:${root.name}/${child.name}`);
-      categories.push({ id: categoryId, name: child.name, slug: slug(child.name), parentId: rootId, position: childIndex });
+      categories.push({
+        id: categoryId,
+        name: child.name,
+        slug: slug(child.name),
+        parentId: rootId,
+        position: childIndex,
+      });
       for (const kind of child.kinds) {
         for (let i = 0; i < PRODUCTS_PER_KIND; i++) {
           let name: string;
           do {
             name = `${ADJECTIVES[Math.floor(next() * ADJECTIVES.length)]} ${MATERIALS[Math.floor(next() * MATERIALS.length)]} ${kind.noun}`;
-          } while (usedNames.has(name) && usedNames.size < ADJECTIVES.length * MATERIALS.length * 20);
+          } while (
+            usedNames.has(name) &&
+            usedNames.size < ADJECTIVES.length * MATERIALS.length * 20
+          );
           if (usedNames.has(name)) name = `${name} ${i + 1}`;
           usedNames.add(name);
           const productSlug = slug(name);
           const brand = brands[Math.floor(next() * brands.length)]!;
           const price = kind.basePrice + Math.floor(next() * 8) * 500;
           const number = String(i + 1).padStart(3, '0');
-          const combos = kind.options.length === 0 ? [[]] : kind.options[0]!.values.map((value) => [{ name: kind.options[0]!.name, value }]);
+          const combos =
+            kind.options.length === 0
+              ? [[]]
+              : kind.options[0]!.values.map((value) => [{ name: kind.options[0]!.name, value }]);
           products.push({
             id: uuidFromName(`product:${productSlug}`),
             slug: productSlug,

@@ -22,24 +22,32 @@ export async function seedInventory(db: DataSource, shop: DemoShop): Promise<boo
   );
   await db.transaction(async (tx) => {
     for (const w of shop.warehouses) {
-      await tx.query(`INSERT INTO inventory.warehouse (id, code, name, country_code) VALUES ($1, $2, $3, $4)`, [
-        w.id,
-        w.code,
-        w.name,
-        w.countryCode,
-      ]);
+      await tx.query(
+        `INSERT INTO inventory.warehouse (id, code, name, country_code) VALUES ($1, $2, $3, $4)`,
+        [w.id, w.code, w.name, w.countryCode],
+      );
     }
     await tx.query(
       `INSERT INTO inventory.inventory_item (id, sku, warehouse_id, on_hand)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::int[])`,
-      [items.map((i) => i.id), items.map((i) => i.sku), items.map((i) => i.warehouseId), items.map((i) => i.onHand)],
+      [
+        items.map((i) => i.id),
+        items.map((i) => i.sku),
+        items.map((i) => i.warehouseId),
+        items.map((i) => i.onHand),
+      ],
     );
     const received = items.filter((i) => i.onHand > 0);
     await tx.query(
       `INSERT INTO inventory.stock_movement (inventory_item_id, sku, warehouse_id, kind, on_hand_delta, reserved_delta, reason)
        SELECT item, sku, warehouse, 'RECEIPT', quantity, 0, 'Opening stock'
        FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::int[]) AS t(item, sku, warehouse, quantity)`,
-      [received.map((i) => i.id), received.map((i) => i.sku), received.map((i) => i.warehouseId), received.map((i) => i.onHand)],
+      [
+        received.map((i) => i.id),
+        received.map((i) => i.sku),
+        received.map((i) => i.warehouseId),
+        received.map((i) => i.onHand),
+      ],
     );
   });
   return true;

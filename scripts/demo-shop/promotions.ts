@@ -12,7 +12,10 @@ export async function seedPromotions(db: DataSource): Promise<boolean> {
   const welcome = uuidFromName('promotion:welcome10');
   const freeShipping = uuidFromName('promotion:free-shipping-100');
   await db.transaction(async (tx) => {
-    await tx.query(`INSERT INTO promotions.campaign (id, name, starts_at) VALUES ($1, 'Welcome', now() - interval '1 day')`, [campaign]);
+    await tx.query(
+      `INSERT INTO promotions.campaign (id, name, starts_at) VALUES ($1, 'Welcome', now() - interval '1 day')`,
+      [campaign],
+    );
     await tx.query(
       `INSERT INTO promotions.promotion (id, campaign_id, name, kind, value, requires_coupon, priority)
        VALUES ($1, $2, '10 % off your first order', 'PERCENTAGE_ORDER', 1000, true, 10)`,
@@ -24,7 +27,10 @@ export async function seedPromotions(db: DataSource): Promise<boolean> {
                '[{"amount": 10000, "currency": "EUR"}, {"amount": 10000, "currency": "USD"}, {"amount": 10000, "currency": "GBP"}]', 0)`,
       [freeShipping, campaign],
     );
-    await tx.query(`INSERT INTO promotions.coupon (promotion_id, code, per_customer_limit) VALUES ($1, 'WELCOME10', 1)`, [welcome]);
+    await tx.query(
+      `INSERT INTO promotions.coupon (promotion_id, code, per_customer_limit) VALUES ($1, 'WELCOME10', 1)`,
+      [welcome],
+    );
   });
   return true;
 }

@@ -13,7 +13,11 @@ let catalog: RunningSubgraph<{ catalog: CatalogService }>;
 
 beforeAll(async () => {
   db = await createTestDatabase('catalog');
-  catalog = await startSubgraph(catalogSubgraph, { databaseUrl: db.url, port: 0, host: '127.0.0.1' });
+  catalog = await startSubgraph(catalogSubgraph, {
+    databaseUrl: db.url,
+    port: 0,
+    host: '127.0.0.1',
+  });
 });
 
 afterAll(async () => {
@@ -24,8 +28,20 @@ afterAll(async () => {
 const CREATE = /* GraphQL */ `
   mutation ($input: ProductCreateInput!) {
     productCreate(input: $input) {
-      product { id slug name variants { id sku } }
-      userErrors { field message code }
+      product {
+        id
+        slug
+        name
+        variants {
+          id
+          sku
+        }
+      }
+      userErrors {
+        field
+        message
+        code
+      }
     }
   }
 `;
@@ -56,10 +72,18 @@ describe('catalog subgraph', () => {
     );
     expect(created.productCreate.userErrors).toEqual([]);
     expect(created.productCreate.product.slug).toBe('linen-shirt');
-    expect(created.productCreate.product.variants.map((v: { sku: string }) => v.sku)).toEqual(['LIN-S', 'LIN-M']);
+    expect(created.productCreate.product.variants.map((v: { sku: string }) => v.sku)).toEqual([
+      'LIN-S',
+      'LIN-M',
+    ]);
 
     const found = dataOf(
-      await postGraphQL(catalog.url, `{ product(slug: "linen-shirt") { name variants { sku product { name } } } }`, {}, { viewer: anonymous }),
+      await postGraphQL(
+        catalog.url,
+        `{ product(slug: "linen-shirt") { name variants { sku product { name } } } }`,
+        {},
+        { viewer: anonymous },
+      ),
     );
     expect(found.product.variants[1]).toEqual({ sku: 'LIN-M', product: { name: 'Linen Shirt' } });
   });
@@ -91,7 +115,12 @@ describe('catalog subgraph', () => {
   });
 
   it('refuses staff mutations without the catalog:write permission', async () => {
-    const response = await postGraphQL(catalog.url, CREATE, { input: { name: 'X' } }, { viewer: anonymous });
+    const response = await postGraphQL(
+      catalog.url,
+      CREATE,
+      { input: { name: 'X' } },
+      { viewer: anonymous },
+    );
     expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
@@ -132,7 +161,12 @@ describe('catalog subgraph', () => {
     expect(second.pageInfo.hasNextPage).toBe(false);
 
     const search = dataOf(
-      await postGraphQL(catalog.url, `{ products(search: "sock") { edges { node { name } } } }`, {}, { viewer: anonymous }),
+      await postGraphQL(
+        catalog.url,
+        `{ products(search: "sock") { edges { node { name } } } }`,
+        {},
+        { viewer: anonymous },
+      ),
     ).products;
     expect(search.edges.map((e: any) => e.node.name)).toEqual(['Cotton Socks', 'Wool Socks']);
   });

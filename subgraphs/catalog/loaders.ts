@@ -3,19 +3,34 @@ import type { CatalogService } from './service';
 
 export function createCatalogLoaders(catalog: CatalogService) {
   return {
-    productById: loaderByKey((ids: readonly string[]) => catalog.productsByIds(ids), (p) => p.id),
-    variantById: loaderByKey((ids: readonly string[]) => catalog.variantsByIds(ids), (v) => v.id),
-    variantBySku: loaderByKey((skus: readonly string[]) => catalog.variantsBySkus(skus), (v) => v.sku),
+    productById: loaderByKey(
+      (ids: readonly string[]) => catalog.productsByIds(ids),
+      (p) => p.id,
+    ),
+    variantById: loaderByKey(
+      (ids: readonly string[]) => catalog.variantsByIds(ids),
+      (v) => v.id,
+    ),
+    variantBySku: loaderByKey(
+      (skus: readonly string[]) => catalog.variantsBySkus(skus),
+      (v) => v.sku,
+    ),
     variantsOfProduct: loaderOfMany(
       (ids: readonly string[]) => catalog.activeVariantsOfProducts(ids),
       (v) => v.productId,
     ),
-    categoryById: loaderByKey((ids: readonly string[]) => catalog.categoriesByIds(ids), (c) => c.id),
+    categoryById: loaderByKey(
+      (ids: readonly string[]) => catalog.categoriesByIds(ids),
+      (c) => c.id,
+    ),
     childrenOfCategory: loaderOfMany(
       (ids: readonly string[]) => catalog.childrenOfCategories(ids),
       (c) => c.parentId!,
     ),
-    brandById: loaderByKey((ids: readonly string[]) => catalog.brandsByIds(ids), (b) => b.id),
+    brandById: loaderByKey(
+      (ids: readonly string[]) => catalog.brandsByIds(ids),
+      (b) => b.id,
+    ),
   };
 }
 

@@ -6,7 +6,14 @@ import { withUserErrors } from '../../platform/errors';
 import { isUuid, parseId } from '../../platform/ids';
 import { parsePageArgs } from '../../platform/pagination';
 import type { BrandRow, CategoryRow, ProductRow, ProductVariantRow } from './entities';
-import type { Brand, Category, ModelFields, Product, ProductVariant, Resolvers } from './generated/resolvers-types';
+import type {
+  Brand,
+  Category,
+  ModelFields,
+  Product,
+  ProductVariant,
+  Resolvers,
+} from './generated/resolvers-types';
 import type { CatalogLoaders } from './loaders';
 import type { CatalogService } from './service';
 
@@ -24,7 +31,9 @@ export type ProductModel = ModelFields<Product, 'brand' | 'category' | 'variants
   categoryId: string | null;
 };
 export type VariantModel = ModelFields<ProductVariant, 'product'> & { productId: string };
-export type CategoryModel = ModelFields<Category, 'parent' | 'children' | 'products'> & { parentId: string | null };
+export type CategoryModel = ModelFields<Category, 'parent' | 'children' | 'products'> & {
+  parentId: string | null;
+};
 export type BrandModel = ModelFields<Brand>;
 
 function toProduct(row: ProductRow): ProductModel {
@@ -60,19 +69,26 @@ function toBrand(row: BrandRow): BrandModel {
   return { id: row.id, name: row.name, slug: row.slug };
 }
 
-
 export const catalogResolvers = {
   Query: {
     async products(_, args, ctx) {
       const page = parsePageArgs(args, 2);
       const categoryId = args.categoryId ? parseId(args.categoryId, 'categoryId') : null;
-      const connection = await ctx.services.catalog.listProducts(page, { categoryId, search: args.search });
+      const connection = await ctx.services.catalog.listProducts(page, {
+        categoryId,
+        search: args.search,
+      });
       for (const edge of connection.edges) ctx.loaders.productById.prime(edge.node.id, edge.node);
-      return { ...connection, edges: connection.edges.map((e) => ({ cursor: e.cursor, node: toProduct(e.node) })) };
+      return {
+        ...connection,
+        edges: connection.edges.map((e) => ({ cursor: e.cursor, node: toProduct(e.node) })),
+      };
     },
     async product(_, args, ctx) {
-      if (Boolean(args.id) === Boolean(args.slug)) throw badInput('Give exactly one of id and slug');
-      if (args.id) return ctx.loaders.productById.load(parseId(args.id, 'id')).then(orNull(toProduct));
+      if (Boolean(args.id) === Boolean(args.slug))
+        throw badInput('Give exactly one of id and slug');
+      if (args.id)
+        return ctx.loaders.productById.load(parseId(args.id, 'id')).then(orNull(toProduct));
       return ctx.services.catalog.productBySlug(args.slug!).then(orNull(toProduct));
     },
     async variant(_, args, ctx) {
@@ -111,7 +127,9 @@ export const catalogResolvers = {
     productArchive(_, args, ctx) {
       requirePermission(ctx.viewer, PERMISSION);
       const id = parseId(args.id, 'id');
-      return withUserErrors(async () => ({ product: toProduct(await ctx.services.catalog.archiveProduct(id)) }));
+      return withUserErrors(async () => ({
+        product: toProduct(await ctx.services.catalog.archiveProduct(id)),
+      }));
     },
     productVariantCreate(_, args, ctx) {
       requirePermission(ctx.viewer, PERMISSION);
@@ -123,12 +141,16 @@ export const catalogResolvers = {
     productVariantUpdate(_, args, ctx) {
       requirePermission(ctx.viewer, PERMISSION);
       const id = parseId(args.id, 'id');
-      return withUserErrors(async () => ({ variant: toVariant(await ctx.services.catalog.updateVariant(id, args.input)) }));
+      return withUserErrors(async () => ({
+        variant: toVariant(await ctx.services.catalog.updateVariant(id, args.input)),
+      }));
     },
     productVariantArchive(_, args, ctx) {
       requirePermission(ctx.viewer, PERMISSION);
       const id = parseId(args.id, 'id');
-      return withUserErrors(async () => ({ variant: toVariant(await ctx.services.catalog.archiveVariant(id)) }));
+      return withUserErrors(async () => ({
+        variant: toVariant(await ctx.services.catalog.archiveVariant(id)),
+      }));
     },
     categoryCreate(_, { input }, ctx) {
       requirePermission(ctx.viewer, PERMISSION);
@@ -139,7 +161,9 @@ export const catalogResolvers = {
     },
     brandCreate(_, { input }, ctx) {
       requirePermission(ctx.viewer, PERMISSION);
-      return withUserErrors(async () => ({ brand: toBrand(await ctx.services.catalog.createBrand(input)) }));
+      return withUserErrors(async () => ({
+        brand: toBrand(await ctx.services.catalog.createBrand(input)),
+      }));
     },
   },
   Product: {
@@ -151,10 +175,14 @@ export const catalogResolvers = {
       return (await ctx.loaders.variantsOfProduct.load(product.id)).map(toVariant);
     },
     brand(product, _, ctx) {
-      return product.brandId ? ctx.loaders.brandById.load(product.brandId).then(orNull(toBrand)) : null;
+      return product.brandId
+        ? ctx.loaders.brandById.load(product.brandId).then(orNull(toBrand))
+        : null;
     },
     category(product, _, ctx) {
-      return product.categoryId ? ctx.loaders.categoryById.load(product.categoryId).then(orNull(toCategory)) : null;
+      return product.categoryId
+        ? ctx.loaders.categoryById.load(product.categoryId).then(orNull(toCategory))
+        : null;
     },
   },
   ProductVariant: {
@@ -178,14 +206,21 @@ export const catalogResolvers = {
       return ctx.loaders.categoryById.load(ref.id).then(orNull(toCategory));
     },
     parent(category, _, ctx) {
-      return category.parentId ? ctx.loaders.categoryById.load(category.parentId).then(orNull(toCategory)) : null;
+      return category.parentId
+        ? ctx.loaders.categoryById.load(category.parentId).then(orNull(toCategory))
+        : null;
     },
     async children(category, _, ctx) {
       return (await ctx.loaders.childrenOfCategory.load(category.id)).map(toCategory);
     },
     async products(category, args, ctx) {
-      const connection = await ctx.services.catalog.listProducts(parsePageArgs(args, 2), { categoryId: category.id });
-      return { ...connection, edges: connection.edges.map((e) => ({ cursor: e.cursor, node: toProduct(e.node) })) };
+      const connection = await ctx.services.catalog.listProducts(parsePageArgs(args, 2), {
+        categoryId: category.id,
+      });
+      return {
+        ...connection,
+        edges: connection.edges.map((e) => ({ cursor: e.cursor, node: toProduct(e.node) })),
+      };
     },
   },
   Brand: {

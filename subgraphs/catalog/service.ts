@@ -48,7 +48,10 @@ export class CatalogService {
   }
 
   /** Active products by (name, id), so that cursors stay stable while products are added. */
-  async listProducts(page: PageRequest, filter: ProductListFilter): Promise<Connection<ProductRow>> {
+  async listProducts(
+    page: PageRequest,
+    filter: ProductListFilter,
+  ): Promise<Connection<ProductRow>> {
     const query = this.products.createQueryBuilder('p').where(`p.status = 'ACTIVE'`);
     if (filter.categoryId) {
       query.andWhere(
@@ -122,7 +125,10 @@ export class CatalogService {
   }
 
   rootCategories(): Promise<CategoryRow[]> {
-    return this.categories.find({ where: { parentId: IsNull() }, order: { position: 'ASC', name: 'ASC' } });
+    return this.categories.find({
+      where: { parentId: IsNull() },
+      order: { position: 'ASC', name: 'ASC' },
+    });
   }
 
   brandsByIds(ids: readonly string[]): Promise<BrandRow[]> {
@@ -133,7 +139,9 @@ export class CatalogService {
     return this.brands.find({ order: { name: 'ASC' } });
   }
 
-  async createProduct(input: ProductInput & { variants?: VariantInput[] | null }): Promise<ProductRow> {
+  async createProduct(
+    input: ProductInput & { variants?: VariantInput[] | null },
+  ): Promise<ProductRow> {
     const name = requireText(input.name, 'name');
     return this.db.transaction(async (tx) => {
       await this.assertReferences(input);
@@ -151,7 +159,12 @@ export class CatalogService {
       );
       const variants = input.variants ?? [];
       for (const [position, variant] of variants.entries()) {
-        await this.insertVariant(tx.getRepository(ProductVariantRow), product.id, variant, position);
+        await this.insertVariant(
+          tx.getRepository(ProductVariantRow),
+          product.id,
+          variant,
+          position,
+        );
       }
       return product;
     });
@@ -160,9 +173,11 @@ export class CatalogService {
   async updateProduct(id: string, input: ProductInput): Promise<ProductRow> {
     const product = await this.mustFindProduct(id);
     await this.assertReferences(input);
-    if (input.name !== undefined && input.name !== null) product.name = requireText(input.name, 'name');
+    if (input.name !== undefined && input.name !== null)
+      product.name = requireText(input.name, 'name');
     if (input.slug) product.slug = checkSlug(input.slug);
-    if (input.description !== undefined && input.description !== null) product.description = input.description;
+    if (input.description !== undefined && input.description !== null)
+      product.description = input.description;
     if (input.status) product.status = input.status;
     if (input.brandId !== undefined) product.brandId = input.brandId;
     if (input.categoryId !== undefined) product.categoryId = input.categoryId;
@@ -185,7 +200,8 @@ export class CatalogService {
     input: { title?: string | null; options?: VariantOptionValue[] | null },
   ): Promise<ProductVariantRow> {
     const variant = await this.mustFindVariant(id);
-    if (input.title !== undefined && input.title !== null) variant.title = requireText(input.title, 'title');
+    if (input.title !== undefined && input.title !== null)
+      variant.title = requireText(input.title, 'title');
     if (input.options) variant.options = input.options;
     return this.variants.save(variant);
   }
@@ -196,7 +212,11 @@ export class CatalogService {
     return this.variants.save(variant);
   }
 
-  async createCategory(input: { name: string; slug?: string | null; parentId?: string | null }): Promise<CategoryRow> {
+  async createCategory(input: {
+    name: string;
+    slug?: string | null;
+    parentId?: string | null;
+  }): Promise<CategoryRow> {
     const name = requireText(input.name, 'name');
     if (input.parentId && !(await this.categories.existsBy({ id: input.parentId }))) {
       throw new DomainError('NOT_FOUND', `Category ${input.parentId} was not found`, ['parentId']);
@@ -215,7 +235,9 @@ export class CatalogService {
   async createBrand(input: { name: string; slug?: string | null }): Promise<BrandRow> {
     const name = requireText(input.name, 'name');
     return translateUniqueViolation(() =>
-      this.brands.save(this.brands.create({ name, slug: input.slug ? checkSlug(input.slug) : slugify(name) })),
+      this.brands.save(
+        this.brands.create({ name, slug: input.slug ? checkSlug(input.slug) : slugify(name) }),
+      ),
     );
   }
 
@@ -243,7 +265,9 @@ export class CatalogService {
       throw new DomainError('NOT_FOUND', `Brand ${input.brandId} was not found`, ['brandId']);
     }
     if (input.categoryId && !(await this.categories.existsBy({ id: input.categoryId }))) {
-      throw new DomainError('NOT_FOUND', `Category ${input.categoryId} was not found`, ['categoryId']);
+      throw new DomainError('NOT_FOUND', `Category ${input.categoryId} was not found`, [
+        'categoryId',
+      ]);
     }
   }
 
@@ -265,14 +289,20 @@ const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 function checkSku(sku: string): string {
   if (!SKU.test(sku)) {
-    throw new DomainError('INVALID_SKU', 'SKU must be 1-64 letters, digits, dots, dashes or underscores', ['sku']);
+    throw new DomainError(
+      'INVALID_SKU',
+      'SKU must be 1-64 letters, digits, dots, dashes or underscores',
+      ['sku'],
+    );
   }
   return sku;
 }
 
 function checkSlug(slug: string): string {
   if (!SLUG.test(slug) || slug.length > 120) {
-    throw new DomainError('INVALID_SLUG', 'Slug must be lowercase words joined by dashes', ['slug']);
+    throw new DomainError('INVALID_SLUG', 'Slug must be lowercase words joined by dashes', [
+      'slug',
+    ]);
   }
   return slug;
 }
@@ -288,8 +318,10 @@ async function translateUniqueViolation<T>(body: () => Promise<T>): Promise<T> {
   try {
     return await body();
   } catch (error) {
-    if (isUniqueViolation(error, 'product_variant_sku_key')) throw new DomainError('SKU_TAKEN', 'That SKU is already used', ['sku']);
-    if (isUniqueViolation(error)) throw new DomainError('SLUG_TAKEN', 'That slug is already used', ['slug']);
+    if (isUniqueViolation(error, 'product_variant_sku_key'))
+      throw new DomainError('SKU_TAKEN', 'That SKU is already used', ['sku']);
+    if (isUniqueViolation(error))
+      throw new DomainError('SLUG_TAKEN', 'That slug is already used', ['slug']);
     throw error;
   }
 }

@@ -28,7 +28,9 @@ export function requireStaffSelf(viewer: Viewer): string {
 /** Staff with identity:manage, or a platform service. */
 export function requireIdentityManager(viewer: Viewer): Actor {
   if (viewer.kind === 'anonymous' || viewer.kind === 'customer') {
-    throw viewer.kind === 'anonymous' ? unauthenticated() : forbidden(`Requires the ${IDENTITY_MANAGE} permission`);
+    throw viewer.kind === 'anonymous'
+      ? unauthenticated()
+      : forbidden(`Requires the ${IDENTITY_MANAGE} permission`);
   }
   if (viewer.kind === 'staff' && !viewer.permissions.includes(IDENTITY_MANAGE)) {
     throw forbidden(`Requires the ${IDENTITY_MANAGE} permission`);
@@ -45,7 +47,8 @@ export function canReadCustomer(viewer: Viewer, customerId: string): boolean {
 
 export function requireCustomerReader(viewer: Viewer): void {
   if (viewer.kind === 'service') return;
-  if (viewer.kind === 'staff' && viewer.permissions.some((p) => CUSTOMER_READERS.includes(p))) return;
+  if (viewer.kind === 'staff' && viewer.permissions.some((p) => CUSTOMER_READERS.includes(p)))
+    return;
   if (viewer.kind === 'anonymous') throw unauthenticated();
   throw forbidden('Requires customers:read, orders:manage or identity:manage');
 }

@@ -44,7 +44,8 @@ function fields(input: AddressInput, partial: boolean): Partial<AddressFields> {
   optional('line2', 200);
   optional('region', 100);
   optional('phone', 40);
-  if (!partial || input.country !== undefined) out.country = requireCountry(input.country, path('country'));
+  if (!partial || input.country !== undefined)
+    out.country = requireCountry(input.country, path('country'));
   return out;
 }
 
@@ -76,7 +77,12 @@ export class Addresses {
       await this.clearDefaults(tx, customerId, defaultShipping, defaultBilling);
       const repo = tx.getRepository(CustomerAddressRow);
       return repo.save(
-        repo.create({ ...values, customerId, isDefaultShipping: defaultShipping, isDefaultBilling: defaultBilling }),
+        repo.create({
+          ...values,
+          customerId,
+          isDefaultShipping: defaultShipping,
+          isDefaultBilling: defaultBilling,
+        }),
       );
     });
   }
@@ -86,7 +92,12 @@ export class Addresses {
     return this.inCustomer(customerId, async (tx, existing) => {
       const address = existing.find((a) => a.id === id);
       if (!address) throw new DomainError('NOT_FOUND', 'Address not found', ['id']);
-      await this.clearDefaults(tx, customerId, input.defaultShipping === true, input.defaultBilling === true);
+      await this.clearDefaults(
+        tx,
+        customerId,
+        input.defaultShipping === true,
+        input.defaultBilling === true,
+      );
       Object.assign(address, values);
       if (input.defaultShipping != null) address.isDefaultShipping = input.defaultShipping;
       if (input.defaultBilling != null) address.isDefaultBilling = input.defaultBilling;
@@ -96,7 +107,8 @@ export class Addresses {
 
   async delete(customerId: string, id: string): Promise<void> {
     await this.inCustomer(customerId, async (tx, existing) => {
-      if (!existing.some((a) => a.id === id)) throw new DomainError('NOT_FOUND', 'Address not found', ['id']);
+      if (!existing.some((a) => a.id === id))
+        throw new DomainError('NOT_FOUND', 'Address not found', ['id']);
       await tx.getRepository(CustomerAddressRow).delete({ id, customerId });
     });
   }
@@ -106,19 +118,33 @@ export class Addresses {
     body: (tx: EntityManager, existing: CustomerAddressRow[]) => Promise<T>,
   ): Promise<T> {
     return this.db.transaction(async (tx) => {
-      const [customer] = await tx.query(`SELECT id FROM identity.customer WHERE id = $1 FOR UPDATE`, [customerId]);
+      const [customer] = await tx.query(
+        `SELECT id FROM identity.customer WHERE id = $1 FOR UPDATE`,
+        [customerId],
+      );
       if (!customer) throw new DomainError('NOT_FOUND', 'Customer not found');
       const existing = await tx.getRepository(CustomerAddressRow).findBy({ customerId });
       return body(tx, existing);
     });
   }
 
-  private async clearDefaults(tx: EntityManager, customerId: string, shipping: boolean, billing: boolean): Promise<void> {
+  private async clearDefaults(
+    tx: EntityManager,
+    customerId: string,
+    shipping: boolean,
+    billing: boolean,
+  ): Promise<void> {
     if (shipping) {
-      await tx.query(`UPDATE identity.customer_address SET is_default_shipping = false WHERE customer_id = $1`, [customerId]);
+      await tx.query(
+        `UPDATE identity.customer_address SET is_default_shipping = false WHERE customer_id = $1`,
+        [customerId],
+      );
     }
     if (billing) {
-      await tx.query(`UPDATE identity.customer_address SET is_default_billing = false WHERE customer_id = $1`, [customerId]);
+      await tx.query(
+        `UPDATE identity.customer_address SET is_default_billing = false WHERE customer_id = $1`,
+        [customerId],
+      );
     }
   }
 }

@@ -43,12 +43,18 @@ export class AuditLog {
   }
 
   /** Newest first; cursors carry the row id. */
-  async list(page: PageRequest, filter: { event?: string | null } = {}): Promise<Connection<AuditLogRow>> {
+  async list(
+    page: PageRequest,
+    filter: { event?: string | null } = {},
+  ): Promise<Connection<AuditLogRow>> {
     const query = this.db.getRepository(AuditLogRow).createQueryBuilder('a');
     if (filter.event) query.where('a.event = :event', { event: filter.event });
     const totalCount = await query.getCount();
     if (page.after) query.andWhere('a.id < :after', { after: page.after[0] });
-    const rows = await query.orderBy('a.id', 'DESC').take(page.limit + 1).getMany();
+    const rows = await query
+      .orderBy('a.id', 'DESC')
+      .take(page.limit + 1)
+      .getMany();
     return toConnection(rows, page, (row) => [row.id], totalCount);
   }
 }

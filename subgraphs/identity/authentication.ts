@@ -53,28 +53,59 @@ export class Authentication {
   async customerLogin(request: LoginRequest): Promise<LoginResult<CustomerRow>> {
     return this.login('customer', request, async (email) => {
       const row = await this.customers.forLogin(email);
-      return row && { id: row.id, passwordHash: row.passwordHash, usable: true, verified: !!row.emailVerifiedAt, row };
+      return (
+        row && {
+          id: row.id,
+          passwordHash: row.passwordHash,
+          usable: true,
+          verified: !!row.emailVerifiedAt,
+          row,
+        }
+      );
     });
   }
 
   async staffLogin(request: LoginRequest): Promise<LoginResult<StaffUserRow>> {
     return this.login('staff', request, async (email) => {
       const row = await this.staff.forLogin(email);
-      return row && { id: row.id, passwordHash: row.passwordHash, usable: row.active, verified: true, row };
+      return (
+        row && {
+          id: row.id,
+          passwordHash: row.passwordHash,
+          usable: row.active,
+          verified: true,
+          row,
+        }
+      );
     });
   }
 
   /** Exchanges a refresh token for a new pair, with the principal's current permissions. */
   async refresh(refreshToken: string, ip: string | null): Promise<TokenPair> {
-    const { session, refreshToken: next } = await this.sessions.rotate(String(refreshToken ?? ''), ip);
+    const { session, refreshToken: next } = await this.sessions.rotate(
+      String(refreshToken ?? ''),
+      ip,
+    );
     const principal: Principal = { kind: session.principalKind, id: session.principalId };
     const permissions = await this.currentPermissions(principal);
     if (permissions === null) {
       await this.sessions.revoke(session.id, 'account_unusable');
-      throw new DomainError('INVALID_REFRESH_TOKEN', 'The refresh token is not valid', ['refreshToken']);
+      throw new DomainError('INVALID_REFRESH_TOKEN', 'The refresh token is not valid', [
+        'refreshToken',
+      ]);
     }
-    const access = await this.keys.signAccessToken({ sub: principal.id, kind: principal.kind, sid: session.id, permissions });
-    return { accessToken: access.token, refreshToken: next, expiresIn: access.expiresIn, sessionId: session.id };
+    const access = await this.keys.signAccessToken({
+      sub: principal.id,
+      kind: principal.kind,
+      sid: session.id,
+      permissions,
+    });
+    return {
+      accessToken: access.token,
+      refreshToken: next,
+      expiresIn: access.expiresIn,
+      sessionId: session.id,
+    };
   }
 
   /** Ends the session a refresh token belongs to. Answers the same whether or not it was live. */
@@ -94,27 +125,57 @@ export class Authentication {
 
   async revokeSession(principal: Principal, sessionId: string, ip: string | null): Promise<void> {
     const session = await this.sessions.find(sessionId);
-    if (!session || session.principalKind !== principal.kind || session.principalId !== principal.id) {
+    if (
+      !session ||
+      session.principalKind !== principal.kind ||
+      session.principalId !== principal.id
+    ) {
       throw new DomainError('NOT_FOUND', 'Session not found', ['id']);
     }
     if (await this.sessions.revoke(session.id, 'revoked_by_user')) {
-      await this.audit.record({ event: 'session.revoked', actor: principal, subject: principal, ip, details: { sessionId } });
+      await this.audit.record({
+        event: 'session.revoked',
+        actor: principal,
+        subject: principal,
+        ip,
+        details: { sessionId },
+      });
     }
   }
 
   /** A new session and token pair for an authenticated principal (password, social login). */
-  async startSession(principal: Principal, authMethod: string, ip: string | null): Promise<TokenPair> {
+  async startSession(
+    principal: Principal,
+    authMethod: string,
+    ip: string | null,
+  ): Promise<TokenPair> {
     const permissions = (await this.currentPermissions(principal)) ?? [];
     const { session, refreshToken } = await this.db.transaction(async (tx) => {
       const issued = await this.sessions.create(tx, principal, authMethod, ip);
       await this.audit.record(
-        { event: 'login.succeeded', actor: principal, subject: principal, ip, details: { method: authMethod, sessionId: issued.session.id } },
+        {
+          event: 'login.succeeded',
+          actor: principal,
+          subject: principal,
+          ip,
+          details: { method: authMethod, sessionId: issued.session.id },
+        },
         tx,
       );
       return issued;
     });
-    const access = await this.keys.signAccessToken({ sub: principal.id, kind: principal.kind, sid: session.id, permissions });
-    return { accessToken: access.token, refreshToken, expiresIn: access.expiresIn, sessionId: session.id };
+    const access = await this.keys.signAccessToken({
+      sub: principal.id,
+      kind: principal.kind,
+      sid: session.id,
+      permissions,
+    });
+    return {
+      accessToken: access.token,
+      refreshToken,
+      expiresIn: access.expiresIn,
+      sessionId: session.id,
+    };
   }
 
   /**
@@ -122,7 +183,11 @@ export class Authentication {
    * no code the caller gets `mfaRequired` (the attempt is taken back from the counters);
    * a wrong or replayed code counts as a failure.
    */
-  async secondFactor(principal: Principal, keys: AttemptKeys, mfaCode: string | null | undefined): Promise<'passed' | 'required'> {
+  async secondFactor(
+    principal: Principal,
+    keys: AttemptKeys,
+    mfaCode: string | null | undefined,
+  ): Promise<'passed' | 'required'> {
     if (!(await this.mfa.isEnabled(principal))) return 'passed';
     if (!mfaCode) {
       await this.throttle.undo(keys);
@@ -131,8 +196,14 @@ export class Authentication {
     }
     const check = await this.mfa.check(principal, mfaCode);
     if (check !== 'ok') {
-      await this.failed(keys, principal, check === 'replayed' ? 'mfa_code_replayed' : 'mfa_code_invalid');
-      throw new DomainError('INVALID_MFA_CODE', 'The authentication code is not valid', ['mfaCode']);
+      await this.failed(
+        keys,
+        principal,
+        check === 'replayed' ? 'mfa_code_replayed' : 'mfa_code_invalid',
+      );
+      throw new DomainError('INVALID_MFA_CODE', 'The authentication code is not valid', [
+        'mfaCode',
+      ]);
     }
     return 'passed';
   }
@@ -143,7 +214,11 @@ export class Authentication {
       await this.throttle.begin(keys);
     } catch (error) {
       if (error instanceof DomainError) {
-        await this.audit.record({ event: 'login.refused', ip: keys.ip, details: { account: keys.account, reason: error.code } });
+        await this.audit.record({
+          event: 'login.refused',
+          ip: keys.ip,
+          details: { account: keys.account, reason: error.code },
+        });
       }
       throw error;
     }
@@ -158,31 +233,63 @@ export class Authentication {
     request: LoginRequest,
     find: (email: string) => Promise<(LoginAccount & { row: Row }) | null>,
   ): Promise<LoginResult<Row>> {
-    const keys: AttemptKeys = { account: `${kind}:${normalizeEmail(request.email)}`, ip: request.ip };
+    const keys: AttemptKeys = {
+      account: `${kind}:${normalizeEmail(request.email)}`,
+      ip: request.ip,
+    };
     await this.beginAttempt(keys);
     const account = await find(request.email);
-    const passwordOk = await verifyPassword(account?.passwordHash ?? null, String(request.password ?? ''));
+    const passwordOk = await verifyPassword(
+      account?.passwordHash ?? null,
+      String(request.password ?? ''),
+    );
     if (!account || !passwordOk || !account.usable) {
-      await this.failed(keys, account ? { kind, id: account.id } : null, account && passwordOk ? 'account_inactive' : 'password');
+      await this.failed(
+        keys,
+        account ? { kind, id: account.id } : null,
+        account && passwordOk ? 'account_inactive' : 'password',
+      );
       throw new DomainError('INVALID_CREDENTIALS', 'The email or password is not correct');
     }
     const principal: Principal = { kind, id: account.id };
     if (!account.verified) {
       await this.throttle.succeeded(keys);
-      throw new DomainError('EMAIL_NOT_VERIFIED', 'Confirm your email address first; we can send the link again', ['email']);
+      throw new DomainError(
+        'EMAIL_NOT_VERIFIED',
+        'Confirm your email address first; we can send the link again',
+        ['email'],
+      );
     }
     if ((await this.secondFactor(principal, keys, request.mfaCode)) === 'required') {
       return { mfaRequired: true, account: null, tokens: null };
     }
     await this.throttle.succeeded(keys);
-    return { mfaRequired: false, account: account.row, tokens: await this.startSession(principal, 'password', request.ip) };
+    return {
+      mfaRequired: false,
+      account: account.row,
+      tokens: await this.startSession(principal, 'password', request.ip),
+    };
   }
 
-  private async failed(keys: AttemptKeys, principal: Principal | null, reason: string): Promise<void> {
+  private async failed(
+    keys: AttemptKeys,
+    principal: Principal | null,
+    reason: string,
+  ): Promise<void> {
     const locked = await this.throttle.failed(keys);
-    await this.audit.record({ event: 'login.failed', subject: principal, ip: keys.ip, details: { account: keys.account, reason } });
+    await this.audit.record({
+      event: 'login.failed',
+      subject: principal,
+      ip: keys.ip,
+      details: { account: keys.account, reason },
+    });
     if (locked) {
-      await this.audit.record({ event: 'login.locked_out', subject: principal, ip: keys.ip, details: { account: keys.account } });
+      await this.audit.record({
+        event: 'login.locked_out',
+        subject: principal,
+        ip: keys.ip,
+        details: { account: keys.account },
+      });
     }
   }
 

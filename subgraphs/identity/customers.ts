@@ -63,12 +63,18 @@ export class Customers {
   async list(page: PageRequest, search: string | null): Promise<Connection<CustomerRow>> {
     const query = this.db.getRepository(CustomerRow).createQueryBuilder('c');
     if (search?.trim()) {
-      const prefix = `${search.trim().toLowerCase().replace(/[\\%_]/g, '\\$&')}%`;
+      const prefix = `${search
+        .trim()
+        .toLowerCase()
+        .replace(/[\\%_]/g, '\\$&')}%`;
       query.where('c.email LIKE :prefix', { prefix });
     }
     const totalCount = await query.getCount();
     if (page.after) query.andWhere('c.email > :after', { after: page.after[0] });
-    const rows = await query.orderBy('c.email', 'ASC').take(page.limit + 1).getMany();
+    const rows = await query
+      .orderBy('c.email', 'ASC')
+      .take(page.limit + 1)
+      .getMany();
     return toConnection(rows, page, (c) => [c.email], totalCount);
   }
 
@@ -83,13 +89,19 @@ export class Customers {
         const customer = await tx
           .getRepository(CustomerRow)
           .save(tx.getRepository(CustomerRow).create({ email, firstName, lastName, passwordHash }));
-        const token = await this.issueToken(tx, customer.id, 'email_verification', VERIFICATION_TTL_SECONDS);
+        const token = await this.issueToken(
+          tx,
+          customer.id,
+          'email_verification',
+          VERIFICATION_TTL_SECONDS,
+        );
         await queueEmail(tx, verificationEmail(email, firstName, token));
         await this.audit.record({ event: 'customer.registered', subject: party(customer), ip }, tx);
         return customer;
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw new DomainError('EMAIL_TAKEN', 'An account with this email exists', ['email']);
+      if (isUniqueViolation(error))
+        throw new DomainError('EMAIL_TAKEN', 'An account with this email exists', ['email']);
       throw error;
     }
   }
@@ -99,7 +111,12 @@ export class Customers {
     const customer = await this.byEmail(email);
     if (!customer || customer.emailVerifiedAt) return;
     await this.db.transaction(async (tx) => {
-      const token = await this.issueToken(tx, customer.id, 'email_verification', VERIFICATION_TTL_SECONDS);
+      const token = await this.issueToken(
+        tx,
+        customer.id,
+        'email_verification',
+        VERIFICATION_TTL_SECONDS,
+      );
       await queueEmail(tx, verificationEmail(customer.email, customer.firstName, token));
     });
   }
@@ -112,7 +129,10 @@ export class Customers {
           WHERE id = $1`,
         [customerId],
       );
-      await this.audit.record({ event: 'customer.email_verified', subject: { kind: 'customer', id: customerId }, ip }, tx);
+      await this.audit.record(
+        { event: 'customer.email_verified', subject: { kind: 'customer', id: customerId }, ip },
+        tx,
+      );
       return tx.getRepository(CustomerRow).findOneByOrFail({ id: customerId });
     });
   }
@@ -121,24 +141,40 @@ export class Customers {
     const repo = this.db.getRepository(CustomerRow);
     const customer = await repo.findOneBy({ id: customerId });
     if (!customer) throw new DomainError('NOT_FOUND', 'Customer not found');
-    if (input.firstName != null) customer.firstName = requireText(input.firstName, 'firstName', 100, ['input', 'firstName']);
-    if (input.lastName != null) customer.lastName = requireText(input.lastName, 'lastName', 100, ['input', 'lastName']);
+    if (input.firstName != null)
+      customer.firstName = requireText(input.firstName, 'firstName', 100, ['input', 'firstName']);
+    if (input.lastName != null)
+      customer.lastName = requireText(input.lastName, 'lastName', 100, ['input', 'lastName']);
     customer.updatedAt = new Date();
     return repo.save(customer);
   }
 
-  async setSegments(customerId: string, segments: unknown, actor: Party, ip: string | null): Promise<CustomerRow> {
+  async setSegments(
+    customerId: string,
+    segments: unknown,
+    actor: Party,
+    ip: string | null,
+  ): Promise<CustomerRow> {
     const clean = requireSegments(segments);
     return this.db.transaction(async (tx) => {
       const repo = tx.getRepository(CustomerRow);
-      const customer = await repo.findOne({ where: { id: customerId }, lock: { mode: 'pessimistic_write' } });
+      const customer = await repo.findOne({
+        where: { id: customerId },
+        lock: { mode: 'pessimistic_write' },
+      });
       if (!customer) throw new DomainError('NOT_FOUND', 'Customer not found', ['customerId']);
       const before = customer.segments;
       customer.segments = clean;
       customer.updatedAt = new Date();
       await repo.save(customer);
       await this.audit.record(
-        { event: 'customer.segments_changed', actor, subject: party(customer), ip, details: { before, after: clean } },
+        {
+          event: 'customer.segments_changed',
+          actor,
+          subject: party(customer),
+          ip,
+          details: { before, after: clean },
+        },
         tx,
       );
       return customer;
@@ -161,7 +197,15 @@ export class Customers {
       );
       const token = await this.issueToken(tx, customer.id, 'password_reset', RESET_TTL_SECONDS);
       await queueEmail(tx, passwordResetEmail(customer.email, customer.firstName, token));
-      await this.audit.record({ event: 'password.reset_requested', subject: party(customer), ip, details: { known: true } }, tx);
+      await this.audit.record(
+        {
+          event: 'password.reset_requested',
+          subject: party(customer),
+          ip,
+          details: { known: true },
+        },
+        tx,
+      );
     });
   }
 
@@ -176,7 +220,8 @@ export class Customers {
         WHERE t.token_hash = $1 AND t.purpose = 'password_reset' AND t.used_at IS NULL AND t.expires_at > now()`,
       [tokenHash(String(token ?? ''))],
     );
-    if (!pending) throw new DomainError('INVALID_TOKEN', 'The link is not valid or has expired', ['token']);
+    if (!pending)
+      throw new DomainError('INVALID_TOKEN', 'The link is not valid or has expired', ['token']);
     checkPasswordStrength(newPassword, { email: pending.email, field: 'newPassword' });
     const passwordHash = await hashPassword(newPassword);
     const customer = await this.db.transaction(async (tx) => {
@@ -187,16 +232,28 @@ export class Customers {
           WHERE id = $1`,
         [customerId, passwordHash],
       );
-      const revoked = await this.sessions.revokeAllOf({ kind: 'customer', id: customerId }, 'password_reset', tx);
+      const revoked = await this.sessions.revokeAllOf(
+        { kind: 'customer', id: customerId },
+        'password_reset',
+        tx,
+      );
       const row = await tx.getRepository(CustomerRow).findOneByOrFail({ id: customerId });
-      await this.audit.record({ event: 'password.reset', subject: party(row), ip, details: { sessionsRevoked: revoked } }, tx);
+      await this.audit.record(
+        { event: 'password.reset', subject: party(row), ip, details: { sessionsRevoked: revoked } },
+        tx,
+      );
       return row;
     });
     await this.throttle.clearAccount(`customer:${customer.email}`);
     return customer;
   }
 
-  private async issueToken(tx: EntityManager, customerId: string, purpose: TokenPurpose, ttlSeconds: number): Promise<string> {
+  private async issueToken(
+    tx: EntityManager,
+    customerId: string,
+    purpose: TokenPurpose,
+    ttlSeconds: number,
+  ): Promise<string> {
     const token = randomToken(purpose === 'password_reset' ? 'pr' : 'ev');
     await tx.query(
       `INSERT INTO identity.email_token (purpose, customer_id, token_hash, expires_at)
@@ -207,7 +264,11 @@ export class Customers {
   }
 
   /** Marks a token used, atomically: of two concurrent uses exactly one gets the customer id. */
-  private async consumeToken(tx: EntityManager, token: string, purpose: TokenPurpose): Promise<string> {
+  private async consumeToken(
+    tx: EntityManager,
+    token: string,
+    purpose: TokenPurpose,
+  ): Promise<string> {
     const row = await firstRow(
       tx,
       `UPDATE identity.email_token SET used_at = now()
@@ -215,7 +276,8 @@ export class Customers {
         RETURNING customer_id`,
       [tokenHash(String(token ?? '')), purpose],
     );
-    if (!row) throw new DomainError('INVALID_TOKEN', 'The link is not valid or has expired', ['token']);
+    if (!row)
+      throw new DomainError('INVALID_TOKEN', 'The link is not valid or has expired', ['token']);
     return row.customer_id;
   }
 }

@@ -56,7 +56,11 @@ export function queueEmail(tx: EntityManager, email: EmailEvent): Promise<void> 
  * service with a retry queue takes over. Turn this off with IDENTITY_EMAIL_DELIVERY=off
  * once notifications consumes the topic.
  */
-export function startEmailDelivery(pubsub: PubSubEngine, db: DataSource, mailer: Mailer): () => void {
+export function startEmailDelivery(
+  pubsub: PubSubEngine,
+  db: DataSource,
+  mailer: Mailer,
+): () => void {
   if (process.env.IDENTITY_EMAIL_DELIVERY === 'off') return () => {};
   let stopped = false;
   const deliver = async (event: EmailEvent): Promise<void> => {
@@ -73,14 +77,20 @@ export function startEmailDelivery(pubsub: PubSubEngine, db: DataSource, mailer:
     try {
       await mailer.send({ to: event.to, subject: event.subject, text: event.text });
     } catch (error) {
-      log.error('email could not be sent', { template: event.template, error: (error as Error).message });
-      if (eventId) await db.query(`DELETE FROM identity.email_delivery WHERE event_id = $1`, [eventId]);
+      log.error('email could not be sent', {
+        template: event.template,
+        error: (error as Error).message,
+      });
+      if (eventId)
+        await db.query(`DELETE FROM identity.email_delivery WHERE event_id = $1`, [eventId]);
     }
   };
   const subscription = pubsub.subscribe(
     EMAIL_TOPIC,
     (event: EmailEvent) => {
-      deliver(event).catch((error) => log.error('email delivery failed', { error: (error as Error).message }));
+      deliver(event).catch((error) =>
+        log.error('email delivery failed', { error: (error as Error).message }),
+      );
     },
     {},
   );

@@ -9,10 +9,12 @@ export class CustomerRow {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ type: 'text' }) email: string;
   /** argon2id PHC string; null for an account created by social login. Never leaves this subgraph. */
-  @Column({ name: 'password_hash', type: 'text', nullable: true, select: false }) passwordHash: string | null;
+  @Column({ name: 'password_hash', type: 'text', nullable: true, select: false }) passwordHash:
+    string | null;
   @Column({ name: 'first_name', type: 'text' }) firstName: string;
   @Column({ name: 'last_name', type: 'text' }) lastName: string;
-  @Column({ name: 'email_verified_at', type: 'timestamptz', nullable: true }) emailVerifiedAt: Date | null;
+  @Column({ name: 'email_verified_at', type: 'timestamptz', nullable: true })
+  emailVerifiedAt: Date | null;
   @Column({ type: 'text', array: true, default: () => `'{}'` }) segments: string[];
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt: Date;
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' }) updatedAt: Date;
@@ -31,8 +33,10 @@ export class CustomerAddressRow {
   @Column({ type: 'text', nullable: true }) region: string | null;
   @Column({ type: 'char', length: 2 }) country: string;
   @Column({ type: 'text', nullable: true }) phone: string | null;
-  @Column({ name: 'is_default_shipping', type: 'boolean', default: false }) isDefaultShipping: boolean;
-  @Column({ name: 'is_default_billing', type: 'boolean', default: false }) isDefaultBilling: boolean;
+  @Column({ name: 'is_default_shipping', type: 'boolean', default: false })
+  isDefaultShipping: boolean;
+  @Column({ name: 'is_default_billing', type: 'boolean', default: false })
+  isDefaultBilling: boolean;
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt: Date;
 }
 

@@ -59,10 +59,23 @@ describe('SmtpMailer', () => {
   it('speaks enough SMTP to hand a message to a relay, with AUTH PLAIN and dot-stuffing', async () => {
     const { server, received, port } = await fakeSmtpServer();
     try {
-      const mailer = new SmtpMailer({ host: '127.0.0.1', port, secure: false, user: 'shop', password: 'pw', from: 'no-reply@shop.test' });
-      await mailer.send({ to: 'ada@shop.test', subject: 'Reset\r\nBcc: evil@x', text: 'line one\n.leading dot\nend' });
+      const mailer = new SmtpMailer({
+        host: '127.0.0.1',
+        port,
+        secure: false,
+        user: 'shop',
+        password: 'pw',
+        from: 'no-reply@shop.test',
+      });
+      await mailer.send({
+        to: 'ada@shop.test',
+        subject: 'Reset\r\nBcc: evil@x',
+        text: 'line one\n.leading dot\nend',
+      });
       expect(received.commands[0]).toMatch(/^EHLO /);
-      expect(received.commands).toContain(`AUTH PLAIN ${Buffer.from('\0shop\0pw').toString('base64')}`);
+      expect(received.commands).toContain(
+        `AUTH PLAIN ${Buffer.from('\0shop\0pw').toString('base64')}`,
+      );
       expect(received.commands).toContain('MAIL FROM:<no-reply@shop.test>');
       expect(received.commands).toContain('RCPT TO:<ada@shop.test>');
       expect(received.data).toContain('Subject: Reset Bcc: evil@x\r\n');
@@ -77,7 +90,12 @@ describe('SmtpMailer', () => {
     const server = net.createServer((socket) => socket.end('554 no service\r\n'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
-      const mailer = new SmtpMailer({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, secure: false, from: 'a@b.co' });
+      const mailer = new SmtpMailer({
+        host: '127.0.0.1',
+        port: (server.address() as AddressInfo).port,
+        secure: false,
+        from: 'a@b.co',
+      });
       await expect(mailer.send({ to: 'x@y.co', subject: 's', text: 't' })).rejects.toThrow(/554/);
     } finally {
       server.close();

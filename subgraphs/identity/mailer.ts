@@ -35,7 +35,8 @@ export class DevMailbox implements Mailer {
       this.waiters.splice(this.waiters.indexOf(waiter), 1);
       waiter.resolve(delivered);
     }
-    if (process.env.DEV_MAILBOX_LOG) log.info('dev mailbox', { to: delivered.to, subject: delivered.subject });
+    if (process.env.DEV_MAILBOX_LOG)
+      log.info('dev mailbox', { to: delivered.to, subject: delivered.subject });
   }
 
   messagesTo(email: string): DeliveredEmail[] {
@@ -46,12 +47,19 @@ export class DevMailbox implements Mailer {
    * The next message to `email` after the `already` messages it has now (default: the
    * ones there when called), waiting for delivery (it follows the commit asynchronously).
    */
-  nextMessageTo(email: string, timeoutMs = 10_000, already = this.messagesTo(email).length): Promise<DeliveredEmail> {
+  nextMessageTo(
+    email: string,
+    timeoutMs = 10_000,
+    already = this.messagesTo(email).length,
+  ): Promise<DeliveredEmail> {
     const to = email.toLowerCase();
     const present = this.messagesTo(to)[already];
     if (present) return Promise.resolve(present);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no email to ${to} within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no email to ${to} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       this.waiters.push({
         to,
         resolve: (m) => {
@@ -98,7 +106,9 @@ export class SmtpMailer implements Mailer {
       await session.expect(220);
       await session.command(`EHLO ${hostname() || 'localhost'}`, 250);
       if (this.settings.user) {
-        const credentials = Buffer.from(`\0${this.settings.user}\0${this.settings.password ?? ''}`).toString('base64');
+        const credentials = Buffer.from(
+          `\0${this.settings.user}\0${this.settings.password ?? ''}`,
+        ).toString('base64');
         await session.command(`AUTH PLAIN ${credentials}`, 235);
       }
       await session.command(`MAIL FROM:<${address(this.settings.from)}>`, 250);
@@ -159,7 +169,10 @@ class SmtpSession {
     if (ready) return Promise.resolve(ready);
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('SMTP server did not answer in time')), this.timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error('SMTP server did not answer in time')),
+        this.timeoutMs,
+      );
       this.waiter = {
         resolve: (lines) => {
           clearTimeout(timer);
@@ -234,7 +247,8 @@ export function formatMessage(from: string, message: EmailMessage): string {
 /** SMTP when SMTP_HOST is set, the in-memory dev mailbox otherwise. */
 export function mailerFromEnv(env: NodeJS.ProcessEnv = process.env): Mailer {
   if (!env.SMTP_HOST) {
-    if (env.NODE_ENV === 'production') log.warn('SMTP_HOST is not set: emails stay in the dev mailbox');
+    if (env.NODE_ENV === 'production')
+      log.warn('SMTP_HOST is not set: emails stay in the dev mailbox');
     return devMailbox;
   }
   return new SmtpMailer({

@@ -104,7 +104,14 @@ export function toAuditEntry(row: AuditLogRow): ModelFields<AuditLogEntry> {
 /** A sign-in result as a payload: tokens, or `mfaRequired` and no tokens. */
 export function toAuthPayload<Row, Shape>(result: AuthLike<Row>, map: (row: Row) => Shape) {
   if (result.mfaRequired || !result.tokens) {
-    return { mfaRequired: true, accessToken: null, refreshToken: null, expiresIn: null, tokenType: null, account: null };
+    return {
+      mfaRequired: true,
+      accessToken: null,
+      refreshToken: null,
+      expiresIn: null,
+      tokenType: null,
+      account: null,
+    };
   }
   return {
     mfaRequired: false,
@@ -117,6 +124,8 @@ export function toAuthPayload<Row, Shape>(result: AuthLike<Row>, map: (row: Row)
 }
 
 export function mapConnection<T, R>(connection: Connection<T>, map: (row: T) => R) {
-  return { ...connection, edges: connection.edges.map((e) => ({ cursor: e.cursor, node: map(e.node) })) };
+  return {
+    ...connection,
+    edges: connection.edges.map((e) => ({ cursor: e.cursor, node: map(e.node) })),
+  };
 }
-

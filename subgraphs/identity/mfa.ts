@@ -52,7 +52,10 @@ export class Mfa {
   }
 
   /** Starts (or restarts) enrolment with a new secret; refused while MFA is active. */
-  async enrollStart(principal: Principal, accountName: string): Promise<{ secret: string; otpauthUri: string }> {
+  async enrollStart(
+    principal: Principal,
+    accountName: string,
+  ): Promise<{ secret: string; otpauthUri: string }> {
     const secret = generateTotpSecret();
     const stored = await firstRow(
       this.db,
@@ -63,7 +66,8 @@ export class Mfa {
        RETURNING principal_id`,
       [principal.kind, principal.id, this.box.seal(secret)],
     );
-    if (!stored) throw new DomainError('MFA_ALREADY_ENABLED', 'Two-factor authentication is already active');
+    if (!stored)
+      throw new DomainError('MFA_ALREADY_ENABLED', 'Two-factor authentication is already active');
     return { secret, otpauthUri: provisioningUri(secret, accountName, this.issuer) };
   }
 
@@ -77,18 +81,20 @@ export class Mfa {
         [principal.kind, principal.id],
       );
       if (!row) throw new DomainError('MFA_NOT_STARTED', 'Start enrolment first', ['code']);
-      if (row.confirmed_at) throw new DomainError('MFA_ALREADY_ENABLED', 'Two-factor authentication is already active');
+      if (row.confirmed_at)
+        throw new DomainError('MFA_ALREADY_ENABLED', 'Two-factor authentication is already active');
       const step = matchTotp(this.box.open(row.secret), String(code ?? '').trim());
-      if (step === null) throw new DomainError('INVALID_MFA_CODE', 'The code is not valid', ['code']);
+      if (step === null)
+        throw new DomainError('INVALID_MFA_CODE', 'The code is not valid', ['code']);
       await tx.query(
         `UPDATE identity.mfa_totp SET confirmed_at = now(), last_used_step = $3
           WHERE principal_kind = $1 AND principal_id = $2`,
         [principal.kind, principal.id, step],
       );
-      await tx.query(`DELETE FROM identity.mfa_recovery_code WHERE principal_kind = $1 AND principal_id = $2`, [
-        principal.kind,
-        principal.id,
-      ]);
+      await tx.query(
+        `DELETE FROM identity.mfa_recovery_code WHERE principal_kind = $1 AND principal_id = $2`,
+        [principal.kind, principal.id],
+      );
       const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
       for (const recovery of codes) {
         await tx.query(
@@ -96,7 +102,10 @@ export class Mfa {
           [principal.kind, principal.id, recoveryHash(recovery)],
         );
       }
-      await this.audit.record({ event: 'mfa.enrolled', actor: principal, subject: principal, ip }, tx);
+      await this.audit.record(
+        { event: 'mfa.enrolled', actor: principal, subject: principal, ip },
+        tx,
+      );
       return codes;
     });
   }
@@ -127,7 +136,8 @@ export class Mfa {
 
   /** Turns MFA off, with a current code or a recovery code as proof. */
   async disableWithCode(principal: Principal, code: string, ip: string | null): Promise<void> {
-    if (!(await this.isEnabled(principal))) throw new DomainError('MFA_NOT_ENABLED', 'Two-factor authentication is not active');
+    if (!(await this.isEnabled(principal)))
+      throw new DomainError('MFA_NOT_ENABLED', 'Two-factor authentication is not active');
     if ((await this.check(principal, code)) !== 'ok') {
       throw new DomainError('INVALID_MFA_CODE', 'The code is not valid', ['code']);
     }
@@ -136,15 +146,18 @@ export class Mfa {
 
   async disable(principal: Principal, ip: string | null): Promise<void> {
     await this.db.transaction(async (tx) => {
-      await tx.query(`DELETE FROM identity.mfa_totp WHERE principal_kind = $1 AND principal_id = $2`, [
-        principal.kind,
-        principal.id,
-      ]);
-      await tx.query(`DELETE FROM identity.mfa_recovery_code WHERE principal_kind = $1 AND principal_id = $2`, [
-        principal.kind,
-        principal.id,
-      ]);
-      await this.audit.record({ event: 'mfa.disabled', actor: principal, subject: principal, ip }, tx);
+      await tx.query(
+        `DELETE FROM identity.mfa_totp WHERE principal_kind = $1 AND principal_id = $2`,
+        [principal.kind, principal.id],
+      );
+      await tx.query(
+        `DELETE FROM identity.mfa_recovery_code WHERE principal_kind = $1 AND principal_id = $2`,
+        [principal.kind, principal.id],
+      );
+      await this.audit.record(
+        { event: 'mfa.disabled', actor: principal, subject: principal, ip },
+        tx,
+      );
     });
   }
 

@@ -6,7 +6,13 @@ import { type IdentityHarness, freshIp, startIdentity } from './test-support/har
 
 const REDIRECT_URI = 'http://127.0.0.1:9/auth/callback/local';
 const USERS = [
-  { sub: 'local-user-1', email: 'Ann.Provider@example.test', email_verified: true, given_name: 'Ann', family_name: 'Provider' },
+  {
+    sub: 'local-user-1',
+    email: 'Ann.Provider@example.test',
+    email_verified: true,
+    given_name: 'Ann',
+    family_name: 'Provider',
+  },
   { sub: 'local-user-2', email: 'newbie@example.test', email_verified: true, name: 'Nina Newbie' },
   { sub: 'local-user-3', email: 'unverified@example.test', email_verified: false, name: 'Ulla U' },
 ];
@@ -20,7 +26,12 @@ async function startProvider(): Promise<void> {
   provider = spawn(process.execPath, [join(__dirname, 'test-support', 'oidc-provider.mjs')], {
     env: {
       ...process.env,
-      OIDC_TEST_CONFIG: JSON.stringify({ clientId: 'shop', clientSecret: 'shop-secret', redirectUri: REDIRECT_URI, users: USERS }),
+      OIDC_TEST_CONFIG: JSON.stringify({
+        clientId: 'shop',
+        clientSecret: 'shop-secret',
+        redirectUri: REDIRECT_URI,
+        users: USERS,
+      }),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -29,7 +40,9 @@ async function startProvider(): Promise<void> {
   const lines = createInterface({ input: provider.stdout! });
   issuer = await new Promise<string>((resolve, reject) => {
     lines.once('line', (line) => resolve((JSON.parse(line) as { issuer: string }).issuer));
-    provider.once('exit', (code) => reject(new Error(`oidc-provider exited (${code}): ${stderr.join('')}`)));
+    provider.once('exit', (code) =>
+      reject(new Error(`oidc-provider exited (${code}): ${stderr.join('')}`)),
+    );
   });
 }
 
@@ -37,7 +50,13 @@ beforeAll(async () => {
   await startProvider();
   h = await startIdentity('identity_oidc', {
     OIDC_PROVIDERS: JSON.stringify([
-      { name: 'local', issuer, clientId: 'shop', clientSecret: 'shop-secret', redirectUri: REDIRECT_URI },
+      {
+        name: 'local',
+        issuer,
+        clientId: 'shop',
+        clientSecret: 'shop-secret',
+        redirectUri: REDIRECT_URI,
+      },
     ]),
   });
 });
@@ -60,7 +79,10 @@ const CALLBACK = `mutation ($p: String!, $code: String!, $state: String!) {
 }`;
 
 /** Plays the browser: follows the provider's redirects, keeping its cookies, up to our redirect URI. */
-async function authorize(authorizationUrl: string, loginHint?: string): Promise<{ code: string; state: string }> {
+async function authorize(
+  authorizationUrl: string,
+  loginHint?: string,
+): Promise<{ code: string; state: string }> {
   const cookies = new Map<string, string>();
   const first = new URL(authorizationUrl);
   if (loginHint) first.searchParams.set('login_hint', loginHint);
@@ -76,11 +98,15 @@ async function authorize(authorizationUrl: string, loginHint?: string): Promise<
       cookies.set(pair!.slice(0, index).trim(), pair!.slice(index + 1));
     }
     const location = response.headers.get('location');
-    if (!location) throw new Error(`no redirect from ${url}: ${response.status} ${await response.text()}`);
+    if (!location)
+      throw new Error(`no redirect from ${url}: ${response.status} ${await response.text()}`);
     url = new URL(location, url).toString();
     if (url.startsWith(REDIRECT_URI)) {
       const params = new URL(url).searchParams;
-      if (params.get('error')) throw new Error(`provider error: ${params.get('error')} ${params.get('error_description')}`);
+      if (params.get('error'))
+        throw new Error(
+          `provider error: ${params.get('error')} ${params.get('error_description')}`,
+        );
       return { code: params.get('code')!, state: params.get('state')! };
     }
   }
@@ -96,15 +122,25 @@ async function start(): Promise<{ authorizationUrl: string; state: string }> {
 describe('social login with OpenID Connect', () => {
   it('lists the configured providers', async () => {
     expect(dataOf(await h.gql(`{ oidcProviders }`)).oidcProviders).toEqual(['local']);
-    expect(dataOf(await h.gql(START, { p: 'nope' })).oidcStart.userErrors).toEqual([{ code: 'UNKNOWN_PROVIDER' }]);
+    expect(dataOf(await h.gql(START, { p: 'nope' })).oidcStart.userErrors).toEqual([
+      { code: 'UNKNOWN_PROVIDER' },
+    ]);
   });
 
   it('links to the customer with the same verified email, then signs in by the provider identity', async () => {
     // A shopper registered with a password earlier, and never verified the email.
     const registered = dataOf(
-      await h.gql(`mutation ($input: RegisterInput!) { register(input: $input) { customer { id } userErrors { code } } }`, {
-        input: { email: 'ann.provider@example.test', password: 'an existing passphrase', firstName: 'Ann', lastName: 'P' },
-      }),
+      await h.gql(
+        `mutation ($input: RegisterInput!) { register(input: $input) { customer { id } userErrors { code } } }`,
+        {
+          input: {
+            email: 'ann.provider@example.test',
+            password: 'an existing passphrase',
+            firstName: 'Ann',
+            lastName: 'P',
+          },
+        },
+      ),
     ).register.customer;
 
     const started = await start();
@@ -132,12 +168,17 @@ describe('social login with OpenID Connect', () => {
       lastName: 'P',
       emailVerified: true,
     });
-    expect(await h.viewerOf(result.accessToken)).toEqual({ kind: 'customer', customerId: registered.id });
+    expect(await h.viewerOf(result.accessToken)).toEqual({
+      kind: 'customer',
+      customerId: registered.id,
+    });
 
     // State and code are single use.
-    expect(dataOf(await h.gql(CALLBACK, { p: 'local', code, state })).oidcCallback.userErrors.map((e: any) => e.code)).toEqual([
-      'INVALID_STATE',
-    ]);
+    expect(
+      dataOf(await h.gql(CALLBACK, { p: 'local', code, state })).oidcCallback.userErrors.map(
+        (e: any) => e.code,
+      ),
+    ).toEqual(['INVALID_STATE']);
 
     // The second time, the provider identity itself finds the customer.
     const again = await authorize((await start()).authorizationUrl);
@@ -148,45 +189,58 @@ describe('social login with OpenID Connect', () => {
       `SELECT event, details FROM identity.audit_log WHERE subject_id = $1 ORDER BY id`,
       [registered.id],
     );
-    expect(events.map((e: any) => e.event)).toEqual(expect.arrayContaining(['oidc.linked', 'login.succeeded']));
-    expect(events.filter((e: any) => e.event === 'login.succeeded').map((e: any) => e.details.method)).toEqual([
-      'oidc:local',
-      'oidc:local',
-    ]);
+    expect(events.map((e: any) => e.event)).toEqual(
+      expect.arrayContaining(['oidc.linked', 'login.succeeded']),
+    );
+    expect(
+      events.filter((e: any) => e.event === 'login.succeeded').map((e: any) => e.details.method),
+    ).toEqual(['oidc:local', 'oidc:local']);
   });
 
   it('creates a verified customer on a first social sign-in, and refuses unverified provider emails', async () => {
     const { code, state } = await authorize((await start()).authorizationUrl, 'local-user-2');
     const created = dataOf(await h.gql(CALLBACK, { p: 'local', code, state })).oidcCallback;
     expect(created.userErrors).toEqual([]);
-    expect(created.customer).toMatchObject({ email: 'newbie@example.test', firstName: 'Nina', lastName: 'Newbie', emailVerified: true });
+    expect(created.customer).toMatchObject({
+      email: 'newbie@example.test',
+      firstName: 'Nina',
+      lastName: 'Newbie',
+      emailVerified: true,
+    });
     // A social-only account has no password to guess.
     const login = `mutation { login(email: "newbie@example.test", password: "any password at all") { userErrors { code } } }`;
     expect(dataOf(await h.gql(login)).login.userErrors).toEqual([{ code: 'INVALID_CREDENTIALS' }]);
 
     const unverified = await authorize((await start()).authorizationUrl, 'local-user-3');
-    expect(dataOf(await h.gql(CALLBACK, { p: 'local', ...unverified })).oidcCallback.userErrors.map((e: any) => e.code)).toEqual([
-      'EMAIL_NOT_VERIFIED',
-    ]);
+    expect(
+      dataOf(await h.gql(CALLBACK, { p: 'local', ...unverified })).oidcCallback.userErrors.map(
+        (e: any) => e.code,
+      ),
+    ).toEqual(['EMAIL_NOT_VERIFIED']);
   });
 
   it('refuses an unknown state, a wrong nonce and a wrong PKCE verifier', async () => {
     const first = await authorize((await start()).authorizationUrl);
     const codes = async (vars: Record<string, string>) =>
-      dataOf(await h.gql(CALLBACK, { p: 'local', ...vars })).oidcCallback.userErrors.map((e: any) => e.code);
+      dataOf(await h.gql(CALLBACK, { p: 'local', ...vars })).oidcCallback.userErrors.map(
+        (e: any) => e.code,
+      );
     expect(await codes({ code: first.code, state: 'forged-state' })).toEqual(['INVALID_STATE']);
 
     // The provider signs the nonce it was given; a different one stored here must fail.
     const { createHash } = await import('node:crypto');
     const hash = (s: string) => createHash('sha256').update(s).digest();
-    await h.identity.dataSource.query(`UPDATE identity.oidc_request SET nonce = 'other' WHERE state_hash = $1`, [hash(first.state)]);
+    await h.identity.dataSource.query(
+      `UPDATE identity.oidc_request SET nonce = 'other' WHERE state_hash = $1`,
+      [hash(first.state)],
+    );
     expect(await codes(first)).toEqual(['INVALID_ID_TOKEN']);
 
     const second = await authorize((await start()).authorizationUrl);
-    await h.identity.dataSource.query(`UPDATE identity.oidc_request SET code_verifier = $2 WHERE state_hash = $1`, [
-      hash(second.state),
-      'x'.repeat(43),
-    ]);
+    await h.identity.dataSource.query(
+      `UPDATE identity.oidc_request SET code_verifier = $2 WHERE state_hash = $1`,
+      [hash(second.state), 'x'.repeat(43)],
+    );
     expect(await codes(second)).toEqual(['OIDC_EXCHANGE_FAILED']);
   });
 });

@@ -51,7 +51,18 @@ interface Discovery {
 }
 
 /** Asymmetric algorithms only: never `none`, never an HMAC keyed with the client secret. */
-const ID_TOKEN_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+const ID_TOKEN_ALGS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+];
 const REQUEST_TTL_SECONDS = 600;
 const DISCOVERY_TTL_MS = 3600_000;
 const HTTP_TIMEOUT_MS = 10_000;
@@ -67,7 +78,10 @@ const base64url = (bytes: Buffer) => bytes.toString('base64url');
  */
 export class Oidc {
   private readonly providers: Map<string, OidcProviderConfig>;
-  private readonly discovered = new Map<string, { doc: Discovery; jwks: ReturnType<typeof createRemoteJWKSet>; at: number }>();
+  private readonly discovered = new Map<
+    string,
+    { doc: Discovery; jwks: ReturnType<typeof createRemoteJWKSet>; at: number }
+  >();
 
   constructor(
     private readonly db: DataSource,
@@ -94,7 +108,9 @@ export class Oidc {
        VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))`,
       [tokenHash(state), provider.name, nonce, verifier, REQUEST_TTL_SECONDS],
     );
-    await this.db.query(`DELETE FROM identity.oidc_request WHERE expires_at < now() - interval '1 hour'`);
+    await this.db.query(
+      `DELETE FROM identity.oidc_request WHERE expires_at < now() - interval '1 hour'`,
+    );
     const url = new URL(doc.authorization_endpoint);
     url.search = new URLSearchParams({
       response_type: 'code',
@@ -125,14 +141,21 @@ export class Oidc {
       [tokenHash(String(state ?? ''))],
     );
     if (!pending || !pending.live || pending.provider !== provider.name) {
-      throw new DomainError('INVALID_STATE', 'The sign-in request is unknown or has expired; start again', ['state']);
+      throw new DomainError(
+        'INVALID_STATE',
+        'The sign-in request is unknown or has expired; start again',
+        ['state'],
+      );
     }
     const { doc, jwks } = await this.discover(provider);
     const tokens = await this.exchange(provider, doc, String(code ?? ''), pending.code_verifier);
     const claims = await this.verifyIdToken(provider, doc, jwks, tokens.id_token, pending.nonce);
     const profile = await this.profile(doc, claims, tokens.access_token);
     if (profile.emailVerified !== true || !profile.email) {
-      throw new DomainError('EMAIL_NOT_VERIFIED', 'The provider did not confirm an email address for this account');
+      throw new DomainError(
+        'EMAIL_NOT_VERIFIED',
+        'The provider did not confirm an email address for this account',
+      );
     }
     const customer = await this.linkOrCreate(provider.name, claims.sub!, profile, ip);
     const principal = { kind: 'customer' as const, id: customer.id };
@@ -142,12 +165,17 @@ export class Oidc {
       return { mfaRequired: true, account: null, tokens: null };
     }
     await this.auth.attemptSucceeded(keys);
-    return { mfaRequired: false, account: customer, tokens: await this.auth.startSession(principal, `oidc:${provider.name}`, ip) };
+    return {
+      mfaRequired: false,
+      account: customer,
+      tokens: await this.auth.startSession(principal, `oidc:${provider.name}`, ip),
+    };
   }
 
   private provider(name: string): OidcProviderConfig {
     const provider = this.providers.get(name);
-    if (!provider) throw new DomainError('UNKNOWN_PROVIDER', `No sign-in provider called ${name}`, ['provider']);
+    if (!provider)
+      throw new DomainError('UNKNOWN_PROVIDER', `No sign-in provider called ${name}`, ['provider']);
     return provider;
   }
 
@@ -155,8 +183,15 @@ export class Oidc {
     try {
       return await this.fetchDiscovery(provider);
     } catch (error) {
-      log.error('OIDC discovery failed', { provider: provider.name, error: (error as Error).message });
-      throw new DomainError('PROVIDER_UNAVAILABLE', `The sign-in provider ${provider.name} cannot be reached`, ['provider']);
+      log.error('OIDC discovery failed', {
+        provider: provider.name,
+        error: (error as Error).message,
+      });
+      throw new DomainError(
+        'PROVIDER_UNAVAILABLE',
+        `The sign-in provider ${provider.name} cannot be reached`,
+        ['provider'],
+      );
     }
   }
 
@@ -165,20 +200,29 @@ export class Oidc {
     if (cached && Date.now() - cached.at < DISCOVERY_TTL_MS) return cached;
     const issuer = provider.issuer.replace(/\/$/, '');
     const doc = (await getJson(`${issuer}/.well-known/openid-configuration`)) as Discovery;
-    if (doc.issuer !== provider.issuer) throw new Error(`OIDC discovery of ${provider.name} names issuer ${doc.issuer}`);
+    if (doc.issuer !== provider.issuer)
+      throw new Error(`OIDC discovery of ${provider.name} names issuer ${doc.issuer}`);
     const entry = { doc, jwks: createRemoteJWKSet(new URL(doc.jwks_uri)), at: Date.now() };
     this.discovered.set(provider.name, entry);
     return entry;
   }
 
-  private async exchange(provider: OidcProviderConfig, doc: Discovery, code: string, verifier: string) {
+  private async exchange(
+    provider: OidcProviderConfig,
+    doc: Discovery,
+    code: string,
+    verifier: string,
+  ) {
     const body = new URLSearchParams({
       grant_type: 'authorization_code',
       code,
       redirect_uri: provider.redirectUri,
       code_verifier: verifier,
     });
-    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+    const headers: Record<string, string> = {
+      'content-type': 'application/x-www-form-urlencoded',
+      accept: 'application/json',
+    };
     if (provider.tokenEndpointAuthMethod === 'client_secret_post' || !provider.clientSecret) {
       body.set('client_id', provider.clientId);
       if (provider.clientSecret) body.set('client_secret', provider.clientSecret);
@@ -193,11 +237,23 @@ export class Oidc {
       body,
       signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
     }).catch(() => {
-      throw new DomainError('PROVIDER_UNAVAILABLE', `The sign-in provider ${provider.name} cannot be reached`, ['provider']);
+      throw new DomainError(
+        'PROVIDER_UNAVAILABLE',
+        `The sign-in provider ${provider.name} cannot be reached`,
+        ['provider'],
+      );
     });
-    const json = (await response.json().catch(() => ({}))) as { id_token?: string; access_token?: string; error?: string };
+    const json = (await response.json().catch(() => ({}))) as {
+      id_token?: string;
+      access_token?: string;
+      error?: string;
+    };
     if (!response.ok || !json.id_token) {
-      throw new DomainError('OIDC_EXCHANGE_FAILED', `The provider refused the sign-in (${json.error ?? response.status})`, ['code']);
+      throw new DomainError(
+        'OIDC_EXCHANGE_FAILED',
+        `The provider refused the sign-in (${json.error ?? response.status})`,
+        ['code'],
+      );
     }
     return json as { id_token: string; access_token?: string };
   }
@@ -220,12 +276,19 @@ export class Oidc {
         requiredClaims: ['sub', 'iat', 'exp'],
       });
       if (payload.nonce !== nonce) throw new Error('nonce mismatch');
-      if (Array.isArray(payload.aud) && payload.aud.length > 1 && payload.azp !== provider.clientId) {
+      if (
+        Array.isArray(payload.aud) &&
+        payload.aud.length > 1 &&
+        payload.azp !== provider.clientId
+      ) {
         throw new Error('azp mismatch');
       }
       return payload;
     } catch (error) {
-      throw new DomainError('INVALID_ID_TOKEN', `The provider's ID token was not accepted: ${(error as Error).message}`);
+      throw new DomainError(
+        'INVALID_ID_TOKEN',
+        `The provider's ID token was not accepted: ${(error as Error).message}`,
+      );
     }
   }
 
@@ -233,17 +296,22 @@ export class Oidc {
   private async profile(doc: Discovery, claims: JWTPayload, accessToken: string | undefined) {
     let source: Record<string, unknown> = claims;
     if (!claims.email && doc.userinfo_endpoint && accessToken) {
-      const info = (await getJson(doc.userinfo_endpoint, { authorization: `Bearer ${accessToken}` })) as Record<string, unknown>;
-      if (info.sub !== claims.sub) throw new DomainError('INVALID_ID_TOKEN', 'userinfo is about another subject');
+      const info = (await getJson(doc.userinfo_endpoint, {
+        authorization: `Bearer ${accessToken}`,
+      })) as Record<string, unknown>;
+      if (info.sub !== claims.sub)
+        throw new DomainError('INVALID_ID_TOKEN', 'userinfo is about another subject');
       source = info;
     }
     const email = normalizeEmail(source.email);
     const name = typeof source.name === 'string' ? source.name.trim() : '';
-    const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim().slice(0, 100) : null);
+    const text = (value: unknown) =>
+      typeof value === 'string' && value.trim() ? value.trim().slice(0, 100) : null;
     return {
       email,
       emailVerified: source.email_verified === true,
-      firstName: text(source.given_name) ?? text(name.split(/\s+/)[0]) ?? email.split('@')[0]!.slice(0, 100),
+      firstName:
+        text(source.given_name) ?? text(name.split(/\s+/)[0]) ?? email.split('@')[0]!.slice(0, 100),
       lastName: text(source.family_name) ?? text(name.split(/\s+/).slice(1).join(' ')) ?? '-',
     };
   }
@@ -267,16 +335,32 @@ export class Oidc {
           let customer = await repo.findOneBy({ email: profile.email });
           if (customer) {
             if (!customer.emailVerifiedAt) {
-              await tx.query(`UPDATE identity.customer SET email_verified_at = now() WHERE id = $1`, [customer.id]);
+              await tx.query(
+                `UPDATE identity.customer SET email_verified_at = now() WHERE id = $1`,
+                [customer.id],
+              );
               customer.emailVerifiedAt = new Date();
             }
-            await this.audit.record({ event: 'oidc.linked', subject: { kind: 'customer', id: customer.id }, ip, details: { provider } }, tx);
+            await this.audit.record(
+              {
+                event: 'oidc.linked',
+                subject: { kind: 'customer', id: customer.id },
+                ip,
+                details: { provider },
+              },
+              tx,
+            );
           } else {
             customer = await repo.save(
               repo.create({ ...profile, passwordHash: null, emailVerifiedAt: new Date() }),
             );
             await this.audit.record(
-              { event: 'customer.registered', subject: { kind: 'customer', id: customer.id }, ip, details: { via: provider } },
+              {
+                event: 'customer.registered',
+                subject: { kind: 'customer', id: customer.id },
+                ip,
+                details: { via: provider },
+              },
               tx,
             );
           }
@@ -296,7 +380,10 @@ export class Oidc {
 }
 
 async function getJson(url: string, headers: Record<string, string> = {}): Promise<unknown> {
-  const response = await fetch(url, { headers: { accept: 'application/json', ...headers }, signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
+  const response = await fetch(url, {
+    headers: { accept: 'application/json', ...headers },
+    signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+  });
   if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
   return response.json();
 }

@@ -15,9 +15,29 @@ const MAX_PASSWORD_LENGTH = 256;
 
 /** Passwords so common that their length alone means nothing. */
 const COMMON = new Set([
-  'password', 'password1', 'password123', 'passw0rd', '1234567890', '12345678910', 'qwertyuiop', 'qwerty1234',
-  'iloveyou', 'letmein123', 'welcome123', 'admin12345', 'abc1234567', 'changeme', 'changeme123', '1q2w3e4r5t',
-  'qwertzuiop', 'football123', 'monkey1234', 'dragon1234', 'sunshine123', 'princess123', 'trustno1',
+  'password',
+  'password1',
+  'password123',
+  'passw0rd',
+  '1234567890',
+  '12345678910',
+  'qwertyuiop',
+  'qwerty1234',
+  'iloveyou',
+  'letmein123',
+  'welcome123',
+  'admin12345',
+  'abc1234567',
+  'changeme',
+  'changeme123',
+  '1q2w3e4r5t',
+  'qwertzuiop',
+  'football123',
+  'monkey1234',
+  'dragon1234',
+  'sunshine123',
+  'princess123',
+  'trustno1',
 ]);
 
 /**
@@ -25,13 +45,24 @@ const COMMON = new Set([
  * bounded to keep the hash cost predictable), not a well-known password, not one
  * character repeated or a plain sequence, not the account's email.
  */
-export function checkPasswordStrength(password: string, context: { email?: string; field?: string } = {}): void {
+export function checkPasswordStrength(
+  password: string,
+  context: { email?: string; field?: string } = {},
+): void {
   const field = [context.field ?? 'password'];
   if (typeof password !== 'string' || password.length < MIN_PASSWORD_LENGTH) {
-    throw new DomainError('PASSWORD_TOO_SHORT', `The password must have at least ${MIN_PASSWORD_LENGTH} characters`, field);
+    throw new DomainError(
+      'PASSWORD_TOO_SHORT',
+      `The password must have at least ${MIN_PASSWORD_LENGTH} characters`,
+      field,
+    );
   }
   if (password.length > MAX_PASSWORD_LENGTH) {
-    throw new DomainError('PASSWORD_TOO_LONG', `The password must have at most ${MAX_PASSWORD_LENGTH} characters`, field);
+    throw new DomainError(
+      'PASSWORD_TOO_LONG',
+      `The password must have at most ${MAX_PASSWORD_LENGTH} characters`,
+      field,
+    );
   }
   const lower = password.toLowerCase();
   const email = context.email?.toLowerCase();
@@ -64,7 +95,10 @@ let decoy: Promise<string> | null = null;
  * social-only one) it still spends the time of one argon2 verification, so that response
  * times do not tell which emails have accounts.
  */
-export async function verifyPassword(stored: string | null | undefined, password: string): Promise<boolean> {
+export async function verifyPassword(
+  stored: string | null | undefined,
+  password: string,
+): Promise<boolean> {
   const candidate = typeof password === 'string' ? password.slice(0, MAX_PASSWORD_LENGTH) : '';
   if (!stored) {
     decoy ??= hashPassword('decoy password that matches nothing');

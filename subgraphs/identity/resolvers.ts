@@ -60,7 +60,10 @@ export const identityResolvers = {
     },
     async customers(_, args, ctx) {
       requireCustomerReader(ctx.viewer);
-      return mapConnection(await ctx.services.customers.list(page(args), args.search ?? null), toCustomer);
+      return mapConnection(
+        await ctx.services.customers.list(page(args), args.search ?? null),
+        toCustomer,
+      );
     },
     async staffUsers(_, args, ctx) {
       requireIdentityManager(ctx.viewer);
@@ -79,7 +82,10 @@ export const identityResolvers = {
     },
     async auditLog(_, args, ctx) {
       requireIdentityManager(ctx.viewer);
-      return mapConnection(await ctx.services.audit.list(page(args), { event: args.event }), toAuditEntry);
+      return mapConnection(
+        await ctx.services.audit.list(page(args), { event: args.event }),
+        toAuditEntry,
+      );
     },
     oidcProviders(_, __, ctx) {
       return ctx.services.oidc.providerNames();
@@ -87,10 +93,14 @@ export const identityResolvers = {
   },
   Mutation: {
     register(_, { input }, ctx) {
-      return withUserErrors(async () => customerPayload(await ctx.services.customers.register(input, clientIpOf(ctx))));
+      return withUserErrors(async () =>
+        customerPayload(await ctx.services.customers.register(input, clientIpOf(ctx))),
+      );
     },
     verifyEmail(_, args, ctx) {
-      return withUserErrors(async () => customerPayload(await ctx.services.customers.verifyEmail(args.token, clientIpOf(ctx))));
+      return withUserErrors(async () =>
+        customerPayload(await ctx.services.customers.verifyEmail(args.token, clientIpOf(ctx))),
+      );
     },
     resendVerificationEmail(_, args, ctx) {
       return withAck(async () => {
@@ -118,7 +128,12 @@ export const identityResolvers = {
     refresh(_, args, ctx) {
       return withUserErrors(async () => {
         const pair = await ctx.services.auth.refresh(args.refreshToken, clientIpOf(ctx));
-        return { accessToken: pair.accessToken, refreshToken: pair.refreshToken, expiresIn: pair.expiresIn, tokenType: 'Bearer' };
+        return {
+          accessToken: pair.accessToken,
+          refreshToken: pair.refreshToken,
+          expiresIn: pair.expiresIn,
+          tokenType: 'Bearer',
+        };
       });
     },
     logout(_, args, ctx) {
@@ -137,7 +152,9 @@ export const identityResolvers = {
     },
     customerUpdate(_, { input }, ctx) {
       const customerId = requireCustomer(ctx.viewer);
-      return withUserErrors(async () => customerPayload(await ctx.services.customers.update(customerId, input)));
+      return withUserErrors(async () =>
+        customerPayload(await ctx.services.customers.update(customerId, input)),
+      );
     },
     addressCreate(_, { input }, ctx) {
       const customerId = requireCustomer(ctx.viewer);
@@ -178,7 +195,14 @@ export const identityResolvers = {
       const actor = requireIdentityManager(ctx.viewer);
       const customerId = parseId(args.customerId, 'customerId');
       return withUserErrors(async () =>
-        customerPayload(await ctx.services.customers.setSegments(customerId, args.segments, actor.party, clientIpOf(ctx))),
+        customerPayload(
+          await ctx.services.customers.setSegments(
+            customerId,
+            args.segments,
+            actor.party,
+            clientIpOf(ctx),
+          ),
+        ),
       );
     },
     mfaEnrollStart(_, __, ctx) {
@@ -208,31 +232,45 @@ export const identityResolvers = {
       const actor = requireIdentityManager(ctx.viewer);
       // `roles` defaults to [] in the SDL, so GraphQL always passes it; the type keeps it optional.
       const staff = { ...input, roles: input.roles ?? [] };
-      return withUserErrors(async () => staffPayload(await ctx.services.staff.create(staff, actor, clientIpOf(ctx))));
+      return withUserErrors(async () =>
+        staffPayload(await ctx.services.staff.create(staff, actor, clientIpOf(ctx))),
+      );
     },
     staffAssignRoles(_, args, ctx) {
       const actor = requireIdentityManager(ctx.viewer);
       const staffId = parseId(args.staffId, 'staffId');
       return withUserErrors(async () =>
-        staffPayload(await ctx.services.staff.assignRoles(staffId, args.roles, actor, clientIpOf(ctx))),
+        staffPayload(
+          await ctx.services.staff.assignRoles(staffId, args.roles, actor, clientIpOf(ctx)),
+        ),
       );
     },
     staffSetActive(_, args, ctx) {
       const actor = requireIdentityManager(ctx.viewer);
       const staffId = parseId(args.staffId, 'staffId');
       return withUserErrors(async () =>
-        staffPayload(await ctx.services.staff.setActive(staffId, args.active, actor, clientIpOf(ctx))),
+        staffPayload(
+          await ctx.services.staff.setActive(staffId, args.active, actor, clientIpOf(ctx)),
+        ),
       );
     },
     staffUpdatePreferences(_, { input }, ctx) {
       const staffId = requireStaffSelf(ctx.viewer);
-      return withUserErrors(async () => staffPayload(await ctx.services.staff.updatePreferences(staffId, input)));
+      return withUserErrors(async () =>
+        staffPayload(await ctx.services.staff.updatePreferences(staffId, input)),
+      );
     },
     roleSetPermissions(_, args, ctx) {
       const actor = requireIdentityManager(ctx.viewer);
       return withUserErrors(async () => ({
         role: toRole(
-          await ctx.services.staff.setRolePermissions(args.role, args.permissions, args.description ?? null, actor, clientIpOf(ctx)),
+          await ctx.services.staff.setRolePermissions(
+            args.role,
+            args.permissions,
+            args.description ?? null,
+            actor,
+            clientIpOf(ctx),
+          ),
         ),
       }));
     },
@@ -241,7 +279,13 @@ export const identityResolvers = {
     },
     oidcCallback(_, args, ctx) {
       return withAuthErrors(async () => {
-        const result = await ctx.services.oidc.callback(args.provider, args.code, args.state, args.mfaCode, clientIpOf(ctx));
+        const result = await ctx.services.oidc.callback(
+          args.provider,
+          args.code,
+          args.state,
+          args.mfaCode,
+          clientIpOf(ctx),
+        );
         const { account, ...payload } = toAuthPayload(result, toCustomer);
         return { ...payload, customer: account };
       });
@@ -258,11 +302,15 @@ export const identityResolvers = {
       return (await ctx.loaders.addressesOfCustomer.load(customer.id)).map(toAddress);
     },
     async defaultShippingAddress(customer, _, ctx) {
-      const found = (await ctx.loaders.addressesOfCustomer.load(customer.id)).find((a) => a.isDefaultShipping);
+      const found = (await ctx.loaders.addressesOfCustomer.load(customer.id)).find(
+        (a) => a.isDefaultShipping,
+      );
       return found ? toAddress(found) : null;
     },
     async defaultBillingAddress(customer, _, ctx) {
-      const found = (await ctx.loaders.addressesOfCustomer.load(customer.id)).find((a) => a.isDefaultBilling);
+      const found = (await ctx.loaders.addressesOfCustomer.load(customer.id)).find(
+        (a) => a.isDefaultBilling,
+      );
       return found ? toAddress(found) : null;
     },
     mfaEnabled(customer, _, ctx) {

@@ -47,6 +47,7 @@ export class SecretBox {
 
 function parseKey(text: string): Buffer {
   const key = /^[0-9a-f]{64}$/i.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
-  if (key.length !== 32) throw new Error('IDENTITY_ENCRYPTION_KEY must be 32 bytes (64 hex characters or base64)');
+  if (key.length !== 32)
+    throw new Error('IDENTITY_ENCRYPTION_KEY must be 32 bytes (64 hex characters or base64)');
   return key;
 }

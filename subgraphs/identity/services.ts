@@ -21,7 +21,10 @@ const log = createLogger('identity');
  * (see the README of this folder); `ready` resolves when the signing key exists and the
  * bootstrap admin (if configured) has been created.
  */
-export function createIdentityServices({ dataSource: db, pubsub }: ServiceDeps, mailer: Mailer = mailerFromEnv()) {
+export function createIdentityServices(
+  { dataSource: db, pubsub }: ServiceDeps,
+  mailer: Mailer = mailerFromEnv(),
+) {
   const box = new SecretBox();
   const audit = new AuditLog(db);
   const keys = new SigningKeys(db, box, tokenSettingsFromEnv());
@@ -57,9 +60,16 @@ export function createIdentityServices({ dataSource: db, pubsub }: ServiceDeps, 
     /** Email delivery and signing key rotation; returns a function that stops them. */
     startBackground(): () => void {
       const stopDelivery = startEmailDelivery(pubsub, db, mailer);
-      const timer = setInterval(() => {
-        keys.rotateIfDue().catch((error) => log.error('key rotation failed', { error: (error as Error).message }));
-      }, Number(process.env.SIGNING_KEY_CHECK_MS ?? 3600_000));
+      const timer = setInterval(
+        () => {
+          keys
+            .rotateIfDue()
+            .catch((error) =>
+              log.error('key rotation failed', { error: (error as Error).message }),
+            );
+        },
+        Number(process.env.SIGNING_KEY_CHECK_MS ?? 3600_000),
+      );
       timer.unref();
       return () => {
         clearInterval(timer);

@@ -37,7 +37,12 @@ export class Sessions {
     readonly settings: SessionSettings,
   ) {}
 
-  async create(tx: EntityManager, principal: Principal, authMethod: string, ip: string | null): Promise<IssuedSession> {
+  async create(
+    tx: EntityManager,
+    principal: Principal,
+    authMethod: string,
+    ip: string | null,
+  ): Promise<IssuedSession> {
     const session = await tx.getRepository(SessionRow).save(
       tx.getRepository(SessionRow).create({
         principalKind: principal.kind,
@@ -65,7 +70,9 @@ export class Sessions {
       if (!found) return { kind: 'invalid' as const };
       const session = await tx.getRepository(SessionRow).findOneByOrFail({ id: found.session_id });
       if (session.revokedAt || session.expiresAt <= new Date()) return { kind: 'invalid' as const };
-      const [current] = await tx.query(`SELECT used_at FROM identity.refresh_token WHERE id = $1`, [found.token_id]);
+      const [current] = await tx.query(`SELECT used_at FROM identity.refresh_token WHERE id = $1`, [
+        found.token_id,
+      ]);
       if (current.used_at) {
         await this.revokeIn(tx, session.id, 'refresh_token_reuse');
         await this.audit.record(
@@ -79,12 +86,22 @@ export class Sessions {
         );
         return { kind: 'reused' as const };
       }
-      await tx.query(`UPDATE identity.refresh_token SET used_at = now() WHERE id = $1`, [found.token_id]);
-      await tx.query(`UPDATE identity.session SET last_used_at = now() WHERE id = $1`, [session.id]);
-      return { kind: 'rotated' as const, session, refreshToken: await this.addToken(tx, session.id) };
+      await tx.query(`UPDATE identity.refresh_token SET used_at = now() WHERE id = $1`, [
+        found.token_id,
+      ]);
+      await tx.query(`UPDATE identity.session SET last_used_at = now() WHERE id = $1`, [
+        session.id,
+      ]);
+      return {
+        kind: 'rotated' as const,
+        session,
+        refreshToken: await this.addToken(tx, session.id),
+      };
     });
     if (outcome.kind === 'invalid') {
-      throw new DomainError('INVALID_REFRESH_TOKEN', 'The refresh token is not valid', ['refreshToken']);
+      throw new DomainError('INVALID_REFRESH_TOKEN', 'The refresh token is not valid', [
+        'refreshToken',
+      ]);
     }
     if (outcome.kind === 'reused') {
       throw new DomainError(
@@ -98,9 +115,10 @@ export class Sessions {
 
   /** The live session a refresh token belongs to (used or not), or null. */
   async findByRefreshToken(refreshToken: string): Promise<SessionRow | null> {
-    const [row] = await this.db.query(`SELECT session_id FROM identity.refresh_token WHERE token_hash = $1`, [
-      tokenHash(refreshToken),
-    ]);
+    const [row] = await this.db.query(
+      `SELECT session_id FROM identity.refresh_token WHERE token_hash = $1`,
+      [tokenHash(refreshToken)],
+    );
     return row ? this.db.getRepository(SessionRow).findOneBy({ id: row.session_id }) : null;
   }
 
@@ -113,7 +131,11 @@ export class Sessions {
     return this.revokeIn(tx, sessionId, reason);
   }
 
-  async revokeAllOf(principal: Principal, reason: string, tx: Queryable = this.db): Promise<number> {
+  async revokeAllOf(
+    principal: Principal,
+    reason: string,
+    tx: Queryable = this.db,
+  ): Promise<number> {
     const revoked = await rows(
       tx,
       `UPDATE identity.session SET revoked_at = now(), revoked_reason = $3

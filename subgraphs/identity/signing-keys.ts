@@ -31,7 +31,8 @@ export interface TokenSettings {
 
 export function tokenSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): TokenSettings {
   const alg = (env.IDENTITY_TOKEN_ALG ?? 'EdDSA') as SigningAlg;
-  if (alg !== 'EdDSA' && alg !== 'RS256') throw new Error('IDENTITY_TOKEN_ALG must be EdDSA or RS256');
+  if (alg !== 'EdDSA' && alg !== 'RS256')
+    throw new Error('IDENTITY_TOKEN_ALG must be EdDSA or RS256');
   return {
     issuer: env.IDENTITY_ISSUER ?? 'urn:commerce:identity',
     audience: env.IDENTITY_AUDIENCE ?? 'urn:commerce:api',
@@ -137,7 +138,9 @@ export class SigningKeys {
   }
 
   /** Signs a short-lived access token with the current key. */
-  async signAccessToken(claims: AccessClaims): Promise<{ token: string; expiresIn: number; jti: string }> {
+  async signAccessToken(
+    claims: AccessClaims,
+  ): Promise<{ token: string; expiresIn: number; jti: string }> {
     const key = await this.signingKey();
     const jti = randomUUID();
     const payload: Record<string, unknown> = { kind: claims.kind, sid: claims.sid };
@@ -168,7 +171,12 @@ export class SigningKeys {
       const keys: LoadedKey[] = [];
       for (const row of found) {
         const jwk = JSON.parse(this.box.open(row.private_jwk)) as JWK;
-        keys.push({ kid: row.kid, alg: row.alg, key: await importJWK(jwk, row.alg), activatesAt: row.activates_at.getTime() });
+        keys.push({
+          kid: row.kid,
+          alg: row.alg,
+          key: await importJWK(jwk, row.alg),
+          activatesAt: row.activates_at.getTime(),
+        });
       }
       this.cache = { keys, loadedAt: Date.now() };
     }
@@ -200,7 +208,13 @@ export class SigningKeys {
     await tx.query(
       `INSERT INTO identity.signing_key (kid, alg, public_jwk, private_jwk, activates_at)
        VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))`,
-      [kid, alg, JSON.stringify({ ...publicJwk, kid, alg, use: 'sig' }), this.box.seal(JSON.stringify(privateJwk)), activateInSeconds],
+      [
+        kid,
+        alg,
+        JSON.stringify({ ...publicJwk, kid, alg, use: 'sig' }),
+        this.box.seal(JSON.stringify(privateJwk)),
+        activateInSeconds,
+      ],
     );
     return kid;
   }

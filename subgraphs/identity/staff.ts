@@ -7,7 +7,14 @@ import { RolePermissionRow, RoleRow, StaffRoleRow, StaffUserRow } from './entiti
 import { checkPasswordStrength, hashPassword } from './passwords';
 import type { Sessions } from './sessions';
 import { isUniqueViolation, rows } from './sql';
-import { requireCurrency, requireEmail, requireLanguage, requireText, requireTimezone, normalizeEmail } from './validation';
+import {
+  requireCurrency,
+  requireEmail,
+  requireLanguage,
+  requireText,
+  requireTimezone,
+  normalizeEmail,
+} from './validation';
 
 export const SUPER_ADMIN = 'super_admin';
 
@@ -31,8 +38,10 @@ export interface Actor {
 }
 
 export function actorOf(viewer: Viewer): Actor | null {
-  if (viewer.kind === 'service') return { party: { kind: 'service', id: viewer.service }, permissions: 'all' };
-  if (viewer.kind === 'staff') return { party: { kind: 'staff', id: viewer.staffId }, permissions: viewer.permissions };
+  if (viewer.kind === 'service')
+    return { party: { kind: 'service', id: viewer.service }, permissions: 'all' };
+  if (viewer.kind === 'staff')
+    return { party: { kind: 'staff', id: viewer.staffId }, permissions: viewer.permissions };
   return null;
 }
 
@@ -67,13 +76,18 @@ export class Staff {
     const query = this.db.getRepository(StaffUserRow).createQueryBuilder('s');
     const totalCount = await query.getCount();
     if (page.after) query.where('s.email > :after', { after: page.after[0] });
-    const found = await query.orderBy('s.email', 'ASC').take(page.limit + 1).getMany();
+    const found = await query
+      .orderBy('s.email', 'ASC')
+      .take(page.limit + 1)
+      .getMany();
     return toConnection(found, page, (s) => [s.email], totalCount);
   }
 
   /** Role names per staff user (one statement, for loaders). */
   async rolesOf(staffIds: readonly string[]): Promise<StaffRoleRow[]> {
-    return this.db.getRepository(StaffRoleRow).find({ where: { staffId: In([...staffIds]) }, order: { role: 'ASC' } });
+    return this.db
+      .getRepository(StaffRoleRow)
+      .find({ where: { staffId: In([...staffIds]) }, order: { role: 'ASC' } });
   }
 
   /**
@@ -116,7 +130,9 @@ export class Staff {
   }
 
   async allPermissions(): Promise<string[]> {
-    return (await rows(this.db, `SELECT name FROM identity.permission ORDER BY name`)).map((r) => r.name);
+    return (await rows(this.db, `SELECT name FROM identity.permission ORDER BY name`)).map(
+      (r) => r.name,
+    );
   }
 
   async create(input: StaffCreateInput, actor: Actor, ip: string | null): Promise<StaffUserRow> {
@@ -130,21 +146,34 @@ export class Staff {
         await this.checkGrantable(tx, roles, actor);
         const repo = tx.getRepository(StaffUserRow);
         const staff = await repo.save(repo.create({ email, name, passwordHash }));
-        for (const role of roles) await tx.getRepository(StaffRoleRow).insert({ staffId: staff.id, role });
+        for (const role of roles)
+          await tx.getRepository(StaffRoleRow).insert({ staffId: staff.id, role });
         await this.audit.record(
-          { event: 'staff.created', actor: actor.party, subject: { kind: 'staff', id: staff.id }, ip, details: { roles } },
+          {
+            event: 'staff.created',
+            actor: actor.party,
+            subject: { kind: 'staff', id: staff.id },
+            ip,
+            details: { roles },
+          },
           tx,
         );
         return staff;
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw new DomainError('EMAIL_TAKEN', 'A staff user with this email exists', ['email']);
+      if (isUniqueViolation(error))
+        throw new DomainError('EMAIL_TAKEN', 'A staff user with this email exists', ['email']);
       throw error;
     }
   }
 
   /** Replaces a staff user's roles. Takes effect at the user's next token refresh (≤ 15 min). */
-  async assignRoles(staffId: string, roles: string[], actor: Actor, ip: string | null): Promise<StaffUserRow> {
+  async assignRoles(
+    staffId: string,
+    roles: string[],
+    actor: Actor,
+    ip: string | null,
+  ): Promise<StaffUserRow> {
     const wanted = [...new Set(roles ?? [])];
     return this.db.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('identity.staff_role'))`);
@@ -173,14 +202,21 @@ export class Staff {
   }
 
   /** Ends a staff user's access: no new sign-in, no refresh. */
-  async setActive(staffId: string, active: boolean, actor: Actor, ip: string | null): Promise<StaffUserRow> {
+  async setActive(
+    staffId: string,
+    active: boolean,
+    actor: Actor,
+    ip: string | null,
+  ): Promise<StaffUserRow> {
     return this.db.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('identity.staff_role'))`);
       const repo = tx.getRepository(StaffUserRow);
       const staff = await repo.findOneBy({ id: staffId });
       if (!staff) throw new DomainError('NOT_FOUND', 'Staff user not found', ['staffId']);
       if (!active && actor.party.kind === 'staff' && actor.party.id === staffId) {
-        throw new DomainError('CANNOT_DEACTIVATE_SELF', 'You cannot deactivate yourself', ['staffId']);
+        throw new DomainError('CANNOT_DEACTIVATE_SELF', 'You cannot deactivate yourself', [
+          'staffId',
+        ]);
       }
       const roles = (await tx.getRepository(StaffRoleRow).findBy({ staffId })).map((r) => r.role);
       await this.checkGrantable(tx, roles, actor);
@@ -188,9 +224,15 @@ export class Staff {
       staff.active = active;
       staff.updatedAt = new Date();
       await repo.save(staff);
-      if (!active) await this.sessions.revokeAllOf({ kind: 'staff', id: staffId }, 'deactivated', tx);
+      if (!active)
+        await this.sessions.revokeAllOf({ kind: 'staff', id: staffId }, 'deactivated', tx);
       await this.audit.record(
-        { event: active ? 'staff.activated' : 'staff.deactivated', actor: actor.party, subject: { kind: 'staff', id: staffId }, ip },
+        {
+          event: active ? 'staff.activated' : 'staff.deactivated',
+          actor: actor.party,
+          subject: { kind: 'staff', id: staffId },
+          ip,
+        },
         tx,
       );
       return staff;
@@ -217,25 +259,50 @@ export class Staff {
     ip: string | null,
   ): Promise<RoleRow> {
     if (!/^[a-z][a-z0-9_]{0,49}$/.test(role ?? '')) {
-      throw new DomainError('INVALID_ROLE', 'Role names are lower case letters, digits and _', ['role']);
+      throw new DomainError('INVALID_ROLE', 'Role names are lower case letters, digits and _', [
+        'role',
+      ]);
     }
-    if (role === SUPER_ADMIN) throw new DomainError('ROLE_FIXED', 'super_admin always has every permission', ['role']);
+    if (role === SUPER_ADMIN)
+      throw new DomainError('ROLE_FIXED', 'super_admin always has every permission', ['role']);
     const wanted = [...new Set(permissions ?? [])].sort();
     return this.db.transaction(async (tx) => {
-      const known = new Set((await rows(tx, `SELECT name FROM identity.permission`)).map((r) => r.name as string));
+      const known = new Set(
+        (await rows(tx, `SELECT name FROM identity.permission`)).map((r) => r.name as string),
+      );
       const unknown = wanted.filter((p) => !known.has(p));
-      if (unknown.length) throw new DomainError('UNKNOWN_PERMISSION', `Unknown permission ${unknown.join(', ')}`, ['permissions']);
+      if (unknown.length)
+        throw new DomainError('UNKNOWN_PERMISSION', `Unknown permission ${unknown.join(', ')}`, [
+          'permissions',
+        ]);
       const repo = tx.getRepository(RoleRow);
       let row = await repo.findOne({ where: { name: role }, lock: { mode: 'pessimistic_write' } });
-      const before = row ? (await tx.getRepository(RolePermissionRow).findBy({ role })).map((r) => r.permission).sort() : [];
-      const changed = [...wanted.filter((p) => !before.includes(p)), ...before.filter((p) => !wanted.includes(p))];
+      const before = row
+        ? (await tx.getRepository(RolePermissionRow).findBy({ role }))
+            .map((r) => r.permission)
+            .sort()
+        : [];
+      const changed = [
+        ...wanted.filter((p) => !before.includes(p)),
+        ...before.filter((p) => !wanted.includes(p)),
+      ];
       requireHolds(actor, changed);
-      if (!row) row = await repo.save(repo.create({ name: role, description: description ?? '', builtIn: false }));
+      if (!row)
+        row = await repo.save(
+          repo.create({ name: role, description: description ?? '', builtIn: false }),
+        );
       else if (description != null) row = await repo.save({ ...row, description });
       await tx.getRepository(RolePermissionRow).delete({ role });
-      for (const permission of wanted) await tx.getRepository(RolePermissionRow).insert({ role, permission });
+      for (const permission of wanted)
+        await tx.getRepository(RolePermissionRow).insert({ role, permission });
       await this.audit.record(
-        { event: 'role.permissions_changed', actor: actor.party, subject: { kind: 'role', id: role }, ip, details: { before, after: wanted } },
+        {
+          event: 'role.permissions_changed',
+          actor: actor.party,
+          subject: { kind: 'role', id: role },
+          ip,
+          details: { before, after: wanted },
+        },
         tx,
       );
       return row;
@@ -246,21 +313,33 @@ export class Staff {
    * Creates the first super_admin from BOOTSTRAP_ADMIN_EMAIL / BOOTSTRAP_ADMIN_PASSWORD
    * when there is no staff user at all. Safe to run on every start of every instance.
    */
-  async bootstrap(email: string | undefined, password: string | undefined): Promise<StaffUserRow | null> {
+  async bootstrap(
+    email: string | undefined,
+    password: string | undefined,
+  ): Promise<StaffUserRow | null> {
     if (!email || !password) return null;
     const address = requireEmail(email, 'BOOTSTRAP_ADMIN_EMAIL');
     checkPasswordStrength(password, { email: address, field: 'BOOTSTRAP_ADMIN_PASSWORD' });
-    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM identity.staff_user`);
+    const [{ count }] = await this.db.query(
+      `SELECT count(*)::int AS count FROM identity.staff_user`,
+    );
     if (count > 0) return null;
     const passwordHash = await hashPassword(password);
     return this.db.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('identity.bootstrap'))`);
-      const [{ count: again }] = await tx.query(`SELECT count(*)::int AS count FROM identity.staff_user`);
+      const [{ count: again }] = await tx.query(
+        `SELECT count(*)::int AS count FROM identity.staff_user`,
+      );
       if (again > 0) return null;
       const repo = tx.getRepository(StaffUserRow);
-      const staff = await repo.save(repo.create({ email: address, name: 'Administrator', passwordHash }));
+      const staff = await repo.save(
+        repo.create({ email: address, name: 'Administrator', passwordHash }),
+      );
       await tx.getRepository(StaffRoleRow).insert({ staffId: staff.id, role: SUPER_ADMIN });
-      await this.audit.record({ event: 'staff.bootstrapped', subject: { kind: 'staff', id: staff.id } }, tx);
+      await this.audit.record(
+        { event: 'staff.bootstrapped', subject: { kind: 'staff', id: staff.id } },
+        tx,
+      );
       return staff;
     });
   }
@@ -270,10 +349,13 @@ export class Staff {
     if (!roles.length) return;
     const found = await tx.getRepository(RoleRow).findBy({ name: In(roles) });
     const missing = roles.filter((r) => !found.some((f) => f.name === r));
-    if (missing.length) throw new DomainError('UNKNOWN_ROLE', `Unknown role ${missing.join(', ')}`, ['roles']);
+    if (missing.length)
+      throw new DomainError('UNKNOWN_ROLE', `Unknown role ${missing.join(', ')}`, ['roles']);
     const permissions = roles.includes(SUPER_ADMIN)
       ? (await rows(tx, `SELECT name FROM identity.permission`)).map((r) => r.name as string)
-      : (await tx.getRepository(RolePermissionRow).findBy({ role: In(roles) })).map((p) => p.permission);
+      : (await tx.getRepository(RolePermissionRow).findBy({ role: In(roles) })).map(
+          (p) => p.permission,
+        );
     requireHolds(actor, permissions);
   }
 
@@ -283,7 +365,8 @@ export class Staff {
         WHERE sr.role = $1 AND s.active AND s.id <> $2`,
       [SUPER_ADMIN, leaving],
     );
-    if (count === 0) throw new DomainError('LAST_SUPER_ADMIN', 'There must remain one active super_admin');
+    if (count === 0)
+      throw new DomainError('LAST_SUPER_ADMIN', 'There must remain one active super_admin');
   }
 }
 
@@ -292,6 +375,10 @@ function requireHolds(actor: Actor, permissions: string[]): void {
   const held = actor.permissions;
   const lacking = [...new Set(permissions.filter((p) => !held.includes(p)))];
   if (lacking.length) {
-    throw new DomainError('PERMISSION_NOT_HELD', `You cannot grant permissions you do not hold: ${lacking.join(', ')}`, ['roles']);
+    throw new DomainError(
+      'PERMISSION_NOT_HELD',
+      `You cannot grant permissions you do not hold: ${lacking.join(', ')}`,
+      ['roles'],
+    );
   }
 }

@@ -56,11 +56,17 @@ export class LoginThrottle {
       // This attempt was not a guess at the account's password: give its count back.
       if (!account.lockedUntil) await this.takeBack('account', keys.account);
       await this.lock('ip', keys.ip!);
-      throw new DomainError('TOO_MANY_ATTEMPTS', 'Too many failed sign-ins from this address; try again later');
+      throw new DomainError(
+        'TOO_MANY_ATTEMPTS',
+        'Too many failed sign-ins from this address; try again later',
+      );
     }
     if (account.lockedUntil || account.attempts > this.settings.accountLimit) {
       await this.lock('account', keys.account);
-      throw new DomainError('ACCOUNT_LOCKED', 'This account is temporarily locked after too many failed sign-ins');
+      throw new DomainError(
+        'ACCOUNT_LOCKED',
+        'This account is temporarily locked after too many failed sign-ins',
+      );
     }
   }
 
@@ -85,7 +91,10 @@ export class LoginThrottle {
 
   /** Unlocks an account (after a password reset, say). */
   async clearAccount(account: string): Promise<void> {
-    await this.db.query(`DELETE FROM identity.login_throttle WHERE scope = 'account' AND key = $1`, [account]);
+    await this.db.query(
+      `DELETE FROM identity.login_throttle WHERE scope = 'account' AND key = $1`,
+      [account],
+    );
   }
 
   /**

@@ -1,4 +1,12 @@
-import { base32Decode, base32Encode, hotp, matchTotp, provisioningUri, timeStep, totpCode } from './totp';
+import {
+  base32Decode,
+  base32Encode,
+  hotp,
+  matchTotp,
+  provisioningUri,
+  timeStep,
+  totpCode,
+} from './totp';
 
 // RFC 4226 Appendix D and RFC 6238 Appendix B (SHA-1), secret "12345678901234567890".
 const SECRET = Buffer.from('12345678901234567890');
@@ -6,7 +14,18 @@ const SECRET_BASE32 = base32Encode(SECRET);
 
 describe('TOTP (RFC 6238)', () => {
   it('computes the RFC 4226 HOTP test values', () => {
-    const expected = ['755224', '287082', '359152', '969429', '338314', '254676', '287922', '162583', '399871', '520489'];
+    const expected = [
+      '755224',
+      '287082',
+      '359152',
+      '969429',
+      '338314',
+      '254676',
+      '287922',
+      '162583',
+      '399871',
+      '520489',
+    ];
     expect(expected.map((_, counter) => hotp(SECRET, counter))).toEqual(expected);
   });
 
@@ -19,7 +38,8 @@ describe('TOTP (RFC 6238)', () => {
       [2000000000, '69279037'],
       [20000000000, '65353130'],
     ];
-    for (const [seconds, code] of vectors) expect(hotp(SECRET, timeStep(seconds * 1000), 8)).toBe(code);
+    for (const [seconds, code] of vectors)
+      expect(hotp(SECRET, timeStep(seconds * 1000), 8)).toBe(code);
   });
 
   it('round-trips base32', () => {
@@ -30,7 +50,10 @@ describe('TOTP (RFC 6238)', () => {
   it('accepts codes of the previous, current and next step only, and tells which step', () => {
     const now = 1_700_000_000_000;
     const step = timeStep(now);
-    for (const offset of [-1, 0, 1]) expect(matchTotp(SECRET_BASE32, totpCode(SECRET_BASE32, step + offset), now)).toBe(step + offset);
+    for (const offset of [-1, 0, 1])
+      expect(matchTotp(SECRET_BASE32, totpCode(SECRET_BASE32, step + offset), now)).toBe(
+        step + offset,
+      );
     expect(matchTotp(SECRET_BASE32, totpCode(SECRET_BASE32, step - 2), now)).toBeNull();
     expect(matchTotp(SECRET_BASE32, totpCode(SECRET_BASE32, step + 2), now)).toBeNull();
     expect(matchTotp(SECRET_BASE32, 'abcdef', now)).toBeNull();

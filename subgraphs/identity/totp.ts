@@ -69,7 +69,11 @@ export function totpCode(secretBase32: string, step: number = timeStep()): strin
  * The (latest) time step whose code `code` is, within ±TOTP_WINDOW of now, or null. The caller
  * must still refuse a step at or before the last one it accepted (replay).
  */
-export function matchTotp(secretBase32: string, code: string, now: number = Date.now()): number | null {
+export function matchTotp(
+  secretBase32: string,
+  code: string,
+  now: number = Date.now(),
+): number | null {
   if (!/^\d{6}$/.test(code)) return null;
   const secret = base32Decode(secretBase32);
   const current = timeStep(now);

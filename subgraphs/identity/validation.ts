@@ -16,18 +16,30 @@ export function requireEmail(value: unknown, field = 'email'): string {
   return email;
 }
 
-export function requireText(value: unknown, field: string, max: number, path: string[] = [field]): string {
+export function requireText(
+  value: unknown,
+  field: string,
+  max: number,
+  path: string[] = [field],
+): string {
   const text = typeof value === 'string' ? value.trim() : '';
   if (!text) throw new DomainError('REQUIRED', `${field} is required`, path);
-  if (text.length > max) throw new DomainError('TOO_LONG', `${field} must have at most ${max} characters`, path);
+  if (text.length > max)
+    throw new DomainError('TOO_LONG', `${field} must have at most ${max} characters`, path);
   return text;
 }
 
-export function optionalText(value: unknown, field: string, max: number, path: string[] = [field]): string | null {
+export function optionalText(
+  value: unknown,
+  field: string,
+  max: number,
+  path: string[] = [field],
+): string | null {
   if (value === null || value === undefined) return null;
   const text = typeof value === 'string' ? value.trim() : '';
   if (!text) return null;
-  if (text.length > max) throw new DomainError('TOO_LONG', `${field} must have at most ${max} characters`, path);
+  if (text.length > max)
+    throw new DomainError('TOO_LONG', `${field} must have at most ${max} characters`, path);
   return text;
 }
 
@@ -38,10 +50,16 @@ export function requireSegments(values: unknown): string[] {
   if (!Array.isArray(values) || values.length > 50) {
     throw new DomainError('INVALID_SEGMENTS', 'At most 50 segments', ['segments']);
   }
-  const segments = [...new Set(values.map((v) => (typeof v === 'string' ? v.trim().toLowerCase() : '')))];
+  const segments = [
+    ...new Set(values.map((v) => (typeof v === 'string' ? v.trim().toLowerCase() : ''))),
+  ];
   for (const segment of segments) {
     if (!SEGMENT.test(segment)) {
-      throw new DomainError('INVALID_SEGMENT', `"${segment}" is not a valid segment (a-z, 0-9, _ and -)`, ['segments']);
+      throw new DomainError(
+        'INVALID_SEGMENT',
+        `"${segment}" is not a valid segment (a-z, 0-9, _ and -)`,
+        ['segments'],
+      );
     }
   }
   return segments.sort();
@@ -58,7 +76,9 @@ export function requireCountry(value: unknown, path: string[]): string {
 export function requireLanguage(value: unknown): string {
   const language = typeof value === 'string' ? value.trim() : '';
   if (!/^[a-z]{2,3}(-[A-Z]{2})?$/.test(language)) {
-    throw new DomainError('INVALID_LANGUAGE', 'language must be a code such as en or de-CH', ['language']);
+    throw new DomainError('INVALID_LANGUAGE', 'language must be a code such as en or de-CH', [
+      'language',
+    ]);
   }
   return language;
 }
@@ -69,7 +89,11 @@ export function requireTimezone(value: unknown): string {
     if (!timezone) throw new Error('empty');
     new Intl.DateTimeFormat('en', { timeZone: timezone });
   } catch {
-    throw new DomainError('INVALID_TIMEZONE', 'timezone must be an IANA time zone such as Europe/Berlin', ['timezone']);
+    throw new DomainError(
+      'INVALID_TIMEZONE',
+      'timezone must be an IANA time zone such as Europe/Berlin',
+      ['timezone'],
+    );
   }
   return timezone;
 }

@@ -66,4 +66,10 @@ export class ReservationLineRow {
   @Column({ type: 'int' }) quantity: number;
 }
 
-export const inventoryEntities = [WarehouseRow, InventoryItemRow, StockMovementRow, ReservationRow, ReservationLineRow];
+export const inventoryEntities = [
+  WarehouseRow,
+  InventoryItemRow,
+  StockMovementRow,
+  ReservationRow,
+  ReservationLineRow,
+];

@@ -22,6 +22,9 @@ export function inventoryTopic(sku: string): string {
   return `inventory.changed.${sku}`;
 }
 
-export function recordInventoryChanged(tx: EntityManager, event: InventoryChangedEvent): Promise<void> {
+export function recordInventoryChanged(
+  tx: EntityManager,
+  event: InventoryChangedEvent,
+): Promise<void> {
   return recordEvent(tx, 'inventory', inventoryTopic(event.sku), event);
 }

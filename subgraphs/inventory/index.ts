@@ -9,15 +9,18 @@ import { inventoryResolvers } from './resolvers';
 import { InventoryService } from './service';
 import { startReservationSweeper } from './sweeper';
 
-export const inventorySubgraph: SubgraphModule<{ inventory: InventoryService }, InventoryLoaders> = {
-  name: 'inventory',
-  dbSchema: 'inventory',
-  defaultPort: 4002,
-  typeDefs: gql(readFileSync(join(__dirname, 'schema.graphql'), 'utf8')),
-  resolvers: inventoryResolvers,
-  entities: inventoryEntities,
-  migrations: [InventoryInitial1764100000000],
-  createServices: ({ dataSource, pubsub }) => ({ inventory: new InventoryService(dataSource, pubsub) }),
-  createLoaders: ({ inventory }) => createInventoryLoaders(inventory),
-  startBackground: ({ inventory }) => startReservationSweeper(inventory),
-};
+export const inventorySubgraph: SubgraphModule<{ inventory: InventoryService }, InventoryLoaders> =
+  {
+    name: 'inventory',
+    dbSchema: 'inventory',
+    defaultPort: 4002,
+    typeDefs: gql(readFileSync(join(__dirname, 'schema.graphql'), 'utf8')),
+    resolvers: inventoryResolvers,
+    entities: inventoryEntities,
+    migrations: [InventoryInitial1764100000000],
+    createServices: ({ dataSource, pubsub }) => ({
+      inventory: new InventoryService(dataSource, pubsub),
+    }),
+    createLoaders: ({ inventory }) => createInventoryLoaders(inventory),
+    startBackground: ({ inventory }) => startReservationSweeper(inventory),
+  };

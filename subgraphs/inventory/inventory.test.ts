@@ -18,7 +18,8 @@ let paris: string;
 
 const gql = async (query: string, variables: Record<string, unknown>, viewer: Viewer) =>
   postGraphQL(inventory.url, query, variables, { viewer });
-const sql = <T = any>(text: string, params: unknown[] = []): Promise<T[]> => inventory.dataSource.query(text, params);
+const sql = <T = any>(text: string, params: unknown[] = []): Promise<T[]> =>
+  inventory.dataSource.query(text, params);
 
 const ITEM = `id sku onHand reserved available lowStock updatedAt warehouse { code }`;
 const RECEIVE = `mutation ($input: StockReceiveInput!) {
@@ -35,21 +36,43 @@ const transition = (name: string) => `mutation ($id: ID!) {
   ${name}(id: $id) { reservation { ${RESERVATION} } userErrors { field message code } }
 }`;
 
-async function receive(sku: string, warehouseId: string, quantity: number, extra: Record<string, unknown> = {}) {
-  return dataOf(await gql(RECEIVE, { input: { sku, warehouseId, quantity, ...extra } }, staff)).stockReceive;
+async function receive(
+  sku: string,
+  warehouseId: string,
+  quantity: number,
+  extra: Record<string, unknown> = {},
+) {
+  return dataOf(await gql(RECEIVE, { input: { sku, warehouseId, quantity, ...extra } }, staff))
+    .stockReceive;
 }
 async function adjust(sku: string, warehouseId: string, delta: number, reason = 'stock count') {
-  return dataOf(await gql(ADJUST, { input: { sku, warehouseId, delta, reason } }, staff)).stockAdjust;
+  return dataOf(await gql(ADJUST, { input: { sku, warehouseId, delta, reason } }, staff))
+    .stockAdjust;
 }
-async function reserve(reference: string, lines: { sku: string; quantity: number }[], ttlSeconds?: number) {
-  return dataOf(await gql(RESERVE, { input: { reference, lines, ttlSeconds } }, orders)).stockReserve;
+async function reserve(
+  reference: string,
+  lines: { sku: string; quantity: number }[],
+  ttlSeconds?: number,
+) {
+  return dataOf(await gql(RESERVE, { input: { reference, lines, ttlSeconds } }, orders))
+    .stockReserve;
 }
 async function act(name: string, id: string) {
   return dataOf(await gql(transition(name), { id }, orders))[name];
 }
 async function stockOf(sku: string) {
-  return dataOf(await gql(`query ($sku: String!) { inventoryItems(sku: $sku) { ${ITEM} } }`, { sku }, anonymous))
-    .inventoryItems as { onHand: number; reserved: number; available: number; warehouse: { code: string } }[];
+  return dataOf(
+    await gql(
+      `query ($sku: String!) { inventoryItems(sku: $sku) { ${ITEM} } }`,
+      { sku },
+      anonymous,
+    ),
+  ).inventoryItems as {
+    onHand: number;
+    reserved: number;
+    available: number;
+    warehouse: { code: string };
+  }[];
 }
 async function createWarehouse(code: string, countryCode: string) {
   return dataOf(
@@ -97,25 +120,46 @@ describe('inventory subgraph', () => {
   });
 
   it('creates warehouses with normalized codes and refuses duplicates and bad countries', async () => {
-    const list = dataOf(await gql(`{ warehouses { code name countryCode } }`, {}, anonymous)).warehouses;
+    const list = dataOf(
+      await gql(`{ warehouses { code name countryCode } }`, {}, anonymous),
+    ).warehouses;
     expect(list).toEqual([
       { code: 'BER-1', name: 'Warehouse BER-1', countryCode: 'DE' },
       { code: 'PAR-1', name: 'Warehouse PAR-1', countryCode: 'FR' },
     ]);
-    expect((await createWarehouse('ber-1', 'DE')).userErrors).toEqual([{ field: ['code'], code: 'CODE_TAKEN' }]);
-    expect((await createWarehouse('LYS-1', 'France')).userErrors).toEqual([{ field: ['countryCode'], code: 'INVALID_COUNTRY' }]);
+    expect((await createWarehouse('ber-1', 'DE')).userErrors).toEqual([
+      { field: ['code'], code: 'CODE_TAKEN' },
+    ]);
+    expect((await createWarehouse('LYS-1', 'France')).userErrors).toEqual([
+      { field: ['countryCode'], code: 'INVALID_COUNTRY' },
+    ]);
   });
 
   it('receives and adjusts stock, writing one movement per change', async () => {
     const first = await receive('REC-1', berlin, 10, { reference: 'PO-1' });
     expect(first.userErrors).toEqual([]);
-    expect(first.inventoryItem).toMatchObject({ sku: 'REC-1', onHand: 10, reserved: 0, available: 10, lowStock: true });
-    expect(first.movement).toMatchObject({ kind: 'RECEIPT', onHandDelta: 10, reservedDelta: 0, reference: 'PO-1' });
+    expect(first.inventoryItem).toMatchObject({
+      sku: 'REC-1',
+      onHand: 10,
+      reserved: 0,
+      available: 10,
+      lowStock: true,
+    });
+    expect(first.movement).toMatchObject({
+      kind: 'RECEIPT',
+      onHandDelta: 10,
+      reservedDelta: 0,
+      reference: 'PO-1',
+    });
     await receive('REC-1', berlin, 15);
     const adjusted = await adjust('REC-1', berlin, -3, 'damaged');
     expect(adjusted.userErrors).toEqual([]);
     expect(adjusted.inventoryItem).toMatchObject({ onHand: 22, available: 22, lowStock: false });
-    expect(adjusted.movement).toMatchObject({ kind: 'ADJUSTMENT', onHandDelta: -3, reason: 'damaged' });
+    expect(adjusted.movement).toMatchObject({
+      kind: 'ADJUSTMENT',
+      onHandDelta: -3,
+      reason: 'damaged',
+    });
 
     const [ledger] = await sql(
       `SELECT i.on_hand, (SELECT sum(on_hand_delta)::int FROM inventory.stock_movement m WHERE m.inventory_item_id = i.id) AS total,
@@ -159,19 +203,25 @@ describe('inventory subgraph', () => {
 
   it('refuses an adjustment below zero or below reserved, and writes nothing', async () => {
     await receive('ADJ-1', berlin, 5);
-    const count = async () => (await sql(`SELECT count(*)::int AS n FROM inventory.stock_movement WHERE sku = 'ADJ-1'`))[0].n;
+    const count = async () =>
+      (await sql(`SELECT count(*)::int AS n FROM inventory.stock_movement WHERE sku = 'ADJ-1'`))[0]
+        .n;
     const before = await count();
     const refused = await adjust('ADJ-1', berlin, -6);
     expect(refused.inventoryItem).toBeNull();
     expect(refused.movement).toBeNull();
-    expect(refused.userErrors).toEqual([{ field: ['delta'], code: 'INSUFFICIENT_STOCK', message: expect.stringContaining('ADJ-1') }]);
+    expect(refused.userErrors).toEqual([
+      { field: ['delta'], code: 'INSUFFICIENT_STOCK', message: expect.stringContaining('ADJ-1') },
+    ]);
 
     expect((await reserve('adj-hold', [{ sku: 'ADJ-1', quantity: 4 }])).userErrors).toEqual([]);
     expect((await adjust('ADJ-1', berlin, -2)).userErrors[0].code).toBe('INSUFFICIENT_STOCK');
     expect((await adjust('NEW-SKU', paris, -1)).userErrors[0].code).toBe('INSUFFICIENT_STOCK');
     expect(await count()).toBe(before + 1); // only the reservation
     expect(await sql(`SELECT 1 FROM inventory.inventory_item WHERE sku = 'NEW-SKU'`)).toEqual([]);
-    expect(await stockOf('ADJ-1')).toEqual([expect.objectContaining({ onHand: 5, reserved: 4, available: 1 })]);
+    expect(await stockOf('ADJ-1')).toEqual([
+      expect.objectContaining({ onHand: 5, reserved: 4, available: 1 }),
+    ]);
   });
 
   it('answers invalid quantities and unknown warehouses with userErrors', async () => {
@@ -192,11 +242,19 @@ describe('inventory subgraph', () => {
 
   it('refuses staff mutations without inventory:write and internal mutations to anyone but services', async () => {
     for (const viewer of [anonymous, clerk]) {
-      const response = await gql(RECEIVE, { input: { sku: 'F-1', warehouseId: berlin, quantity: 1 } }, viewer);
+      const response = await gql(
+        RECEIVE,
+        { input: { sku: 'F-1', warehouseId: berlin, quantity: 1 } },
+        viewer,
+      );
       expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     }
     for (const viewer of [anonymous, staff, { kind: 'customer', customerId: 'c1' } as Viewer]) {
-      const response = await gql(RESERVE, { input: { reference: 'f', lines: [{ sku: 'F-1', quantity: 1 }] } }, viewer);
+      const response = await gql(
+        RESERVE,
+        { input: { reference: 'f', lines: [{ sku: 'F-1', quantity: 1 }] } },
+        viewer,
+      );
       expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       const release = await gql(transition('reservationRelease'), { id: randomUUID() }, viewer);
       expect(release.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -221,11 +279,19 @@ describe('inventory subgraph', () => {
       Array.from({ length: 5 }, () => reserve('checkout-two-b', [{ sku: 'TWO-1', quantity: 1 }])),
     );
     expect(new Set(concurrent.map((r) => r.reservation.id)).size).toBe(1);
-    expect((await stockOf('TWO-1')).map((i) => [i.warehouse.code, i.reserved, i.available])).toEqual([
+    expect(
+      (await stockOf('TWO-1')).map((i) => [i.warehouse.code, i.reserved, i.available]),
+    ).toEqual([
       ['BER-1', 5, 0],
       ['PAR-1', 3, 0],
     ]);
-    const read = dataOf(await gql(`query ($id: ID!) { reservation(id: $id) { ${RESERVATION} } }`, { id: first.reservation.id }, anonymous));
+    const read = dataOf(
+      await gql(
+        `query ($id: ID!) { reservation(id: $id) { ${RESERVATION} } }`,
+        { id: first.reservation.id },
+        anonymous,
+      ),
+    );
     expect(read.reservation).toEqual(first.reservation);
   });
 
@@ -238,10 +304,16 @@ describe('inventory subgraph', () => {
     ]);
     expect(refused.reservation).toBeNull();
     expect(refused.userErrors).toEqual([
-      { field: ['lines', '1'], code: 'INSUFFICIENT_STOCK', message: expect.stringContaining('ALL-B') },
+      {
+        field: ['lines', '1'],
+        code: 'INSUFFICIENT_STOCK',
+        message: expect.stringContaining('ALL-B'),
+      },
     ]);
     expect((await stockOf('ALL-A'))[0]!.reserved).toBe(0);
-    expect(await sql(`SELECT 1 FROM inventory.reservation WHERE reference = 'checkout-all'`)).toEqual([]);
+    expect(
+      await sql(`SELECT 1 FROM inventory.reservation WHERE reference = 'checkout-all'`),
+    ).toEqual([]);
     // Nothing was stored under the reference, so a retry after a delivery goes through.
     await receive('ALL-B', berlin, 3);
     const retried = await reserve('checkout-all', [
@@ -255,25 +327,39 @@ describe('inventory subgraph', () => {
   it('commits, fulfills and releases with the right effect on onHand, reserved and available', async () => {
     await receive('FLOW-1', berlin, 10);
     const held = (await reserve('order-1', [{ sku: 'FLOW-1', quantity: 3 }])).reservation;
-    expect(await stockOf('FLOW-1')).toEqual([expect.objectContaining({ onHand: 10, reserved: 3, available: 7 })]);
-    expect((await act('reservationFulfill', held.id)).userErrors[0].code).toBe('RESERVATION_NOT_COMMITTED');
+    expect(await stockOf('FLOW-1')).toEqual([
+      expect.objectContaining({ onHand: 10, reserved: 3, available: 7 }),
+    ]);
+    expect((await act('reservationFulfill', held.id)).userErrors[0].code).toBe(
+      'RESERVATION_NOT_COMMITTED',
+    );
 
     const committed = await act('reservationCommit', held.id);
     expect(committed.reservation).toMatchObject({ status: 'COMMITTED', expiresAt: null });
     const fulfilled = await act('reservationFulfill', held.id);
     expect(fulfilled.reservation.status).toBe('FULFILLED');
-    expect(await stockOf('FLOW-1')).toEqual([expect.objectContaining({ onHand: 7, reserved: 0, available: 7 })]);
+    expect(await stockOf('FLOW-1')).toEqual([
+      expect.objectContaining({ onHand: 7, reserved: 0, available: 7 }),
+    ]);
     expect((await act('reservationFulfill', held.id)).userErrors).toEqual([]);
-    expect((await act('reservationRelease', held.id)).userErrors[0].code).toBe('RESERVATION_FULFILLED');
+    expect((await act('reservationRelease', held.id)).userErrors[0].code).toBe(
+      'RESERVATION_FULFILLED',
+    );
     expect((await stockOf('FLOW-1'))[0]!.onHand).toBe(7);
 
     const other = (await reserve('order-2', [{ sku: 'FLOW-1', quantity: 2 }])).reservation;
     const released = await act('reservationRelease', other.id);
     expect(released.reservation.status).toBe('RELEASED');
     expect((await act('reservationRelease', other.id)).userErrors).toEqual([]);
-    expect((await act('reservationCommit', other.id)).userErrors[0].code).toBe('RESERVATION_RELEASED');
-    expect(await stockOf('FLOW-1')).toEqual([expect.objectContaining({ onHand: 7, reserved: 0, available: 7 })]);
-    const kinds = await sql(`SELECT kind, on_hand_delta, reserved_delta FROM inventory.stock_movement WHERE sku = 'FLOW-1' ORDER BY seq`);
+    expect((await act('reservationCommit', other.id)).userErrors[0].code).toBe(
+      'RESERVATION_RELEASED',
+    );
+    expect(await stockOf('FLOW-1')).toEqual([
+      expect.objectContaining({ onHand: 7, reserved: 0, available: 7 }),
+    ]);
+    const kinds = await sql(
+      `SELECT kind, on_hand_delta, reserved_delta FROM inventory.stock_movement WHERE sku = 'FLOW-1' ORDER BY seq`,
+    );
     expect(kinds.map((m) => `${m.kind} ${m.on_hand_delta}/${m.reserved_delta}`)).toEqual([
       'RECEIPT 10/0',
       'RESERVATION 0/3',
@@ -297,7 +383,9 @@ describe('inventory subgraph', () => {
     const items = await stockOf('HOT-1');
     expect(items.reduce((sum, i) => sum + i.reserved, 0)).toBe(10);
     expect(items.every((i) => i.reserved <= i.onHand && i.available === 0)).toBe(true);
-    const [{ n }] = await sql(`SELECT count(*)::int AS n FROM inventory.reservation WHERE reference LIKE 'hot-%'`);
+    const [{ n }] = await sql(
+      `SELECT count(*)::int AS n FROM inventory.reservation WHERE reference LIKE 'hot-%'`,
+    );
     expect(n).toBe(10);
   });
 
@@ -315,11 +403,21 @@ describe('inventory subgraph', () => {
     ]);
     expect(counts[0] + counts[1]).toBe(5);
     for (const r of held) {
-      const read = dataOf(await gql(`query ($id: ID!) { reservation(id: $id) { status } }`, { id: r.reservation.id }, orders));
+      const read = dataOf(
+        await gql(
+          `query ($id: ID!) { reservation(id: $id) { status } }`,
+          { id: r.reservation.id },
+          orders,
+        ),
+      );
       expect(read.reservation.status).toBe('RELEASED');
     }
-    expect(await stockOf('EXP-1')).toEqual([expect.objectContaining({ onHand: 10, reserved: 0, available: 10 })]);
-    const releases = await sql(`SELECT reason FROM inventory.stock_movement WHERE sku = 'EXP-1' AND kind = 'RELEASE'`);
+    expect(await stockOf('EXP-1')).toEqual([
+      expect.objectContaining({ onHand: 10, reserved: 0, available: 10 }),
+    ]);
+    const releases = await sql(
+      `SELECT reason FROM inventory.stock_movement WHERE sku = 'EXP-1' AND kind = 'RELEASE'`,
+    );
     expect(releases).toEqual(Array(5).fill({ reason: 'expired' }));
     expect(await inventory.services.inventory.releaseExpiredReservations(later)).toBe(0);
   });
@@ -329,7 +427,9 @@ describe('inventory subgraph', () => {
     const held = (await reserve('exp-late', [{ sku: 'EXP-2', quantity: 3 }], 1)).reservation;
     await new Promise((resolve) => setTimeout(resolve, 1100));
     expect((await act('reservationCommit', held.id)).reservation.status).toBe('COMMITTED');
-    expect(await inventory.services.inventory.releaseExpiredReservations(new Date(Date.now() + 5000))).toBe(0);
+    expect(
+      await inventory.services.inventory.releaseExpiredReservations(new Date(Date.now() + 5000)),
+    ).toBe(0);
     expect((await stockOf('EXP-2'))[0]!.reserved).toBe(3);
   });
 
@@ -343,7 +443,10 @@ describe('inventory subgraph', () => {
       let status = 'ACTIVE';
       while (status === 'ACTIVE' && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 100));
-        const rows = await sql<{ status: string }>(`SELECT status FROM inventory.reservation WHERE id = $1`, [held.id]);
+        const rows = await sql<{ status: string }>(
+          `SELECT status FROM inventory.reservation WHERE id = $1`,
+          [held.id],
+        );
         status = rows[0]!.status;
       }
       expect(status).toBe('RELEASED');
@@ -392,7 +495,11 @@ describe('inventory subgraph', () => {
           representations: [
             { __typename: 'ProductVariant', sku: 'AV-M' },
             { __typename: 'ProductVariant', sku: 'UNSTOCKED' },
-            { __typename: 'Product', id: productId, variants: [{ sku: 'AV-S' }, { sku: 'AV-M' }, { sku: 'UNSTOCKED' }] },
+            {
+              __typename: 'Product',
+              id: productId,
+              variants: [{ sku: 'AV-S' }, { sku: 'AV-M' }, { sku: 'UNSTOCKED' }],
+            },
             { __typename: 'Product', id: randomUUID(), variants: [{ sku: 'UNSTOCKED' }] },
             { __typename: 'Product', id: randomUUID(), variants: [{ sku: 'AV-S' }] },
             { __typename: 'Product', id: 'not-a-uuid', variants: [] },
@@ -412,8 +519,14 @@ describe('inventory subgraph', () => {
       },
       { sku: 'UNSTOCKED', availableQuantity: 0, inventoryItems: [] },
       { id: productId, availability: { availableQuantity: 36, inStock: true, lowStock: true } },
-      { id: expect.any(String), availability: { availableQuantity: 0, inStock: false, lowStock: false } },
-      { id: expect.any(String), availability: { availableQuantity: 30, inStock: true, lowStock: false } },
+      {
+        id: expect.any(String),
+        availability: { availableQuantity: 0, inStock: false, lowStock: false },
+      },
+      {
+        id: expect.any(String),
+        availability: { availableQuantity: 30, inStock: true, lowStock: false },
+      },
       null,
     ]);
   });
@@ -421,15 +534,25 @@ describe('inventory subgraph', () => {
   it('resolves a page of variants with a constant number of statements', async () => {
     const skus = Array.from({ length: 40 }, (_, i) => `NP-${i}`);
     const service = inventory.services.inventory;
-    await Promise.all(skus.map((sku, i) => service.receiveStock({ sku, warehouseId: berlin, quantity: i + 1 })));
-    await Promise.all(skus.filter((_, i) => i % 2 === 0).map((sku) => service.receiveStock({ sku, warehouseId: paris, quantity: 1 })));
+    await Promise.all(
+      skus.map((sku, i) => service.receiveStock({ sku, warehouseId: berlin, quantity: i + 1 })),
+    );
+    await Promise.all(
+      skus
+        .filter((_, i) => i % 2 === 0)
+        .map((sku) => service.receiveStock({ sku, warehouseId: paris, quantity: 1 })),
+    );
     const cost = async (count: number) => {
       const before = inventory.statements.count;
       const result = dataOf(
         await gql(
           `query ($representations: [_Any!]!) { _entities(representations: $representations) {
              ... on ProductVariant { sku availableQuantity inventoryItems { available warehouse { code } } } } }`,
-          { representations: skus.slice(0, count).map((sku) => ({ __typename: 'ProductVariant', sku })) },
+          {
+            representations: skus
+              .slice(0, count)
+              .map((sku) => ({ __typename: 'ProductVariant', sku })),
+          },
           anonymous,
         ),
       );
@@ -456,8 +579,16 @@ describe('inventory subgraph', () => {
       [`{ inventoryItem(id: "not-a-uuid") { id } }`, {}, anonymous],
       [`{ reservation(id: "42") { id } }`, {}, anonymous],
       [`{ stockMovements(sku: "X", after: "garbage") { totalCount } }`, {}, anonymous],
-      [`query ($c: String) { stockMovements(sku: "X", after: $c) { totalCount } }`, { c: craftedCursor }, anonymous],
-      [`query ($c: String) { lowStockItems(after: $c) { totalCount } }`, { c: craftedCursor }, anonymous],
+      [
+        `query ($c: String) { stockMovements(sku: "X", after: $c) { totalCount } }`,
+        { c: craftedCursor },
+        anonymous,
+      ],
+      [
+        `query ($c: String) { lowStockItems(after: $c) { totalCount } }`,
+        { c: craftedCursor },
+        anonymous,
+      ],
       [`{ lowStockItems(first: 101) { totalCount } }`, {}, anonymous],
       [RECEIVE, { input: { sku: 'X', warehouseId: 'nope', quantity: 1 } }, staff],
       [transition('reservationCommit'), { id: 'nope' }, orders],
@@ -471,7 +602,12 @@ describe('inventory subgraph', () => {
     const entity = dataOf(
       await gql(
         `query ($r: [_Any!]!) { _entities(representations: $r) { ... on InventoryItem { id } ... on Warehouse { id } } }`,
-        { r: [{ __typename: 'InventoryItem', id: 'x' }, { __typename: 'Warehouse', id: 'y' }] },
+        {
+          r: [
+            { __typename: 'InventoryItem', id: 'x' },
+            { __typename: 'Warehouse', id: 'y' },
+          ],
+        },
         anonymous,
       ),
     );

@@ -3,11 +3,23 @@ import type { InventoryService } from './service';
 
 export function createInventoryLoaders(inventory: InventoryService) {
   return {
-    warehouseById: loaderByKey((ids: readonly string[]) => inventory.warehousesByIds(ids), (w) => w.id),
-    itemById: loaderByKey((ids: readonly string[]) => inventory.itemsByIds(ids), (i) => i.id),
+    warehouseById: loaderByKey(
+      (ids: readonly string[]) => inventory.warehousesByIds(ids),
+      (w) => w.id,
+    ),
+    itemById: loaderByKey(
+      (ids: readonly string[]) => inventory.itemsByIds(ids),
+      (i) => i.id,
+    ),
     /** Shared by ProductVariant.availableQuantity, .inventoryItems and Product.availability. */
-    itemsBySku: loaderOfMany((skus: readonly string[]) => inventory.itemsBySkus(skus), (i) => i.sku),
-    reservationById: loaderByKey((ids: readonly string[]) => inventory.reservationsByIds(ids), (r) => r.id),
+    itemsBySku: loaderOfMany(
+      (skus: readonly string[]) => inventory.itemsBySkus(skus),
+      (i) => i.sku,
+    ),
+    reservationById: loaderByKey(
+      (ids: readonly string[]) => inventory.reservationsByIds(ids),
+      (r) => r.id,
+    ),
     linesOfReservation: loaderOfMany(
       (ids: readonly string[]) => inventory.linesOfReservations(ids),
       (l) => l.reservationId,

@@ -3,8 +3,19 @@ import { requirePermission, requireService } from '../../platform/authorization'
 import type { SubgraphContext } from '../../platform/context';
 import { badInput, withUserErrors } from '../../platform/errors';
 import { isUuid, parseId } from '../../platform/ids';
-import { type Connection, type PageArgs, type PageRequest, parsePageArgs } from '../../platform/pagination';
-import type { InventoryItemRow, ReservationLineRow, ReservationRow, StockMovementRow, WarehouseRow } from './entities';
+import {
+  type Connection,
+  type PageArgs,
+  type PageRequest,
+  parsePageArgs,
+} from '../../platform/pagination';
+import type {
+  InventoryItemRow,
+  ReservationLineRow,
+  ReservationRow,
+  StockMovementRow,
+  WarehouseRow,
+} from './entities';
 import type { InventoryChangedEvent } from './events';
 import type {
   InventoryItem,
@@ -31,13 +42,19 @@ const PERMISSION = 'inventory:write';
  * field without a resolver must be in the model, with the schema's type).
  */
 export type WarehouseModel = ModelFields<Warehouse>;
-export type ItemModel = ModelFields<InventoryItem, 'warehouse' | 'movements'> & { warehouseId: string };
-export type MovementModel = ModelFields<StockMovement, 'inventoryItem'> & { inventoryItemId: string };
+export type ItemModel = ModelFields<InventoryItem, 'warehouse' | 'movements'> & {
+  warehouseId: string;
+};
+export type MovementModel = ModelFields<StockMovement, 'inventoryItem'> & {
+  inventoryItemId: string;
+};
 export type ReservationModel = ModelFields<Reservation, 'lines'>;
 export type LineModel = ModelFields<ReservationLine, 'warehouse'> & { warehouseId: string };
 /** The fields inventory adds to catalog's entities; `variants { sku }` comes from the router. */
 export type VariantModel = ModelFields<ProductVariant, 'availableQuantity' | 'inventoryItems'>;
-export type ProductModel = ModelFields<Product, 'availability' | 'variants'> & { variants: VariantModel[] };
+export type ProductModel = ModelFields<Product, 'availability' | 'variants'> & {
+  variants: VariantModel[];
+};
 
 function toWarehouse(row: WarehouseRow): WarehouseModel {
   return { id: row.id, code: row.code, name: row.name, countryCode: row.countryCode };
@@ -72,22 +89,30 @@ function toMovement(row: StockMovementRow): MovementModel {
 }
 
 function toReservation(row: ReservationRow): ReservationModel {
-  return { id: row.id, reference: row.reference, status: row.status, expiresAt: row.expiresAt?.toISOString() ?? null };
+  return {
+    id: row.id,
+    reference: row.reference,
+    status: row.status,
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+  };
 }
 
 function toLine(row: ReservationLineRow): LineModel {
   return { sku: row.sku, warehouseId: row.warehouseId, quantity: row.quantity };
 }
 
-
 function mapConnection<T, R>(connection: Connection<T>, map: (row: T) => R) {
-  return { ...connection, edges: connection.edges.map((e) => ({ cursor: e.cursor, node: map(e.node) })) };
+  return {
+    ...connection,
+    edges: connection.edges.map((e) => ({ cursor: e.cursor, node: map(e.node) })),
+  };
 }
 
 /** Ledger cursors carry the movement's sequence number. */
 function movementPage(args: PageArgs): PageRequest {
   const page = parsePageArgs(args, 1);
-  if (page.after && !Number.isSafeInteger(page.after[0])) throw badInput('after is not a valid cursor', 'after');
+  if (page.after && !Number.isSafeInteger(page.after[0]))
+    throw badInput('after is not a valid cursor', 'after');
   return page;
 }
 
@@ -130,7 +155,10 @@ const must =
  * kept: its own `resolve` returns `unknown`, which the generated types cannot check.
  */
 function typedSubscription<Event, Args, Result>(
-  subscribe: (args: Args, ctx: Context) => AsyncIterableIterator<Event> | Promise<AsyncIterableIterator<Event>>,
+  subscribe: (
+    args: Args,
+    ctx: Context,
+  ) => AsyncIterableIterator<Event> | Promise<AsyncIterableIterator<Event>>,
   resolve: (event: Event) => Result,
 ) {
   const field = subscriptionField(subscribe, resolve);
@@ -144,7 +172,10 @@ export const inventoryResolvers = {
   Subscription: {
     inventoryChanged: typedSubscription(
       (args: { sku: string; warehouseId?: string | null }, ctx: Context) =>
-        ctx.services.inventory.watch(args.sku, args.warehouseId ? parseId(args.warehouseId, 'warehouseId') : null),
+        ctx.services.inventory.watch(
+          args.sku,
+          args.warehouseId ? parseId(args.warehouseId, 'warehouseId') : null,
+        ),
       (event: InventoryChangedEvent) => itemAfter(event),
     ),
   },
@@ -159,11 +190,17 @@ export const inventoryResolvers = {
       return (await ctx.loaders.itemsBySku.load(args.sku)).map(toItem);
     },
     async stockMovements(_, args, ctx) {
-      const connection = await ctx.services.inventory.listMovements({ sku: args.sku }, movementPage(args));
+      const connection = await ctx.services.inventory.listMovements(
+        { sku: args.sku },
+        movementPage(args),
+      );
       return mapConnection(connection, toMovement);
     },
     async lowStockItems(_, args, ctx) {
-      return mapConnection(await ctx.services.inventory.listLowStockItems(lowStockPage(args)), toItem);
+      return mapConnection(
+        await ctx.services.inventory.listLowStockItems(lowStockPage(args)),
+        toItem,
+      );
     },
     async reservation(_, args, ctx) {
       return ctx.loaders.reservationById.load(parseId(args.id, 'id')).then(orNull(toReservation));
@@ -172,7 +209,9 @@ export const inventoryResolvers = {
   Mutation: {
     warehouseCreate(_, { input }, ctx) {
       requirePermission(ctx.viewer, PERMISSION);
-      return withUserErrors(async () => ({ warehouse: toWarehouse(await ctx.services.inventory.createWarehouse(input)) }));
+      return withUserErrors(async () => ({
+        warehouse: toWarehouse(await ctx.services.inventory.createWarehouse(input)),
+      }));
     },
     stockReceive(_, { input }, ctx) {
       requirePermission(ctx.viewer, PERMISSION);
@@ -192,7 +231,9 @@ export const inventoryResolvers = {
     },
     stockReserve(_, { input }, ctx) {
       requireService(ctx.viewer);
-      return withUserErrors(async () => ({ reservation: toReservation(await ctx.services.inventory.reserve(input)) }));
+      return withUserErrors(async () => ({
+        reservation: toReservation(await ctx.services.inventory.reserve(input)),
+      }));
     },
     reservationCommit(_, args, ctx) {
       requireService(ctx.viewer);
@@ -228,16 +269,23 @@ export const inventoryResolvers = {
       return ctx.loaders.itemById.load(ref.id.toLowerCase()).then(orNull(toItem));
     },
     warehouse(item, _, ctx) {
-      return ctx.loaders.warehouseById.load(item.warehouseId).then(must(toWarehouse, `Warehouse ${item.warehouseId}`));
+      return ctx.loaders.warehouseById
+        .load(item.warehouseId)
+        .then(must(toWarehouse, `Warehouse ${item.warehouseId}`));
     },
     async movements(item, args, ctx) {
-      const connection = await ctx.services.inventory.listMovements({ inventoryItemId: item.id }, movementPage(args));
+      const connection = await ctx.services.inventory.listMovements(
+        { inventoryItemId: item.id },
+        movementPage(args),
+      );
       return mapConnection(connection, toMovement);
     },
   },
   StockMovement: {
     inventoryItem(movement, _, ctx) {
-      return ctx.loaders.itemById.load(movement.inventoryItemId).then(must(toItem, `Inventory item ${movement.inventoryItemId}`));
+      return ctx.loaders.itemById
+        .load(movement.inventoryItemId)
+        .then(must(toItem, `Inventory item ${movement.inventoryItemId}`));
     },
   },
   Reservation: {
@@ -247,7 +295,9 @@ export const inventoryResolvers = {
   },
   ReservationLine: {
     warehouse(line, _, ctx) {
-      return ctx.loaders.warehouseById.load(line.warehouseId).then(must(toWarehouse, `Warehouse ${line.warehouseId}`));
+      return ctx.loaders.warehouseById
+        .load(line.warehouseId)
+        .then(must(toWarehouse, `Warehouse ${line.warehouseId}`));
     },
   },
   ProductVariant: {
@@ -265,7 +315,9 @@ export const inventoryResolvers = {
   Product: {
     __resolveReference(ref: { id: unknown; variants?: { sku?: unknown }[] | null }) {
       if (!isUuid(ref.id)) return null;
-      const variants = (ref.variants ?? []).filter((v): v is VariantModel => typeof v?.sku === 'string');
+      const variants = (ref.variants ?? []).filter(
+        (v): v is VariantModel => typeof v?.sku === 'string',
+      );
       return { id: ref.id, variants };
     },
     async availability(product, _, ctx) {

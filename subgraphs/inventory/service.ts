@@ -1,5 +1,11 @@
 import { isUniqueViolation } from '../../platform/db';
-import { type DataSource, type EntityManager, In, QueryFailedError, type Repository } from 'typeorm';
+import {
+  type DataSource,
+  type EntityManager,
+  In,
+  QueryFailedError,
+  type Repository,
+} from 'typeorm';
 import type { PubSubEngine } from 'graphql-subscriptions';
 import { liveStream } from '../../platform/live';
 import { inventoryTopic, recordInventoryChanged, type InventoryChangedEvent } from './events';
@@ -123,13 +129,17 @@ export class InventoryService {
   }
 
   linesOfReservations(reservationIds: readonly string[]): Promise<ReservationLineRow[]> {
-    return this.lines.find({ where: { reservationId: In([...reservationIds]) }, order: { sku: 'ASC', quantity: 'DESC' } });
+    return this.lines.find({
+      where: { reservationId: In([...reservationIds]) },
+      order: { sku: 'ASC', quantity: 'DESC' },
+    });
   }
 
   /** The ledger of a SKU or of one item, newest first (by insertion order). */
   /** The SKU's items now, then every change as it commits (see platform/live.ts). */
   watch(sku: string, warehouseId: string | null): AsyncIterableIterator<InventoryChangedEvent> {
-    const matches = (event: InventoryChangedEvent) => !warehouseId || event.warehouseId === warehouseId;
+    const matches = (event: InventoryChangedEvent) =>
+      !warehouseId || event.warehouseId === warehouseId;
     return liveStream<InventoryChangedEvent>(
       this.pubsub,
       inventoryTopic(sku),
@@ -151,7 +161,10 @@ export class InventoryService {
     );
   }
 
-  async listMovements(filter: MovementFilter, page: PageRequest): Promise<Connection<StockMovementRow>> {
+  async listMovements(
+    filter: MovementFilter,
+    page: PageRequest,
+  ): Promise<Connection<StockMovementRow>> {
     const query = this.movements.createQueryBuilder('m');
     if ('sku' in filter) query.where('m.sku = :sku', { sku: filter.sku });
     else query.where('m.inventory_item_id = :itemId', { itemId: filter.inventoryItemId });
@@ -166,7 +179,9 @@ export class InventoryService {
 
   /** Items whose available quantity is under their threshold, by (sku, id). */
   async listLowStockItems(page: PageRequest): Promise<Connection<InventoryItemRow>> {
-    const query = this.items.createQueryBuilder('i').where('i.on_hand - i.reserved < i.low_stock_threshold');
+    const query = this.items
+      .createQueryBuilder('i')
+      .where('i.on_hand - i.reserved < i.low_stock_threshold');
     const totalCount = await query.clone().getCount();
     if (page.after) {
       const [sku, id] = page.after;
@@ -183,17 +198,24 @@ export class InventoryService {
   async createWarehouse(input: WarehouseInput): Promise<WarehouseRow> {
     const code = input.code.trim().toUpperCase();
     if (!WAREHOUSE_CODE.test(code)) {
-      throw new DomainError('INVALID_CODE', 'Code must be 1-32 letters, digits, dashes or underscores', ['code']);
+      throw new DomainError(
+        'INVALID_CODE',
+        'Code must be 1-32 letters, digits, dashes or underscores',
+        ['code'],
+      );
     }
     const countryCode = input.countryCode.trim().toUpperCase();
     if (!COUNTRY.test(countryCode)) {
-      throw new DomainError('INVALID_COUNTRY', 'Country must be an ISO 3166-1 alpha-2 code', ['countryCode']);
+      throw new DomainError('INVALID_COUNTRY', 'Country must be an ISO 3166-1 alpha-2 code', [
+        'countryCode',
+      ]);
     }
     const name = requireText(input.name, 'name');
     try {
       return await this.warehouses.save(this.warehouses.create({ code, name, countryCode }));
     } catch (error) {
-      if (isUniqueViolation(error)) throw new DomainError('CODE_TAKEN', `Warehouse code ${code} is already used`, ['code']);
+      if (isUniqueViolation(error))
+        throw new DomainError('CODE_TAKEN', `Warehouse code ${code} is already used`, ['code']);
       throw error;
     }
   }
@@ -202,7 +224,9 @@ export class InventoryService {
   async receiveStock(input: StockReceiveInput): Promise<StockChange> {
     const sku = checkSku(input.sku);
     if (!Number.isSafeInteger(input.quantity) || input.quantity <= 0) {
-      throw new DomainError('INVALID_QUANTITY', 'Quantity must be a positive whole number', ['quantity']);
+      throw new DomainError('INVALID_QUANTITY', 'Quantity must be a positive whole number', [
+        'quantity',
+      ]);
     }
     return this.changeStock(sku, input.warehouseId, input.idempotencyKey, () => ({
       kind: 'RECEIPT',
@@ -239,12 +263,18 @@ export class InventoryService {
   async reserve(input: StockReserveInput): Promise<ReservationRow> {
     const reference = requireText(input.reference, 'reference');
     if (reference.length > MAX_KEY_LENGTH) {
-      throw new DomainError('INVALID_REFERENCE', `reference is longer than ${MAX_KEY_LENGTH}`, ['reference']);
+      throw new DomainError('INVALID_REFERENCE', `reference is longer than ${MAX_KEY_LENGTH}`, [
+        'reference',
+      ]);
     }
     const lines = checkReserveLines(input.lines);
     const ttl = input.ttlSeconds ?? DEFAULT_RESERVATION_TTL_SECONDS;
     if (!Number.isSafeInteger(ttl) || ttl <= 0 || ttl > MAX_RESERVATION_TTL_SECONDS) {
-      throw new DomainError('INVALID_TTL', `ttlSeconds must be between 1 and ${MAX_RESERVATION_TTL_SECONDS}`, ['ttlSeconds']);
+      throw new DomainError(
+        'INVALID_TTL',
+        `ttlSeconds must be between 1 and ${MAX_RESERVATION_TTL_SECONDS}`,
+        ['ttlSeconds'],
+      );
     }
 
     const existing = await this.reservations.findOneBy({ reference });
@@ -275,7 +305,9 @@ export class InventoryService {
         for (const [index, line] of lines.entries()) {
           const candidates = items
             .filter((item) => item.sku === line.sku && available.get(item.id)! > 0)
-            .sort((a, b) => available.get(b.id)! - available.get(a.id)! || a.id.localeCompare(b.id));
+            .sort(
+              (a, b) => available.get(b.id)! - available.get(a.id)! || a.id.localeCompare(b.id),
+            );
           let missing = line.quantity;
           for (const item of candidates) {
             if (missing === 0) break;
@@ -297,7 +329,12 @@ export class InventoryService {
         for (const item of items) {
           const quantity = allocated.get(item.id);
           if (!quantity) continue;
-          await applyMovement(tx, item, { kind: 'RESERVATION', onHandDelta: 0, reservedDelta: quantity, reference });
+          await applyMovement(tx, item, {
+            kind: 'RESERVATION',
+            onHandDelta: 0,
+            reservedDelta: quantity,
+            reference,
+          });
           await tx.getRepository(ReservationLineRow).insert({
             reservationId,
             inventoryItemId: item.id,
@@ -328,7 +365,11 @@ export class InventoryService {
         const reservation = await lockReservation(tx, id);
         if (reservation.status === 'RELEASED') return reservation;
         if (reservation.status === 'FULFILLED') {
-          throw new DomainError('RESERVATION_FULFILLED', `Reservation ${reservation.reference} has already shipped`, ['id']);
+          throw new DomainError(
+            'RESERVATION_FULFILLED',
+            `Reservation ${reservation.reference} has already shipped`,
+            ['id'],
+          );
         }
         return this.releaseLocked(tx, reservation, null);
       }),
@@ -343,7 +384,11 @@ export class InventoryService {
         if (reservation.status === 'FULFILLED') return reservation;
         if (reservation.status === 'RELEASED') throw releasedError(reservation);
         if (reservation.status === 'ACTIVE') {
-          throw new DomainError('RESERVATION_NOT_COMMITTED', `Reservation ${reservation.reference} must be committed first`, ['id']);
+          throw new DomainError(
+            'RESERVATION_NOT_COMMITTED',
+            `Reservation ${reservation.reference} must be committed first`,
+            ['id'],
+          );
         }
         for (const line of await linesInLockOrder(tx, reservation.id)) {
           await applyMovement(tx, itemOf(line), {
@@ -385,7 +430,11 @@ export class InventoryService {
     }
   }
 
-  private async releaseLocked(tx: EntityManager, reservation: ReservationRow, reason: string | null): Promise<ReservationRow> {
+  private async releaseLocked(
+    tx: EntityManager,
+    reservation: ReservationRow,
+    reason: string | null,
+  ): Promise<ReservationRow> {
     for (const line of await linesInLockOrder(tx, reservation.id)) {
       await applyMovement(tx, itemOf(line), {
         kind: 'RELEASE',
@@ -418,7 +467,9 @@ export class InventoryService {
       return await translateCheckViolation(() =>
         this.db.transaction(async (tx) => {
           if (!(await tx.getRepository(WarehouseRow).existsBy({ id: warehouseId }))) {
-            throw new DomainError('NOT_FOUND', `Warehouse ${warehouseId} was not found`, ['warehouseId']);
+            throw new DomainError('NOT_FOUND', `Warehouse ${warehouseId} was not found`, [
+              'warehouseId',
+            ]);
           }
           await tx.query(
             `INSERT INTO inventory.inventory_item (sku, warehouse_id) VALUES ($1, $2)
@@ -432,7 +483,10 @@ export class InventoryService {
             .setLock('pessimistic_write')
             .getOneOrFail();
           const movement = await applyMovement(tx, item, { ...decide(item), idempotencyKey: key });
-          return { item: await tx.getRepository(InventoryItemRow).findOneByOrFail({ id: item.id }), movement };
+          return {
+            item: await tx.getRepository(InventoryItemRow).findOneByOrFail({ id: item.id }),
+            movement,
+          };
         }),
       );
     } catch (error) {
@@ -449,17 +503,28 @@ export class InventoryService {
     const movement = await this.movements.findOneBy({ idempotencyKey: key });
     if (!movement) return null;
     if (movement.sku !== sku || movement.warehouseId !== warehouseId) {
-      throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'That idempotency key was used for another stock change', [
-        'idempotencyKey',
-      ]);
+      throw new DomainError(
+        'IDEMPOTENCY_KEY_REUSED',
+        'That idempotency key was used for another stock change',
+        ['idempotencyKey'],
+      );
     }
     return { item: await this.items.findOneByOrFail({ id: movement.inventoryItemId }), movement };
   }
 }
 
 /** The only place on_hand and reserved change: the item and its ledger row, in one transaction. */
-async function applyMovement(tx: EntityManager, item: ItemRef, change: MovementInput): Promise<StockMovementRow> {
-  const [levels]: { on_hand: number; reserved: number; low_stock_threshold: number; updated_at: Date }[][] = await tx.query(
+async function applyMovement(
+  tx: EntityManager,
+  item: ItemRef,
+  change: MovementInput,
+): Promise<StockMovementRow> {
+  const [levels]: {
+    on_hand: number;
+    reserved: number;
+    low_stock_threshold: number;
+    updated_at: Date;
+  }[][] = await tx.query(
     `UPDATE inventory.inventory_item
         SET on_hand = on_hand + $2, reserved = reserved + $3, updated_at = now()
       WHERE id = $1
@@ -507,20 +572,32 @@ async function lockReservation(tx: EntityManager, id: string): Promise<Reservati
 
 /** Lines sorted by item id, so that their UPDATEs lock items in the same order everywhere. */
 function linesInLockOrder(tx: EntityManager, reservationId: string): Promise<ReservationLineRow[]> {
-  return tx.getRepository(ReservationLineRow).find({ where: { reservationId }, order: { inventoryItemId: 'ASC' } });
+  return tx
+    .getRepository(ReservationLineRow)
+    .find({ where: { reservationId }, order: { inventoryItemId: 'ASC' } });
 }
 
 function itemOf(line: ReservationLineRow): ItemRef {
   return { id: line.inventoryItemId, sku: line.sku, warehouseId: line.warehouseId };
 }
 
-async function setStatus(tx: EntityManager, reservation: ReservationRow, status: ReservationStatus): Promise<ReservationRow> {
-  await tx.getRepository(ReservationRow).update(reservation.id, { status, expiresAt: null, updatedAt: () => 'now()' });
+async function setStatus(
+  tx: EntityManager,
+  reservation: ReservationRow,
+  status: ReservationStatus,
+): Promise<ReservationRow> {
+  await tx
+    .getRepository(ReservationRow)
+    .update(reservation.id, { status, expiresAt: null, updatedAt: () => 'now()' });
   return tx.getRepository(ReservationRow).findOneByOrFail({ id: reservation.id });
 }
 
 function releasedError(reservation: ReservationRow): DomainError {
-  return new DomainError('RESERVATION_RELEASED', `Reservation ${reservation.reference} was released`, ['id']);
+  return new DomainError(
+    'RESERVATION_RELEASED',
+    `Reservation ${reservation.reference} was released`,
+    ['id'],
+  );
 }
 
 const SKU = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -529,19 +606,32 @@ const COUNTRY = /^[A-Z]{2}$/;
 
 function checkSku(sku: string): string {
   if (!SKU.test(sku)) {
-    throw new DomainError('INVALID_SKU', 'SKU must be 1-64 letters, digits, dots, dashes or underscores', ['sku']);
+    throw new DomainError(
+      'INVALID_SKU',
+      'SKU must be 1-64 letters, digits, dots, dashes or underscores',
+      ['sku'],
+    );
   }
   return sku;
 }
 
 function checkReserveLines(lines: StockReserveInput['lines']): StockReserveInput['lines'] {
-  if (lines.length === 0) throw new DomainError('REQUIRED', 'A reservation needs at least one line', ['lines']);
+  if (lines.length === 0)
+    throw new DomainError('REQUIRED', 'A reservation needs at least one line', ['lines']);
   if (lines.length > MAX_RESERVATION_LINES) {
-    throw new DomainError('TOO_MANY_LINES', `A reservation has at most ${MAX_RESERVATION_LINES} lines`, ['lines']);
+    throw new DomainError(
+      'TOO_MANY_LINES',
+      `A reservation has at most ${MAX_RESERVATION_LINES} lines`,
+      ['lines'],
+    );
   }
   for (const [index, line] of lines.entries()) {
     if (!Number.isSafeInteger(line.quantity) || line.quantity <= 0) {
-      throw new DomainError('INVALID_QUANTITY', 'Quantity must be a positive whole number', ['lines', String(index), 'quantity']);
+      throw new DomainError('INVALID_QUANTITY', 'Quantity must be a positive whole number', [
+        'lines',
+        String(index),
+        'quantity',
+      ]);
     }
   }
   return lines;
@@ -556,12 +646,15 @@ function requireText(value: string | null | undefined, field: string): string {
 function optionalText(value: string | null | undefined, field: string): string | null {
   const text = value?.trim();
   if (!text) return null;
-  if (text.length > MAX_KEY_LENGTH) throw new DomainError('TOO_LONG', `${field} is longer than ${MAX_KEY_LENGTH}`, [field]);
+  if (text.length > MAX_KEY_LENGTH)
+    throw new DomainError('TOO_LONG', `${field} is longer than ${MAX_KEY_LENGTH}`, [field]);
   return text;
 }
 
 function driverCode(error: unknown): string | undefined {
-  return error instanceof QueryFailedError ? (error.driverError as { code?: string }).code : undefined;
+  return error instanceof QueryFailedError
+    ? (error.driverError as { code?: string }).code
+    : undefined;
 }
 
 /** The CHECK constraints should never fire (the rules above come first); if one does, nothing was written. */
@@ -570,7 +663,10 @@ async function translateCheckViolation<T>(body: () => Promise<T>): Promise<T> {
     return await body();
   } catch (error) {
     if (driverCode(error) === '23514') {
-      throw new DomainError('INSUFFICIENT_STOCK', 'Stock cannot go below zero or below what is reserved');
+      throw new DomainError(
+        'INSUFFICIENT_STOCK',
+        'Stock cannot go below zero or below what is reserved',
+      );
     }
     throw error;
   }

@@ -1,12 +1,20 @@
 import { DomainError, type UserError } from '../../platform/errors';
-import { categoryIds, type DiscountQuote, type DiscountRequest, type OrdersClients, type PriceQuote, type VariantInfo } from './clients';
+import {
+  categoryIds,
+  type DiscountQuote,
+  type DiscountRequest,
+  type OrdersClients,
+  type PriceQuote,
+  type VariantInfo,
+} from './clients';
 
 /** Where a cart is priced for when the buyer has not said: the home market of its currency. */
 const HOME_COUNTRY: Record<string, string> = { EUR: 'DE', USD: 'US', GBP: 'GB' };
 
 export function homeCountry(currency: string): string {
   const country = HOME_COUNTRY[currency];
-  if (!country) throw new DomainError('UNKNOWN_CURRENCY', `No market sells in ${currency}`, ['currency']);
+  if (!country)
+    throw new DomainError('UNKNOWN_CURRENCY', `No market sells in ${currency}`, ['currency']);
   return country;
 }
 
@@ -39,14 +47,24 @@ export class CartQuoter {
   constructor(private readonly clients: OrdersClients) {}
 
   async quote(request: QuoteRequest): Promise<CartQuote> {
-    const variants = await this.clients.catalog.variants([...new Set(request.lines.map((l) => l.variantId))]);
+    const variants = await this.clients.catalog.variants([
+      ...new Set(request.lines.map((l) => l.variantId)),
+    ]);
     request.lines.forEach((line, index) => {
       const variant = variants.get(line.variantId);
       if (!variant || variant.archived || variant.product.status !== 'ACTIVE') {
-        throw new DomainError('VARIANT_UNAVAILABLE', `${variant?.sku ?? line.variantId} is not for sale`, ['lines', String(index)]);
+        throw new DomainError(
+          'VARIANT_UNAVAILABLE',
+          `${variant?.sku ?? line.variantId} is not for sale`,
+          ['lines', String(index)],
+        );
       }
     });
-    const destination = { currency: request.currency, shippingCountry: request.country, shippingRegion: request.region ?? null };
+    const destination = {
+      currency: request.currency,
+      shippingCountry: request.country,
+      shippingRegion: request.region ?? null,
+    };
     const base = await this.clients.pricing.quote({ ...destination, lines: request.lines });
 
     const discountRequest: DiscountRequest = {
@@ -89,5 +107,11 @@ export class CartQuoter {
 }
 
 function noDiscounts(): DiscountQuote {
-  return { lines: [], orderDiscountAmount: 0, shippingDiscountAmount: 0, discountTotal: 0, applied: [] };
+  return {
+    lines: [],
+    orderDiscountAmount: 0,
+    shippingDiscountAmount: 0,
+    discountTotal: 0,
+    applied: [],
+  };
 }

@@ -30,7 +30,9 @@ export class CartService {
     const lines = input.lines ?? [];
     const quotes = await this.quote(lines, currency);
     return this.db.transaction(async (tx) => {
-      const cart = await tx.getRepository(CartRow).save(tx.getRepository(CartRow).create({ currency, customerId }));
+      const cart = await tx
+        .getRepository(CartRow)
+        .save(tx.getRepository(CartRow).create({ currency, customerId }));
       await this.insertLines(tx, cart, lines, quotes);
       return cart;
     });
@@ -52,10 +54,19 @@ export class CartService {
     return this.db.transaction(async (tx) => {
       await this.lockCart(tx, cart.id);
       const repository = tx.getRepository(CartLineRow);
-      const existing = await this.findLines(tx, cart.id, lines.map((l) => l.id));
+      const existing = await this.findLines(
+        tx,
+        cart.id,
+        lines.map((l) => l.id),
+      );
       for (const [index, line] of lines.entries()) {
         const row = existing.get(line.id);
-        if (!row) throw new DomainError('NOT_FOUND', `Cart line ${line.id} is not in this cart`, ['lines', String(index), 'id']);
+        if (!row)
+          throw new DomainError('NOT_FOUND', `Cart line ${line.id} is not in this cart`, [
+            'lines',
+            String(index),
+            'id',
+          ]);
         if (line.quantity === 0) await repository.delete({ id: row.id });
         else await repository.update({ id: row.id }, { quantity: line.quantity });
       }
@@ -69,7 +80,11 @@ export class CartService {
       await this.lockCart(tx, cart.id);
       const existing = await this.findLines(tx, cart.id, lineIds);
       for (const [index, id] of lineIds.entries()) {
-        if (!existing.has(id)) throw new DomainError('NOT_FOUND', `Cart line ${id} is not in this cart`, ['lineIds', String(index)]);
+        if (!existing.has(id))
+          throw new DomainError('NOT_FOUND', `Cart line ${id} is not in this cart`, [
+            'lineIds',
+            String(index),
+          ]);
       }
       await tx.getRepository(CartLineRow).delete({ id: In(lineIds) });
       return this.touch(tx, cart);
@@ -81,12 +96,19 @@ export class CartService {
     const cart = await this.mustFindActive(cartId);
     const normalized = [...new Set(codes.map((c) => c.trim().toUpperCase()).filter(Boolean))];
     if (normalized.length > MAX_DISCOUNT_CODES) {
-      throw new DomainError('TOO_MANY_CODES', `At most ${MAX_DISCOUNT_CODES} discount codes`, ['discountCodes']);
+      throw new DomainError('TOO_MANY_CODES', `At most ${MAX_DISCOUNT_CODES} discount codes`, [
+        'discountCodes',
+      ]);
     }
-    if (normalized.some((c) => c.length > 64)) throw new DomainError('INVALID_CODE', 'A discount code is at most 64 characters', ['discountCodes']);
+    if (normalized.some((c) => c.length > 64))
+      throw new DomainError('INVALID_CODE', 'A discount code is at most 64 characters', [
+        'discountCodes',
+      ]);
     cart.discountCodes = normalized;
     cart.updatedAt = new Date();
-    await this.db.getRepository(CartRow).update({ id: cart.id }, { discountCodes: normalized, updatedAt: cart.updatedAt });
+    await this.db
+      .getRepository(CartRow)
+      .update({ id: cart.id }, { discountCodes: normalized, updatedAt: cart.updatedAt });
     return cart;
   }
 
@@ -107,20 +129,29 @@ export class CartService {
    */
   private async quote(lines: LineInput[], currency: string): Promise<Map<string, VariantInfo>> {
     if (lines.length > MAX_CART_LINES) {
-      throw new DomainError('TOO_MANY_LINES', `A cart holds at most ${MAX_CART_LINES} lines`, ['lines']);
+      throw new DomainError('TOO_MANY_LINES', `A cart holds at most ${MAX_CART_LINES} lines`, [
+        'lines',
+      ]);
     }
     lines.forEach((line, index) => {
       if (!isUuid(line.variantId)) {
-        throw new DomainError('INVALID_ID', 'variantId is not a valid id', ['lines', String(index), 'variantId']);
+        throw new DomainError('INVALID_ID', 'variantId is not a valid id', [
+          'lines',
+          String(index),
+          'variantId',
+        ]);
       }
       checkQuantity(line.quantity, index, false);
     });
     if (lines.length === 0) return new Map();
-    const variants = await this.clients.catalog.variants([...new Set(lines.map((l) => l.variantId.toLowerCase()))]);
+    const variants = await this.clients.catalog.variants([
+      ...new Set(lines.map((l) => l.variantId.toLowerCase())),
+    ]);
     lines.forEach((line, index) => {
       const variant = variants.get(line.variantId.toLowerCase());
       const field = ['lines', String(index), 'variantId'];
-      if (!variant) throw new DomainError('NOT_FOUND', `Variant ${line.variantId} was not found`, field);
+      if (!variant)
+        throw new DomainError('NOT_FOUND', `Variant ${line.variantId} was not found`, field);
       if (variant.archived || variant.product.status !== 'ACTIVE') {
         throw new DomainError('VARIANT_UNAVAILABLE', `${variant.sku} is not for sale`, field);
       }
@@ -134,14 +165,23 @@ export class CartService {
   }
 
   /** Adding a variant that is already in the cart adds to its quantity. */
-  private async insertLines(tx: EntityManager, cart: CartRow, lines: LineInput[], quotes: Map<string, VariantInfo>): Promise<void> {
+  private async insertLines(
+    tx: EntityManager,
+    cart: CartRow,
+    lines: LineInput[],
+    quotes: Map<string, VariantInfo>,
+  ): Promise<void> {
     const repository = tx.getRepository(CartLineRow);
     for (const [index, line] of lines.entries()) {
       const variant = quotes.get(line.variantId.toLowerCase())!;
       const existing = await repository.findOneBy({ cartId: cart.id, variantId: variant.id });
       const quantity = (existing?.quantity ?? 0) + line.quantity;
       if (quantity > MAX_LINE_QUANTITY) {
-        throw new DomainError('INVALID_QUANTITY', `At most ${MAX_LINE_QUANTITY} of one variant`, ['lines', String(index), 'quantity']);
+        throw new DomainError('INVALID_QUANTITY', `At most ${MAX_LINE_QUANTITY} of one variant`, [
+          'lines',
+          String(index),
+          'quantity',
+        ]);
       }
       await repository.save({
         ...(existing ?? { cartId: cart.id, variantId: variant.id }),
@@ -152,13 +192,20 @@ export class CartService {
       });
     }
     if ((await repository.countBy({ cartId: cart.id })) > MAX_CART_LINES) {
-      throw new DomainError('TOO_MANY_LINES', `A cart holds at most ${MAX_CART_LINES} lines`, ['lines']);
+      throw new DomainError('TOO_MANY_LINES', `A cart holds at most ${MAX_CART_LINES} lines`, [
+        'lines',
+      ]);
     }
   }
 
-  private async findLines(tx: EntityManager, cartId: string, ids: string[]): Promise<Map<string, CartLineRow>> {
+  private async findLines(
+    tx: EntityManager,
+    cartId: string,
+    ids: string[],
+  ): Promise<Map<string, CartLineRow>> {
     ids.forEach((id, index) => {
-      if (!isUuid(id)) throw new DomainError('INVALID_ID', 'Line id is not a valid id', ['lines', String(index)]);
+      if (!isUuid(id))
+        throw new DomainError('INVALID_ID', 'Line id is not a valid id', ['lines', String(index)]);
     });
     const rows = await tx.getRepository(CartLineRow).findBy({ cartId, id: In(ids) });
     return new Map(rows.map((row) => [row.id, row]));
@@ -166,9 +213,13 @@ export class CartService {
 
   /** Serializes changes to one cart, so two tabs adding the same variant both count. */
   private async lockCart(tx: EntityManager, cartId: string): Promise<void> {
-    const locked = await tx.query(`SELECT status FROM orders.cart WHERE id = $1 FOR UPDATE`, [cartId]);
+    const locked = await tx.query(`SELECT status FROM orders.cart WHERE id = $1 FOR UPDATE`, [
+      cartId,
+    ]);
     if (locked[0]?.status !== 'ACTIVE') {
-      throw new DomainError('CART_ALREADY_CHECKED_OUT', 'This cart has been checked out', ['cartId']);
+      throw new DomainError('CART_ALREADY_CHECKED_OUT', 'This cart has been checked out', [
+        'cartId',
+      ]);
     }
   }
 
@@ -181,7 +232,10 @@ export class CartService {
   async mustFindActive(cartId: string): Promise<CartRow> {
     const cart = await this.db.getRepository(CartRow).findOneBy({ id: cartId });
     if (!cart) throw new DomainError('NOT_FOUND', `Cart ${cartId} was not found`, ['cartId']);
-    if (cart.status !== 'ACTIVE') throw new DomainError('CART_ALREADY_CHECKED_OUT', 'This cart has been checked out', ['cartId']);
+    if (cart.status !== 'ACTIVE')
+      throw new DomainError('CART_ALREADY_CHECKED_OUT', 'This cart has been checked out', [
+        'cartId',
+      ]);
     return cart;
   }
 }

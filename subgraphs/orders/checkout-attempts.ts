@@ -41,10 +41,21 @@ export class CheckoutAttempts {
           .where('a.idempotency_key = :key', { key })
           .getOneOrFail();
         if (row.requestHash !== requestHash) {
-          return { kind: 'failed', failure: new DomainError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for another checkout', ['idempotencyKey']) } as const;
+          return {
+            kind: 'failed',
+            failure: new DomainError(
+              'IDEMPOTENCY_KEY_REUSED',
+              'This idempotency key was used for another checkout',
+              ['idempotencyKey'],
+            ),
+          } as const;
         }
         if (row.status === 'SUCCEEDED') return { kind: 'placed', orderId: row.orderId } as const;
-        if (row.status === 'FAILED') return { kind: 'failed', failure: new DomainError(row.failure!.code, row.failure!.message, row.failure!.field) } as const;
+        if (row.status === 'FAILED')
+          return {
+            kind: 'failed',
+            failure: new DomainError(row.failure!.code, row.failure!.message, row.failure!.field),
+          } as const;
         const leaseOver = row.leaseUntil.getTime() <= Date.now();
         if (row.status === 'RETRYABLE' || leaseOver) {
           await tx.query(
@@ -60,7 +71,14 @@ export class CheckoutAttempts {
       });
       if (decision) return decision;
       if (Date.now() > deadline) {
-        return { kind: 'failed', failure: new DomainError('CHECKOUT_IN_PROGRESS', 'This checkout is still being processed; retry with the same key', ['idempotencyKey']) };
+        return {
+          kind: 'failed',
+          failure: new DomainError(
+            'CHECKOUT_IN_PROGRESS',
+            'This checkout is still being processed; retry with the same key',
+            ['idempotencyKey'],
+          ),
+        };
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -68,18 +86,27 @@ export class CheckoutAttempts {
 
   /** Marks the key's attempt placed, inside the transaction that writes the order. */
   async succeed(tx: EntityManager, key: string): Promise<void> {
-    await tx.query(`UPDATE orders.checkout_attempt SET status = 'SUCCEEDED', updated_at = now() WHERE idempotency_key = $1`, [key]);
+    await tx.query(
+      `UPDATE orders.checkout_attempt SET status = 'SUCCEEDED', updated_at = now() WHERE idempotency_key = $1`,
+      [key],
+    );
   }
 
   async fail(key: string, failure: DomainError, retryable: boolean): Promise<void> {
     await this.db.query(
       `UPDATE orders.checkout_attempt SET status = $2, failure = $3, updated_at = now() WHERE idempotency_key = $1 AND status = 'IN_PROGRESS'`,
-      [key, retryable ? 'RETRYABLE' : 'FAILED', JSON.stringify({ code: failure.code, message: failure.message, field: failure.field })],
+      [
+        key,
+        retryable ? 'RETRYABLE' : 'FAILED',
+        JSON.stringify({ code: failure.code, message: failure.message, field: failure.field }),
+      ],
     );
   }
 
   /** Keys older than the retention are forgotten; at least a day, as payment providers do. */
-  async sweep(retentionDays = Number(process.env.IDEMPOTENCY_RETENTION_DAYS ?? 7)): Promise<number> {
+  async sweep(
+    retentionDays = Number(process.env.IDEMPOTENCY_RETENTION_DAYS ?? 7),
+  ): Promise<number> {
     const [, deleted] = await this.db.query(
       `DELETE FROM orders.checkout_attempt WHERE created_at < now() - make_interval(days => $1) AND status <> 'IN_PROGRESS'`,
       [Math.max(1, retentionDays)],

@@ -65,9 +65,14 @@ export class CheckoutService {
   async checkout(input: CheckoutInput, viewer: Viewer): Promise<OrderRow> {
     validate(input);
     const orderId = uuidFromName(`order:${input.idempotencyKey}`);
-    const decision = await this.attempts.begin(input.idempotencyKey, requestHash(input, viewer), orderId);
+    const decision = await this.attempts.begin(
+      input.idempotencyKey,
+      requestHash(input, viewer),
+      orderId,
+    );
     if (decision.kind === 'failed') throw decision.failure;
-    if (decision.kind === 'placed') return this.db.getRepository(OrderRow).findOneByOrFail({ id: decision.orderId });
+    if (decision.kind === 'placed')
+      return this.db.getRepository(OrderRow).findOneByOrFail({ id: decision.orderId });
     try {
       return await this.attempt(input, viewer, orderId, decision.attempt);
     } catch (error) {
@@ -77,13 +82,22 @@ export class CheckoutService {
     }
   }
 
-  private async attempt(input: CheckoutInput, viewer: Viewer, orderId: string, attempt: number): Promise<OrderRow> {
+  private async attempt(
+    input: CheckoutInput,
+    viewer: Viewer,
+    orderId: string,
+    attempt: number,
+  ): Promise<OrderRow> {
     const ref = `order:${orderId}:${attempt}`;
     const cart = await this.carts.mustFindActive(input.cartId);
-    const lines = await this.db.getRepository(CartLineRow).find({ where: { cartId: cart.id }, order: { seq: 'ASC' } });
-    if (lines.length === 0) throw new DomainError('CART_EMPTY', 'The cart has no lines', ['cartId']);
+    const lines = await this.db
+      .getRepository(CartLineRow)
+      .find({ where: { cartId: cart.id }, order: { seq: 'ASC' } });
+    if (lines.length === 0)
+      throw new DomainError('CART_EMPTY', 'The cart has no lines', ['cartId']);
     const shipping = normalizeAddress(input.shippingAddress);
-    const customerKey = viewer.kind === 'customer' ? viewer.customerId : input.email.trim().toLowerCase();
+    const customerKey =
+      viewer.kind === 'customer' ? viewer.customerId : input.email.trim().toLowerCase();
 
     const undo: (() => Promise<unknown>)[] = [];
     try {
@@ -99,25 +113,64 @@ export class CheckoutService {
         redeemFor: ref,
       });
       const total = quote.price.total;
-      if (input.expectedTotal && (input.expectedTotal.amount !== total || input.expectedTotal.currency !== cart.currency)) {
-        throw new DomainError('PRICE_CHANGED', `The total is now ${total} ${cart.currency}; show it to the buyer and check out again`, ['expectedTotal']);
+      if (
+        input.expectedTotal &&
+        (input.expectedTotal.amount !== total || input.expectedTotal.currency !== cart.currency)
+      ) {
+        throw new DomainError(
+          'PRICE_CHANGED',
+          `The total is now ${total} ${cart.currency}; show it to the buyer and check out again`,
+          ['expectedTotal'],
+        );
       }
-      if (total <= 0) throw new DomainError('INVALID_TOTAL', 'An order must cost something to be paid for', ['cartId']);
+      if (total <= 0)
+        throw new DomainError('INVALID_TOTAL', 'An order must cost something to be paid for', [
+          'cartId',
+        ]);
 
-      const reservation = await this.clients.inventory.reserve(ref, lines.map((l) => ({ sku: l.sku, quantity: l.quantity })), RESERVATION_TTL_SECONDS);
+      const reservation = await this.clients.inventory.reserve(
+        ref,
+        lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
+        RESERVATION_TTL_SECONDS,
+      );
       undo.push(() => this.clients.inventory.release(reservation.id));
       await this.faults.afterReservation?.();
 
-      const payment = await this.authorize(orderId, attempt, total, cart.currency, input, customerKey, shipping);
-      undo.push(() => this.clients.payments.void(payment.id, `order:${orderId}:${attempt}:checkout-void`));
+      const payment = await this.authorize(
+        orderId,
+        attempt,
+        total,
+        cart.currency,
+        input,
+        customerKey,
+        shipping,
+      );
+      undo.push(() =>
+        this.clients.payments.void(payment.id, `order:${orderId}:${attempt}:checkout-void`),
+      );
       await this.faults.afterAuthorization?.();
 
       await this.clients.inventory.commit(reservation.id);
       await this.clients.promotions.confirm(ref);
-      return await this.placeOrder({ orderId, input, cart, lines, quote, reservation, payment, viewer, shipping });
+      return await this.placeOrder({
+        orderId,
+        input,
+        cart,
+        lines,
+        quote,
+        reservation,
+        payment,
+        viewer,
+        shipping,
+      });
     } catch (error) {
       for (const step of undo.reverse()) {
-        await step().catch((undoError) => log.error('checkout undo failed; the sweepers will finish it', { orderId, error: String(undoError) }));
+        await step().catch((undoError) =>
+          log.error('checkout undo failed; the sweepers will finish it', {
+            orderId,
+            error: String(undoError),
+          }),
+        );
       }
       throw error;
     }
@@ -142,7 +195,11 @@ export class CheckoutService {
     });
     const [failure] = result.userErrors;
     if (failure || !result.payment) {
-      throw new DomainError(failure?.code ?? 'PAYMENT_FAILED', failure?.message ?? 'The payment failed', ['payment']);
+      throw new DomainError(
+        failure?.code ?? 'PAYMENT_FAILED',
+        failure?.message ?? 'The payment failed',
+        ['payment'],
+      );
     }
     return result.payment;
   }
@@ -161,9 +218,16 @@ export class CheckoutService {
     const { orderId, input, cart, lines, quote } = args;
     const priced = new Map(quote.price.lines.map((l) => [l.variantId, l]));
     return this.db.transaction(async (tx) => {
-      const closed = await tx.getRepository(CartRow).update({ id: cart.id, status: 'ACTIVE' }, { status: 'CHECKED_OUT', updatedAt: new Date() });
+      const closed = await tx
+        .getRepository(CartRow)
+        .update(
+          { id: cart.id, status: 'ACTIVE' },
+          { status: 'CHECKED_OUT', updatedAt: new Date() },
+        );
       if (closed.affected !== 1) {
-        throw new DomainError('CART_ALREADY_CHECKED_OUT', 'This cart has been checked out', ['cartId']);
+        throw new DomainError('CART_ALREADY_CHECKED_OUT', 'This cart has been checked out', [
+          'cartId',
+        ]);
       }
       await tx.getRepository(OrderRow).insert({
         id: orderId,
@@ -214,7 +278,9 @@ export class CheckoutService {
 /** The request a key stands for: what is bought, by whom, shipped where, paid how. */
 function requestHash(input: CheckoutInput, viewer: Viewer): string {
   const { idempotencyKey: _key, ...request } = input;
-  return createHash('sha256').update(JSON.stringify([request, viewer])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([request, viewer]))
+    .digest('hex');
 }
 
 /** What the fraud assessment weighs, as far as checkout knows it. */
@@ -223,38 +289,57 @@ function fraudSignals(input: CheckoutInput, customerKey: string, shipping: Addre
     email: input.email.trim().toLowerCase(),
     customerKey,
     shippingCountry: shipping.country,
-    billingCountry: input.billingAddress ? input.billingAddress.country.trim().toUpperCase() : shipping.country,
+    billingCountry: input.billingAddress
+      ? input.billingAddress.country.trim().toUpperCase()
+      : shipping.country,
   };
 }
 
 function asDomainError(error: unknown): DomainError {
   if (error instanceof DomainError) return error;
   if (error instanceof UpstreamError) {
-    return new DomainError('UPSTREAM_UNAVAILABLE', `${error.service} is unavailable; retry with the same idempotencyKey`, null);
+    return new DomainError(
+      'UPSTREAM_UNAVAILABLE',
+      `${error.service} is unavailable; retry with the same idempotencyKey`,
+      null,
+    );
   }
-  log.error('checkout failed unexpectedly', { error: error instanceof Error ? error.stack : String(error) });
-  return new DomainError('CHECKOUT_INTERRUPTED', 'Checkout was interrupted; retry with the same idempotencyKey', null);
+  log.error('checkout failed unexpectedly', {
+    error: error instanceof Error ? error.stack : String(error),
+  });
+  return new DomainError(
+    'CHECKOUT_INTERRUPTED',
+    'Checkout was interrupted; retry with the same idempotencyKey',
+    null,
+  );
 }
 
 function validate(input: CheckoutInput): void {
   const key = input.idempotencyKey;
   if (key.length < 8 || key.length > 200) {
-    throw new DomainError('INVALID_IDEMPOTENCY_KEY', 'idempotencyKey must be 8 to 200 characters', ['idempotencyKey']);
+    throw new DomainError('INVALID_IDEMPOTENCY_KEY', 'idempotencyKey must be 8 to 200 characters', [
+      'idempotencyKey',
+    ]);
   }
   if (!EMAIL.test(input.email.trim()) || input.email.length > 254) {
     throw new DomainError('INVALID_EMAIL', 'email is not a valid address', ['email']);
   }
   validateAddress(input.shippingAddress, 'shippingAddress');
   if (input.billingAddress) validateAddress(input.billingAddress, 'billingAddress');
-  if (!input.payment.token.trim()) throw new DomainError('REQUIRED', 'payment token cannot be empty', ['payment', 'token']);
+  if (!input.payment.token.trim())
+    throw new DomainError('REQUIRED', 'payment token cannot be empty', ['payment', 'token']);
 }
 
 function validateAddress(address: AddressValue, name: string): void {
   for (const field of ['name', 'line1', 'city', 'postalCode'] as const) {
-    if (!address[field]?.trim()) throw new DomainError('REQUIRED', `${field} cannot be empty`, [name, field]);
+    if (!address[field]?.trim())
+      throw new DomainError('REQUIRED', `${field} cannot be empty`, [name, field]);
   }
   if (!COUNTRY.test(address.country.trim().toUpperCase())) {
-    throw new DomainError('INVALID_COUNTRY', 'country must be an ISO 3166-1 alpha-2 code', [name, 'country']);
+    throw new DomainError('INVALID_COUNTRY', 'country must be an ISO 3166-1 alpha-2 code', [
+      name,
+      'country',
+    ]);
   }
 }
 

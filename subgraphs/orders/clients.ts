@@ -55,14 +55,24 @@ export class CatalogClient {
       }`,
       { representations: ids.map((id) => ({ __typename: 'ProductVariant', id })) },
     );
-    return new Map(data._entities.filter((v): v is VariantInfo => v !== null).map((v) => [v.id, v]));
+    return new Map(
+      data._entities.filter((v): v is VariantInfo => v !== null).map((v) => [v.id, v]),
+    );
   }
 }
 
 export interface PriceQuote {
   currency: string;
   taxInclusive: boolean;
-  lines: { variantId: string; quantity: number; unitPrice: number; lineSubtotal: number; discountAmount: number; taxAmount: number; lineTotal: number }[];
+  lines: {
+    variantId: string;
+    quantity: number;
+    unitPrice: number;
+    lineSubtotal: number;
+    discountAmount: number;
+    taxAmount: number;
+    lineTotal: number;
+  }[];
   subtotal: number;
   discountTotal: number;
   shippingAmount: number;
@@ -114,7 +124,14 @@ export interface DiscountRequest {
   customerSegments?: string[];
   couponCodes: string[];
   shippingAmount: number;
-  lines: { variantId: string; productId: string; categoryIds: string[]; brandId: string | null; quantity: number; unitPrice: number }[];
+  lines: {
+    variantId: string;
+    productId: string;
+    categoryIds: string[];
+    brandId: string | null;
+    quantity: number;
+    unitPrice: number;
+  }[];
 }
 
 const DISCOUNT_QUOTE = `quote {
@@ -128,11 +145,14 @@ export class PromotionsClient {
   constructor(private readonly client: ServiceClient) {}
 
   /** What the cart's discounts come to now; coupon problems come back beside the quote. */
-  async quote(input: DiscountRequest): Promise<{ quote: DiscountQuote | null; userErrors: UserError[] }> {
-    const data = await this.client.request<{ discountQuote: { quote: DiscountQuote | null; userErrors: UserError[] } }>(
-      `query ($input: DiscountInput!) { discountQuote(input: $input) { ${DISCOUNT_QUOTE} } }`,
-      { input },
-    );
+  async quote(
+    input: DiscountRequest,
+  ): Promise<{ quote: DiscountQuote | null; userErrors: UserError[] }> {
+    const data = await this.client.request<{
+      discountQuote: { quote: DiscountQuote | null; userErrors: UserError[] };
+    }>(`query ($input: DiscountInput!) { discountQuote(input: $input) { ${DISCOUNT_QUOTE} } }`, {
+      input,
+    });
     return data.discountQuote;
   }
 
@@ -175,11 +195,16 @@ const RESERVATION = `reservation { id status } userErrors { field message code }
 export class InventoryClient {
   constructor(private readonly client: ServiceClient) {}
 
-  async reserve(reference: string, lines: { sku: string; quantity: number }[], ttlSeconds: number): Promise<ReservationRef> {
-    const data = await this.client.request<{ stockReserve: Payload & { reservation: ReservationRef } }>(
-      `mutation ($input: StockReserveInput!) { stockReserve(input: $input) { ${RESERVATION} } }`,
-      { input: { reference, lines, ttlSeconds } },
-    );
+  async reserve(
+    reference: string,
+    lines: { sku: string; quantity: number }[],
+    ttlSeconds: number,
+  ): Promise<ReservationRef> {
+    const data = await this.client.request<{
+      stockReserve: Payload & { reservation: ReservationRef };
+    }>(`mutation ($input: StockReserveInput!) { stockReserve(input: $input) { ${RESERVATION} } }`, {
+      input: { reference, lines, ttlSeconds },
+    });
     if (data.stockReserve.userErrors.length) raise(data.stockReserve);
     return data.stockReserve.reservation;
   }
@@ -197,10 +222,9 @@ export class InventoryClient {
   }
 
   private async act(mutation: string, id: string): Promise<ReservationRef> {
-    const data = await this.client.request<Record<string, Payload & { reservation: ReservationRef }>>(
-      `mutation ($id: ID!) { ${mutation}(id: $id) { ${RESERVATION} } }`,
-      { id },
-    );
+    const data = await this.client.request<
+      Record<string, Payload & { reservation: ReservationRef }>
+    >(`mutation ($id: ID!) { ${mutation}(id: $id) { ${RESERVATION} } }`, { id });
     const payload = data[mutation]!;
     if (payload.userErrors.length) raise(payload);
     return payload.reservation;
@@ -236,7 +260,9 @@ export class PaymentsClient {
     billingCountry?: string;
     shippingCountry?: string;
   }): Promise<{ payment: PaymentRef | null; userErrors: UserError[] }> {
-    const data = await this.client.request<{ paymentAuthorize: Payload & { payment: PaymentRef | null } }>(
+    const data = await this.client.request<{
+      paymentAuthorize: Payload & { payment: PaymentRef | null };
+    }>(
       `mutation ($input: PaymentAuthorizeInput!) { paymentAuthorize(input: $input) { ${PAYMENT} } }`,
       { input },
     );
@@ -251,13 +277,23 @@ export class PaymentsClient {
     return this.act('paymentVoid', { id, idempotencyKey });
   }
 
-  refund(id: string, idempotencyKey: string, reason: string | null, amount: number | null = null): Promise<PaymentRef> {
+  refund(
+    id: string,
+    idempotencyKey: string,
+    reason: string | null,
+    amount: number | null = null,
+  ): Promise<PaymentRef> {
     return this.act('paymentRefund', { id, idempotencyKey, reason, amount });
   }
 
   private async act(
     mutation: string,
-    variables: { id: string; idempotencyKey: string; reason?: string | null; amount?: number | null },
+    variables: {
+      id: string;
+      idempotencyKey: string;
+      reason?: string | null;
+      amount?: number | null;
+    },
   ): Promise<PaymentRef> {
     const withReason = 'reason' in variables;
     const withAmount = 'amount' in variables;

@@ -1,6 +1,9 @@
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
-const bigintAsNumber = { to: (v: number) => v, from: (v: string | null) => (v === null ? null : Number(v)) };
+const bigintAsNumber = {
+  to: (v: number) => v,
+  from: (v: string | null) => (v === null ? null : Number(v)),
+};
 
 export type CartStatus = 'ACTIVE' | 'CHECKED_OUT';
 
@@ -10,7 +13,8 @@ export class CartRow {
   @Column({ name: 'customer_id', type: 'text', nullable: true }) customerId: string | null;
   @Column({ type: 'char', length: 3 }) currency: string;
   @Column({ type: 'text', default: 'ACTIVE' }) status: CartStatus;
-  @Column({ name: 'discount_codes', type: 'text', array: true, default: () => "'{}'" }) discountCodes: string[];
+  @Column({ name: 'discount_codes', type: 'text', array: true, default: () => "'{}'" })
+  discountCodes: string[];
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt: Date;
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' }) updatedAt: Date;
 }
@@ -25,11 +29,19 @@ export class CartLineRow {
   @Column({ name: 'product_name', type: 'text' }) productName: string;
   @Column({ name: 'variant_title', type: 'text' }) variantTitle: string;
   @Column({ type: 'int' }) quantity: number;
-  @Column({ type: 'bigint', insert: false, update: false, select: true, transformer: bigintAsNumber }) seq: number;
+  @Column({
+    type: 'bigint',
+    insert: false,
+    update: false,
+    select: true,
+    transformer: bigintAsNumber,
+  })
+  seq: number;
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt: Date;
 }
 
-export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'FULFILLED' | 'DELIVERED' | 'CANCELLED' | 'REFUNDED';
+export type OrderStatus =
+  'PENDING' | 'CONFIRMED' | 'FULFILLED' | 'DELIVERED' | 'CANCELLED' | 'REFUNDED';
 
 export interface AddressValue {
   name: string;
@@ -53,21 +65,28 @@ export interface AppliedDiscountValue {
 export class OrderRow {
   /** Derived from the checkout's idempotency key, so that every retry names the same order. */
   @PrimaryColumn({ type: 'uuid' }) id: string;
-  @Column({ type: 'bigint', insert: false, update: false, transformer: bigintAsNumber }) number: number;
+  @Column({ type: 'bigint', insert: false, update: false, transformer: bigintAsNumber })
+  number: number;
   @Column({ name: 'customer_id', type: 'text', nullable: true }) customerId: string | null;
   @Column({ type: 'text' }) email: string;
   @Column({ type: 'text' }) status: OrderStatus;
   @Column({ type: 'char', length: 3 }) currency: string;
-  @Column({ name: 'subtotal_amount', type: 'bigint', transformer: bigintAsNumber }) subtotalAmount: number;
-  @Column({ name: 'discount_total_amount', type: 'bigint', transformer: bigintAsNumber }) discountTotalAmount: number;
-  @Column({ name: 'shipping_amount', type: 'bigint', transformer: bigintAsNumber }) shippingAmount: number;
-  @Column({ name: 'tax_total_amount', type: 'bigint', transformer: bigintAsNumber }) taxTotalAmount: number;
+  @Column({ name: 'subtotal_amount', type: 'bigint', transformer: bigintAsNumber })
+  subtotalAmount: number;
+  @Column({ name: 'discount_total_amount', type: 'bigint', transformer: bigintAsNumber })
+  discountTotalAmount: number;
+  @Column({ name: 'shipping_amount', type: 'bigint', transformer: bigintAsNumber })
+  shippingAmount: number;
+  @Column({ name: 'tax_total_amount', type: 'bigint', transformer: bigintAsNumber })
+  taxTotalAmount: number;
   @Column({ name: 'tax_inclusive', type: 'boolean' }) taxInclusive: boolean;
-  @Column({ name: 'total_amount', type: 'bigint', transformer: bigintAsNumber }) totalAmount: number;
+  @Column({ name: 'total_amount', type: 'bigint', transformer: bigintAsNumber })
+  totalAmount: number;
   @Column({ name: 'discount_codes', type: 'text', array: true }) discountCodes: string[];
   @Column({ type: 'jsonb' }) discounts: AppliedDiscountValue[];
   @Column({ name: 'shipping_address', type: 'jsonb' }) shippingAddress: AddressValue;
-  @Column({ name: 'billing_address', type: 'jsonb', nullable: true }) billingAddress: AddressValue | null;
+  @Column({ name: 'billing_address', type: 'jsonb', nullable: true })
+  billingAddress: AddressValue | null;
   @Column({ name: 'cart_id', type: 'uuid' }) cartId: string;
   @Column({ name: 'idempotency_key', type: 'text' }) idempotencyKey: string;
   @Column({ name: 'reservation_id', type: 'uuid' }) reservationId: string;
@@ -86,11 +105,14 @@ export class OrderLineRow {
   @Column({ name: 'product_name', type: 'text' }) productName: string;
   @Column({ name: 'variant_title', type: 'text' }) variantTitle: string;
   @Column({ type: 'int' }) quantity: number;
-  @Column({ name: 'unit_price_amount', type: 'bigint', transformer: bigintAsNumber }) unitPriceAmount: number;
-  @Column({ name: 'discount_amount', type: 'bigint', transformer: bigintAsNumber }) discountAmount: number;
+  @Column({ name: 'unit_price_amount', type: 'bigint', transformer: bigintAsNumber })
+  unitPriceAmount: number;
+  @Column({ name: 'discount_amount', type: 'bigint', transformer: bigintAsNumber })
+  discountAmount: number;
   @Column({ name: 'tax_amount', type: 'bigint', transformer: bigintAsNumber }) taxAmount: number;
   /** What the line costs the buyer: after its discount; tax included when the price list includes it or added when not. */
-  @Column({ name: 'line_total_amount', type: 'bigint', transformer: bigintAsNumber }) lineTotalAmount: number;
+  @Column({ name: 'line_total_amount', type: 'bigint', transformer: bigintAsNumber })
+  lineTotalAmount: number;
 }
 
 export type CheckoutAttemptStatus = 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'RETRYABLE';
@@ -103,7 +125,11 @@ export class CheckoutAttemptRow {
   @Column({ type: 'text' }) status: CheckoutAttemptStatus;
   @Column({ type: 'int' }) attempt: number;
   @Column({ name: 'order_id', type: 'uuid' }) orderId: string;
-  @Column({ type: 'jsonb', nullable: true }) failure: { code: string; message: string; field: string[] | null } | null;
+  @Column({ type: 'jsonb', nullable: true }) failure: {
+    code: string;
+    message: string;
+    field: string[] | null;
+  } | null;
   @Column({ name: 'lease_until', type: 'timestamptz' }) leaseUntil: Date;
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt: Date;
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' }) updatedAt: Date;
@@ -115,7 +141,15 @@ export class OrderStatusChangeRow {
   @Column({ name: 'order_id', type: 'uuid' }) orderId: string;
   @Column({ type: 'text' }) status: OrderStatus;
   @Column({ type: 'text', nullable: true }) note: string | null;
-  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'clock_timestamp()' }) createdAt: Date;
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'clock_timestamp()' })
+  createdAt: Date;
 }
 
-export const ordersEntities = [CartRow, CartLineRow, OrderRow, OrderLineRow, OrderStatusChangeRow, CheckoutAttemptRow];
+export const ordersEntities = [
+  CartRow,
+  CartLineRow,
+  OrderRow,
+  OrderLineRow,
+  OrderStatusChangeRow,
+  CheckoutAttemptRow,
+];

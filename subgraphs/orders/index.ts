@@ -20,14 +20,25 @@ export const ordersSubgraph: SubgraphModule<OrdersServices, OrdersLoaders> = {
   typeDefs: gql(readFileSync(join(__dirname, 'schema.graphql'), 'utf8')),
   resolvers: ordersResolvers,
   entities: ordersEntities,
-  migrations: [OrdersInitial1764100000000, OrdersPricedCheckout1764300000000, OrdersOrderAccess1764400000000],
+  migrations: [
+    OrdersInitial1764100000000,
+    OrdersPricedCheckout1764300000000,
+    OrdersOrderAccess1764400000000,
+  ],
   createServices: createOrdersServices,
   createLoaders: createOrdersLoaders,
   // Forgets checkout idempotency keys past their retention, hourly.
   startBackground: ({ checkout }) => {
-    const timer = setInterval(() => {
-      checkout.attempts.sweep().catch((error) => log.error('idempotency sweep failed', { error: (error as Error).message }));
-    }, Number(process.env.IDEMPOTENCY_SWEEP_MS ?? 3_600_000));
+    const timer = setInterval(
+      () => {
+        checkout.attempts
+          .sweep()
+          .catch((error) =>
+            log.error('idempotency sweep failed', { error: (error as Error).message }),
+          );
+      },
+      Number(process.env.IDEMPOTENCY_SWEEP_MS ?? 3_600_000),
+    );
     timer.unref();
     return () => clearInterval(timer);
   },

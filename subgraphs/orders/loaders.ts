@@ -18,11 +18,26 @@ export type CartCostResult = { quote: CartQuote | null; error: UserError | null 
 
 export function createOrdersLoaders({ carts, orders, quoter }: OrdersServices) {
   return {
-    cartById: loaderByKey((ids: readonly string[]) => carts.cartsByIds(ids), (c) => c.id),
-    linesOfCart: loaderOfMany((ids: readonly string[]) => carts.linesOfCarts(ids), (l) => l.cartId),
-    orderById: loaderByKey((ids: readonly string[]) => orders.ordersByIds(ids), (o) => o.id),
-    linesOfOrder: loaderOfMany((ids: readonly string[]) => orders.linesOfOrders(ids), (l) => l.orderId),
-    statusHistoryOfOrder: loaderOfMany((ids: readonly string[]) => orders.statusHistoryOfOrders(ids), (c) => c.orderId),
+    cartById: loaderByKey(
+      (ids: readonly string[]) => carts.cartsByIds(ids),
+      (c) => c.id,
+    ),
+    linesOfCart: loaderOfMany(
+      (ids: readonly string[]) => carts.linesOfCarts(ids),
+      (l) => l.cartId,
+    ),
+    orderById: loaderByKey(
+      (ids: readonly string[]) => orders.ordersByIds(ids),
+      (o) => o.id,
+    ),
+    linesOfOrder: loaderOfMany(
+      (ids: readonly string[]) => orders.linesOfOrders(ids),
+      (l) => l.orderId,
+    ),
+    statusHistoryOfOrder: loaderOfMany(
+      (ids: readonly string[]) => orders.statusHistoryOfOrders(ids),
+      (c) => c.orderId,
+    ),
     /** One quote per cart and destination per request, however many fields read it. */
     cartCost: new DataLoader<CostRequest, CartCostResult, string>(
       (requests) =>

@@ -17,7 +17,9 @@ export class OrderAccess {
   constructor(private readonly db: DataSource) {}
 
   async tokenFor(orderId: string): Promise<string> {
-    return createHmac('sha256', await this.key()).update(`order:${orderId}`).digest('base64url');
+    return createHmac('sha256', await this.key())
+      .update(`order:${orderId}`)
+      .digest('base64url');
   }
 
   /** Without a token: the viewer alone decides (entity references, lists). */
@@ -26,7 +28,11 @@ export class OrderAccess {
     return viewer.kind === 'customer' && owner.customerId === viewer.customerId;
   }
 
-  async canReadWithToken(order: { id: string; customerId: string | null }, viewer: Viewer, token: string | null | undefined): Promise<boolean> {
+  async canReadWithToken(
+    order: { id: string; customerId: string | null },
+    viewer: Viewer,
+    token: string | null | undefined,
+  ): Promise<boolean> {
     if (this.canRead(order, viewer)) return true;
     if (!token) return false;
     const expected = Buffer.from(await this.tokenFor(order.id));
@@ -37,7 +43,9 @@ export class OrderAccess {
   private key(): Promise<string> {
     this.secret ??= process.env.ORDER_ACCESS_SECRET
       ? Promise.resolve(process.env.ORDER_ACCESS_SECRET)
-      : this.db.query(`SELECT value FROM orders.secret WHERE name = 'order_access'`).then((rows: { value: string }[]) => rows[0]!.value);
+      : this.db
+          .query(`SELECT value FROM orders.secret WHERE name = 'order_access'`)
+          .then((rows: { value: string }[]) => rows[0]!.value);
     return this.secret;
   }
 }

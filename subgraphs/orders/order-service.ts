@@ -27,16 +27,24 @@ export class OrderService {
   }
 
   /** Newest first; one customer's or everyone's, optionally in one status. */
-  async listOrders(page: PageRequest, filter: { customerId?: string; status?: OrderStatus | null }): Promise<Connection<OrderRow>> {
+  async listOrders(
+    page: PageRequest,
+    filter: { customerId?: string; status?: OrderStatus | null },
+  ): Promise<Connection<OrderRow>> {
     const query = this.db.getRepository(OrderRow).createQueryBuilder('o');
-    if (filter.customerId) query.andWhere('o.customer_id = :customerId', { customerId: filter.customerId });
+    if (filter.customerId)
+      query.andWhere('o.customer_id = :customerId', { customerId: filter.customerId });
     if (filter.status) query.andWhere('o.status = :status', { status: filter.status });
     const totalCount = await query.clone().getCount();
     if (page.after) {
       const [createdAt, id] = page.after;
       query.andWhere('(o.created_at, o.id) < (:createdAt, :id)', { createdAt, id });
     }
-    const rows = await query.orderBy('o.created_at', 'DESC').addOrderBy('o.id', 'DESC').take(page.limit + 1).getMany();
+    const rows = await query
+      .orderBy('o.created_at', 'DESC')
+      .addOrderBy('o.id', 'DESC')
+      .take(page.limit + 1)
+      .getMany();
     return toConnection(rows, page, (row) => [row.createdAt.toISOString(), row.id], totalCount);
   }
 
@@ -58,11 +66,20 @@ export class OrderService {
   async capture(id: string, amount: number | null): Promise<OrderRow> {
     const order = await this.prepare(id, 'CONFIRMED');
     if (order.status === 'CONFIRMED') return order;
-    if (amount !== null && (!Number.isInteger(amount) || amount <= 0 || amount > order.totalAmount)) {
-      throw new DomainError('INVALID_AMOUNT', `Capture between 1 and ${order.totalAmount}`, ['amount']);
+    if (
+      amount !== null &&
+      (!Number.isInteger(amount) || amount <= 0 || amount > order.totalAmount)
+    ) {
+      throw new DomainError('INVALID_AMOUNT', `Capture between 1 and ${order.totalAmount}`, [
+        'amount',
+      ]);
     }
     await this.payments.capture(order.paymentId, `order:${id}:capture`, amount);
-    return this.move(order, 'CONFIRMED', amount === null ? 'Payment captured' : `Payment captured: ${amount} ${order.currency}`);
+    return this.move(
+      order,
+      'CONFIRMED',
+      amount === null ? 'Payment captured' : `Payment captured: ${amount} ${order.currency}`,
+    );
   }
 
   async fulfill(id: string): Promise<OrderRow> {
@@ -93,12 +110,26 @@ export class OrderService {
    * the one that leaves nothing captured makes it REFUNDED. Payments keeps the sum of
    * refunds within what was captured, also when two refunds race.
    */
-  async refund(id: string, amount: number | null, reason: string | null, idempotencyKey: string): Promise<OrderRow> {
+  async refund(
+    id: string,
+    amount: number | null,
+    reason: string | null,
+    idempotencyKey: string,
+  ): Promise<OrderRow> {
     const order = await this.findOrFail(id);
     if (!['CONFIRMED', 'FULFILLED', 'DELIVERED'].includes(order.status)) {
-      throw new DomainError('INVALID_ORDER_STATUS', `An order that is ${order.status} cannot be refunded`, ['id']);
+      throw new DomainError(
+        'INVALID_ORDER_STATUS',
+        `An order that is ${order.status} cannot be refunded`,
+        ['id'],
+      );
     }
-    const payment = await this.payments.refund(order.paymentId, `order:${id}:refund:${idempotencyKey}`, reason, amount);
+    const payment = await this.payments.refund(
+      order.paymentId,
+      `order:${id}:refund:${idempotencyKey}`,
+      reason,
+      amount,
+    );
     // A partial refund changes the payment, not the order (payments announces it).
     if (payment.refundedAmount.amount < payment.capturedAmount.amount) return order;
     // Stock not yet shipped goes back on the shelf.
@@ -107,7 +138,12 @@ export class OrderService {
   }
 
   /** Every status change is history and an event, committed with the change itself. */
-  async recordStatus(tx: EntityManager, orderId: string, status: OrderStatus, note: string | null): Promise<void> {
+  async recordStatus(
+    tx: EntityManager,
+    orderId: string,
+    status: OrderStatus,
+    note: string | null,
+  ): Promise<void> {
     await tx.getRepository(OrderStatusChangeRow).insert({ orderId, status, note });
     const event: OrderUpdatedEvent = { orderId, status, source: 'orders' };
     await recordEvent(tx, 'orders', orderUpdatedTopic(orderId), event);
@@ -147,7 +183,11 @@ export class OrderService {
       if (result.affected === 1) await this.recordStatus(tx, order.id, to, note);
       const current = await tx.getRepository(OrderRow).findOneByOrFail({ id: order.id });
       if (current.status !== to) {
-        throw new DomainError('CONCURRENT_UPDATE', `The order changed to ${current.status} meanwhile`, ['id']);
+        throw new DomainError(
+          'CONCURRENT_UPDATE',
+          `The order changed to ${current.status} meanwhile`,
+          ['id'],
+        );
       }
       return current;
     });

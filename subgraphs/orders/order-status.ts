@@ -17,6 +17,8 @@ export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
 
 export function assertTransition(from: OrderStatus, to: OrderStatus): void {
   if (!canTransition(from, to)) {
-    throw new DomainError('INVALID_ORDER_STATUS', `An order that is ${from} cannot become ${to}`, ['id']);
+    throw new DomainError('INVALID_ORDER_STATUS', `An order that is ${from} cannot become ${to}`, [
+      'id',
+    ]);
   }
 }

@@ -1,12 +1,25 @@
 import type { SubgraphContext } from '../../platform/context';
 import { GraphQLError } from 'graphql';
-import { badInput, DomainError, forbidden, unauthenticated, withUserErrors } from '../../platform/errors';
+import {
+  badInput,
+  DomainError,
+  forbidden,
+  unauthenticated,
+  withUserErrors,
+} from '../../platform/errors';
 import { type Connection, type PageArgs, parsePageArgs } from '../../platform/pagination';
 import { subscriptionField } from '../../platform/live';
 import type { OrderUpdatedEvent } from '../../platform/topics';
 import { isUuid, parseId } from '../../platform/ids';
 import { randomUUID } from 'node:crypto';
-import type { AppliedDiscountValue, CartLineRow, CartRow, OrderLineRow, OrderRow, OrderStatusChangeRow } from './entities';
+import type {
+  AppliedDiscountValue,
+  CartLineRow,
+  CartRow,
+  OrderLineRow,
+  OrderRow,
+  OrderStatusChangeRow,
+} from './entities';
 import type {
   Cart,
   CartLine,
@@ -99,7 +112,11 @@ function toOrder(row: OrderRow): OrderModel {
 
 /** Reading an order needs an identity or the order's token; without either, say so first. */
 function assertIdentified(ctx: Context, accessToken: string | null | undefined): void {
-  if (ctx.viewer.kind === 'anonymous' && !accessToken && !ctx.services.access.canRead({ customerId: null }, ctx.viewer)) {
+  if (
+    ctx.viewer.kind === 'anonymous' &&
+    !accessToken &&
+    !ctx.services.access.canRead({ customerId: null }, ctx.viewer)
+  ) {
     throw unauthenticated('Sign in, or give the order access token from checkout');
   }
 }
@@ -111,7 +128,8 @@ function cartVisible(cart: CartRow, ctx: Context): boolean {
 
 async function assertCartAccess(cartId: string, ctx: Context): Promise<void> {
   const cart = await ctx.loaders.cartById.load(cartId);
-  if (cart && !cartVisible(cart, ctx)) throw new DomainError('NOT_FOUND', `Cart ${cartId} was not found`, ['cartId']);
+  if (cart && !cartVisible(cart, ctx))
+    throw new DomainError('NOT_FOUND', `Cart ${cartId} was not found`, ['cartId']);
 }
 
 /** Order cursors are (created_at, id); a forged one is the client's mistake, not SQL's. */
@@ -124,20 +142,32 @@ function orderPage(args: PageArgs) {
 }
 
 function orderConnection(connection: Connection<OrderRow>) {
-  return { ...connection, edges: connection.edges.map((e) => ({ cursor: e.cursor, node: toOrder(e.node) })) };
+  return {
+    ...connection,
+    edges: connection.edges.map((e) => ({ cursor: e.cursor, node: toOrder(e.node) })),
+  };
 }
 
 /** The cart's cost for a destination, through the per-request quote loader. */
-async function costOf(cart: CartModel, ctx: Context, countryCode: string | null, region: string | null) {
+async function costOf(
+  cart: CartModel,
+  ctx: Context,
+  countryCode: string | null,
+  region: string | null,
+) {
   const row = await ctx.loaders.cartById.load(cart.id);
   const lines = await ctx.loaders.linesOfCart.load(cart.id);
-  return ctx.loaders.cartCost.load({ cart: row!, lines, countryCode: countryCode?.toUpperCase() ?? null, region });
+  return ctx.loaders.cartCost.load({
+    cart: row!,
+    lines,
+    countryCode: countryCode?.toUpperCase() ?? null,
+    region,
+  });
 }
 
 function toStatusChange(row: OrderStatusChangeRow) {
   return { status: row.status, note: row.note, at: row.createdAt.toISOString() };
 }
-
 
 function customerOf(ctx: Context): string | null {
   return ctx.viewer.kind === 'customer' ? ctx.viewer.customerId : null;
@@ -151,7 +181,9 @@ interface StepArgs {
 }
 
 /** The mutations after checkout share one shape: permission, id, service call, payload. */
-function orderStep(step: (services: OrdersServices, id: string, args: StepArgs) => Promise<OrderRow>) {
+function orderStep(
+  step: (services: OrdersServices, id: string, args: StepArgs) => Promise<OrderRow>,
+) {
   // Who may call them is in the SDL: @requiresPermission(anyOf: ["orders:manage"]).
   return (_: unknown, args: StepArgs, ctx: Context) => {
     const id = parseId(args.id, 'id');
@@ -164,13 +196,17 @@ function orderStep(step: (services: OrdersServices, id: string, args: StepArgs) 
  * kept: its own `resolve` returns `unknown`, which the generated types cannot check.
  */
 function typedSubscription<Event, Args, Result>(
-  subscribe: (args: Args, ctx: Context) => AsyncIterableIterator<Event> | Promise<AsyncIterableIterator<Event>>,
+  subscribe: (
+    args: Args,
+    ctx: Context,
+  ) => AsyncIterableIterator<Event> | Promise<AsyncIterableIterator<Event>>,
   resolve: (event: Event, args: Args, ctx: Context) => Promise<Result>,
 ) {
   const field = subscriptionField(subscribe, resolve);
   return {
     subscribe: field.subscribe,
-    resolve: (event: Event, args: Args, ctx: Context) => field.resolve(event, args, ctx) as Promise<Result>,
+    resolve: (event: Event, args: Args, ctx: Context) =>
+      field.resolve(event, args, ctx) as Promise<Result>,
   };
 }
 
@@ -181,20 +217,29 @@ export const ordersResolvers = {
         const id = parseId(args.id, 'id');
         assertIdentified(ctx, args.accessToken);
         const row = await ctx.loaders.orderById.load(id);
-        if (!row || !(await ctx.services.access.canReadWithToken(row, ctx.viewer, args.accessToken))) {
-          throw new GraphQLError(`Order ${id} was not found`, { extensions: { code: 'NOT_FOUND' } });
+        if (
+          !row ||
+          !(await ctx.services.access.canReadWithToken(row, ctx.viewer, args.accessToken))
+        ) {
+          throw new GraphQLError(`Order ${id} was not found`, {
+            extensions: { code: 'NOT_FOUND' },
+          });
         }
         try {
           return await ctx.services.orders.watch(id);
         } catch (error) {
-          if (error instanceof DomainError) throw new GraphQLError(error.message, { extensions: { code: error.code } });
+          if (error instanceof DomainError)
+            throw new GraphQLError(error.message, { extensions: { code: error.code } });
           throw error;
         }
       },
       async (event: OrderUpdatedEvent, _args: unknown, ctx: Context) => {
         const row = await ctx.loaders.orderById.load(event.orderId);
         // Order! in the schema: an order is never deleted, so a missing one is a broken invariant.
-        if (!row) throw new GraphQLError(`Order ${event.orderId} was not found`, { extensions: { code: 'NOT_FOUND' } });
+        if (!row)
+          throw new GraphQLError(`Order ${event.orderId} was not found`, {
+            extensions: { code: 'NOT_FOUND' },
+          });
         // The status this change left, even if a later change has already committed.
         return toOrder(event.status ? { ...row, status: event.status as OrderRow['status'] } : row);
       },
@@ -210,10 +255,14 @@ export const ordersResolvers = {
       assertIdentified(ctx, args.accessToken);
       const row = await ctx.loaders.orderById.load(id);
       // Someone else's order and an unknown one look the same.
-      return row && (await ctx.services.access.canReadWithToken(row, ctx.viewer, args.accessToken)) ? toOrder(row) : null;
+      return row && (await ctx.services.access.canReadWithToken(row, ctx.viewer, args.accessToken))
+        ? toOrder(row)
+        : null;
     },
     async orders(_, args, ctx) {
-      return orderConnection(await ctx.services.orders.listOrders(orderPage(args), { status: args.status ?? null }));
+      return orderConnection(
+        await ctx.services.orders.listOrders(orderPage(args), { status: args.status ?? null }),
+      );
     },
   },
   Mutation: {
@@ -240,7 +289,9 @@ export const ordersResolvers = {
       const cartId = parseId(args.cartId, 'cartId');
       return withUserErrors(async () => {
         await assertCartAccess(cartId, ctx);
-        return { cart: toCart(await ctx.services.carts.setDiscountCodes(cartId, args.discountCodes)) };
+        return {
+          cart: toCart(await ctx.services.carts.setDiscountCodes(cartId, args.discountCodes)),
+        };
       });
     },
     cartLinesRemove(_, args, ctx) {
@@ -255,14 +306,24 @@ export const ordersResolvers = {
       return withUserErrors(async () => {
         await assertCartAccess(input.cartId, ctx);
         const order = await ctx.services.checkout.checkout(input, ctx.viewer);
-        return { order: toOrder(order), orderAccessToken: await ctx.services.access.tokenFor(order.id) };
+        return {
+          order: toOrder(order),
+          orderAccessToken: await ctx.services.access.tokenFor(order.id),
+        };
       });
     },
     orderCapture: orderStep((s, id, args) => s.orders.capture(id, args.amount ?? null)),
     orderFulfill: orderStep((s, id) => s.orders.fulfill(id)),
     orderMarkDelivered: orderStep((s, id) => s.orders.markDelivered(id)),
     orderCancel: orderStep((s, id, args) => s.orders.cancel(id, args.reason ?? null)),
-    orderRefund: orderStep((s, id, args) => s.orders.refund(id, args.amount ?? null, args.reason ?? null, args.idempotencyKey ?? randomUUID())),
+    orderRefund: orderStep((s, id, args) =>
+      s.orders.refund(
+        id,
+        args.amount ?? null,
+        args.reason ?? null,
+        args.idempotencyKey ?? randomUUID(),
+      ),
+    ),
   },
   Cart: {
     async __resolveReference(ref, ctx) {
@@ -276,12 +337,26 @@ export const ordersResolvers = {
       return (await ctx.loaders.linesOfCart.load(cart.id)).reduce((n, l) => n + l.quantity, 0);
     },
     async cost(cart, args, ctx) {
-      const { quote, error } = await costOf(cart, ctx, args.countryCode ?? null, args.region ?? null);
+      const { quote, error } = await costOf(
+        cart,
+        ctx,
+        args.countryCode ?? null,
+        args.region ?? null,
+      );
       if (error) throw new GraphQLError(error.message, { extensions: { code: error.code } });
       const c = cart.currency;
       if (!quote) {
         const zero = money(0, c);
-        return { subtotal: zero, discounts: [], discountTotal: zero, shipping: zero, tax: zero, taxInclusive: false, total: zero, couponErrors: [] };
+        return {
+          subtotal: zero,
+          discounts: [],
+          discountTotal: zero,
+          shipping: zero,
+          tax: zero,
+          taxInclusive: false,
+          total: zero,
+          couponErrors: [],
+        };
       }
       const p = quote.price;
       return {
@@ -304,7 +379,9 @@ export const ordersResolvers = {
       if (!ctx.services.access.canRead({ customerId: customer.id }, ctx.viewer)) {
         throw forbidden('Only the customer and staff with orders:manage see these orders');
       }
-      return orderConnection(await ctx.services.orders.listOrders(orderPage(args), { customerId: customer.id }));
+      return orderConnection(
+        await ctx.services.orders.listOrders(orderPage(args), { customerId: customer.id }),
+      );
     },
   },
   CartLine: {
@@ -329,7 +406,9 @@ export const ordersResolvers = {
       return row && ctx.services.access.canRead(row, ctx.viewer) ? toOrder(row) : null;
     },
     async lines(order, _, ctx) {
-      return (await ctx.loaders.linesOfOrder.load(order.id)).map((l) => toOrderLine(l, order.currency));
+      return (await ctx.loaders.linesOfOrder.load(order.id)).map((l) =>
+        toOrderLine(l, order.currency),
+      );
     },
     async statusHistory(order, _, ctx) {
       return (await ctx.loaders.statusHistoryOfOrder.load(order.id)).map(toStatusChange);

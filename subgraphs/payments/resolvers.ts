@@ -87,7 +87,6 @@ function toDispute(row: PaymentDisputeRow, currency: string): PaymentDispute {
   };
 }
 
-
 /**
  * A payment payload: the payment, and a userError when the provider declined. That
  * outcome still returns the payment (it is stored), unlike a refused request.

@@ -64,7 +64,9 @@ function toShippingRate(row: ShippingRateRow) {
  * These are the mappers of codegen.yml for the generated resolver types.
  */
 export type VariantModel = ModelFields<ProductVariant, 'price' | 'priceTiers' | 'priceHistory'>;
-export type ProductModel = ModelFields<Product, 'priceRange' | 'variants'> & { variants: VariantModel[] };
+export type ProductModel = ModelFields<Product, 'priceRange' | 'variants'> & {
+  variants: VariantModel[];
+};
 
 const currencyArg = (currency: string) => currency.trim().toUpperCase();
 

@@ -554,4 +554,3 @@ function parseTime(input: string | null | undefined, field: string): Date | null
   }
   return time;
 }
-

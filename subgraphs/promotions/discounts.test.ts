@@ -42,15 +42,29 @@ function rule(kind: DiscountRule['kind'], extra: Partial<DiscountRule> = {}): Di
   };
 }
 
-function line(variantId: string, quantity: number, unitPrice: number, extra: Partial<CartLine> = {}): CartLine {
-  return { variantId, productId: PRODUCT_A, categoryIds: [], brandId: null, quantity, unitPrice, ...extra };
+function line(
+  variantId: string,
+  quantity: number,
+  unitPrice: number,
+  extra: Partial<CartLine> = {},
+): CartLine {
+  return {
+    variantId,
+    productId: PRODUCT_A,
+    categoryIds: [],
+    brandId: null,
+    quantity,
+    unitPrice,
+    ...extra,
+  };
 }
 
 function cart(lines: CartLine[], extra: Partial<Cart> = {}): Cart {
   return { currency: 'EUR', customerSegments: [], shippingAmount: 0, lines, ...extra };
 }
 
-const amounts = (quote: ReturnType<typeof computeQuote>) => quote.lines.map((l) => l.discountAmount);
+const amounts = (quote: ReturnType<typeof computeQuote>) =>
+  quote.lines.map((l) => l.discountAmount);
 
 describe('rounding and distribution', () => {
   it('rounds percentages half-up to the minor unit', () => {
@@ -99,14 +113,18 @@ describe('each kind', () => {
     expect(amounts(quote)).toEqual([800, 200]); // 799.76, 200.24
     expect(quote.orderDiscountAmount).toBe(1000);
 
-    const capped = computeQuote(basket(), [rule('FIXED_ORDER', { value: 10_000, currency: 'EUR' })]);
+    const capped = computeQuote(basket(), [
+      rule('FIXED_ORDER', { value: 10_000, currency: 'EUR' }),
+    ]);
     expect(amounts(capped)).toEqual([3998, 1001]);
     expect(capped.discountTotal).toBe(4999);
 
     const dollars = rule('FIXED_ORDER', { value: 1000, currency: 'USD' });
     expect(computeQuote(basket(), [dollars]).discountTotal).toBe(0);
     expect(ineligibility(dollars, basket())).toMatch(/USD/);
-    expect(computeQuote(cart([line('va', 1, 5000)], { currency: 'USD' }), [dollars]).discountTotal).toBe(1000);
+    expect(
+      computeQuote(cart([line('va', 1, 5000)], { currency: 'USD' }), [dollars]).discountTotal,
+    ).toBe(1000);
   });
 
   it('PERCENTAGE_LINE: 15 % off the matching product only, rounded per line', () => {
@@ -130,7 +148,11 @@ describe('each kind', () => {
   });
 
   it('BUY_X_GET_Y: buy 2 get 1, the cheapest matching units are free', () => {
-    const shoes = rule('BUY_X_GET_Y', { buyQuantity: 2, getQuantity: 1, conditions: { categoryIds: [SHOES] } as any });
+    const shoes = rule('BUY_X_GET_Y', {
+      buyQuantity: 2,
+      getQuantity: 1,
+      conditions: { categoryIds: [SHOES] } as any,
+    });
     // 4 matching units → 1 free: the 5.00 one. The 20.00 line is another category.
     const four = cart([
       line('boots', 3, 1000, { categoryIds: [SHOES, APPAREL] }),
@@ -172,9 +194,15 @@ describe('each kind', () => {
 
 describe('conditions', () => {
   it('matches a line by any of its category ids (category and ancestors)', () => {
-    const apparel = rule('PERCENTAGE_LINE', { value: 1000, conditions: { categoryIds: [APPAREL] } as any });
+    const apparel = rule('PERCENTAGE_LINE', {
+      value: 1000,
+      conditions: { categoryIds: [APPAREL] } as any,
+    });
     const quote = computeQuote(
-      cart([line('boots', 1, 1000, { categoryIds: [SHOES, APPAREL] }), line('mug', 1, 1000, { categoryIds: [OTHER] })]),
+      cart([
+        line('boots', 1, 1000, { categoryIds: [SHOES, APPAREL] }),
+        line('mug', 1, 1000, { categoryIds: [OTHER] }),
+      ]),
       [apparel],
     );
     expect(amounts(quote)).toEqual([100, 0]);
@@ -197,8 +225,14 @@ describe('conditions', () => {
   });
 
   it('applies segment promotions only to customers in the segment', () => {
-    const vip = rule('PERCENTAGE_ORDER', { value: 2000, conditions: { customerSegments: ['vip'] } as any });
-    expect(computeQuote(cart([line('v', 1, 1000)], { customerSegments: ['vip', 'staff'] }), [vip]).discountTotal).toBe(200);
+    const vip = rule('PERCENTAGE_ORDER', {
+      value: 2000,
+      conditions: { customerSegments: ['vip'] } as any,
+    });
+    expect(
+      computeQuote(cart([line('v', 1, 1000)], { customerSegments: ['vip', 'staff'] }), [vip])
+        .discountTotal,
+    ).toBe(200);
     expect(computeQuote(cart([line('v', 1, 1000)]), [vip]).discountTotal).toBe(0);
   });
 
@@ -206,7 +240,12 @@ describe('conditions', () => {
     const over50 = rule('FIXED_ORDER', {
       value: 500,
       currency: 'EUR',
-      conditions: { minSubtotals: [{ amount: 5000, currency: 'EUR' }, { amount: 6000, currency: 'USD' }] } as any,
+      conditions: {
+        minSubtotals: [
+          { amount: 5000, currency: 'EUR' },
+          { amount: 6000, currency: 'USD' },
+        ],
+      } as any,
     });
     expect(computeQuote(cart([line('v', 1, 4999)]), [over50]).discountTotal).toBe(0);
     expect(computeQuote(cart([line('v', 1, 5000)]), [over50]).discountTotal).toBe(500);
@@ -216,7 +255,9 @@ describe('conditions', () => {
       conditions: { brandIds: [NIKE], minSubtotals: [{ amount: 5000, currency: 'EUR' }] } as any,
     });
     expect(
-      computeQuote(cart([line('nike', 1, 4000, { brandId: NIKE }), line('other', 1, 4000)]), [nikeOver50]).discountTotal,
+      computeQuote(cart([line('nike', 1, 4000, { brandId: NIKE }), line('other', 1, 4000)]), [
+        nikeOver50,
+      ]).discountTotal,
     ).toBe(0);
     // A minimum only in USD: EUR carts do not qualify.
     const usdOnly = rule('PERCENTAGE_ORDER', {
@@ -238,21 +279,22 @@ describe('stacking', () => {
     expect(fixedFirst.discountTotal).toBe(1900);
     expect(fixedFirst.applied.map((a) => a.amount)).toEqual([1000, 900]);
     // The other way round: 10 % of 100.00, then 10.00.
-    const percentFirst = computeQuote(tenThousand(), [
-      { ...tenPercent, priority: 3 },
-      tenEuros,
-    ]);
+    const percentFirst = computeQuote(tenThousand(), [{ ...tenPercent, priority: 3 }, tenEuros]);
     expect(percentFirst.discountTotal).toBe(2000);
     expect(percentFirst.applied.map((a) => a.amount)).toEqual([1000, 1000]);
   });
 
   it('applies an order discount on what the line discounts left', () => {
-    const twentyOnA = rule('PERCENTAGE_LINE', { value: 2000, priority: 2, conditions: { productIds: [PRODUCT_A] } as any });
+    const twentyOnA = rule('PERCENTAGE_LINE', {
+      value: 2000,
+      priority: 2,
+      conditions: { productIds: [PRODUCT_A] } as any,
+    });
     const tenOrder = rule('PERCENTAGE_ORDER', { value: 1000, priority: 1 });
-    const quote = computeQuote(cart([line('a', 1, 5000), line('b', 1, 5000, { productId: PRODUCT_B })]), [
-      tenOrder,
-      twentyOnA,
-    ]);
+    const quote = computeQuote(
+      cart([line('a', 1, 5000), line('b', 1, 5000, { productId: PRODUCT_B })]),
+      [tenOrder, twentyOnA],
+    );
     // A: 10.00 line discount, 40.00 left; order 10 % of 90.00 = 9.00 split 4.00 / 5.00.
     expect(amounts(quote)).toEqual([1400, 500]);
     expect(quote.orderDiscountAmount).toBe(900);
@@ -264,13 +306,19 @@ describe('stacking', () => {
       rule('FIXED_ORDER', { value: 1000, currency: 'EUR', priority: 2 }),
       rule('PERCENTAGE_ORDER', { value: 1000, priority: 1 }),
     ]; // 19.00
-    const exclusive25 = rule('PERCENTAGE_ORDER', { value: 2500, exclusive: true, name: 'Quarter off' });
+    const exclusive25 = rule('PERCENTAGE_ORDER', {
+      value: 2500,
+      exclusive: true,
+      name: 'Quarter off',
+    });
     const exclusive20 = rule('PERCENTAGE_ORDER', { value: 2000, exclusive: true });
     const exclusive15 = rule('PERCENTAGE_ORDER', { value: 1500, exclusive: true });
 
     const won = computeQuote(tenThousand(), [...stack, exclusive15, exclusive25, exclusive20]);
     expect(won.discountTotal).toBe(2500);
-    expect(won.applied).toEqual([{ promotionId: exclusive25.promotionId, name: 'Quarter off', code: null, amount: 2500 }]);
+    expect(won.applied).toEqual([
+      { promotionId: exclusive25.promotionId, name: 'Quarter off', code: null, amount: 2500 },
+    ]);
 
     const lost = computeQuote(tenThousand(), [...stack, exclusive15]);
     expect(lost.discountTotal).toBe(1900);

@@ -114,7 +114,8 @@ export interface Quote {
 
 /** `amount · factor / divisor`, rounded half-up; exact for any safe integers. */
 export function mulDivHalfUp(amount: number, factor: number, divisor: number): number {
-  if (amount < 0 || factor < 0 || divisor <= 0) throw new RangeError('mulDivHalfUp takes non-negative numbers');
+  if (amount < 0 || factor < 0 || divisor <= 0)
+    throw new RangeError('mulDivHalfUp takes non-negative numbers');
   const product = BigInt(amount) * BigInt(factor);
   const d = BigInt(divisor);
   return Number((product * 2n + d) / (d * 2n));
@@ -140,7 +141,9 @@ export function distribute(total: number, weights: number[]): number[] {
   let left = total - parts.reduce((a, b) => a + b, 0);
   const order = exact
     .map((e, index) => ({ index, remainder: e % bigSum }))
-    .sort((a, b) => (a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1));
+    .sort((a, b) =>
+      a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1,
+    );
   for (const { index } of order) {
     if (left === 0) break;
     parts[index]! += 1;
@@ -152,8 +155,10 @@ export function distribute(total: number, weights: number[]): number[] {
 export function lineMatches(conditions: Conditions, line: CartLine): boolean {
   const { productIds, categoryIds, brandIds } = conditions;
   if (productIds.length > 0 && !productIds.includes(line.productId)) return false;
-  if (categoryIds.length > 0 && !line.categoryIds.some((id) => categoryIds.includes(id))) return false;
-  if (brandIds.length > 0 && (line.brandId === null || !brandIds.includes(line.brandId))) return false;
+  if (categoryIds.length > 0 && !line.categoryIds.some((id) => categoryIds.includes(id)))
+    return false;
+  if (brandIds.length > 0 && (line.brandId === null || !brandIds.includes(line.brandId)))
+    return false;
   return true;
 }
 
@@ -175,7 +180,8 @@ export function ineligibility(rule: DiscountRule, cart: Cart): string | null {
     const minimum = rule.conditions.minSubtotals.find((m) => m.currency === cart.currency);
     if (!minimum) return `The promotion has no minimum subtotal in ${cart.currency}`;
     const subtotal = matching.reduce((sum, line) => sum + lineTotal(line), 0);
-    if (subtotal < minimum.amount) return `The qualifying subtotal is below ${minimum.amount} ${minimum.currency}`;
+    if (subtotal < minimum.amount)
+      return `The qualifying subtotal is below ${minimum.amount} ${minimum.currency}`;
   }
   if (rule.kind === 'BUY_X_GET_Y') {
     const units = matching.reduce((sum, line) => sum + line.quantity, 0);
@@ -210,7 +216,10 @@ function applyRule(rule: DiscountRule, cart: Cart, ledger: Ledger): number {
     taken += capped;
   };
   const takeFromOrder = (amount: number) => {
-    const capped = Math.min(amount, remaining.reduce((a, b) => a + b, 0));
+    const capped = Math.min(
+      amount,
+      remaining.reduce((a, b) => a + b, 0),
+    );
     const shares = distribute(capped, remaining);
     shares.forEach((share, i) => (ledger.orderShare[i]! += share));
     taken += capped;
@@ -229,7 +238,9 @@ function applyRule(rule: DiscountRule, cart: Cart, ledger: Ledger): number {
       const units = matching.reduce((sum, i) => sum + cart.lines[i]!.quantity, 0);
       let free = buy + get > 0 ? Math.floor(units / (buy + get)) * get : 0;
       // The cheapest units go free first (by unit price, the earlier line on ties).
-      const cheapestFirst = [...matching].sort((a, b) => cart.lines[a]!.unitPrice - cart.lines[b]!.unitPrice || a - b);
+      const cheapestFirst = [...matching].sort(
+        (a, b) => cart.lines[a]!.unitPrice - cart.lines[b]!.unitPrice || a - b,
+      );
       for (const i of cheapestFirst) {
         if (free === 0) break;
         const line = cart.lines[i]!;
@@ -237,12 +248,22 @@ function applyRule(rule: DiscountRule, cart: Cart, ledger: Ledger): number {
         free -= units;
         // Earlier discounts are spread evenly over the line's units: a free unit is free
         // at the price that is left of it.
-        takeFromLine(i, units === line.quantity ? remaining[i]! : mulDivHalfUp(remaining[i]!, units, line.quantity));
+        takeFromLine(
+          i,
+          units === line.quantity
+            ? remaining[i]!
+            : mulDivHalfUp(remaining[i]!, units, line.quantity),
+        );
       }
       break;
     }
     case 'PERCENTAGE_ORDER':
-      takeFromOrder(percentOf(remaining.reduce((a, b) => a + b, 0), value));
+      takeFromOrder(
+        percentOf(
+          remaining.reduce((a, b) => a + b, 0),
+          value,
+        ),
+      );
       break;
     case 'FIXED_ORDER':
       takeFromOrder(value);
@@ -255,7 +276,12 @@ function applyRule(rule: DiscountRule, cart: Cart, ledger: Ledger): number {
     }
   }
   if (taken > 0) {
-    ledger.applied.push({ promotionId: rule.promotionId, name: rule.name, code: rule.code, amount: taken });
+    ledger.applied.push({
+      promotionId: rule.promotionId,
+      name: rule.name,
+      code: rule.code,
+      amount: taken,
+    });
   }
   return taken;
 }
@@ -275,7 +301,10 @@ const totalOf = (ledger: Ledger) => ledger.applied.reduce((sum, a) => sum + a.am
 
 /** Highest priority first; the promotion id settles ties so that the order is stable. */
 export function byPriority(a: DiscountRule, b: DiscountRule): number {
-  return b.priority - a.priority || (a.promotionId < b.promotionId ? -1 : a.promotionId > b.promotionId ? 1 : 0);
+  return (
+    b.priority - a.priority ||
+    (a.promotionId < b.promotionId ? -1 : a.promotionId > b.promotionId ? 1 : 0)
+  );
 }
 
 /**

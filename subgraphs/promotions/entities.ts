@@ -29,11 +29,16 @@ export class PromotionRow {
   @Column({ type: 'char', length: 3, nullable: true }) currency: string | null;
   @Column({ name: 'buy_quantity', type: 'int', nullable: true }) buyQuantity: number | null;
   @Column({ name: 'get_quantity', type: 'int', nullable: true }) getQuantity: number | null;
-  @Column({ name: 'min_subtotals', type: 'jsonb', default: () => "'[]'" }) minSubtotals: MinimumSubtotal[];
-  @Column({ name: 'product_ids', type: 'uuid', array: true, default: () => "'{}'" }) productIds: string[];
-  @Column({ name: 'category_ids', type: 'uuid', array: true, default: () => "'{}'" }) categoryIds: string[];
-  @Column({ name: 'brand_ids', type: 'uuid', array: true, default: () => "'{}'" }) brandIds: string[];
-  @Column({ name: 'customer_segments', type: 'text', array: true, default: () => "'{}'" }) customerSegments: string[];
+  @Column({ name: 'min_subtotals', type: 'jsonb', default: () => "'[]'" })
+  minSubtotals: MinimumSubtotal[];
+  @Column({ name: 'product_ids', type: 'uuid', array: true, default: () => "'{}'" })
+  productIds: string[];
+  @Column({ name: 'category_ids', type: 'uuid', array: true, default: () => "'{}'" })
+  categoryIds: string[];
+  @Column({ name: 'brand_ids', type: 'uuid', array: true, default: () => "'{}'" })
+  brandIds: string[];
+  @Column({ name: 'customer_segments', type: 'text', array: true, default: () => "'{}'" })
+  customerSegments: string[];
   @Column({ type: 'boolean', default: false }) exclusive: boolean;
   @Column({ type: 'int', default: 0 }) priority: number;
   @Column({ name: 'requires_coupon', type: 'boolean', default: false }) requiresCoupon: boolean;
@@ -49,7 +54,8 @@ export class CouponRow {
   /** Stored upper-case; codes are case-insensitive. */
   @Column({ type: 'text' }) code: string;
   @Column({ name: 'usage_limit', type: 'int', nullable: true }) usageLimit: number | null;
-  @Column({ name: 'per_customer_limit', type: 'int', nullable: true }) perCustomerLimit: number | null;
+  @Column({ name: 'per_customer_limit', type: 'int', nullable: true }) perCustomerLimit:
+    number | null;
   @Column({ name: 'used_count', type: 'int', default: 0 }) usedCount: number;
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt: Date;
 }
@@ -81,4 +87,10 @@ export class CouponRedemptionRow {
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' }) updatedAt: Date;
 }
 
-export const promotionsEntities = [CampaignRow, PromotionRow, CouponRow, OrderRedemptionRow, CouponRedemptionRow];
+export const promotionsEntities = [
+  CampaignRow,
+  PromotionRow,
+  CouponRow,
+  OrderRedemptionRow,
+  CouponRedemptionRow,
+];

@@ -8,7 +8,10 @@ import { PromotionsInitial1764100000000 } from './migrations/0001-promotions-ini
 import { promotionsResolvers } from './resolvers';
 import { PromotionsService } from './service';
 
-export const promotionsSubgraph: SubgraphModule<{ promotions: PromotionsService }, PromotionsLoaders> = {
+export const promotionsSubgraph: SubgraphModule<
+  { promotions: PromotionsService },
+  PromotionsLoaders
+> = {
   name: 'promotions',
   dbSchema: 'promotions',
   defaultPort: 4006,

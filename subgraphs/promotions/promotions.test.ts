@@ -17,7 +17,8 @@ let promotions: RunningSubgraph<{ promotions: PromotionsService }>;
 
 const gql = async (query: string, variables: Record<string, unknown>, viewer: Viewer) =>
   postGraphQL(promotions.url, query, variables, { viewer });
-const sql = <T = any>(text: string, params: unknown[] = []): Promise<T[]> => promotions.dataSource.query(text, params);
+const sql = <T = any>(text: string, params: unknown[] = []): Promise<T[]> =>
+  promotions.dataSource.query(text, params);
 
 const HOUR = 3600_000;
 const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
@@ -87,7 +88,12 @@ async function promotionFor(
   return { campaignId: campaign.campaign.id as string, promotion: created.promotion, productId };
 }
 
-function line(productId: string, quantity: number, unitPrice: number, extra: Record<string, unknown> = {}) {
+function line(
+  productId: string,
+  quantity: number,
+  unitPrice: number,
+  extra: Record<string, unknown> = {},
+) {
   return { variantId: randomUUID(), productId, categoryIds: [], quantity, unitPrice, ...extra };
 }
 
@@ -96,7 +102,8 @@ async function quote(input: Record<string, unknown>) {
 }
 
 async function redeem(input: Record<string, unknown>) {
-  return dataOf(await gql(REDEEM, { input: { currency: 'EUR', ...input } }, orders)).discountsRedeem;
+  return dataOf(await gql(REDEEM, { input: { currency: 'EUR', ...input } }, orders))
+    .discountsRedeem;
 }
 
 async function act(name: 'discountsRelease' | 'discountsConfirm', orderRef: string) {
@@ -104,13 +111,20 @@ async function act(name: 'discountsRelease' | 'discountsConfirm', orderRef: stri
 }
 
 async function usedCount(code: string): Promise<number> {
-  const [row] = await sql(`SELECT used_count FROM promotions.coupon WHERE code = $1`, [code.toUpperCase()]);
+  const [row] = await sql(`SELECT used_count FROM promotions.coupon WHERE code = $1`, [
+    code.toUpperCase(),
+  ]);
   return row.used_count;
 }
 
 /** A coupon-only promotion (10 % off its product) with one coupon. */
 async function couponFor(coupon: Record<string, unknown>, promotion: Record<string, unknown> = {}) {
-  const setup = await promotionFor({ kind: 'PERCENTAGE_ORDER', value: 1000, requiresCoupon: true, ...promotion });
+  const setup = await promotionFor({
+    kind: 'PERCENTAGE_ORDER',
+    value: 1000,
+    requiresCoupon: true,
+    ...promotion,
+  });
   const code = `C${randomUUID().replace(/-/g, '').slice(0, 12)}`.toUpperCase();
   const created = await createCoupon({ promotionId: setup.promotion.id, code, ...coupon });
   expect(created.userErrors).toEqual([]);
@@ -119,7 +133,11 @@ async function couponFor(coupon: Record<string, unknown>, promotion: Record<stri
 
 beforeAll(async () => {
   db = await createTestDatabase('promotions');
-  promotions = await startSubgraph(promotionsSubgraph, { databaseUrl: db.url, port: 0, host: '127.0.0.1' });
+  promotions = await startSubgraph(promotionsSubgraph, {
+    databaseUrl: db.url,
+    port: 0,
+    host: '127.0.0.1',
+  });
 });
 
 afterAll(async () => {
@@ -145,7 +163,11 @@ describe('promotions subgraph', () => {
   });
 
   it('creates campaigns, promotions with conditions and coupons, and reads them back', async () => {
-    const campaign = await createCampaign({ name: 'Black Friday', startsAt: '2030-11-28T00:00:00Z', endsAt: '2030-12-01T00:00:00Z' });
+    const campaign = await createCampaign({
+      name: 'Black Friday',
+      startsAt: '2030-11-28T00:00:00Z',
+      endsAt: '2030-12-01T00:00:00Z',
+    });
     expect(campaign).toEqual({
       campaign: {
         id: expect.any(String),
@@ -195,7 +217,11 @@ describe('promotions subgraph', () => {
       },
       campaign: { id: campaign.campaign.id, name: 'Black Friday' },
     });
-    const coupon = await createCoupon({ promotionId: created.promotion.id, code: ' shoes-5 ', usageLimit: 100 });
+    const coupon = await createCoupon({
+      promotionId: created.promotion.id,
+      code: ' shoes-5 ',
+      usageLimit: 100,
+    });
     expect(coupon).toEqual({
       coupon: {
         id: expect.any(String),
@@ -219,61 +245,110 @@ describe('promotions subgraph', () => {
     expect(read).toEqual({
       campaign: {
         name: 'Black Friday',
-        promotions: [{ name: '5 EUR off shoes over 50 EUR', coupons: { totalCount: 1, edges: [{ node: { code: 'SHOES-5' } }] } }],
+        promotions: [
+          {
+            name: '5 EUR off shoes over 50 EUR',
+            coupons: { totalCount: 1, edges: [{ node: { code: 'SHOES-5' } }] },
+          },
+        ],
       },
-      coupon: { code: 'SHOES-5', usedCount: 0, promotion: { name: '5 EUR off shoes over 50 EUR', campaign: { name: 'Black Friday' } } },
+      coupon: {
+        code: 'SHOES-5',
+        usedCount: 0,
+        promotion: { name: '5 EUR off shoes over 50 EUR', campaign: { name: 'Black Friday' } },
+      },
     });
     const page = dataOf(
-      await gql(`{ campaigns(first: 1) { totalCount edges { node { name } } pageInfo { hasNextPage endCursor } } }`, {}, staff),
+      await gql(
+        `{ campaigns(first: 1) { totalCount edges { node { name } } pageInfo { hasNextPage endCursor } } }`,
+        {},
+        staff,
+      ),
     ).campaigns;
     expect(page.edges[0].node.name).toBe('Black Friday'); // starts latest
     expect(page.pageInfo.hasNextPage).toBe(page.totalCount > 1);
   });
 
   it('refuses invalid campaigns, promotions and coupons with userErrors', async () => {
-    expect((await createCampaign({ name: 'Backwards', startsAt: iso(HOUR), endsAt: iso(-HOUR) })).userErrors).toEqual([
-      { field: ['endsAt'], code: 'INVALID_WINDOW', message: expect.any(String) },
-    ]);
-    expect((await createCampaign({ name: 'Bad', startsAt: 'tomorrow' })).userErrors[0].code).toBe('INVALID_VALUE');
-    const { campaignId, promotion } = await promotionFor({ kind: 'PERCENTAGE_LINE', value: 1000, requiresCoupon: true });
+    expect(
+      (await createCampaign({ name: 'Backwards', startsAt: iso(HOUR), endsAt: iso(-HOUR) }))
+        .userErrors,
+    ).toEqual([{ field: ['endsAt'], code: 'INVALID_WINDOW', message: expect.any(String) }]);
+    expect((await createCampaign({ name: 'Bad', startsAt: 'tomorrow' })).userErrors[0].code).toBe(
+      'INVALID_VALUE',
+    );
+    const { campaignId, promotion } = await promotionFor({
+      kind: 'PERCENTAGE_LINE',
+      value: 1000,
+      requiresCoupon: true,
+    });
     const attempt = async (input: Record<string, unknown>) =>
-      (await createPromotion({ campaignId, name: 'x', ...input })).userErrors.map((e: any) => `${e.field.join('.')} ${e.code}`);
+      (await createPromotion({ campaignId, name: 'x', ...input })).userErrors.map(
+        (e: any) => `${e.field.join('.')} ${e.code}`,
+      );
     expect(await attempt({ kind: 'PERCENTAGE_ORDER', value: 0 })).toEqual(['value INVALID_VALUE']);
-    expect(await attempt({ kind: 'PERCENTAGE_ORDER', value: 10_001 })).toEqual(['value INVALID_VALUE']);
-    expect(await attempt({ kind: 'FIXED_LINE', value: 100 })).toEqual(['currency INVALID_CURRENCY']);
-    expect(await attempt({ kind: 'BUY_X_GET_Y', buyQuantity: 2 })).toEqual(['getQuantity INVALID_VALUE']);
+    expect(await attempt({ kind: 'PERCENTAGE_ORDER', value: 10_001 })).toEqual([
+      'value INVALID_VALUE',
+    ]);
+    expect(await attempt({ kind: 'FIXED_LINE', value: 100 })).toEqual([
+      'currency INVALID_CURRENCY',
+    ]);
+    expect(await attempt({ kind: 'BUY_X_GET_Y', buyQuantity: 2 })).toEqual([
+      'getQuantity INVALID_VALUE',
+    ]);
     expect(await attempt({ kind: 'FREE_SHIPPING', value: 100 })).toEqual(['value INVALID_VALUE']);
     expect(
-      await attempt({ kind: 'FREE_SHIPPING', conditions: { minSubtotals: [{ amount: 1, currency: 'EU' }] } }),
+      await attempt({
+        kind: 'FREE_SHIPPING',
+        conditions: { minSubtotals: [{ amount: 1, currency: 'EU' }] },
+      }),
     ).toEqual(['conditions.minSubtotals INVALID_CURRENCY']);
-    expect((await createPromotion({ campaignId: randomUUID(), name: 'x', kind: 'FREE_SHIPPING' })).userErrors[0]).toMatchObject({
+    expect(
+      (await createPromotion({ campaignId: randomUUID(), name: 'x', kind: 'FREE_SHIPPING' }))
+        .userErrors[0],
+    ).toMatchObject({
       field: ['campaignId'],
       code: 'NOT_FOUND',
     });
 
-    expect((await createCoupon({ promotionId: promotion.id, code: 'TAKEN-1' })).userErrors).toEqual([]);
-    expect((await createCoupon({ promotionId: promotion.id, code: 'taken-1' })).userErrors).toEqual([
-      { field: ['code'], code: 'CODE_TAKEN', message: expect.any(String) },
-    ]);
-    expect((await createCoupon({ promotionId: promotion.id, code: 'no spaces' })).userErrors[0].code).toBe('INVALID_CODE');
-    expect((await createCoupon({ promotionId: promotion.id, code: 'ZERO-USE', usageLimit: 0 })).userErrors[0]).toMatchObject({
+    expect((await createCoupon({ promotionId: promotion.id, code: 'TAKEN-1' })).userErrors).toEqual(
+      [],
+    );
+    expect((await createCoupon({ promotionId: promotion.id, code: 'taken-1' })).userErrors).toEqual(
+      [{ field: ['code'], code: 'CODE_TAKEN', message: expect.any(String) }],
+    );
+    expect(
+      (await createCoupon({ promotionId: promotion.id, code: 'no spaces' })).userErrors[0].code,
+    ).toBe('INVALID_CODE');
+    expect(
+      (await createCoupon({ promotionId: promotion.id, code: 'ZERO-USE', usageLimit: 0 }))
+        .userErrors[0],
+    ).toMatchObject({
       field: ['usageLimit'],
       code: 'INVALID_VALUE',
     });
     const automatic = await promotionFor({ kind: 'PERCENTAGE_ORDER', value: 500 });
-    expect((await createCoupon({ promotionId: automatic.promotion.id, code: 'AUTO-1' })).userErrors[0].code).toBe(
-      'PROMOTION_AUTOMATIC',
-    );
+    expect(
+      (await createCoupon({ promotionId: automatic.promotion.id, code: 'AUTO-1' })).userErrors[0]
+        .code,
+    ).toBe('PROMOTION_AUTOMATIC');
   });
 
   it('quotes automatic promotions only inside a running campaign window', async () => {
     const running = await promotionFor({ kind: 'PERCENTAGE_ORDER', value: 1000 });
-    const future = await promotionFor({ kind: 'PERCENTAGE_ORDER', value: 1000 }, { startsAt: iso(HOUR), endsAt: iso(2 * HOUR) });
-    const ended = await promotionFor({ kind: 'PERCENTAGE_ORDER', value: 1000 }, { startsAt: iso(-2 * HOUR), endsAt: iso(-HOUR) });
+    const future = await promotionFor(
+      { kind: 'PERCENTAGE_ORDER', value: 1000 },
+      { startsAt: iso(HOUR), endsAt: iso(2 * HOUR) },
+    );
+    const ended = await promotionFor(
+      { kind: 'PERCENTAGE_ORDER', value: 1000 },
+      { startsAt: iso(-2 * HOUR), endsAt: iso(-HOUR) },
+    );
     const paused = await promotionFor({ kind: 'PERCENTAGE_ORDER', value: 1000 }, { active: false });
 
     const totalFor = async (productId: string, at?: string) =>
-      (await quote({ lines: [line(productId, 1, 2000)], ...(at ? { at } : {}) })).quote.discountTotal;
+      (await quote({ lines: [line(productId, 1, 2000)], ...(at ? { at } : {}) })).quote
+        .discountTotal;
     expect(await totalFor(running.productId)).toBe(200);
     expect(await totalFor(future.productId)).toBe(0);
     expect(await totalFor(ended.productId)).toBe(0);
@@ -284,7 +359,11 @@ describe('promotions subgraph', () => {
     expect(await totalFor(running.productId, iso(48 * HOUR))).toBe(0);
 
     const deactivated = dataOf(
-      await gql(`mutation ($id: ID!) { promotionDeactivate(id: $id) { promotion { active } ${USER_ERRORS} } }`, { id: running.promotion.id }, staff),
+      await gql(
+        `mutation ($id: ID!) { promotionDeactivate(id: $id) { promotion { active } ${USER_ERRORS} } }`,
+        { id: running.promotion.id },
+        staff,
+      ),
     ).promotionDeactivate;
     expect(deactivated).toEqual({ promotion: { active: false }, userErrors: [] });
     expect(await totalFor(running.productId)).toBe(0);
@@ -294,12 +373,32 @@ describe('promotions subgraph', () => {
     const productId = randomUUID();
     const brandId = randomUUID();
     const campaign = (await createCampaign({ name: 'Spread', startsAt: iso(-HOUR) })).campaign;
-    const make = (input: Record<string, unknown>) => createPromotion({ campaignId: campaign.id, name: String(input.kind), ...input });
+    const make = (input: Record<string, unknown>) =>
+      createPromotion({ campaignId: campaign.id, name: String(input.kind), ...input });
     // 20 % off the brand's lines first, then 5.00 off the order (per product id), free shipping with a code.
-    await make({ kind: 'PERCENTAGE_LINE', value: 2000, priority: 10, conditions: { productIds: [productId], brandIds: [brandId] } });
-    await make({ kind: 'FIXED_ORDER', value: 500, currency: 'EUR', priority: 1, conditions: { productIds: [productId] } });
-    const shipping = (await make({ kind: 'FREE_SHIPPING', requiresCoupon: true, conditions: { productIds: [productId] } })).promotion;
-    expect((await createCoupon({ promotionId: shipping.id, code: 'SHIPFREE-SPREAD' })).userErrors).toEqual([]);
+    await make({
+      kind: 'PERCENTAGE_LINE',
+      value: 2000,
+      priority: 10,
+      conditions: { productIds: [productId], brandIds: [brandId] },
+    });
+    await make({
+      kind: 'FIXED_ORDER',
+      value: 500,
+      currency: 'EUR',
+      priority: 1,
+      conditions: { productIds: [productId] },
+    });
+    const shipping = (
+      await make({
+        kind: 'FREE_SHIPPING',
+        requiresCoupon: true,
+        conditions: { productIds: [productId] },
+      })
+    ).promotion;
+    expect(
+      (await createCoupon({ promotionId: shipping.id, code: 'SHIPFREE-SPREAD' })).userErrors,
+    ).toEqual([]);
 
     const lines = [line(productId, 2, 1500, { brandId }), line(productId, 1, 1000)];
     const result = await quote({ lines, couponCodes: ['shipfree-spread'], shippingAmount: 490 });
@@ -326,65 +425,134 @@ describe('promotions subgraph', () => {
   });
 
   it('answers unknown, expired and inapplicable coupons with userErrors beside the quote', async () => {
-    const { code, productId, promotion } = await couponFor({}, { conditions: { minSubtotals: [{ amount: 5000, currency: 'EUR' }] } });
-    const small = await quote({ lines: [line(productId, 1, 4000)], couponCodes: ['NOPE-NOPE', code] });
+    const { code, productId, promotion } = await couponFor(
+      {},
+      { conditions: { minSubtotals: [{ amount: 5000, currency: 'EUR' }] } },
+    );
+    const small = await quote({
+      lines: [line(productId, 1, 4000)],
+      couponCodes: ['NOPE-NOPE', code],
+    });
     expect(small.quote.discountTotal).toBe(0);
     expect(small.userErrors.map((e: any) => [e.field, e.code])).toEqual([
       [['couponCodes', '0'], 'COUPON_NOT_FOUND'],
       [['couponCodes', '1'], 'COUPON_NOT_APPLICABLE'],
     ]);
-    const big = await quote({ lines: [line(productId, 1, 6000)], couponCodes: [code.toLowerCase()] });
+    const big = await quote({
+      lines: [line(productId, 1, 6000)],
+      couponCodes: [code.toLowerCase()],
+    });
     expect(big.userErrors).toEqual([]);
-    expect(big.quote.applied).toEqual([{ promotionId: promotion.id, name: promotion.name, code, amount: 600 }]);
+    expect(big.quote.applied).toEqual([
+      { promotionId: promotion.id, name: promotion.name, code, amount: 600 },
+    ]);
     // Another product: not applicable; a code-only promotion never applies without its code.
-    expect((await quote({ lines: [line(randomUUID(), 1, 6000)], couponCodes: [code] })).userErrors[0].code).toBe('COUPON_NOT_APPLICABLE');
+    expect(
+      (await quote({ lines: [line(randomUUID(), 1, 6000)], couponCodes: [code] })).userErrors[0]
+        .code,
+    ).toBe('COUPON_NOT_APPLICABLE');
     expect((await quote({ lines: [line(productId, 1, 6000)] })).quote.discountTotal).toBe(0);
 
-    await gql(`mutation ($id: ID!) { promotionDeactivate(id: $id) { promotion { id } } }`, { id: promotion.id }, staff);
-    expect((await quote({ lines: [line(productId, 1, 6000)], couponCodes: [code] })).userErrors[0]).toMatchObject({
+    await gql(
+      `mutation ($id: ID!) { promotionDeactivate(id: $id) { promotion { id } } }`,
+      { id: promotion.id },
+      staff,
+    );
+    expect(
+      (await quote({ lines: [line(productId, 1, 6000)], couponCodes: [code] })).userErrors[0],
+    ).toMatchObject({
       field: ['couponCodes', '0'],
       code: 'COUPON_EXPIRED',
     });
     const ended = await couponFor({}, {});
-    const later = await quote({ lines: [line(ended.productId, 1, 100)], couponCodes: [ended.code], at: iso(72 * HOUR) });
+    const later = await quote({
+      lines: [line(ended.productId, 1, 100)],
+      couponCodes: [ended.code],
+      at: iso(72 * HOUR),
+    });
     expect(later.userErrors[0].code).toBe('COUPON_EXPIRED');
   });
 
   it('counts single-use and multi-use coupons', async () => {
     const single = await couponFor({ usageLimit: 1 });
     const cartOf = (productId: string) => [line(productId, 1, 1000)];
-    const first = await redeem({ orderRef: `single-1-${single.code}`, lines: cartOf(single.productId), couponCodes: [single.code] });
+    const first = await redeem({
+      orderRef: `single-1-${single.code}`,
+      lines: cartOf(single.productId),
+      couponCodes: [single.code],
+    });
     expect(first.userErrors).toEqual([]);
-    expect(first.redemption).toEqual({ orderRef: `single-1-${single.code}`, status: 'RESERVED', couponCodes: [single.code] });
+    expect(first.redemption).toEqual({
+      orderRef: `single-1-${single.code}`,
+      status: 'RESERVED',
+      couponCodes: [single.code],
+    });
     expect(first.quote.discountTotal).toBe(100);
-    const second = await redeem({ orderRef: `single-2-${single.code}`, lines: cartOf(single.productId), couponCodes: [single.code] });
+    const second = await redeem({
+      orderRef: `single-2-${single.code}`,
+      lines: cartOf(single.productId),
+      couponCodes: [single.code],
+    });
     expect(second).toMatchObject({ redemption: null, quote: null });
-    expect(second.userErrors).toEqual([{ field: ['couponCodes', '0'], code: 'COUPON_EXHAUSTED', message: expect.any(String) }]);
-    expect((await quote({ lines: cartOf(single.productId), couponCodes: [single.code] })).userErrors[0].code).toBe('COUPON_EXHAUSTED');
+    expect(second.userErrors).toEqual([
+      { field: ['couponCodes', '0'], code: 'COUPON_EXHAUSTED', message: expect.any(String) },
+    ]);
+    expect(
+      (await quote({ lines: cartOf(single.productId), couponCodes: [single.code] })).userErrors[0]
+        .code,
+    ).toBe('COUPON_EXHAUSTED');
     expect(await usedCount(single.code)).toBe(1);
 
     const multi = await couponFor({ usageLimit: 3 });
     const results = [];
     for (let i = 0; i < 4; i += 1) {
-      results.push(await redeem({ orderRef: `multi-${i}-${multi.code}`, lines: cartOf(multi.productId), couponCodes: [multi.code] }));
+      results.push(
+        await redeem({
+          orderRef: `multi-${i}-${multi.code}`,
+          lines: cartOf(multi.productId),
+          couponCodes: [multi.code],
+        }),
+      );
     }
-    expect(results.map((r) => r.userErrors[0]?.code ?? 'OK')).toEqual(['OK', 'OK', 'OK', 'COUPON_EXHAUSTED']);
+    expect(results.map((r) => r.userErrors[0]?.code ?? 'OK')).toEqual([
+      'OK',
+      'OK',
+      'OK',
+      'COUPON_EXHAUSTED',
+    ]);
     expect(await usedCount(multi.code)).toBe(3);
-    const staffView = dataOf(await gql(`query ($code: String!) { coupon(code: $code) { usedCount usageLimit } }`, { code: multi.code }, staff));
+    const staffView = dataOf(
+      await gql(
+        `query ($code: String!) { coupon(code: $code) { usedCount usageLimit } }`,
+        { code: multi.code },
+        staff,
+      ),
+    );
     expect(staffView.coupon).toEqual({ usedCount: 3, usageLimit: 3 });
   });
 
   it('enforces the per-customer limit, and gives the use back on release', async () => {
     const { code, productId } = await couponFor({ perCustomerLimit: 1 });
     const order = (ref: string, customerKey?: string) =>
-      redeem({ orderRef: `${ref}-${code}`, customerKey, lines: [line(productId, 1, 1000)], couponCodes: [code] });
+      redeem({
+        orderRef: `${ref}-${code}`,
+        customerKey,
+        lines: [line(productId, 1, 1000)],
+        couponCodes: [code],
+      });
     expect((await order('ada-1', 'Ada@Example.com')).userErrors).toEqual([]);
     expect((await order('ada-2', 'ada@example.com')).userErrors).toEqual([
       { field: ['couponCodes', '0'], code: 'COUPON_CUSTOMER_LIMIT', message: expect.any(String) },
     ]);
-    expect((await quote({ customerKey: 'ada@example.com', lines: [line(productId, 1, 1000)], couponCodes: [code] })).userErrors[0].code).toBe(
-      'COUPON_CUSTOMER_LIMIT',
-    );
+    expect(
+      (
+        await quote({
+          customerKey: 'ada@example.com',
+          lines: [line(productId, 1, 1000)],
+          couponCodes: [code],
+        })
+      ).userErrors[0].code,
+    ).toBe('COUPON_CUSTOMER_LIMIT');
     expect((await order('bob-1', 'bob@example.com')).userErrors).toEqual([]);
     // Without knowing the customer, a per-customer coupon cannot be redeemed.
     expect((await order('anon-1')).userErrors[0].code).toBe('COUPON_NOT_APPLICABLE');
@@ -399,14 +567,21 @@ describe('promotions subgraph', () => {
     const { code, productId } = await couponFor({ usageLimit: 5 });
     const results = await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
-        redeem({ orderRef: `rush-${i}-${code}`, customerKey: `buyer-${i}`, lines: [line(productId, 1, 1000)], couponCodes: [code] }),
+        redeem({
+          orderRef: `rush-${i}-${code}`,
+          customerKey: `buyer-${i}`,
+          lines: [line(productId, 1, 1000)],
+          couponCodes: [code],
+        }),
       ),
     );
     const succeeded = results.filter((r) => r.userErrors.length === 0);
     const exhausted = results.filter((r) => r.userErrors[0]?.code === 'COUPON_EXHAUSTED');
     expect(succeeded).toHaveLength(5);
     expect(exhausted).toHaveLength(25);
-    expect(succeeded.every((r) => r.quote.discountTotal === 100 && r.redemption.couponCodes[0] === code)).toBe(true);
+    expect(
+      succeeded.every((r) => r.quote.discountTotal === 100 && r.redemption.couponCodes[0] === code),
+    ).toBe(true);
     expect(await usedCount(code)).toBe(5);
     const [{ n }] = await sql(
       `SELECT count(*)::int AS n FROM promotions.coupon_redemption r JOIN promotions.coupon c ON c.id = r.coupon_id WHERE c.code = $1`,
@@ -419,17 +594,29 @@ describe('promotions subgraph', () => {
     const { code, productId } = await couponFor({ perCustomerLimit: 2 });
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        redeem({ orderRef: `same-${i}-${code}`, customerKey: 'eve@example.com', lines: [line(productId, 1, 1000)], couponCodes: [code] }),
+        redeem({
+          orderRef: `same-${i}-${code}`,
+          customerKey: 'eve@example.com',
+          lines: [line(productId, 1, 1000)],
+          couponCodes: [code],
+        }),
       ),
     );
     expect(results.filter((r) => r.userErrors.length === 0)).toHaveLength(2);
-    expect(results.filter((r) => r.userErrors[0]?.code === 'COUPON_CUSTOMER_LIMIT')).toHaveLength(8);
+    expect(results.filter((r) => r.userErrors[0]?.code === 'COUPON_CUSTOMER_LIMIT')).toHaveLength(
+      8,
+    );
     expect(await usedCount(code)).toBe(2);
   });
 
   it('redeems idempotently per orderRef, also when the retries race', async () => {
     const { code, productId } = await couponFor({ usageLimit: 10 });
-    const input = { orderRef: `idem-${code}`, customerKey: 'c@example.com', lines: [line(productId, 2, 1234)], couponCodes: [code] };
+    const input = {
+      orderRef: `idem-${code}`,
+      customerKey: 'c@example.com',
+      lines: [line(productId, 2, 1234)],
+      couponCodes: [code],
+    };
     const [a, b] = await Promise.all([redeem(input), redeem(input)]);
     const c = await redeem(input);
     expect(a.userErrors).toEqual([]);
@@ -438,7 +625,10 @@ describe('promotions subgraph', () => {
     expect(a.quote.discountTotal).toBe(247); // 10 % of 24.68, rounded half-up
     expect(await usedCount(code)).toBe(1);
     const reused = await redeem({ ...input, lines: [line(productId, 1, 1)] });
-    expect(reused.userErrors[0]).toMatchObject({ field: ['orderRef'], code: 'IDEMPOTENCY_KEY_REUSED' });
+    expect(reused.userErrors[0]).toMatchObject({
+      field: ['orderRef'],
+      code: 'IDEMPOTENCY_KEY_REUSED',
+    });
     expect(await usedCount(code)).toBe(1);
   });
 
@@ -446,25 +636,39 @@ describe('promotions subgraph', () => {
     const { code, productId } = await couponFor({ usageLimit: 1 });
     const cart = { lines: [line(productId, 1, 5000)], couponCodes: [code] };
     expect((await redeem({ orderRef: `first-${code}`, ...cart })).userErrors).toEqual([]);
-    expect((await redeem({ orderRef: `second-${code}`, ...cart })).userErrors[0].code).toBe('COUPON_EXHAUSTED');
+    expect((await redeem({ orderRef: `second-${code}`, ...cart })).userErrors[0].code).toBe(
+      'COUPON_EXHAUSTED',
+    );
 
     const released = await act('discountsRelease', `first-${code}`);
     expect(released).toEqual({
-      redemption: { orderRef: `first-${code}`, status: 'RELEASED', couponCodes: [code], quote: { discountTotal: 500 } },
+      redemption: {
+        orderRef: `first-${code}`,
+        status: 'RELEASED',
+        couponCodes: [code],
+        quote: { discountTotal: 500 },
+      },
       userErrors: [],
     });
     expect(await usedCount(code)).toBe(0);
     expect((await act('discountsRelease', `first-${code}`)).redemption.status).toBe('RELEASED');
     expect(await usedCount(code)).toBe(0);
-    expect((await act('discountsConfirm', `first-${code}`)).userErrors[0].code).toBe('REDEMPTION_RELEASED');
-    expect((await redeem({ orderRef: `first-${code}`, ...cart })).userErrors[0].code).toBe('REDEMPTION_RELEASED');
+    expect((await act('discountsConfirm', `first-${code}`)).userErrors[0].code).toBe(
+      'REDEMPTION_RELEASED',
+    );
+    expect((await redeem({ orderRef: `first-${code}`, ...cart })).userErrors[0].code).toBe(
+      'REDEMPTION_RELEASED',
+    );
 
     const third = await redeem({ orderRef: `third-${code}`, ...cart });
     expect(third.userErrors).toEqual([]);
     expect(await usedCount(code)).toBe(1);
     expect((await act('discountsConfirm', `third-${code}`)).redemption.status).toBe('CONFIRMED');
     expect((await act('discountsConfirm', `third-${code}`)).redemption.status).toBe('CONFIRMED');
-    const [row] = await sql(`SELECT status FROM promotions.coupon_redemption WHERE order_ref = $1`, [`third-${code}`]);
+    const [row] = await sql(
+      `SELECT status FROM promotions.coupon_redemption WHERE order_ref = $1`,
+      [`third-${code}`],
+    );
     expect(row.status).toBe('CONFIRMED');
     // A cancelled order gives back a confirmed use too.
     expect((await act('discountsRelease', `third-${code}`)).redemption.status).toBe('RELEASED');
@@ -476,13 +680,21 @@ describe('promotions subgraph', () => {
     const { productId } = await promotionFor({ kind: 'FIXED_LINE', value: 150, currency: 'EUR' });
     const input = { orderRef: `auto-${productId}`, lines: [line(productId, 3, 1000)] };
     const first = await redeem(input);
-    expect(first.redemption).toEqual({ orderRef: input.orderRef, status: 'RESERVED', couponCodes: [] });
+    expect(first.redemption).toEqual({
+      orderRef: input.orderRef,
+      status: 'RESERVED',
+      couponCodes: [],
+    });
     expect(first.quote.discountTotal).toBe(450);
     expect(await redeem(input)).toEqual(first);
   });
 
   it('generates 10,000 unique codes in one call', async () => {
-    const { promotion } = await promotionFor({ kind: 'PERCENTAGE_ORDER', value: 500, requiresCoupon: true });
+    const { promotion } = await promotionFor({
+      kind: 'PERCENTAGE_ORDER',
+      value: 500,
+      requiresCoupon: true,
+    });
     const generate = async (input: Record<string, unknown>, first?: number) =>
       dataOf(
         await gql(
@@ -504,7 +716,11 @@ describe('promotions subgraph', () => {
     );
     expect(stored).toEqual({ n: 10_000, distinct_codes: 10_000, min_limit: 1, max_limit: 1 });
     const coupons = dataOf(
-      await gql(`query ($id: ID!) { promotion(id: $id) { coupons(first: 3) { totalCount edges { node { code } } } } }`, { id: promotion.id }, staff),
+      await gql(
+        `query ($id: ID!) { promotion(id: $id) { coupons(first: 3) { totalCount edges { node { code } } } } }`,
+        { id: promotion.id },
+        staff,
+      ),
     ).promotion.coupons;
     expect(coupons.totalCount).toBe(10_000);
 
@@ -515,19 +731,45 @@ describe('promotions subgraph', () => {
       { field: ['count'], code: 'TOO_MANY_CODES', message: expect.any(String) },
     ]);
     expect((await generate({ count: 0 })).userErrors[0].code).toBe('INVALID_VALUE');
-    expect((await generate({ count: 5, length: 3 })).userErrors[0]).toMatchObject({ field: ['length'], code: 'INVALID_VALUE' });
-    expect((await generate({ count: 5, prefix: 'no spaces' })).userErrors[0]).toMatchObject({ field: ['prefix'], code: 'INVALID_VALUE' });
+    expect((await generate({ count: 5, length: 3 })).userErrors[0]).toMatchObject({
+      field: ['length'],
+      code: 'INVALID_VALUE',
+    });
+    expect((await generate({ count: 5, prefix: 'no spaces' })).userErrors[0]).toMatchObject({
+      field: ['prefix'],
+      code: 'INVALID_VALUE',
+    });
     // A generated code works like any other coupon, whatever its case.
     const code = (few.codes[0] as string).toLowerCase();
-    const single = dataOf(await gql(`query ($code: String!) { coupon(code: $code) { code usageLimit } }`, { code }, staff)).coupon;
+    const single = dataOf(
+      await gql(
+        `query ($code: String!) { coupon(code: $code) { code usageLimit } }`,
+        { code },
+        staff,
+      ),
+    ).coupon;
     expect(single).toEqual({ code: code.toUpperCase(), usageLimit: null });
   });
 
   it('lists running automatic promotions publicly', async () => {
     const shown = await promotionFor({ kind: 'PERCENTAGE_ORDER', value: 700, priority: 1_000_000 });
-    const hidden = await promotionFor({ kind: 'PERCENTAGE_ORDER', value: 700, priority: 1_000_000, requiresCoupon: true });
-    const over = await promotionFor({ kind: 'PERCENTAGE_ORDER', value: 700, priority: 1_000_000 }, { startsAt: iso(-2 * HOUR), endsAt: iso(-HOUR) });
-    const active = dataOf(await gql(`{ activePromotions(first: 100) { id kind value campaign { name } } }`, {}, anonymous)).activePromotions;
+    const hidden = await promotionFor({
+      kind: 'PERCENTAGE_ORDER',
+      value: 700,
+      priority: 1_000_000,
+      requiresCoupon: true,
+    });
+    const over = await promotionFor(
+      { kind: 'PERCENTAGE_ORDER', value: 700, priority: 1_000_000 },
+      { startsAt: iso(-2 * HOUR), endsAt: iso(-HOUR) },
+    );
+    const active = dataOf(
+      await gql(
+        `{ activePromotions(first: 100) { id kind value campaign { name } } }`,
+        {},
+        anonymous,
+      ),
+    ).activePromotions;
     const ids = active.map((p: any) => p.id);
     expect(ids).toContain(shown.promotion.id);
     expect(ids).not.toContain(hidden.promotion.id);
@@ -538,18 +780,42 @@ describe('promotions subgraph', () => {
   it('refuses staff operations without permission and internal ones to non-services', async () => {
     const { promotion } = await promotionFor({ kind: 'FREE_SHIPPING', requiresCoupon: true });
     const cases: [string, Record<string, unknown>, Viewer][] = [
-      [`mutation { campaignCreate(input: { name: "x", startsAt: "2030-01-01T00:00:00Z" }) { userErrors { code } } }`, {}, clerk],
-      [`mutation { campaignCreate(input: { name: "x", startsAt: "2030-01-01T00:00:00Z" }) { userErrors { code } } }`, {}, reader],
-      [`mutation ($id: ID!) { couponCreate(input: { promotionId: $id, code: "NOPE-1" }) { userErrors { code } } }`, { id: promotion.id }, anonymous],
-      [`mutation ($id: ID!) { couponsGenerate(input: { promotionId: $id, count: 1 }) { count } }`, { id: promotion.id }, clerk],
-      [`mutation ($id: ID!) { promotionDeactivate(id: $id) { userErrors { code } } }`, { id: promotion.id }, clerk],
+      [
+        `mutation { campaignCreate(input: { name: "x", startsAt: "2030-01-01T00:00:00Z" }) { userErrors { code } } }`,
+        {},
+        clerk,
+      ],
+      [
+        `mutation { campaignCreate(input: { name: "x", startsAt: "2030-01-01T00:00:00Z" }) { userErrors { code } } }`,
+        {},
+        reader,
+      ],
+      [
+        `mutation ($id: ID!) { couponCreate(input: { promotionId: $id, code: "NOPE-1" }) { userErrors { code } } }`,
+        { id: promotion.id },
+        anonymous,
+      ],
+      [
+        `mutation ($id: ID!) { couponsGenerate(input: { promotionId: $id, count: 1 }) { count } }`,
+        { id: promotion.id },
+        clerk,
+      ],
+      [
+        `mutation ($id: ID!) { promotionDeactivate(id: $id) { userErrors { code } } }`,
+        { id: promotion.id },
+        clerk,
+      ],
       [`{ coupon(code: "ANY") { code } }`, {}, anonymous],
       [`{ coupon(code: "ANY") { code } }`, {}, clerk],
       [`{ campaigns { totalCount } }`, {}, anonymous],
       [QUOTE, { input: { currency: 'EUR', lines: [] } }, staff],
       [QUOTE, { input: { currency: 'EUR', lines: [] } }, anonymous],
       [REDEEM, { input: { orderRef: 'x', currency: 'EUR', lines: [] } }, staff],
-      [transition('discountsRelease'), { orderRef: 'x' }, { kind: 'customer', customerId: randomUUID() }],
+      [
+        transition('discountsRelease'),
+        { orderRef: 'x' },
+        { kind: 'customer', customerId: randomUUID() },
+      ],
       [transition('discountsConfirm'), { orderRef: 'x' }, staff],
     ];
     for (const [query, variables, viewer] of cases) {
@@ -569,15 +835,27 @@ describe('promotions subgraph', () => {
       [`{ campaigns(after: "garbage") { totalCount } }`, {}, staff],
       [`{ campaigns(first: 101) { totalCount } }`, {}, staff],
       [`{ activePromotions(first: 1000) { id } }`, {}, anonymous],
-      [`mutation { promotionCreate(input: { campaignId: "nope", name: "x", kind: FREE_SHIPPING }) { userErrors { code } } }`, {}, staff],
+      [
+        `mutation { promotionCreate(input: { campaignId: "nope", name: "x", kind: FREE_SHIPPING }) { userErrors { code } } }`,
+        {},
+        staff,
+      ],
       [
         `mutation ($c: ID!) { promotionCreate(input: { campaignId: $c, name: "x", kind: FREE_SHIPPING, conditions: { productIds: ["x"] } }) { userErrors { code } } }`,
         { c: randomUUID() },
         staff,
       ],
-      [`mutation { couponCreate(input: { promotionId: "x", code: "ABC" }) { userErrors { code } } }`, {}, staff],
+      [
+        `mutation { couponCreate(input: { promotionId: "x", code: "ABC" }) { userErrors { code } } }`,
+        {},
+        staff,
+      ],
       [`mutation { promotionDeactivate(id: "x") { userErrors { code } } }`, {}, staff],
-      [`mutation ($id: ID!) { couponsGenerate(input: { promotionId: $id, count: 1 }) { codes(first: -1) } }`, { id: promotion.id }, staff],
+      [
+        `mutation ($id: ID!) { couponsGenerate(input: { promotionId: $id, count: 1 }) { codes(first: -1) } }`,
+        { id: promotion.id },
+        staff,
+      ],
       [QUOTE, { input: { currency: 'EUR', lines: [line('bad-product', 1, 100)] } }, orders],
       [QUOTE, { input: { currency: 'EUR', at: 'someday', lines: [] } }, orders],
     ];
@@ -590,7 +868,13 @@ describe('promotions subgraph', () => {
     const entities = dataOf(
       await gql(
         `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Promotion { id name } ... on Campaign { id } } }`,
-        { r: [{ __typename: 'Promotion', id: 'x' }, { __typename: 'Campaign', id: 'y' }, { __typename: 'Promotion', id: promotion.id }] },
+        {
+          r: [
+            { __typename: 'Promotion', id: 'x' },
+            { __typename: 'Campaign', id: 'y' },
+            { __typename: 'Promotion', id: promotion.id },
+          ],
+        },
         anonymous,
       ),
     );
@@ -610,7 +894,11 @@ describe('promotions subgraph', () => {
         ),
       ).campaigns;
       expect(page.edges).toHaveLength(count);
-      expect(page.edges.every((e: any) => e.node.promotions.every((p: any) => p.campaign.name === e.node.name))).toBe(true);
+      expect(
+        page.edges.every((e: any) =>
+          e.node.promotions.every((p: any) => p.campaign.name === e.node.name),
+        ),
+      ).toBe(true);
       return promotions.statements.count - before;
     };
     expect(await cost(2)).toBe(await cost(6));
@@ -623,7 +911,9 @@ describe('promotions subgraph', () => {
           anonymous,
         ),
       );
-      expect(result._entities.map((p: any) => p.campaign.name)).toEqual(Array(count).fill(expect.stringMatching(/^Campaign/)));
+      expect(result._entities.map((p: any) => p.campaign.name)).toEqual(
+        Array(count).fill(expect.stringMatching(/^Campaign/)),
+      );
       return promotions.statements.count - before;
     };
     expect(await refs(2)).toBe(await refs(6));

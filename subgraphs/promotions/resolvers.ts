@@ -4,7 +4,12 @@ import type { SubgraphContext } from '../../platform/context';
 import { badInput, toUserError, withUserErrors } from '../../platform/errors';
 import type { Viewer } from '../../platform/identity';
 import { isUuid, parseId } from '../../platform/ids';
-import { type Connection, type PageArgs, type PageRequest, parsePageArgs } from '../../platform/pagination';
+import {
+  type Connection,
+  type PageArgs,
+  type PageRequest,
+  parsePageArgs,
+} from '../../platform/pagination';
 import type { CartLine } from './discounts';
 import type { CampaignRow, CouponRow, OrderRedemptionRow, PromotionRow } from './entities';
 import type {
@@ -36,7 +41,9 @@ function requireRead(viewer: Viewer): void {
  * field without a resolver must be in the model, with the schema's type).
  */
 export type CampaignModel = ModelFields<Campaign, 'promotions'>;
-export type PromotionModel = ModelFields<Promotion, 'campaign' | 'coupons'> & { campaignId: string };
+export type PromotionModel = ModelFields<Promotion, 'campaign' | 'coupons'> & {
+  campaignId: string;
+};
 export type CouponModel = ModelFields<Coupon, 'promotion'> & { promotionId: string };
 export type RedemptionModel = ModelFields<DiscountRedemption>;
 
@@ -94,7 +101,6 @@ function toRedemption(row: OrderRedemptionRow): RedemptionModel {
   };
 }
 
-
 /** A non-null field's row: its absence is a broken invariant, not a null to return. */
 const must =
   <T, R>(map: (row: T) => R, what: string) =>
@@ -104,7 +110,10 @@ const must =
   };
 
 function mapConnection<T, R>(connection: Connection<T>, map: (row: T) => R) {
-  return { ...connection, edges: connection.edges.map((e) => ({ cursor: e.cursor, node: map(e.node) })) };
+  return {
+    ...connection,
+    edges: connection.edges.map((e) => ({ cursor: e.cursor, node: map(e.node) })),
+  };
 }
 
 /** Campaign cursors carry (startsAt, id). */
@@ -122,11 +131,13 @@ function campaignPage(args: PageArgs): PageRequest {
 /** Coupon cursors carry the code. */
 function couponPage(args: PageArgs): PageRequest {
   const page = parsePageArgs(args, 1);
-  if (page.after && typeof page.after[0] !== 'string') throw badInput('after is not a valid cursor', 'after');
+  if (page.after && typeof page.after[0] !== 'string')
+    throw badInput('after is not a valid cursor', 'after');
   return page;
 }
 
-const parseIds = (ids: string[] | null | undefined, field: string) => (ids ?? []).map((id) => parseId(id, field));
+const parseIds = (ids: string[] | null | undefined, field: string) =>
+  (ids ?? []).map((id) => parseId(id, field));
 
 interface LineArgs {
   variantId: string;
@@ -195,7 +206,9 @@ export const promotionsResolvers = {
   Mutation: {
     campaignCreate(_, { input }, ctx) {
       requirePermission(ctx.viewer, WRITE);
-      return withUserErrors(async () => ({ campaign: toCampaign(await ctx.services.promotions.createCampaign(input)) }));
+      return withUserErrors(async () => ({
+        campaign: toCampaign(await ctx.services.promotions.createCampaign(input)),
+      }));
     },
     promotionCreate(_, { input }, ctx) {
       requirePermission(ctx.viewer, WRITE);
@@ -240,9 +253,15 @@ export const promotionsResolvers = {
       requireService(ctx.viewer);
       const parsed = { ...input, lines: parseLines(input.lines) };
       const result = await withUserErrors(async () => ctx.services.promotions.redeem(parsed));
-      if (!('rejected' in result)) return { redemption: null, quote: null, userErrors: result.userErrors };
-      if (!result.redemption) return { redemption: null, quote: null, userErrors: result.rejected.map(toUserError) };
-      return { redemption: toRedemption(result.redemption), quote: result.redemption.quote, userErrors: [] };
+      if (!('rejected' in result))
+        return { redemption: null, quote: null, userErrors: result.userErrors };
+      if (!result.redemption)
+        return { redemption: null, quote: null, userErrors: result.rejected.map(toUserError) };
+      return {
+        redemption: toRedemption(result.redemption),
+        quote: result.redemption.quote,
+        userErrors: [],
+      };
     },
     discountsRelease(_, args, ctx) {
       requireService(ctx.viewer);
@@ -282,7 +301,9 @@ export const promotionsResolvers = {
       return ctx.loaders.promotionById.load(ref.id.toLowerCase()).then(orNull(toPromotion));
     },
     campaign(promotion, _, ctx) {
-      return ctx.loaders.campaignById.load(promotion.campaignId).then(must(toCampaign, `Campaign ${promotion.campaignId}`));
+      return ctx.loaders.campaignById
+        .load(promotion.campaignId)
+        .then(must(toCampaign, `Campaign ${promotion.campaignId}`));
     },
     async coupons(promotion, args, ctx) {
       requireRead(ctx.viewer);
@@ -292,7 +313,9 @@ export const promotionsResolvers = {
   },
   Coupon: {
     promotion(coupon, _, ctx) {
-      return ctx.loaders.promotionById.load(coupon.promotionId).then(must(toPromotion, `Promotion ${coupon.promotionId}`));
+      return ctx.loaders.promotionById
+        .load(coupon.promotionId)
+        .then(must(toPromotion, `Promotion ${coupon.promotionId}`));
     },
   },
 } satisfies Resolvers;

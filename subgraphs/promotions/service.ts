@@ -100,8 +100,7 @@ export interface QuoteOutcome {
 
 /** A redemption, or (with nothing reserved) the coupons that stood in its way. */
 export type RedeemOutcome =
-  | { redemption: OrderRedemptionRow; rejected: [] }
-  | { redemption: null; rejected: DomainError[] };
+  { redemption: OrderRedemptionRow; rejected: [] } | { redemption: null; rejected: DomainError[] };
 
 export const MAX_GENERATED_CODES = 10_000;
 export const DEFAULT_GENERATED_LENGTH = 10;
@@ -197,7 +196,10 @@ export class PromotionsService {
     const totalCount = await query.clone().getCount();
     if (page.after) {
       const [startsAt, id] = page.after;
-      query.where('(c.starts_at, c.id) < (CAST(:startsAt AS timestamptz), CAST(:id AS uuid))', { startsAt, id });
+      query.where('(c.starts_at, c.id) < (CAST(:startsAt AS timestamptz), CAST(:id AS uuid))', {
+        startsAt,
+        id,
+      });
     }
     const rows = await query
       .orderBy('c.starts_at', 'DESC')
@@ -209,7 +211,9 @@ export class PromotionsService {
 
   /** The coupons of a promotion by code. */
   async listCoupons(promotionId: string, page: PageRequest): Promise<Connection<CouponRow>> {
-    const query = this.coupons.createQueryBuilder('k').where('k.promotion_id = :promotionId', { promotionId });
+    const query = this.coupons
+      .createQueryBuilder('k')
+      .where('k.promotion_id = :promotionId', { promotionId });
     const totalCount = await query.clone().getCount();
     if (page.after) query.andWhere('k.code > :afterCode', { afterCode: page.after[0] });
     const rows = await query
@@ -236,20 +240,27 @@ export class PromotionsService {
     if (endsAt && endsAt <= startsAt) {
       throw new DomainError('INVALID_WINDOW', 'endsAt must be after startsAt', ['endsAt']);
     }
-    return this.campaigns.save(this.campaigns.create({ name, startsAt, endsAt, active: input.active ?? true }));
+    return this.campaigns.save(
+      this.campaigns.create({ name, startsAt, endsAt, active: input.active ?? true }),
+    );
   }
 
   async createPromotion(input: PromotionInput): Promise<PromotionRow> {
     const name = requireName(input.name, 'name');
-    if (!PROMOTION_KINDS.includes(input.kind)) throw new DomainError('INVALID_VALUE', 'Unknown kind', ['kind']);
+    if (!PROMOTION_KINDS.includes(input.kind))
+      throw new DomainError('INVALID_VALUE', 'Unknown kind', ['kind']);
     const shape = checkKindShape(input);
     const conditions = checkConditions(input.conditions ?? {});
     const priority = input.priority ?? 0;
     if (!Number.isSafeInteger(priority) || Math.abs(priority) > 1_000_000) {
-      throw new DomainError('INVALID_VALUE', 'priority must be a whole number within ±1000000', ['priority']);
+      throw new DomainError('INVALID_VALUE', 'priority must be a whole number within ±1000000', [
+        'priority',
+      ]);
     }
     if (!(await this.campaigns.existsBy({ id: input.campaignId }))) {
-      throw new DomainError('NOT_FOUND', `Campaign ${input.campaignId} was not found`, ['campaignId']);
+      throw new DomainError('NOT_FOUND', `Campaign ${input.campaignId} was not found`, [
+        'campaignId',
+      ]);
     }
     return this.promotions.save(
       this.promotions.create({
@@ -269,21 +280,29 @@ export class PromotionsService {
   /** Stops a promotion for good; its coupons stop working (COUPON_EXPIRED). Idempotent. */
   async deactivatePromotion(id: string): Promise<PromotionRow> {
     const result = await this.promotions.update({ id }, { active: false });
-    if (!result.affected) throw new DomainError('NOT_FOUND', `Promotion ${id} was not found`, ['id']);
+    if (!result.affected)
+      throw new DomainError('NOT_FOUND', `Promotion ${id} was not found`, ['id']);
     return this.promotions.findOneByOrFail({ id });
   }
 
   async createCoupon(input: CouponInput): Promise<CouponRow> {
     const code = input.code.trim().toUpperCase();
     if (!CODE.test(code)) {
-      throw new DomainError('INVALID_CODE', 'A code is 3-64 letters, digits, dashes or underscores', ['code']);
+      throw new DomainError(
+        'INVALID_CODE',
+        'A code is 3-64 letters, digits, dashes or underscores',
+        ['code'],
+      );
     }
     const limits = checkLimits(input);
     await this.couponPromotion(input.promotionId);
     try {
-      return await this.coupons.save(this.coupons.create({ promotionId: input.promotionId, code, ...limits }));
+      return await this.coupons.save(
+        this.coupons.create({ promotionId: input.promotionId, code, ...limits }),
+      );
     } catch (error) {
-      if (isUniqueViolation(error)) throw new DomainError('CODE_TAKEN', `Coupon code ${code} is already used`, ['code']);
+      if (isUniqueViolation(error))
+        throw new DomainError('CODE_TAKEN', `Coupon code ${code} is already used`, ['code']);
       throw error;
     }
   }
@@ -299,14 +318,24 @@ export class PromotionsService {
       throw new DomainError('INVALID_VALUE', 'count must be a positive whole number', ['count']);
     }
     if (count > MAX_GENERATED_CODES) {
-      throw new DomainError('TOO_MANY_CODES', `At most ${MAX_GENERATED_CODES} codes per call`, ['count']);
+      throw new DomainError('TOO_MANY_CODES', `At most ${MAX_GENERATED_CODES} codes per call`, [
+        'count',
+      ]);
     }
     const prefix = (input.prefix ?? '').trim().toUpperCase();
     if (!PREFIX.test(prefix)) {
-      throw new DomainError('INVALID_VALUE', 'prefix is up to 20 letters, digits, dashes or underscores', ['prefix']);
+      throw new DomainError(
+        'INVALID_VALUE',
+        'prefix is up to 20 letters, digits, dashes or underscores',
+        ['prefix'],
+      );
     }
     const length = input.length ?? DEFAULT_GENERATED_LENGTH;
-    if (!Number.isSafeInteger(length) || length < MIN_GENERATED_LENGTH || length > MAX_GENERATED_LENGTH) {
+    if (
+      !Number.isSafeInteger(length) ||
+      length < MIN_GENERATED_LENGTH ||
+      length > MAX_GENERATED_LENGTH
+    ) {
       throw new DomainError(
         'INVALID_VALUE',
         `length must be between ${MIN_GENERATED_LENGTH} and ${MAX_GENERATED_LENGTH}`,
@@ -321,7 +350,11 @@ export class PromotionsService {
       const seen = new Set<string>();
       for (let round = 0; created.length < count; round += 1) {
         if (round === MAX_GENERATE_ROUNDS) {
-          throw new DomainError('CODE_SPACE_EXHAUSTED', 'Could not find enough free codes; use a longer length', ['length']);
+          throw new DomainError(
+            'CODE_SPACE_EXHAUSTED',
+            'Could not find enough free codes; use a longer length',
+            ['length'],
+          );
         }
         const batch: string[] = [];
         while (batch.length < count - created.length) {
@@ -373,7 +406,10 @@ export class PromotionsService {
           [orderRef, normalized.customerKey, inputHash],
         );
         if (inserted.length === 0) {
-          return replay(await tx.getRepository(OrderRedemptionRow).findOneByOrFail({ orderRef }), inputHash);
+          return replay(
+            await tx.getRepository(OrderRedemptionRow).findOneByOrFail({ orderRef }),
+            inputHash,
+          );
         }
         const evaluation = await this.evaluate(tx, normalized, new Date(), true);
         if (evaluation.rejected.length > 0) throw new Rejected(evaluation.rejected);
@@ -406,7 +442,9 @@ export class PromotionsService {
       );
       // One use per coupon and order (UNIQUE); coupons in id order, like redeem locks them.
       for (const couponId of released!.map((r) => r.coupon_id).sort()) {
-        await tx.query(`UPDATE promotions.coupon SET used_count = used_count - 1 WHERE id = $1`, [couponId]);
+        await tx.query(`UPDATE promotions.coupon SET used_count = used_count - 1 WHERE id = $1`, [
+          couponId,
+        ]);
       }
       return setStatus(tx, ref, 'RELEASED');
     });
@@ -419,7 +457,11 @@ export class PromotionsService {
       const redemption = await lockRedemption(tx, ref);
       if (redemption.status === 'CONFIRMED') return redemption;
       if (redemption.status === 'RELEASED') {
-        throw new DomainError('REDEMPTION_RELEASED', `The discounts of order ${ref} were released`, ['orderRef']);
+        throw new DomainError(
+          'REDEMPTION_RELEASED',
+          `The discounts of order ${ref} were released`,
+          ['orderRef'],
+        );
       }
       await tx.query(
         `UPDATE promotions.coupon_redemption SET status = 'CONFIRMED', updated_at = now()
@@ -433,9 +475,12 @@ export class PromotionsService {
   /** A promotion coupons can be made for: it exists and asks for a code. */
   private async couponPromotion(promotionId: string): Promise<PromotionRow> {
     const promotion = await this.promotions.findOneBy({ id: promotionId });
-    if (!promotion) throw new DomainError('NOT_FOUND', `Promotion ${promotionId} was not found`, ['promotionId']);
+    if (!promotion)
+      throw new DomainError('NOT_FOUND', `Promotion ${promotionId} was not found`, ['promotionId']);
     if (!promotion.requiresCoupon) {
-      throw new DomainError('PROMOTION_AUTOMATIC', 'The promotion applies without a code', ['promotionId']);
+      throw new DomainError('PROMOTION_AUTOMATIC', 'The promotion applies without a code', [
+        'promotionId',
+      ]);
     }
     return promotion;
   }
@@ -478,7 +523,11 @@ export class PromotionsService {
     const windowOf = new Map(
       candidates.raw.map((raw: Record<string, unknown>) => [
         raw.p_id as string,
-        { startsAt: raw.c_starts_at as Date, endsAt: raw.c_ends_at as Date | null, active: raw.c_active as boolean },
+        {
+          startsAt: raw.c_starts_at as Date,
+          endsAt: raw.c_ends_at as Date | null,
+          active: raw.c_active as boolean,
+        },
       ]),
     );
 
@@ -487,7 +536,8 @@ export class PromotionsService {
     const rejected: DomainError[] = [];
     for (const { index, code } of codes) {
       const field = ['couponCodes', String(index)];
-      const refuse = (errorCode: string, message: string) => rejected.push(new DomainError(errorCode, message, field));
+      const refuse = (errorCode: string, message: string) =>
+        rejected.push(new DomainError(errorCode, message, field));
       const coupon = couponByCode.get(code);
       const promotion = coupon && promotionById.get(coupon.promotionId);
       const window = coupon && windowOf.get(coupon.promotionId);
@@ -531,7 +581,12 @@ export class PromotionsService {
       couponOfPromotion.set(promotion.id, { coupon, index });
     }
     for (const promotion of candidates.entities) {
-      if (rules.has(promotion.id) || promotion.requiresCoupon || !isRunning(promotion, windowOf.get(promotion.id), at)) continue;
+      if (
+        rules.has(promotion.id) ||
+        promotion.requiresCoupon ||
+        !isRunning(promotion, windowOf.get(promotion.id), at)
+      )
+        continue;
       rules.set(promotion.id, toRule(promotion, null));
     }
 
@@ -550,13 +605,11 @@ function runningAutomatic<T extends ObjectLiteral>(
   at: Date,
   alsoIds: string[] = [],
 ) {
-  return query
-    .innerJoin(CampaignRow, 'c', 'c.id = p.campaign_id')
-    .where(
-      `((p.active AND c.active AND NOT p.requires_coupon AND c.starts_at <= :at AND (c.ends_at IS NULL OR c.ends_at > :at))
+  return query.innerJoin(CampaignRow, 'c', 'c.id = p.campaign_id').where(
+    `((p.active AND c.active AND NOT p.requires_coupon AND c.starts_at <= :at AND (c.ends_at IS NULL OR c.ends_at > :at))
         OR p.id = ANY(CAST(:alsoIds AS uuid[])))`,
-      { at, alsoIds },
-    );
+    { at, alsoIds },
+  );
 }
 
 function isRunning(
@@ -565,7 +618,11 @@ function isRunning(
   at: Date,
 ): boolean {
   return Boolean(
-    window && promotion.active && window.active && window.startsAt <= at && (!window.endsAt || window.endsAt > at),
+    window &&
+    promotion.active &&
+    window.active &&
+    window.startsAt <= at &&
+    (!window.endsAt || window.endsAt > at),
   );
 }
 
@@ -611,7 +668,9 @@ async function reserveUse(
     [coupon.id],
   );
   if (!updated || updated.length === 0) {
-    throw new Rejected([new DomainError('COUPON_EXHAUSTED', `Coupon ${coupon.code} has been used up`, field)]);
+    throw new Rejected([
+      new DomainError('COUPON_EXHAUSTED', `Coupon ${coupon.code} has been used up`, field),
+    ]);
   }
   if (coupon.perCustomerLimit !== null && customerKey) {
     const [counted]: { uses: number }[] = await tx.query(
@@ -621,7 +680,11 @@ async function reserveUse(
     );
     if (counted!.uses >= coupon.perCustomerLimit) {
       throw new Rejected([
-        new DomainError('COUPON_CUSTOMER_LIMIT', `You have already used coupon ${coupon.code}`, field),
+        new DomainError(
+          'COUPON_CUSTOMER_LIMIT',
+          `You have already used coupon ${coupon.code}`,
+          field,
+        ),
       ]);
     }
   }
@@ -634,12 +697,18 @@ async function reserveUse(
 
 function replay(existing: OrderRedemptionRow, inputHash: string): OrderRedemptionRow {
   if (existing.inputHash !== inputHash) {
-    throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'That orderRef was redeemed with another cart', ['orderRef']);
+    throw new DomainError(
+      'IDEMPOTENCY_KEY_REUSED',
+      'That orderRef was redeemed with another cart',
+      ['orderRef'],
+    );
   }
   if (existing.status === 'RELEASED') {
-    throw new DomainError('REDEMPTION_RELEASED', `The discounts of order ${existing.orderRef} were released`, [
-      'orderRef',
-    ]);
+    throw new DomainError(
+      'REDEMPTION_RELEASED',
+      `The discounts of order ${existing.orderRef} were released`,
+      ['orderRef'],
+    );
   }
   return existing;
 }
@@ -651,12 +720,21 @@ async function lockRedemption(tx: EntityManager, orderRef: string): Promise<Orde
     .where('r.order_ref = :orderRef', { orderRef })
     .setLock('pessimistic_write')
     .getOne();
-  if (!redemption) throw new DomainError('NOT_FOUND', `No discounts were redeemed for order ${orderRef}`, ['orderRef']);
+  if (!redemption)
+    throw new DomainError('NOT_FOUND', `No discounts were redeemed for order ${orderRef}`, [
+      'orderRef',
+    ]);
   return redemption;
 }
 
-async function setStatus(tx: EntityManager, orderRef: string, status: RedemptionStatus): Promise<OrderRedemptionRow> {
-  await tx.getRepository(OrderRedemptionRow).update({ orderRef }, { status, updatedAt: () => 'now()' });
+async function setStatus(
+  tx: EntityManager,
+  orderRef: string,
+  status: RedemptionStatus,
+): Promise<OrderRedemptionRow> {
+  await tx
+    .getRepository(OrderRedemptionRow)
+    .update({ orderRef }, { status, updatedAt: () => 'now()' });
   return tx.getRepository(OrderRedemptionRow).findOneByOrFail({ orderRef });
 }
 
@@ -677,18 +755,29 @@ function checkKindShape(
     case 'PERCENTAGE_ORDER':
     case 'PERCENTAGE_LINE':
       if (value === null || !Number.isSafeInteger(value) || value < 1 || value > BASIS_POINTS) {
-        throw new DomainError('INVALID_VALUE', 'A percentage is 1-10000 basis points (1000 = 10 %)', ['value']);
+        throw new DomainError(
+          'INVALID_VALUE',
+          'A percentage is 1-10000 basis points (1000 = 10 %)',
+          ['value'],
+        );
       }
-      if (input.currency) throw new DomainError('INVALID_VALUE', 'A percentage has no currency', ['currency']);
+      if (input.currency)
+        throw new DomainError('INVALID_VALUE', 'A percentage has no currency', ['currency']);
       return { ...none, value };
     case 'FIXED_ORDER':
     case 'FIXED_LINE': {
       if (value === null || !Number.isSafeInteger(value) || value < 1 || value > MAX_INT32) {
-        throw new DomainError('INVALID_VALUE', 'A fixed amount is a positive number of minor units', ['value']);
+        throw new DomainError(
+          'INVALID_VALUE',
+          'A fixed amount is a positive number of minor units',
+          ['value'],
+        );
       }
       const currency = (input.currency ?? '').trim().toUpperCase();
       if (!CURRENCY.test(currency)) {
-        throw new DomainError('INVALID_CURRENCY', 'A fixed amount needs an ISO 4217 currency', ['currency']);
+        throw new DomainError('INVALID_CURRENCY', 'A fixed amount needs an ISO 4217 currency', [
+          'currency',
+        ]);
       }
       return { ...none, value, currency };
     }
@@ -701,11 +790,13 @@ function checkKindShape(
       if (!Number.isSafeInteger(get) || get < 1 || get > 1000) {
         throw new DomainError('INVALID_VALUE', 'getQuantity must be 1-1000', ['getQuantity']);
       }
-      if (value !== null) throw new DomainError('INVALID_VALUE', 'BUY_X_GET_Y takes no value', ['value']);
+      if (value !== null)
+        throw new DomainError('INVALID_VALUE', 'BUY_X_GET_Y takes no value', ['value']);
       return { ...none, buyQuantity: buy, getQuantity: get };
     }
     case 'FREE_SHIPPING':
-      if (value !== null) throw new DomainError('INVALID_VALUE', 'FREE_SHIPPING takes no value', ['value']);
+      if (value !== null)
+        throw new DomainError('INVALID_VALUE', 'FREE_SHIPPING takes no value', ['value']);
       return none;
   }
 }
@@ -716,13 +807,25 @@ function checkConditions(input: ConditionsInput): Conditions {
   for (const minimum of input.minSubtotals ?? []) {
     const currency = minimum.currency.trim().toUpperCase();
     if (!CURRENCY.test(currency)) {
-      throw new DomainError('INVALID_CURRENCY', 'A minimum subtotal needs an ISO 4217 currency', field('minSubtotals'));
+      throw new DomainError(
+        'INVALID_CURRENCY',
+        'A minimum subtotal needs an ISO 4217 currency',
+        field('minSubtotals'),
+      );
     }
     if (!Number.isSafeInteger(minimum.amount) || minimum.amount < 0) {
-      throw new DomainError('INVALID_VALUE', 'A minimum subtotal is a whole number of minor units', field('minSubtotals'));
+      throw new DomainError(
+        'INVALID_VALUE',
+        'A minimum subtotal is a whole number of minor units',
+        field('minSubtotals'),
+      );
     }
     if (minSubtotals.some((m) => m.currency === currency)) {
-      throw new DomainError('INVALID_VALUE', `Two minimum subtotals in ${currency}`, field('minSubtotals'));
+      throw new DomainError(
+        'INVALID_VALUE',
+        `Two minimum subtotals in ${currency}`,
+        field('minSubtotals'),
+      );
     }
     minSubtotals.push({ amount: minimum.amount, currency });
   }
@@ -749,7 +852,11 @@ function checkConditions(input: ConditionsInput): Conditions {
 function checkSegment(segment: string, field: string[]): string {
   const normalized = segment.trim().toLowerCase();
   if (!normalized || normalized.length > MAX_SEGMENT_LENGTH) {
-    throw new DomainError('INVALID_VALUE', `A segment is 1-${MAX_SEGMENT_LENGTH} characters`, field);
+    throw new DomainError(
+      'INVALID_VALUE',
+      `A segment is 1-${MAX_SEGMENT_LENGTH} characters`,
+      field,
+    );
   }
   return normalized;
 }
@@ -762,7 +869,9 @@ function checkLimits(input: { usageLimit?: number | null; perCustomerLimit?: num
     ['perCustomerLimit', perCustomerLimit],
   ] as const) {
     if (limit !== null && (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_INT32)) {
-      throw new DomainError('INVALID_VALUE', `${name} must be a positive whole number or null`, [name]);
+      throw new DomainError('INVALID_VALUE', `${name} must be a positive whole number or null`, [
+        name,
+      ]);
     }
   }
   return { usageLimit, perCustomerLimit };
@@ -770,19 +879,30 @@ function checkLimits(input: { usageLimit?: number | null; perCustomerLimit?: num
 
 function normalizeDiscountInput(input: Omit<DiscountInput, 'at'>): NormalizedDiscountInput {
   const currency = input.currency.trim().toUpperCase();
-  if (!CURRENCY.test(currency)) throw new DomainError('INVALID_CURRENCY', 'currency must be an ISO 4217 code', ['currency']);
+  if (!CURRENCY.test(currency))
+    throw new DomainError('INVALID_CURRENCY', 'currency must be an ISO 4217 code', ['currency']);
   const shippingAmount = input.shippingAmount ?? 0;
   if (!Number.isSafeInteger(shippingAmount) || shippingAmount < 0) {
-    throw new DomainError('INVALID_VALUE', 'shippingAmount must be a whole number of minor units', ['shippingAmount']);
+    throw new DomainError('INVALID_VALUE', 'shippingAmount must be a whole number of minor units', [
+      'shippingAmount',
+    ]);
   }
   if (input.lines.length > MAX_LINES) {
     throw new DomainError('INVALID_VALUE', `A cart has at most ${MAX_LINES} lines`, ['lines']);
   }
   for (const [index, line] of input.lines.entries()) {
     if (!Number.isSafeInteger(line.quantity) || line.quantity < 1 || line.quantity > MAX_QUANTITY) {
-      throw new DomainError('INVALID_VALUE', `quantity must be 1-${MAX_QUANTITY}`, ['lines', String(index), 'quantity']);
+      throw new DomainError('INVALID_VALUE', `quantity must be 1-${MAX_QUANTITY}`, [
+        'lines',
+        String(index),
+        'quantity',
+      ]);
     }
-    if (!Number.isSafeInteger(line.unitPrice) || line.unitPrice < 0 || line.unitPrice > MAX_UNIT_PRICE) {
+    if (
+      !Number.isSafeInteger(line.unitPrice) ||
+      line.unitPrice < 0 ||
+      line.unitPrice > MAX_UNIT_PRICE
+    ) {
       throw new DomainError('INVALID_VALUE', 'unitPrice must be a whole number of minor units', [
         'lines',
         String(index),
@@ -796,7 +916,9 @@ function normalizeDiscountInput(input: Omit<DiscountInput, 'at'>): NormalizedDis
   }
   const rawCodes = input.couponCodes ?? [];
   if (rawCodes.length > MAX_COUPONS_PER_CART) {
-    throw new DomainError('INVALID_VALUE', `At most ${MAX_COUPONS_PER_CART} coupon codes`, ['couponCodes']);
+    throw new DomainError('INVALID_VALUE', `At most ${MAX_COUPONS_PER_CART} coupon codes`, [
+      'couponCodes',
+    ]);
   }
   const codes: EnteredCode[] = [];
   for (const [index, raw] of rawCodes.entries()) {
@@ -836,7 +958,9 @@ function hashInput(input: NormalizedDiscountInput): string {
 function checkOrderRef(orderRef: string): string {
   const ref = orderRef.trim();
   if (!ref || ref.length > MAX_KEY_LENGTH) {
-    throw new DomainError('INVALID_VALUE', `orderRef must be 1-${MAX_KEY_LENGTH} characters`, ['orderRef']);
+    throw new DomainError('INVALID_VALUE', `orderRef must be 1-${MAX_KEY_LENGTH} characters`, [
+      'orderRef',
+    ]);
   }
   return ref;
 }
@@ -844,7 +968,8 @@ function checkOrderRef(orderRef: string): string {
 function requireName(value: string | null | undefined, field: string): string {
   const text = value?.trim();
   if (!text) throw new DomainError('REQUIRED', `${field} cannot be empty`, [field]);
-  if (text.length > MAX_NAME_LENGTH) throw new DomainError('TOO_LONG', `${field} is longer than ${MAX_NAME_LENGTH}`, [field]);
+  if (text.length > MAX_NAME_LENGTH)
+    throw new DomainError('TOO_LONG', `${field} is longer than ${MAX_NAME_LENGTH}`, [field]);
   return text;
 }
 
@@ -855,4 +980,3 @@ function parseTime(value: string, field: string): Date {
   }
   return time;
 }
-

@@ -5,7 +5,10 @@ import { postGraphQL, type GraphQLResponse } from '../../platform/testing/graphq
 
 export interface TestPlatform extends Platform {
   /** Sends an operation to the router as a client would: plain HTTP, no identity headers. */
-  query<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  query<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<GraphQLResponse<T>>;
   database: TestDatabase;
 }
 
@@ -30,7 +33,12 @@ export async function startTestPlatform(
   process.env.RATE_LIMIT_COST ??= '1000000000';
   process.env.RATE_LIMIT_PREFIX ??= `ratelimit-${name}-${process.pid}`;
   const database = await createTestDatabase(name);
-  const platform = await startPlatform({ databaseUrl: database.url, ports: 'ephemeral', background: false, ...platformOptions });
+  const platform = await startPlatform({
+    databaseUrl: database.url,
+    ports: 'ephemeral',
+    background: false,
+    ...platformOptions,
+  });
   // The demo markets: EUR (tax-inclusive), USD and GBP price lists, tax rules, shipping rates.
   if (markets) await seedPricing(platform.subgraphs.pricing!.dataSource, []);
   return {

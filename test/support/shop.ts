@@ -26,7 +26,14 @@ export async function createProduct(
   return product;
 }
 
-export async function setPrice(platform: TestPlatform, variantId: string, sku: string, currency: string, amount: number, minQuantity = 1): Promise<void> {
+export async function setPrice(
+  platform: TestPlatform,
+  variantId: string,
+  sku: string,
+  currency: string,
+  amount: number,
+  minQuantity = 1,
+): Promise<void> {
   const data = dataOf(
     await platform.query(
       `mutation ($input: PriceSetInput!) { priceSet(input: $input) { userErrors { code message } } }`,
@@ -49,7 +56,12 @@ export async function createWarehouse(platform: TestPlatform, code: string): Pro
   return data.warehouseCreate.warehouse.id;
 }
 
-export async function receiveStock(platform: TestPlatform, sku: string, warehouseId: string, quantity: number): Promise<void> {
+export async function receiveStock(
+  platform: TestPlatform,
+  sku: string,
+  warehouseId: string,
+  quantity: number,
+): Promise<void> {
   const data = dataOf(
     await platform.query(
       `mutation ($input: StockReceiveInput!) {
@@ -69,7 +81,10 @@ export const ADDRESS = {
   country: 'DE',
 };
 
-export async function cartWith(platform: TestPlatform, lines: { variantId: string; quantity: number }[]): Promise<string> {
+export async function cartWith(
+  platform: TestPlatform,
+  lines: { variantId: string; quantity: number }[],
+): Promise<string> {
   const data = dataOf(
     await platform.query(
       `mutation ($input: CartCreateInput) { cartCreate(input: $input) { cart { id } userErrors { code message } } }`,
@@ -83,26 +98,51 @@ export async function cartWith(platform: TestPlatform, lines: { variantId: strin
 export const CHECKOUT = /* GraphQL */ `
   mutation ($input: CheckoutInput!) {
     checkout(input: $input) {
-      order { id number status total { amount currency } }
-      userErrors { field message code }
+      order {
+        id
+        number
+        status
+        total {
+          amount
+          currency
+        }
+      }
+      userErrors {
+        field
+        message
+        code
+      }
     }
   }
 `;
 
 export function checkoutInput(cartId: string, idempotencyKey: string, token = 'tok_visa') {
-  return { cartId, idempotencyKey, email: 'ada@example.com', shippingAddress: ADDRESS, payment: { token } };
+  return {
+    cartId,
+    idempotencyKey,
+    email: 'ada@example.com',
+    shippingAddress: ADDRESS,
+    payment: { token },
+  };
 }
 
 /** A running campaign with one coupon-only promotion and its code. */
 export async function createCoupon(
   platform: TestPlatform,
   code: string,
-  options: { kind?: string; value?: number; usageLimit?: number | null; perCustomerLimit?: number | null } = {},
+  options: {
+    kind?: string;
+    value?: number;
+    usageLimit?: number | null;
+    perCustomerLimit?: number | null;
+  } = {},
 ): Promise<void> {
   const campaign = dataOf(
     await platform.query(
       `mutation ($input: CampaignCreateInput!) { campaignCreate(input: $input) { campaign { id } userErrors { code message } } }`,
-      { input: { name: `Campaign ${code}`, startsAt: new Date(Date.now() - 60_000).toISOString() } },
+      {
+        input: { name: `Campaign ${code}`, startsAt: new Date(Date.now() - 60_000).toISOString() },
+      },
     ),
   ).campaignCreate;
   expect(campaign.userErrors).toEqual([]);
@@ -124,17 +164,30 @@ export async function createCoupon(
   const coupon = dataOf(
     await platform.query(
       `mutation ($input: CouponCreateInput!) { couponCreate(input: $input) { coupon { id } userErrors { code message } } }`,
-      { input: { promotionId: promotion.promotion.id, code, usageLimit: options.usageLimit ?? null, perCustomerLimit: options.perCustomerLimit ?? null } },
+      {
+        input: {
+          promotionId: promotion.promotion.id,
+          code,
+          usageLimit: options.usageLimit ?? null,
+          perCustomerLimit: options.perCustomerLimit ?? null,
+        },
+      },
     ),
   ).couponCreate;
   expect(coupon.userErrors).toEqual([]);
 }
 
 export async function couponUses(platform: TestPlatform, code: string): Promise<number> {
-  return dataOf(await platform.query(`query ($code: String!) { coupon(code: $code) { usedCount } }`, { code })).coupon.usedCount;
+  return dataOf(
+    await platform.query(`query ($code: String!) { coupon(code: $code) { usedCount } }`, { code }),
+  ).coupon.usedCount;
 }
 
-export async function applyCodes(platform: TestPlatform, cartId: string, codes: string[]): Promise<void> {
+export async function applyCodes(
+  platform: TestPlatform,
+  cartId: string,
+  codes: string[],
+): Promise<void> {
   const data = dataOf(
     await platform.query(
       `mutation ($cartId: ID!, $codes: [String!]!) { cartDiscountCodesUpdate(cartId: $cartId, discountCodes: $codes) { userErrors { code } } }`,
@@ -145,15 +198,28 @@ export async function applyCodes(platform: TestPlatform, cartId: string, codes: 
 }
 
 /** Stock of a SKU across warehouses, from the inventory subgraph through the router. */
-export async function stockOf(platform: TestPlatform, sku: string): Promise<{ onHand: number; reserved: number; available: number }> {
+export async function stockOf(
+  platform: TestPlatform,
+  sku: string,
+): Promise<{ onHand: number; reserved: number; available: number }> {
   const items = dataOf(
-    await platform.query(`query ($sku: String!) { variant(sku: $sku) { inventoryItems { onHand reserved available } } }`, { sku }),
+    await platform.query(
+      `query ($sku: String!) { variant(sku: $sku) { inventoryItems { onHand reserved available } } }`,
+      { sku },
+    ),
   ).variant.inventoryItems as { onHand: number; reserved: number; available: number }[];
-  return items.reduce((t, i) => ({ onHand: t.onHand + i.onHand, reserved: t.reserved + i.reserved, available: t.available + i.available }), {
-    onHand: 0,
-    reserved: 0,
-    available: 0,
-  });
+  return items.reduce(
+    (t, i) => ({
+      onHand: t.onHand + i.onHand,
+      reserved: t.reserved + i.reserved,
+      available: t.available + i.available,
+    }),
+    {
+      onHand: 0,
+      reserved: 0,
+      available: 0,
+    },
+  );
 }
 
 /** Every item's on-hand and reserved equal the sum of its ledger rows. */

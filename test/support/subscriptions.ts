@@ -2,7 +2,10 @@ import { createClient as createWsClient, type Client as WsClient } from 'graphql
 import { createClient as createSseClient } from 'graphql-sse';
 import WebSocket from 'ws';
 
-export type Result = { data?: any; errors?: { message: string; extensions?: Record<string, any> }[] };
+export type Result = {
+  data?: any;
+  errors?: { message: string; extensions?: Record<string, any> }[];
+};
 
 /** A subscription a test can pull events from, one at a time, with a deadline. */
 export interface Subscription {
@@ -20,7 +23,10 @@ function withDeadline<T>(promise: Promise<T>, timeoutMs: number, what: string): 
   ]).finally(() => clearTimeout(timer));
 }
 
-function fromIterator(iterator: AsyncIterableIterator<Result>, cleanup: () => void | Promise<void> = () => {}): Subscription {
+function fromIterator(
+  iterator: AsyncIterableIterator<Result>,
+  cleanup: () => void | Promise<void> = () => {},
+): Subscription {
   return {
     async next(timeoutMs = 10_000) {
       const item = await withDeadline(iterator.next(), timeoutMs, 'a subscription event');
@@ -34,21 +40,44 @@ function fromIterator(iterator: AsyncIterableIterator<Result>, cleanup: () => vo
   };
 }
 
-export function wsClient(routerUrl: string, connectionParams: Record<string, unknown> = {}): WsClient {
-  return createWsClient({ url: routerUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams, retryAttempts: 0 });
+export function wsClient(
+  routerUrl: string,
+  connectionParams: Record<string, unknown> = {},
+): WsClient {
+  return createWsClient({
+    url: routerUrl.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams,
+    retryAttempts: 0,
+  });
 }
 
-export function subscribeWs(client: WsClient, query: string, variables: Record<string, unknown>): Subscription {
+export function subscribeWs(
+  client: WsClient,
+  query: string,
+  variables: Record<string, unknown>,
+): Subscription {
   return fromIterator(client.iterate<any>({ query, variables }) as AsyncIterableIterator<Result>);
 }
 
-export function subscribeSse(routerUrl: string, query: string, variables: Record<string, unknown>): Subscription {
+export function subscribeSse(
+  routerUrl: string,
+  query: string,
+  variables: Record<string, unknown>,
+): Subscription {
   const client = createSseClient({ url: `${routerUrl}/stream`, retryAttempts: 0 });
-  return fromIterator(client.iterate<any>({ query, variables }) as AsyncIterableIterator<Result>, () => client.dispose());
+  return fromIterator(
+    client.iterate<any>({ query, variables }) as AsyncIterableIterator<Result>,
+    () => client.dispose(),
+  );
 }
 
 /** Apollo Client's multipart HTTP subscription protocol, read part by part. */
-export function subscribeMultipart(routerUrl: string, query: string, variables: Record<string, unknown>): Subscription {
+export function subscribeMultipart(
+  routerUrl: string,
+  query: string,
+  variables: Record<string, unknown>,
+): Subscription {
   const controller = new AbortController();
   const parts: Result[] = [];
   const waiters: ((r: Result) => void)[] = [];
@@ -56,7 +85,10 @@ export function subscribeMultipart(routerUrl: string, query: string, variables: 
   void (async () => {
     const response = await fetch(routerUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'multipart/mixed;boundary="graphql";subscriptionSpec=1.0,application/json' },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'multipart/mixed;boundary="graphql";subscriptionSpec=1.0,application/json',
+      },
       body: JSON.stringify({ query, variables }),
       signal: controller.signal,
     });
@@ -78,7 +110,11 @@ export function subscribeMultipart(routerUrl: string, query: string, variables: 
   return {
     async next(timeoutMs = 10_000) {
       if (parts.length) return parts.shift()!;
-      return withDeadline(new Promise<Result>((resolve) => waiters.push(resolve)), timeoutMs, 'a multipart part');
+      return withDeadline(
+        new Promise<Result>((resolve) => waiters.push(resolve)),
+        timeoutMs,
+        'a multipart part',
+      );
     },
     async close() {
       controller.abort();
@@ -87,7 +123,10 @@ export function subscribeMultipart(routerUrl: string, query: string, variables: 
 }
 
 /** Waits until `check` holds, polling; for effects that happen after a response (cleanup). */
-export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 5000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');

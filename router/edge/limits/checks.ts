@@ -15,7 +15,11 @@ import type { OperationLimits } from './config';
 import { analyzeCost } from './cost';
 
 /** A rejected operation: HTTP 400 with a specific code, before any subgraph is called. */
-export function limitError(message: string, code: string, extensions: Record<string, unknown> = {}): GraphQLError {
+export function limitError(
+  message: string,
+  code: string,
+  extensions: Record<string, unknown> = {},
+): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extensions, http: { status: 400 } } });
 }
 
@@ -23,14 +27,22 @@ export function limitError(message: string, code: string, extensions: Record<str
 export function checkSource(source: string, limits: OperationLimits): GraphQLError | null {
   const bytes = Buffer.byteLength(source, 'utf8');
   if (bytes > limits.maxDocumentBytes) {
-    return limitError(`The document is ${bytes} bytes; at most ${limits.maxDocumentBytes} are accepted`, 'DOCUMENT_TOO_LARGE', {
-      size: bytes,
-      limit: limits.maxDocumentBytes,
-    });
+    return limitError(
+      `The document is ${bytes} bytes; at most ${limits.maxDocumentBytes} are accepted`,
+      'DOCUMENT_TOO_LARGE',
+      {
+        size: bytes,
+        limit: limits.maxDocumentBytes,
+      },
+    );
   }
   const tokens = countTokens(source, limits.maxTokens + 1);
   if (tokens > limits.maxTokens) {
-    return limitError(`The document has more than ${limits.maxTokens} tokens`, 'MAX_TOKENS_EXCEEDED', { limit: limits.maxTokens });
+    return limitError(
+      `The document has more than ${limits.maxTokens} tokens`,
+      'MAX_TOKENS_EXCEEDED',
+      { limit: limits.maxTokens },
+    );
   }
   return null;
 }
@@ -55,14 +67,20 @@ export interface DocumentShape {
 }
 
 /** Depth, aliases, root fields and directives of one operation, fragments counted where spread. */
-export function documentShape(document: DocumentNode, operationName?: string | null): DocumentShape {
+export function documentShape(
+  document: DocumentNode,
+  operationName?: string | null,
+): DocumentShape {
   const fragments = new Map<string, FragmentDefinitionNode>();
   const operations: OperationDefinitionNode[] = [];
   for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    if (definition.kind === Kind.FRAGMENT_DEFINITION)
+      fragments.set(definition.name.value, definition);
     if (definition.kind === Kind.OPERATION_DEFINITION) operations.push(definition);
   }
-  const chosen = operationName ? operations.filter((op) => op.name?.value === operationName) : operations;
+  const chosen = operationName
+    ? operations.filter((op) => op.name?.value === operationName)
+    : operations;
   const memo = new Map<string, DocumentShape>();
 
   const directivesOf = (nodes: readonly DirectiveNode[] | undefined): number => nodes?.length ?? 0;
@@ -106,11 +124,15 @@ export function documentShape(document: DocumentNode, operationName?: string | n
   const result: DocumentShape = { depth: 0, aliases: 0, rootFields: 0, directives: 0 };
   for (const operation of chosen) {
     const shape = walk(operation.selectionSet, new Set());
-    const variableDirectives = operation.variableDefinitions?.reduce((n, v) => n + directivesOf(v.directives), 0) ?? 0;
+    const variableDirectives =
+      operation.variableDefinitions?.reduce((n, v) => n + directivesOf(v.directives), 0) ?? 0;
     result.depth = Math.max(result.depth, shape.depth);
     result.aliases = Math.max(result.aliases, shape.aliases);
     result.rootFields = Math.max(result.rootFields, shape.rootFields);
-    result.directives = Math.max(result.directives, shape.directives + directivesOf(operation.directives) + variableDirectives);
+    result.directives = Math.max(
+      result.directives,
+      shape.directives + directivesOf(operation.directives) + variableDirectives,
+    );
   }
   return result;
 }
@@ -128,16 +150,24 @@ export function checkOperation(
 ): GraphQLError | null {
   const shape = documentShape(document, operationName);
   if (shape.depth > limits.maxDepth) {
-    return limitError(`The operation is ${shape.depth} fields deep; at most ${limits.maxDepth} are allowed`, 'MAX_DEPTH_EXCEEDED', {
-      depth: shape.depth,
-      limit: limits.maxDepth,
-    });
+    return limitError(
+      `The operation is ${shape.depth} fields deep; at most ${limits.maxDepth} are allowed`,
+      'MAX_DEPTH_EXCEEDED',
+      {
+        depth: shape.depth,
+        limit: limits.maxDepth,
+      },
+    );
   }
   if (shape.aliases > limits.maxAliases) {
-    return limitError(`The operation uses ${shape.aliases} aliases; at most ${limits.maxAliases} are allowed`, 'MAX_ALIASES_EXCEEDED', {
-      aliases: shape.aliases,
-      limit: limits.maxAliases,
-    });
+    return limitError(
+      `The operation uses ${shape.aliases} aliases; at most ${limits.maxAliases} are allowed`,
+      'MAX_ALIASES_EXCEEDED',
+      {
+        aliases: shape.aliases,
+        limit: limits.maxAliases,
+      },
+    );
   }
   if (shape.rootFields > limits.maxRootFields) {
     return limitError(
@@ -160,14 +190,22 @@ export function checkOperation(
   });
   const oversized = pageSizes.find((p) => p.first > limits.maxFirst);
   if (oversized) {
-    return limitError(`\`first\` on ${oversized.path} is ${oversized.first}; at most ${limits.maxFirst} are allowed`, 'FIRST_TOO_LARGE', {
-      field: oversized.path,
-      first: oversized.first,
-      limit: limits.maxFirst,
-    });
+    return limitError(
+      `\`first\` on ${oversized.path} is ${oversized.first}; at most ${limits.maxFirst} are allowed`,
+      'FIRST_TOO_LARGE',
+      {
+        field: oversized.path,
+        first: oversized.first,
+        limit: limits.maxFirst,
+      },
+    );
   }
   if (cost > limits.maxCost) {
-    return limitError(`The operation costs ${cost}; the budget is ${limits.maxCost}`, 'COST_EXCEEDED', { cost, budget: limits.maxCost });
+    return limitError(
+      `The operation costs ${cost}; the budget is ${limits.maxCost}`,
+      'COST_EXCEEDED',
+      { cost, budget: limits.maxCost },
+    );
   }
   return null;
 }

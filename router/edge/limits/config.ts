@@ -84,7 +84,9 @@ export function operationLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): Op
   }
   if (env.LIST_SIZES !== undefined) {
     const sizes: Record<string, number> = {};
-    for (const item of env.LIST_SIZES.split(',').map((i) => i.trim()).filter(Boolean)) {
+    for (const item of env.LIST_SIZES.split(',')
+      .map((i) => i.trim())
+      .filter(Boolean)) {
       const match = /^([_A-Za-z][_0-9A-Za-z]*\.[_A-Za-z][_0-9A-Za-z]*)=(.+)$/.exec(item);
       if (!match) throw new Error(`LIST_SIZES: "${item}" is not Type.field=N`);
       sizes[match[1]!] = positiveInteger(`LIST_SIZES ${match[1]}`, match[2]!);
@@ -96,6 +98,7 @@ export function operationLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): Op
 
 function positiveInteger(name: string, raw: string): number {
   const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, not "${raw}"`);
+  if (!Number.isSafeInteger(value) || value <= 0)
+    throw new Error(`${name} must be a positive integer, not "${raw}"`);
   return value;
 }

@@ -71,10 +71,13 @@ export function analyzeCost(
   const fragments = new Map<string, FragmentDefinitionNode>();
   const operations: OperationDefinitionNode[] = [];
   for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    if (definition.kind === Kind.FRAGMENT_DEFINITION)
+      fragments.set(definition.name.value, definition);
     if (definition.kind === Kind.OPERATION_DEFINITION) operations.push(definition);
   }
-  const chosen = options.operationName ? operations.filter((op) => op.name?.value === options.operationName) : operations;
+  const chosen = options.operationName
+    ? operations.filter((op) => op.name?.value === options.operationName)
+    : operations;
   let result: CostAnalysis = { cost: 0, pageSizes: [] };
   for (const operation of chosen) {
     const walker = new CostWalker(schema, fragments, operation, variables ?? {}, {
@@ -96,7 +99,10 @@ class CostWalker {
     private readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>,
     private readonly operation: OperationDefinitionNode,
     private readonly variables: Record<string, unknown>,
-    private readonly sizes: { defaultListSize: number; listSizes: Readonly<Record<string, number>> },
+    private readonly sizes: {
+      defaultListSize: number;
+      listSizes: Readonly<Record<string, number>>;
+    },
   ) {}
 
   /** `inConnection`: the parent is a connection, whose lists are its page of items. */
@@ -128,7 +134,13 @@ class CostWalker {
         spreading = new Set(spreading).add(fragment.name.value);
       }
       const fragmentType = typeName ? this.schema.getType(typeName) : parentType;
-      const cost = this.selectionSet(inner, fragmentType ?? undefined, inConnection, path, spreading);
+      const cost = this.selectionSet(
+        inner,
+        fragmentType ?? undefined,
+        inConnection,
+        path,
+        spreading,
+      );
       if (!typeName || typeName === parentType?.name) own += cost;
       else narrowed.set(typeName, (narrowed.get(typeName) ?? 0) + cost);
     }
@@ -146,13 +158,17 @@ class CostWalker {
     if (name === '__schema' || name === '__type') return 0;
     const fieldPath = path ? `${path}.${node.alias?.value ?? name}` : (node.alias?.value ?? name);
     const definition: GraphQLField<unknown, unknown> | undefined =
-      parentType && (isObjectType(parentType) || isInterfaceType(parentType)) ? parentType.getFields()[name] : undefined;
+      parentType && (isObjectType(parentType) || isInterfaceType(parentType))
+        ? parentType.getFields()[name]
+        : undefined;
     if (!node.selectionSet) return 1;
     const namedType = definition ? getNamedType(definition.type) : undefined;
     const connection = isConnection(namedType);
     const list = definition ? isListType(getNullableType(definition.type)) : false;
     const first = this.pageSize(node, definition);
-    const assumed = (parentType && this.sizes.listSizes[`${parentType.name}.${name}`]) ?? this.sizes.defaultListSize;
+    const assumed =
+      (parentType && this.sizes.listSizes[`${parentType.name}.${name}`]) ??
+      this.sizes.defaultListSize;
     let multiplier = 1;
     if (connection) {
       multiplier = first ?? assumed;
@@ -160,15 +176,26 @@ class CostWalker {
     } else if (list) {
       multiplier = first ?? (inConnection ? 1 : assumed);
     }
-    const children = this.selectionSet(node.selectionSet, isCompositeType(namedType) ? namedType : undefined, connection, fieldPath, spreading);
+    const children = this.selectionSet(
+      node.selectionSet,
+      isCompositeType(namedType) ? namedType : undefined,
+      connection,
+      fieldPath,
+      spreading,
+    );
     return 1 + Math.max(0, multiplier) * children;
   }
 
   /** The `first` (or `last`) this field asks for, if it says or its schema defaults it. */
-  private pageSize(node: FieldNode, definition: GraphQLField<unknown, unknown> | undefined): number | undefined {
+  private pageSize(
+    node: FieldNode,
+    definition: GraphQLField<unknown, unknown> | undefined,
+  ): number | undefined {
     for (const name of ['first', 'last']) {
       const argument = node.arguments?.find((a) => a.name.value === name);
-      const value = argument ? this.value(argument.value) : definition?.args.find((a) => a.name === name)?.defaultValue;
+      const value = argument
+        ? this.value(argument.value)
+        : definition?.args.find((a) => a.name === name)?.defaultValue;
       if (typeof value === 'number' && Number.isFinite(value)) return value;
     }
     return undefined;
@@ -177,8 +204,11 @@ class CostWalker {
   private value(node: ValueNode): unknown {
     if (node.kind === Kind.VARIABLE) {
       const name = node.name.value;
-      if (this.variables[name] !== undefined && this.variables[name] !== null) return this.variables[name];
-      const declared = this.operation.variableDefinitions?.find((v) => v.variable.name.value === name);
+      if (this.variables[name] !== undefined && this.variables[name] !== null)
+        return this.variables[name];
+      const declared = this.operation.variableDefinitions?.find(
+        (v) => v.variable.name.value === name,
+      );
       return declared?.defaultValue ? valueFromASTUntyped(declared.defaultValue) : undefined;
     }
     return valueFromASTUntyped(node, this.variables);

@@ -1,4 +1,9 @@
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, {
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import type { GraphQLError } from 'graphql';
 
 /** The paths the router serves GraphQL on (server.ts): HTTP, and SSE's own path. */
@@ -21,12 +26,18 @@ export function graphqlBodyParser(maxBodyBytes: number): RequestHandler {
       const { status, type } = error as { status?: number; type?: string };
       if (type === 'entity.too.large') {
         return sendErrors(req, res, 400, [
-          { message: `The request body is larger than ${maxBodyBytes} bytes`, extensions: { code: 'DOCUMENT_TOO_LARGE', limit: maxBodyBytes } },
+          {
+            message: `The request body is larger than ${maxBodyBytes} bytes`,
+            extensions: { code: 'DOCUMENT_TOO_LARGE', limit: maxBodyBytes },
+          },
         ]);
       }
       const clientError = typeof status === 'number' && status >= 400 && status < 500;
       if (!clientError) return next(error);
-      const message = type === 'entity.parse.failed' ? 'The request body is not valid JSON' : (error as Error).message;
+      const message =
+        type === 'entity.parse.failed'
+          ? 'The request body is not valid JSON'
+          : (error as Error).message;
       sendErrors(req, res, status, [{ message, extensions: { code: 'BAD_REQUEST' } }]);
     });
   };
@@ -85,17 +96,26 @@ export function toWireError(error: GraphQLError): WireError {
  * (application/graphql-response+json when it asks for that rather than application/json).
  */
 export function sendErrors(req: Request, res: Response, status: number, errors: WireError[]): void {
-  const mediaType = req.accepts(['application/json', 'application/graphql-response+json']) || 'application/json';
+  const mediaType =
+    req.accepts(['application/json', 'application/graphql-response+json']) || 'application/json';
   res.status(status).type(`${mediaType}; charset=utf-8`).send(JSON.stringify({ errors }));
 }
 
 /** Runs `check` on every operation of the request; the first error answers the request. */
-export function checkEachOperation(check: (params: GraphQLParams, req: Request) => GraphQLError | null): RequestHandler {
+export function checkEachOperation(
+  check: (params: GraphQLParams, req: Request) => GraphQLError | null,
+): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     if (!isGraphQLPath(req)) return next();
     for (const params of operationsOf(req)) {
       const error = check(params, req);
-      if (error) return sendErrors(req, res, Number((error.extensions.http as { status?: number } | undefined)?.status ?? 400), [toWireError(error)]);
+      if (error)
+        return sendErrors(
+          req,
+          res,
+          Number((error.extensions.http as { status?: number } | undefined)?.status ?? 400),
+          [toWireError(error)],
+        );
     }
     next();
   };

@@ -1,5 +1,12 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { buildSchema, getOperationAST, parse, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql';
+import {
+  buildSchema,
+  getOperationAST,
+  parse,
+  type DocumentNode,
+  type GraphQLError,
+  type GraphQLSchema,
+} from 'graphql';
 import type { RouterContext } from '../../context';
 import type { EdgeModule } from '../index';
 import { checkOperation, checkSource } from './checks';
@@ -36,7 +43,13 @@ export const operationLimits: EdgeModule = (edge) => {
         if (typeof params.query !== 'string') return null;
         const error = checkSource(params.query, limits);
         if (error || !/\bsubscription\b/.test(params.query)) return error;
-        return checkSubscription(params.query, params.variables, params.operationName, apiSchema(), limits);
+        return checkSubscription(
+          params.query,
+          params.variables,
+          params.operationName,
+          apiSchema(),
+          limits,
+        );
       }),
     ],
     plugins: [operationLimitsPlugin(limits)],
@@ -80,7 +93,13 @@ export function operationLimitsPlugin(limits: OperationLimits): ApolloServerPlug
             if (error) throw error;
             sourceChecked.add(document);
           }
-          const error = checkOperation(document, request.variables, operationName ?? request.operationName, schema, limits);
+          const error = checkOperation(
+            document,
+            request.variables,
+            operationName ?? request.operationName,
+            schema,
+            limits,
+          );
           if (error) throw error;
         },
       };

@@ -19,7 +19,9 @@ export const observability: EdgeModule = (edge) => {
   const env = process.env;
   const logger = createLogger('router');
   const metricsOn = env.METRICS !== 'off' && env.METRICS !== 'false';
-  const metrics = metricsOn ? createRouterMetrics({ activeSubscriptions: edge.activeSubscriptions }) : undefined;
+  const metrics = metricsOn
+    ? createRouterMetrics({ activeSubscriptions: edge.activeSubscriptions })
+    : undefined;
   const tracker = createRequestTracker([
     ...(metrics ? [metrics.recordRequest] : []),
     (request) => logRequest(logger, request),
@@ -34,7 +36,9 @@ export const observability: EdgeModule = (edge) => {
       {
         // Registered before the router listens, so its first request is traced already.
         async serverWillStart() {
-          await startTracing().catch((error: unknown) => logger.error('tracing failed to start', { error }));
+          await startTracing().catch((error: unknown) =>
+            logger.error('tracing failed to start', { error }),
+          );
         },
       },
     ],

@@ -90,13 +90,20 @@ export function createRouterMetrics(options: RouterMetricsOptions = {}) {
     recordRequest(request: CompletedRequest): void {
       if (request.transport === 'http') responses.inc({ status: String(request.status) });
       // A subscription's "duration" is how long it stayed open; it is counted, not timed.
-      const labels = { operation: operationLabel(request.operationName), type: request.operationType ?? 'unknown' };
+      const labels = {
+        operation: operationLabel(request.operationName),
+        type: request.operationType ?? 'unknown',
+      };
       requests.inc(labels);
-      if (request.operationType !== 'subscription') duration.observe(labels, request.durationMs / 1000);
+      if (request.operationType !== 'subscription')
+        duration.observe(labels, request.durationMs / 1000);
       for (const code of request.errorCodes) errors.inc({ code });
     },
     recordSubgraphCall: ((call) => {
-      subgraphDuration.observe({ subgraph: call.subgraph, outcome: call.outcome }, call.durationMs / 1000);
+      subgraphDuration.observe(
+        { subgraph: call.subgraph, outcome: call.outcome },
+        call.durationMs / 1000,
+      );
     }) satisfies SubgraphCallObserver,
     /** GET /metrics; behind `Authorization: Bearer <token>` when a token is given. */
     route(app: Express, path = '/metrics', bearerToken?: string): void {

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Span,
+} from '@opentelemetry/api';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Request, RequestHandler, Response } from 'express';
 import { getOperationAST, parse, type GraphQLFormattedError } from 'graphql';
@@ -115,7 +122,9 @@ export function createRequestTracker(listeners: RequestListener[]) {
           const details: OperationDetails = {
             operationName: operationName ?? request.operationName ?? null,
             operationType: operation?.operation ?? null,
-            errorCodes: errorCodesOf(body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors),
+            errorCodes: errorCodesOf(
+              body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors,
+            ),
             viewer: contextValue.viewer?.kind,
           };
           const entry = pending.get(contextValue.requestId);
@@ -146,7 +155,8 @@ function captureErrorBody(res: Response, entry: Pending): void {
     if (res.statusCode >= 400 && !entry.details && entry.errorBody === undefined) {
       if (typeof body === 'string') entry.errorBody = body.slice(0, 65536);
       else if (Buffer.isBuffer(body)) entry.errorBody = body.subarray(0, 65536).toString('utf8');
-      else if (body && typeof body === 'object') entry.errorBody = JSON.stringify(body).slice(0, 65536);
+      else if (body && typeof body === 'object')
+        entry.errorBody = JSON.stringify(body).slice(0, 65536);
     }
     return send(body);
   };
@@ -155,9 +165,18 @@ function captureErrorBody(res: Response, entry: Pending): void {
 /** What can be told of a request Apollo did not answer (an SSE or multipart subscription, a rejection). */
 function fallbackDetails(req: Request, entry: Pending): OperationDetails {
   const body = (req.body ?? {}) as { query?: unknown; operationName?: unknown };
-  const source = typeof body.query === 'string' ? body.query : typeof req.query.query === 'string' ? req.query.query : undefined;
+  const source =
+    typeof body.query === 'string'
+      ? body.query
+      : typeof req.query.query === 'string'
+        ? req.query.query
+        : undefined;
   const operationName =
-    typeof body.operationName === 'string' ? body.operationName : typeof req.query.operationName === 'string' ? req.query.operationName : null;
+    typeof body.operationName === 'string'
+      ? body.operationName
+      : typeof req.query.operationName === 'string'
+        ? req.query.operationName
+        : null;
   let operationType: string | null = null;
   if (source && source.length <= 100_000) {
     try {
@@ -188,7 +207,11 @@ function startServerSpan(req: Request, requestId: string): Span {
     `${req.method} ${req.path}`,
     {
       kind: SpanKind.SERVER,
-      attributes: { 'http.request.method': req.method, 'url.path': req.path, 'commerce.request_id': requestId },
+      attributes: {
+        'http.request.method': req.method,
+        'url.path': req.path,
+        'commerce.request_id': requestId,
+      },
     },
     parent,
   );
@@ -201,7 +224,9 @@ function endServerSpan(span: Span, request: CompletedRequest): void {
   if (request.errorCodes.length) span.setAttribute('graphql.error.codes', request.errorCodes);
   if (request.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
   if (request.operationType || request.operationName) {
-    span.updateName(`${request.operationType ?? 'operation'} ${request.operationName ?? 'anonymous'}`);
+    span.updateName(
+      `${request.operationType ?? 'operation'} ${request.operationName ?? 'anonymous'}`,
+    );
   }
   span.end();
 }

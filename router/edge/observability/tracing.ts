@@ -55,16 +55,21 @@ export function startTracing(options: TracingOptions = {}): Promise<Tracing | nu
   if (started) return started;
   if (!options.exporter && !tracingConfigured(env)) return Promise.resolve(null);
   started = (async () => {
-    const { NodeTracerProvider, BatchSpanProcessor, SimpleSpanProcessor } = await import('@opentelemetry/sdk-trace-node');
-    const { defaultResource, detectResources, envDetector, resourceFromAttributes } = await import('@opentelemetry/resources');
+    const { NodeTracerProvider, BatchSpanProcessor, SimpleSpanProcessor } =
+      await import('@opentelemetry/sdk-trace-node');
+    const { defaultResource, detectResources, envDetector, resourceFromAttributes } =
+      await import('@opentelemetry/resources');
     const exporter =
-      options.exporter ?? new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter();
+      options.exporter ??
+      new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter();
     const resource = defaultResource()
       .merge(resourceFromAttributes({ 'service.name': 'commerce-router' }))
       .merge(detectResources({ detectors: [envDetector] }));
     const provider = new NodeTracerProvider({
       resource,
-      spanProcessors: [options.exporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter)],
+      spanProcessors: [
+        options.exporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter),
+      ],
     });
     // Global tracer provider, AsyncLocalStorage context, W3C traceparent + baggage propagator.
     provider.register();

@@ -29,16 +29,21 @@ export const persistedOperations: EdgeModule = () => {
   const safelistPath = process.env.OPERATION_SAFELIST;
   const safelist = safelistPath ? loadSafelist(safelistPath) : undefined;
   const cache = process.env.REDIS_URL
-    ? redisQueryCache(process.env.REDIS_URL, { prefix: `${process.env.APQ_PREFIX ?? 'commerce'}:apq:`, ttlSeconds: Number(process.env.APQ_TTL_SECONDS || 86400) })
+    ? redisQueryCache(process.env.REDIS_URL, {
+        prefix: `${process.env.APQ_PREFIX ?? 'commerce'}:apq:`,
+        ttlSeconds: Number(process.env.APQ_TTL_SECONDS || 86400),
+      })
     : undefined;
   return {
     middleware: safelist
       ? [
           graphqlBodyParser(operationLimitsFromEnv(process.env).maxBodyBytes),
           checkEachOperation((params) => {
-            if (typeof params.query === 'string') return safelist.allows(params.query) ? null : notInSafelist();
+            if (typeof params.query === 'string')
+              return safelist.allows(params.query) ? null : notInSafelist();
             const hash = persistedHashOf(params);
-            if (hash !== undefined) return safelist.bodies.has(hash.toLowerCase()) ? null : notInSafelist();
+            if (hash !== undefined)
+              return safelist.bodies.has(hash.toLowerCase()) ? null : notInSafelist();
             return null; // neither: Apollo Server says what is missing
           }),
         ]
@@ -56,7 +61,10 @@ export function notInSafelist(): GraphQLError {
   });
 }
 
-export function persistedOperationsPlugin(options: { safelist?: Safelist; cache?: QueryCache }): ApolloServerPlugin<RouterContext> {
+export function persistedOperationsPlugin(options: {
+  safelist?: Safelist;
+  cache?: QueryCache;
+}): ApolloServerPlugin<RouterContext> {
   const { safelist, cache } = options;
   return {
     // Runs before Apollo Server looks the hash up in its own cache: a hash it may not
@@ -85,7 +93,8 @@ export function persistedOperationsPlugin(options: { safelist?: Safelist; cache?
         // its own cache at this point, and so does the shared one, before answering, so
         // that the hash alone works on every router once the client has its answer.
         async executionDidStart({ metrics, queryHash, source }) {
-          if (cache && metrics.persistedQueryRegister && !fromSharedCache) await cache.set(queryHash, source);
+          if (cache && metrics.persistedQueryRegister && !fromSharedCache)
+            await cache.set(queryHash, source);
         },
       };
     },

@@ -15,9 +15,19 @@ function file(json: unknown): string {
 describe('safelist manifests', () => {
   it.each([
     ['operations list', { operations: [{ name: 'Warehouses', sha256: sha256(body), body }] }],
-    ["Apollo's persisted query manifest", { format: 'apollo-persisted-query-manifest', version: 1, operations: [{ id: sha256(body), name: 'Warehouses', type: 'query', body }] }],
+    [
+      "Apollo's persisted query manifest",
+      {
+        format: 'apollo-persisted-query-manifest',
+        version: 1,
+        operations: [{ id: sha256(body), name: 'Warehouses', type: 'query', body }],
+      },
+    ],
     ['sha256 → body map', { [sha256(body)]: body }],
-    ["the SDK's name → { sha256, document } map", { Warehouses: { type: 'query', sha256: sha256(body), document: body } }],
+    [
+      "the SDK's name → { sha256, document } map",
+      { Warehouses: { type: 'query', sha256: sha256(body), document: body } },
+    ],
   ])('reads the %s shape', (_shape, json) => {
     const safelist = loadSafelist(file(json));
     expect(safelist.size).toBe(1);
@@ -29,7 +39,9 @@ describe('safelist manifests', () => {
   });
 
   it('reads the manifest the SDK generates', () => {
-    const safelist = loadSafelist(join(__dirname, '..', '..', '..', 'sdk', 'generated', 'operation-manifest.json'));
+    const safelist = loadSafelist(
+      join(__dirname, '..', '..', '..', 'sdk', 'generated', 'operation-manifest.json'),
+    );
     expect(safelist.size).toBeGreaterThan(0);
   });
 

@@ -37,7 +37,10 @@ export function loadSafelist(path: string): Safelist {
   return safelistFrom(manifestEntries(json), path);
 }
 
-export function safelistFrom(entries: { sha256?: string; body: string }[], origin = 'the manifest'): Safelist {
+export function safelistFrom(
+  entries: { sha256?: string; body: string }[],
+  origin = 'the manifest',
+): Safelist {
   const bodies = new Map<string, string>();
   const allowed = new Set<string>();
   for (const entry of entries) {
@@ -48,7 +51,9 @@ export function safelistFrom(entries: { sha256?: string; body: string }[], origi
     try {
       allowed.add(sha256(print(parse(entry.body))));
     } catch (error) {
-      throw new Error(`OPERATION_SAFELIST: an operation in ${origin} does not parse: ${(error as Error).message}`);
+      throw new Error(
+        `OPERATION_SAFELIST: an operation in ${origin} does not parse: ${(error as Error).message}`,
+      );
     }
   }
   return { bodies, allows: (query) => allowed.has(sha256(query)), size: entries.length };
@@ -61,20 +66,24 @@ export function manifestEntries(json: unknown): { sha256?: string; body: string 
       entries.push({ sha256: typeof hash === 'string' ? hash : undefined, body: value });
       return;
     }
-    if (typeof value !== 'object' || value === null) throw new Error('OPERATION_SAFELIST: an entry is neither a body nor an object');
+    if (typeof value !== 'object' || value === null)
+      throw new Error('OPERATION_SAFELIST: an entry is neither a body nor an object');
     const record = value as Record<string, unknown>;
     const body = record.body ?? record.document ?? record.query;
-    if (typeof body !== 'string') throw new Error('OPERATION_SAFELIST: an entry has no body (body, document or query)');
+    if (typeof body !== 'string')
+      throw new Error('OPERATION_SAFELIST: an entry has no body (body, document or query)');
     const listed = record.sha256 ?? record.id;
     entries.push({ sha256: typeof listed === 'string' ? listed : undefined, body });
   };
-  if (typeof json !== 'object' || json === null) throw new Error('OPERATION_SAFELIST: the manifest is not a JSON object');
+  if (typeof json !== 'object' || json === null)
+    throw new Error('OPERATION_SAFELIST: the manifest is not a JSON object');
   const operations = (json as { operations?: unknown }).operations;
   if (Array.isArray(operations)) {
     for (const operation of operations) add(undefined, operation);
   } else {
     // `{ sha256: body }` keys are hashes; `{ name: { sha256, document } }` keys are names.
-    for (const [key, value] of Object.entries(json)) add(typeof value === 'string' ? key : undefined, value);
+    for (const [key, value] of Object.entries(json))
+      add(typeof value === 'string' ? key : undefined, value);
   }
   return entries;
 }

@@ -13,9 +13,15 @@ export interface QueryCache {
  * miss (the client then sends the query again), never a failed request: commands give
  * up after `commandTimeoutMs`.
  */
-export function redisQueryCache(url: string, options: { prefix?: string; ttlSeconds?: number; commandTimeoutMs?: number } = {}): QueryCache {
+export function redisQueryCache(
+  url: string,
+  options: { prefix?: string; ttlSeconds?: number; commandTimeoutMs?: number } = {},
+): QueryCache {
   const prefix = options.prefix ?? 'apq:';
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: options.commandTimeoutMs ?? 1000 });
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: 1,
+    commandTimeout: options.commandTimeoutMs ?? 1000,
+  });
   redis.on('error', () => {}); // reconnects by itself; a failed command is a miss
   return {
     async get(key) {

@@ -70,14 +70,25 @@ const CONTENT_SECURITY_POLICY = [
 
 function playgroundRoutes(app: Express): void {
   const files = resolveAssets();
-  const missing = Object.entries(files).filter(([, path]) => !path).map(([name]) => name);
+  const missing = Object.entries(files)
+    .filter(([, path]) => !path)
+    .map(([name]) => name);
 
   app.get(PATH, (_req, res) => {
     if (missing.length) {
-      res.status(503).type('text/plain').send(`The playground needs graphiql, react and react-dom (npm install); missing: ${missing.join(', ')}`);
+      res
+        .status(503)
+        .type('text/plain')
+        .send(
+          `The playground needs graphiql, react and react-dom (npm install); missing: ${missing.join(', ')}`,
+        );
       return;
     }
-    res.set('content-security-policy', CONTENT_SECURITY_POLICY).set('cache-control', 'no-store').type('html').send(page());
+    res
+      .set('content-security-policy', CONTENT_SECURITY_POLICY)
+      .set('cache-control', 'no-store')
+      .type('html')
+      .send(page());
   });
   app.get(`${PATH}/assets/:name`, (req: Request<{ name: string }>, res: Response) => {
     const file = Object.hasOwn(files, req.params.name) ? files[req.params.name] : undefined;
@@ -91,7 +102,8 @@ function playgroundRoutes(app: Express): void {
   app.get(ENDPOINT, (req, res, next) => {
     const wantsPage =
       req.query.query === undefined &&
-      req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html';
+      req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) ===
+        'text/html';
     if (wantsPage) res.redirect(302, PATH);
     else next();
   });
@@ -112,7 +124,10 @@ function resolveAssets(): Record<string, string | null> {
 }
 
 function page(): string {
-  const config = JSON.stringify({ endpoint: ENDPOINT, defaultQuery: DEFAULT_QUERY }).replace(/</g, '\\u003c');
+  const config = JSON.stringify({ endpoint: ENDPOINT, defaultQuery: DEFAULT_QUERY }).replace(
+    /</g,
+    '\\u003c',
+  );
   const asset = (name: string) => `${PATH}/assets/${name}`;
   return `<!doctype html>
 <html lang="en">

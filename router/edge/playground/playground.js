@@ -22,7 +22,10 @@
 
   // Header values from the headers editor (an `authorization` one) also go into the
   // WebSocket's connectionParams, which is where the router reads a subscriber's token.
-  var fetcher = GraphiQL.createFetcher({ url: httpUrl.toString(), subscriptionUrl: wsUrl.toString() });
+  var fetcher = GraphiQL.createFetcher({
+    url: httpUrl.toString(),
+    subscriptionUrl: wsUrl.toString(),
+  });
 
   var props = {
     fetcher: fetcher,

@@ -41,7 +41,9 @@ export function rateLimitConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ra
     if (raw === undefined || raw.trim() === '') return fallback;
     const value = Number(raw);
     if (!Number.isInteger(value) || value < 0 || (!allowZero && value === 0)) {
-      throw new Error(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got "${raw}"`);
+      throw new Error(
+        `${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got "${raw}"`,
+      );
     }
     return value;
   };

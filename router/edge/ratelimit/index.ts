@@ -30,11 +30,15 @@ export { costWeigher, unitWeigher, type RequestWeigher } from './weigher';
  * `Retry-After` header, both in whole seconds. Subscriptions over WebSocket are not
  * counted (their HTTP upgrade does not pass through Express middleware).
  */
-export function rateLimiting(options: { weigh?: RequestWeigher; store?: RateLimitStore; env?: NodeJS.ProcessEnv } = {}): EdgeModule {
+export function rateLimiting(
+  options: { weigh?: RequestWeigher; store?: RateLimitStore; env?: NodeJS.ProcessEnv } = {},
+): EdgeModule {
   return () => {
     const config = rateLimitConfigFromEnv(options.env);
     if (!config.enabled) return {};
-    const store = options.store ?? (config.redisUrl ? new RedisStore(config.redisUrl) : new MemoryStore(config.windowMs));
+    const store =
+      options.store ??
+      (config.redisUrl ? new RedisStore(config.redisUrl) : new MemoryStore(config.windowMs));
     const weigh = options.weigh ?? costWeigher;
     return {
       middleware: [perIp(config, store)],
@@ -53,7 +57,10 @@ function perIp(config: RateLimitConfig, store: RateLimitStore): RequestHandler {
   return async (req, res, next) => {
     if (!config.perIp || req.method === 'OPTIONS' || !isGraphQLPath(req)) return next();
     const subject = `ip:${clientIpFrom(req) ?? 'unknown'}`;
-    const verdict = await store.hit([{ key: keyOf(config, subject, 'requests'), weight: 1, limit: config.perIp }], config.windowMs);
+    const verdict = await store.hit(
+      [{ key: keyOf(config, subject, 'requests'), weight: 1, limit: config.perIp }],
+      config.windowMs,
+    );
     if (!verdict.allowed) return refuse(res, verdict);
     if (verdict.remaining >= 0) {
       res.setHeader('RateLimit-Limit', String(config.perIp));
@@ -64,17 +71,28 @@ function perIp(config: RateLimitConfig, store: RateLimitStore): RequestHandler {
   };
 }
 
-function perViewer(config: RateLimitConfig, store: RateLimitStore, weigh: RequestWeigher): ApolloServerPlugin<RouterContext> {
+function perViewer(
+  config: RateLimitConfig,
+  store: RateLimitStore,
+  weigh: RequestWeigher,
+): ApolloServerPlugin<RouterContext> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ contextValue, document, request, schema, operationName }) {
           const user = userOf(contextValue.viewer);
           const counters: Counter[] = [];
-          if (user && config.perUser) counters.push({ key: keyOf(config, user, 'requests'), weight: 1, limit: config.perUser });
+          if (user && config.perUser)
+            counters.push({
+              key: keyOf(config, user, 'requests'),
+              weight: 1,
+              limit: config.perUser,
+            });
           if (config.cost) {
             const subject = user ?? `ip:${contextValue.viewer.clientIp ?? 'unknown'}`;
-            const weight = await Promise.resolve(weigh({ document, variables: request.variables ?? {}, schema, operationName }))
+            const weight = await Promise.resolve(
+              weigh({ document, variables: request.variables ?? {}, schema, operationName }),
+            )
               .then((w) => (Number.isFinite(w) ? Math.max(0, Math.ceil(w)) : 1))
               .catch(() => 1);
             counters.push({ key: keyOf(config, subject, 'cost'), weight, limit: config.cost });
@@ -117,7 +135,9 @@ function message(retryAfter: number): string {
 function refuse(res: Response, verdict: Extract<Verdict, { allowed: false }>): void {
   const retryAfter = seconds(verdict.retryAfterMs);
   res.setHeader('Retry-After', String(retryAfter));
-  res.status(429).json({ errors: [{ message: message(retryAfter), extensions: { code: 'RATE_LIMITED', retryAfter } }] });
+  res.status(429).json({
+    errors: [{ message: message(retryAfter), extensions: { code: 'RATE_LIMITED', retryAfter } }],
+  });
 }
 
 function rateLimitedError(verdict: Extract<Verdict, { allowed: false }>): GraphQLError {

@@ -121,7 +121,12 @@ end
 return { 0, reset, remaining }
 `;
 
-type WithHit = Redis & { rateLimitHit(numberOfKeys: number, ...args: (string | number)[]): Promise<[number, number, number]> };
+type WithHit = Redis & {
+  rateLimitHit(
+    numberOfKeys: number,
+    ...args: (string | number)[]
+  ): Promise<[number, number, number]>;
+};
 
 /**
  * Counters in Redis, shared by every router instance using it: one Lua script per hit
@@ -134,7 +139,11 @@ export class RedisStore implements RateLimitStore {
   private lastComplaint = 0;
 
   constructor(url: string) {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: 1000, connectionName: 'router-ratelimit' }) as WithHit;
+    this.redis = new Redis(url, {
+      maxRetriesPerRequest: 1,
+      commandTimeout: 1000,
+      connectionName: 'router-ratelimit',
+    }) as WithHit;
     this.redis.defineCommand('rateLimitHit', { lua: HIT });
     this.redis.on('error', (error) => this.complain(error));
   }
@@ -145,7 +154,8 @@ export class RedisStore implements RateLimitStore {
     for (const counter of counters) args.push(counter.weight, counter.limit);
     try {
       const [blocked, ms, remaining] = await this.redis.rateLimitHit(counters.length, ...args);
-      if (blocked > 0) return { allowed: false, retryAfterMs: ms, blocked: counters[blocked - 1]!.key };
+      if (blocked > 0)
+        return { allowed: false, retryAfterMs: ms, blocked: counters[blocked - 1]!.key };
       return { allowed: true, remaining, resetMs: ms };
     } catch (error) {
       this.complain(error);
@@ -157,7 +167,9 @@ export class RedisStore implements RateLimitStore {
     const now = Date.now();
     if (now - this.lastComplaint < 30_000) return;
     this.lastComplaint = now;
-    logger.warn('rate limit store unavailable, requests let through', { error: String((error as Error)?.message ?? error) });
+    logger.warn('rate limit store unavailable, requests let through', {
+      error: String((error as Error)?.message ?? error),
+    });
   }
 
   async close(): Promise<void> {

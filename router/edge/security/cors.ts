@@ -19,8 +19,12 @@ const LOCALHOST = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/i;
 
 export function originPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): OriginPolicy {
   const configured = env.CORS_ORIGINS?.trim();
-  if (!configured) return env.NODE_ENV === 'production' ? () => false : (origin) => LOCALHOST.test(origin);
-  const origins = configured.split(',').map((o) => o.trim().replace(/\/$/, '').toLowerCase()).filter(Boolean);
+  if (!configured)
+    return env.NODE_ENV === 'production' ? () => false : (origin) => LOCALHOST.test(origin);
+  const origins = configured
+    .split(',')
+    .map((o) => o.trim().replace(/\/$/, '').toLowerCase())
+    .filter(Boolean);
   if (origins.includes('*')) return () => true;
   const allowed = new Set(origins);
   return (origin) => allowed.has(origin.toLowerCase());
@@ -34,13 +38,23 @@ const PREFLIGHT_MAX_AGE_SECONDS = '600';
 export function cors(allows: OriginPolicy): RequestHandler {
   return (req, res, next) => {
     const origin = req.headers.origin;
-    const preflight = req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
+    const preflight =
+      req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
     res.vary('Origin');
     if (!origin) return next();
     if (!allows(origin)) {
       if (preflight) {
         res.status(403).type('application/json; charset=utf-8');
-        res.send(JSON.stringify({ errors: [{ message: `Origin ${origin} is not allowed`, extensions: { code: 'CORS_ORIGIN_NOT_ALLOWED' } }] }));
+        res.send(
+          JSON.stringify({
+            errors: [
+              {
+                message: `Origin ${origin} is not allowed`,
+                extensions: { code: 'CORS_ORIGIN_NOT_ALLOWED' },
+              },
+            ],
+          }),
+        );
         return;
       }
       return next();

@@ -13,7 +13,8 @@ import type { RequestHandler, Response } from 'express';
  *   behind TLS: the router itself speaks plain HTTP);
  * - no `X-Powered-By`.
  */
-export const STRICT_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+export const STRICT_CSP =
+  "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 const HSTS = 'max-age=31536000; includeSubDomains';
 
 export function securityHeaders(options: { hsts: boolean }): RequestHandler {
@@ -26,7 +27,8 @@ export function securityHeaders(options: { hsts: boolean }): RequestHandler {
     beforeHeadersSent(res, () => {
       if (res.getHeader('Content-Security-Policy') !== undefined) return;
       const type = String(res.getHeader('Content-Type') ?? '');
-      if (!type.toLowerCase().startsWith('text/html')) res.setHeader('Content-Security-Policy', STRICT_CSP);
+      if (!type.toLowerCase().startsWith('text/html'))
+        res.setHeader('Content-Security-Policy', STRICT_CSP);
     });
     next();
   };
@@ -34,7 +36,11 @@ export function securityHeaders(options: { hsts: boolean }): RequestHandler {
 
 /** Runs `hook` once, just before the status line and headers go out. */
 function beforeHeadersSent(res: Response, hook: () => void): void {
-  const writeHead = res.writeHead as (this: Response, statusCode: number, ...rest: unknown[]) => Response;
+  const writeHead = res.writeHead as (
+    this: Response,
+    statusCode: number,
+    ...rest: unknown[]
+  ) => Response;
   let ran = false;
   res.writeHead = function (this: Response, statusCode: number, ...rest: unknown[]) {
     if (!ran) {
@@ -42,7 +48,8 @@ function beforeHeadersSent(res: Response, hook: () => void): void {
       // writeHead(status, [message], {headers}): headers given here count too.
       const last = rest[rest.length - 1];
       if (typeof last === 'object' && last !== null && !Array.isArray(last)) {
-        for (const [name, value] of Object.entries(last)) if (value !== undefined) this.setHeader(name, value as string | string[]);
+        for (const [name, value] of Object.entries(last))
+          if (value !== undefined) this.setHeader(name, value as string | string[]);
         rest = rest.slice(0, -1);
       }
       hook();

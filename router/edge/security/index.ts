@@ -19,7 +19,10 @@ import { productionSchemaHiding } from './introspection';
 export const security: EdgeModule = () => {
   const production = process.env.NODE_ENV === 'production';
   return {
-    middleware: [securityHeaders({ hsts: process.env.HSTS === 'on' }), cors(originPolicyFromEnv(process.env))],
+    middleware: [
+      securityHeaders({ hsts: process.env.HSTS === 'on' }),
+      cors(originPolicyFromEnv(process.env)),
+    ],
     plugins: production ? productionSchemaHiding() : [],
   };
 };

@@ -15,7 +15,10 @@ import type { RouterContext } from '../../context';
  * was built otherwise.
  */
 export function productionSchemaHiding(): ApolloServerPlugin<RouterContext>[] {
-  return [ApolloServerPluginDisableSuggestions() as ApolloServerPlugin<RouterContext>, hideSchemaPlugin()];
+  return [
+    ApolloServerPluginDisableSuggestions() as ApolloServerPlugin<RouterContext>,
+    hideSchemaPlugin(),
+  ];
 }
 
 const SUGGESTION = / ?Did you mean(.+?)\?$/;
@@ -54,9 +57,15 @@ function hideSchemaPlugin(): ApolloServerPlugin<RouterContext> {
             if (error.extensions?.validationErrorCode === 'INTROSPECTION_DISABLED') {
               const { message, extensions } = introspectionDisabled();
               const { http: _http, ...rest } = extensions;
-              return { message, ...(error.locations ? { locations: error.locations } : {}), extensions: rest };
+              return {
+                message,
+                ...(error.locations ? { locations: error.locations } : {}),
+                extensions: rest,
+              };
             }
-            return SUGGESTION.test(error.message) ? { ...error, message: error.message.replace(SUGGESTION, '') } : error;
+            return SUGGESTION.test(error.message)
+              ? { ...error, message: error.message.replace(SUGGESTION, '') }
+              : error;
           });
         },
       };

@@ -14,7 +14,10 @@ describe('originPolicyFromEnv', () => {
   });
 
   it('allows exactly the configured origins', () => {
-    const policy = originPolicyFromEnv({ NODE_ENV: 'production', CORS_ORIGINS: 'https://shop.example.com, https://admin.example.com/' });
+    const policy = originPolicyFromEnv({
+      NODE_ENV: 'production',
+      CORS_ORIGINS: 'https://shop.example.com, https://admin.example.com/',
+    });
     expect(policy('https://shop.example.com')).toBe(true);
     expect(policy('https://admin.example.com')).toBe(true);
     expect(policy('http://shop.example.com')).toBe(false);
@@ -26,7 +29,9 @@ describe('originPolicyFromEnv', () => {
 describe('usesIntrospection', () => {
   it('finds __schema and __type anywhere, not __typename', () => {
     expect(usesIntrospection(parse('{ __schema { types { name } } }'))).toBe(true);
-    expect(usesIntrospection(parse('fragment F on Query { __type(name: "Product") { name } } { ...F }'))).toBe(true);
+    expect(
+      usesIntrospection(parse('fragment F on Query { __type(name: "Product") { name } } { ...F }')),
+    ).toBe(true);
     expect(usesIntrospection(parse('{ __typename products { totalCount } }'))).toBe(false);
   });
 });

@@ -51,7 +51,9 @@ export class CatalogInitial1764100000000 implements MigrationInterface {
         position int NOT NULL DEFAULT 0,
         archived_at timestamptz
       )`);
-    await db.query(`CREATE INDEX product_variant_product_idx ON catalog.product_variant (product_id, position)`);
+    await db.query(
+      `CREATE INDEX product_variant_product_idx ON catalog.product_variant (product_id, position)`,
+    );
   }
 
   async down(db: QueryRunner): Promise<void> {

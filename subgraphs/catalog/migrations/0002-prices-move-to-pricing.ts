@@ -5,10 +5,14 @@ export class CatalogPricesMoveToPricing1764300000000 implements MigrationInterfa
   name = 'CatalogPricesMoveToPricing1764300000000';
 
   async up(db: QueryRunner): Promise<void> {
-    await db.query(`ALTER TABLE catalog.product_variant DROP COLUMN price_amount, DROP COLUMN currency`);
+    await db.query(
+      `ALTER TABLE catalog.product_variant DROP COLUMN price_amount, DROP COLUMN currency`,
+    );
   }
 
   async down(db: QueryRunner): Promise<void> {
-    await db.query(`ALTER TABLE catalog.product_variant ADD COLUMN price_amount bigint NOT NULL DEFAULT 0, ADD COLUMN currency char(3) NOT NULL DEFAULT 'EUR'`);
+    await db.query(
+      `ALTER TABLE catalog.product_variant ADD COLUMN price_amount bigint NOT NULL DEFAULT 0, ADD COLUMN currency char(3) NOT NULL DEFAULT 'EUR'`,
+    );
   }
 }

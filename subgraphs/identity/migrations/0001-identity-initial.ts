@@ -19,8 +19,14 @@ const ADMIN = Object.keys(PERMISSIONS).filter((p) => p !== 'identity:manage');
 const STAFF = ['orders:manage', 'payments:read', 'promotions:read', 'customers:read'];
 
 export const BUILT_IN_ROLES: Record<string, { description: string; permissions: string[] }> = {
-  super_admin: { description: 'Everything, including staff and roles', permissions: Object.keys(PERMISSIONS) },
-  admin: { description: 'Runs the shop: catalog, stock, orders, payments, pricing, promotions', permissions: ADMIN },
+  super_admin: {
+    description: 'Everything, including staff and roles',
+    permissions: Object.keys(PERMISSIONS),
+  },
+  admin: {
+    description: 'Runs the shop: catalog, stock, orders, payments, pricing, promotions',
+    permissions: ADMIN,
+  },
   staff: { description: 'Handles orders and customers', permissions: STAFF },
 };
 
@@ -64,7 +70,9 @@ export class IdentityInitial1764100000000 implements MigrationInterface {
         is_default_billing boolean NOT NULL DEFAULT false,
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await db.query(`CREATE INDEX customer_address_customer_idx ON identity.customer_address (customer_id, created_at)`);
+    await db.query(
+      `CREATE INDEX customer_address_customer_idx ON identity.customer_address (customer_id, created_at)`,
+    );
     // At most one default of each kind per customer, whatever the application does.
     await db.query(`
       CREATE UNIQUE INDEX customer_address_default_shipping_key ON identity.customer_address (customer_id)
@@ -84,7 +92,9 @@ export class IdentityInitial1764100000000 implements MigrationInterface {
         used_at timestamptz,
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await db.query(`CREATE INDEX email_token_customer_idx ON identity.email_token (customer_id, purpose)`);
+    await db.query(
+      `CREATE INDEX email_token_customer_idx ON identity.email_token (customer_id, purpose)`,
+    );
 
     // Staff, roles and permissions.
     await db.query(`
@@ -124,14 +134,18 @@ export class IdentityInitial1764100000000 implements MigrationInterface {
         PRIMARY KEY (staff_id, role)
       )`);
     for (const [name, description] of Object.entries(PERMISSIONS)) {
-      await db.query(`INSERT INTO identity.permission (name, description) VALUES (${literal(name)}, ${literal(description)})`);
+      await db.query(
+        `INSERT INTO identity.permission (name, description) VALUES (${literal(name)}, ${literal(description)})`,
+      );
     }
     for (const [name, role] of Object.entries(BUILT_IN_ROLES)) {
       await db.query(
         `INSERT INTO identity.role (name, description, built_in) VALUES (${literal(name)}, ${literal(role.description)}, true)`,
       );
       for (const permission of role.permissions) {
-        await db.query(`INSERT INTO identity.role_permission (role, permission) VALUES (${literal(name)}, ${literal(permission)})`);
+        await db.query(
+          `INSERT INTO identity.role_permission (role, permission) VALUES (${literal(name)}, ${literal(permission)})`,
+        );
       }
     }
 
@@ -163,7 +177,9 @@ export class IdentityInitial1764100000000 implements MigrationInterface {
         revoked_at timestamptz,
         revoked_reason text
       )`);
-    await db.query(`CREATE INDEX session_principal_idx ON identity.session (principal_kind, principal_id, created_at)`);
+    await db.query(
+      `CREATE INDEX session_principal_idx ON identity.session (principal_kind, principal_id, created_at)`,
+    );
     await db.query(`
       CREATE TABLE identity.refresh_token (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),

@@ -5,7 +5,11 @@ import express from 'express';
 import type { Viewer } from '../../../platform/identity';
 import { startSubgraph, type RunningSubgraph } from '../../../platform/server';
 import { createTestDatabase, type TestDatabase } from '../../../platform/testing/database';
-import { dataOf, postGraphQL, type GraphQLResponse } from '../../../platform/testing/graphql-client';
+import {
+  dataOf,
+  postGraphQL,
+  type GraphQLResponse,
+} from '../../../platform/testing/graphql-client';
 import { createTokenVerifier, type TokenVerifier } from '../../../platform/auth/verify-token';
 import { identitySubgraph } from '..';
 import { devMailbox } from '../mailer';
@@ -19,7 +23,11 @@ export interface IdentityHarness {
   /** Posts to identity as the router would, signing `viewer` (anonymous by default) and the client IP. */
   // Tests read responses loosely, as test/support does.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, as?: As): Promise<GraphQLResponse<T>>;
+  gql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    as?: As,
+  ): Promise<GraphQLResponse<T>>;
   /** The viewer the router would sign for this access token. */
   viewerOf(accessToken: string): Promise<Viewer>;
   stop(): Promise<void>;
@@ -30,10 +38,16 @@ export interface As {
   ip?: string;
 }
 
-export const BOOTSTRAP_ADMIN = { email: 'root@shop.test', password: 'correct horse battery staple' };
+export const BOOTSTRAP_ADMIN = {
+  email: 'root@shop.test',
+  password: 'correct horse battery staple',
+};
 
 /** One identity subgraph on a database of its own, its JWKS served on a port of its own. */
-export async function startIdentity(name: string, env: Record<string, string> = {}): Promise<IdentityHarness> {
+export async function startIdentity(
+  name: string,
+  env: Record<string, string> = {},
+): Promise<IdentityHarness> {
   delete process.env.AUTHORIZATION_MODE;
   Object.assign(process.env, {
     BOOTSTRAP_ADMIN_EMAIL: BOOTSTRAP_ADMIN.email,
@@ -77,7 +91,8 @@ export async function startIdentity(name: string, env: Record<string, string> = 
   };
 }
 
-export const AUTH_FIELDS = 'mfaRequired accessToken refreshToken expiresIn tokenType userErrors { field message code }';
+export const AUTH_FIELDS =
+  'mfaRequired accessToken refreshToken expiresIn tokenType userErrors { field message code }';
 
 export const LOGIN = `mutation ($email: String!, $password: String!, $mfaCode: String) {
   login(email: $email, password: $password, mfaCode: $mfaCode) { ${AUTH_FIELDS} customer { id email } }
@@ -115,13 +130,22 @@ export async function verifiedCustomer(
   expect(registered.userErrors).toEqual([]);
   const token = await mailedToken(email, before);
   const verified = dataOf(
-    await h.gql(`mutation ($token: String!) { verifyEmail(token: $token) { customer { emailVerified } userErrors { code } } }`, { token }),
+    await h.gql(
+      `mutation ($token: String!) { verifyEmail(token: $token) { customer { emailVerified } userErrors { code } } }`,
+      { token },
+    ),
   ).verifyEmail;
   expect(verified).toEqual({ customer: { emailVerified: true }, userErrors: [] });
   return { id: registered.customer.id, email, password };
 }
 
-export async function login(h: IdentityHarness, email: string, password: string, as: As = {}, mfaCode?: string) {
+export async function login(
+  h: IdentityHarness,
+  email: string,
+  password: string,
+  as: As = {},
+  mfaCode?: string,
+) {
   return dataOf(await h.gql(LOGIN, { email, password, mfaCode }, as)).login;
 }
 

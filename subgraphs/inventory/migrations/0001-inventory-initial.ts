@@ -45,9 +45,15 @@ export class InventoryInitial1764100000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         CHECK (on_hand_delta <> 0 OR reserved_delta <> 0)
       )`);
-    await db.query(`CREATE INDEX stock_movement_sku_created_idx ON inventory.stock_movement (sku, created_at)`);
-    await db.query(`CREATE INDEX stock_movement_sku_seq_idx ON inventory.stock_movement (sku, seq)`);
-    await db.query(`CREATE INDEX stock_movement_item_seq_idx ON inventory.stock_movement (inventory_item_id, seq)`);
+    await db.query(
+      `CREATE INDEX stock_movement_sku_created_idx ON inventory.stock_movement (sku, created_at)`,
+    );
+    await db.query(
+      `CREATE INDEX stock_movement_sku_seq_idx ON inventory.stock_movement (sku, seq)`,
+    );
+    await db.query(
+      `CREATE INDEX stock_movement_item_seq_idx ON inventory.stock_movement (inventory_item_id, seq)`,
+    );
     await db.query(`
       CREATE TABLE inventory.reservation (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -70,7 +76,9 @@ export class InventoryInitial1764100000000 implements MigrationInterface {
         warehouse_id uuid NOT NULL REFERENCES inventory.warehouse(id),
         quantity int NOT NULL CHECK (quantity > 0)
       )`);
-    await db.query(`CREATE INDEX reservation_line_reservation_idx ON inventory.reservation_line (reservation_id)`);
+    await db.query(
+      `CREATE INDEX reservation_line_reservation_idx ON inventory.reservation_line (reservation_id)`,
+    );
   }
 
   async down(db: QueryRunner): Promise<void> {

@@ -48,7 +48,9 @@ export class OrdersInitial1764100000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await db.query(`CREATE INDEX customer_order_customer_idx ON orders.customer_order (customer_id, created_at DESC)`);
+    await db.query(
+      `CREATE INDEX customer_order_customer_idx ON orders.customer_order (customer_id, created_at DESC)`,
+    );
     await db.query(`
       CREATE TABLE orders.order_line (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -71,7 +73,9 @@ export class OrdersInitial1764100000000 implements MigrationInterface {
         note text,
         created_at timestamptz NOT NULL DEFAULT clock_timestamp()
       )`);
-    await db.query(`CREATE INDEX order_status_change_order_idx ON orders.order_status_change (order_id, created_at)`);
+    await db.query(
+      `CREATE INDEX order_status_change_order_idx ON orders.order_status_change (order_id, created_at)`,
+    );
   }
 
   async down(db: QueryRunner): Promise<void> {

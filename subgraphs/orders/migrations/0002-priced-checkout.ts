@@ -9,10 +9,14 @@ export class OrdersPricedCheckout1764300000000 implements MigrationInterface {
   name = 'OrdersPricedCheckout1764300000000';
 
   async up(db: QueryRunner): Promise<void> {
-    await db.query(`ALTER TABLE orders.cart ADD COLUMN discount_codes text[] NOT NULL DEFAULT '{}'`);
+    await db.query(
+      `ALTER TABLE orders.cart ADD COLUMN discount_codes text[] NOT NULL DEFAULT '{}'`,
+    );
     await db.query(`ALTER TABLE orders.cart_line DROP COLUMN unit_price_amount`);
     // Lines keep the order they were added in, also when added in one statement.
-    await db.query(`ALTER TABLE orders.cart_line ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY`);
+    await db.query(
+      `ALTER TABLE orders.cart_line ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY`,
+    );
     await db.query(`
       ALTER TABLE orders.customer_order
         ADD COLUMN discount_total_amount bigint NOT NULL DEFAULT 0 CHECK (discount_total_amount >= 0),
@@ -23,7 +27,9 @@ export class OrdersPricedCheckout1764300000000 implements MigrationInterface {
         ADD COLUMN discounts jsonb NOT NULL DEFAULT '[]',
         ADD COLUMN billing_address jsonb`);
     await db.query(`ALTER TABLE orders.order_line DROP CONSTRAINT IF EXISTS order_line_check`);
-    await db.query(`ALTER TABLE orders.order_line DROP CONSTRAINT IF EXISTS order_line_line_total_amount_check`);
+    await db.query(
+      `ALTER TABLE orders.order_line DROP CONSTRAINT IF EXISTS order_line_line_total_amount_check`,
+    );
     await db.query(`
       ALTER TABLE orders.order_line
         ADD COLUMN discount_amount bigint NOT NULL DEFAULT 0 CHECK (discount_amount >= 0),
@@ -40,17 +46,23 @@ export class OrdersPricedCheckout1764300000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await db.query(`CREATE INDEX checkout_attempt_created_idx ON orders.checkout_attempt (created_at)`);
+    await db.query(
+      `CREATE INDEX checkout_attempt_created_idx ON orders.checkout_attempt (created_at)`,
+    );
   }
 
   async down(db: QueryRunner): Promise<void> {
     await db.query(`DROP TABLE orders.checkout_attempt`);
-    await db.query(`ALTER TABLE orders.order_line DROP COLUMN discount_amount, DROP COLUMN tax_amount`);
+    await db.query(
+      `ALTER TABLE orders.order_line DROP COLUMN discount_amount, DROP COLUMN tax_amount`,
+    );
     await db.query(`
       ALTER TABLE orders.customer_order DROP COLUMN discount_total_amount, DROP COLUMN shipping_amount,
         DROP COLUMN tax_total_amount, DROP COLUMN tax_inclusive, DROP COLUMN discount_codes,
         DROP COLUMN discounts, DROP COLUMN billing_address`);
-    await db.query(`ALTER TABLE orders.cart_line DROP COLUMN seq, ADD COLUMN unit_price_amount bigint NOT NULL DEFAULT 0`);
+    await db.query(
+      `ALTER TABLE orders.cart_line DROP COLUMN seq, ADD COLUMN unit_price_amount bigint NOT NULL DEFAULT 0`,
+    );
     await db.query(`ALTER TABLE orders.cart DROP COLUMN discount_codes`);
   }
 }

@@ -16,7 +16,9 @@ export class PromotionsInitial1764100000000 implements MigrationInterface {
         CONSTRAINT campaign_window CHECK (ends_at IS NULL OR ends_at > starts_at)
       )`);
     // campaigns pages newest window first by (starts_at, id).
-    await db.query(`CREATE INDEX campaign_starts_idx ON promotions.campaign (starts_at DESC, id DESC)`);
+    await db.query(
+      `CREATE INDEX campaign_starts_idx ON promotions.campaign (starts_at DESC, id DESC)`,
+    );
     await db.query(`
       CREATE TABLE promotions.promotion (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -85,7 +87,9 @@ export class PromotionsInitial1764100000000 implements MigrationInterface {
     await db.query(`
       CREATE INDEX coupon_redemption_customer_idx ON promotions.coupon_redemption (coupon_id, customer_key)
         WHERE status <> 'RELEASED'`);
-    await db.query(`CREATE INDEX coupon_redemption_order_idx ON promotions.coupon_redemption (order_ref)`);
+    await db.query(
+      `CREATE INDEX coupon_redemption_order_idx ON promotions.coupon_redemption (order_ref)`,
+    );
   }
 
   async down(db: QueryRunner): Promise<void> {
