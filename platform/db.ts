@@ -63,9 +63,26 @@ export function createDataSource(options: DatabaseOptions): {
  * The first migration of a subgraph must create its schema, and TypeORM looks for its
  * migrations table inside that schema before running any migration, so it exists first.
  */
+/**
+ * Applies the schema's pending migrations under a PostgreSQL advisory lock, so that replicas
+ * starting together run them once: the first holds the lock and migrates, the others wait
+ * on it and then find nothing left to do.
+ */
 export async function migrate(dataSource: DataSource, schema: string): Promise<void> {
-  await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-  await dataSource.runMigrations({ transaction: 'each' });
+  const lock = dataSource.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock(hashtext($1))', [`migrations:${schema}`]);
+    await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    if (applied.length)
+      log.info('migrations applied', { schema, migrations: applied.map((m) => m.name) });
+  } finally {
+    await lock
+      .query('SELECT pg_advisory_unlock(hashtext($1))', [`migrations:${schema}`])
+      .catch(() => {});
+    await lock.release();
+  }
 }
 
 /**

@@ -1,36 +1,41 @@
 /**
  * One subgraph alone, as a container runs it: `npm run start:subgraph -- catalog`
  * (or SUBGRAPH=catalog). PORT, DATABASE_URL, REDIS_URL and <NAME>_URL of the subgraphs
- * it calls come from the environment.
+ * it calls come from the environment, checked before anything starts.
  */
-import { subgraphUrlsFromEnv } from '../platform/config';
+import { loadConfig, runMain, setting, subgraphUrlsFromEnv } from '../platform/config';
+import { createLogger } from '../platform/logging';
 import { startSubgraph } from '../platform/server';
 import { subgraphs } from '../subgraphs/registry';
 
-async function main(): Promise<void> {
-  const name = process.argv[2] ?? process.env.SUBGRAPH;
-  const module = subgraphs.find((s) => s.name === name);
-  if (!module) {
-    throw new Error(`Name a subgraph: one of ${subgraphs.map((s) => s.name).join(', ')}`);
-  }
-  const databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl) throw new Error('DATABASE_URL must be set');
-  const running = await startSubgraph(module, {
-    databaseUrl,
-    port: Number(process.env.PORT ?? module.defaultPort),
-    host: process.env.HOST ?? '0.0.0.0',
-    subgraphUrls: subgraphUrlsFromEnv(),
-  });
-  console.log(`subgraph ${module.name} ready on port ${running.port}`);
-  const shutdown = async (): Promise<void> => {
-    await running.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
-}
+const log = createLogger('start-subgraph');
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runMain(
+  async () => {
+    const name = process.argv[2] ?? process.env.SUBGRAPH;
+    const module = subgraphs.find((s) => s.name === name);
+    if (!module) {
+      throw new Error(`Name a subgraph: one of ${subgraphs.map((s) => s.name).join(', ')}`);
+    }
+    const config = loadConfig({
+      DATABASE_URL: setting.optionalUrl(),
+      PORT: setting.port(module.defaultPort),
+      HOST: setting.string('0.0.0.0'),
+    });
+    if (!config.DATABASE_URL) throw new Error('DATABASE_URL must be set');
+    const running = await startSubgraph(module, {
+      databaseUrl: config.DATABASE_URL,
+      port: config.PORT,
+      host: config.HOST,
+      subgraphUrls: subgraphUrlsFromEnv(),
+    });
+    log.info('subgraph ready', { subgraph: module.name, port: running.port });
+    const shutdown = async (): Promise<void> => {
+      await running.stop();
+      process.exit(0);
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  },
+  (msg, error) => log.error(msg, { error: error instanceof Error ? error.message : String(error) }),
+);

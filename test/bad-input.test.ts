@@ -1,3 +1,4 @@
+import { setLogSink, type LogRecord } from '../platform/logging';
 import { dataOf, postGraphQL } from '../platform/testing/graphql-client';
 import { startTestPlatform, type TestPlatform } from './support/platform';
 import { cartWith, createProduct } from './support/shop';
@@ -111,7 +112,8 @@ describe('bad input gets a clear code through the router', () => {
   it('masks unexpected failures as INTERNAL_SERVER_ERROR without details', async () => {
     // A table gone missing stands for any failure nobody planned for.
     const catalog = platform.subgraphs.catalog!;
-    const logged = jest.spyOn(console, 'error').mockImplementation(() => {});
+    const lines: LogRecord[] = [];
+    const restoreLog = setLogSink((_line, record) => lines.push(record));
     await catalog.dataSource.query(`ALTER TABLE catalog.brand RENAME TO brand_gone`);
     try {
       const response = await platform.query(`{ brands { id } }`);
@@ -119,9 +121,10 @@ describe('bad input gets a clear code through the router', () => {
       expect(response.errors?.[0]?.message).toBe('Internal server error');
       expectClean(response);
       // Operators see what happened; clients do not.
-      expect(String(logged.mock.calls[0]?.[1])).toMatch(/catalog\.brand/);
+      const unexpected = lines.find((l) => l.msg === 'unexpected error');
+      expect(JSON.stringify(unexpected?.error)).toMatch(/catalog\.brand/);
     } finally {
-      logged.mockRestore();
+      restoreLog();
       await catalog.dataSource.query(`ALTER TABLE catalog.brand_gone RENAME TO brand`);
     }
   });

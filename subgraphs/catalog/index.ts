@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { subgraphTypeDefs } from '../../platform/schema';
 import { join } from 'node:path';
-import gql from 'graphql-tag';
 import type { SubgraphModule } from '../../platform/subgraph';
 import { catalogEntities } from './entities';
 import { createCatalogLoaders, type CatalogLoaders } from './loaders';
@@ -13,7 +12,7 @@ export const catalogSubgraph: SubgraphModule<{ catalog: CatalogService }, Catalo
   name: 'catalog',
   dbSchema: 'catalog',
   defaultPort: 4001,
-  typeDefs: gql(readFileSync(join(__dirname, 'schema.graphql'), 'utf8')),
+  typeDefs: subgraphTypeDefs(join(__dirname, 'schema.graphql')),
   resolvers: catalogResolvers,
   entities: catalogEntities,
   migrations: [CatalogInitial1764100000000, CatalogPricesMoveToPricing1764300000000],

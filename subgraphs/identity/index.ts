@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { subgraphTypeDefs } from '../../platform/schema';
 import { join } from 'node:path';
-import gql from 'graphql-tag';
 import type { Router } from 'express';
 import type { SubgraphModule } from '../../platform/subgraph';
 import { identityEntities } from './entities';
@@ -19,7 +18,7 @@ export const identitySubgraph: SubgraphModule<IdentityServices, IdentityLoaders>
   name: 'identity',
   dbSchema: 'identity',
   defaultPort: 4007,
-  typeDefs: gql(readFileSync(join(__dirname, 'schema.graphql'), 'utf8')),
+  typeDefs: subgraphTypeDefs(join(__dirname, 'schema.graphql')),
   resolvers: identityResolvers,
   entities: identityEntities,
   migrations: [IdentityInitial1764100000000],

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { subgraphTypeDefs } from '../../platform/schema';
 import { join } from 'node:path';
-import gql from 'graphql-tag';
 import type { SubgraphModule } from '../../platform/subgraph';
 import { inventoryEntities } from './entities';
 import { createInventoryLoaders, type InventoryLoaders } from './loaders';
@@ -14,7 +13,7 @@ export const inventorySubgraph: SubgraphModule<{ inventory: InventoryService }, 
     name: 'inventory',
     dbSchema: 'inventory',
     defaultPort: 4002,
-    typeDefs: gql(readFileSync(join(__dirname, 'schema.graphql'), 'utf8')),
+    typeDefs: subgraphTypeDefs(join(__dirname, 'schema.graphql')),
     resolvers: inventoryResolvers,
     entities: inventoryEntities,
     migrations: [InventoryInitial1764100000000],

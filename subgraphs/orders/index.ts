@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { subgraphTypeDefs } from '../../platform/schema';
 import { join } from 'node:path';
-import gql from 'graphql-tag';
 import type { SubgraphModule } from '../../platform/subgraph';
 import { ordersEntities } from './entities';
 import { createOrdersLoaders, type OrdersLoaders } from './loaders';
@@ -17,7 +16,7 @@ export const ordersSubgraph: SubgraphModule<OrdersServices, OrdersLoaders> = {
   name: 'orders',
   dbSchema: 'orders',
   defaultPort: 4003,
-  typeDefs: gql(readFileSync(join(__dirname, 'schema.graphql'), 'utf8')),
+  typeDefs: subgraphTypeDefs(join(__dirname, 'schema.graphql')),
   resolvers: ordersResolvers,
   entities: ordersEntities,
   migrations: [

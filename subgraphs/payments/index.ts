@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { subgraphTypeDefs } from '../../platform/schema';
 import { join } from 'node:path';
-import gql from 'graphql-tag';
 import type { SubgraphModule } from '../../platform/subgraph';
 import { paymentsEntities } from './entities';
 import { createPaymentsLoaders, type PaymentsLoaders } from './loaders';
@@ -31,7 +30,7 @@ export const paymentsSubgraph: SubgraphModule<{ payments: PaymentsService }, Pay
   name: 'payments',
   dbSchema: 'payments',
   defaultPort: 4004,
-  typeDefs: gql(readFileSync(join(__dirname, 'schema.graphql'), 'utf8')),
+  typeDefs: subgraphTypeDefs(join(__dirname, 'schema.graphql')),
   resolvers: paymentsResolvers,
   entities: paymentsEntities,
   migrations: [

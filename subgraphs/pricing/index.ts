@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { subgraphTypeDefs } from '../../platform/schema';
 import { join } from 'node:path';
-import gql from 'graphql-tag';
 import type { SubgraphModule } from '../../platform/subgraph';
 import { pricingEntities } from './entities';
 import { createPricingLoaders, type PricingLoaders } from './loaders';
@@ -12,7 +11,7 @@ export const pricingSubgraph: SubgraphModule<{ pricing: PricingService }, Pricin
   name: 'pricing',
   dbSchema: 'pricing',
   defaultPort: 4005,
-  typeDefs: gql(readFileSync(join(__dirname, 'schema.graphql'), 'utf8')),
+  typeDefs: subgraphTypeDefs(join(__dirname, 'schema.graphql')),
   resolvers: pricingResolvers,
   entities: pricingEntities,
   migrations: [PricingInitial1764100000000],

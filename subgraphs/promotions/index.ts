@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { subgraphTypeDefs } from '../../platform/schema';
 import { join } from 'node:path';
-import gql from 'graphql-tag';
 import type { SubgraphModule } from '../../platform/subgraph';
 import { promotionsEntities } from './entities';
 import { createPromotionsLoaders, type PromotionsLoaders } from './loaders';
@@ -15,7 +14,7 @@ export const promotionsSubgraph: SubgraphModule<
   name: 'promotions',
   dbSchema: 'promotions',
   defaultPort: 4006,
-  typeDefs: gql(readFileSync(join(__dirname, 'schema.graphql'), 'utf8')),
+  typeDefs: subgraphTypeDefs(join(__dirname, 'schema.graphql')),
   resolvers: promotionsResolvers,
   entities: promotionsEntities,
   migrations: [PromotionsInitial1764100000000],

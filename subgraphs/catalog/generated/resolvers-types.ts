@@ -62,6 +62,13 @@ export type CategoryPayload = {
   userErrors: Array<UserError>;
 };
 
+/** Money in integer minor units (cents) and an ISO 4217 currency code. Never a float. */
+export type Money = {
+  __typename?: 'Money';
+  amount: Scalars['Int']['output'];
+  currency: Scalars['String']['output'];
+};
+
 /** Staff mutations; they need the catalog:write permission. */
 export type Mutation = {
   __typename?: 'Mutation';
@@ -403,7 +410,6 @@ export type FederationReferenceTypes = {
 export type ResolversTypes = {
   Brand: ResolverTypeWrapper<BrandModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   BrandCreateInput: BrandCreateInput;
   BrandPayload: ResolverTypeWrapper<
     Omit<BrandPayload, 'brand'> & { brand?: Maybe<ResolversTypes['Brand']> }
@@ -414,6 +420,7 @@ export type ResolversTypes = {
   CategoryPayload: ResolverTypeWrapper<
     Omit<CategoryPayload, 'category'> & { category?: Maybe<ResolversTypes['Category']> }
   >;
+  Money: ResolverTypeWrapper<Money>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -438,13 +445,13 @@ export type ResolversTypes = {
   UserError: ResolverTypeWrapper<UserError>;
   VariantOption: ResolverTypeWrapper<VariantOption>;
   VariantOptionInput: VariantOptionInput;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   Brand: BrandModel;
   ID: Scalars['ID']['output'];
-  String: Scalars['String']['output'];
   BrandCreateInput: BrandCreateInput;
   BrandPayload: Omit<BrandPayload, 'brand'> & { brand?: Maybe<ResolversParentTypes['Brand']> };
   Category: CategoryModel;
@@ -453,6 +460,7 @@ export type ResolversParentTypes = {
   CategoryPayload: Omit<CategoryPayload, 'category'> & {
     category?: Maybe<ResolversParentTypes['Category']>;
   };
+  Money: Money;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
@@ -476,7 +484,28 @@ export type ResolversParentTypes = {
   UserError: UserError;
   VariantOption: VariantOption;
   VariantOptionInput: VariantOptionInput;
+  String: Scalars['String']['output'];
 };
+
+export type RequiresPermissionDirectiveArgs = {
+  anyOf: Array<Scalars['String']['input']>;
+};
+
+export type RequiresPermissionDirectiveResolver<
+  Result,
+  Parent,
+  ContextType = Context,
+  Args = RequiresPermissionDirectiveArgs,
+> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type SignedInDirectiveArgs = {};
+
+export type SignedInDirectiveResolver<
+  Result,
+  Parent,
+  ContextType = Context,
+  Args = SignedInDirectiveArgs,
+> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type BrandResolvers<
   ContextType = Context,
@@ -533,6 +562,14 @@ export type CategoryPayloadResolvers<
 > = {
   category?: Resolver<Maybe<ResolversTypes['Category']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type MoneyResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money'],
+> = {
+  amount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type MutationResolvers<
@@ -732,6 +769,7 @@ export type Resolvers<ContextType = Context> = {
   BrandPayload?: BrandPayloadResolvers<ContextType>;
   Category?: CategoryResolvers<ContextType>;
   CategoryPayload?: CategoryPayloadResolvers<ContextType>;
+  Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
@@ -743,6 +781,11 @@ export type Resolvers<ContextType = Context> = {
   Query?: QueryResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   VariantOption?: VariantOptionResolvers<ContextType>;
+};
+
+export type DirectiveResolvers<ContextType = Context> = {
+  requiresPermission?: RequiresPermissionDirectiveResolver<any, any, ContextType>;
+  signedIn?: SignedInDirectiveResolver<any, any, ContextType>;
 };
 
 /**

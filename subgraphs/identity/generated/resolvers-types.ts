@@ -188,6 +188,13 @@ export type MfaEnrollStartPayload = {
   userErrors: Array<UserError>;
 };
 
+/** Money in integer minor units (cents) and an ISO 4217 currency code. Never a float. */
+export type Money = {
+  __typename?: 'Money';
+  amount: Scalars['Int']['output'];
+  currency: Scalars['String']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   addressCreate: CustomerAddressPayload;
@@ -663,7 +670,6 @@ export type ResolversTypes = {
   AuditLogConnection: ResolverTypeWrapper<AuditLogConnection>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   AuditLogEdge: ResolverTypeWrapper<AuditLogEdge>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   AuditLogEntry: ResolverTypeWrapper<AuditLogEntry>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Customer: ResolverTypeWrapper<CustomerModel>;
@@ -693,6 +699,7 @@ export type ResolversTypes = {
   CustomerUpdateInput: CustomerUpdateInput;
   MfaEnrollConfirmPayload: ResolverTypeWrapper<MfaEnrollConfirmPayload>;
   MfaEnrollStartPayload: ResolverTypeWrapper<MfaEnrollStartPayload>;
+  Money: ResolverTypeWrapper<Money>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   OidcStartPayload: ResolverTypeWrapper<OidcStartPayload>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -721,6 +728,7 @@ export type ResolversTypes = {
   >;
   TokenPayload: ResolverTypeWrapper<TokenPayload>;
   UserError: ResolverTypeWrapper<UserError>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -730,7 +738,6 @@ export type ResolversParentTypes = {
   AuditLogConnection: AuditLogConnection;
   Int: Scalars['Int']['output'];
   AuditLogEdge: AuditLogEdge;
-  String: Scalars['String']['output'];
   AuditLogEntry: AuditLogEntry;
   ID: Scalars['ID']['output'];
   Customer: CustomerModel;
@@ -756,6 +763,7 @@ export type ResolversParentTypes = {
   CustomerUpdateInput: CustomerUpdateInput;
   MfaEnrollConfirmPayload: MfaEnrollConfirmPayload;
   MfaEnrollStartPayload: MfaEnrollStartPayload;
+  Money: Money;
   Mutation: Record<PropertyKey, never>;
   OidcStartPayload: OidcStartPayload;
   PageInfo: PageInfo;
@@ -780,7 +788,28 @@ export type ResolversParentTypes = {
   };
   TokenPayload: TokenPayload;
   UserError: UserError;
+  String: Scalars['String']['output'];
 };
+
+export type RequiresPermissionDirectiveArgs = {
+  anyOf: Array<Scalars['String']['input']>;
+};
+
+export type RequiresPermissionDirectiveResolver<
+  Result,
+  Parent,
+  ContextType = Context,
+  Args = RequiresPermissionDirectiveArgs,
+> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type SignedInDirectiveArgs = {};
+
+export type SignedInDirectiveResolver<
+  Result,
+  Parent,
+  ContextType = Context,
+  Args = SignedInDirectiveArgs,
+> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AcknowledgedPayloadResolvers<
   ContextType = Context,
@@ -953,6 +982,14 @@ export type MfaEnrollStartPayloadResolvers<
   otpauthUri?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   secret?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type MoneyResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money'],
+> = {
+  amount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type MutationResolvers<
@@ -1300,6 +1337,7 @@ export type Resolvers<ContextType = Context> = {
   CustomerPayload?: CustomerPayloadResolvers<ContextType>;
   MfaEnrollConfirmPayload?: MfaEnrollConfirmPayloadResolvers<ContextType>;
   MfaEnrollStartPayload?: MfaEnrollStartPayloadResolvers<ContextType>;
+  Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   OidcStartPayload?: OidcStartPayloadResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
@@ -1315,6 +1353,11 @@ export type Resolvers<ContextType = Context> = {
   StaffUserPayload?: StaffUserPayloadResolvers<ContextType>;
   TokenPayload?: TokenPayloadResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
+};
+
+export type DirectiveResolvers<ContextType = Context> = {
+  requiresPermission?: RequiresPermissionDirectiveResolver<any, any, ContextType>;
+  signedIn?: SignedInDirectiveResolver<any, any, ContextType>;
 };
 
 /**

@@ -64,6 +64,13 @@ export type InventoryItemEdge = {
   node: InventoryItem;
 };
 
+/** Money in integer minor units (cents) and an ISO 4217 currency code. Never a float. */
+export type Money = {
+  __typename?: 'Money';
+  amount: Scalars['Int']['output'];
+  currency: Scalars['String']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** ACTIVE → COMMITTED: the hold no longer expires. */
@@ -496,13 +503,13 @@ export type ResolversTypes = {
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   InventoryItemConnection: ResolverTypeWrapper<
     Omit<InventoryItemConnection, 'edges'> & { edges: Array<ResolversTypes['InventoryItemEdge']> }
   >;
   InventoryItemEdge: ResolverTypeWrapper<
     Omit<InventoryItemEdge, 'node'> & { node: ResolversTypes['InventoryItem'] }
   >;
+  Money: ResolverTypeWrapper<Money>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Product: ResolverTypeWrapper<ProductModel>;
@@ -540,6 +547,7 @@ export type ResolversTypes = {
   WarehousePayload: ResolverTypeWrapper<
     Omit<WarehousePayload, 'warehouse'> & { warehouse?: Maybe<ResolversTypes['Warehouse']> }
   >;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -548,13 +556,13 @@ export type ResolversParentTypes = {
   Int: Scalars['Int']['output'];
   ID: Scalars['ID']['output'];
   Boolean: Scalars['Boolean']['output'];
-  String: Scalars['String']['output'];
   InventoryItemConnection: Omit<InventoryItemConnection, 'edges'> & {
     edges: Array<ResolversParentTypes['InventoryItemEdge']>;
   };
   InventoryItemEdge: Omit<InventoryItemEdge, 'node'> & {
     node: ResolversParentTypes['InventoryItem'];
   };
+  Money: Money;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Product: ProductModel;
@@ -588,7 +596,28 @@ export type ResolversParentTypes = {
   WarehousePayload: Omit<WarehousePayload, 'warehouse'> & {
     warehouse?: Maybe<ResolversParentTypes['Warehouse']>;
   };
+  String: Scalars['String']['output'];
 };
+
+export type RequiresPermissionDirectiveArgs = {
+  anyOf: Array<Scalars['String']['input']>;
+};
+
+export type RequiresPermissionDirectiveResolver<
+  Result,
+  Parent,
+  ContextType = Context,
+  Args = RequiresPermissionDirectiveArgs,
+> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type SignedInDirectiveArgs = {};
+
+export type SignedInDirectiveResolver<
+  Result,
+  Parent,
+  ContextType = Context,
+  Args = SignedInDirectiveArgs,
+> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type InventoryItemResolvers<
   ContextType = Context,
@@ -635,6 +664,14 @@ export type InventoryItemEdgeResolvers<
 > = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['InventoryItem'], ParentType, ContextType>;
+};
+
+export type MoneyResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money'],
+> = {
+  amount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type MutationResolvers<
@@ -899,6 +936,7 @@ export type Resolvers<ContextType = Context> = {
   InventoryItem?: InventoryItemResolvers<ContextType>;
   InventoryItemConnection?: InventoryItemConnectionResolvers<ContextType>;
   InventoryItemEdge?: InventoryItemEdgeResolvers<ContextType>;
+  Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
@@ -916,6 +954,11 @@ export type Resolvers<ContextType = Context> = {
   UserError?: UserErrorResolvers<ContextType>;
   Warehouse?: WarehouseResolvers<ContextType>;
   WarehousePayload?: WarehousePayloadResolvers<ContextType>;
+};
+
+export type DirectiveResolvers<ContextType = Context> = {
+  requiresPermission?: RequiresPermissionDirectiveResolver<any, any, ContextType>;
+  signedIn?: SignedInDirectiveResolver<any, any, ContextType>;
 };
 
 /**

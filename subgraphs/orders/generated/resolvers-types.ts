@@ -623,6 +623,15 @@ export type RequiresPermissionDirectiveResolver<
   Args = RequiresPermissionDirectiveArgs,
 > = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type SignedInDirectiveArgs = {};
+
+export type SignedInDirectiveResolver<
+  Result,
+  Parent,
+  ContextType = Context,
+  Args = SignedInDirectiveArgs,
+> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type AddressResolvers<
   ContextType = Context,
   ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address'],
@@ -998,6 +1007,7 @@ export type Resolvers<ContextType = Context> = {
 
 export type DirectiveResolvers<ContextType = Context> = {
   requiresPermission?: RequiresPermissionDirectiveResolver<any, any, ContextType>;
+  signedIn?: SignedInDirectiveResolver<any, any, ContextType>;
 };
 
 /**

@@ -91,6 +91,14 @@ export type Order = {
   payments: Array<Payment>;
 };
 
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+  hasPreviousPage: Scalars['Boolean']['output'];
+  startCursor?: Maybe<Scalars['String']['output']>;
+};
+
 /** A card payment of an order: authorized at checkout, then captured, voided or refunded. */
 export type Payment = {
   __typename?: 'Payment';
@@ -341,7 +349,6 @@ export type FederationReferenceTypes = {
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   FraudAssessment: ResolverTypeWrapper<FraudAssessment>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   FraudDecision: FraudDecision;
@@ -349,6 +356,8 @@ export type ResolversTypes = {
   Money: ResolverTypeWrapper<Money>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Order: ResolverTypeWrapper<OrderModel>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Payment: ResolverTypeWrapper<PaymentModel>;
   PaymentAuthorizeInput: PaymentAuthorizeInput;
   PaymentCard: ResolverTypeWrapper<PaymentCard>;
@@ -362,19 +371,20 @@ export type ResolversTypes = {
   PaymentTransactionStatus: PaymentTransactionStatus;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UserError: ResolverTypeWrapper<UserError>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   FraudAssessment: FraudAssessment;
-  String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   FraudReason: FraudReason;
   Money: Money;
   Mutation: Record<PropertyKey, never>;
   Order: OrderModel;
+  PageInfo: PageInfo;
+  Boolean: Scalars['Boolean']['output'];
   Payment: PaymentModel;
   PaymentAuthorizeInput: PaymentAuthorizeInput;
   PaymentCard: PaymentCard;
@@ -385,8 +395,28 @@ export type ResolversParentTypes = {
   PaymentTransaction: PaymentTransaction;
   Query: Record<PropertyKey, never>;
   UserError: UserError;
-  Boolean: Scalars['Boolean']['output'];
+  String: Scalars['String']['output'];
 };
+
+export type RequiresPermissionDirectiveArgs = {
+  anyOf: Array<Scalars['String']['input']>;
+};
+
+export type RequiresPermissionDirectiveResolver<
+  Result,
+  Parent,
+  ContextType = Context,
+  Args = RequiresPermissionDirectiveArgs,
+> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type SignedInDirectiveArgs = {};
+
+export type SignedInDirectiveResolver<
+  Result,
+  Parent,
+  ContextType = Context,
+  Args = SignedInDirectiveArgs,
+> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type FraudAssessmentResolvers<
   ContextType = Context,
@@ -460,6 +490,16 @@ export type OrderResolvers<
   >;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   payments?: Resolver<Array<ResolversTypes['Payment']>, ParentType, ContextType>;
+};
+
+export type PageInfoResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo'],
+> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type PaymentResolvers<
@@ -559,6 +599,7 @@ export type Resolvers<ContextType = Context> = {
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   Payment?: PaymentResolvers<ContextType>;
   PaymentCard?: PaymentCardResolvers<ContextType>;
   PaymentDispute?: PaymentDisputeResolvers<ContextType>;
@@ -566,6 +607,11 @@ export type Resolvers<ContextType = Context> = {
   PaymentTransaction?: PaymentTransactionResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
+};
+
+export type DirectiveResolvers<ContextType = Context> = {
+  requiresPermission?: RequiresPermissionDirectiveResolver<any, any, ContextType>;
+  signedIn?: SignedInDirectiveResolver<any, any, ContextType>;
 };
 
 /**

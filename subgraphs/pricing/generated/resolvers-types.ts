@@ -532,7 +532,6 @@ export type FederationReferenceTypes = {
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   Currency: ResolverTypeWrapper<Currency>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Money: ResolverTypeWrapper<Money>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -562,12 +561,12 @@ export type ResolversTypes = {
   TaxRulePayload: ResolverTypeWrapper<TaxRulePayload>;
   TaxRuleSetInput: TaxRuleSetInput;
   UserError: ResolverTypeWrapper<UserError>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   Currency: Currency;
-  String: Scalars['String']['output'];
   Int: Scalars['Int']['output'];
   Money: Money;
   Mutation: Record<PropertyKey, never>;
@@ -597,7 +596,28 @@ export type ResolversParentTypes = {
   TaxRulePayload: TaxRulePayload;
   TaxRuleSetInput: TaxRuleSetInput;
   UserError: UserError;
+  String: Scalars['String']['output'];
 };
+
+export type RequiresPermissionDirectiveArgs = {
+  anyOf: Array<Scalars['String']['input']>;
+};
+
+export type RequiresPermissionDirectiveResolver<
+  Result,
+  Parent,
+  ContextType = Context,
+  Args = RequiresPermissionDirectiveArgs,
+> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type SignedInDirectiveArgs = {};
+
+export type SignedInDirectiveResolver<
+  Result,
+  Parent,
+  ContextType = Context,
+  Args = SignedInDirectiveArgs,
+> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type CurrencyResolvers<
   ContextType = Context,
@@ -904,6 +924,11 @@ export type Resolvers<ContextType = Context> = {
   TaxRule?: TaxRuleResolvers<ContextType>;
   TaxRulePayload?: TaxRulePayloadResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
+};
+
+export type DirectiveResolvers<ContextType = Context> = {
+  requiresPermission?: RequiresPermissionDirectiveResolver<any, any, ContextType>;
+  signedIn?: SignedInDirectiveResolver<any, any, ContextType>;
 };
 
 /**

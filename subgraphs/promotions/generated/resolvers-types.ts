@@ -587,7 +587,6 @@ export type FederationReferenceTypes = {
 export type ResolversTypes = {
   AppliedDiscount: ResolverTypeWrapper<AppliedDiscount>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Campaign: ResolverTypeWrapper<CampaignModel>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -649,13 +648,13 @@ export type ResolversTypes = {
   >;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UserError: ResolverTypeWrapper<UserError>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   AppliedDiscount: AppliedDiscount;
   Int: Scalars['Int']['output'];
-  String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
   Campaign: CampaignModel;
   Boolean: Scalars['Boolean']['output'];
@@ -705,7 +704,28 @@ export type ResolversParentTypes = {
   };
   Query: Record<PropertyKey, never>;
   UserError: UserError;
+  String: Scalars['String']['output'];
 };
+
+export type RequiresPermissionDirectiveArgs = {
+  anyOf: Array<Scalars['String']['input']>;
+};
+
+export type RequiresPermissionDirectiveResolver<
+  Result,
+  Parent,
+  ContextType = Context,
+  Args = RequiresPermissionDirectiveArgs,
+> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type SignedInDirectiveArgs = {};
+
+export type SignedInDirectiveResolver<
+  Result,
+  Parent,
+  ContextType = Context,
+  Args = SignedInDirectiveArgs,
+> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AppliedDiscountResolvers<
   ContextType = Context,
@@ -1088,6 +1108,11 @@ export type Resolvers<ContextType = Context> = {
   PromotionPayload?: PromotionPayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
+};
+
+export type DirectiveResolvers<ContextType = Context> = {
+  requiresPermission?: RequiresPermissionDirectiveResolver<any, any, ContextType>;
+  signedIn?: SignedInDirectiveResolver<any, any, ContextType>;
 };
 
 /**

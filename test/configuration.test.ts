@@ -1,0 +1,31 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..');
+
+function start(script: string, args: string[], env: Record<string, string>) {
+  return spawnSync(process.execPath, ['--import', 'tsx', join(root, script), ...args], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'development', ...env },
+    encoding: 'utf8',
+    timeout: 30000,
+  });
+}
+
+describe('typed configuration', () => {
+  it('stops a subgraph on a bad number, naming the variable and what it expected', () => {
+    const result = start('scripts/start-subgraph.ts', ['catalog'], { PORT: 'abc' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('PORT="abc": expected an integer');
+  });
+
+  it('lists every bad variable at once', () => {
+    const result = start('scripts/start-subgraph.ts', ['catalog'], {
+      PORT: '70000',
+      DATABASE_URL: 'not a url',
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('PORT="70000": expected at most 65535');
+    expect(result.stderr).toContain('DATABASE_URL="not a url": expected a URL');
+  });
+});
