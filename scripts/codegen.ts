@@ -27,6 +27,7 @@ import type { Types } from '@graphql-codegen/plugin-helpers';
 import { type DocumentNode, Kind } from 'graphql';
 import * as prettier from 'prettier';
 import { buildManifest } from '../sdk/documents';
+import { clientGenerates } from './codegen-clients';
 import {
   API_HEADER,
   API_SCHEMA_PATH,
@@ -42,9 +43,9 @@ export { ROOT } from './api-schema';
 /** Folders that hold nothing but generated files: a file in them that codegen did not write is drift. */
 export const GENERATED_DIRS = [
   SDK_GENERATED_DIR,
-  ...['catalog', 'inventory', 'pricing', 'promotions', 'orders', 'payments', 'identity'].map(
-    (name) => `subgraphs/${name}/generated`,
-  ),
+  ...readdirSync(join(ROOT, 'subgraphs'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => `subgraphs/${entry.name}/generated`),
 ];
 
 async function format(path: string, content: string): Promise<string> {
@@ -67,6 +68,7 @@ export async function generateAll(): Promise<Map<string, string>> {
     generates[target] =
       configured.schema === API_SCHEMA_PATH ? { ...configured, schema: api } : configured;
   }
+  Object.assign(generates, clientGenerates(ROOT));
   const outputs: Types.FileOutput[] = await generate(
     { ...config, generates, cwd: ROOT, silent: true },
     false,
