@@ -2,42 +2,60 @@
  * `npm run bench [scenario…]`: measured figures for the README. Scenarios: subscriptions, checkout, coupons, gateway.
  * Runs against DATABASE_URL's server (a fresh database) or an embedded PostgreSQL.
  */
+import { ConfigError, loadConfig, runMain, setting } from '../platform/config';
 import { checkoutBench } from './bench/checkout';
 import { couponBench } from './bench/coupons';
 import { gatewayComparisonBench } from './bench/gateway-comparison';
 import { subscriptionBench } from './bench/subscriptions';
 
-const scenarios: Record<string, () => Promise<unknown>> = {
-  subscriptions: () =>
-    subscriptionBench({
-      changes: Number(process.env.BENCH_CHANGES ?? 300),
-      subscribers: (process.env.BENCH_SUBSCRIBERS ?? '100,1000,5000').split(',').map(Number),
-    }),
-  checkout: () =>
-    checkoutBench({
-      seconds: Number(process.env.BENCH_CHECKOUT_SECONDS ?? 20),
-      warmupSeconds: Number(process.env.BENCH_CHECKOUT_WARMUP_SECONDS ?? 3),
-      clients: Number(process.env.BENCH_CHECKOUT_CLIENTS ?? 20),
-      products: Number(process.env.BENCH_CHECKOUT_PRODUCTS ?? 50),
-      contended: process.env.BENCH_CHECKOUT_CONTENDED !== '0',
-    }),
-  coupons: () =>
-    couponBench({
-      count: Number(process.env.BENCH_COUPONS ?? 10_000),
-      rounds: Number(process.env.BENCH_COUPON_ROUNDS ?? 5),
-    }),
-  gateway: () =>
-    gatewayComparisonBench({
-      seconds: Number(process.env.BENCH_GATEWAY_SECONDS ?? 10),
-      warmupSeconds: Number(process.env.BENCH_GATEWAY_WARMUP_SECONDS ?? 2),
-      concurrency: Number(process.env.BENCH_GATEWAY_CONCURRENCY ?? 20),
-      rounds: Number(process.env.BENCH_GATEWAY_ROUNDS ?? 3),
-    }),
-};
+function scenariosFromEnv(): Record<string, () => Promise<unknown>> {
+  const config = loadConfig({
+    BENCH_CHANGES: setting.int(300, { min: 1 }),
+    BENCH_SUBSCRIBERS: setting.list(['100', '1000', '5000']),
+    BENCH_CHECKOUT_SECONDS: setting.int(20, { min: 1 }),
+    BENCH_CHECKOUT_WARMUP_SECONDS: setting.int(3, { min: 0 }),
+    BENCH_CHECKOUT_CLIENTS: setting.int(20, { min: 1 }),
+    BENCH_CHECKOUT_PRODUCTS: setting.int(50, { min: 1 }),
+    BENCH_CHECKOUT_CONTENDED: setting.bool(true),
+    BENCH_COUPONS: setting.int(10_000, { min: 1 }),
+    BENCH_COUPON_ROUNDS: setting.int(5, { min: 1 }),
+    BENCH_GATEWAY_SECONDS: setting.int(10, { min: 1 }),
+    BENCH_GATEWAY_WARMUP_SECONDS: setting.int(2, { min: 0 }),
+    BENCH_GATEWAY_CONCURRENCY: setting.int(20, { min: 1 }),
+    BENCH_GATEWAY_ROUNDS: setting.int(3, { min: 1 }),
+  });
+
+  const subscriberCounts = config.BENCH_SUBSCRIBERS.map((n) => {
+    if (!/^\d+$/.test(n)) throw new ConfigError([`BENCH_SUBSCRIBERS: ${n} is not a count`]);
+    return Number(n);
+  });
+
+  return {
+    subscriptions: () =>
+      subscriptionBench({ changes: config.BENCH_CHANGES, subscribers: subscriberCounts }),
+    checkout: () =>
+      checkoutBench({
+        seconds: config.BENCH_CHECKOUT_SECONDS,
+        warmupSeconds: config.BENCH_CHECKOUT_WARMUP_SECONDS,
+        clients: config.BENCH_CHECKOUT_CLIENTS,
+        products: config.BENCH_CHECKOUT_PRODUCTS,
+        contended: config.BENCH_CHECKOUT_CONTENDED,
+      }),
+    coupons: () => couponBench({ count: config.BENCH_COUPONS, rounds: config.BENCH_COUPON_ROUNDS }),
+    gateway: () =>
+      gatewayComparisonBench({
+        seconds: config.BENCH_GATEWAY_SECONDS,
+        warmupSeconds: config.BENCH_GATEWAY_WARMUP_SECONDS,
+        concurrency: config.BENCH_GATEWAY_CONCURRENCY,
+        rounds: config.BENCH_GATEWAY_ROUNDS,
+      }),
+  };
+}
 
 async function main(): Promise<void> {
   // A log line per request would be most of what a benchmark measures.
   process.env.LOG_LEVEL ??= 'warn';
+  const scenarios = scenariosFromEnv();
   const wanted = process.argv.slice(2);
   for (const name of wanted.length ? wanted : Object.keys(scenarios)) {
     const run = scenarios[name];
@@ -49,7 +67,4 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runMain(main, (msg, error) => console.error(msg, error));
