@@ -3,7 +3,7 @@ import { DomainError } from '../../platform/errors';
 import { isUuid } from '../../platform/ids';
 import { money } from '../../platform/money';
 import { homeCountry } from './cart-quote';
-import type { OrdersClients, VariantInfo } from './clients';
+import type { OrdersClients, VariantInfo } from './clients/index';
 import { CartLineRow, CartRow } from './entities';
 
 export const MAX_LINE_QUANTITY = 999;

@@ -7,7 +7,7 @@ import { UpstreamError } from '../../platform/service-client';
 import type { CartService } from './cart-service';
 import type { CartQuoter, CartQuote } from './cart-quote';
 import { CheckoutAttempts } from './checkout-attempts';
-import type { OrdersClients, PaymentRef, ReservationRef } from './clients';
+import type { OrdersClients, PaymentRef, ReservationRef } from './clients/index';
 import { type AddressValue, CartLineRow, CartRow, OrderLineRow, OrderRow } from './entities';
 import type { OrderService } from './order-service';
 import { createLogger } from '../../platform/logging';

@@ -5,7 +5,8 @@ import { type Connection, type PageRequest, toConnection } from '../../platform/
 import { liveStream } from '../../platform/live';
 import { recordEvent } from '../../platform/outbox';
 import { orderUpdatedTopic, type OrderUpdatedEvent } from '../../platform/topics';
-import type { InventoryClient, PaymentsClient } from './clients';
+import type { InventoryClient } from './clients/inventory';
+import type { PaymentsClient } from './clients/payments';
 import { OrderLineRow, OrderRow, type OrderStatus, OrderStatusChangeRow } from './entities';
 import { assertTransition } from './order-status';
 

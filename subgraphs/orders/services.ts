@@ -2,7 +2,7 @@ import type { ServiceDeps } from '../../platform/subgraph';
 import { CartService } from './cart-service';
 import { CartQuoter } from './cart-quote';
 import { CheckoutService } from './checkout-service';
-import { createClients } from './clients';
+import { createClients } from './clients/index';
 import { OrderAccess } from './order-access';
 import { OrderService } from './order-service';
 
