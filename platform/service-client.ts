@@ -1,19 +1,39 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print, type DocumentNode } from 'graphql';
+import { loadConfig, setting } from './config';
+import { DomainError, ErrorCode } from './errors';
 import { signIdentity } from './identity';
 
-/** A fellow subgraph did not answer, or answered with an error it did not mean for us. */
-export class UpstreamError extends Error {
+/**
+ * A fellow subgraph did not answer, or answered with errors it did not mean for us. It is
+ * a DomainError (a mutation's `withUserErrors` turns it into a userError with code
+ * UPSTREAM_UNAVAILABLE) and carries `extensions` (a query's GraphQL error keeps the code
+ * and names the dependency instead of being masked as INTERNAL_SERVER_ERROR). Retryable.
+ */
+export class UpstreamError extends DomainError {
+  readonly extensions: { code: string; dependency: string };
+
   constructor(
     readonly service: string,
-    message: string,
+    readonly reason: string,
   ) {
-    super(`${service}: ${message}`);
+    super(ErrorCode.UPSTREAM_UNAVAILABLE, `${service} is unavailable; try again shortly`, null);
     this.name = 'UpstreamError';
+    this.extensions = { code: ErrorCode.UPSTREAM_UNAVAILABLE, dependency: service };
   }
 }
 
 export interface ServiceClient {
-  request<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  /** A generated operation (`subgraphs/<caller>/generated/clients/<callee>.ts`): typed variables and data. */
+  execute<TData, TVariables extends Record<string, unknown>>(
+    document: TypedDocumentNode<TData, TVariables>,
+    variables: TVariables,
+  ): Promise<TData>;
+  /** Untyped, for callers not yet on generated operations. */
+  request<T>(query: string | DocumentNode, variables?: Record<string, unknown>): Promise<T>;
 }
+
+const config = () => loadConfig({ SERVICE_TIMEOUT_MS: setting.int(10000, { min: 1 }) });
 
 /**
  * Calls another subgraph directly (not through the router), signed as a platform
@@ -23,34 +43,46 @@ export function createServiceClient(
   caller: string,
   service: string,
   url: string | undefined,
-  timeoutMs = Number(process.env.SERVICE_TIMEOUT_MS ?? 10000),
+  timeoutMs = config().SERVICE_TIMEOUT_MS,
 ): ServiceClient {
+  const printed = new WeakMap<DocumentNode, string>();
+  const textOf = (query: string | DocumentNode): string => {
+    if (typeof query === 'string') return query;
+    let text = printed.get(query);
+    if (!text) printed.set(query, (text = print(query)));
+    return text;
+  };
+  async function request<T>(
+    query: string | DocumentNode,
+    variables: Record<string, unknown> = {},
+  ): Promise<T> {
+    if (!url) throw new UpstreamError(service, 'no URL configured');
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...signIdentity({ kind: 'service', service: caller }),
+        },
+        body: JSON.stringify({ query: textOf(query), variables }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      throw new UpstreamError(service, (error as Error).message);
+    }
+    const body = (await response.json().catch(() => null)) as {
+      data?: T;
+      errors?: { message: string }[];
+    } | null;
+    if (!body || body.errors?.length || !body.data) {
+      const reason = body?.errors?.map((e) => e.message).join('; ') ?? `HTTP ${response.status}`;
+      throw new UpstreamError(service, reason);
+    }
+    return body.data;
+  }
   return {
-    async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-      if (!url) throw new UpstreamError(service, 'no URL configured');
-      let response: Response;
-      try {
-        response = await fetch(url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            ...signIdentity({ kind: 'service', service: caller }),
-          },
-          body: JSON.stringify({ query, variables }),
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-      } catch (error) {
-        throw new UpstreamError(service, (error as Error).message);
-      }
-      const body = (await response.json().catch(() => null)) as {
-        data?: T;
-        errors?: { message: string }[];
-      } | null;
-      if (!body || body.errors?.length || !body.data) {
-        const reason = body?.errors?.map((e) => e.message).join('; ') ?? `HTTP ${response.status}`;
-        throw new UpstreamError(service, reason);
-      }
-      return body.data;
-    },
+    request,
+    execute: (document, variables) => request(document, variables),
   };
 }

@@ -38,7 +38,6 @@ export function clientGenerates(root: string): Record<string, Types.ConfiguredOu
         documents: [`subgraphs/${caller}/clients/${file}`],
         plugins: [
           { add: { content: HEADER(caller, callee) } },
-          'typescript',
           'typescript-operations',
           'typed-document-node',
         ],

@@ -13,7 +13,7 @@ import {
   receiveStock,
   stockOf,
 } from './support/shop';
-import type { CheckoutService } from '../subgraphs/orders/checkout-service';
+import type { CheckoutService } from '../subgraphs/orders/domain/checkout/checkout';
 
 /**
  * Whatever stops a checkout, nothing stays behind: no reserved stock, no live

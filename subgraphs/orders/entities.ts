@@ -115,6 +115,11 @@ export class OrderLineRow {
   lineTotalAmount: number;
 }
 
+export type StepProgress = Record<
+  string,
+  { state: 'started' | 'done'; output?: Record<string, unknown> | null }
+>;
+
 export type CheckoutAttemptStatus = 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'RETRYABLE';
 
 /** One checkout idempotency key: its request, its progress and its first answer. */
@@ -123,7 +128,12 @@ export class CheckoutAttemptRow {
   @PrimaryColumn({ name: 'idempotency_key', type: 'text' }) idempotencyKey: string;
   @Column({ name: 'request_hash', type: 'text' }) requestHash: string;
   @Column({ type: 'text' }) status: CheckoutAttemptStatus;
+  /** Fencing token: bumped whenever someone takes the key over; only its holder may write. */
   @Column({ type: 'int' }) attempt: number;
+  /** Names the effects (references); moves on only once the previous generation's were undone. */
+  @Column({ type: 'int', default: 1 }) generation: number;
+  /** The saga's progress: each step started or done, with what it returned. */
+  @Column({ type: 'jsonb', default: () => "'{}'" }) steps: StepProgress;
   @Column({ name: 'order_id', type: 'uuid' }) orderId: string;
   @Column({ type: 'jsonb', nullable: true }) failure: {
     code: string;

@@ -6,8 +6,9 @@ import { createOrdersLoaders, type OrdersLoaders } from './loaders';
 import { OrdersInitial1764100000000 } from './migrations/0001-orders-initial';
 import { OrdersPricedCheckout1764300000000 } from './migrations/0002-priced-checkout';
 import { OrdersOrderAccess1764400000000 } from './migrations/0003-order-access';
+import { OrdersCheckoutRecovery1764500000000 } from './migrations/0004-checkout-recovery';
 import { ordersResolvers } from './resolvers';
-import { createOrdersServices, type OrdersServices } from './services';
+import { createOrdersServices, type OrdersServices } from './service';
 import { createLogger } from '../../platform/logging';
 
 const log = createLogger('orders');
@@ -23,22 +24,32 @@ export const ordersSubgraph: SubgraphModule<OrdersServices, OrdersLoaders> = {
     OrdersInitial1764100000000,
     OrdersPricedCheckout1764300000000,
     OrdersOrderAccess1764400000000,
+    OrdersCheckoutRecovery1764500000000,
   ],
   createServices: createOrdersServices,
   createLoaders: createOrdersLoaders,
-  // Forgets checkout idempotency keys past their retention, hourly.
-  startBackground: ({ checkout }) => {
-    const timer = setInterval(
-      () => {
-        checkout.attempts
-          .sweep()
-          .catch((error) =>
-            log.error('idempotency sweep failed', { error: (error as Error).message }),
-          );
-      },
-      Number(process.env.IDEMPOTENCY_SWEEP_MS ?? 3_600_000),
-    );
-    timer.unref();
-    return () => clearInterval(timer);
+  // Undoes abandoned checkouts (CHECKOUT_RECOVERY_INTERVAL_MS) and forgets idempotency keys
+  // past their retention (IDEMPOTENCY_SWEEP_MS).
+  startBackground: (services) => {
+    const every = (ms: number, job: () => Promise<unknown>, what: string) => {
+      const timer = setInterval(() => {
+        job().catch((error) => log.error(`${what} failed`, { error: (error as Error).message }));
+      }, ms);
+      timer.unref();
+      return timer;
+    };
+    const timers = [
+      every(
+        services.config.CHECKOUT_RECOVERY_INTERVAL_MS,
+        services.recoverAbandonedCheckouts,
+        'checkout recovery',
+      ),
+      every(
+        services.config.IDEMPOTENCY_SWEEP_MS,
+        services.sweepIdempotencyKeys,
+        'idempotency sweep',
+      ),
+    ];
+    return () => timers.forEach(clearInterval);
   },
 };

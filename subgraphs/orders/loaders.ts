@@ -2,9 +2,9 @@ import DataLoader from 'dataloader';
 import type { UserError } from '../../platform/errors';
 import { DomainError, toUserError } from '../../platform/errors';
 import { loaderByKey, loaderOfMany } from '../../platform/loaders';
-import { homeCountry, type CartQuote } from './cart-quote';
+import { homeCountry, type CartQuote } from './domain/cart-quote';
 import type { CartLineRow, CartRow } from './entities';
-import type { OrdersServices } from './services';
+import type { OrdersServices } from './service';
 
 export interface CostRequest {
   cart: CartRow;

@@ -30,7 +30,7 @@ import type {
   SubscriptionOrderUpdatedArgs,
 } from './generated/resolvers-types';
 import type { OrdersLoaders } from './loaders';
-import type { OrdersServices } from './services';
+import type { OrdersServices } from './service';
 
 export type Context = SubgraphContext<OrdersServices, OrdersLoaders>;
 

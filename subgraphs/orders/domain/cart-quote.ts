@@ -1,4 +1,4 @@
-import { DomainError, type UserError } from '../../platform/errors';
+import { DomainError, type UserError } from '../../../platform/errors';
 import {
   categoryIds,
   type DiscountQuote,
@@ -6,7 +6,7 @@ import {
   type OrdersClients,
   type PriceQuote,
   type VariantInfo,
-} from './clients';
+} from '../clients/index';
 
 /** Where a cart is priced for when the buyer has not said: the home market of its currency. */
 const HOME_COUNTRY: Record<string, string> = { EUR: 'DE', USD: 'US', GBP: 'GB' };

@@ -1,10 +1,10 @@
 import { type DataSource, In, type EntityManager } from 'typeorm';
-import { DomainError } from '../../platform/errors';
-import { isUuid } from '../../platform/ids';
-import { money } from '../../platform/money';
+import { DomainError } from '../../../platform/errors';
+import { isUuid } from '../../../platform/ids';
+import { money } from '../../../platform/money';
 import { homeCountry } from './cart-quote';
-import type { OrdersClients, VariantInfo } from './clients';
-import { CartLineRow, CartRow } from './entities';
+import type { OrdersClients, VariantInfo } from '../clients/index';
+import { CartLineRow, CartRow } from '../entities';
 
 export const MAX_LINE_QUANTITY = 999;
 export const MAX_CART_LINES = 100;

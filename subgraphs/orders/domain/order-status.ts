@@ -1,5 +1,5 @@
-import { DomainError } from '../../platform/errors';
-import type { OrderStatus } from './entities';
+import { DomainError } from '../../../platform/errors';
+import type { OrderStatus } from '../entities';
 
 /** The order lifecycle; anything not listed here is refused. */
 const NEXT: Record<OrderStatus, OrderStatus[]> = {

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { hasPermission } from '../../platform/authorization';
-import type { Viewer } from '../../platform/identity';
+import { hasPermission } from '../../../platform/authorization';
+import type { Viewer } from '../../../platform/identity';
 
 /** Staff who may read every order and cart. */
 export const ORDERS_STAFF = 'orders:manage';
@@ -14,7 +14,10 @@ export const ORDERS_STAFF = 'orders:manage';
 export class OrderAccess {
   private secret: Promise<string> | null = null;
 
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly configuredSecret?: string,
+  ) {}
 
   async tokenFor(orderId: string): Promise<string> {
     return createHmac('sha256', await this.key())
@@ -41,8 +44,8 @@ export class OrderAccess {
   }
 
   private key(): Promise<string> {
-    this.secret ??= process.env.ORDER_ACCESS_SECRET
-      ? Promise.resolve(process.env.ORDER_ACCESS_SECRET)
+    this.secret ??= this.configuredSecret
+      ? Promise.resolve(this.configuredSecret)
       : this.db
           .query(`SELECT value FROM orders.secret WHERE name = 'order_access'`)
           .then((rows: { value: string }[]) => rows[0]!.value);

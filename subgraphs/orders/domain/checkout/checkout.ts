@@ -1,0 +1,223 @@
+import { createHash } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { DomainError } from '../../../../platform/errors';
+import { uuidFromName } from '../../../../platform/ids';
+import type { Viewer } from '../../../../platform/identity';
+import { createLogger } from '../../../../platform/logging';
+import type { OrdersClients } from '../../clients/index';
+import { CartLineRow, CartRow, OrderLineRow, OrderRow } from '../../entities';
+import { OrdersErrorCode, RETRYABLE_CHECKOUT_FAILURES } from '../../errors';
+import type { CartService } from '../carts';
+import type { OrderService } from '../orders';
+import { type AttemptLease, CheckoutAttempts, LeaseLostError } from './attempts';
+import { type CheckoutInput, parseCheckoutInput } from './input';
+import { type CheckoutRun, type CheckoutStep, refsFor } from './steps';
+
+const log = createLogger('orders');
+
+/**
+ * Seams for tests to make a step fail where a network or a crash could: each runs after
+ * its step succeeded (and was recorded), and whatever it throws is undone like any failure.
+ */
+export interface CheckoutFaults {
+  afterReservation?(): void | Promise<void>;
+  afterAuthorization?(): void | Promise<void>;
+}
+
+const FAULT_AFTER: Record<string, keyof CheckoutFaults> = {
+  'reserve-stock': 'afterReservation',
+  'authorize-payment': 'afterAuthorization',
+};
+
+/**
+ * The checkout use case: validates, takes the idempotency key's lease (renewed while it
+ * runs), runs the named steps (discount hold, stock, payment, commit), each recorded in
+ * the attempt row before and after it acts, then writes the order fenced by the lease. A
+ * failure undoes the steps taken, in reverse; a crash leaves the record for a retry to
+ * adopt or for the recovery sweeper to undo.
+ */
+export class CheckoutService {
+  readonly faults: CheckoutFaults = {};
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly carts: CartService,
+    private readonly orders: OrderService,
+    private readonly clients: OrdersClients,
+    readonly attempts: CheckoutAttempts,
+    private readonly steps: CheckoutStep[],
+    private readonly leaseMs: number,
+  ) {}
+
+  async checkout(raw: CheckoutInput, viewer: Viewer): Promise<OrderRow> {
+    const input = parseCheckoutInput(raw);
+    const orderId = uuidFromName(`order:${input.idempotencyKey}`);
+    const decision = await this.attempts.begin(
+      input.idempotencyKey,
+      requestHash(input, viewer),
+      orderId,
+    );
+    if (decision.kind === 'failed') throw decision.failure;
+    if (decision.kind === 'placed') {
+      return this.db.getRepository(OrderRow).findOneByOrFail({ id: decision.orderId });
+    }
+    const lease: AttemptLease = decision;
+    const heartbeat = setInterval(() => {
+      this.attempts.renew(lease).catch(() => {});
+    }, this.leaseMs / 3);
+    try {
+      return await this.attempt(input, viewer, lease);
+    } catch (error) {
+      if (error instanceof LeaseLostError) {
+        log.warn('checkout lease taken over; leaving its effects to the new holder', {
+          orderId,
+        });
+        throw new DomainError(
+          OrdersErrorCode.CHECKOUT_INTERRUPTED,
+          'Checkout was interrupted; retry with the same idempotencyKey',
+        );
+      }
+      const failure = asDomainError(error);
+      await this.attempts.fail(lease, failure, RETRYABLE_CHECKOUT_FAILURES.has(failure.code));
+      throw failure;
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  private async attempt(
+    input: CheckoutInput,
+    viewer: Viewer,
+    lease: AttemptLease,
+  ): Promise<OrderRow> {
+    const cart = await this.carts.mustFindActive(input.cartId);
+    const lines = await this.db
+      .getRepository(CartLineRow)
+      .find({ where: { cartId: cart.id }, order: { seq: 'ASC' } });
+    if (lines.length === 0) {
+      throw new DomainError(OrdersErrorCode.CART_EMPTY, 'The cart has no lines', ['cartId']);
+    }
+    const run: CheckoutRun = {
+      refs: refsFor(lease.key, lease.generation, lease.orderId),
+      input,
+      viewer,
+      cart,
+      lines,
+      shipping: input.shippingAddress,
+      customerKey: viewer.kind === 'customer' ? viewer.customerId : input.email,
+      customerSegments:
+        viewer.kind === 'customer' ? await this.clients.identity.segmentsOf(viewer.customerId) : [],
+    };
+    const taken: CheckoutStep[] = [];
+    try {
+      for (const step of this.steps) {
+        // A step a dead attempt finished stays recorded as done (its output is what undoes it).
+        if (lease.steps[step.name]?.state !== 'done') {
+          await this.attempts.record(lease, step.name, { state: 'started' });
+        }
+        taken.push(step);
+        const output = await step.run(run);
+        await this.attempts.record(lease, step.name, { state: 'done', output });
+        const fault = FAULT_AFTER[step.name];
+        if (fault) await this.faults[fault]?.();
+      }
+      return await this.placeOrder(run, lease);
+    } catch (error) {
+      if (error instanceof LeaseLostError) throw error;
+      for (const step of taken.reverse()) {
+        await step.compensate(run.refs, lease.steps[step.name]?.output ?? null).catch((undoError) =>
+          log.error('checkout undo failed; the reconcilers will finish it', {
+            orderId: lease.orderId,
+            step: step.name,
+            error: String(undoError),
+          }),
+        );
+      }
+      throw error;
+    }
+  }
+
+  private async placeOrder(run: CheckoutRun, lease: AttemptLease): Promise<OrderRow> {
+    const { input, cart, lines, refs } = run;
+    const price = run.quote!.price;
+    const priced = new Map(price.lines.map((l) => [l.variantId, l]));
+    return this.db.transaction(async (tx) => {
+      // Fenced: only the key's current holder writes the order.
+      await this.attempts.succeed(tx, lease);
+      const closed = await tx
+        .getRepository(CartRow)
+        .update(
+          { id: cart.id, status: 'ACTIVE' },
+          { status: 'CHECKED_OUT', updatedAt: new Date() },
+        );
+      if (closed.affected !== 1) {
+        throw new DomainError(
+          OrdersErrorCode.CART_ALREADY_CHECKED_OUT,
+          'This cart has been checked out',
+          ['cartId'],
+        );
+      }
+      await tx.getRepository(OrderRow).insert({
+        id: refs.orderId,
+        customerId: run.viewer.kind === 'customer' ? run.viewer.customerId : null,
+        email: input.email,
+        status: 'PENDING',
+        currency: cart.currency,
+        subtotalAmount: price.subtotal,
+        discountTotalAmount: price.discountTotal + price.shippingDiscountAmount,
+        shippingAmount: price.shippingAmount,
+        taxTotalAmount: price.taxTotal,
+        taxInclusive: price.taxInclusive,
+        totalAmount: price.total,
+        discountCodes: cart.discountCodes,
+        discounts: run.quote!.discounts.applied,
+        shippingAddress: run.shipping,
+        billingAddress: input.billingAddress ?? null,
+        cartId: cart.id,
+        idempotencyKey: input.idempotencyKey,
+        reservationId: run.reservation!.id,
+        paymentId: run.payment!.id,
+      });
+      await tx.getRepository(OrderLineRow).insert(
+        lines.map((line, position) => {
+          const p = priced.get(line.variantId)!;
+          return {
+            orderId: refs.orderId,
+            position,
+            variantId: line.variantId,
+            sku: line.sku,
+            productName: line.productName,
+            variantTitle: line.variantTitle,
+            quantity: line.quantity,
+            unitPriceAmount: p.unitPrice,
+            discountAmount: p.discountAmount,
+            taxAmount: p.taxAmount,
+            lineTotalAmount: p.lineTotal,
+          };
+        }),
+      );
+      await this.orders.recordStatus(tx, refs.orderId, 'PENDING', 'Order placed');
+      return tx.getRepository(OrderRow).findOneByOrFail({ id: refs.orderId });
+    });
+  }
+}
+
+/** The request a key stands for: what is bought, by whom, shipped where, paid how. */
+function requestHash(input: CheckoutInput, viewer: Viewer): string {
+  const { idempotencyKey: _key, ...request } = input;
+  return createHash('sha256')
+    .update(JSON.stringify([request, viewer]))
+    .digest('hex');
+}
+
+function asDomainError(error: unknown): DomainError {
+  if (error instanceof DomainError) return error;
+  log.error('checkout failed unexpectedly', {
+    error: error instanceof Error ? error.stack : String(error),
+  });
+  return new DomainError(
+    OrdersErrorCode.CHECKOUT_INTERRUPTED,
+    'Checkout was interrupted; retry with the same idempotencyKey',
+    null,
+  );
+}

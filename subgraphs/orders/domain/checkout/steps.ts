@@ -1,0 +1,191 @@
+import { DomainError } from '../../../../platform/errors';
+import type { Viewer } from '../../../../platform/identity';
+import type { OrdersClients, PaymentRef, ReservationRef } from '../../clients/index';
+import type { AddressValue, CartLineRow, CartRow } from '../../entities';
+import { OrdersErrorCode } from '../../errors';
+import type { CartQuote, CartQuoter } from '../cart-quote';
+import type { CheckoutInput } from './input';
+
+/**
+ * The references of one generation of a checkout: derived from the idempotency key (not
+ * the attempt), so a retry after a crash names the same coupon hold, reservation and
+ * authorization, and the callees (idempotent per reference) hand back the first effect.
+ */
+export interface CheckoutRefs {
+  key: string;
+  generation: number;
+  /** Coupon hold (promotions orderRef) and reservation (inventory reference). */
+  ref: string;
+  /** The payment's idempotency key. */
+  paymentKey: string;
+  orderId: string;
+}
+
+export function refsFor(key: string, generation: number, orderId: string): CheckoutRefs {
+  return {
+    key,
+    generation,
+    orderId,
+    ref: `order:${orderId}:${generation}`,
+    paymentKey: `checkout:${key}:${generation}`,
+  };
+}
+
+/** What the steps share while one attempt runs. */
+export interface CheckoutRun {
+  refs: CheckoutRefs;
+  input: CheckoutInput;
+  viewer: Viewer;
+  cart: CartRow;
+  lines: CartLineRow[];
+  shipping: AddressValue;
+  customerKey: string;
+  customerSegments: string[];
+  quote?: CartQuote;
+  reservation?: ReservationRef;
+  payment?: PaymentRef;
+}
+
+export type StepOutput = Record<string, unknown> | null;
+
+/**
+ * One step of checkout: `run` acts (idempotently, by the run's references) and returns
+ * what its compensation needs (recorded in the attempt row); `compensate` undoes it from
+ * that record alone, so the recovery sweeper can undo a dead process's steps by name.
+ */
+export interface CheckoutStep {
+  name: string;
+  run(run: CheckoutRun): Promise<StepOutput>;
+  compensate(refs: CheckoutRefs, output: StepOutput): Promise<void>;
+}
+
+export interface StepDeps {
+  clients: OrdersClients;
+  quoter: CartQuoter;
+  reservationTtlSeconds: number;
+}
+
+/** An effect a retry would adopt has been undone meanwhile (expired, voided): start a new generation. */
+function interrupted(what: string): DomainError {
+  return new DomainError(
+    OrdersErrorCode.CHECKOUT_INTERRUPTED,
+    `Checkout was interrupted (${what}); retry with the same idempotencyKey`,
+  );
+}
+
+export function checkoutSteps({ clients, quoter, reservationTtlSeconds }: StepDeps) {
+  const holdDiscounts: CheckoutStep = {
+    name: 'hold-discounts',
+    async run(run) {
+      const quote = await quoter.quote({
+        currency: run.cart.currency,
+        lines: run.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
+        country: run.shipping.country,
+        region: run.shipping.region,
+        couponCodes: run.cart.discountCodes,
+        customerKey: run.customerKey,
+        customerSegments: run.customerSegments,
+        redeemFor: run.refs.ref,
+      });
+      const total = quote.price.total;
+      const expected = run.input.expectedTotal;
+      if (expected && (expected.amount !== total || expected.currency !== run.cart.currency)) {
+        throw new DomainError(
+          OrdersErrorCode.PRICE_CHANGED,
+          `The total is now ${total} ${run.cart.currency}; show it to the buyer and check out again`,
+          ['expectedTotal'],
+        );
+      }
+      if (total <= 0) {
+        throw new DomainError(
+          OrdersErrorCode.INVALID_TOTAL,
+          'An order must cost something to be paid for',
+          ['cartId'],
+        );
+      }
+      run.quote = quote;
+      return { orderRef: run.refs.ref };
+    },
+    // Released even if the redemption's answer was lost: redeeming is all or nothing, keyed by ref.
+    compensate: (refs) => clients.promotions.release(refs.ref),
+  };
+
+  const reserveStock: CheckoutStep = {
+    name: 'reserve-stock',
+    async run(run) {
+      const reservation = await clients.inventory.reserve(
+        run.refs.ref,
+        run.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
+        reservationTtlSeconds,
+      );
+      if (reservation.status !== 'ACTIVE' && reservation.status !== 'COMMITTED') {
+        throw interrupted(`the stock hold is ${reservation.status.toLowerCase()}`);
+      }
+      run.reservation = reservation;
+      return { reservationId: reservation.id };
+    },
+    async compensate(_refs, output) {
+      // Without an id (a crash before the answer), inventory's expiry releases the hold.
+      if (typeof output?.reservationId === 'string') {
+        await clients.inventory.release(output.reservationId);
+      }
+    },
+  };
+
+  const authorizePayment: CheckoutStep = {
+    name: 'authorize-payment',
+    async run(run) {
+      const { input, shipping } = run;
+      const result = await clients.payments.authorize({
+        orderId: run.refs.orderId,
+        amount: run.quote!.price.total,
+        currency: run.cart.currency,
+        token: input.payment.token,
+        idempotencyKey: run.refs.paymentKey,
+        email: input.email,
+        customerKey: run.customerKey,
+        shippingCountry: shipping.country,
+        billingCountry: input.billingAddress?.country ?? shipping.country,
+      });
+      const [failure] = result.userErrors;
+      if (failure || !result.payment) {
+        throw new DomainError(
+          failure?.code ?? OrdersErrorCode.PAYMENT_FAILED,
+          failure?.message ?? 'The payment failed',
+          ['payment'],
+        );
+      }
+      if (result.payment.status !== 'AUTHORIZED') {
+        throw interrupted(`the authorization is ${result.payment.status.toLowerCase()}`);
+      }
+      run.payment = result.payment;
+      return { paymentId: result.payment.id };
+    },
+    async compensate(refs, output) {
+      // Without an id (a crash before the answer), payments' reconciler voids it.
+      if (typeof output?.paymentId === 'string') {
+        await clients.payments.void(output.paymentId, `${refs.paymentKey}:void`);
+      }
+    },
+  };
+
+  /** The hold stops expiring and the coupon uses count; undone by the steps before it. */
+  const commitHolds: CheckoutStep = {
+    name: 'commit-holds',
+    async run(run) {
+      await clients.inventory.commit(run.reservation!.id);
+      await clients.promotions.confirm(run.refs.ref);
+      return null;
+    },
+    compensate: async () => {},
+  };
+
+  return { holdDiscounts, reserveStock, authorizePayment, commitHolds };
+}
+
+export type CheckoutSteps = ReturnType<typeof checkoutSteps>;
+
+/** In the order they run; compensation runs the other way. */
+export function stepOrder(steps: CheckoutSteps): CheckoutStep[] {
+  return [steps.holdDiscounts, steps.reserveStock, steps.authorizePayment, steps.commitHolds];
+}
