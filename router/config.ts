@@ -1,5 +1,21 @@
-import { subgraphUrlsFromEnv } from '../platform/config';
 import { join } from 'node:path';
+import { loadConfig, setting, subgraphUrlsFromEnv } from '../platform/config';
+
+/**
+ * Timeouts of the router's HTTP server: a client that trickles its headers or its body,
+ * or holds an idle keep-alive connection, is closed instead of holding a socket forever.
+ * Long responses (SSE, multipart) are not cut by them: they bound receiving the request.
+ */
+export interface HttpServerTimeouts {
+  /** Whole request headers must arrive within this (ROUTER_HEADERS_TIMEOUT_MS). */
+  headersTimeoutMs: number;
+  /** The whole request, headers and body, must arrive within this (ROUTER_REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this (ROUTER_KEEP_ALIVE_TIMEOUT_MS). */
+  keepAliveTimeoutMs: number;
+  /** How often the server looks for connections past those timeouts. */
+  checkIntervalMs: number;
+}
 
 export interface RouterConfig {
   port: number;
@@ -9,14 +25,59 @@ export interface RouterConfig {
   subgraphUrls: Record<string, string>;
   /** Subgraph calls give up after this, below any client's patience. */
   subgraphTimeoutMs: number;
+  /** Defaults: DEFAULT_HTTP_TIMEOUTS. */
+  http?: Partial<HttpServerTimeouts>;
+  /**
+   * Bytes a subscriber may leave unread in its socket (SSE, multipart, WebSocket) before
+   * it is cut off with SUBSCRIBER_TOO_SLOW (MAX_UNREAD_BYTES, default 1 MB).
+   */
+  maxUnreadBytes?: number;
+  /** A `{}` part this often keeps multipart streams (and proxies) alive (MULTIPART_HEARTBEAT_MS). */
+  multipartHeartbeatMs?: number;
+  /** Redis for the shared session revocation list (REDIS_URL); in-process without it. */
+  redisUrl?: string;
 }
 
+export const DEFAULT_HTTP_TIMEOUTS: HttpServerTimeouts = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  checkIntervalMs: 1_000,
+};
+
+export const DEFAULT_MAX_UNREAD_BYTES = 1_000_000;
+
+const routerSettings = {
+  /** -1: not set, PORT decides. */
+  ROUTER_PORT: setting.port(-1),
+  PORT: setting.port(4000),
+  HOST: setting.string('0.0.0.0'),
+  SUPERGRAPH_PATH: setting.string(join(__dirname, '..', 'schema', 'supergraph.graphql')),
+  SUBGRAPH_TIMEOUT_MS: setting.int(10_000, { min: 1 }),
+  ROUTER_HEADERS_TIMEOUT_MS: setting.int(DEFAULT_HTTP_TIMEOUTS.headersTimeoutMs, { min: 1 }),
+  ROUTER_REQUEST_TIMEOUT_MS: setting.int(DEFAULT_HTTP_TIMEOUTS.requestTimeoutMs, { min: 1 }),
+  ROUTER_KEEP_ALIVE_TIMEOUT_MS: setting.int(DEFAULT_HTTP_TIMEOUTS.keepAliveTimeoutMs, { min: 1 }),
+  MAX_UNREAD_BYTES: setting.int(DEFAULT_MAX_UNREAD_BYTES, { min: 1024 }),
+  MULTIPART_HEARTBEAT_MS: setting.int(5000, { min: 100 }),
+  REDIS_URL: setting.optionalUrl(),
+};
+
 export function routerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): RouterConfig {
+  const config = loadConfig(routerSettings, env);
   return {
-    port: Number(env.ROUTER_PORT ?? env.PORT ?? 4000),
-    host: env.HOST ?? '0.0.0.0',
-    supergraphPath: env.SUPERGRAPH_PATH ?? join(__dirname, '..', 'schema', 'supergraph.graphql'),
+    // ROUTER_PORT wins over PORT; both are checked alike.
+    port: config.ROUTER_PORT >= 0 ? config.ROUTER_PORT : config.PORT,
+    host: config.HOST,
+    supergraphPath: config.SUPERGRAPH_PATH,
     subgraphUrls: subgraphUrlsFromEnv(env),
-    subgraphTimeoutMs: Number(env.SUBGRAPH_TIMEOUT_MS ?? 10000),
+    subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+    http: {
+      headersTimeoutMs: config.ROUTER_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: config.ROUTER_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: config.ROUTER_KEEP_ALIVE_TIMEOUT_MS,
+    },
+    maxUnreadBytes: config.MAX_UNREAD_BYTES,
+    multipartHeartbeatMs: config.MULTIPART_HEARTBEAT_MS,
+    redisUrl: config.REDIS_URL,
   };
 }

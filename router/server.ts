@@ -7,7 +7,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { RouterContext } from './context';
-import type { RouterConfig } from './config';
+import { DEFAULT_HTTP_TIMEOUTS, DEFAULT_MAX_UNREAD_BYTES, type RouterConfig } from './config';
 import { SignedSubgraphSource, type SubgraphCallObserver } from './subgraph-source';
 import { loadSupergraph } from './supergraph';
 import { FederatedSubscriptions } from './subscriptions/executor';
@@ -20,7 +20,9 @@ import {
 import { sseHandler } from './subscriptions/sse-transport';
 import { SubgraphConnections } from './subscriptions/subgraph-connections';
 import { startWebSocketTransport } from './subscriptions/ws-transport';
-import { createViewerHook, tokenVerifierFromEnv } from './auth';
+import { createCallerHook, SessionGuard, tokenVerifierFromEnv } from './auth';
+import { createSessionRevocations } from '../platform/auth/revocations';
+import { operationLimitsFromEnv } from './edge/limits/config';
 import { installEdge, type EdgeContext } from './edge';
 import { printSchema } from 'graphql';
 
@@ -54,9 +56,14 @@ export async function startRouter(
       new SignedSubgraphSource(name, url, config.subgraphTimeoutMs, subgraphCallObservers),
     ]),
   );
-  const viewerOf = createViewerHook(
+  // Revoked sessions (logout, refresh reuse, deactivation) are refused on every transport.
+  const revocations = createSessionRevocations(config.redisUrl);
+  const sessions = new SessionGuard(revocations);
+  const callerOf = createCallerHook(
     tokenVerifierFromEnv(process.env, resolvedUrls.get('identity')),
+    sessions,
   );
+  const maxUnreadBytes = config.maxUnreadBytes ?? DEFAULT_MAX_UNREAD_BYTES;
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph.sdl,
     buildService: ({ name }) => sources.get(name)!,
@@ -72,7 +79,16 @@ export async function startRouter(
   };
   const edgeParts = installEdge(edge);
   const app = express();
-  const httpServer = http.createServer(app);
+  const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...config.http };
+  const httpServer = http.createServer(
+    {
+      headersTimeout: timeouts.headersTimeoutMs,
+      requestTimeout: timeouts.requestTimeoutMs,
+      keepAliveTimeout: timeouts.keepAliveTimeoutMs,
+      connectionsCheckingInterval: timeouts.checkIntervalMs,
+    },
+    app,
+  );
   for (const handler of edgeParts.middleware) app.use(handler);
   const apollo = new ApolloServer<RouterContext>({
     gateway,
@@ -98,9 +114,12 @@ export async function startRouter(
     subscriptions,
     apollo,
     limits,
-    viewerOf,
+    operationLimits: operationLimitsFromEnv(),
+    callerOf,
+    sessions,
+    maxUnreadBytes,
   });
-  const sse = sseHandler({ supergraph, subscriptions, apollo, viewerOf });
+  const sse = sseHandler({ supergraph, subscriptions, apollo, callerOf, sessions, maxUnreadBytes });
 
   edgeParts.routes(app);
   app.get('/health', (_req, res) => {
@@ -126,13 +145,23 @@ export async function startRouter(
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
-    subscriptionRouting({ supergraph, subscriptions, sse, viewerOf }),
+    subscriptionRouting({
+      supergraph,
+      sse,
+      multipart: {
+        subscriptions,
+        callerOf,
+        sessions,
+        maxUnreadBytes,
+        heartbeatMs: config.multipartHeartbeatMs ?? 5000,
+      },
+    }),
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<RouterContext> => {
         const given = req.headers['x-request-id'];
         const requestId =
           typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-        return { viewer: await viewerOf(req), requestId };
+        return { viewer: (await callerOf(req)).viewer, requestId };
       },
     }),
   );
@@ -148,6 +177,8 @@ export async function startRouter(
       await webSockets.close();
       await connections.close();
       await apollo.stop();
+      await sessions.close();
+      await revocations.close();
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { VerifiedCaller } from '../platform/auth/verify-token';
 import type { Viewer } from '../platform/identity';
 
 /** What the router knows of a request when it decides who the caller is. */
@@ -12,3 +13,9 @@ export interface RequestLike {
  * stream); whatever it returns is what the router signs for the subgraphs.
  */
 export type ViewerResolver = (request: RequestLike) => Promise<Viewer>;
+
+/**
+ * The same, with the token's session, for transports that hold a connection open and
+ * must end it when the session does. Throws 401 UNAUTHENTICATED for a revoked session.
+ */
+export type CallerResolver = (request: RequestLike) => Promise<VerifiedCaller>;

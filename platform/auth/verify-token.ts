@@ -26,9 +26,25 @@ export interface TokenVerifierOptions {
   type?: string;
 }
 
+/** The session a verified access token belongs to: what revocation and expiry are checked on. */
+export interface TokenSession {
+  /** identity's session id (`sid` claim); null for a token without one. */
+  sid: string | null;
+  /** When the token stops being valid (its `exp`, leeway included), epoch milliseconds. */
+  expiresAt: number;
+}
+
+export interface VerifiedCaller {
+  viewer: Viewer;
+  /** Null for anonymous callers. */
+  session: TokenSession | null;
+}
+
 export interface TokenVerifier {
   /** The viewer an `Authorization` header stands for: anonymous without one; throws UNAUTHENTICATED when invalid. */
   verify(authorization: string | null | undefined): Promise<Viewer>;
+  /** The same, with the token's session and expiry (long-lived connections re-check them). */
+  verifyCaller(authorization: string | null | undefined): Promise<VerifiedCaller>;
 }
 
 export function unauthenticatedToken(message: string): GraphQLError {
@@ -50,31 +66,41 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   const leeway = options.leewaySeconds ?? 30;
   const typ = options.type ?? 'at+jwt';
 
+  const verifyCaller = async (
+    authorization: string | null | undefined,
+  ): Promise<VerifiedCaller> => {
+    if (authorization === undefined || authorization === null || authorization === '')
+      return { viewer: { kind: 'anonymous' }, session: null };
+    const match = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)\s*$/i.exec(
+      authorization,
+    );
+    if (!match)
+      throw unauthenticatedToken('The Authorization header must be "Bearer <access token>"');
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(match[1]!, keys, {
+        issuer: options.issuer,
+        audience: options.audience,
+        algorithms,
+        clockTolerance: leeway,
+        typ,
+        requiredClaims: ['sub', 'exp', 'iat'],
+      }));
+    } catch {
+      // The reason (expired, bad signature ...) is not told: it helps only an attacker.
+      throw unauthenticatedToken('The access token is not valid');
+    }
+    return {
+      viewer: viewerOf(payload),
+      session: {
+        sid: typeof payload.sid === 'string' && payload.sid ? payload.sid : null,
+        expiresAt: (payload.exp! + leeway) * 1000,
+      },
+    };
+  };
   return {
-    async verify(authorization) {
-      if (authorization === undefined || authorization === null || authorization === '')
-        return { kind: 'anonymous' };
-      const match = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)\s*$/i.exec(
-        authorization,
-      );
-      if (!match)
-        throw unauthenticatedToken('The Authorization header must be "Bearer <access token>"');
-      let payload: JWTPayload;
-      try {
-        ({ payload } = await jwtVerify(match[1]!, keys, {
-          issuer: options.issuer,
-          audience: options.audience,
-          algorithms,
-          clockTolerance: leeway,
-          typ,
-          requiredClaims: ['sub', 'exp', 'iat'],
-        }));
-      } catch {
-        // The reason (expired, bad signature ...) is not told: it helps only an attacker.
-        throw unauthenticatedToken('The access token is not valid');
-      }
-      return viewerOf(payload);
-    },
+    verifyCaller,
+    verify: async (authorization) => (await verifyCaller(authorization)).viewer,
   };
 }
 

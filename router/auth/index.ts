@@ -1,19 +1,21 @@
 import type { Viewer } from '../../platform/identity';
+import type { RequestLike } from '../viewer';
 import { clientIpFrom, viewerWithClientIp } from './client-ip';
-import { type TokenVerifier, tokenVerifierFromEnv } from '../../platform/auth/verify-token';
+import type { SessionGuard } from './sessions';
+import {
+  type TokenVerifier,
+  type VerifiedCaller,
+  tokenVerifierFromEnv,
+} from '../../platform/auth/verify-token';
 
 export { clientIpFrom, viewerWithClientIp } from './client-ip';
+export { SESSION_CLOSE, SessionGuard, sessionEndedError, type SessionEnd } from './sessions';
 export {
   createTokenVerifier,
   tokenVerifierFromEnv,
   type TokenVerifier,
   type TokenVerifierOptions,
 } from '../../platform/auth/verify-token';
-
-interface RequestLike {
-  headers: Record<string, string | string[] | undefined>;
-  socket?: { remoteAddress?: string };
-}
 
 /**
  * The router's viewer hook (replaces router/viewer.ts's `viewerFrom`): verifies the bearer
@@ -30,9 +32,26 @@ export function createViewerHook(
   verifier: TokenVerifier = tokenVerifierFromEnv(),
   trustedProxyHops?: number,
 ) {
-  return async (request: RequestLike): Promise<Viewer> => {
+  const callerOf = createCallerHook(verifier, null, trustedProxyHops);
+  return async (request: RequestLike): Promise<Viewer> => (await callerOf(request)).viewer;
+}
+
+/**
+ * The viewer and the token's session; with a SessionGuard, a token whose session was
+ * revoked (logout, refresh-token reuse, deactivated staff) is refused 401 UNAUTHENTICATED.
+ */
+export function createCallerHook(
+  verifier: TokenVerifier,
+  guard: SessionGuard | null,
+  trustedProxyHops?: number,
+) {
+  return async (request: RequestLike): Promise<VerifiedCaller> => {
     const header = request.headers.authorization;
-    const viewer = await verifier.verify(Array.isArray(header) ? header[0] : header);
-    return viewerWithClientIp(viewer, clientIpFrom(request, trustedProxyHops));
+    const caller = await verifier.verifyCaller(Array.isArray(header) ? header[0] : header);
+    if (guard) await guard.check(caller.session);
+    return {
+      viewer: viewerWithClientIp(caller.viewer, clientIpFrom(request, trustedProxyHops)),
+      session: caller.session,
+    };
   };
 }

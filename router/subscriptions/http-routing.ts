@@ -1,9 +1,11 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { getOperationAST, parse, validate, type DocumentNode } from 'graphql';
 import type { LoadedSupergraph } from '../supergraph';
-import type { ViewerResolver } from '../viewer';
-import type { FederatedSubscriptions } from './executor';
-import { acceptsMultipartSubscription, serveMultipartSubscription } from './multipart-transport';
+import {
+  acceptsMultipartSubscription,
+  serveMultipartSubscription,
+  type MultipartOptions,
+} from './multipart-transport';
 
 /**
  * Subscriptions sent over HTTP go to the transport the client asked for: SSE
@@ -12,9 +14,8 @@ import { acceptsMultipartSubscription, serveMultipartSubscription } from './mult
  */
 export function subscriptionRouting(options: {
   supergraph: LoadedSupergraph;
-  subscriptions: FederatedSubscriptions;
   sse: RequestHandler;
-  viewerOf: ViewerResolver;
+  multipart: MultipartOptions;
 }): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     if ((req.headers.accept ?? '').includes('text/event-stream'))
@@ -56,9 +57,8 @@ export function subscriptionRouting(options: {
     serveMultipartSubscription(
       req,
       res,
-      options.subscriptions,
       { document, variables, operationName },
-      options.viewerOf,
+      options.multipart,
     ).catch((error) => {
       if (res.headersSent) return next(error);
       const extensions = (error as { extensions?: { code?: string } }).extensions;

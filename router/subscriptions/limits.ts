@@ -1,3 +1,5 @@
+import { loadConfig, setting } from '../../platform/config';
+
 /** Bounds that keep one router process healthy however many clients subscribe. */
 export interface SubscriptionLimits {
   /** Subscriptions open at once in this process, over every transport. */
@@ -13,11 +15,20 @@ export interface SubscriptionLimits {
 export function subscriptionLimitsFromEnv(
   env: NodeJS.ProcessEnv = process.env,
 ): SubscriptionLimits {
+  const config = loadConfig(
+    {
+      MAX_SUBSCRIPTIONS: setting.int(20000, { min: 1 }),
+      MAX_SUBSCRIPTIONS_PER_CONNECTION: setting.int(100, { min: 1 }),
+      MAX_QUEUED_EVENTS: setting.int(100, { min: 1 }),
+      SUBGRAPH_RETRY_ATTEMPTS: setting.int(5, { min: 0 }),
+    },
+    env,
+  );
   return {
-    maxPerProcess: Number(env.MAX_SUBSCRIPTIONS ?? 20000),
-    maxPerConnection: Number(env.MAX_SUBSCRIPTIONS_PER_CONNECTION ?? 100),
-    maxQueuedEvents: Number(env.MAX_QUEUED_EVENTS ?? 100),
-    subgraphRetryAttempts: Number(env.SUBGRAPH_RETRY_ATTEMPTS ?? 5),
+    maxPerProcess: config.MAX_SUBSCRIPTIONS,
+    maxPerConnection: config.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    maxQueuedEvents: config.MAX_QUEUED_EVENTS,
+    subgraphRetryAttempts: config.SUBGRAPH_RETRY_ATTEMPTS,
   };
 }
 

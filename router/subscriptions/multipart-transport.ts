@@ -1,14 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
-import type { DocumentNode, ExecutionResult } from 'graphql';
+import type { DocumentNode } from 'graphql';
+import type { SessionGuard } from '../auth/sessions';
 import type { RouterContext } from '../context';
-import type { ViewerResolver } from '../viewer';
+import type { CallerResolver } from '../viewer';
 import type { FederatedSubscriptions } from './executor';
+import { closeSlowSocket, guardStream, isIterator } from './stream-guard';
 
 const BOUNDARY = 'graphql';
-const HEARTBEAT_MS = Number(process.env.MULTIPART_HEARTBEAT_MS ?? 5000);
-/** Bytes a slow reader may leave unread before the stream is closed for it. */
-const MAX_UNREAD_BYTES = Number(process.env.MAX_UNREAD_BYTES ?? 1_000_000);
+
+export interface MultipartOptions {
+  subscriptions: FederatedSubscriptions;
+  callerOf: CallerResolver;
+  sessions: SessionGuard;
+  /** Bytes a slow reader may leave unread before the stream is closed for it. */
+  maxUnreadBytes: number;
+  heartbeatMs: number;
+}
 
 /** Apollo Client asks for subscriptions over HTTP with this Accept header. */
 export function acceptsMultipartSubscription(req: Request): boolean {
@@ -19,25 +27,34 @@ export function acceptsMultipartSubscription(req: Request): boolean {
 /**
  * The multipart HTTP subscription protocol Apollo Client speaks: one long response whose
  * parts are `{"payload": result}`, a `{}` heartbeat every few seconds, and a closing
- * boundary when the subscription ends.
+ * boundary when the subscription ends (after an UNAUTHENTICATED part when the session
+ * ends, or a SUBSCRIBER_TOO_SLOW part when the client stops reading).
  */
 export async function serveMultipartSubscription(
   req: Request,
   res: Response,
-  subscriptions: FederatedSubscriptions,
   operation: {
     document: DocumentNode;
     variables?: Record<string, unknown>;
     operationName?: string | null;
   },
-  viewerOf: ViewerResolver,
+  options: MultipartOptions,
 ): Promise<void> {
+  const caller = await options.callerOf(req);
+  const socket = req.socket;
   const context: RouterContext = {
-    viewer: await viewerOf(req),
+    viewer: caller.viewer,
+    session: caller.session,
     requestId:
       typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomUUID(),
   };
-  const result = subscriptions.subscribe({ ...operation, context });
+  const result = guardStream(options.subscriptions.subscribe({ ...operation, context }), {
+    session: caller.session,
+    guard: options.sessions,
+    bufferedBytes: () => socket.writableLength,
+    maxUnreadBytes: options.maxUnreadBytes,
+    onTooSlow: () => closeSlowSocket(socket),
+  });
   res.status(200);
   res.setHeader('content-type', `multipart/mixed;boundary="${BOUNDARY}";subscriptionSpec="1.0"`);
   res.setHeader('cache-control', 'no-cache');
@@ -58,48 +75,24 @@ export async function serveMultipartSubscription(
     writePart({ payload: null, errors: result.errors });
     return finish();
   }
-  const heartbeat = setInterval(() => writePart({}), HEARTBEAT_MS);
+  const heartbeat = setInterval(() => writePart({}), options.heartbeatMs);
   let closed = false;
-  const clientGone = new Promise<void>((resolve) =>
-    res.on('close', () => {
-      closed = true;
-      void result.return?.();
-      resolve();
-    }),
-  );
+  res.on('close', () => {
+    closed = true;
+    void result.return?.();
+  });
   try {
     while (!closed) {
       const next = await result.next();
       if (next.done) break;
-      const flushed = writePart({ payload: next.value });
-      if (!flushed) {
-        if (res.writableLength > MAX_UNREAD_BYTES) {
-          writePart({
-            payload: null,
-            errors: [
-              {
-                message: 'Client too slow: events were dropped',
-                extensions: { code: 'SUBSCRIBER_TOO_SLOW' },
-              },
-            ],
-          });
-          break;
-        }
-        await Promise.race([new Promise((resolve) => res.once('drain', resolve)), clientGone]);
-        if (closed) break;
-      }
+      // Errors that end the stream (session ended, too slow) go in the part's `errors`.
+      if (!next.value.data && next.value.errors)
+        writePart({ payload: null, errors: next.value.errors });
+      else writePart({ payload: next.value });
     }
   } finally {
     clearInterval(heartbeat);
     await result.return?.();
     finish();
   }
-}
-
-function isIterator(
-  value: AsyncIterableIterator<ExecutionResult> | ExecutionResult,
-): value is AsyncIterableIterator<ExecutionResult> {
-  return (
-    typeof (value as AsyncIterableIterator<ExecutionResult>)[Symbol.asyncIterator] === 'function'
-  );
 }

@@ -1,37 +1,65 @@
 import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import type { ApolloServer } from '@apollo/server';
 import type { RequestHandler } from 'express';
 import { createHandler } from 'graphql-sse/lib/use/express';
+import type { SessionGuard } from '../auth/sessions';
 import type { RouterContext } from '../context';
 import type { LoadedSupergraph } from '../supergraph';
-import type { ViewerResolver } from '../viewer';
+import type { CallerResolver } from '../viewer';
 import type { FederatedSubscriptions } from './executor';
 import { executeThroughApollo } from './operations';
+import { closeSlowSocket, guardStream } from './stream-guard';
 
 /**
  * Server-Sent Events (graphql-sse), for HTTP-only clients and proxies that block
  * WebSockets. Served on /graphql/stream, and on /graphql when the client accepts
- * text/event-stream.
+ * text/event-stream. A stream ends with an UNAUTHENTICATED error event when its token
+ * expires or its session is revoked, and with SUBSCRIBER_TOO_SLOW when its client leaves
+ * more than `maxUnreadBytes` unread.
  */
 export function sseHandler(options: {
   supergraph: LoadedSupergraph;
   subscriptions: FederatedSubscriptions;
   apollo: ApolloServer<RouterContext>;
-  viewerOf: ViewerResolver;
+  callerOf: CallerResolver;
+  sessions: SessionGuard;
+  maxUnreadBytes: number;
 }): RequestHandler {
+  const sockets = new WeakMap<RouterContext, Socket>();
   const handler = createHandler<RouterContext>({
     schema: options.supergraph.apiGraphQLSchema,
-    context: async (req): Promise<RouterContext> => ({
-      viewer: await options.viewerOf(req.raw),
-      requestId: req.headers.get('x-request-id') ?? randomUUID(),
-    }),
+    context: async (req): Promise<RouterContext> => {
+      const caller = await options.callerOf(req.raw);
+      const socket = req.raw.socket;
+      const context: RouterContext = {
+        viewer: caller.viewer,
+        session: caller.session,
+        requestId: req.headers.get('x-request-id') ?? randomUUID(),
+        bufferedBytes: () => socket.writableLength,
+      };
+      sockets.set(context, socket);
+      return context;
+    },
     subscribe: (args) =>
-      options.subscriptions.subscribe({
-        document: args.document,
-        variables: args.variableValues as Record<string, unknown> | undefined,
-        operationName: args.operationName,
-        context: args.contextValue,
-      }),
+      guardStream(
+        options.subscriptions.subscribe({
+          document: args.document,
+          variables: args.variableValues as Record<string, unknown> | undefined,
+          operationName: args.operationName,
+          context: args.contextValue,
+        }),
+        {
+          session: args.contextValue.session ?? null,
+          guard: options.sessions,
+          bufferedBytes: args.contextValue.bufferedBytes ?? (() => 0),
+          maxUnreadBytes: options.maxUnreadBytes,
+          onTooSlow: () => {
+            const socket = sockets.get(args.contextValue);
+            if (socket) closeSlowSocket(socket);
+          },
+        },
+      ),
     execute: (args) => executeThroughApollo(options.apollo, args),
   });
   return (req, res, next) => {

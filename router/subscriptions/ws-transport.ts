@@ -3,20 +3,35 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import { GraphQLError, parse, getOperationAST } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { VerifiedCaller } from '../../platform/auth/verify-token';
 import type { RouterContext } from '../context';
 import type { LoadedSupergraph } from '../supergraph';
-import type { ViewerResolver } from '../viewer';
+import type { CallerResolver } from '../viewer';
+import { SESSION_CLOSE, sessionEndedError, type SessionGuard } from '../auth/sessions';
 import { checkSubscription } from '../edge/limits';
-import { operationLimitsFromEnv } from '../edge/limits/config';
-import type { Viewer } from '../../platform/identity';
+import type { OperationLimits } from '../edge/limits/config';
 import type { FederatedSubscriptions } from './executor';
 import type { SubscriptionLimits } from './limits';
 import { executeThroughApollo } from './operations';
+import { guardStream } from './stream-guard';
+
+/** Asks the edge whether one more operation of this caller may run (rate limits). */
+export type OperationAdmission = (caller: VerifiedCaller) => Promise<GraphQLError | null>;
+
+interface Connection {
+  caller: VerifiedCaller;
+  open: Set<string>;
+  stopWatching: () => void;
+}
 
 /**
  * Clients subscribe over graphql-ws on /graphql (the same path as HTTP). The connection's
- * `connectionParams.authorization` decides who the subscriber is, once, at connect.
+ * `connectionParams.authorization` decides who the subscriber is, at connect; a token
+ * that is invalid or whose session was revoked refuses the connection (4403). Every
+ * operation then re-checks the session, and the socket is closed with 4401 ("Access
+ * token expired" / "Session revoked") the moment the token expires or the session is
+ * revoked: to go on, the client reconnects with a fresh token.
  */
 export function startWebSocketTransport(options: {
   httpServer: Server;
@@ -24,37 +39,65 @@ export function startWebSocketTransport(options: {
   subscriptions: FederatedSubscriptions;
   apollo: ApolloServer<RouterContext>;
   limits: SubscriptionLimits;
-  viewerOf: ViewerResolver;
+  operationLimits: OperationLimits;
+  callerOf: CallerResolver;
+  sessions: SessionGuard;
+  maxUnreadBytes: number;
+  admit?: OperationAdmission;
 }): { close(): Promise<void> } {
-  const { supergraph, subscriptions, apollo, limits } = options;
-  const wsServer = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
-  const openPerConnection = new WeakMap<object, Set<string>>();
-  const viewers = new WeakMap<object, Viewer>();
-  const operationLimits = operationLimitsFromEnv();
+  const { supergraph, subscriptions, apollo, limits, operationLimits, sessions } = options;
+  // A message larger than a request body may be is refused by ws before it is buffered
+  // whole or parsed (close 1009).
+  const wsServer = new WebSocketServer({
+    server: options.httpServer,
+    path: '/graphql',
+    maxPayload: operationLimits.maxBodyBytes,
+  });
+  const connections = new WeakMap<object, Connection>();
+  const endSession = (socket: WebSocket, reason: 'expired' | 'revoked') =>
+    socket.close(SESSION_CLOSE.code, SESSION_CLOSE.reasons[reason]);
 
-  const cleanup = useServer<Record<string, unknown>, { socket: object; request: IncomingMessage }>(
+  const cleanup = useServer<
+    Record<string, unknown>,
+    { socket: WebSocket; request: IncomingMessage }
+  >(
     {
       schema: supergraph.apiGraphQLSchema,
-      // The token is checked once, at connect; a bad one refuses the connection (4403).
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization;
+        let caller: VerifiedCaller;
         try {
-          const viewer = await options.viewerOf({
+          caller = await options.callerOf({
             headers: {
               ...ctx.extra.request.headers,
               authorization: typeof authorization === 'string' ? authorization : undefined,
             },
             socket: ctx.extra.request.socket,
           });
-          viewers.set(ctx.extra.socket, viewer);
         } catch {
           return false;
         }
-        openPerConnection.set(ctx.extra.socket, new Set());
+        const socket = ctx.extra.socket;
+        connections.set(socket, {
+          caller,
+          open: new Set(),
+          stopWatching: sessions.watch(caller.session, (reason) => endSession(socket, reason)),
+        });
         return true;
       },
-      onSubscribe: (ctx, id, payload) => {
-        const open = openPerConnection.get(ctx.extra.socket)!;
+      onClose: (ctx) => {
+        connections.get(ctx.extra.socket)?.stopWatching();
+      },
+      onSubscribe: async (ctx, id, payload) => {
+        const connection = connections.get(ctx.extra.socket)!;
+        // Every operation, not only the first: a socket outlives its token's session.
+        const ended = await sessions.ended(connection.caller.session);
+        if (ended) {
+          setImmediate(() => endSession(ctx.extra.socket, ended));
+          return [sessionEndedError(ended)];
+        }
+        const refused = await options.admit?.(connection.caller);
+        if (refused) return [refused];
         // The same operation limits as HTTP (queries and mutations over the socket go
         // through Apollo Server, which applies them itself).
         const tooMuch = checkSubscription(
@@ -66,30 +109,47 @@ export function startWebSocketTransport(options: {
         );
         if (tooMuch) return [tooMuch];
         if (isSubscription(payload.query, payload.operationName)) {
-          if (open.size >= limits.maxPerConnection) {
+          if (connection.open.size >= limits.maxPerConnection) {
             return [
               new GraphQLError(`At most ${limits.maxPerConnection} subscriptions per connection`, {
                 extensions: { code: 'SUBSCRIPTION_LIMIT_REACHED' },
               }),
             ];
           }
-          open.add(id);
+          connection.open.add(id);
         }
       },
       onComplete: (ctx, id) => {
-        openPerConnection.get(ctx.extra.socket)?.delete(id);
+        connections.get(ctx.extra.socket)?.open.delete(id);
       },
-      context: (ctx): RouterContext => ({
-        viewer: viewers.get(ctx.extra.socket)!,
-        requestId: randomUUID(),
-      }),
-      subscribe: (args) =>
-        subscriptions.subscribe({
-          document: args.document,
-          variables: args.variableValues as Record<string, unknown> | undefined,
-          operationName: args.operationName,
-          context: args.contextValue as RouterContext,
-        }),
+      context: (ctx): RouterContext => {
+        const { caller } = connections.get(ctx.extra.socket)!;
+        const socket = ctx.extra.socket;
+        return {
+          viewer: caller.viewer,
+          session: caller.session,
+          requestId: randomUUID(),
+          bufferedBytes: () => socket.bufferedAmount,
+        };
+      },
+      subscribe: (args) => {
+        const context = args.contextValue as RouterContext;
+        return guardStream(
+          subscriptions.subscribe({
+            document: args.document,
+            variables: args.variableValues as Record<string, unknown> | undefined,
+            operationName: args.operationName,
+            context,
+          }),
+          {
+            // The socket closes itself when the session ends (above).
+            session: null,
+            guard: sessions,
+            bufferedBytes: context.bufferedBytes ?? (() => 0),
+            maxUnreadBytes: options.maxUnreadBytes,
+          },
+        );
+      },
       execute: (args) => executeThroughApollo(apollo, args),
     },
     wsServer,
