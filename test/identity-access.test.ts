@@ -1,8 +1,8 @@
 import { SignJWT, generateKeyPair } from 'jose';
 import { createTokenVerifier } from '../router/auth';
-import { devMailbox } from '../subgraphs/identity/mailer';
-import type { IdentityServices } from '../subgraphs/identity/services';
-import { totpCode, timeStep } from '../subgraphs/identity/totp';
+import { devMailbox } from '../subgraphs/identity/domain/mailer';
+import type { IdentityServices } from '../subgraphs/identity/service';
+import { totpCode, timeStep } from '../subgraphs/identity/domain/totp';
 import { dataOf, postGraphQL, type GraphQLResponse } from '../platform/testing/graphql-client';
 import { startTestPlatform, type TestPlatform } from './support/platform';
 import { ADDRESS, createProduct, createWarehouse, receiveStock } from './support/shop';

@@ -1,8 +1,8 @@
 import { forbidden, unauthenticated } from '../../platform/errors';
 import type { Viewer } from '../../platform/identity';
-import type { Principal } from './sessions';
-import type { Actor } from './staff';
-import { actorOf } from './staff';
+import type { Principal } from './domain/sessions';
+import type { Actor } from './domain/staff';
+import { actorOf } from './domain/staff';
 
 export const IDENTITY_MANAGE = 'identity:manage';
 /** Staff holding any of these may read customer accounts. */

@@ -1,5 +1,5 @@
 import type { Viewer } from '../../platform/identity';
-import { validIp } from './validation';
+import { validIp } from './domain/validation';
 
 /**
  * The client IP the router vouches for, used by login throttling and the audit log. It

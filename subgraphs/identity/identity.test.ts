@@ -2,8 +2,8 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { createTokenVerifier } from '../../platform/auth/verify-token';
 import { dataOf } from '../../platform/testing/graphql-client';
 import type { Viewer } from '../../platform/identity';
-import { devMailbox } from './mailer';
-import { timeStep, totpCode } from './totp';
+import { devMailbox } from './domain/mailer';
+import { timeStep, totpCode } from './domain/totp';
 import {
   BOOTSTRAP_ADMIN,
   freshIp,

@@ -7,7 +7,7 @@ import { createIdentityLoaders, type IdentityLoaders } from './loaders';
 import { IdentityInitial1764100000000 } from './migrations/0001-identity-initial';
 import { identityResolvers } from './resolvers';
 import { identityRoutes } from './routes';
-import { createIdentityServices, type IdentityServices } from './services';
+import { createIdentityServices, type IdentityServices } from './service';
 
 export { identityRoutes } from './routes';
 

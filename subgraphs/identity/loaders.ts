@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { loaderByKey, loaderOfMany } from '../../platform/loaders';
-import type { IdentityServices } from './services';
+import type { IdentityServices } from './service';
 
 export function createIdentityLoaders({ customers, addresses, staff, mfa }: IdentityServices) {
   return {

@@ -1,7 +1,7 @@
 import type { SubgraphContext } from '../../platform/context';
-import type { TokenPair } from './authentication';
+import type { TokenPair } from './domain/authentication';
 import type { IdentityLoaders } from './loaders';
-import type { IdentityServices } from './services';
+import type { IdentityServices } from './service';
 
 export type Context = SubgraphContext<IdentityServices, IdentityLoaders>;
 

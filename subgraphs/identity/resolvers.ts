@@ -26,7 +26,7 @@ import {
 import type { Context } from './resolver-types';
 
 export type { Context } from './resolver-types';
-import { SUPER_ADMIN } from './staff';
+import { SUPER_ADMIN } from './domain/staff';
 
 /** Cursors: [email] for customers and staff, [id] for the audit log. */
 function page(args: PageArgs) {

@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import type { IdentityServices } from './services';
+import type { IdentityServices } from './service';
 import { createLogger } from '../../platform/logging';
 
 const log = createLogger('identity');

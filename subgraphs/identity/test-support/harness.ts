@@ -12,8 +12,8 @@ import {
 } from '../../../platform/testing/graphql-client';
 import { createTokenVerifier, type TokenVerifier } from '../../../platform/auth/verify-token';
 import { identitySubgraph } from '..';
-import { devMailbox } from '../mailer';
-import type { IdentityServices } from '../services';
+import { devMailbox } from '../domain/mailer';
+import type { IdentityServices } from '../service';
 
 export interface IdentityHarness {
   identity: RunningSubgraph<IdentityServices>;

@@ -1,6 +1,6 @@
 import { type DataSource, type EntityManager, In } from 'typeorm';
-import { DomainError } from '../../platform/errors';
-import { CustomerAddressRow } from './entities';
+import { DomainError } from '../../../platform/errors';
+import { CustomerAddressRow } from '../entities';
 import { optionalText, requireCountry, requireText } from './validation';
 
 export interface AddressInput {

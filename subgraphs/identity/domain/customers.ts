@@ -1,9 +1,9 @@
 import { type DataSource, type EntityManager, In } from 'typeorm';
-import { DomainError } from '../../platform/errors';
-import { type Connection, type PageRequest, toConnection } from '../../platform/pagination';
+import { DomainError } from '../../../platform/errors';
+import { type Connection, type PageRequest, toConnection } from '../../../platform/pagination';
 import type { AuditLog, Party } from './audit';
 import { passwordResetEmail, queueEmail, verificationEmail } from './emails';
-import { CustomerRow } from './entities';
+import { CustomerRow } from '../entities';
 import { checkPasswordStrength, hashPassword } from './passwords';
 import { randomToken, tokenHash } from './secrets';
 import type { Sessions } from './sessions';

@@ -1,14 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import type { DataSource } from 'typeorm';
-import { DomainError } from '../../platform/errors';
+import { DomainError } from '../../../platform/errors';
 import type { AuditLog } from './audit';
 import type { Authentication, LoginResult } from './authentication';
-import { CustomerRow } from './entities';
+import { CustomerRow } from '../entities';
 import { tokenHash } from './secrets';
 import { firstRow, isUniqueViolation } from './sql';
 import { normalizeEmail } from './validation';
-import { createLogger } from '../../platform/logging';
+import { createLogger } from '../../../platform/logging';
 
 const log = createLogger('identity');
 

@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { DomainError } from '../../platform/errors';
+import { DomainError } from '../../../platform/errors';
 import type { AuditLog } from './audit';
 import type { Customers } from './customers';
-import type { CustomerRow, StaffUserRow } from './entities';
+import type { CustomerRow, StaffUserRow } from '../entities';
 import type { Mfa } from './mfa';
 import { verifyPassword } from './passwords';
 import type { Principal, Sessions } from './sessions';

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { DomainError } from '../../platform/errors';
+import { DomainError } from '../../../platform/errors';
 import { firstRow } from './sql';
 
 export interface ThrottleSettings {

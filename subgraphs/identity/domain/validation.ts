@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { DomainError } from '../../platform/errors';
+import { DomainError } from '../../../platform/errors';
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/;
 

@@ -1,9 +1,9 @@
 import type { PubSubEngine } from 'graphql-subscriptions';
 import type { DataSource, EntityManager } from 'typeorm';
-import { recordEvent } from '../../platform/outbox';
+import { recordEvent } from '../../../platform/outbox';
 import type { EmailMessage, Mailer } from './mailer';
 import { firstRow } from './sql';
-import { createLogger } from '../../platform/logging';
+import { createLogger } from '../../../platform/logging';
 
 const log = createLogger('identity');
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { DomainError } from '../../platform/errors';
+import { DomainError } from '../../../platform/errors';
 import type { AuditLog } from './audit';
 import type { SecretBox } from './secrets';
 import { tokenHash } from './secrets';

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { DomainError } from '../../platform/errors';
+import { DomainError } from '../../../platform/errors';
 import type { AuditLog, Queryable } from './audit';
-import { type PrincipalKind, SessionRow } from './entities';
+import { type PrincipalKind, SessionRow } from '../entities';
 import { randomToken, tokenHash } from './secrets';
 import { rows } from './sql';
 

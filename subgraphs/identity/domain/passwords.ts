@@ -1,6 +1,6 @@
 import type { Algorithm } from '@node-rs/argon2';
 import { hash, verify } from '@node-rs/argon2';
-import { DomainError } from '../../platform/errors';
+import { DomainError } from '../../../platform/errors';
 
 /** OWASP's argon2id recommendation: 19 MiB of memory, 2 passes, 1 lane. */
 export const ARGON2_OPTIONS = {

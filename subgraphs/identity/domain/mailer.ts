@@ -1,7 +1,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { hostname } from 'node:os';
-import { createLogger } from '../../platform/logging';
+import { createLogger } from '../../../platform/logging';
 
 const log = createLogger('identity');
 

@@ -1,9 +1,9 @@
 import { type DataSource, type EntityManager, In } from 'typeorm';
-import type { Viewer } from '../../platform/identity';
-import { DomainError } from '../../platform/errors';
-import { type Connection, type PageRequest, toConnection } from '../../platform/pagination';
+import type { Viewer } from '../../../platform/identity';
+import { DomainError } from '../../../platform/errors';
+import { type Connection, type PageRequest, toConnection } from '../../../platform/pagination';
 import type { AuditLog, Party } from './audit';
-import { RolePermissionRow, RoleRow, StaffRoleRow, StaffUserRow } from './entities';
+import { RolePermissionRow, RoleRow, StaffRoleRow, StaffUserRow } from '../entities';
 import { checkPasswordStrength, hashPassword } from './passwords';
 import type { Sessions } from './sessions';
 import { isUniqueViolation, rows } from './sql';

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Connection, type PageRequest, toConnection } from '../../platform/pagination';
-import { AuditLogRow } from './entities';
+import { type Connection, type PageRequest, toConnection } from '../../../platform/pagination';
+import { AuditLogRow } from '../entities';
 
 /** What may write an audit row: the data source, or the transaction of the change it records. */
 export type Queryable = Pick<EntityManager, 'query'>;

@@ -33,4 +33,4 @@ export async function firstRow<T = Row>(
   return (await rows<T>(db, text, params))[0] ?? null;
 }
 
-export { isUniqueViolation } from '../../platform/db';
+export { isUniqueViolation } from '../../../platform/db';
