@@ -78,7 +78,10 @@ describe('a failed checkout leaves nothing behind', () => {
   it('a fraud rejection, which never reaches the card network', async () => {
     // A disposable mailbox and billing abroad score, but not enough to refuse; declines
     // with the same card tip the score over the reject threshold.
-    const risky = { email: 'buyer@mailinator.com', billingAddress: { ...ADDRESS, country: 'GB' } };
+    const risky = {
+      email: 'buyer@mailinator.com',
+      billingAddress: { ...ADDRESS, city: 'London', postalCode: 'SW1A 2AA', country: 'GB' },
+    };
     const codes: string[] = [];
     for (let i = 0; i < 5 && codes.at(-1) !== 'FRAUD_REJECTED'; i++) {
       codes.push(

@@ -16,7 +16,7 @@ export interface CostRequest {
 /** A cart's cost, or why it cannot be priced (a variant without a price, say). */
 export type CartCostResult = { quote: CartQuote | null; error: UserError | null };
 
-export function createOrdersLoaders({ carts, orders, quoter }: OrdersServices) {
+export function createOrdersLoaders({ carts, orders, quoter, segmentsOf }: OrdersServices) {
   return {
     cartById: loaderByKey(
       (ids: readonly string[]) => carts.cartsByIds(ids),
@@ -51,6 +51,8 @@ export function createOrdersLoaders({ carts, orders, quoter }: OrdersServices) {
                 country: countryCode ?? homeCountry(cart.currency),
                 region,
                 couponCodes: cart.discountCodes,
+                // The cart's customer's segments, so segment promotions show before checkout.
+                customerSegments: cart.customerId ? await segmentsOf(cart.customerId) : [],
               });
               return { quote, error: null };
             } catch (error) {

@@ -51,6 +51,7 @@ export function createOrdersServices(
     checkout,
     quoter,
     access,
+    segmentsOf: (customerId: string) => clients.identity.segmentsOf(customerId),
     recoverAbandonedCheckouts: () => recoverAbandonedCheckouts(attempts, steps),
     sweepIdempotencyKeys: () => attempts.sweep(config.IDEMPOTENCY_RETENTION_DAYS),
   };

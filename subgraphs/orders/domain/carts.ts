@@ -2,6 +2,7 @@ import { type DataSource, In, type EntityManager } from 'typeorm';
 import { DomainError } from '../../../platform/errors';
 import { isUuid } from '../../../platform/ids';
 import { money } from '../../../platform/money';
+import { parseInput, text } from '../../../platform/validation';
 import { homeCountry } from './cart-quote';
 import type { OrdersClients, VariantInfo } from '../clients/index';
 import { CartLineRow, CartRow } from '../entities';
@@ -94,6 +95,9 @@ export class CartService {
   /** Codes are kept as given (upper-cased); whether they apply shows in the cart's cost. */
   async setDiscountCodes(cartId: string, codes: string[]): Promise<CartRow> {
     const cart = await this.mustFindActive(cartId);
+    codes.forEach((code, index) =>
+      parseInput(text(64, { min: 0 }), code, ['discountCodes', String(index)], 'INVALID_CODE'),
+    );
     const normalized = [...new Set(codes.map((c) => c.trim().toUpperCase()).filter(Boolean))];
     if (normalized.length > MAX_DISCOUNT_CODES) {
       throw new DomainError('TOO_MANY_CODES', `At most ${MAX_DISCOUNT_CODES} discount codes`, [

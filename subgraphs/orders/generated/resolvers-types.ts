@@ -71,6 +71,11 @@ export type CartCost = {
   /** Line and order discounts plus any shipping discount. */
   discountTotal: Money;
   discounts: Array<DiscountApplication>;
+  /**
+   * Why the cart cannot be priced for this destination, e.g. SHIPPING_UNAVAILABLE with
+   * field ["countryCode"]; the amounts are then zero. Empty when the cost is complete.
+   */
+  errors: Array<UserError>;
   shipping: Money;
   subtotal: Money;
   tax: Money;
@@ -144,6 +149,11 @@ export type CheckoutPayload = {
   order?: Maybe<Order>;
   /** Lets a guest read this order later (order(id, accessToken)); put it in the order-status link. */
   orderAccessToken?: Maybe<Scalars['String']['output']>;
+  /**
+   * With CHECKOUT_IN_PROGRESS (another request with this idempotencyKey is still running):
+   * retry with the same key after this many milliseconds.
+   */
+  retryAfterMs?: Maybe<Scalars['Int']['output']>;
   userErrors: Array<UserError>;
 };
 
@@ -151,7 +161,8 @@ export type CheckoutPayload = {
 export type Customer = {
   __typename?: 'Customer';
   id: Scalars['ID']['output'];
-  orders: OrderConnection;
+  /** Null (with an error) when orders cannot answer, so the rest of the customer still resolves. */
+  orders?: Maybe<OrderConnection>;
 };
 
 /** A customer's order history; readable by the customer and by staff with orders:manage. */
@@ -675,6 +686,7 @@ export type CartCostResolvers<
   couponErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
   discountTotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   discounts?: Resolver<Array<ResolversTypes['DiscountApplication']>, ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
   shipping?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   subtotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   tax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
@@ -720,6 +732,7 @@ export type CheckoutPayloadResolvers<
 > = {
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
   orderAccessToken?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  retryAfterMs?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
@@ -736,7 +749,7 @@ export type CustomerResolvers<
   >;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   orders?: Resolver<
-    ResolversTypes['OrderConnection'],
+    Maybe<ResolversTypes['OrderConnection']>,
     ParentType,
     ContextType,
     RequireFields<CustomerOrdersArgs, 'first'>
