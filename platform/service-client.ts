@@ -5,6 +5,8 @@ export class UpstreamError extends Error {
   constructor(
     readonly service: string,
     message: string,
+    /** It did not answer (down, timed out, 5xx, or itself cut off from a dependency): retryable. */
+    readonly unavailable = false,
   ) {
     super(`${service}: ${message}`);
     this.name = 'UpstreamError';
@@ -40,15 +42,18 @@ export function createServiceClient(
           signal: AbortSignal.timeout(timeoutMs),
         });
       } catch (error) {
-        throw new UpstreamError(service, (error as Error).message);
+        throw new UpstreamError(service, (error as Error).message, true);
       }
       const body = (await response.json().catch(() => null)) as {
         data?: T;
-        errors?: { message: string }[];
+        errors?: { message: string; extensions?: { code?: unknown } }[];
       } | null;
       if (!body || body.errors?.length || !body.data) {
         const reason = body?.errors?.map((e) => e.message).join('; ') ?? `HTTP ${response.status}`;
-        throw new UpstreamError(service, reason);
+        const unavailable =
+          (!body && response.status >= 500) ||
+          Boolean(body?.errors?.some((e) => e.extensions?.code === 'UPSTREAM_UNAVAILABLE'));
+        throw new UpstreamError(service, reason, unavailable);
       }
       return body.data;
     },
