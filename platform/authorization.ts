@@ -1,4 +1,4 @@
-import { forbidden } from './errors';
+import { forbidden, unauthenticated } from './errors';
 import type { Viewer } from './identity';
 
 /**
@@ -21,15 +21,24 @@ export function hasPermission(viewer: Viewer, permission: string): boolean {
 }
 
 /**
+ * The one rule for refusals, here and in platform/directives.ts: no viewer (anonymous) is
+ * UNAUTHENTICATED (sign in, then try again); a viewer without the permission is FORBIDDEN.
+ */
+export function refuse(viewer: Viewer, message: string): never {
+  if (viewer.kind === 'anonymous') throw unauthenticated();
+  throw forbidden(message);
+}
+
+/**
  * The check every staff mutation makes, where the SDL does not say it with
  * `@requiresPermission` (platform/directives.ts). Staff users carry permissions such as
  * `catalog:write`; fellow subgraphs (service identity) are trusted for internal calls.
  */
 export function requirePermission(viewer: Viewer, permission: string): void {
-  if (!hasPermission(viewer, permission)) throw forbidden(`Requires the ${permission} permission`);
+  if (!hasPermission(viewer, permission)) refuse(viewer, `Requires the ${permission} permission`);
 }
 
 /** Internal mutations (reserve stock, authorize a payment) are for fellow subgraphs only. */
 export function requireService(viewer: Viewer): void {
-  if (viewer.kind !== 'service') throw forbidden('Only platform services may call this');
+  if (viewer.kind !== 'service') refuse(viewer, 'Only platform services may call this');
 }

@@ -5,8 +5,8 @@ import {
   isObjectType,
   valueFromASTUntyped,
 } from 'graphql';
-import { hasAllPermissions } from './authorization';
-import { forbidden, unauthenticated } from './errors';
+import { hasAllPermissions, refuse } from './authorization';
+import { unauthenticated } from './errors';
 import type { Viewer } from './identity';
 
 type Rule = { authenticated: true } | { scopes: string[][] };
@@ -57,8 +57,7 @@ function check(rule: Rule, viewer: Viewer): void {
   if (viewer.kind === 'service') return;
   if ('scopes' in rule) {
     if (rule.scopes.some((all) => hasAllPermissions(viewer, all))) return;
-    if (viewer.kind === 'anonymous') throw unauthenticated();
-    throw forbidden(`Requires ${rule.scopes.map((all) => all.join(' and ')).join(' or ')}`);
+    refuse(viewer, `Requires ${rule.scopes.map((all) => all.join(' and ')).join(' or ')}`);
   }
   if (viewer.kind === 'anonymous') throw unauthenticated();
 }

@@ -16,6 +16,8 @@ export class UpstreamError extends DomainError {
   constructor(
     readonly service: string,
     readonly reason: string,
+    /** It did not answer (down, timed out, 5xx, or itself cut off from a dependency). */
+    readonly unavailable = true,
   ) {
     super(ErrorCode.UPSTREAM_UNAVAILABLE, `${service} is unavailable; try again shortly`, null);
     this.name = 'UpstreamError';
@@ -73,11 +75,14 @@ export function createServiceClient(
     }
     const body = (await response.json().catch(() => null)) as {
       data?: T;
-      errors?: { message: string }[];
+      errors?: { message: string; extensions?: { code?: unknown } }[];
     } | null;
     if (!body || body.errors?.length || !body.data) {
       const reason = body?.errors?.map((e) => e.message).join('; ') ?? `HTTP ${response.status}`;
-      throw new UpstreamError(service, reason);
+      const unavailable =
+        (!body && response.status >= 500) ||
+        Boolean(body?.errors?.some((e) => e.extensions?.code === 'UPSTREAM_UNAVAILABLE'));
+      throw new UpstreamError(service, reason, unavailable);
     }
     return body.data;
   }

@@ -19,8 +19,8 @@ import {
  * Calls go through router/resilience: a deadline (`timeoutMs`, overridden per subgraph by
  * `<NAME>_TIMEOUT_MS`), at most SUBGRAPH_MAX_CONNECTIONS keep-alive connections, and a
  * circuit breaker. A subgraph that cannot answer (down, too slow, 5xx, breaker open) is not
- * a failed request: the gateway gets an answer with one error, `SUBGRAPH_UNAVAILABLE`
- * naming the subgraph, and the client gets every other subgraph's data, with the fields
+ * a failed request: the gateway gets an answer with one error, `UPSTREAM_UNAVAILABLE`
+ * with `dependency` naming the subgraph, and the client gets every other subgraph's data, with the fields
  * this one owns null where the schema allows it.
  */
 export class SignedSubgraphSource extends RemoteGraphQLDataSource<RouterContext> {

@@ -4,6 +4,7 @@ import { createPubSub, type PubSubHandle } from '../platform/pubsub';
 import { startSubgraph, type RunningSubgraph } from '../platform/server';
 import { subgraphs } from '../subgraphs/registry';
 import { join } from 'node:path';
+import { loadConfig, setting } from '../platform/config';
 
 export interface PlatformOptions {
   databaseUrl: string;
@@ -31,10 +32,15 @@ export interface Platform {
  * HTTP as they would in separate containers. Dependencies first: orders calls the others.
  */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
+  const config = loadConfig({
+    REDIS_URL: setting.optionalString(),
+    PUBSUB_NAMESPACE: setting.optionalString(),
+    SUBGRAPH_TIMEOUT_MS: setting.int(10_000, { min: 1 }),
+  });
   // One platform, one namespace: its database name, unless PUBSUB_NAMESPACE says otherwise.
   const pubsub = createPubSub(
-    process.env.REDIS_URL,
-    process.env.PUBSUB_NAMESPACE ?? databaseName(options.databaseUrl),
+    config.REDIS_URL,
+    config.PUBSUB_NAMESPACE ?? databaseName(options.databaseUrl),
   );
   const urls: Record<string, string> = {};
   const running: Record<string, RunningSubgraph<unknown>> = {};
@@ -58,7 +64,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         host,
         supergraphPath: join(__dirname, '..', 'schema', 'supergraph.graphql'),
         subgraphUrls: urls,
-        subgraphTimeoutMs: Number(process.env.SUBGRAPH_TIMEOUT_MS ?? 10000),
+        subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS,
       },
       options.subscriptionLimits,
     );

@@ -1,30 +1,80 @@
 /**
  * `npm start`: the whole platform on one machine. Uses DATABASE_URL when set, otherwise
- * an embedded PostgreSQL under .data/; REDIS_URL when set, otherwise in-process pub/sub.
+ * an embedded PostgreSQL under .data/ (EMBEDDED_PG_DATA, EMBEDDED_PG_PORT); REDIS_URL when
+ * set, otherwise in-process pub/sub.
+ *
+ * Stopping: SIGINT or SIGTERM to this process (or to tsx, which relays it) stops the
+ * platform, then PostgreSQL, and exits. `npm start` is a chain npm → sh → tsx → node, and
+ * npm passes a signal only to sh, which dies without passing it on: so this process also
+ * watches its ancestors up to npm (./lifeline.ts) and stops the same way when any of them
+ * is gone. If this process is killed outright, the embedded PostgreSQL's watchdog stops it.
  */
 import { resolve } from 'node:path';
+import { loadConfig, runMain, setting } from '../platform/config';
 import { startEmbeddedPostgres, type LocalPostgres } from './embedded-postgres';
-import { startPlatform } from './platform';
+import { watchAncestors } from './lifeline';
+import { startPlatform, type Platform } from './platform';
 import { seedDemoShop } from './demo-shop';
+
+const STOP_TIMEOUT_MS = 15_000;
 
 async function main(): Promise<void> {
   const startedAt = Date.now();
   const root = resolve(__dirname, '..');
+  const config = loadConfig({
+    DATABASE_URL: setting.optionalUrl(),
+    REDIS_URL: setting.optionalString(),
+    NODE_ENV: setting.string('development'),
+    AUTHORIZATION_MODE: setting.optionalString(),
+    BOOTSTRAP_ADMIN_EMAIL: setting.string('admin@shop.local'),
+    BOOTSTRAP_ADMIN_PASSWORD: setting.string('development only passphrase'),
+    PORT_OFFSET: setting.int(0, { min: 0, max: 60000 }),
+  });
+
   let postgres: LocalPostgres | null = null;
-  if (!process.env.DATABASE_URL) {
+  let platform: Platform | null = null;
+  let stopping = false;
+  const shutdown = async (exitCode: number): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nstopping…');
+    // A stop that hangs must not leave the process (and its ports) behind.
+    setTimeout(() => process.exit(exitCode), STOP_TIMEOUT_MS).unref();
+    await platform?.stop().catch((error) => console.error('error while stopping', error));
+    await postgres
+      ?.stop()
+      .catch((error) => console.error('error while stopping PostgreSQL', error));
+    console.log('stopped');
+    process.exit(exitCode);
+  };
+  // embedded-postgres installs SIGINT/SIGTERM handlers that stop its server at once, while
+  // the subgraphs still hold connections. Ours replace them: platform first, then database.
+  const takeSignals = () => {
+    process.removeAllListeners('SIGINT');
+    process.removeAllListeners('SIGTERM');
+    process.on('SIGINT', () => void shutdown(130));
+    process.on('SIGTERM', () => void shutdown(143));
+  };
+  takeSignals();
+  watchAncestors(() => void shutdown(143));
+
+  if (!config.DATABASE_URL) {
     postgres = await startEmbeddedPostgres(root);
+    takeSignals();
     console.log(
-      `embedded PostgreSQL on ${postgres.url.replace(/:[^:@/]+@/, ':***@')} (data in .data/postgres)`,
+      `embedded PostgreSQL on ${postgres.url.replace(/:[^:@/]+@/, ':***@')} (data in ${postgres.dataDir})`,
     );
   }
-  if (process.env.NODE_ENV !== 'production') {
-    // A staff login that works out of the box; production names its own.
-    process.env.BOOTSTRAP_ADMIN_EMAIL ??= 'admin@shop.local';
-    process.env.BOOTSTRAP_ADMIN_PASSWORD ??= 'development only passphrase';
+  if (stopping) return;
+  if (config.NODE_ENV !== 'production') {
+    // A staff login that works out of the box; production names its own. Identity reads
+    // these from the environment when it starts below.
+    process.env.BOOTSTRAP_ADMIN_EMAIL = config.BOOTSTRAP_ADMIN_EMAIL;
+    process.env.BOOTSTRAP_ADMIN_PASSWORD = config.BOOTSTRAP_ADMIN_PASSWORD;
     console.log(
-      `development staff login: ${process.env.BOOTSTRAP_ADMIN_EMAIL} / ${process.env.BOOTSTRAP_ADMIN_PASSWORD}`,
+      `development staff login: ${config.BOOTSTRAP_ADMIN_EMAIL} / ${config.BOOTSTRAP_ADMIN_PASSWORD}`,
     );
-    if (!process.env.AUTHORIZATION_MODE) {
+    if (!config.AUTHORIZATION_MODE) {
       // So a shop can be tried without logging in; AUTHORIZATION_MODE=enforced to try tokens.
       process.env.AUTHORIZATION_MODE = 'open';
       console.log(
@@ -32,47 +82,28 @@ async function main(): Promise<void> {
       );
     }
   }
-  const databaseUrl = process.env.DATABASE_URL ?? postgres!.url;
-  const platform = await startPlatform({
+  const databaseUrl = config.DATABASE_URL ?? postgres!.url;
+  platform = await startPlatform({
     databaseUrl,
     ports: 'default',
-    portOffset: Number(process.env.PORT_OFFSET ?? 0),
+    portOffset: config.PORT_OFFSET,
   }).catch(async (error) => {
     await postgres?.stop();
     throw error;
   });
+  if (stopping) return void (await platform.stop());
   const seeded = await seedDemoShop(platform);
   if (seeded.length) console.log(`seeded the demo shop: ${seeded.join(', ')}`);
 
   for (const [name, subgraph] of Object.entries(platform.subgraphs)) {
     console.log(`  subgraph ${name.padEnd(10)} http://localhost:${subgraph.port}/graphql`);
   }
-  console.log(`  pub/sub             ${process.env.REDIS_URL ? 'Redis' : 'in-process'}`);
+  console.log(`  pub/sub             ${config.REDIS_URL ? 'Redis' : 'in-process'}`);
   console.log(
     `router ready at http://localhost:${platform.router.port}/graphql (${Date.now() - startedAt} ms)`,
   );
-
-  // embedded-postgres installs SIGINT/SIGTERM handlers that stop its server at once, while
-  // the subgraphs still hold connections. Ours replace them: platform first, then database.
-  let stopping = false;
-  const shutdown = async (exitCode: number): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    console.log('\nstopping…');
-    await platform.stop().catch((error) => console.error('error while stopping', error));
-    await postgres
-      ?.stop()
-      .catch((error) => console.error('error while stopping PostgreSQL', error));
-    console.log('stopped');
-    process.exit(exitCode);
-  };
-  process.removeAllListeners('SIGINT');
-  process.removeAllListeners('SIGTERM');
-  process.on('SIGINT', () => void shutdown(130));
-  process.on('SIGTERM', () => void shutdown(143));
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
+runMain(main, (message, error) => {
+  console.error(message, error);
 });

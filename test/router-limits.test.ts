@@ -400,7 +400,12 @@ describe('CORS and security headers', () => {
 describe('production mode (NODE_ENV=production)', () => {
   let router: RunningRouter;
   const saved: Record<string, string | undefined> = {};
-  const env = { NODE_ENV: 'production', CORS_ORIGINS: 'https://shop.example.com', HSTS: 'on' };
+  const env = {
+    NODE_ENV: 'production',
+    CORS_ORIGINS: 'https://shop.example.com',
+    HSTS: 'on',
+    METRICS_BEARER_TOKEN: 'scrape-secret',
+  };
 
   beforeAll(async () => {
     dataOf(await platform.query('{ __typename }')); // the platform's signing secret is in the environment by now

@@ -78,7 +78,8 @@ it('answers with partial results while pricing is down, fails fast once the brea
     expect(partial.errors![0]!.message).toMatch(/^Subgraph "pricing" is unavailable/);
     expect(partial.errors![0]!.message).not.toContain('127.0.0.1');
     expect(partial.errors![0]!.extensions).toMatchObject({
-      code: 'SUBGRAPH_UNAVAILABLE',
+      code: 'UPSTREAM_UNAVAILABLE',
+      dependency: 'pricing',
       serviceName: 'pricing',
       reason: 'connection',
     });
@@ -94,7 +95,12 @@ it('answers with partial results while pricing is down, fails fast once the brea
         'Breaker Teapot',
       ]);
       expect(fast.errors!.map((e) => e.extensions)).toEqual([
-        { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'pricing', reason: 'circuit_open' },
+        {
+          code: 'UPSTREAM_UNAVAILABLE',
+          dependency: 'pricing',
+          serviceName: 'pricing',
+          reason: 'circuit_open',
+        },
       ]);
     }
     expect(counter.connections()).toBe(0);
@@ -115,7 +121,7 @@ it('answers with partial results while pricing is down, fails fast once the brea
   const deadline = Date.now() + 30_000;
   let answer = await platform.query(QUERY);
   while (answer.errors && Date.now() < deadline) {
-    expect(answer.errors.map((e) => e.extensions?.code)).toEqual(['SUBGRAPH_UNAVAILABLE']);
+    expect(answer.errors.map((e) => e.extensions?.code)).toEqual(['UPSTREAM_UNAVAILABLE']);
     await new Promise((resolve) => setTimeout(resolve, 250));
     answer = await platform.query(QUERY);
   }

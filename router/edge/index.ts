@@ -4,6 +4,7 @@ import type { RouterContext } from '../context';
 import type { RouterConfig } from '../config';
 import type { SubgraphCallObserver } from '../subgraph-source';
 import { observability } from './observability';
+import { inputHygiene } from './input';
 import { operationLimits } from './limits';
 import { persistedOperations } from './persisted';
 import { security } from './security';
@@ -49,6 +50,7 @@ export const edgeModules: EdgeModule[] = [
   rateLimiting(), // per IP before any parsing; per user and cost once the token is verified
   persistedOperations, // safelist before limits: an unlisted operation is refused as such
   operationLimits, // body limit, depth, aliases, cost...: before planning and any subgraph
+  inputHygiene, // control characters in string arguments and variables, before any subgraph
   playground,
 ];
 

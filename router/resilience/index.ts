@@ -1,7 +1,7 @@
 /**
  * How the router survives its subgraphs: a deadline per call, a bounded keep-alive pool
  * and a circuit breaker per subgraph (settings in config.ts). A subgraph that cannot answer
- * becomes a SUBGRAPH_UNAVAILABLE error naming it, beside the healthy subgraphs' data
+ * becomes an UPSTREAM_UNAVAILABLE error naming it (`dependency`), beside the healthy subgraphs' data
  * (router/subgraph-source.ts).
  */
 export {

@@ -4,7 +4,7 @@ import { CircuitBreaker, type BreakerPermit, type BreakerState } from './circuit
 import { ConnectionLimiter } from './connection-limiter';
 import type { SubgraphResilience } from './config';
 
-/** Why a subgraph could not answer; the router turns it into a SUBGRAPH_UNAVAILABLE error. */
+/** Why a subgraph could not answer; the router turns it into an UPSTREAM_UNAVAILABLE error. */
 export type UnavailableReason = 'circuit_open' | 'timeout' | 'connection' | 'http_status';
 
 export class SubgraphUnavailableError extends Error {
@@ -22,7 +22,12 @@ export class SubgraphUnavailableError extends Error {
 export function subgraphUnavailableError(error: SubgraphUnavailableError) {
   return {
     message: error.message,
-    extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: error.subgraph, reason: error.reason },
+    extensions: {
+      code: 'UPSTREAM_UNAVAILABLE',
+      dependency: error.subgraph,
+      serviceName: error.subgraph,
+      reason: error.reason,
+    },
   };
 }
 

@@ -17,7 +17,7 @@ export async function benchDatabase(): Promise<BenchDatabase> {
     return { url: db.url, stop: db.drop };
   }
   const root = resolve(__dirname, '..', '..', '.data', 'bench');
-  const pg = await startEmbeddedPostgres(root, Number(process.env.BENCH_PG_PORT ?? 5434));
+  const pg = await startEmbeddedPostgres(root, { port: Number(process.env.BENCH_PG_PORT ?? 5434) });
   // createTestDatabase works in DATABASE_URL's server; point it there only for this run.
   process.env.DATABASE_URL = pg.url.replace(/\/commerce$/, '/postgres');
   const db = await createTestDatabase('bench');

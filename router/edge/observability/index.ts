@@ -1,6 +1,7 @@
 import type { EdgeModule } from '..';
 import { createLogger, type Logger } from '../../../platform/logging';
 import type { SubgraphCallObserver } from '../../subgraph-source';
+import { observabilityConfigFromEnv } from './config';
 import { createRouterMetrics } from './metrics';
 import { createRequestTracker, type CompletedRequest } from './requests';
 import { runningTracing, startTracing } from './tracing';
@@ -11,15 +12,14 @@ import { runningTracing, startTracing } from './tracing';
  * Install it first among the edge modules, so its middleware sees every request,
  * including those another module rejects.
  *
- * Environment: METRICS=off (no /metrics), METRICS_PATH (/metrics), METRICS_BEARER_TOKEN
- * (require it to scrape), LOG_LEVEL (info; debug logs every subgraph call),
+ * Environment: METRICS, METRICS_PATH, METRICS_BEARER_TOKEN (required in production; see
+ * ./config.ts), LOG_LEVEL (info; debug logs every subgraph call),
  * OTEL_EXPORTER_OTLP_ENDPOINT (traces; see tracing.ts).
  */
 export const observability: EdgeModule = (edge) => {
-  const env = process.env;
+  const config = observabilityConfigFromEnv(process.env);
   const logger = createLogger('router');
-  const metricsOn = env.METRICS !== 'off' && env.METRICS !== 'false';
-  const metrics = metricsOn
+  const metrics = config.metrics
     ? createRouterMetrics({ activeSubscriptions: edge.activeSubscriptions })
     : undefined;
   const tracker = createRequestTracker([
@@ -33,6 +33,7 @@ export const observability: EdgeModule = (edge) => {
     middleware: [tracker.middleware],
     plugins: [
       tracker.plugin,
+      ...(metrics ? [metrics.outagePlugin] : []),
       {
         // Registered before the router listens, so its first request is traced already.
         async serverWillStart() {
@@ -43,7 +44,7 @@ export const observability: EdgeModule = (edge) => {
       },
     ],
     routes(app) {
-      metrics?.route(app, env.METRICS_PATH ?? '/metrics', env.METRICS_BEARER_TOKEN || undefined);
+      metrics?.route(app, config.metricsPath, config.metricsBearerToken);
     },
     async close() {
       metrics?.registry.clear();

@@ -1,5 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
+import type { ApolloServerPlugin } from '@apollo/server';
 import type { Express } from 'express';
+import type { RouterContext } from '../../context';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { SubgraphCallObserver } from '../../subgraph-source';
 import type { CompletedRequest } from './requests';
@@ -15,6 +17,9 @@ import type { CompletedRequest } from './requests';
  *                                                             rejected before GraphQL (rate limits, ...)
  *   router_subgraph_request_duration_seconds{subgraph,outcome} each call to a subgraph (ok,
  *                                                             graphql_error, failed)
+ *   router_upstream_unavailable_total{dependency,subgraph}    UPSTREAM_UNAVAILABLE errors answered: a
+ *                                                             subgraph down (dependency = subgraph), or
+ *                                                             one cut off from postgres / redis / a peer
  *   router_active_subscriptions                               open subscriptions, every transport
  *   process_* / nodejs_*                                      prom-client's defaults
  *
@@ -65,6 +70,12 @@ export function createRouterMetrics(options: RouterMetricsOptions = {}) {
     buckets: LATENCY_BUCKETS,
     registers,
   });
+  const outages = new Counter({
+    name: 'router_upstream_unavailable_total',
+    help: 'UPSTREAM_UNAVAILABLE errors in responses, by the dependency that was down and the subgraph that said so',
+    labelNames: ['dependency', 'subgraph'] as const,
+    registers,
+  });
   const activeSubscriptions = options.activeSubscriptions;
   new Gauge({
     name: 'router_active_subscriptions',
@@ -105,6 +116,24 @@ export function createRouterMetrics(options: RouterMetricsOptions = {}) {
         call.durationMs / 1000,
       );
     }) satisfies SubgraphCallObserver,
+    /** Counts every UPSTREAM_UNAVAILABLE error of a query or mutation, by dependency. */
+    outagePlugin: {
+      async requestDidStart() {
+        return {
+          async willSendResponse({ response }) {
+            const body = response.body;
+            const errors =
+              body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors;
+            for (const error of errors ?? []) {
+              if (error.extensions?.code !== 'UPSTREAM_UNAVAILABLE') continue;
+              const subgraph = String(error.extensions.serviceName ?? 'router');
+              const dependency = String(error.extensions.dependency ?? subgraph);
+              outages.inc({ dependency, subgraph });
+            }
+          },
+        };
+      },
+    } satisfies ApolloServerPlugin<RouterContext>,
     /** GET /metrics; behind `Authorization: Bearer <token>` when a token is given. */
     route(app: Express, path = '/metrics', bearerToken?: string): void {
       app.get(path, async (req, res) => {

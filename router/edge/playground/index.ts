@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Express, Request, Response } from 'express';
+import { loadConfig, setting } from '../../../platform/config';
 import type { EdgeModule } from '..';
 
 /**
@@ -13,14 +15,23 @@ import type { EdgeModule } from '..';
  *
  * The packages are development dependencies: a production install (`npm ci --omit=dev`)
  * has no playground, and says so if one is asked for outside production.
+ *
+ * Apollo Server's own landing page (which loads Apollo's scripts from a CDN) is never
+ * served, in any mode: a browser's GET /graphql is either sent here or answered as a
+ * GraphQL request without a query.
  */
 export const playground: EdgeModule = () => {
-  if (!playgroundEnabled()) return {};
-  return { routes: playgroundRoutes };
+  const plugins = [ApolloServerPluginLandingPageDisabled()];
+  if (!playgroundEnabled()) return { plugins };
+  return { plugins, routes: playgroundRoutes };
 };
 
 export function playgroundEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.NODE_ENV !== 'production' && env.PLAYGROUND !== 'off' && env.PLAYGROUND !== 'false';
+  const config = loadConfig(
+    { NODE_ENV: setting.string('development'), PLAYGROUND: setting.bool(true) },
+    env,
+  );
+  return config.NODE_ENV !== 'production' && config.PLAYGROUND;
 }
 
 const PATH = '/playground';
