@@ -1,5 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { DomainError } from './errors';
 import { createLogger } from './logging';
 
 const log = createLogger('graphql');
@@ -14,6 +15,7 @@ export function formatError(
   error: unknown,
 ): GraphQLFormattedError {
   const original = unwrapResolverError(error);
+  if (original instanceof DomainError) return domainErrorOf(formatted, original);
   const code = formatted.extensions?.code;
   if (code && code !== 'INTERNAL_SERVER_ERROR') return formatted;
   log.error('unexpected error', {
@@ -27,5 +29,26 @@ export function formatError(
     ...(formatted.locations ? { locations: formatted.locations } : {}),
     ...(formatted.path ? { path: formatted.path } : {}),
     extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  };
+}
+
+/**
+ * A business rule refused the caller's input outside a mutation's userErrors (a query
+ * argument such as a too-long search): the caller's mistake, never a masked internal
+ * error. `code` is the domain's own code; `category` names its family for generic clients.
+ */
+function domainErrorOf(
+  formatted: GraphQLFormattedError,
+  error: DomainError,
+): GraphQLFormattedError {
+  return {
+    message: error.message,
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions: {
+      code: error.code,
+      category: 'BAD_USER_INPUT',
+      ...(error.field ? { field: error.field } : {}),
+    },
   };
 }

@@ -1,3 +1,5 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print, type DocumentNode } from 'graphql';
 import { signIdentity } from './identity';
 
 /** A fellow subgraph did not answer, or answered with an error it did not mean for us. */
@@ -12,7 +14,23 @@ export class UpstreamError extends Error {
 }
 
 export interface ServiceClient {
-  request<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  /** A generated operation (`subgraphs/<caller>/generated/clients/<callee>.ts`): typed both ways. */
+  request<TData, TVariables extends Record<string, unknown>>(
+    document: TypedDocumentNode<TData, TVariables>,
+    variables: TVariables,
+  ): Promise<TData>;
+  request<T>(query: string | DocumentNode, variables?: Record<string, unknown>): Promise<T>;
+}
+
+const printed = new WeakMap<DocumentNode, string>();
+function textOf(query: string | DocumentNode): string {
+  if (typeof query === 'string') return query;
+  let text = printed.get(query);
+  if (text === undefined) {
+    text = print(query);
+    printed.set(query, text);
+  }
+  return text;
 }
 
 /**
@@ -26,7 +44,10 @@ export function createServiceClient(
   timeoutMs = Number(process.env.SERVICE_TIMEOUT_MS ?? 10000),
 ): ServiceClient {
   return {
-    async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    async request<T>(
+      query: string | DocumentNode,
+      variables: Record<string, unknown> = {},
+    ): Promise<T> {
       if (!url) throw new UpstreamError(service, 'no URL configured');
       let response: Response;
       try {
@@ -36,7 +57,7 @@ export function createServiceClient(
             'content-type': 'application/json',
             ...signIdentity({ kind: 'service', service: caller }),
           },
-          body: JSON.stringify({ query, variables }),
+          body: JSON.stringify({ query: textOf(query), variables }),
           signal: AbortSignal.timeout(timeoutMs),
         });
       } catch (error) {

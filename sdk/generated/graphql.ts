@@ -160,6 +160,7 @@ export type StockReceiveInput = {
   quantity: number;
   /** Purchase order or delivery note. */
   reference?: string | null | undefined;
+  /** A SKU catalog knows (UNKNOWN_SKU otherwise). */
   sku: string;
   warehouseId: string;
 };
@@ -172,7 +173,9 @@ export type VariantOptionInput = {
 export type WarehouseCreateInput = {
   /** 1-32 capital letters, digits, dashes or underscores. */
   code: string;
+  /** An assigned ISO 3166-1 alpha-2 code (INVALID_COUNTRY otherwise). */
   countryCode: string;
+  /** 1-200 characters. */
   name: string;
 };
 
@@ -188,7 +191,7 @@ export type CartDetailsFragment = {
     productName: string;
     variantTitle: string;
     quantity: number;
-    variant: { id: string; availableQuantity: number };
+    variant: { id: string; availableQuantity: number | null };
     cost: {
       unitPrice: { amount: number; currency: string };
       subtotal: { amount: number; currency: string };
@@ -287,14 +290,14 @@ export type ProductCardFragment = {
     min: { amount: number; currency: string };
     max: { amount: number; currency: string };
   } | null;
-  availability: { inStock: boolean; lowStock: boolean };
+  availability: { inStock: boolean; lowStock: boolean } | null;
 };
 
 export type VariantDetailsFragment = {
   id: string;
   sku: string;
   title: string;
-  availableQuantity: number;
+  availableQuantity: number | null;
   options: Array<{ name: string; value: string }>;
   price: { amount: number; currency: string } | null;
   priceTiers: Array<{ minQuantity: number; price: { amount: number; currency: string } }>;
@@ -312,12 +315,12 @@ export type ProductPageFragment = {
     slug: string;
     parent: { id: string; name: string; slug: string } | null;
   } | null;
-  availability: { availableQuantity: number; inStock: boolean; lowStock: boolean };
+  availability: { availableQuantity: number; inStock: boolean; lowStock: boolean } | null;
   variants: Array<{
     id: string;
     sku: string;
     title: string;
-    availableQuantity: number;
+    availableQuantity: number | null;
     options: Array<{ name: string; value: string }>;
     price: { amount: number; currency: string } | null;
     priceTiers: Array<{ minQuantity: number; price: { amount: number; currency: string } }>;
@@ -746,7 +749,7 @@ export type CartQuery = {
       productName: string;
       variantTitle: string;
       quantity: number;
-      variant: { id: string; availableQuantity: number };
+      variant: { id: string; availableQuantity: number | null };
       cost: {
         unitPrice: { amount: number; currency: string };
         subtotal: { amount: number; currency: string };
@@ -815,7 +818,7 @@ export type CartCreateMutation = {
         productName: string;
         variantTitle: string;
         quantity: number;
-        variant: { id: string; availableQuantity: number };
+        variant: { id: string; availableQuantity: number | null };
         cost: {
           unitPrice: { amount: number; currency: string };
           subtotal: { amount: number; currency: string };
@@ -861,7 +864,7 @@ export type CartLinesAddMutation = {
         productName: string;
         variantTitle: string;
         quantity: number;
-        variant: { id: string; availableQuantity: number };
+        variant: { id: string; availableQuantity: number | null };
         cost: {
           unitPrice: { amount: number; currency: string };
           subtotal: { amount: number; currency: string };
@@ -907,7 +910,7 @@ export type CartLinesUpdateMutation = {
         productName: string;
         variantTitle: string;
         quantity: number;
-        variant: { id: string; availableQuantity: number };
+        variant: { id: string; availableQuantity: number | null };
         cost: {
           unitPrice: { amount: number; currency: string };
           subtotal: { amount: number; currency: string };
@@ -953,7 +956,7 @@ export type CartLinesRemoveMutation = {
         productName: string;
         variantTitle: string;
         quantity: number;
-        variant: { id: string; availableQuantity: number };
+        variant: { id: string; availableQuantity: number | null };
         cost: {
           unitPrice: { amount: number; currency: string };
           subtotal: { amount: number; currency: string };
@@ -999,7 +1002,7 @@ export type CartDiscountCodesUpdateMutation = {
         productName: string;
         variantTitle: string;
         quantity: number;
-        variant: { id: string; availableQuantity: number };
+        variant: { id: string; availableQuantity: number | null };
         cost: {
           unitPrice: { amount: number; currency: string };
           subtotal: { amount: number; currency: string };
@@ -1048,7 +1051,7 @@ export type ProductsQuery = {
           min: { amount: number; currency: string };
           max: { amount: number; currency: string };
         } | null;
-        availability: { inStock: boolean; lowStock: boolean };
+        availability: { inStock: boolean; lowStock: boolean } | null;
       };
     }>;
   };
@@ -1087,12 +1090,12 @@ export type ProductBySlugQuery = {
       slug: string;
       parent: { id: string; name: string; slug: string } | null;
     } | null;
-    availability: { availableQuantity: number; inStock: boolean; lowStock: boolean };
+    availability: { availableQuantity: number; inStock: boolean; lowStock: boolean } | null;
     variants: Array<{
       id: string;
       sku: string;
       title: string;
-      availableQuantity: number;
+      availableQuantity: number | null;
       options: Array<{ name: string; value: string }>;
       price: { amount: number; currency: string } | null;
       priceTiers: Array<{ minQuantity: number; price: { amount: number; currency: string } }>;
@@ -1122,12 +1125,12 @@ export type ProductByIdQuery = {
       slug: string;
       parent: { id: string; name: string; slug: string } | null;
     } | null;
-    availability: { availableQuantity: number; inStock: boolean; lowStock: boolean };
+    availability: { availableQuantity: number; inStock: boolean; lowStock: boolean } | null;
     variants: Array<{
       id: string;
       sku: string;
       title: string;
-      availableQuantity: number;
+      availableQuantity: number | null;
       options: Array<{ name: string; value: string }>;
       price: { amount: number; currency: string } | null;
       priceTiers: Array<{ minQuantity: number; price: { amount: number; currency: string } }>;
@@ -1149,7 +1152,7 @@ export type VariantBySkuQuery = {
     id: string;
     sku: string;
     title: string;
-    availableQuantity: number;
+    availableQuantity: number | null;
     product: {
       id: string;
       slug: string;
@@ -1159,7 +1162,7 @@ export type VariantBySkuQuery = {
         min: { amount: number; currency: string };
         max: { amount: number; currency: string };
       } | null;
-      availability: { inStock: boolean; lowStock: boolean };
+      availability: { inStock: boolean; lowStock: boolean } | null;
     };
     options: Array<{ name: string; value: string }>;
     price: { amount: number; currency: string } | null;
