@@ -223,7 +223,11 @@ export class CatalogService {
   }): Promise<CategoryRow> {
     const name = requireText(input.name, 'name');
     if (input.parentId && !(await this.categories.existsBy({ id: input.parentId }))) {
-      throw new DomainError(CatalogErrorCode.NOT_FOUND, `Category ${input.parentId} was not found`, ['parentId']);
+      throw new DomainError(
+        CatalogErrorCode.NOT_FOUND,
+        `Category ${input.parentId} was not found`,
+        ['parentId'],
+      );
     }
     return translateUniqueViolation(() =>
       this.categories.save(
@@ -266,24 +270,30 @@ export class CatalogService {
 
   private async assertReferences(input: ProductInput): Promise<void> {
     if (input.brandId && !(await this.brands.existsBy({ id: input.brandId }))) {
-      throw new DomainError(CatalogErrorCode.NOT_FOUND, `Brand ${input.brandId} was not found`, ['brandId']);
+      throw new DomainError(CatalogErrorCode.NOT_FOUND, `Brand ${input.brandId} was not found`, [
+        'brandId',
+      ]);
     }
     if (input.categoryId && !(await this.categories.existsBy({ id: input.categoryId }))) {
-      throw new DomainError(CatalogErrorCode.NOT_FOUND, `Category ${input.categoryId} was not found`, [
-        'categoryId',
-      ]);
+      throw new DomainError(
+        CatalogErrorCode.NOT_FOUND,
+        `Category ${input.categoryId} was not found`,
+        ['categoryId'],
+      );
     }
   }
 
   private async mustFindProduct(id: string): Promise<ProductRow> {
     const product = await this.products.findOneBy({ id });
-    if (!product) throw new DomainError(CatalogErrorCode.NOT_FOUND, `Product ${id} was not found`, ['id']);
+    if (!product)
+      throw new DomainError(CatalogErrorCode.NOT_FOUND, `Product ${id} was not found`, ['id']);
     return product;
   }
 
   private async mustFindVariant(id: string): Promise<ProductVariantRow> {
     const variant = await this.variants.findOneBy({ id });
-    if (!variant) throw new DomainError(CatalogErrorCode.NOT_FOUND, `Variant ${id} was not found`, ['id']);
+    if (!variant)
+      throw new DomainError(CatalogErrorCode.NOT_FOUND, `Variant ${id} was not found`, ['id']);
     return variant;
   }
 }
@@ -331,8 +341,18 @@ function checkOptions(options: VariantOptionValue[]): VariantOptionValue[] {
     ]);
   }
   return options.map((option, index) => ({
-    name: parseInput(text(100), option.name, ['options', String(index), 'name'], CatalogErrorCode.INVALID_TEXT),
-    value: parseInput(text(100), option.value, ['options', String(index), 'value'], CatalogErrorCode.INVALID_TEXT),
+    name: parseInput(
+      text(100),
+      option.name,
+      ['options', String(index), 'name'],
+      CatalogErrorCode.INVALID_TEXT,
+    ),
+    value: parseInput(
+      text(100),
+      option.value,
+      ['options', String(index), 'value'],
+      CatalogErrorCode.INVALID_TEXT,
+    ),
   }));
 }
 
