@@ -84,6 +84,7 @@ export type PriceSetInput = {
   minQuantity?: number | null | undefined;
   /** Code of the price list; default: the currency's highest-priority list. */
   priceList?: string | null | undefined;
+  /** The variant's SKU as catalog has it (SKU_MISMATCH otherwise): a check that the right variant is priced. */
   sku: string;
   /**
    * ISO 8601 time the price starts (default: now; not in the past). Without validTo, the
@@ -95,7 +96,7 @@ export type PriceSetInput = {
    * INVALID_WINDOW otherwise). The open-ended price stays and applies again afterwards.
    */
   validTo?: string | null | undefined;
-  /** Catalog's ProductVariant id. */
+  /** Catalog's ProductVariant id (NOT_FOUND when catalog has none). */
   variantId: string;
 };
 
@@ -300,7 +301,7 @@ export type VariantDetailsFragment = {
   availableQuantity: number | null;
   options: Array<{ name: string; value: string }>;
   price: { amount: number; currency: string } | null;
-  priceTiers: Array<{ minQuantity: number; price: { amount: number; currency: string } }>;
+  priceTiers: Array<{ minQuantity: number; price: { amount: number; currency: string } }> | null;
 };
 
 export type ProductPageFragment = {
@@ -323,7 +324,7 @@ export type ProductPageFragment = {
     availableQuantity: number | null;
     options: Array<{ name: string; value: string }>;
     price: { amount: number; currency: string } | null;
-    priceTiers: Array<{ minQuantity: number; price: { amount: number; currency: string } }>;
+    priceTiers: Array<{ minQuantity: number; price: { amount: number; currency: string } }> | null;
   }>;
   brand: { id: string; name: string } | null;
   priceRange: {
@@ -1098,7 +1099,10 @@ export type ProductBySlugQuery = {
       availableQuantity: number | null;
       options: Array<{ name: string; value: string }>;
       price: { amount: number; currency: string } | null;
-      priceTiers: Array<{ minQuantity: number; price: { amount: number; currency: string } }>;
+      priceTiers: Array<{
+        minQuantity: number;
+        price: { amount: number; currency: string };
+      }> | null;
     }>;
     brand: { id: string; name: string } | null;
     priceRange: {
@@ -1133,7 +1137,10 @@ export type ProductByIdQuery = {
       availableQuantity: number | null;
       options: Array<{ name: string; value: string }>;
       price: { amount: number; currency: string } | null;
-      priceTiers: Array<{ minQuantity: number; price: { amount: number; currency: string } }>;
+      priceTiers: Array<{
+        minQuantity: number;
+        price: { amount: number; currency: string };
+      }> | null;
     }>;
     brand: { id: string; name: string } | null;
     priceRange: {
@@ -1166,7 +1173,7 @@ export type VariantBySkuQuery = {
     };
     options: Array<{ name: string; value: string }>;
     price: { amount: number; currency: string } | null;
-    priceTiers: Array<{ minQuantity: number; price: { amount: number; currency: string } }>;
+    priceTiers: Array<{ minQuantity: number; price: { amount: number; currency: string } }> | null;
   } | null;
 };
 
