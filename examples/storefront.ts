@@ -63,7 +63,7 @@ async function main(): Promise<void> {
           .join(', ')}`,
       );
     slug =
-      products.edges.find(({ node }) => node.availability.inStock && node.priceRange)?.node.slug ??
+      products.edges.find(({ node }) => node.availability?.inStock && node.priceRange)?.node.slug ??
       null;
     if (!products.pageInfo.hasNextPage) break;
     after = products.pageInfo.endCursor ?? null;
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
 
   // Product page: pick a variant that can be bought.
   const { product } = await shop.request(ProductBySlugDocument, { slug });
-  const variant = product?.variants.find((v) => v.availableQuantity > 0 && v.price);
+  const variant = product?.variants.find((v) => (v.availableQuantity ?? 0) > 0 && v.price);
   if (!product || !variant?.price) throw new Error(`product ${slug} has nothing to sell`);
   console.log(
     `product: ${product.name} / ${variant.title} (${variant.sku}) at ${money(variant.price)}, ${variant.availableQuantity} available`,

@@ -43,3 +43,26 @@ function assertSameCurrency(a: Money, b: Money): void {
     throw new DomainError('CURRENCY_MISMATCH', `Cannot combine ${a.currency} and ${b.currency}`);
   }
 }
+
+/**
+ * numerator / denominator rounded half-up (half away from zero), in exact BigInt
+ * arithmetic: the one money rounding of the platform (tax in pricing, percentages in
+ * promotions). 0.5 of a minor unit and above goes up; negative values mirror positive ones
+ * so that a refund mirrors its charge. denominator > 0.
+ */
+export function divideRoundHalfUp(numerator: bigint, denominator: bigint): bigint {
+  if (denominator <= 0n) throw new RangeError('denominator must be positive');
+  const negative = numerator < 0n;
+  const magnitude = negative ? -numerator : numerator;
+  const quotient = magnitude / denominator;
+  const remainder = magnitude % denominator;
+  const rounded = remainder * 2n >= denominator ? quotient + 1n : quotient;
+  return negative ? -rounded : rounded;
+}
+
+/** amount × numerator / denominator, rounded half-up to the minor unit; throws past 2^53. */
+export function scaleRoundHalfUp(amount: number, numerator: number, denominator: number): number {
+  const result = Number(divideRoundHalfUp(BigInt(amount) * BigInt(numerator), BigInt(denominator)));
+  if (!Number.isSafeInteger(result)) throw new RangeError('result is not a safe integer');
+  return result;
+}

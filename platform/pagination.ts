@@ -81,3 +81,11 @@ export function toConnection<T>(
     totalCount,
   };
 }
+
+/** The same connection with every node mapped (a `…Row` to its GraphQL `…Model`). */
+export function mapConnection<T, R>(connection: Connection<T>, map: (row: T) => R): Connection<R> {
+  return {
+    ...connection,
+    edges: connection.edges.map((e) => ({ cursor: e.cursor, node: map(e.node) })),
+  };
+}

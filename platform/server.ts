@@ -15,6 +15,7 @@ import type { SubgraphContext } from './context';
 import { createDataSource, migrate, type StatementCounter } from './db';
 import { enforceAuthorizationDirectives } from './directives';
 import { formatError } from './format-error';
+import { nulGuardPlugin } from './input-guard';
 import { verifyIdentity, type Viewer } from './identity';
 import { createLogger, requestLoggingPlugin } from './logging';
 import { outboxMigration, startOutboxRelay, type OutboxRelay } from './outbox';
@@ -128,6 +129,7 @@ export async function startSubgraph<Services, Loaders>(
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),
       requestLoggingPlugin(createLogger(module.name)),
+      nulGuardPlugin(),
     ],
     formatError,
     includeStacktraceInErrorResponses: false,

@@ -31,7 +31,11 @@ export interface ServiceClient {
     document: TypedDocumentNode<TData, TVariables>,
     variables: TVariables,
   ): Promise<TData>;
-  /** Untyped, for callers not yet on generated operations. */
+  /** The same, or untyped for a document that is not generated. */
+  request<TData, TVariables extends Record<string, unknown>>(
+    document: TypedDocumentNode<TData, TVariables>,
+    variables: TVariables,
+  ): Promise<TData>;
   request<T>(query: string | DocumentNode, variables?: Record<string, unknown>): Promise<T>;
 }
 

@@ -57,6 +57,8 @@ export interface TestSubgraphOptions {
   subgraphUrls?: SubgraphUrls;
   pubsub?: PubSubHandle;
   outboxRelay?: boolean;
+  /** false: no background jobs (sweepers), e.g. where statements are counted. */
+  background?: boolean;
 }
 
 const text = (operation: Operation<unknown, unknown>): string =>
@@ -86,6 +88,7 @@ export async function startSubgraphForTest<Services, Loaders>(
     subgraphUrls: options.subgraphUrls,
     pubsub: options.pubsub,
     outboxRelay: options.outboxRelay,
+    background: options.background,
   });
 
   const gql: TestSubgraph<Services>['gql'] = (operation, variables, as = {}) =>

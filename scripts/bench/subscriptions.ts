@@ -37,7 +37,16 @@ export async function subscriptionBench(options: { changes: number; subscribers:
         `mutation { warehouseCreate(input: { code: "BENCH", name: "Bench", countryCode: "DE" }) { warehouse { id } } }`,
       ),
     ).warehouseCreate.warehouse.id as string;
-    await inventory.receiveStock({ sku: 'BENCH-SKU', warehouseId: warehouse, quantity: 1_000_000 });
+    // Inventory receives only SKUs that catalog knows.
+    await postGraphQL(
+      router.url,
+      `mutation { productCreate(input: { name: "Bench", variants: [{ sku: "BENCH-SKU", title: "Bench" }] }) { product { id } } }`,
+    );
+    await inventory.changes.receiveStock({
+      sku: 'BENCH-SKU',
+      warehouseId: warehouse,
+      quantity: 1_000_000,
+    });
 
     const subscribe = (onEvent: (onHand: number) => void): Promise<void> =>
       new Promise((ready, fail) => {
@@ -78,7 +87,7 @@ export async function subscriptionBench(options: { changes: number; subscribers:
       const arrived = new Promise<void>((done) => {
         expect = { onHand: onHand - 1, committedAt: 0, done };
       });
-      await inventory.adjustStock({
+      await inventory.changes.adjustStock({
         sku: 'BENCH-SKU',
         warehouseId: warehouse,
         delta: -1,
@@ -123,7 +132,7 @@ export async function subscriptionBench(options: { changes: number; subscribers:
         arrivals = [];
         target = onHand - 1;
         const done = new Promise<void>((resolve) => (allArrived = resolve));
-        await inventory.adjustStock({
+        await inventory.changes.adjustStock({
           sku: 'BENCH-SKU',
           warehouseId: warehouse,
           delta: -1,

@@ -84,6 +84,7 @@ export type PriceSetInput = {
   minQuantity?: number | null | undefined;
   /** Code of the price list; default: the currency's highest-priority list. */
   priceList?: string | null | undefined;
+  /** The variant's SKU as catalog has it (SKU_MISMATCH otherwise): a check that the right variant is priced. */
   sku: string;
   /**
    * ISO 8601 time the price starts (default: now; not in the past). Without validTo, the
@@ -95,7 +96,7 @@ export type PriceSetInput = {
    * INVALID_WINDOW otherwise). The open-ended price stays and applies again afterwards.
    */
   validTo?: string | null | undefined;
-  /** Catalog's ProductVariant id. */
+  /** Catalog's ProductVariant id (NOT_FOUND when catalog has none). */
   variantId: string;
 };
 
@@ -160,6 +161,7 @@ export type StockReceiveInput = {
   quantity: number;
   /** Purchase order or delivery note. */
   reference?: string | null | undefined;
+  /** A SKU catalog knows (UNKNOWN_SKU otherwise). */
   sku: string;
   warehouseId: string;
 };
@@ -172,7 +174,9 @@ export type VariantOptionInput = {
 export type WarehouseCreateInput = {
   /** 1-32 capital letters, digits, dashes or underscores. */
   code: string;
+  /** An assigned ISO 3166-1 alpha-2 code (INVALID_COUNTRY otherwise). */
   countryCode: string;
+  /** 1-200 characters. */
   name: string;
 };
 
@@ -188,7 +192,7 @@ export type CartDetailsFragment = {
     productName: string;
     variantTitle: string;
     quantity: number;
-    variant: { id: string; availableQuantity: number };
+    variant: { id: string; availableQuantity: number | null };
     cost: {
       unitPrice: { amount: number; currency: string };
       subtotal: { amount: number; currency: string };
@@ -287,17 +291,17 @@ export type ProductCardFragment = {
     min: { amount: number; currency: string };
     max: { amount: number; currency: string };
   } | null;
-  availability: { inStock: boolean; lowStock: boolean };
+  availability: { inStock: boolean; lowStock: boolean } | null;
 };
 
 export type VariantDetailsFragment = {
   id: string;
   sku: string;
   title: string;
-  availableQuantity: number;
+  availableQuantity: number | null;
   options: Array<{ name: string; value: string }>;
   price: { amount: number; currency: string } | null;
-  priceTiers: Array<{ minQuantity: number; price: { amount: number; currency: string } }>;
+  priceTiers: Array<{ minQuantity: number; price: { amount: number; currency: string } }> | null;
 };
 
 export type ProductPageFragment = {
@@ -312,15 +316,15 @@ export type ProductPageFragment = {
     slug: string;
     parent: { id: string; name: string; slug: string } | null;
   } | null;
-  availability: { availableQuantity: number; inStock: boolean; lowStock: boolean };
+  availability: { availableQuantity: number; inStock: boolean; lowStock: boolean } | null;
   variants: Array<{
     id: string;
     sku: string;
     title: string;
-    availableQuantity: number;
+    availableQuantity: number | null;
     options: Array<{ name: string; value: string }>;
     price: { amount: number; currency: string } | null;
-    priceTiers: Array<{ minQuantity: number; price: { amount: number; currency: string } }>;
+    priceTiers: Array<{ minQuantity: number; price: { amount: number; currency: string } }> | null;
   }>;
   brand: { id: string; name: string } | null;
   priceRange: {
@@ -746,7 +750,7 @@ export type CartQuery = {
       productName: string;
       variantTitle: string;
       quantity: number;
-      variant: { id: string; availableQuantity: number };
+      variant: { id: string; availableQuantity: number | null };
       cost: {
         unitPrice: { amount: number; currency: string };
         subtotal: { amount: number; currency: string };
@@ -815,7 +819,7 @@ export type CartCreateMutation = {
         productName: string;
         variantTitle: string;
         quantity: number;
-        variant: { id: string; availableQuantity: number };
+        variant: { id: string; availableQuantity: number | null };
         cost: {
           unitPrice: { amount: number; currency: string };
           subtotal: { amount: number; currency: string };
@@ -861,7 +865,7 @@ export type CartLinesAddMutation = {
         productName: string;
         variantTitle: string;
         quantity: number;
-        variant: { id: string; availableQuantity: number };
+        variant: { id: string; availableQuantity: number | null };
         cost: {
           unitPrice: { amount: number; currency: string };
           subtotal: { amount: number; currency: string };
@@ -907,7 +911,7 @@ export type CartLinesUpdateMutation = {
         productName: string;
         variantTitle: string;
         quantity: number;
-        variant: { id: string; availableQuantity: number };
+        variant: { id: string; availableQuantity: number | null };
         cost: {
           unitPrice: { amount: number; currency: string };
           subtotal: { amount: number; currency: string };
@@ -953,7 +957,7 @@ export type CartLinesRemoveMutation = {
         productName: string;
         variantTitle: string;
         quantity: number;
-        variant: { id: string; availableQuantity: number };
+        variant: { id: string; availableQuantity: number | null };
         cost: {
           unitPrice: { amount: number; currency: string };
           subtotal: { amount: number; currency: string };
@@ -999,7 +1003,7 @@ export type CartDiscountCodesUpdateMutation = {
         productName: string;
         variantTitle: string;
         quantity: number;
-        variant: { id: string; availableQuantity: number };
+        variant: { id: string; availableQuantity: number | null };
         cost: {
           unitPrice: { amount: number; currency: string };
           subtotal: { amount: number; currency: string };
@@ -1048,7 +1052,7 @@ export type ProductsQuery = {
           min: { amount: number; currency: string };
           max: { amount: number; currency: string };
         } | null;
-        availability: { inStock: boolean; lowStock: boolean };
+        availability: { inStock: boolean; lowStock: boolean } | null;
       };
     }>;
   };
@@ -1087,15 +1091,18 @@ export type ProductBySlugQuery = {
       slug: string;
       parent: { id: string; name: string; slug: string } | null;
     } | null;
-    availability: { availableQuantity: number; inStock: boolean; lowStock: boolean };
+    availability: { availableQuantity: number; inStock: boolean; lowStock: boolean } | null;
     variants: Array<{
       id: string;
       sku: string;
       title: string;
-      availableQuantity: number;
+      availableQuantity: number | null;
       options: Array<{ name: string; value: string }>;
       price: { amount: number; currency: string } | null;
-      priceTiers: Array<{ minQuantity: number; price: { amount: number; currency: string } }>;
+      priceTiers: Array<{
+        minQuantity: number;
+        price: { amount: number; currency: string };
+      }> | null;
     }>;
     brand: { id: string; name: string } | null;
     priceRange: {
@@ -1122,15 +1129,18 @@ export type ProductByIdQuery = {
       slug: string;
       parent: { id: string; name: string; slug: string } | null;
     } | null;
-    availability: { availableQuantity: number; inStock: boolean; lowStock: boolean };
+    availability: { availableQuantity: number; inStock: boolean; lowStock: boolean } | null;
     variants: Array<{
       id: string;
       sku: string;
       title: string;
-      availableQuantity: number;
+      availableQuantity: number | null;
       options: Array<{ name: string; value: string }>;
       price: { amount: number; currency: string } | null;
-      priceTiers: Array<{ minQuantity: number; price: { amount: number; currency: string } }>;
+      priceTiers: Array<{
+        minQuantity: number;
+        price: { amount: number; currency: string };
+      }> | null;
     }>;
     brand: { id: string; name: string } | null;
     priceRange: {
@@ -1149,7 +1159,7 @@ export type VariantBySkuQuery = {
     id: string;
     sku: string;
     title: string;
-    availableQuantity: number;
+    availableQuantity: number | null;
     product: {
       id: string;
       slug: string;
@@ -1159,11 +1169,11 @@ export type VariantBySkuQuery = {
         min: { amount: number; currency: string };
         max: { amount: number; currency: string };
       } | null;
-      availability: { inStock: boolean; lowStock: boolean };
+      availability: { inStock: boolean; lowStock: boolean } | null;
     };
     options: Array<{ name: string; value: string }>;
     price: { amount: number; currency: string } | null;
-    priceTiers: Array<{ minQuantity: number; price: { amount: number; currency: string } }>;
+    priceTiers: Array<{ minQuantity: number; price: { amount: number; currency: string } }> | null;
   } | null;
 };
 

@@ -114,14 +114,15 @@ describe('catalog subgraph', () => {
     expect(products.edges.map((e) => e.node.name)).toEqual(['Linen Shirt']);
   });
 
-  it('refuses staff mutations without the catalog:write permission', async () => {
-    const response = await postGraphQL(
-      catalog.url,
-      CREATE,
-      { input: { name: 'X' } },
-      { viewer: anonymous },
-    );
-    expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  it('refuses staff mutations: UNAUTHENTICATED without a viewer, FORBIDDEN without catalog:write', async () => {
+    for (const [viewer, code] of [
+      [anonymous, 'UNAUTHENTICATED'],
+      [{ kind: 'customer', customerId: 'c1' } as Viewer, 'FORBIDDEN'],
+      [{ kind: 'staff', staffId: 'clerk', permissions: [] } as Viewer, 'FORBIDDEN'],
+    ] as const) {
+      const response = await postGraphQL(catalog.url, CREATE, { input: { name: 'X' } }, { viewer });
+      expect(response.errors?.[0]?.extensions?.code).toBe(code);
+    }
   });
 
   it('pages through products with cursors, filters by category tree and searches', async () => {

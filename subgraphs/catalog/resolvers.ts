@@ -1,8 +1,6 @@
 import { orNull } from '../../platform/loaders';
-import { requirePermission } from '../../platform/authorization';
 import type { SubgraphContext } from '../../platform/context';
-import { badInput } from '../../platform/errors';
-import { withUserErrors } from '../../platform/errors';
+import { badInput, withUserErrors } from '../../platform/errors';
 import { isUuid, parseId } from '../../platform/ids';
 import { parsePageArgs } from '../../platform/pagination';
 import type { BrandRow, CategoryRow, ProductRow, ProductVariantRow } from './entities';
@@ -14,11 +12,11 @@ import type {
   ProductVariant,
   Resolvers,
 } from './generated/resolvers-types';
+import { canSeeProduct } from './access';
 import type { CatalogLoaders } from './loaders';
 import type { CatalogService } from './service';
 
 export type Context = SubgraphContext<{ catalog: CatalogService }, CatalogLoaders>;
-const PERMISSION = 'catalog:write';
 
 /**
  * GraphQL shapes: the schema's fields, plus the ids that child resolvers load from. The
@@ -87,16 +85,19 @@ export const catalogResolvers = {
     async product(_, args, ctx) {
       if (Boolean(args.id) === Boolean(args.slug))
         throw badInput('Give exactly one of id and slug');
-      if (args.id)
-        return ctx.loaders.productById.load(parseId(args.id, 'id')).then(orNull(toProduct));
-      return ctx.services.catalog.productBySlug(args.slug!).then(orNull(toProduct));
+      const row = args.id
+        ? await ctx.loaders.productById.load(parseId(args.id, 'id'))
+        : await ctx.services.catalog.productBySlug(args.slug!);
+      return row && canSeeProduct(row, ctx.viewer) ? toProduct(row) : null;
     },
     async variant(_, args, ctx) {
       if (Boolean(args.id) === Boolean(args.sku)) throw badInput('Give exactly one of id and sku');
       const row = args.id
         ? await ctx.loaders.variantById.load(parseId(args.id, 'id'))
         : await ctx.loaders.variantBySku.load(args.sku!);
-      return row ? toVariant(row) : null;
+      if (!row) return null;
+      const product = await ctx.loaders.productById.load(row.productId);
+      return product && canSeeProduct(product, ctx.viewer) ? toVariant(row) : null;
     },
     async categories(_, __, ctx) {
       return (await ctx.services.catalog.rootCategories()).map(toCategory);
@@ -110,14 +111,12 @@ export const catalogResolvers = {
   },
   Mutation: {
     productCreate(_, { input }, ctx) {
-      requirePermission(ctx.viewer, PERMISSION);
       return withUserErrors(async () => {
         checkOptionalIds(input, ['brandId', 'categoryId']);
         return { product: toProduct(await ctx.services.catalog.createProduct(input)) };
       });
     },
     productUpdate(_, args, ctx) {
-      requirePermission(ctx.viewer, PERMISSION);
       const id = parseId(args.id, 'id');
       return withUserErrors(async () => {
         checkOptionalIds(args.input, ['brandId', 'categoryId']);
@@ -125,42 +124,36 @@ export const catalogResolvers = {
       });
     },
     productArchive(_, args, ctx) {
-      requirePermission(ctx.viewer, PERMISSION);
       const id = parseId(args.id, 'id');
       return withUserErrors(async () => ({
         product: toProduct(await ctx.services.catalog.archiveProduct(id)),
       }));
     },
     productVariantCreate(_, args, ctx) {
-      requirePermission(ctx.viewer, PERMISSION);
       const productId = parseId(args.productId, 'productId');
       return withUserErrors(async () => ({
         variant: toVariant(await ctx.services.catalog.createVariant(productId, args.input)),
       }));
     },
     productVariantUpdate(_, args, ctx) {
-      requirePermission(ctx.viewer, PERMISSION);
       const id = parseId(args.id, 'id');
       return withUserErrors(async () => ({
         variant: toVariant(await ctx.services.catalog.updateVariant(id, args.input)),
       }));
     },
     productVariantArchive(_, args, ctx) {
-      requirePermission(ctx.viewer, PERMISSION);
       const id = parseId(args.id, 'id');
       return withUserErrors(async () => ({
         variant: toVariant(await ctx.services.catalog.archiveVariant(id)),
       }));
     },
     categoryCreate(_, { input }, ctx) {
-      requirePermission(ctx.viewer, PERMISSION);
       return withUserErrors(async () => {
         checkOptionalIds(input, ['parentId']);
         return { category: toCategory(await ctx.services.catalog.createCategory(input)) };
       });
     },
     brandCreate(_, { input }, ctx) {
-      requirePermission(ctx.viewer, PERMISSION);
       return withUserErrors(async () => ({
         brand: toBrand(await ctx.services.catalog.createBrand(input)),
       }));
@@ -169,7 +162,8 @@ export const catalogResolvers = {
   Product: {
     async __resolveReference(ref, ctx) {
       if (!isUuid(ref.id)) return null;
-      return ctx.loaders.productById.load(ref.id).then(orNull(toProduct));
+      const row = await ctx.loaders.productById.load(ref.id);
+      return row && canSeeProduct(row, ctx.viewer) ? toProduct(row) : null;
     },
     async variants(product, _, ctx) {
       return (await ctx.loaders.variantsOfProduct.load(product.id)).map(toVariant);
@@ -186,6 +180,8 @@ export const catalogResolvers = {
     },
   },
   ProductVariant: {
+    // Variants are referenced by the carts and orders that hold them: a line keeps showing
+    // its variant (and product) after the product is archived, to whoever may read the line.
     async __resolveReference(ref, ctx) {
       if ('id' in ref) {
         if (!isUuid(ref.id)) return null;

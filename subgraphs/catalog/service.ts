@@ -2,6 +2,7 @@ import { type DataSource, In, IsNull, type Repository } from 'typeorm';
 import { isUniqueViolation } from '../../platform/db';
 import { DomainError } from '../../platform/errors';
 import { type Connection, type PageRequest, toConnection } from '../../platform/pagination';
+import { parseInput, sku as skuSchema, longText, text } from '../../platform/validation';
 import {
   BrandRow,
   CategoryRow,
@@ -10,6 +11,7 @@ import {
   ProductVariantRow,
   type VariantOptionValue,
 } from './entities';
+import { CatalogErrorCode } from './errors';
 import { slugify } from './slug';
 
 export interface ProductListFilter {
@@ -67,9 +69,11 @@ export class CatalogService {
     const search = filter.search?.trim();
     if (search) {
       if (search.length > MAX_SEARCH_LENGTH) {
-        throw new DomainError('SEARCH_TOO_LONG', `search is longer than ${MAX_SEARCH_LENGTH}`, [
-          'search',
-        ]);
+        throw new DomainError(
+          CatalogErrorCode.SEARCH_TOO_LONG,
+          `search is longer than ${MAX_SEARCH_LENGTH} characters`,
+          ['search'],
+        );
       }
       query.andWhere(
         `(p.search @@ websearch_to_tsquery('english', :search) OR p.name ILIKE :pattern)`,
@@ -150,7 +154,7 @@ export class CatalogService {
           tx.getRepository(ProductRow).create({
             name,
             slug: input.slug ? checkSlug(input.slug) : slugify(name),
-            description: input.description ?? '',
+            description: checkDescription(input.description ?? ''),
             status: input.status ?? 'ACTIVE',
             brandId: input.brandId ?? null,
             categoryId: input.categoryId ?? null,
@@ -177,7 +181,7 @@ export class CatalogService {
       product.name = requireText(input.name, 'name');
     if (input.slug) product.slug = checkSlug(input.slug);
     if (input.description !== undefined && input.description !== null)
-      product.description = input.description;
+      product.description = checkDescription(input.description);
     if (input.status) product.status = input.status;
     if (input.brandId !== undefined) product.brandId = input.brandId;
     if (input.categoryId !== undefined) product.categoryId = input.categoryId;
@@ -202,7 +206,7 @@ export class CatalogService {
     const variant = await this.mustFindVariant(id);
     if (input.title !== undefined && input.title !== null)
       variant.title = requireText(input.title, 'title');
-    if (input.options) variant.options = input.options;
+    if (input.options) variant.options = checkOptions(input.options);
     return this.variants.save(variant);
   }
 
@@ -219,7 +223,11 @@ export class CatalogService {
   }): Promise<CategoryRow> {
     const name = requireText(input.name, 'name');
     if (input.parentId && !(await this.categories.existsBy({ id: input.parentId }))) {
-      throw new DomainError('NOT_FOUND', `Category ${input.parentId} was not found`, ['parentId']);
+      throw new DomainError(
+        CatalogErrorCode.NOT_FOUND,
+        `Category ${input.parentId} was not found`,
+        ['parentId'],
+      );
     }
     return translateUniqueViolation(() =>
       this.categories.save(
@@ -253,7 +261,7 @@ export class CatalogService {
           productId,
           sku: checkSku(input.sku),
           title: requireText(input.title, 'title'),
-          options: input.options ?? [],
+          options: checkOptions(input.options ?? []),
           position,
         }),
       ),
@@ -262,55 +270,90 @@ export class CatalogService {
 
   private async assertReferences(input: ProductInput): Promise<void> {
     if (input.brandId && !(await this.brands.existsBy({ id: input.brandId }))) {
-      throw new DomainError('NOT_FOUND', `Brand ${input.brandId} was not found`, ['brandId']);
+      throw new DomainError(CatalogErrorCode.NOT_FOUND, `Brand ${input.brandId} was not found`, [
+        'brandId',
+      ]);
     }
     if (input.categoryId && !(await this.categories.existsBy({ id: input.categoryId }))) {
-      throw new DomainError('NOT_FOUND', `Category ${input.categoryId} was not found`, [
-        'categoryId',
-      ]);
+      throw new DomainError(
+        CatalogErrorCode.NOT_FOUND,
+        `Category ${input.categoryId} was not found`,
+        ['categoryId'],
+      );
     }
   }
 
   private async mustFindProduct(id: string): Promise<ProductRow> {
     const product = await this.products.findOneBy({ id });
-    if (!product) throw new DomainError('NOT_FOUND', `Product ${id} was not found`, ['id']);
+    if (!product)
+      throw new DomainError(CatalogErrorCode.NOT_FOUND, `Product ${id} was not found`, ['id']);
     return product;
   }
 
   private async mustFindVariant(id: string): Promise<ProductVariantRow> {
     const variant = await this.variants.findOneBy({ id });
-    if (!variant) throw new DomainError('NOT_FOUND', `Variant ${id} was not found`, ['id']);
+    if (!variant)
+      throw new DomainError(CatalogErrorCode.NOT_FOUND, `Variant ${id} was not found`, ['id']);
     return variant;
   }
 }
 
-const SKU = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const MAX_NAME_LENGTH = 200;
+const MAX_DESCRIPTION_LENGTH = 20_000;
+const MAX_OPTIONS = 20;
 
 function checkSku(sku: string): string {
-  if (!SKU.test(sku)) {
-    throw new DomainError(
-      'INVALID_SKU',
-      'SKU must be 1-64 letters, digits, dots, dashes or underscores',
-      ['sku'],
-    );
-  }
-  return sku;
+  return parseInput(skuSchema, sku, ['sku'], CatalogErrorCode.INVALID_SKU);
 }
 
 function checkSlug(slug: string): string {
   if (!SLUG.test(slug) || slug.length > 120) {
-    throw new DomainError('INVALID_SLUG', 'Slug must be lowercase words joined by dashes', [
-      'slug',
-    ]);
+    throw new DomainError(
+      CatalogErrorCode.INVALID_SLUG,
+      'Slug must be lowercase words joined by dashes',
+      ['slug'],
+    );
   }
   return slug;
 }
 
+/** Names and titles: trimmed, 1-200 characters, no control characters. */
 function requireText(value: string | null | undefined, field: string): string {
-  const text = value?.trim();
-  if (!text) throw new DomainError('REQUIRED', `${field} cannot be empty`, [field]);
-  return text;
+  if (!value?.trim())
+    throw new DomainError(CatalogErrorCode.REQUIRED, `${field} cannot be empty`, [field]);
+  return parseInput(text(MAX_NAME_LENGTH), value, [field], CatalogErrorCode.INVALID_TEXT);
+}
+
+function checkDescription(value: string): string {
+  return parseInput(
+    longText(MAX_DESCRIPTION_LENGTH),
+    value,
+    ['description'],
+    CatalogErrorCode.INVALID_TEXT,
+  );
+}
+
+function checkOptions(options: VariantOptionValue[]): VariantOptionValue[] {
+  if (options.length > MAX_OPTIONS) {
+    throw new DomainError(CatalogErrorCode.INVALID_TEXT, `At most ${MAX_OPTIONS} options`, [
+      'options',
+    ]);
+  }
+  return options.map((option, index) => ({
+    name: parseInput(
+      text(100),
+      option.name,
+      ['options', String(index), 'name'],
+      CatalogErrorCode.INVALID_TEXT,
+    ),
+    value: parseInput(
+      text(100),
+      option.value,
+      ['options', String(index), 'value'],
+      CatalogErrorCode.INVALID_TEXT,
+    ),
+  }));
 }
 
 /** A unique index is the only race-free uniqueness check; turn its violation into a userError. */
@@ -319,9 +362,9 @@ async function translateUniqueViolation<T>(body: () => Promise<T>): Promise<T> {
     return await body();
   } catch (error) {
     if (isUniqueViolation(error, 'product_variant_sku_key'))
-      throw new DomainError('SKU_TAKEN', 'That SKU is already used', ['sku']);
+      throw new DomainError(CatalogErrorCode.SKU_TAKEN, 'That SKU is already used', ['sku']);
     if (isUniqueViolation(error))
-      throw new DomainError('SLUG_TAKEN', 'That slug is already used', ['slug']);
+      throw new DomainError(CatalogErrorCode.SLUG_TAKEN, 'That slug is already used', ['slug']);
     throw error;
   }
 }

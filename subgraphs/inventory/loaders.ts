@@ -1,7 +1,7 @@
 import { loaderByKey, loaderOfMany } from '../../platform/loaders';
-import type { InventoryService } from './service';
+import type { StockReads } from './domain/stock-reads';
 
-export function createInventoryLoaders(inventory: InventoryService) {
+export function createInventoryLoaders(inventory: StockReads) {
   return {
     warehouseById: loaderByKey(
       (ids: readonly string[]) => inventory.warehousesByIds(ids),

@@ -1,14 +1,15 @@
 import { orNull } from '../../platform/loaders';
-import { requirePermission, requireService } from '../../platform/authorization';
+import { requireService } from '../../platform/authorization';
 import type { SubgraphContext } from '../../platform/context';
 import { badInput, withUserErrors } from '../../platform/errors';
 import { isUuid, parseId } from '../../platform/ids';
 import {
-  type Connection,
+  mapConnection,
   type PageArgs,
   type PageRequest,
   parsePageArgs,
 } from '../../platform/pagination';
+import { requireInventoryStaff } from './access';
 import type {
   InventoryItemRow,
   ReservationLineRow,
@@ -30,10 +31,9 @@ import type {
 } from './generated/resolvers-types';
 import type { InventoryLoaders } from './loaders';
 import { subscriptionField } from '../../platform/live';
-import type { InventoryService } from './service';
+import type { InventoryServices } from './index';
 
-export type Context = SubgraphContext<{ inventory: InventoryService }, InventoryLoaders>;
-const PERMISSION = 'inventory:write';
+export type Context = SubgraphContext<InventoryServices, InventoryLoaders>;
 
 /**
  * GraphQL shapes: the schema's fields, plus the ids that child resolvers load from. The
@@ -101,13 +101,6 @@ function toLine(row: ReservationLineRow): LineModel {
   return { sku: row.sku, warehouseId: row.warehouseId, quantity: row.quantity };
 }
 
-function mapConnection<T, R>(connection: Connection<T>, map: (row: T) => R) {
-  return {
-    ...connection,
-    edges: connection.edges.map((e) => ({ cursor: e.cursor, node: map(e.node) })),
-  };
-}
-
 /** Ledger cursors carry the movement's sequence number. */
 function movementPage(args: PageArgs): PageRequest {
   const page = parsePageArgs(args, 1);
@@ -172,7 +165,7 @@ export const inventoryResolvers = {
   Subscription: {
     inventoryChanged: typedSubscription(
       (args: { sku: string; warehouseId?: string | null }, ctx: Context) =>
-        ctx.services.inventory.watch(
+        ctx.services.inventory.reads.watch(
           args.sku,
           args.warehouseId ? parseId(args.warehouseId, 'warehouseId') : null,
         ),
@@ -181,7 +174,7 @@ export const inventoryResolvers = {
   },
   Query: {
     async warehouses(_, __, ctx) {
-      return (await ctx.services.inventory.allWarehouses()).map(toWarehouse);
+      return (await ctx.services.inventory.reads.allWarehouses()).map(toWarehouse);
     },
     async inventoryItem(_, args, ctx) {
       return ctx.loaders.itemById.load(parseId(args.id, 'id')).then(orNull(toItem));
@@ -190,7 +183,7 @@ export const inventoryResolvers = {
       return (await ctx.loaders.itemsBySku.load(args.sku)).map(toItem);
     },
     async stockMovements(_, args, ctx) {
-      const connection = await ctx.services.inventory.listMovements(
+      const connection = await ctx.services.inventory.reads.listMovements(
         { sku: args.sku },
         movementPage(args),
       );
@@ -198,7 +191,7 @@ export const inventoryResolvers = {
     },
     async lowStockItems(_, args, ctx) {
       return mapConnection(
-        await ctx.services.inventory.listLowStockItems(lowStockPage(args)),
+        await ctx.services.inventory.reads.listLowStockItems(lowStockPage(args)),
         toItem,
       );
     },
@@ -208,63 +201,66 @@ export const inventoryResolvers = {
   },
   Mutation: {
     warehouseCreate(_, { input }, ctx) {
-      requirePermission(ctx.viewer, PERMISSION);
       return withUserErrors(async () => ({
-        warehouse: toWarehouse(await ctx.services.inventory.createWarehouse(input)),
+        warehouse: toWarehouse(await ctx.services.inventory.changes.createWarehouse(input)),
       }));
     },
     stockReceive(_, { input }, ctx) {
-      requirePermission(ctx.viewer, PERMISSION);
       const warehouseId = parseId(input.warehouseId, 'warehouseId');
       return withUserErrors(async () => {
-        const change = await ctx.services.inventory.receiveStock({ ...input, warehouseId });
+        const change = await ctx.services.inventory.changes.receiveStock({ ...input, warehouseId });
         return { inventoryItem: toItem(change.item), movement: toMovement(change.movement) };
       });
     },
     stockAdjust(_, { input }, ctx) {
-      requirePermission(ctx.viewer, PERMISSION);
       const warehouseId = parseId(input.warehouseId, 'warehouseId');
       return withUserErrors(async () => {
-        const change = await ctx.services.inventory.adjustStock({ ...input, warehouseId });
+        const change = await ctx.services.inventory.changes.adjustStock({ ...input, warehouseId });
         return { inventoryItem: toItem(change.item), movement: toMovement(change.movement) };
       });
     },
     stockReserve(_, { input }, ctx) {
       requireService(ctx.viewer);
       return withUserErrors(async () => ({
-        reservation: toReservation(await ctx.services.inventory.reserve(input)),
+        reservation: toReservation(await ctx.services.inventory.reservations.reserve(input)),
       }));
     },
     reservationCommit(_, args, ctx) {
       requireService(ctx.viewer);
       const id = parseId(args.id, 'id');
       return withUserErrors(async () => ({
-        reservation: toReservation(await ctx.services.inventory.commitReservation(id)),
+        reservation: toReservation(await ctx.services.inventory.reservations.commitReservation(id)),
       }));
     },
     reservationRelease(_, args, ctx) {
       requireService(ctx.viewer);
       const id = parseId(args.id, 'id');
       return withUserErrors(async () => ({
-        reservation: toReservation(await ctx.services.inventory.releaseReservation(id)),
+        reservation: toReservation(
+          await ctx.services.inventory.reservations.releaseReservation(id),
+        ),
       }));
     },
     reservationFulfill(_, args, ctx) {
       requireService(ctx.viewer);
       const id = parseId(args.id, 'id');
       return withUserErrors(async () => ({
-        reservation: toReservation(await ctx.services.inventory.fulfillReservation(id)),
+        reservation: toReservation(
+          await ctx.services.inventory.reservations.fulfillReservation(id),
+        ),
       }));
     },
   },
   Warehouse: {
     async __resolveReference(ref: { id: string }, ctx: Context) {
+      requireInventoryStaff(ctx.viewer);
       if (!isUuid(ref.id)) return null;
       return ctx.loaders.warehouseById.load(ref.id.toLowerCase()).then(orNull(toWarehouse));
     },
   },
   InventoryItem: {
     async __resolveReference(ref: { id: string }, ctx: Context) {
+      requireInventoryStaff(ctx.viewer);
       if (!isUuid(ref.id)) return null;
       return ctx.loaders.itemById.load(ref.id.toLowerCase()).then(orNull(toItem));
     },
@@ -274,7 +270,7 @@ export const inventoryResolvers = {
         .then(must(toWarehouse, `Warehouse ${item.warehouseId}`));
     },
     async movements(item, args, ctx) {
-      const connection = await ctx.services.inventory.listMovements(
+      const connection = await ctx.services.inventory.reads.listMovements(
         { inventoryItemId: item.id },
         movementPage(args),
       );
@@ -303,6 +299,7 @@ export const inventoryResolvers = {
   ProductVariant: {
     __resolveReference(ref: { sku?: unknown }) {
       // Any SKU has a stock level (0 when no warehouse carries it): no lookup needed here.
+      // Who may read which field is the SDL's: availableQuantity is public, items staff's.
       return typeof ref.sku === 'string' ? { sku: ref.sku } : null;
     },
     async availableQuantity(variant, _, ctx) {

@@ -1,33 +1,29 @@
-import type { InventoryService } from './service';
 import { createLogger } from '../../platform/logging';
 
 const log = createLogger('inventory');
 
-export const DEFAULT_SWEEP_MS = 30000;
-
 /**
- * Releases expired reservations every `intervalMs`. Runs never overlap within a process;
- * across replicas the service's SKIP LOCKED keeps sweepers apart. Returns the stop function.
+ * Runs `job` every `intervalMs`; runs never overlap within a process (across replicas the
+ * jobs' SKIP LOCKED and re-checks under lock keep them apart). Returns the stop function.
  */
-export function startReservationSweeper(
-  inventory: InventoryService,
-  intervalMs = Number(process.env.RESERVATION_SWEEP_MS ?? DEFAULT_SWEEP_MS),
+export function startPeriodicJob(
+  name: string,
+  job: () => Promise<unknown>,
+  intervalMs: number,
 ): () => void {
-  const period = Number.isFinite(intervalMs) && intervalMs > 0 ? intervalMs : DEFAULT_SWEEP_MS;
   let running = false;
   let stopped = false;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    inventory
-      .releaseExpiredReservations()
+    job()
       .catch((error: unknown) => {
-        if (!stopped) log.error('releasing expired reservations failed', { error: String(error) });
+        if (!stopped) log.error(`${name} failed`, { error: String(error) });
       })
       .finally(() => {
         running = false;
       });
-  }, period);
+  }, intervalMs);
   timer.unref();
   return () => {
     stopped = true;

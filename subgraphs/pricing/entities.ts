@@ -22,6 +22,8 @@ export class PriceListRow {
   /** True when the list's amounts include tax (EU consumer prices); false when tax is added (US). */
   @Column({ name: 'tax_inclusive', type: 'boolean' }) taxInclusive: boolean;
   @Column({ type: 'int', default: 0 }) priority: number;
+  /** Shoppers are priced from public lists only; an internal one (WHOLESALE) is staff's. */
+  @Column({ type: 'boolean', default: true }) public: boolean;
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt: Date;
 }
 

@@ -5,11 +5,11 @@ export function createPricingLoaders(pricing: PricingService) {
   return {
     /** Shared by ProductVariant.price, .priceTiers and Product.priceRange: one statement per page. */
     livePricesOfVariant: loaderOfMany(
-      (ids: readonly string[]) => pricing.livePricesOfVariants(ids),
+      (ids: readonly string[]) => pricing.prices.livePricesOfVariants(ids),
       (p) => p.variantId,
     ),
     priceHistoryOfVariant: loaderOfMany(
-      (ids: readonly string[]) => pricing.priceHistoryOfVariants(ids),
+      (ids: readonly string[]) => pricing.prices.priceHistoryOfVariants(ids),
       (p) => p.variantId,
     ),
   };

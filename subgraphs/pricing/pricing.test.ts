@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { startSubgraph, type RunningSubgraph } from '../../platform/server';
 import { createTestDatabase, type TestDatabase } from '../../platform/testing/database';
 import { dataOf, postGraphQL } from '../../platform/testing/graphql-client';
+import { startFakeSubgraph, type FakeSubgraph } from '../../platform/testing/fake-subgraph';
 import type { Viewer } from '../../platform/identity';
 import { pricingSubgraph } from '.';
 import { seedPricing } from './seed';
@@ -20,6 +21,9 @@ const customer: Viewer = { kind: 'customer', customerId: 'c1' };
 
 let db: TestDatabase;
 let pricing: RunningSubgraph<{ pricing: PricingService }>;
+let catalog: FakeSubgraph;
+/** The fake catalog's variants: id → SKU (setPrice registers what it prices). */
+const catalogued = new Map<string, string>();
 
 const gql = async (query: string, variables: Record<string, unknown>, viewer: Viewer) =>
   postGraphQL(pricing.url, query, variables, { viewer });
@@ -71,10 +75,12 @@ const VARIANT = `query ($id: ID!, $currency: String!, $quantity: Int) {
 }`;
 
 async function setPrice(input: Record<string, unknown>, viewer = staff) {
+  if (typeof input.variantId === 'string' && typeof input.sku === 'string')
+    catalogued.set(input.variantId, input.sku);
   return dataOf(await gql(PRICE_SET, { input }, viewer)).priceSet;
 }
 async function variant(id: string, currency = 'EUR', quantity = 1) {
-  return dataOf(await gql(VARIANT, { id, currency, quantity }, anonymous))._entities[0];
+  return dataOf(await gql(VARIANT, { id, currency, quantity }, staff))._entities[0];
 }
 async function quote(input: Record<string, unknown>) {
   return dataOf(await gql(QUOTE, { input }, orders)).priceQuote;
@@ -96,11 +102,18 @@ function expectTotalsAddUp(q: any) {
 }
 
 beforeAll(async () => {
+  for (const v of [A, B, D]) catalogued.set(v.id, v.sku);
+  catalog = await startFakeSubgraph(({ variables }) => {
+    const id = String(variables.id);
+    const sku = catalogued.get(id);
+    return { data: { variant: sku ? { id, sku } : null } };
+  });
   db = await createTestDatabase('pricing');
   pricing = await startSubgraph(pricingSubgraph, {
     databaseUrl: db.url,
     port: 0,
     host: '127.0.0.1',
+    subgraphUrls: { catalog: catalog.url },
   });
   expect(await seedPricing(pricing.dataSource, [A, B, D, ...bulk])).toBe(true);
 });
@@ -108,6 +121,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await pricing?.stop();
   await db?.drop();
+  await catalog?.stop();
 });
 
 describe('pricing subgraph', () => {
@@ -127,7 +141,7 @@ describe('pricing subgraph', () => {
            taxRules(country: "us") { country region rateBasisPoints }
            shippingRates { country amount { amount currency } freeOver { amount } } }`,
         {},
-        anonymous,
+        staff,
       ),
     );
     expect(data.currencies).toEqual([
@@ -722,24 +736,25 @@ describe('pricing subgraph', () => {
     }
     const before = (await sql(`SELECT count(*)::int AS n FROM pricing.price`))[0].n;
     for (const viewer of [anonymous, customer, clerk]) {
+      const code = viewer === anonymous ? 'UNAUTHENTICATED' : 'FORBIDDEN';
       const price = await gql(
         PRICE_SET,
         { input: { variantId: A.id, sku: A.sku, currency: 'EUR', amount: 1 } },
         viewer,
       );
-      expect(price.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(price.errors?.[0]?.extensions?.code).toBe(code);
       const tax = await gql(
         TAX_RULE_SET,
         { input: { country: 'DE', rateBasisPoints: 0, name: 'x' } },
         viewer,
       );
-      expect(tax.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(tax.errors?.[0]?.extensions?.code).toBe(code);
       const ship = await gql(
         SHIPPING_RATE_SET,
         { input: { country: 'DE', currency: 'EUR', amount: 0 } },
         viewer,
       );
-      expect(ship.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(ship.errors?.[0]?.extensions?.code).toBe(code);
     }
     expect((await sql(`SELECT count(*)::int AS n FROM pricing.price`))[0].n).toBe(before);
     expect((await variant(A.id)).price.amount).toBe(1999);
@@ -838,7 +853,7 @@ describe('pricing subgraph', () => {
         },
         orders,
       ],
-      [VARIANT, { id: A.id, currency: 'EUR', quantity: 0 }, anonymous],
+      [VARIANT, { id: A.id, currency: 'EUR', quantity: 0 }, staff],
     ];
     for (const [query, variables, viewer] of cases) {
       const response = await gql(query, variables, viewer);
@@ -849,7 +864,9 @@ describe('pricing subgraph', () => {
   });
 
   it('composes with catalog (its price field removed), keeping priceQuote internal', () => {
-    const catalogSdl = readFileSync(join(__dirname, '../catalog/schema.graphql'), 'utf8');
+    const catalogSdl =
+      readFileSync(join(__dirname, '../../platform/preamble.graphql'), 'utf8') +
+      readFileSync(join(__dirname, '../catalog/schema.graphql'), 'utf8');
     // Catalog's argument-less `price: Money!` gives way to pricing's; strip it (a no-op once catalog has).
     const withoutPrice = catalogSdl.replace(
       /\n\s*"List price of the variant\."\s*\n\s*price: Money!/,

@@ -1,3 +1,4 @@
+import { PricingErrorCode } from './errors';
 import { DomainError } from '../../platform/errors';
 import { multiplyExact, taxOf } from './rounding';
 
@@ -71,7 +72,7 @@ export function calculateQuote(input: QuoteCalculation): Quote {
   const lines = input.lines.map((line, index): QuoteLine => {
     if (BigInt(line.unitPrice) * BigInt(line.quantity) > BigInt(MAX_QUOTE_AMOUNT)) {
       throw new DomainError(
-        'AMOUNT_TOO_LARGE',
+        PricingErrorCode.AMOUNT_TOO_LARGE,
         `Line ${index + 1} exceeds ${MAX_QUOTE_AMOUNT} minor units`,
         ['lines', String(index)],
       );
@@ -129,7 +130,7 @@ function checkRange(quote: Quote): void {
   ];
   if (amounts.some((amount) => amount > MAX_QUOTE_AMOUNT)) {
     throw new DomainError(
-      'AMOUNT_TOO_LARGE',
+      PricingErrorCode.AMOUNT_TOO_LARGE,
       `A quote amount exceeds ${MAX_QUOTE_AMOUNT} minor units`,
       ['lines'],
     );

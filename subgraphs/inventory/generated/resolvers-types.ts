@@ -25,7 +25,7 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown };
 };
 
-/** The stock of one SKU in one warehouse. */
+/** The stock of one SKU in one warehouse. Staff with inventory:write only. */
 export type InventoryItem = {
   __typename?: 'InventoryItem';
   /** onHand - reserved: what can still be sold. */
@@ -45,7 +45,7 @@ export type InventoryItem = {
   warehouse: Warehouse;
 };
 
-/** The stock of one SKU in one warehouse. */
+/** The stock of one SKU in one warehouse. Staff with inventory:write only. */
 export type InventoryItemMovementsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -129,7 +129,8 @@ export type PageInfo = {
 
 export type Product = {
   __typename?: 'Product';
-  availability: ProductAvailability;
+  /** Public; null while inventory cannot answer. */
+  availability?: Maybe<ProductAvailability>;
   id: Scalars['ID']['output'];
   variants: Array<ProductVariant>;
 };
@@ -147,14 +148,24 @@ export type ProductAvailability = {
   lowStock: Scalars['Boolean']['output'];
 };
 
+/**
+ * Inventory's fields on catalog's variant: nullable, so that an inventory outage costs only
+ * these fields (partial results), never the variant.
+ */
 export type ProductVariant = {
   __typename?: 'ProductVariant';
-  /** Units that can be sold now, summed over all warehouses; 0 when the SKU is not stocked. */
-  availableQuantity: Scalars['Int']['output'];
-  inventoryItems: Array<InventoryItem>;
+  /** Public: units that can be sold now, summed over all warehouses; 0 when the SKU is not stocked. */
+  availableQuantity?: Maybe<Scalars['Int']['output']>;
+  /** Staff with inventory:write: the stock per warehouse. */
+  inventoryItems?: Maybe<Array<InventoryItem>>;
   sku: Scalars['String']['output'];
 };
 
+/**
+ * Every query here is for staff with inventory:write (UNAUTHENTICATED without a viewer,
+ * FORBIDDEN without the permission): shoppers read stock only as availableQuantity and
+ * availability on catalog's variants and products.
+ */
 export type Query = {
   __typename?: 'Query';
   inventoryItem?: Maybe<InventoryItem>;
@@ -163,29 +174,57 @@ export type Query = {
   /** Items whose available quantity is below their threshold, by SKU. `first` is at most 100. */
   lowStockItems: InventoryItemConnection;
   reservation?: Maybe<Reservation>;
-  /** The ledger of a SKU over all warehouses, newest first. `first` is at most 100. */
+  /**
+   * The ledger of a SKU over all warehouses, newest first. `first` is at most 100. Its
+   * references name orders and purchase orders: staff only.
+   */
   stockMovements: StockMovementConnection;
   /** All warehouses, by code. */
   warehouses: Array<Warehouse>;
 };
 
+/**
+ * Every query here is for staff with inventory:write (UNAUTHENTICATED without a viewer,
+ * FORBIDDEN without the permission): shoppers read stock only as availableQuantity and
+ * availability on catalog's variants and products.
+ */
 export type QueryInventoryItemArgs = {
   id: Scalars['ID']['input'];
 };
 
+/**
+ * Every query here is for staff with inventory:write (UNAUTHENTICATED without a viewer,
+ * FORBIDDEN without the permission): shoppers read stock only as availableQuantity and
+ * availability on catalog's variants and products.
+ */
 export type QueryInventoryItemsArgs = {
   sku: Scalars['String']['input'];
 };
 
+/**
+ * Every query here is for staff with inventory:write (UNAUTHENTICATED without a viewer,
+ * FORBIDDEN without the permission): shoppers read stock only as availableQuantity and
+ * availability on catalog's variants and products.
+ */
 export type QueryLowStockItemsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/**
+ * Every query here is for staff with inventory:write (UNAUTHENTICATED without a viewer,
+ * FORBIDDEN without the permission): shoppers read stock only as availableQuantity and
+ * availability on catalog's variants and products.
+ */
 export type QueryReservationArgs = {
   id: Scalars['ID']['input'];
 };
 
+/**
+ * Every query here is for staff with inventory:write (UNAUTHENTICATED without a viewer,
+ * FORBIDDEN without the permission): shoppers read stock only as availableQuantity and
+ * availability on catalog's variants and products.
+ */
 export type QueryStockMovementsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -292,6 +331,7 @@ export type StockReceiveInput = {
   quantity: Scalars['Int']['input'];
   /** Purchase order or delivery note. */
   reference?: InputMaybe<Scalars['String']['input']>;
+  /** A SKU catalog knows (UNKNOWN_SKU otherwise). */
   sku: Scalars['String']['input'];
   warehouseId: Scalars['ID']['input'];
 };
@@ -315,7 +355,7 @@ export type Subscription = {
    * Every stock change of a SKU: receipts, adjustments, reservations, releases and
    * shipments, in the order they committed; `warehouseId` narrows it to one warehouse.
    * The first events are the SKU's current items, so a client that (re)connects starts
-   * from the truth. Each event is the item as that change left it.
+   * from the truth. Each event is the item as that change left it. Staff with inventory:write.
    */
   inventoryChanged: InventoryItem;
 };
@@ -334,7 +374,10 @@ export type UserError = {
   message: Scalars['String']['output'];
 };
 
-/** A place that holds stock. */
+/**
+ * A place that holds stock. Staff with inventory:write only: where stock is, and how much of
+ * it per warehouse, is not for shoppers (they see availableQuantity and availability).
+ */
 export type Warehouse = {
   __typename?: 'Warehouse';
   /** Short unique code such as BER-1. */
@@ -348,7 +391,9 @@ export type Warehouse = {
 export type WarehouseCreateInput = {
   /** 1-32 capital letters, digits, dashes or underscores. */
   code: Scalars['String']['input'];
+  /** An assigned ISO 3166-1 alpha-2 code (INVALID_COUNTRY otherwise). */
   countryCode: Scalars['String']['input'];
+  /** 1-200 characters. */
   name: Scalars['String']['input'];
 };
 
@@ -743,7 +788,7 @@ export type ProductResolvers<
     FederationReferenceType,
     ContextType
   >;
-  availability?: Resolver<ResolversTypes['ProductAvailability'], ParentType, ContextType>;
+  availability?: Resolver<Maybe<ResolversTypes['ProductAvailability']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
@@ -769,8 +814,8 @@ export type ProductVariantResolvers<
     FederationReferenceType,
     ContextType
   >;
-  availableQuantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  inventoryItems?: Resolver<Array<ResolversTypes['InventoryItem']>, ParentType, ContextType>;
+  availableQuantity?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  inventoryItems?: Resolver<Maybe<Array<ResolversTypes['InventoryItem']>>, ParentType, ContextType>;
   sku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 

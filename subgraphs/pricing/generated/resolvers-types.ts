@@ -91,6 +91,11 @@ export type PriceList = {
   /** When several lists of a currency price a variant, the highest priority wins. */
   priority: Scalars['Int']['output'];
   /**
+   * Shoppers are priced from public lists only (price, priceTiers, priceRange, quotes); an
+   * internal list such as WHOLESALE is seen by staff with pricing:write alone.
+   */
+  public: Scalars['Boolean']['output'];
+  /**
    * True when the amounts include tax (EU consumer prices: the tax is extracted from them);
    * false when tax is added on top (US prices).
    */
@@ -102,6 +107,8 @@ export type PriceListCreateInput = {
   code: Scalars['String']['input'];
   currency: Scalars['String']['input'];
   priority?: InputMaybe<Scalars['Int']['input']>;
+  /** false: an internal list (WHOLESALE) that shoppers are never priced from. */
+  public?: InputMaybe<Scalars['Boolean']['input']>;
   /** Must match the other lists of the currency (TAX_MODE_MISMATCH otherwise). */
   taxInclusive: Scalars['Boolean']['input'];
 };
@@ -223,6 +230,7 @@ export type PriceSetInput = {
   minQuantity?: InputMaybe<Scalars['Int']['input']>;
   /** Code of the price list; default: the currency's highest-priority list. */
   priceList?: InputMaybe<Scalars['String']['input']>;
+  /** The variant's SKU as catalog has it (SKU_MISMATCH otherwise): a check that the right variant is priced. */
   sku: Scalars['String']['input'];
   /**
    * ISO 8601 time the price starts (default: now; not in the past). Without validTo, the
@@ -234,7 +242,7 @@ export type PriceSetInput = {
    * INVALID_WINDOW otherwise). The open-ended price stays and applies again afterwards.
    */
   validTo?: InputMaybe<Scalars['String']['input']>;
-  /** Catalog's ProductVariant id. */
+  /** Catalog's ProductVariant id (NOT_FOUND when catalog has none). */
   variantId: Scalars['ID']['input'];
 };
 
@@ -270,12 +278,15 @@ export type ProductPriceRangeArgs = {
 export type ProductVariant = {
   __typename?: 'ProductVariant';
   id: Scalars['ID']['output'];
-  /** The unit price now for `quantity` units; null when the variant has no price in the currency. */
+  /** The public unit price now for `quantity` units; null when the variant has no public price in the currency. */
   price?: Maybe<Money>;
-  /** Every price the variant has had or will have in the currency, newest validFrom first. */
-  priceHistory: Array<PriceRecord>;
-  /** The tier prices in effect now, by ascending minQuantity. */
-  priceTiers: Array<PriceTier>;
+  /**
+   * Staff with pricing:write: every price the variant has had or will have in the currency,
+   * in every list (internal ones too), newest validFrom first.
+   */
+  priceHistory?: Maybe<Array<PriceRecord>>;
+  /** The tier prices of public lists in effect now, by ascending minQuantity; null while pricing cannot answer. */
+  priceTiers?: Maybe<Array<PriceTier>>;
 };
 
 /**
@@ -318,7 +329,7 @@ export type ProductVariantPriceTiersArgs = {
 export type Query = {
   __typename?: 'Query';
   currencies: Array<Currency>;
-  /** All price lists, by currency, then highest priority first. */
+  /** Staff with pricing:write: all price lists, by currency, then highest priority first. */
   priceLists: Array<PriceList>;
   /** Shipping rates, of one country when given, by country and currency. */
   shippingRates: Array<ShippingRate>;
@@ -690,6 +701,7 @@ export type PriceListResolvers<
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   priority?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  public?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   taxInclusive?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
@@ -821,13 +833,13 @@ export type ProductVariantResolvers<
     RequireFields<ProductVariantPriceArgs, 'currency' | 'quantity'>
   >;
   priceHistory?: Resolver<
-    Array<ResolversTypes['PriceRecord']>,
+    Maybe<Array<ResolversTypes['PriceRecord']>>,
     ParentType,
     ContextType,
     RequireFields<ProductVariantPriceHistoryArgs, 'currency'>
   >;
   priceTiers?: Resolver<
-    Array<ResolversTypes['PriceTier']>,
+    Maybe<Array<ResolversTypes['PriceTier']>>,
     ParentType,
     ContextType,
     RequireFields<ProductVariantPriceTiersArgs, 'currency'>
