@@ -1,4 +1,6 @@
-import { signIdentity } from './identity';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
+import { signIdentity, type Viewer } from './identity';
 
 /** A fellow subgraph did not answer, or answered with an error it did not mean for us. */
 export class UpstreamError extends Error {
@@ -11,13 +13,26 @@ export class UpstreamError extends Error {
   }
 }
 
+export interface RequestOptions {
+  /**
+   * Sign the call as this viewer instead of as the calling service: a subgraph asking the
+   * owner of an entity whether *its caller* may read it forwards the caller's identity.
+   */
+  viewer?: Viewer;
+}
+
 export interface ServiceClient {
-  request<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  request<T, V extends Record<string, unknown> = Record<string, unknown>>(
+    query: string | TypedDocumentNode<T, V>,
+    variables?: V,
+    options?: RequestOptions,
+  ): Promise<T>;
 }
 
 /**
  * Calls another subgraph directly (not through the router), signed as a platform
- * service. Used only where one domain must make another act, as checkout does.
+ * service (or as the viewer it forwards). Used where one domain must make another act, as
+ * checkout does, or must ask the owner of an entity who may read it.
  */
 export function createServiceClient(
   caller: string,
@@ -26,15 +41,20 @@ export function createServiceClient(
   timeoutMs = Number(process.env.SERVICE_TIMEOUT_MS ?? 10000),
 ): ServiceClient {
   return {
-    async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    async request<T, V extends Record<string, unknown> = Record<string, unknown>>(
+      operation: string | TypedDocumentNode<T, V>,
+      variables: V = {} as V,
+      options: RequestOptions = {},
+    ): Promise<T> {
       if (!url) throw new UpstreamError(service, 'no URL configured');
+      const query = typeof operation === 'string' ? operation : print(operation);
       let response: Response;
       try {
         response = await fetch(url, {
           method: 'POST',
           headers: {
             'content-type': 'application/json',
-            ...signIdentity({ kind: 'service', service: caller }),
+            ...signIdentity(options.viewer ?? { kind: 'service', service: caller }),
           },
           body: JSON.stringify({ query, variables }),
           signal: AbortSignal.timeout(timeoutMs),

@@ -274,7 +274,7 @@ export type OrderTrackingFragment = {
     capturedAmount: { amount: number; currency: string };
     refundedAmount: { amount: number; currency: string };
     card: { brand: string; last4: string } | null;
-  }>;
+  }> | null;
   statusHistory: Array<{ status: OrderStatus; at: string; note: string | null }>;
 };
 
@@ -421,7 +421,7 @@ export type OrderCaptureMutation = {
         capturedAmount: { amount: number; currency: string };
         refundedAmount: { amount: number; currency: string };
         card: { brand: string; last4: string } | null;
-      }>;
+      }> | null;
       statusHistory: Array<{ status: OrderStatus; at: string; note: string | null }>;
     } | null;
     userErrors: Array<{ field: Array<string> | null; message: string; code: string }>;
@@ -473,7 +473,7 @@ export type OrderFulfillMutation = {
         capturedAmount: { amount: number; currency: string };
         refundedAmount: { amount: number; currency: string };
         card: { brand: string; last4: string } | null;
-      }>;
+      }> | null;
       statusHistory: Array<{ status: OrderStatus; at: string; note: string | null }>;
     } | null;
     userErrors: Array<{ field: Array<string> | null; message: string; code: string }>;
@@ -525,7 +525,7 @@ export type OrderMarkDeliveredMutation = {
         capturedAmount: { amount: number; currency: string };
         refundedAmount: { amount: number; currency: string };
         card: { brand: string; last4: string } | null;
-      }>;
+      }> | null;
       statusHistory: Array<{ status: OrderStatus; at: string; note: string | null }>;
     } | null;
     userErrors: Array<{ field: Array<string> | null; message: string; code: string }>;
@@ -578,7 +578,7 @@ export type OrderCancelMutation = {
         capturedAmount: { amount: number; currency: string };
         refundedAmount: { amount: number; currency: string };
         card: { brand: string; last4: string } | null;
-      }>;
+      }> | null;
       statusHistory: Array<{ status: OrderStatus; at: string; note: string | null }>;
     } | null;
     userErrors: Array<{ field: Array<string> | null; message: string; code: string }>;
@@ -633,7 +633,7 @@ export type OrderRefundMutation = {
         capturedAmount: { amount: number; currency: string };
         refundedAmount: { amount: number; currency: string };
         card: { brand: string; last4: string } | null;
-      }>;
+      }> | null;
       statusHistory: Array<{ status: OrderStatus; at: string; note: string | null }>;
     } | null;
     userErrors: Array<{ field: Array<string> | null; message: string; code: string }>;
@@ -1226,7 +1226,7 @@ export type CheckoutMutation = {
         capturedAmount: { amount: number; currency: string };
         refundedAmount: { amount: number; currency: string };
         card: { brand: string; last4: string } | null;
-      }>;
+      }> | null;
       statusHistory: Array<{ status: OrderStatus; at: string; note: string | null }>;
     } | null;
     userErrors: Array<{ field: Array<string> | null; message: string; code: string }>;
@@ -1277,7 +1277,7 @@ export type OrderQuery = {
       capturedAmount: { amount: number; currency: string };
       refundedAmount: { amount: number; currency: string };
       card: { brand: string; last4: string } | null;
-    }>;
+    }> | null;
     statusHistory: Array<{ status: OrderStatus; at: string; note: string | null }>;
   } | null;
 };
@@ -1326,7 +1326,7 @@ export type OrderUpdatedSubscription = {
       capturedAmount: { amount: number; currency: string };
       refundedAmount: { amount: number; currency: string };
       card: { brand: string; last4: string } | null;
-    }>;
+    }> | null;
     statusHistory: Array<{ status: OrderStatus; at: string; note: string | null }>;
   };
 };

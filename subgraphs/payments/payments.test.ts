@@ -3,7 +3,7 @@ import { startSubgraph, type RunningSubgraph } from '../../platform/server';
 import { createTestDatabase, type TestDatabase } from '../../platform/testing/database';
 import { dataOf, postGraphQL } from '../../platform/testing/graphql-client';
 import type { Viewer } from '../../platform/identity';
-import { paymentsSubgraph } from '.';
+import { createPaymentsServices, paymentsSubgraph, type PaymentsServices } from '.';
 import {
   type AuthorizeRequest,
   type PaymentProvider,
@@ -11,7 +11,6 @@ import {
   type RefundRequest,
 } from './provider';
 import { SandboxProvider } from './sandbox-provider';
-import { PaymentsService } from './service';
 
 const orders: Viewer = { kind: 'service', service: 'orders' };
 const staff: Viewer = {
@@ -24,7 +23,7 @@ const otherStaff: Viewer = { kind: 'staff', staffId: 'o', permissions: ['catalog
 const anonymous: Viewer = { kind: 'anonymous' };
 
 let db: TestDatabase;
-let payments: RunningSubgraph<{ payments: PaymentsService }>;
+let payments: RunningSubgraph<PaymentsServices>;
 
 beforeAll(async () => {
   db = await createTestDatabase('payments');
@@ -663,15 +662,13 @@ class LossyProvider implements PaymentProvider {
 
 describe('payments subgraph when the processor answer is lost', () => {
   const provider = new LossyProvider();
-  let lossy: RunningSubgraph<{ payments: PaymentsService }>;
+  let lossy: RunningSubgraph<PaymentsServices>;
 
   beforeAll(async () => {
     lossy = await startSubgraph(
       {
         ...paymentsSubgraph,
-        createServices: ({ dataSource }) => ({
-          payments: new PaymentsService(dataSource, provider),
-        }),
+        createServices: (deps) => createPaymentsServices(deps, { provider }),
       },
       { databaseUrl: db.url, port: 0, host: '127.0.0.1' },
     );

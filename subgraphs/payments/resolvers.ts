@@ -1,5 +1,5 @@
 import { orNull } from '../../platform/loaders';
-import { requirePermission, requireService } from '../../platform/authorization';
+import { hasPermission, requirePermission, requireService } from '../../platform/authorization';
 import type { SubgraphContext } from '../../platform/context';
 import { type DomainError, toUserError, withUserErrors } from '../../platform/errors';
 import type { Viewer } from '../../platform/identity';
@@ -20,9 +20,10 @@ import type {
   Resolvers,
 } from './generated/resolvers-types';
 import type { PaymentsLoaders } from './loaders';
-import type { PaymentOutcome, PaymentsService } from './service';
+import type { PaymentsServices } from './index';
+import type { PaymentOutcome } from './service';
 
-export type Context = SubgraphContext<{ payments: PaymentsService }, PaymentsLoaders>;
+export type Context = SubgraphContext<PaymentsServices, PaymentsLoaders>;
 const CAPTURE = 'payments:capture';
 const REFUND = 'payments:refund';
 const READ = 'payments:read';
@@ -37,7 +38,7 @@ export type PaymentModel = ModelFields<
   Payment,
   'transactions' | 'order' | 'fraudAssessment' | 'disputes'
 > & { currency: string; orderId: string };
-export type OrderModel = ModelFields<Order, 'payments'>;
+export type OrderModel = ModelFields<Order, 'payments' | 'accessGrant'>;
 
 function toPayment(row: PaymentRow): PaymentModel {
   return {
@@ -107,9 +108,14 @@ async function paymentPayload(body: () => Promise<PaymentOutcome>) {
  * the orders subgraph let them read.
  */
 function requirePaymentReader(viewer: Viewer): void {
-  if (viewer.kind === 'staff' && [CAPTURE, REFUND].some((p) => viewer.permissions.includes(p)))
-    return;
+  if (isPaymentReader(viewer)) return;
   requirePermission(viewer, READ);
+}
+
+function isPaymentReader(viewer: Viewer): boolean {
+  if (viewer.kind === 'staff' && [CAPTURE, REFUND].some((p) => viewer.permissions.includes(p)))
+    return true;
+  return hasPermission(viewer, READ);
 }
 
 export const paymentsResolvers = {
@@ -167,8 +173,18 @@ export const paymentsResolvers = {
     },
   },
   Order: {
-    __resolveReference(ref) {
-      return isUuid(ref.id) ? { id: ref.id.toLowerCase() } : null;
+    /**
+     * Orders decides who may read an order; payments asks it (batched, with the caller's
+     * identity and the grant orders gave the router) instead of answering anyone signed.
+     * Platform services and payments staff read every order's payments.
+     */
+    async __resolveReference(ref, ctx) {
+      if (!isUuid(ref.id)) return null;
+      const id = ref.id.toLowerCase();
+      if (ctx.viewer.kind === 'service' || isPaymentReader(ctx.viewer)) return { id };
+      const accessGrant = 'accessGrant' in ref ? ref.accessGrant : null;
+      const readable = await ctx.loaders.orderReadable(ctx.viewer).load({ id, accessGrant });
+      return readable ? { id } : null;
     },
     async payments(order, _, ctx) {
       return (await ctx.loaders.paymentsOfOrder.load(order.id)).map(toPayment);
