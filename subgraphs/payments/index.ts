@@ -52,7 +52,7 @@ export function createPaymentsServices(
       overrides.provider ?? createPaymentProvider(config.PAYMENT_PROVIDER),
       overrides.fraudConfig,
     ),
-    orders: OrdersGateway.fromUrl(subgraphUrls.orders),
+    orders: new OrdersGateway(subgraphUrls),
     config,
   };
 }

@@ -1,5 +1,6 @@
 import type { Viewer } from '../../platform/identity';
 import { createServiceClient, type ServiceClient } from '../../platform/service-client';
+import type { SubgraphUrls } from '../../platform/subgraph';
 import { ExistingOrdersDocument, ReadableOrdersDocument } from './generated/clients/orders';
 
 /** An order as payments knows it, with orders' access grant when the router carried one. */
@@ -14,10 +15,11 @@ export interface OrderRef {
  * and whether an order was ever written (asked as the payments service).
  */
 export class OrdersGateway {
-  constructor(private readonly client: ServiceClient) {}
+  /** `urls.orders` is read at each call: orders may start after payments. */
+  constructor(private readonly urls: SubgraphUrls) {}
 
-  static fromUrl(url: string | undefined): OrdersGateway {
-    return new OrdersGateway(createServiceClient('payments', 'orders', url));
+  private get client(): ServiceClient {
+    return createServiceClient('payments', 'orders', this.urls.orders);
   }
 
   /** For each order, whether orders lets `viewer` read it; one call for the batch. */
