@@ -144,7 +144,7 @@ async function main(): Promise<void> {
     const status = orderUpdated.status;
     if (seen.has(status)) continue;
     seen.add(status);
-    const payment = orderUpdated.payments.at(-1);
+    const payment = orderUpdated.payments?.at(-1);
     console.log(
       `state: ${status} (order #${orderUpdated.number}` +
         (payment ? `, payment ${payment.status}, captured ${money(payment.capturedAmount)}` : '') +

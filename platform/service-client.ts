@@ -2,7 +2,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type DocumentNode } from 'graphql';
 import { loadConfig, setting } from './config';
 import { DomainError, ErrorCode } from './errors';
-import { signIdentity } from './identity';
+import { signIdentity, type Viewer } from './identity';
 
 /**
  * A fellow subgraph did not answer, or answered with errors it did not mean for us. It is
@@ -25,6 +25,14 @@ export class UpstreamError extends DomainError {
   }
 }
 
+export interface RequestOptions {
+  /**
+   * Sign the call as this viewer instead of as the calling service: a subgraph asking the
+   * owner of an entity whether *its caller* may read it forwards the caller's identity.
+   */
+  viewer?: Viewer;
+}
+
 export interface ServiceClient {
   /** A generated operation (`subgraphs/<caller>/generated/clients/<callee>.ts`): typed variables and data. */
   execute<TData, TVariables extends Record<string, unknown>>(
@@ -35,8 +43,13 @@ export interface ServiceClient {
   request<TData, TVariables extends Record<string, unknown>>(
     document: TypedDocumentNode<TData, TVariables>,
     variables: TVariables,
+    options?: RequestOptions,
   ): Promise<TData>;
-  request<T>(query: string | DocumentNode, variables?: Record<string, unknown>): Promise<T>;
+  request<T>(
+    query: string | DocumentNode,
+    variables?: Record<string, unknown>,
+    options?: RequestOptions,
+  ): Promise<T>;
 }
 
 const config = () => loadConfig({ SERVICE_TIMEOUT_MS: setting.int(10000, { min: 1 }) });
@@ -61,6 +74,7 @@ export function createServiceClient(
   async function request<T>(
     query: string | DocumentNode,
     variables: Record<string, unknown> = {},
+    options: RequestOptions = {},
   ): Promise<T> {
     if (!url) throw new UpstreamError(service, 'no URL configured');
     let response: Response;
@@ -69,7 +83,7 @@ export function createServiceClient(
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          ...signIdentity({ kind: 'service', service: caller }),
+          ...signIdentity(options.viewer ?? { kind: 'service', service: caller }),
         },
         body: JSON.stringify({ query: textOf(query), variables }),
         signal: AbortSignal.timeout(timeoutMs),

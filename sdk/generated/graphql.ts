@@ -278,7 +278,7 @@ export type OrderTrackingFragment = {
     capturedAmount: { amount: number; currency: string };
     refundedAmount: { amount: number; currency: string };
     card: { brand: string; last4: string } | null;
-  }>;
+  }> | null;
   statusHistory: Array<{ status: OrderStatus; at: string; note: string | null }>;
 };
 
@@ -425,7 +425,7 @@ export type OrderCaptureMutation = {
         capturedAmount: { amount: number; currency: string };
         refundedAmount: { amount: number; currency: string };
         card: { brand: string; last4: string } | null;
-      }>;
+      }> | null;
       statusHistory: Array<{ status: OrderStatus; at: string; note: string | null }>;
     } | null;
     userErrors: Array<{ field: Array<string> | null; message: string; code: string }>;
@@ -477,7 +477,7 @@ export type OrderFulfillMutation = {
         capturedAmount: { amount: number; currency: string };
         refundedAmount: { amount: number; currency: string };
         card: { brand: string; last4: string } | null;
-      }>;
+      }> | null;
       statusHistory: Array<{ status: OrderStatus; at: string; note: string | null }>;
     } | null;
     userErrors: Array<{ field: Array<string> | null; message: string; code: string }>;
@@ -529,7 +529,7 @@ export type OrderMarkDeliveredMutation = {
         capturedAmount: { amount: number; currency: string };
         refundedAmount: { amount: number; currency: string };
         card: { brand: string; last4: string } | null;
-      }>;
+      }> | null;
       statusHistory: Array<{ status: OrderStatus; at: string; note: string | null }>;
     } | null;
     userErrors: Array<{ field: Array<string> | null; message: string; code: string }>;
@@ -582,7 +582,7 @@ export type OrderCancelMutation = {
         capturedAmount: { amount: number; currency: string };
         refundedAmount: { amount: number; currency: string };
         card: { brand: string; last4: string } | null;
-      }>;
+      }> | null;
       statusHistory: Array<{ status: OrderStatus; at: string; note: string | null }>;
     } | null;
     userErrors: Array<{ field: Array<string> | null; message: string; code: string }>;
@@ -637,7 +637,7 @@ export type OrderRefundMutation = {
         capturedAmount: { amount: number; currency: string };
         refundedAmount: { amount: number; currency: string };
         card: { brand: string; last4: string } | null;
-      }>;
+      }> | null;
       statusHistory: Array<{ status: OrderStatus; at: string; note: string | null }>;
     } | null;
     userErrors: Array<{ field: Array<string> | null; message: string; code: string }>;
@@ -1236,7 +1236,7 @@ export type CheckoutMutation = {
         capturedAmount: { amount: number; currency: string };
         refundedAmount: { amount: number; currency: string };
         card: { brand: string; last4: string } | null;
-      }>;
+      }> | null;
       statusHistory: Array<{ status: OrderStatus; at: string; note: string | null }>;
     } | null;
     userErrors: Array<{ field: Array<string> | null; message: string; code: string }>;
@@ -1287,7 +1287,7 @@ export type OrderQuery = {
       capturedAmount: { amount: number; currency: string };
       refundedAmount: { amount: number; currency: string };
       card: { brand: string; last4: string } | null;
-    }>;
+    }> | null;
     statusHistory: Array<{ status: OrderStatus; at: string; note: string | null }>;
   } | null;
 };
@@ -1336,7 +1336,7 @@ export type OrderUpdatedSubscription = {
       capturedAmount: { amount: number; currency: string };
       refundedAmount: { amount: number; currency: string };
       card: { brand: string; last4: string } | null;
-    }>;
+    }> | null;
     statusHistory: Array<{ status: OrderStatus; at: string; note: string | null }>;
   };
 };

@@ -31,6 +31,9 @@ export class PaymentRow {
   /** `created` of the last provider event (webhook) that changed the payment. */
   @Column({ name: 'provider_event_at', type: 'timestamptz', nullable: true })
   providerEventAt: Date | null;
+  /** When orders confirmed the order exists: the unclaimed-authorization reconciler skips it. */
+  @Column({ name: 'order_confirmed_at', type: 'timestamptz', nullable: true })
+  orderConfirmedAt: Date | null;
 }
 
 export type PaymentTransactionKind = 'AUTHORIZATION' | 'CAPTURE' | 'VOID' | 'REFUND';

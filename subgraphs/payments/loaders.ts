@@ -1,7 +1,12 @@
+import DataLoader from 'dataloader';
+import type { Viewer } from '../../platform/identity';
 import { loaderByKey, loaderOfMany } from '../../platform/loaders';
+import type { OrderRef, OrdersGateway } from './orders-gateway';
 import type { PaymentsService } from './service';
 
-export function createPaymentsLoaders(payments: PaymentsService) {
+export function createPaymentsLoaders(payments: PaymentsService, orders: OrdersGateway) {
+  // One viewer per request, so one loader: every order reference of the request is one call.
+  let readable: DataLoader<OrderRef, boolean, string> | null = null;
   return {
     paymentById: loaderByKey(
       (ids: readonly string[]) => payments.paymentsByIds(ids),
@@ -24,6 +29,13 @@ export function createPaymentsLoaders(payments: PaymentsService) {
       (ids: readonly string[]) => payments.disputesOfPayments(ids),
       (d) => d.paymentId,
     ),
+    /** Whether orders lets the viewer read the order (asked once per request and order). */
+    orderReadable(viewer: Viewer): DataLoader<OrderRef, boolean, string> {
+      readable ??= new DataLoader((refs) => orders.readable(viewer, refs), {
+        cacheKeyFn: (ref) => `${ref.id}:${ref.accessGrant ?? ''}`,
+      });
+      return readable;
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 import { orNull } from '../../platform/loaders';
-import { requirePermission, requireService } from '../../platform/authorization';
+import { hasPermission, requirePermission, requireService } from '../../platform/authorization';
 import type { SubgraphContext } from '../../platform/context';
 import { badInput, toUserError, withUserErrors } from '../../platform/errors';
 import type { Viewer } from '../../platform/identity';
@@ -32,6 +32,19 @@ const MAX_ACTIVE = 100;
 function requireRead(viewer: Viewer): void {
   if (viewer.kind === 'staff' && viewer.permissions.includes(WRITE)) return;
   requirePermission(viewer, READ);
+}
+
+function isReader(viewer: Viewer): boolean {
+  return hasPermission(viewer, READ) || hasPermission(viewer, WRITE);
+}
+
+/**
+ * What a shopper may see: promotions open to everyone. A segment-targeted promotion
+ * (VIP-only) is for staff and platform services, never listed or resolved for others.
+ */
+function visibleTo(viewer: Viewer) {
+  return (row: { customerSegments: string[] }) =>
+    isReader(viewer) || row.customerSegments.length === 0;
 }
 
 /**
@@ -191,7 +204,9 @@ export const promotionsResolvers = {
       if (!Number.isInteger(first) || first < 0 || first > MAX_ACTIVE) {
         throw badInput(`first must be between 0 and ${MAX_ACTIVE}`, 'first');
       }
-      const rows = await ctx.services.promotions.activePromotions(first);
+      const rows = (await ctx.services.promotions.activePromotions(first)).filter(
+        visibleTo(ctx.viewer),
+      );
       for (const row of rows) ctx.loaders.promotionById.prime(row.id, row);
       return rows.map(toPromotion);
     },
@@ -298,7 +313,8 @@ export const promotionsResolvers = {
   Promotion: {
     async __resolveReference(ref, ctx) {
       if (!isUuid(ref.id)) return null;
-      return ctx.loaders.promotionById.load(ref.id.toLowerCase()).then(orNull(toPromotion));
+      const row = await ctx.loaders.promotionById.load(ref.id.toLowerCase());
+      return row && visibleTo(ctx.viewer)(row) ? toPromotion(row) : null;
     },
     campaign(promotion, _, ctx) {
       return ctx.loaders.campaignById

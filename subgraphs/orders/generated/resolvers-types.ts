@@ -271,6 +271,12 @@ export type MutationOrderRefundArgs = {
 
 export type Order = {
   __typename?: 'Order';
+  /**
+   * Internal: the order's access token, for subgraphs that extend Order (payments). Orders
+   * resolves it only for a caller it let read the order; the extending subgraph hands it back
+   * in an \`_entities\` representation so orders can confirm that decision for a guest.
+   */
+  accessGrant: Scalars['String']['output'];
   billingAddress?: Maybe<Address>;
   createdAt: Scalars['String']['output'];
   discountCodes: Array<Scalars['String']['output']>;
@@ -857,6 +863,7 @@ export type OrderResolvers<
     FederationReferenceType,
     ContextType
   >;
+  accessGrant?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   billingAddress?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   discountCodes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;

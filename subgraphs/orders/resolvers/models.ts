@@ -21,7 +21,9 @@ export type Context = SubgraphContext<OrdersServices, OrdersLoaders>;
  */
 export type CartModel = ModelFields<Cart, 'lines' | 'totalQuantity' | 'cost'>;
 export type CartLineModel = ModelFields<CartLine, 'cost'> & { variantId: string; cartId: string };
-export type OrderModel = ModelFields<Order, 'lines' | 'statusHistory'> & { currency: string };
+export type OrderModel = ModelFields<Order, 'lines' | 'statusHistory' | 'accessGrant'> & {
+  currency: string;
+};
 export type CustomerModel = ModelFields<Customer, 'orders'>;
 
 export const money = (amount: number, currency: string) => ({ amount, currency });

@@ -3,10 +3,9 @@ import { createTestDatabase, type TestDatabase } from '../../../platform/testing
 import { dataOf, postGraphQL } from '../../../platform/testing/graphql-client';
 import type { Viewer } from '../../../platform/identity';
 import { startSubgraph, type RunningSubgraph } from '../../../platform/server';
-import { paymentsSubgraph } from '..';
+import { createPaymentsServices, paymentsSubgraph, type PaymentsServices } from '..';
 import type { AuthorizeRequest } from '../provider';
 import { SandboxProvider } from '../sandbox-provider';
-import { PaymentsService } from '../service';
 import { DEFAULT_FRAUD_CONFIG } from './config';
 
 const orders: Viewer = { kind: 'service', service: 'orders' };
@@ -32,16 +31,14 @@ class CountingProvider extends SandboxProvider {
 const provider = new CountingProvider();
 const config = DEFAULT_FRAUD_CONFIG;
 let db: TestDatabase;
-let payments: RunningSubgraph<{ payments: PaymentsService }>;
+let payments: RunningSubgraph<PaymentsServices>;
 
 beforeAll(async () => {
   db = await createTestDatabase('payments_fraud');
   payments = await startSubgraph(
     {
       ...paymentsSubgraph,
-      createServices: ({ dataSource }) => ({
-        payments: new PaymentsService(dataSource, provider, config),
-      }),
+      createServices: (deps) => createPaymentsServices(deps, { provider, fraudConfig: config }),
     },
     { databaseUrl: db.url, port: 0, host: '127.0.0.1' },
   );

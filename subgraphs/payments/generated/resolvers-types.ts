@@ -86,9 +86,15 @@ export type MutationPaymentVoidArgs = {
 
 export type Order = {
   __typename?: 'Order';
+  /** Orders' proof that the caller may read the order; payments confirms it with orders. */
+  accessGrant: Scalars['String']['output'];
   id: Scalars['ID']['output'];
-  /** Payments of the order, oldest first. */
-  payments: Array<Payment>;
+  /**
+   * Payments of the order, oldest first, for whoever orders lets read the order (its
+   * customer, orders staff, the holder of its access token) and for payments staff. Null
+   * when payments cannot answer, so the order itself still comes back.
+   */
+  payments?: Maybe<Array<Payment>>;
 };
 
 export type PageInfo = {
@@ -339,7 +345,11 @@ export type FederationTypes = {
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = {
-  Order: { __typename: 'Order' } & GraphQLRecursivePick<FederationTypes['Order'], { id: true }>;
+  Order: { __typename: 'Order' } & GraphQLRecursivePick<FederationTypes['Order'], { id: true }> &
+    (
+      | Record<PropertyKey, never>
+      | GraphQLRecursivePick<FederationTypes['Order'], { accessGrant: true }>
+    );
   Payment: { __typename: 'Payment' } & GraphQLRecursivePick<
     FederationTypes['Payment'],
     { id: true }
@@ -489,7 +499,7 @@ export type OrderResolvers<
     ContextType
   >;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  payments?: Resolver<Array<ResolversTypes['Payment']>, ParentType, ContextType>;
+  payments?: Resolver<Maybe<Array<ResolversTypes['Payment']>>, ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<

@@ -6,9 +6,8 @@ import { createTestDatabase, type TestDatabase } from '../../../platform/testing
 import { dataOf, postGraphQL } from '../../../platform/testing/graphql-client';
 import type { Viewer } from '../../../platform/identity';
 import { startSubgraph, type RunningSubgraph } from '../../../platform/server';
-import { paymentsSubgraph } from '..';
+import { paymentsSubgraph, type PaymentsServices } from '..';
 import { type SandboxEvent, sandboxWebhook } from '../sandbox-provider';
-import type { PaymentsService } from '../service';
 import { handleProviderWebhook } from './handler';
 
 const SECRET = 'whsec_webhooks_test';
@@ -20,7 +19,7 @@ const staff: Viewer = {
 };
 
 let db: TestDatabase;
-let payments: RunningSubgraph<{ payments: PaymentsService }>;
+let payments: RunningSubgraph<PaymentsServices>;
 let server: http.Server;
 let endpoint: string;
 

@@ -1,0 +1,243 @@
+import { DomainError } from '../../../platform/errors';
+import { uuidFromName } from '../../../platform/ids';
+import { parseInput, text, currencyCode } from '../../../platform/validation';
+import { PaymentRow, type PaymentStatus } from '../entities';
+import { PaymentsErrorCode } from '../errors';
+import { type FraudInput, parseFraudInput } from '../fraud/input';
+import { type AuthorizationResult, ProviderUnavailableError } from '../provider';
+import {
+  announce,
+  checkKey,
+  type PaymentOutcome,
+  type PaymentsDeps,
+  positiveAmount,
+} from './shared';
+
+/** The screening fields (email, customerKey, ip, countries, account age) are optional. */
+export interface AuthorizeInput extends FraudInput {
+  orderId: string;
+  amount: number;
+  currency: string;
+  token: string;
+  idempotencyKey: string;
+}
+
+/** The failure code of a payment refused by fraud screening, without a processor call. */
+export const FRAUD_REJECTED_CODE = 'fraud_rejected';
+
+const cardToken = text(200);
+
+/**
+ * Authorizes a card for an order (checkout). The payment id follows from the
+ * idempotency key and the processor call's key from the payment id, so a retry, even
+ * after a crash between the processor's answer and our insert, never authorizes twice.
+ * A payment the processor answered is final for its key; one that FAILED (outage, outcome
+ * unknown) is tried again under the same processor key, which is safe.
+ *
+ * Fraud screening runs first, once per payment (a retry reuses the recorded decision):
+ * REJECT stores the payment DECLINED (`fraud_rejected`) without calling the processor,
+ * REVIEW authorizes and leaves the flag on the payment for staff, APPROVE authorizes.
+ */
+export async function authorize(
+  deps: PaymentsDeps,
+  input: AuthorizeInput,
+): Promise<PaymentOutcome> {
+  const amount = positiveAmount(input.amount, ['input', 'amount']);
+  const currency = parseInput(
+    currencyCode,
+    input.currency,
+    ['input', 'currency'],
+    PaymentsErrorCode.INVALID_CURRENCY,
+  );
+  if (!input.token.trim()) {
+    throw new DomainError(PaymentsErrorCode.REQUIRED, 'token cannot be empty', ['input', 'token']);
+  }
+  const token = parseInput(
+    cardToken,
+    input.token,
+    ['input', 'token'],
+    PaymentsErrorCode.INVALID_TOKEN,
+  );
+  const key = checkKey(input.idempotencyKey, ['input', 'idempotencyKey'])!;
+  const fraudContext = parseFraudInput(input);
+
+  const payments = deps.db.getRepository(PaymentRow);
+  const existing = await payments.findOneBy({ idempotencyKey: key });
+  if (existing) {
+    assertSameAuthorization(existing, input);
+    if (existing.status !== 'FAILED') return authorizationOutcome(existing);
+  }
+  const paymentId = existing?.id ?? uuidFromName(`payments:authorize:${key}`);
+  const providerKey = `${paymentId}:authorization`;
+
+  const assessment =
+    (await deps.fraud.assessmentOf(paymentId)) ??
+    (await deps.fraud.assess({
+      paymentId,
+      orderId: input.orderId,
+      amount,
+      currency,
+      cardFingerprint: (await deps.provider.cardFingerprint?.(token)) ?? null,
+      context: fraudContext,
+    }));
+  if (assessment.decision === 'REJECT') {
+    const rejected = await storeFraudRejection(
+      deps,
+      paymentId,
+      input.orderId,
+      amount,
+      currency,
+      key,
+    );
+    assertSameAuthorization(rejected, input);
+    return authorizationOutcome(rejected);
+  }
+
+  let result: AuthorizationResult | null = null;
+  let outage: ProviderUnavailableError | null = null;
+  try {
+    result = await deps.provider.authorize({
+      amount,
+      currency,
+      token,
+      idempotencyKey: providerKey,
+    });
+  } catch (error) {
+    if (!(error instanceof ProviderUnavailableError)) throw error;
+    outage = error;
+  }
+
+  const payment = await deps.db.transaction(async (tx) => {
+    const status: PaymentStatus = result ? (result.approved ? 'AUTHORIZED' : 'DECLINED') : 'FAILED';
+    const declined = result && !result.approved ? result : null;
+    // A concurrent retry may have stored this key first; only a FAILED row is overwritten.
+    await tx.query(
+      `INSERT INTO payments.payment AS p (id, order_id, amount, currency, status, provider,
+         provider_reference, card_brand, card_last4, failure_code, failure_message, idempotency_key)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       ON CONFLICT (idempotency_key) DO UPDATE SET
+         status = EXCLUDED.status, provider_reference = EXCLUDED.provider_reference,
+         card_brand = EXCLUDED.card_brand, card_last4 = EXCLUDED.card_last4,
+         failure_code = EXCLUDED.failure_code, failure_message = EXCLUDED.failure_message,
+         updated_at = now()
+       WHERE p.status = 'FAILED' AND p.order_id = EXCLUDED.order_id
+         AND p.amount = EXCLUDED.amount AND p.currency = EXCLUDED.currency`,
+      [
+        paymentId,
+        input.orderId,
+        amount,
+        currency,
+        status,
+        deps.provider.name,
+        result?.reference ?? null,
+        result?.card?.brand ?? null,
+        result?.card?.last4 ?? null,
+        declined?.declineCode ?? outage?.code ?? null,
+        declined?.declineMessage ?? outage?.message ?? null,
+        key,
+      ],
+    );
+    if (result) {
+      await tx.query(
+        `INSERT INTO payments.payment_transaction (payment_id, kind, amount, status, provider_reference,
+           idempotency_key, failure_code, failure_message)
+         VALUES ($1, 'AUTHORIZATION', $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (idempotency_key) DO NOTHING`,
+        [
+          paymentId,
+          amount,
+          result.approved ? 'SUCCEEDED' : 'FAILED',
+          result.reference,
+          providerKey,
+          declined?.declineCode ?? null,
+          declined?.declineMessage ?? null,
+        ],
+      );
+    }
+    const stored = await tx.getRepository(PaymentRow).findOneByOrFail({ idempotencyKey: key });
+    await announce(tx, stored);
+    return stored;
+  });
+  assertSameAuthorization(payment, input);
+  return authorizationOutcome(payment);
+}
+
+/** A payment fraud screening refused: DECLINED, no processor call, no transaction. */
+function storeFraudRejection(
+  deps: PaymentsDeps,
+  paymentId: string,
+  orderId: string,
+  amount: number,
+  currency: string,
+  key: string,
+): Promise<PaymentRow> {
+  return deps.db.transaction(async (tx) => {
+    // A concurrent retry read the same recorded decision and may have stored it first.
+    await tx.query(
+      `INSERT INTO payments.payment (id, order_id, amount, currency, status, provider,
+         failure_code, failure_message, idempotency_key)
+       VALUES ($1, $2, $3, $4, 'DECLINED', $5, $6, $7, $8)
+       ON CONFLICT (idempotency_key) DO NOTHING`,
+      [
+        paymentId,
+        orderId,
+        amount,
+        currency,
+        deps.provider.name,
+        FRAUD_REJECTED_CODE,
+        'The payment was refused by fraud screening',
+        key,
+      ],
+    );
+    const stored = await tx.getRepository(PaymentRow).findOneByOrFail({ idempotencyKey: key });
+    await announce(tx, stored);
+    return stored;
+  });
+}
+
+function authorizationOutcome(payment: PaymentRow): PaymentOutcome {
+  if (payment.status === 'DECLINED' && payment.failureCode === FRAUD_REJECTED_CODE) {
+    return {
+      payment,
+      failure: new DomainError(
+        PaymentsErrorCode.FRAUD_REJECTED,
+        'The payment was refused by fraud screening',
+        ['payment'],
+      ),
+    };
+  }
+  if (payment.status === 'DECLINED') {
+    return {
+      payment,
+      failure: new DomainError(
+        PaymentsErrorCode.PAYMENT_DECLINED,
+        payment.failureMessage ?? 'The card was declined',
+        ['payment', 'token'],
+      ),
+    };
+  }
+  if (payment.status === 'FAILED') {
+    return {
+      payment,
+      failure: new DomainError(
+        PaymentsErrorCode.PAYMENT_FAILED,
+        'The payment provider could not process the payment; it may be retried with the same idempotencyKey',
+      ),
+    };
+  }
+  return { payment, failure: null };
+}
+
+function assertSameAuthorization(payment: PaymentRow, input: AuthorizeInput): void {
+  if (
+    payment.orderId !== input.orderId ||
+    payment.amount !== input.amount ||
+    payment.currency !== input.currency
+  ) {
+    throw new DomainError(
+      PaymentsErrorCode.IDEMPOTENCY_KEY_REUSED,
+      'idempotencyKey was already used for another order, amount or currency',
+      ['input', 'idempotencyKey'],
+    );
+  }
+}
