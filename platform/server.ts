@@ -188,6 +188,7 @@ export async function startSubgraph<Services, Loaders>(
         await wsCleanup.dispose();
         await apollo.stop();
         await ownPubSub?.close();
+        await module.closeServices?.(services);
         await dataSource.destroy();
       })();
       return stopping;

@@ -32,6 +32,8 @@ export interface SubgraphModule<Services = unknown, Loaders = unknown> {
   createServices(deps: ServiceDeps): Services;
   /** Called once per request (and once per subscription event): DataLoaders never outlive it. */
   createLoaders(services: Services): Loaders;
+  /** Releases what the services hold open (connections), after the server stopped. */
+  closeServices?(services: Services): Promise<void>;
   /** Background work (sweepers); returns a function that stops it. */
   startBackground?(services: Services): () => void;
   /**

@@ -41,15 +41,15 @@ async function registerVerified(email: string, password: string): Promise<string
       },
     ),
   ).register;
-  expect(registered.userErrors).toEqual([]);
+  expect(registered).toEqual({ customer: null, userErrors: [] });
   const verified = dataOf(
     await as(null)(
-      `mutation ($t: String!) { verifyEmail(token: $t) { customer { emailVerified } } }`,
+      `mutation ($t: String!) { verifyEmail(token: $t) { customer { id emailVerified } } }`,
       { t: await mailed(email, before) },
     ),
   );
   expect(verified.verifyEmail.customer.emailVerified).toBe(true);
-  return registered.customer.id;
+  return verified.verifyEmail.customer.id;
 }
 
 const LOGIN = `mutation ($email: String!, $password: String!, $code: String) {
@@ -258,6 +258,24 @@ describe('identity and access through the router', () => {
     const capture = `mutation ($id: ID!) { orderCapture(id: $id) { order { status } } }`;
     expect(codeOf(await as(aliceToken)(capture, { id: aliceOrder }))).toBe('FORBIDDEN');
     expect(codeOf(await as(null)(capture, { id: aliceOrder }))).toBe('UNAUTHENTICATED');
+  });
+
+  it('answers identity staff mutations UNAUTHENTICATED without a viewer, FORBIDDEN to a customer', async () => {
+    const create = `mutation { staffCreate(input: { email: "x@shop.test", name: "X", password: "a long passphrase here" }) { userErrors { code } } }`;
+    const preferences = `mutation { staffUpdatePreferences(input: { language: "de" }) { userErrors { code } } }`;
+    expect(codeOf(await as(null)(create))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await as(aliceToken)(create))).toBe('FORBIDDEN');
+    expect(codeOf(await as(null)(preferences))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await as(aliceToken)(preferences))).toBe('FORBIDDEN');
+  });
+
+  it('answers register the same for a taken (upper-cased) and a free email', async () => {
+    const register = `mutation ($input: RegisterInput!) { register(input: $input) { customer { id } userErrors { code } } }`;
+    const input = { password: 'a long passphrase here', firstName: 'M', lastName: 'T' };
+    const taken = await as(null)(register, { input: { ...input, email: 'ALICE@example.com' } });
+    const free = await as(null)(register, { input: { ...input, email: 'nobody.yet@example.com' } });
+    expect(taken.data).toEqual(free.data);
+    expect(taken.data).toEqual({ register: { customer: null, userErrors: [] } });
   });
 
   it('refuses a subgraph port reached directly', async () => {

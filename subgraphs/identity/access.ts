@@ -11,18 +11,21 @@ const CUSTOMER_READERS = ['customers:read', 'orders:manage', IDENTITY_MANAGE];
 /** Who may do what in identity. Unlike platform/authorization, never relaxed by AUTHORIZATION_MODE=open. */
 export function requireCustomer(viewer: Viewer): string {
   if (viewer.kind === 'customer') return viewer.customerId;
-  throw unauthenticated('Sign in as a customer first');
+  if (viewer.kind === 'anonymous') throw unauthenticated('Sign in as a customer first');
+  throw forbidden('Only a customer has this');
 }
 
 export function requirePrincipal(viewer: Viewer): Principal {
   if (viewer.kind === 'customer') return { kind: 'customer', id: viewer.customerId };
   if (viewer.kind === 'staff') return { kind: 'staff', id: viewer.staffId };
-  throw unauthenticated('Sign in first');
+  if (viewer.kind === 'anonymous') throw unauthenticated('Sign in first');
+  throw forbidden('Only a signed-in customer or staff user has this');
 }
 
 export function requireStaffSelf(viewer: Viewer): string {
   if (viewer.kind === 'staff') return viewer.staffId;
-  throw unauthenticated('Sign in as staff first');
+  if (viewer.kind === 'anonymous') throw unauthenticated('Sign in as staff first');
+  throw forbidden('Only a staff user has this');
 }
 
 /** Staff with identity:manage, or a platform service. */

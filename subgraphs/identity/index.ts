@@ -5,6 +5,7 @@ import type { SubgraphModule } from '../../platform/subgraph';
 import { identityEntities } from './entities';
 import { createIdentityLoaders, type IdentityLoaders } from './loaders';
 import { IdentityInitial1764100000000 } from './migrations/0001-identity-initial';
+import { IdentityThrottles1764200000000 } from './migrations/0002-identity-throttles';
 import { identityResolvers } from './resolvers';
 import { identityRoutes } from './routes';
 import { createIdentityServices, type IdentityServices } from './service';
@@ -21,9 +22,10 @@ export const identitySubgraph: SubgraphModule<IdentityServices, IdentityLoaders>
   typeDefs: subgraphTypeDefs(join(__dirname, 'schema.graphql')),
   resolvers: identityResolvers,
   entities: identityEntities,
-  migrations: [IdentityInitial1764100000000],
+  migrations: [IdentityInitial1764100000000, IdentityThrottles1764200000000],
   createServices: (deps) => createIdentityServices(deps),
   createLoaders: createIdentityLoaders,
   startBackground: (services) => services.startBackground(),
+  closeServices: (services) => services.close(),
   routes: identityRoutes,
 };

@@ -141,7 +141,11 @@ describe('social login with OpenID Connect', () => {
           },
         },
       ),
-    ).register.customer;
+    ).register;
+    expect(registered).toEqual({ customer: null, userErrors: [] });
+    const [{ id }] = await h.sql(`SELECT id FROM identity.customer WHERE email = $1`, [
+      'ann.provider@example.test',
+    ]);
 
     const started = await start();
     const url = new URL(started.authorizationUrl);
@@ -162,7 +166,7 @@ describe('social login with OpenID Connect', () => {
     const result = dataOf(await h.gql(CALLBACK, { p: 'local', code, state }, { ip })).oidcCallback;
     expect(result.userErrors).toEqual([]);
     expect(result.customer).toEqual({
-      id: registered.id,
+      id: id,
       email: 'ann.provider@example.test',
       firstName: 'Ann',
       lastName: 'P',
@@ -170,7 +174,7 @@ describe('social login with OpenID Connect', () => {
     });
     expect(await h.viewerOf(result.accessToken)).toEqual({
       kind: 'customer',
-      customerId: registered.id,
+      customerId: id,
     });
 
     // State and code are single use.
@@ -183,11 +187,11 @@ describe('social login with OpenID Connect', () => {
     // The second time, the provider identity itself finds the customer.
     const again = await authorize((await start()).authorizationUrl);
     const second = dataOf(await h.gql(CALLBACK, { p: 'local', ...again })).oidcCallback;
-    expect(second.customer.id).toBe(registered.id);
+    expect(second.customer.id).toBe(id);
 
     const events = await h.identity.dataSource.query(
       `SELECT event, details FROM identity.audit_log WHERE subject_id = $1 ORDER BY id`,
-      [registered.id],
+      [id],
     );
     expect(events.map((e: any) => e.event)).toEqual(
       expect.arrayContaining(['oidc.linked', 'login.succeeded']),

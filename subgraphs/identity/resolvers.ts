@@ -93,9 +93,11 @@ export const identityResolvers = {
   },
   Mutation: {
     register(_, { input }, ctx) {
-      return withUserErrors(async () =>
-        customerPayload(await ctx.services.customers.register(input, clientIpOf(ctx))),
-      );
+      // No customer in the answer, whether the address was free or taken (see README.md).
+      return withUserErrors(async () => {
+        await ctx.services.customers.register(input, clientIpOf(ctx));
+        return { customer: null };
+      });
     },
     verifyEmail(_, args, ctx) {
       return withUserErrors(async () =>

@@ -1,54 +1,66 @@
+import { createSessionRevocations } from '../../platform/auth/revocations';
+import { createLogger } from '../../platform/logging';
 import type { ServiceDeps } from '../../platform/subgraph';
+import { type IdentityConfig, loadIdentityConfig } from './config';
 import { Addresses } from './domain/addresses';
 import { AuditLog } from './domain/audit';
 import { Authentication } from './domain/authentication';
 import { Customers } from './domain/customers';
 import { startEmailDelivery } from './domain/emails';
-import { type Mailer, mailerFromEnv } from './domain/mailer';
+import { LoginThrottle } from './domain/login-throttle';
+import { type Mailer, mailerFrom } from './domain/mailer';
 import { Mfa } from './domain/mfa';
-import { Oidc, oidcProvidersFromEnv } from './domain/oidc';
+import { Oidc, oidcProvidersFrom } from './domain/oidc';
+import { RequestThrottle } from './domain/request-throttle';
 import { SecretBox } from './domain/secrets';
-import { Sessions, sessionSettingsFromEnv } from './domain/sessions';
-import { SigningKeys, tokenSettingsFromEnv } from './domain/signing-keys';
+import { Sessions, sessionSettingsFrom } from './domain/sessions';
+import { SigningKeys, tokenSettingsFrom } from './domain/signing-keys';
 import { Staff } from './domain/staff';
-import { LoginThrottle, throttleSettingsFromEnv } from './domain/throttle';
-import { createLogger } from '../../platform/logging';
+import { throttleLimitsFrom, Throttles } from './domain/throttle';
 
 const log = createLogger('identity');
 
 /**
- * Everything identity does, wired once per process. Settings come from the environment
- * (see the README of this folder); `ready` resolves when the signing key exists and the
- * bootstrap admin (if configured) has been created.
+ * Identity's entry point: everything it does, wired once per process from its typed
+ * configuration (config.ts; the README lists every setting). `ready` resolves when the
+ * signing key exists and the bootstrap admin (if configured) has been created.
  */
 export function createIdentityServices(
   { dataSource: db, pubsub }: ServiceDeps,
-  mailer: Mailer = mailerFromEnv(),
+  config: IdentityConfig = loadIdentityConfig(),
+  mailer: Mailer = mailerFrom(config),
 ) {
-  const box = new SecretBox();
+  const box = new SecretBox(config.IDENTITY_ENCRYPTION_KEY, config.NODE_ENV === 'production');
+  const revocations = createSessionRevocations();
   const audit = new AuditLog(db);
-  const keys = new SigningKeys(db, box, tokenSettingsFromEnv());
-  const sessions = new Sessions(db, audit, sessionSettingsFromEnv());
-  const throttle = new LoginThrottle(db, throttleSettingsFromEnv());
-  const mfa = new Mfa(db, box, audit);
-  const customers = new Customers(db, audit, sessions, throttle);
+  const keys = new SigningKeys(db, box, tokenSettingsFrom(config));
+  const sessions = new Sessions(db, audit, sessionSettingsFrom(config), revocations);
+  const throttles = new Throttles(db);
+  const limits = throttleLimitsFrom(config);
+  const throttle = new LoginThrottle(throttles, limits);
+  const requests = new RequestThrottle(throttles, limits);
+  const mfa = new Mfa(db, box, audit, config.MFA_ISSUER);
+  const customers = new Customers(db, audit, sessions, throttle, requests, config.STOREFRONT_URL);
   const addresses = new Addresses(db);
   const staff = new Staff(db, audit, sessions);
   const auth = new Authentication(db, keys, sessions, throttle, mfa, audit, customers, staff);
-  const oidc = new Oidc(db, audit, auth, oidcProvidersFromEnv());
+  const oidc = new Oidc(db, audit, auth, oidcProvidersFrom(config.OIDC_PROVIDERS));
 
   const ready = (async () => {
     await keys.ensureKey();
-    await staff.bootstrap(process.env.BOOTSTRAP_ADMIN_EMAIL, process.env.BOOTSTRAP_ADMIN_PASSWORD);
+    await staff.bootstrap(config.BOOTSTRAP_ADMIN_EMAIL, config.BOOTSTRAP_ADMIN_PASSWORD);
   })();
   // Awaited by whoever needs it (staff sign-in, tests); a failure is reported, not crashed on.
   ready.catch((error) => log.error('start-up task failed', { error: (error as Error).message }));
 
   return {
+    config,
     audit,
     keys,
     sessions,
+    revocations,
     throttle,
+    requests,
     mfa,
     customers,
     addresses,
@@ -59,23 +71,20 @@ export function createIdentityServices(
     ready,
     /** Email delivery and signing key rotation; returns a function that stops them. */
     startBackground(): () => void {
-      const stopDelivery = startEmailDelivery(pubsub, db, mailer);
-      const timer = setInterval(
-        () => {
-          keys
-            .rotateIfDue()
-            .catch((error) =>
-              log.error('key rotation failed', { error: (error as Error).message }),
-            );
-        },
-        Number(process.env.SIGNING_KEY_CHECK_MS ?? 3600_000),
-      );
+      const stopDelivery = startEmailDelivery(pubsub, db, mailer, config.IDENTITY_EMAIL_DELIVERY);
+      const timer = setInterval(() => {
+        keys
+          .rotateIfDue()
+          .catch((error) => log.error('key rotation failed', { error: (error as Error).message }));
+      }, config.SIGNING_KEY_CHECK_MS);
       timer.unref();
       return () => {
         clearInterval(timer);
         stopDelivery();
       };
     },
+    /** Closes what the services hold open (the revocation list's Redis connections). */
+    close: () => revocations.close(),
   };
 }
 

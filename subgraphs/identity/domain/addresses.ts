@@ -1,7 +1,9 @@
+import { IdentityErrorCode } from '../errors';
 import { type DataSource, type EntityManager, In } from 'typeorm';
 import { DomainError } from '../../../platform/errors';
 import { CustomerAddressRow } from '../entities';
-import { optionalText, requireCountry, requireText } from './validation';
+import { z } from 'zod';
+import { postalAddress, text, userErrorsFrom } from '../../../platform/validation';
 
 export interface AddressInput {
   name?: string | null;
@@ -24,30 +26,59 @@ type AddressFields = Pick<
   'name' | 'company' | 'line1' | 'line2' | 'city' | 'postalCode' | 'region' | 'country' | 'phone'
 >;
 
-/** The address fields of a create (all required ones present) or of an update (only the given ones). */
-function fields(input: AddressInput, partial: boolean): Partial<AddressFields> {
-  const path = (field: string) => ['input', field];
-  const out: Partial<AddressFields> = {};
-  const required = (key: 'name' | 'line1' | 'city' | 'postalCode', max: number) => {
-    if (partial && input[key] === undefined) return;
-    out[key] = requireText(input[key], key, max, path(key));
+/**
+ * The address a create or an update leaves: the update's fields over the stored ones,
+ * checked as a whole (a postal code is only valid for its country), with the first
+ * problem as a userError on its field.
+ */
+function fields(input: AddressInput, stored: Partial<AddressFields> = {}): AddressFields {
+  const given = (key: keyof AddressFields) =>
+    input[key] === undefined ? stored[key] : (input[key] ?? null);
+  const candidate = Object.fromEntries(
+    ADDRESS_KEYS.map((key) => [key, given(key) ?? undefined]),
+  ) as Record<keyof AddressFields, string | undefined>;
+  if (candidate.country) candidate.country = candidate.country.trim().toUpperCase();
+  const parsed = customerAddress.safeParse(candidate);
+  if (!parsed.success) {
+    const [first] = userErrorsFrom(parsed.error, ['input']);
+    const path = first!.field ?? ['input'];
+    const code = ADDRESS_CODES[path[path.length - 1] ?? ''] ?? IdentityErrorCode.INVALID_TEXT;
+    throw new DomainError(code, first!.message, path);
+  }
+  const a = parsed.data;
+  return {
+    name: a.name,
+    company: a.company || null,
+    line1: a.line1,
+    line2: a.line2 || null,
+    city: a.city,
+    postalCode: a.postalCode,
+    region: a.region || null,
+    country: a.country,
+    phone: a.phone || null,
   };
-  const optional = (key: 'company' | 'line2' | 'region' | 'phone', max: number) => {
-    if (partial && input[key] === undefined) return;
-    out[key] = optionalText(input[key], key, max, path(key));
-  };
-  required('name', 200);
-  required('line1', 200);
-  required('city', 100);
-  required('postalCode', 20);
-  optional('company', 200);
-  optional('line2', 200);
-  optional('region', 100);
-  optional('phone', 40);
-  if (!partial || input.country !== undefined)
-    out.country = requireCountry(input.country, path('country'));
-  return out;
 }
+
+const ADDRESS_KEYS = [
+  'name',
+  'company',
+  'line1',
+  'line2',
+  'city',
+  'postalCode',
+  'region',
+  'country',
+  'phone',
+] as const satisfies readonly (keyof AddressFields)[];
+
+const ADDRESS_CODES: Record<string, IdentityErrorCode> = {
+  country: IdentityErrorCode.INVALID_COUNTRY,
+  postalCode: IdentityErrorCode.INVALID_POSTAL_CODE,
+  phone: IdentityErrorCode.INVALID_PHONE,
+};
+
+/** platform/validation's postal address, with the recipient's name required. */
+const customerAddress = postalAddress.and(z.object({ name: text(200) }));
 
 /**
  * A customer's address book. Each customer has at most one default shipping and one
@@ -66,10 +97,13 @@ export class Addresses {
   }
 
   async create(customerId: string, input: AddressInput): Promise<CustomerAddressRow> {
-    const values = fields(input, false);
+    const values = fields(input);
     return this.inCustomer(customerId, async (tx, existing) => {
       if (existing.length >= MAX_ADDRESSES) {
-        throw new DomainError('TOO_MANY_ADDRESSES', `At most ${MAX_ADDRESSES} addresses`);
+        throw new DomainError(
+          IdentityErrorCode.TOO_MANY_ADDRESSES,
+          `At most ${MAX_ADDRESSES} addresses`,
+        );
       }
       const first = existing.length === 0;
       const defaultShipping = input.defaultShipping ?? first;
@@ -88,10 +122,10 @@ export class Addresses {
   }
 
   async update(customerId: string, id: string, input: AddressInput): Promise<CustomerAddressRow> {
-    const values = fields(input, true);
     return this.inCustomer(customerId, async (tx, existing) => {
       const address = existing.find((a) => a.id === id);
-      if (!address) throw new DomainError('NOT_FOUND', 'Address not found', ['id']);
+      if (!address) throw new DomainError(IdentityErrorCode.NOT_FOUND, 'Address not found', ['id']);
+      const values = fields(input, address);
       await this.clearDefaults(
         tx,
         customerId,
@@ -108,7 +142,7 @@ export class Addresses {
   async delete(customerId: string, id: string): Promise<void> {
     await this.inCustomer(customerId, async (tx, existing) => {
       if (!existing.some((a) => a.id === id))
-        throw new DomainError('NOT_FOUND', 'Address not found', ['id']);
+        throw new DomainError(IdentityErrorCode.NOT_FOUND, 'Address not found', ['id']);
       await tx.getRepository(CustomerAddressRow).delete({ id, customerId });
     });
   }
@@ -122,7 +156,7 @@ export class Addresses {
         `SELECT id FROM identity.customer WHERE id = $1 FOR UPDATE`,
         [customerId],
       );
-      if (!customer) throw new DomainError('NOT_FOUND', 'Customer not found');
+      if (!customer) throw new DomainError(IdentityErrorCode.NOT_FOUND, 'Customer not found');
       const existing = await tx.getRepository(CustomerAddressRow).findBy({ customerId });
       return body(tx, existing);
     });

@@ -1,3 +1,4 @@
+import { IdentityErrorCode } from '../errors';
 import type { DataSource } from 'typeorm';
 import { DomainError } from '../../../platform/errors';
 import type { AuditLog } from './audit';
@@ -8,7 +9,7 @@ import { verifyPassword } from './passwords';
 import type { Principal, Sessions } from './sessions';
 import type { SigningKeys } from './signing-keys';
 import type { Staff } from './staff';
-import type { AttemptKeys, LoginThrottle } from './throttle';
+import type { AttemptKeys, LoginThrottle } from './login-throttle';
 import { normalizeEmail } from './validation';
 
 export interface TokenPair {
@@ -90,9 +91,11 @@ export class Authentication {
     const permissions = await this.currentPermissions(principal);
     if (permissions === null) {
       await this.sessions.revoke(session.id, 'account_unusable');
-      throw new DomainError('INVALID_REFRESH_TOKEN', 'The refresh token is not valid', [
-        'refreshToken',
-      ]);
+      throw new DomainError(
+        IdentityErrorCode.INVALID_REFRESH_TOKEN,
+        'The refresh token is not valid',
+        ['refreshToken'],
+      );
     }
     const access = await this.keys.signAccessToken({
       sub: principal.id,
@@ -130,7 +133,7 @@ export class Authentication {
       session.principalKind !== principal.kind ||
       session.principalId !== principal.id
     ) {
-      throw new DomainError('NOT_FOUND', 'Session not found', ['id']);
+      throw new DomainError(IdentityErrorCode.NOT_FOUND, 'Session not found', ['id']);
     }
     if (await this.sessions.revoke(session.id, 'revoked_by_user')) {
       await this.audit.record({
@@ -201,9 +204,11 @@ export class Authentication {
         principal,
         check === 'replayed' ? 'mfa_code_replayed' : 'mfa_code_invalid',
       );
-      throw new DomainError('INVALID_MFA_CODE', 'The authentication code is not valid', [
-        'mfaCode',
-      ]);
+      throw new DomainError(
+        IdentityErrorCode.INVALID_MFA_CODE,
+        'The authentication code is not valid',
+        ['mfaCode'],
+      );
     }
     return 'passed';
   }
@@ -237,31 +242,79 @@ export class Authentication {
       account: `${kind}:${normalizeEmail(request.email)}`,
       ip: request.ip,
     };
-    await this.beginAttempt(keys);
+    try {
+      await this.beginAttempt(keys);
+    } catch (refusal) {
+      if (refusal instanceof DomainError && request.mfaCode) {
+        return this.pastPause(kind, request, keys, find, refusal);
+      }
+      throw refusal;
+    }
     const account = await find(request.email);
     const passwordOk = await verifyPassword(
       account?.passwordHash ?? null,
       String(request.password ?? ''),
     );
-    if (!account || !passwordOk || !account.usable) {
+    if (!account || !passwordOk || !account.usable || !account.verified) {
       await this.failed(
         keys,
         account ? { kind, id: account.id } : null,
-        account && passwordOk ? 'account_inactive' : 'password',
+        failure(account, passwordOk),
       );
-      throw new DomainError('INVALID_CREDENTIALS', 'The email or password is not correct');
+      // The right password of an unconfirmed account gets the answer a wrong one gets (so
+      // that nobody learns which addresses have accounts); the owner gets a new link instead.
+      if (account && passwordOk && account.usable && kind === 'customer') {
+        await this.customers.resendVerification(request.email);
+      }
+      throw invalidCredentials();
     }
     const principal: Principal = { kind, id: account.id };
-    if (!account.verified) {
-      await this.throttle.succeeded(keys);
-      throw new DomainError(
-        'EMAIL_NOT_VERIFIED',
-        'Confirm your email address first; we can send the link again',
-        ['email'],
-      );
-    }
     if ((await this.secondFactor(principal, keys, request.mfaCode)) === 'required') {
       return { mfaRequired: true, account: null, tokens: null };
+    }
+    await this.throttle.succeeded(keys);
+    return {
+      mfaRequired: false,
+      account: account.row,
+      tokens: await this.startSession(principal, 'password', request.ip),
+    };
+  }
+
+  /**
+   * A paused source (or account) may still sign in with the right password and a valid
+   * second factor together; anything less gets the refusal it would have got anyway, so
+   * this path tells a guesser nothing.
+   */
+  private async pastPause<Row extends { id: string }>(
+    kind: Principal['kind'],
+    request: LoginRequest,
+    keys: AttemptKeys,
+    find: (email: string) => Promise<(LoginAccount & { row: Row }) | null>,
+    refusal: DomainError,
+  ): Promise<LoginResult<Row>> {
+    if (!(await this.throttle.mfaBypass(keys))) throw refusal;
+    const account = await find(request.email);
+    const passwordOk = await verifyPassword(
+      account?.passwordHash ?? null,
+      String(request.password ?? ''),
+    );
+    const principal: Principal | null = account ? { kind, id: account.id } : null;
+    const passed =
+      !!account &&
+      !!principal &&
+      passwordOk &&
+      account.usable &&
+      account.verified &&
+      (await this.mfa.isEnabled(principal)) &&
+      (await this.mfa.check(principal, String(request.mfaCode))) === 'ok';
+    if (!passed || !account || !principal) {
+      await this.audit.record({
+        event: 'login.failed',
+        subject: principal,
+        ip: keys.ip,
+        details: { account: keys.account, reason: 'paused' },
+      });
+      throw refusal;
     }
     await this.throttle.succeeded(keys);
     return {
@@ -276,16 +329,16 @@ export class Authentication {
     principal: Principal | null,
     reason: string,
   ): Promise<void> {
-    const locked = await this.throttle.failed(keys);
+    const paused = await this.throttle.failed(keys);
     await this.audit.record({
       event: 'login.failed',
       subject: principal,
       ip: keys.ip,
       details: { account: keys.account, reason },
     });
-    if (locked) {
+    if (paused) {
       await this.audit.record({
-        event: 'login.locked_out',
+        event: 'login.throttled',
         subject: principal,
         ip: keys.ip,
         details: { account: keys.account },
@@ -303,3 +356,14 @@ export class Authentication {
     return this.staff.permissionsOfOne(principal.id);
   }
 }
+
+function failure(account: LoginAccount | null, passwordOk: boolean): string {
+  if (!account || !passwordOk) return 'password';
+  return account.usable ? 'email_not_verified' : 'account_inactive';
+}
+
+const invalidCredentials = () =>
+  new DomainError(
+    IdentityErrorCode.INVALID_CREDENTIALS,
+    'The email or password is not correct (a new account signs in once its email address is confirmed)',
+  );

@@ -1,15 +1,23 @@
+import { IdentityErrorCode } from '../errors';
 import { type DataSource, type EntityManager, In } from 'typeorm';
 import { DomainError } from '../../../platform/errors';
 import { type Connection, type PageRequest, toConnection } from '../../../platform/pagination';
 import type { AuditLog, Party } from './audit';
-import { passwordResetEmail, queueEmail, verificationEmail } from './emails';
+import {
+  type EmailEvent,
+  passwordResetEmail,
+  queueEmail,
+  registrationAttemptEmail,
+  verificationEmail,
+} from './emails';
 import { CustomerRow } from '../entities';
 import { checkPasswordStrength, hashPassword } from './passwords';
 import { randomToken, tokenHash } from './secrets';
 import type { Sessions } from './sessions';
 import { firstRow, isUniqueViolation } from './sql';
-import type { LoginThrottle } from './throttle';
-import { requireEmail, requireSegments, requireText, normalizeEmail } from './validation';
+import type { LoginThrottle } from './login-throttle';
+import type { RequestThrottle } from './request-throttle';
+import { normalizeEmail, requireEmail, requireName, requireSegments } from './validation';
 
 export interface RegisterInput {
   email: string;
@@ -39,6 +47,8 @@ export class Customers {
     private readonly audit: AuditLog,
     private readonly sessions: Sessions,
     private readonly throttle: LoginThrottle,
+    private readonly requests: RequestThrottle,
+    private readonly storefrontUrl: string,
   ) {}
 
   byIds(ids: readonly string[]): Promise<CustomerRow[]> {
@@ -78,14 +88,21 @@ export class Customers {
     return toConnection(rows, page, (c) => [c.email], totalCount);
   }
 
-  async register(input: RegisterInput, ip: string | null): Promise<CustomerRow> {
+  /**
+   * Creates an account and mails its verification link; for an address that already has
+   * an account it mails the owner instead. Either way the caller gets the same answer
+   * (and the same work is done: the password is hashed), so registration does not tell
+   * who has an account. Counted per IP and per email before anything else.
+   */
+  async register(input: RegisterInput, ip: string | null): Promise<void> {
     const email = requireEmail(input.email);
-    const firstName = requireText(input.firstName, 'firstName', 100);
-    const lastName = requireText(input.lastName, 'lastName', 100);
+    const firstName = requireName(input.firstName, ['firstName']);
+    const lastName = requireName(input.lastName, ['lastName']);
     checkPasswordStrength(input.password, { email });
+    await this.requests.begin('register', email, ip);
     const passwordHash = await hashPassword(input.password);
     try {
-      return await this.db.transaction(async (tx) => {
+      await this.db.transaction(async (tx) => {
         const customer = await tx
           .getRepository(CustomerRow)
           .save(tx.getRepository(CustomerRow).create({ email, firstName, lastName, passwordHash }));
@@ -95,14 +112,15 @@ export class Customers {
           'email_verification',
           VERIFICATION_TTL_SECONDS,
         );
-        await queueEmail(tx, verificationEmail(email, firstName, token));
+        await queueEmail(tx, verificationEmail(this.storefrontUrl, email, firstName, token));
         await this.audit.record({ event: 'customer.registered', subject: party(customer), ip }, tx);
-        return customer;
       });
     } catch (error) {
-      if (isUniqueViolation(error))
-        throw new DomainError('EMAIL_TAKEN', 'An account with this email exists', ['email']);
-      throw error;
+      if (!isUniqueViolation(error)) throw error;
+      const owner = await this.byEmail(email);
+      if (!owner) throw error;
+      await this.audit.record({ event: 'customer.register_taken', subject: party(owner), ip });
+      await this.mail(registrationAttemptEmail(this.storefrontUrl, owner.email, owner.firstName));
     }
   }
 
@@ -110,6 +128,7 @@ export class Customers {
   async resendVerification(email: string): Promise<void> {
     const customer = await this.byEmail(email);
     if (!customer || customer.emailVerifiedAt) return;
+    if (!(await this.requests.mayMail(customer.email))) return;
     await this.db.transaction(async (tx) => {
       const token = await this.issueToken(
         tx,
@@ -117,7 +136,10 @@ export class Customers {
         'email_verification',
         VERIFICATION_TTL_SECONDS,
       );
-      await queueEmail(tx, verificationEmail(customer.email, customer.firstName, token));
+      await queueEmail(
+        tx,
+        verificationEmail(this.storefrontUrl, customer.email, customer.firstName, token),
+      );
     });
   }
 
@@ -140,11 +162,9 @@ export class Customers {
   async update(customerId: string, input: CustomerUpdateInput): Promise<CustomerRow> {
     const repo = this.db.getRepository(CustomerRow);
     const customer = await repo.findOneBy({ id: customerId });
-    if (!customer) throw new DomainError('NOT_FOUND', 'Customer not found');
-    if (input.firstName != null)
-      customer.firstName = requireText(input.firstName, 'firstName', 100, ['input', 'firstName']);
-    if (input.lastName != null)
-      customer.lastName = requireText(input.lastName, 'lastName', 100, ['input', 'lastName']);
+    if (!customer) throw new DomainError(IdentityErrorCode.NOT_FOUND, 'Customer not found');
+    if (input.firstName != null) customer.firstName = requireName(input.firstName, ['firstName']);
+    if (input.lastName != null) customer.lastName = requireName(input.lastName, ['lastName']);
     customer.updatedAt = new Date();
     return repo.save(customer);
   }
@@ -162,7 +182,8 @@ export class Customers {
         where: { id: customerId },
         lock: { mode: 'pessimistic_write' },
       });
-      if (!customer) throw new DomainError('NOT_FOUND', 'Customer not found', ['customerId']);
+      if (!customer)
+        throw new DomainError(IdentityErrorCode.NOT_FOUND, 'Customer not found', ['customerId']);
       const before = customer.segments;
       customer.segments = clean;
       customer.updatedAt = new Date();
@@ -181,9 +202,23 @@ export class Customers {
     });
   }
 
-  /** Always answers the same; mails a reset link only when the account exists. */
+  /**
+   * Always answers the same; mails a reset link only when the account exists. Counted
+   * per IP and per email, and at most MAILS_PER_ADDRESS_PER_HOUR mails reach one address.
+   */
   async requestPasswordReset(email: string, ip: string | null): Promise<void> {
-    const customer = await this.byEmail(email);
+    const address = requireEmail(email);
+    await this.requests.begin('password_reset', address, ip);
+    const customer = await this.byEmail(address);
+    if (customer && !(await this.requests.mayMail(customer.email))) {
+      await this.audit.record({
+        event: 'password.reset_suppressed',
+        subject: party(customer),
+        ip,
+        details: { reason: 'mail_cap' },
+      });
+      return;
+    }
     if (!customer) {
       await this.audit.record({ event: 'password.reset_requested', ip, details: { known: false } });
       return;
@@ -196,7 +231,10 @@ export class Customers {
         [customer.id],
       );
       const token = await this.issueToken(tx, customer.id, 'password_reset', RESET_TTL_SECONDS);
-      await queueEmail(tx, passwordResetEmail(customer.email, customer.firstName, token));
+      await queueEmail(
+        tx,
+        passwordResetEmail(this.storefrontUrl, customer.email, customer.firstName, token),
+      );
       await this.audit.record(
         {
           event: 'password.reset_requested',
@@ -221,7 +259,11 @@ export class Customers {
       [tokenHash(String(token ?? ''))],
     );
     if (!pending)
-      throw new DomainError('INVALID_TOKEN', 'The link is not valid or has expired', ['token']);
+      throw new DomainError(
+        IdentityErrorCode.INVALID_TOKEN,
+        'The link is not valid or has expired',
+        ['token'],
+      );
     checkPasswordStrength(newPassword, { email: pending.email, field: 'newPassword' });
     const passwordHash = await hashPassword(newPassword);
     const customer = await this.db.transaction(async (tx) => {
@@ -239,13 +281,25 @@ export class Customers {
       );
       const row = await tx.getRepository(CustomerRow).findOneByOrFail({ id: customerId });
       await this.audit.record(
-        { event: 'password.reset', subject: party(row), ip, details: { sessionsRevoked: revoked } },
+        {
+          event: 'password.reset',
+          subject: party(row),
+          ip,
+          details: { sessionsRevoked: revoked.length },
+        },
         tx,
       );
-      return row;
+      return { row, revoked };
     });
-    await this.throttle.clearAccount(`customer:${customer.email}`);
-    return customer;
+    await this.sessions.announceRevoked(customer.revoked);
+    await this.throttle.clearAccount(`customer:${customer.row.email}`);
+    return customer.row;
+  }
+
+  /** Queues a mail on its own, unless the address had its share this hour. */
+  private async mail(email: EmailEvent): Promise<void> {
+    if (!(await this.requests.mayMail(email.to))) return;
+    await this.db.transaction((tx) => queueEmail(tx, email));
   }
 
   private async issueToken(
@@ -277,7 +331,11 @@ export class Customers {
       [tokenHash(String(token ?? '')), purpose],
     );
     if (!row)
-      throw new DomainError('INVALID_TOKEN', 'The link is not valid or has expired', ['token']);
+      throw new DomainError(
+        IdentityErrorCode.INVALID_TOKEN,
+        'The link is not valid or has expired',
+        ['token'],
+      );
     return row.customer_id;
   }
 }

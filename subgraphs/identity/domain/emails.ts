@@ -12,17 +12,20 @@ export const EMAIL_TOPIC = 'notifications.email';
 
 export interface EmailEvent extends EmailMessage {
   /** Which email this is, for a notifications service that renders its own templates. */
-  template: 'identity.verify_email' | 'identity.password_reset';
+  template: 'identity.verify_email' | 'identity.password_reset' | 'identity.registration_attempt';
   variables: Record<string, string>;
   eventId?: string;
 }
 
-function storefrontUrl(): string {
-  return (process.env.STOREFRONT_URL ?? 'http://localhost:3000').replace(/\/$/, '');
-}
+const base = (storefrontUrl: string) => storefrontUrl.replace(/\/$/, '');
 
-export function verificationEmail(to: string, firstName: string, token: string): EmailEvent {
-  const url = `${storefrontUrl()}/account/verify-email?token=${encodeURIComponent(token)}`;
+export function verificationEmail(
+  storefrontUrl: string,
+  to: string,
+  firstName: string,
+  token: string,
+): EmailEvent {
+  const url = `${base(storefrontUrl)}/account/verify-email?token=${encodeURIComponent(token)}`;
   return {
     to,
     template: 'identity.verify_email',
@@ -32,14 +35,39 @@ export function verificationEmail(to: string, firstName: string, token: string):
   };
 }
 
-export function passwordResetEmail(to: string, firstName: string, token: string): EmailEvent {
-  const url = `${storefrontUrl()}/account/reset-password?token=${encodeURIComponent(token)}`;
+export function passwordResetEmail(
+  storefrontUrl: string,
+  to: string,
+  firstName: string,
+  token: string,
+): EmailEvent {
+  const url = `${base(storefrontUrl)}/account/reset-password?token=${encodeURIComponent(token)}`;
   return {
     to,
     template: 'identity.password_reset',
     variables: { firstName, url, token },
     subject: 'Reset your password',
     text: `Hello ${firstName},\n\nsomeone asked to reset the password of your account. If it was you, open:\n${url}\n\nThe link is valid for 30 minutes. If it was not you, ignore this email.\n`,
+  };
+}
+
+/**
+ * To the owner of an address someone tried to register again: the registration answers
+ * as if it worked (it must not tell whether the address has an account), and the owner
+ * learns of it here, with a way in if it was them.
+ */
+export function registrationAttemptEmail(
+  storefrontUrl: string,
+  to: string,
+  firstName: string,
+): EmailEvent {
+  const url = `${base(storefrontUrl)}/account/forgot-password`;
+  return {
+    to,
+    template: 'identity.registration_attempt',
+    variables: { firstName, url },
+    subject: 'Someone tried to register with your address',
+    text: `Hello ${firstName},\n\nsomeone tried to create an account with this email address, which already has one. If it was you, sign in, or reset your password here:\n${url}\n\nIf it was not you, ignore this email: nothing has changed.\n`,
   };
 }
 
@@ -60,8 +88,9 @@ export function startEmailDelivery(
   pubsub: PubSubEngine,
   db: DataSource,
   mailer: Mailer,
+  enabled = true,
 ): () => void {
-  if (process.env.IDENTITY_EMAIL_DELIVERY === 'off') return () => {};
+  if (!enabled) return () => {};
   let stopped = false;
   const deliver = async (event: EmailEvent): Promise<void> => {
     if (stopped) return;

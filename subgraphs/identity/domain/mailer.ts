@@ -2,6 +2,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { hostname } from 'node:os';
 import { createLogger } from '../../../platform/logging';
+import type { IdentityConfig } from '../config';
 
 const log = createLogger('identity');
 
@@ -25,6 +26,8 @@ export interface DeliveredEmail extends EmailMessage {
  * what tests read their verification and reset tokens from.
  */
 export class DevMailbox implements Mailer {
+  /** Logs each delivery (DEV_MAILBOX_LOG), for following sign-up links by hand in development. */
+  logDeliveries = false;
   private readonly messages: DeliveredEmail[] = [];
   private readonly waiters: { to: string; resolve: (m: DeliveredEmail) => void }[] = [];
 
@@ -35,7 +38,7 @@ export class DevMailbox implements Mailer {
       this.waiters.splice(this.waiters.indexOf(waiter), 1);
       waiter.resolve(delivered);
     }
-    if (process.env.DEV_MAILBOX_LOG)
+    if (this.logDeliveries)
       log.info('dev mailbox', { to: delivered.to, subject: delivered.subject });
   }
 
@@ -245,18 +248,19 @@ export function formatMessage(from: string, message: EmailMessage): string {
 }
 
 /** SMTP when SMTP_HOST is set, the in-memory dev mailbox otherwise. */
-export function mailerFromEnv(env: NodeJS.ProcessEnv = process.env): Mailer {
-  if (!env.SMTP_HOST) {
-    if (env.NODE_ENV === 'production')
+export function mailerFrom(config: IdentityConfig): Mailer {
+  devMailbox.logDeliveries = config.DEV_MAILBOX_LOG;
+  if (!config.SMTP_HOST) {
+    if (config.NODE_ENV === 'production')
       log.warn('SMTP_HOST is not set: emails stay in the dev mailbox');
     return devMailbox;
   }
   return new SmtpMailer({
-    host: env.SMTP_HOST,
-    port: Number(env.SMTP_PORT ?? 25),
-    secure: env.SMTP_SECURE === 'true' || env.SMTP_PORT === '465',
-    user: env.SMTP_USER,
-    password: env.SMTP_PASSWORD,
-    from: env.MAIL_FROM ?? 'no-reply@localhost',
+    host: config.SMTP_HOST,
+    port: config.SMTP_PORT,
+    secure: config.SMTP_SECURE === 'true' || config.SMTP_PORT === 465,
+    user: config.SMTP_USER,
+    password: config.SMTP_PASSWORD,
+    from: config.MAIL_FROM,
   });
 }

@@ -1,3 +1,4 @@
+import { IdentityErrorCode } from '../errors';
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { DomainError } from '../../../platform/errors';
@@ -33,7 +34,7 @@ export class Mfa {
     private readonly db: DataSource,
     private readonly box: SecretBox,
     private readonly audit: AuditLog,
-    private readonly issuer: string = process.env.MFA_ISSUER ?? 'Commerce',
+    private readonly issuer = 'Commerce',
   ) {}
 
   async isEnabled(principal: Principal): Promise<boolean> {
@@ -67,7 +68,10 @@ export class Mfa {
       [principal.kind, principal.id, this.box.seal(secret)],
     );
     if (!stored)
-      throw new DomainError('MFA_ALREADY_ENABLED', 'Two-factor authentication is already active');
+      throw new DomainError(
+        IdentityErrorCode.MFA_ALREADY_ENABLED,
+        'Two-factor authentication is already active',
+      );
     return { secret, otpauthUri: provisioningUri(secret, accountName, this.issuer) };
   }
 
@@ -80,12 +84,18 @@ export class Mfa {
           WHERE principal_kind = $1 AND principal_id = $2 FOR UPDATE`,
         [principal.kind, principal.id],
       );
-      if (!row) throw new DomainError('MFA_NOT_STARTED', 'Start enrolment first', ['code']);
+      if (!row)
+        throw new DomainError(IdentityErrorCode.MFA_NOT_STARTED, 'Start enrolment first', ['code']);
       if (row.confirmed_at)
-        throw new DomainError('MFA_ALREADY_ENABLED', 'Two-factor authentication is already active');
+        throw new DomainError(
+          IdentityErrorCode.MFA_ALREADY_ENABLED,
+          'Two-factor authentication is already active',
+        );
       const step = matchTotp(this.box.open(row.secret), String(code ?? '').trim());
       if (step === null)
-        throw new DomainError('INVALID_MFA_CODE', 'The code is not valid', ['code']);
+        throw new DomainError(IdentityErrorCode.INVALID_MFA_CODE, 'The code is not valid', [
+          'code',
+        ]);
       await tx.query(
         `UPDATE identity.mfa_totp SET confirmed_at = now(), last_used_step = $3
           WHERE principal_kind = $1 AND principal_id = $2`,
@@ -137,9 +147,12 @@ export class Mfa {
   /** Turns MFA off, with a current code or a recovery code as proof. */
   async disableWithCode(principal: Principal, code: string, ip: string | null): Promise<void> {
     if (!(await this.isEnabled(principal)))
-      throw new DomainError('MFA_NOT_ENABLED', 'Two-factor authentication is not active');
+      throw new DomainError(
+        IdentityErrorCode.MFA_NOT_ENABLED,
+        'Two-factor authentication is not active',
+      );
     if ((await this.check(principal, code)) !== 'ok') {
-      throw new DomainError('INVALID_MFA_CODE', 'The code is not valid', ['code']);
+      throw new DomainError(IdentityErrorCode.INVALID_MFA_CODE, 'The code is not valid', ['code']);
     }
     await this.disable(principal, ip);
   }

@@ -1,3 +1,4 @@
+import { IdentityErrorCode } from '../errors';
 import { createHash, randomBytes } from 'node:crypto';
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import type { DataSource } from 'typeorm';
@@ -29,9 +30,9 @@ export interface OidcProviderConfig {
  * `[{"name":"google","issuer":"https://accounts.google.com","clientId":"…","clientSecret":"…",
  *    "redirectUri":"https://shop.example/auth/callback/google"}]`.
  */
-export function oidcProvidersFromEnv(env: NodeJS.ProcessEnv = process.env): OidcProviderConfig[] {
-  if (!env.OIDC_PROVIDERS) return [];
-  const parsed = JSON.parse(env.OIDC_PROVIDERS) as OidcProviderConfig[];
+export function oidcProvidersFrom(json: string | undefined): OidcProviderConfig[] {
+  if (!json) return [];
+  const parsed = JSON.parse(json) as OidcProviderConfig[];
   if (!Array.isArray(parsed)) throw new Error('OIDC_PROVIDERS must be a JSON array');
   for (const p of parsed) {
     if (!p.name || !p.issuer || !p.clientId || !p.redirectUri) {
@@ -142,7 +143,7 @@ export class Oidc {
     );
     if (!pending || !pending.live || pending.provider !== provider.name) {
       throw new DomainError(
-        'INVALID_STATE',
+        IdentityErrorCode.INVALID_STATE,
         'The sign-in request is unknown or has expired; start again',
         ['state'],
       );
@@ -153,7 +154,7 @@ export class Oidc {
     const profile = await this.profile(doc, claims, tokens.access_token);
     if (profile.emailVerified !== true || !profile.email) {
       throw new DomainError(
-        'EMAIL_NOT_VERIFIED',
+        IdentityErrorCode.EMAIL_NOT_VERIFIED,
         'The provider did not confirm an email address for this account',
       );
     }
@@ -175,7 +176,11 @@ export class Oidc {
   private provider(name: string): OidcProviderConfig {
     const provider = this.providers.get(name);
     if (!provider)
-      throw new DomainError('UNKNOWN_PROVIDER', `No sign-in provider called ${name}`, ['provider']);
+      throw new DomainError(
+        IdentityErrorCode.UNKNOWN_PROVIDER,
+        `No sign-in provider called ${name}`,
+        ['provider'],
+      );
     return provider;
   }
 
@@ -188,7 +193,7 @@ export class Oidc {
         error: (error as Error).message,
       });
       throw new DomainError(
-        'PROVIDER_UNAVAILABLE',
+        IdentityErrorCode.PROVIDER_UNAVAILABLE,
         `The sign-in provider ${provider.name} cannot be reached`,
         ['provider'],
       );
@@ -238,7 +243,7 @@ export class Oidc {
       signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
     }).catch(() => {
       throw new DomainError(
-        'PROVIDER_UNAVAILABLE',
+        IdentityErrorCode.PROVIDER_UNAVAILABLE,
         `The sign-in provider ${provider.name} cannot be reached`,
         ['provider'],
       );
@@ -250,7 +255,7 @@ export class Oidc {
     };
     if (!response.ok || !json.id_token) {
       throw new DomainError(
-        'OIDC_EXCHANGE_FAILED',
+        IdentityErrorCode.OIDC_EXCHANGE_FAILED,
         `The provider refused the sign-in (${json.error ?? response.status})`,
         ['code'],
       );
@@ -286,7 +291,7 @@ export class Oidc {
       return payload;
     } catch (error) {
       throw new DomainError(
-        'INVALID_ID_TOKEN',
+        IdentityErrorCode.INVALID_ID_TOKEN,
         `The provider's ID token was not accepted: ${(error as Error).message}`,
       );
     }
@@ -300,7 +305,10 @@ export class Oidc {
         authorization: `Bearer ${accessToken}`,
       })) as Record<string, unknown>;
       if (info.sub !== claims.sub)
-        throw new DomainError('INVALID_ID_TOKEN', 'userinfo is about another subject');
+        throw new DomainError(
+          IdentityErrorCode.INVALID_ID_TOKEN,
+          'userinfo is about another subject',
+        );
       source = info;
     }
     const email = normalizeEmail(source.email);

@@ -1,3 +1,4 @@
+import { IdentityErrorCode } from '../errors';
 import type { Algorithm } from '@node-rs/argon2';
 import { hash, verify } from '@node-rs/argon2';
 import { DomainError } from '../../../platform/errors';
@@ -52,14 +53,14 @@ export function checkPasswordStrength(
   const field = [context.field ?? 'password'];
   if (typeof password !== 'string' || password.length < MIN_PASSWORD_LENGTH) {
     throw new DomainError(
-      'PASSWORD_TOO_SHORT',
+      IdentityErrorCode.PASSWORD_TOO_SHORT,
       `The password must have at least ${MIN_PASSWORD_LENGTH} characters`,
       field,
     );
   }
   if (password.length > MAX_PASSWORD_LENGTH) {
     throw new DomainError(
-      'PASSWORD_TOO_LONG',
+      IdentityErrorCode.PASSWORD_TOO_LONG,
       `The password must have at most ${MAX_PASSWORD_LENGTH} characters`,
       field,
     );
@@ -72,7 +73,11 @@ export function checkPasswordStrength(
     isSequence(lower) ||
     (email && (lower === email || lower === email.split('@')[0]))
   ) {
-    throw new DomainError('PASSWORD_TOO_WEAK', 'The password is too easy to guess', field);
+    throw new DomainError(
+      IdentityErrorCode.PASSWORD_TOO_WEAK,
+      'The password is too easy to guess',
+      field,
+    );
   }
 }
 

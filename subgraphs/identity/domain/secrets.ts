@@ -19,9 +19,9 @@ export function tokenHash(token: string): Buffer {
 export class SecretBox {
   private readonly key: Buffer | null;
 
-  constructor(keyText: string | undefined = process.env.IDENTITY_ENCRYPTION_KEY) {
+  constructor(keyText: string | undefined, production = false) {
     this.key = keyText ? parseKey(keyText) : null;
-    if (!this.key && process.env.NODE_ENV === 'production') {
+    if (!this.key && production) {
       throw new Error('IDENTITY_ENCRYPTION_KEY must be set in production');
     }
   }

@@ -1,9 +1,12 @@
+import { IdentityErrorCode } from '../errors';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../../../platform/errors';
+import type { IdentityConfig } from '../config';
 import type { AuditLog, Queryable } from './audit';
 import { type PrincipalKind, SessionRow } from '../entities';
 import { randomToken, tokenHash } from './secrets';
 import { rows } from './sql';
+import type { SessionRevocations } from '../../../platform/auth/revocations';
 
 export interface Principal {
   kind: PrincipalKind;
@@ -13,11 +16,19 @@ export interface Principal {
 export interface SessionSettings {
   /** Absolute lifetime of a session: refreshing never extends it beyond this. */
   sessionTtlSeconds: number;
+  /** The longest an access token of a session lives: how long a revocation must be remembered. */
+  accessTokenTtlSeconds: number;
 }
 
-export function sessionSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): SessionSettings {
-  return { sessionTtlSeconds: Number(env.SESSION_TTL_SECONDS ?? 30 * 24 * 3600) };
+export function sessionSettingsFrom(config: IdentityConfig): SessionSettings {
+  return {
+    sessionTtlSeconds: config.SESSION_TTL_SECONDS,
+    accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+  };
 }
+
+/** Verifiers accept a token a little past its expiry; a revocation outlives that too. */
+const CLOCK_SKEW_SECONDS = 60;
 
 export interface IssuedSession {
   session: SessionRow;
@@ -35,6 +46,7 @@ export class Sessions {
     private readonly db: DataSource,
     private readonly audit: AuditLog,
     readonly settings: SessionSettings,
+    private readonly revocations: SessionRevocations,
   ) {}
 
   async create(
@@ -84,7 +96,7 @@ export class Sessions {
           },
           tx,
         );
-        return { kind: 'reused' as const };
+        return { kind: 'reused' as const, sessionId: session.id };
       }
       await tx.query(`UPDATE identity.refresh_token SET used_at = now() WHERE id = $1`, [
         found.token_id,
@@ -99,13 +111,16 @@ export class Sessions {
       };
     });
     if (outcome.kind === 'invalid') {
-      throw new DomainError('INVALID_REFRESH_TOKEN', 'The refresh token is not valid', [
-        'refreshToken',
-      ]);
+      throw new DomainError(
+        IdentityErrorCode.INVALID_REFRESH_TOKEN,
+        'The refresh token is not valid',
+        ['refreshToken'],
+      );
     }
     if (outcome.kind === 'reused') {
+      await this.announceRevoked([outcome.sessionId]);
       throw new DomainError(
-        'REFRESH_TOKEN_REUSED',
+        IdentityErrorCode.REFRESH_TOKEN_REUSED,
         'This refresh token was already used; the session has been revoked',
         ['refreshToken'],
       );
@@ -126,24 +141,38 @@ export class Sessions {
     return this.db.getRepository(SessionRow).findOneBy({ id });
   }
 
-  /** Revokes one session; returns false when it was not live. */
-  async revoke(sessionId: string, reason: string, tx: Queryable = this.db): Promise<boolean> {
-    return this.revokeIn(tx, sessionId, reason);
+  /** Revokes one session and stops its access tokens; returns false when it was not live. */
+  async revoke(sessionId: string, reason: string): Promise<boolean> {
+    const revoked = await this.revokeIn(this.db, sessionId, reason);
+    if (revoked) await this.announceRevoked([sessionId]);
+    return revoked;
   }
 
-  async revokeAllOf(
-    principal: Principal,
-    reason: string,
-    tx: Queryable = this.db,
-  ): Promise<number> {
+  /**
+   * Revokes every live session of the principal; returns their ids. Inside a caller's
+   * transaction (`tx`) the caller announces them with `announceRevoked` after it commits.
+   */
+  async revokeAllOf(principal: Principal, reason: string, tx?: Queryable): Promise<string[]> {
     const revoked = await rows(
-      tx,
+      tx ?? this.db,
       `UPDATE identity.session SET revoked_at = now(), revoked_reason = $3
         WHERE principal_kind = $1 AND principal_id = $2 AND revoked_at IS NULL
         RETURNING id`,
       [principal.kind, principal.id, reason],
     );
-    return revoked.length;
+    const ids = revoked.map((row) => row.id as string);
+    if (!tx) await this.announceRevoked(ids);
+    return ids;
+  }
+
+  /**
+   * Tells every router to refuse the access tokens of these sessions for as long as one of
+   * them can still be valid (it was signed at the latest now, for accessTokenTtlSeconds).
+   */
+  async announceRevoked(sessionIds: readonly string[]): Promise<void> {
+    const until =
+      Math.ceil(Date.now() / 1000) + this.settings.accessTokenTtlSeconds + CLOCK_SKEW_SECONDS;
+    await Promise.all(sessionIds.map((sid) => this.revocations.revoke(sid, until)));
   }
 
   /** The principal's sessions that can still be refreshed, newest first. */

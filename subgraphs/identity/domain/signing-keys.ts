@@ -9,6 +9,7 @@ import {
   SignJWT,
 } from 'jose';
 import type { DataSource } from 'typeorm';
+import type { IdentityConfig } from '../config';
 import type { Queryable } from './audit';
 import type { SecretBox } from './secrets';
 import { rows } from './sql';
@@ -29,17 +30,14 @@ export interface TokenSettings {
   publishAheadSeconds: number;
 }
 
-export function tokenSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): TokenSettings {
-  const alg = (env.IDENTITY_TOKEN_ALG ?? 'EdDSA') as SigningAlg;
-  if (alg !== 'EdDSA' && alg !== 'RS256')
-    throw new Error('IDENTITY_TOKEN_ALG must be EdDSA or RS256');
+export function tokenSettingsFrom(config: IdentityConfig): TokenSettings {
   return {
-    issuer: env.IDENTITY_ISSUER ?? 'urn:commerce:identity',
-    audience: env.IDENTITY_AUDIENCE ?? 'urn:commerce:api',
-    accessTokenTtlSeconds: Number(env.ACCESS_TOKEN_TTL_SECONDS ?? 900),
-    alg,
-    rotateAfterSeconds: Number(env.SIGNING_KEY_ROTATE_AFTER_SECONDS ?? 30 * 24 * 3600),
-    publishAheadSeconds: Number(env.SIGNING_KEY_PUBLISH_AHEAD_SECONDS ?? 900),
+    issuer: config.IDENTITY_ISSUER,
+    audience: config.IDENTITY_AUDIENCE,
+    accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    alg: config.IDENTITY_TOKEN_ALG,
+    rotateAfterSeconds: config.SIGNING_KEY_ROTATE_AFTER_SECONDS,
+    publishAheadSeconds: config.SIGNING_KEY_PUBLISH_AHEAD_SECONDS,
   };
 }
 

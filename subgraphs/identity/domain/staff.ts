@@ -1,3 +1,4 @@
+import { IdentityErrorCode } from '../errors';
 import { type DataSource, type EntityManager, In } from 'typeorm';
 import type { Viewer } from '../../../platform/identity';
 import { DomainError } from '../../../platform/errors';
@@ -10,8 +11,8 @@ import { isUniqueViolation, rows } from './sql';
 import {
   requireCurrency,
   requireEmail,
+  requireName,
   requireLanguage,
-  requireText,
   requireTimezone,
   normalizeEmail,
 } from './validation';
@@ -137,7 +138,7 @@ export class Staff {
 
   async create(input: StaffCreateInput, actor: Actor, ip: string | null): Promise<StaffUserRow> {
     const email = requireEmail(input.email, 'email');
-    const name = requireText(input.name, 'name', 200);
+    const name = requireName(input.name, ['name'], 200);
     checkPasswordStrength(input.password, { email });
     const roles = [...new Set(input.roles ?? [])];
     const passwordHash = await hashPassword(input.password);
@@ -162,7 +163,11 @@ export class Staff {
       });
     } catch (error) {
       if (isUniqueViolation(error))
-        throw new DomainError('EMAIL_TAKEN', 'A staff user with this email exists', ['email']);
+        throw new DomainError(
+          IdentityErrorCode.EMAIL_TAKEN,
+          'A staff user with this email exists',
+          ['email'],
+        );
       throw error;
     }
   }
@@ -178,7 +183,8 @@ export class Staff {
     return this.db.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('identity.staff_role'))`);
       const staff = await tx.getRepository(StaffUserRow).findOneBy({ id: staffId });
-      if (!staff) throw new DomainError('NOT_FOUND', 'Staff user not found', ['staffId']);
+      if (!staff)
+        throw new DomainError(IdentityErrorCode.NOT_FOUND, 'Staff user not found', ['staffId']);
       const current = (await tx.getRepository(StaffRoleRow).findBy({ staffId })).map((r) => r.role);
       const added = wanted.filter((r) => !current.includes(r));
       const removed = current.filter((r) => !wanted.includes(r));
@@ -208,15 +214,18 @@ export class Staff {
     actor: Actor,
     ip: string | null,
   ): Promise<StaffUserRow> {
-    return this.db.transaction(async (tx) => {
+    const { staff, revoked } = await this.db.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('identity.staff_role'))`);
       const repo = tx.getRepository(StaffUserRow);
       const staff = await repo.findOneBy({ id: staffId });
-      if (!staff) throw new DomainError('NOT_FOUND', 'Staff user not found', ['staffId']);
+      if (!staff)
+        throw new DomainError(IdentityErrorCode.NOT_FOUND, 'Staff user not found', ['staffId']);
       if (!active && actor.party.kind === 'staff' && actor.party.id === staffId) {
-        throw new DomainError('CANNOT_DEACTIVATE_SELF', 'You cannot deactivate yourself', [
-          'staffId',
-        ]);
+        throw new DomainError(
+          IdentityErrorCode.CANNOT_DEACTIVATE_SELF,
+          'You cannot deactivate yourself',
+          ['staffId'],
+        );
       }
       const roles = (await tx.getRepository(StaffRoleRow).findBy({ staffId })).map((r) => r.role);
       await this.checkGrantable(tx, roles, actor);
@@ -224,8 +233,9 @@ export class Staff {
       staff.active = active;
       staff.updatedAt = new Date();
       await repo.save(staff);
-      if (!active)
-        await this.sessions.revokeAllOf({ kind: 'staff', id: staffId }, 'deactivated', tx);
+      const revoked = active
+        ? []
+        : await this.sessions.revokeAllOf({ kind: 'staff', id: staffId }, 'deactivated', tx);
       await this.audit.record(
         {
           event: active ? 'staff.activated' : 'staff.deactivated',
@@ -235,14 +245,17 @@ export class Staff {
         },
         tx,
       );
-      return staff;
+      return { staff, revoked };
     });
+    // Once committed: the user's access tokens stop working now, not when they expire.
+    await this.sessions.announceRevoked(revoked);
+    return staff;
   }
 
   async updatePreferences(staffId: string, input: PreferencesInput): Promise<StaffUserRow> {
     const repo = this.db.getRepository(StaffUserRow);
     const staff = await repo.findOneBy({ id: staffId });
-    if (!staff) throw new DomainError('NOT_FOUND', 'Staff user not found');
+    if (!staff) throw new DomainError(IdentityErrorCode.NOT_FOUND, 'Staff user not found');
     if (input.language != null) staff.language = requireLanguage(input.language);
     if (input.timezone != null) staff.timezone = requireTimezone(input.timezone);
     if (input.currency != null) staff.currency = requireCurrency(input.currency);
@@ -259,12 +272,18 @@ export class Staff {
     ip: string | null,
   ): Promise<RoleRow> {
     if (!/^[a-z][a-z0-9_]{0,49}$/.test(role ?? '')) {
-      throw new DomainError('INVALID_ROLE', 'Role names are lower case letters, digits and _', [
-        'role',
-      ]);
+      throw new DomainError(
+        IdentityErrorCode.INVALID_ROLE,
+        'Role names are lower case letters, digits and _',
+        ['role'],
+      );
     }
     if (role === SUPER_ADMIN)
-      throw new DomainError('ROLE_FIXED', 'super_admin always has every permission', ['role']);
+      throw new DomainError(
+        IdentityErrorCode.ROLE_FIXED,
+        'super_admin always has every permission',
+        ['role'],
+      );
     const wanted = [...new Set(permissions ?? [])].sort();
     return this.db.transaction(async (tx) => {
       const known = new Set(
@@ -272,9 +291,11 @@ export class Staff {
       );
       const unknown = wanted.filter((p) => !known.has(p));
       if (unknown.length)
-        throw new DomainError('UNKNOWN_PERMISSION', `Unknown permission ${unknown.join(', ')}`, [
-          'permissions',
-        ]);
+        throw new DomainError(
+          IdentityErrorCode.UNKNOWN_PERMISSION,
+          `Unknown permission ${unknown.join(', ')}`,
+          ['permissions'],
+        );
       const repo = tx.getRepository(RoleRow);
       let row = await repo.findOne({ where: { name: role }, lock: { mode: 'pessimistic_write' } });
       const before = row
@@ -350,7 +371,9 @@ export class Staff {
     const found = await tx.getRepository(RoleRow).findBy({ name: In(roles) });
     const missing = roles.filter((r) => !found.some((f) => f.name === r));
     if (missing.length)
-      throw new DomainError('UNKNOWN_ROLE', `Unknown role ${missing.join(', ')}`, ['roles']);
+      throw new DomainError(IdentityErrorCode.UNKNOWN_ROLE, `Unknown role ${missing.join(', ')}`, [
+        'roles',
+      ]);
     const permissions = roles.includes(SUPER_ADMIN)
       ? (await rows(tx, `SELECT name FROM identity.permission`)).map((r) => r.name as string)
       : (await tx.getRepository(RolePermissionRow).findBy({ role: In(roles) })).map(
@@ -366,7 +389,10 @@ export class Staff {
       [SUPER_ADMIN, leaving],
     );
     if (count === 0)
-      throw new DomainError('LAST_SUPER_ADMIN', 'There must remain one active super_admin');
+      throw new DomainError(
+        IdentityErrorCode.LAST_SUPER_ADMIN,
+        'There must remain one active super_admin',
+      );
   }
 }
 
@@ -376,7 +402,7 @@ function requireHolds(actor: Actor, permissions: string[]): void {
   const lacking = [...new Set(permissions.filter((p) => !held.includes(p)))];
   if (lacking.length) {
     throw new DomainError(
-      'PERMISSION_NOT_HELD',
+      IdentityErrorCode.PERMISSION_NOT_HELD,
       `You cannot grant permissions you do not hold: ${lacking.join(', ')}`,
       ['roles'],
     );

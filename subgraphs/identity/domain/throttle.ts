@@ -1,158 +1,166 @@
 import type { DataSource } from 'typeorm';
-import { DomainError } from '../../../platform/errors';
-import { firstRow } from './sql';
+import type { IdentityConfig } from '../config';
+import { decide, giveBack, type Counter, type Limit } from './throttle-policy';
 
-export interface ThrottleSettings {
-  /** Failures of one account within the window that lock it. */
-  accountLimit: number;
-  accountWindowSeconds: number;
-  accountLockSeconds: number;
-  /** Failures from one IP within the window after which that IP is refused until the window ends. */
-  ipLimit: number;
-  ipWindowSeconds: number;
+/** One counter an attempt is counted under: `scope` names the rule, `key` whose attempts they are. */
+export interface Check {
+  scope: string;
+  key: string;
+  limit: Limit;
 }
 
-export function throttleSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ThrottleSettings {
+export type Outcome =
+  { allowed: true } | { allowed: false; scope: string; retryAfterSeconds: number };
+
+interface Row {
+  scope: string;
+  key: string;
+  attempts: number;
+  window_start: Date;
+  locked_until: Date | null;
+  now: Date;
+}
+
+const byScopeAndKey = (a: Check, b: Check) =>
+  a.scope === b.scope ? (a.key < b.key ? -1 : 1) : a.scope < b.scope ? -1 : 1;
+
+/**
+ * Attempt counters in PostgreSQL (`identity.login_throttle`), so that they hold across
+ * instances. `attempt` counts one attempt under every check or under none, in one
+ * transaction holding the counters' row locks: aliases in one request, batches and
+ * parallel requests are each counted, and never get past a limit together.
+ */
+export class Throttles {
+  constructor(private readonly db: DataSource) {}
+
+  async attempt(checks: Check[]): Promise<Outcome> {
+    const sorted = [...checks].sort(byScopeAndKey);
+    if (!sorted.length) return { allowed: true };
+    return this.db.transaction(async (tx) => {
+      for (const check of sorted) {
+        await tx.query(
+          `INSERT INTO identity.login_throttle (scope, key, window_start, attempts)
+           VALUES ($1, $2, now(), 0) ON CONFLICT DO NOTHING`,
+          [check.scope, check.key],
+        );
+      }
+      const found = await this.lockRows(tx, sorted);
+      const decisions = sorted.map((check) => {
+        const row = found.get(`${check.scope}\n${check.key}`)!;
+        return { check, decision: decide(counterOf(row), check.limit, row.now) };
+      });
+      const refused = decisions.find((d) => !d.decision.allowed);
+      if (refused && !refused.decision.allowed) {
+        return {
+          allowed: false as const,
+          scope: refused.check.scope,
+          retryAfterSeconds: refused.decision.retryAfterSeconds,
+        };
+      }
+      for (const { check, decision } of decisions) {
+        if (decision.allowed) await this.write(tx, check, decision.next);
+      }
+      return { allowed: true as const };
+    });
+  }
+
+  /** Takes one attempt back (only failures count under this check). */
+  async giveBack(check: Check): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const row = (await this.lockRows(tx, [check])).get(`${check.scope}\n${check.key}`);
+      if (row) await this.write(tx, check, giveBack(counterOf(row), check.limit));
+    });
+  }
+
+  async clear(scope: string, key: string): Promise<void> {
+    await this.db.query(`DELETE FROM identity.login_throttle WHERE scope = $1 AND key = $2`, [
+      scope,
+      key,
+    ]);
+  }
+
+  /** Whether a counter is pausing its source right now. */
+  async isPaused(scope: string, key: string): Promise<boolean> {
+    const [row] = await this.db.query(
+      `SELECT 1 FROM identity.login_throttle WHERE scope = $1 AND key = $2 AND locked_until > now()`,
+      [scope, key],
+    );
+    return !!row;
+  }
+
+  /** Forgets every counter of `scope` whose key starts with `prefix`. */
+  async clearPrefix(scope: string, prefix: string): Promise<void> {
+    await this.db.query(
+      `DELETE FROM identity.login_throttle WHERE scope = $1 AND left(key, length($2)) = $2`,
+      [scope, prefix],
+    );
+  }
+
+  private async lockRows(tx: Queryable, checks: Check[]): Promise<Map<string, Row>> {
+    const rows: Row[] = await tx.query(
+      `SELECT t.scope, t.key, t.attempts, t.window_start, t.locked_until, now() AS now
+         FROM identity.login_throttle t
+         JOIN unnest($1::text[], $2::text[]) AS k(scope, key) ON k.scope = t.scope AND k.key = t.key
+        ORDER BY t.scope, t.key
+        FOR UPDATE OF t`,
+      [checks.map((c) => c.scope), checks.map((c) => c.key)],
+    );
+    return new Map(rows.map((row) => [`${row.scope}\n${row.key}`, row]));
+  }
+
+  private async write(tx: Queryable, check: Check, next: Counter): Promise<void> {
+    await tx.query(
+      `UPDATE identity.login_throttle SET attempts = $3, window_start = $4, locked_until = $5
+        WHERE scope = $1 AND key = $2`,
+      [check.scope, check.key, next.attempts, next.windowStart, next.blockedUntil],
+    );
+  }
+}
+
+interface Queryable {
+  query(text: string, params?: unknown[]): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+function counterOf(row: Row): Counter {
   return {
-    accountLimit: Number(env.LOGIN_MAX_FAILURES_PER_ACCOUNT ?? 5),
-    accountWindowSeconds: Number(env.LOGIN_ACCOUNT_WINDOW_SECONDS ?? 900),
-    accountLockSeconds: Number(env.LOGIN_ACCOUNT_LOCK_SECONDS ?? 900),
-    ipLimit: Number(env.LOGIN_MAX_FAILURES_PER_IP ?? 20),
-    ipWindowSeconds: Number(env.LOGIN_IP_WINDOW_SECONDS ?? 900),
+    attempts: Number(row.attempts),
+    windowStart: new Date(row.window_start),
+    blockedUntil: row.locked_until ? new Date(row.locked_until) : null,
   };
 }
 
-type Scope = 'account' | 'ip';
-
-/** The keys one login attempt is counted under. */
-export interface AttemptKeys {
-  /** `customer:<email>` or `staff:<email>`, whether such an account exists or not. */
-  account: string;
-  ip: string | null;
+/** The limits of every throttled use case, from the configuration. */
+export function throttleLimitsFrom(config: IdentityConfig) {
+  const slowdown = {
+    baseSeconds: config.LOGIN_SLOWDOWN_BASE_SECONDS,
+    maxSeconds: config.LOGIN_SLOWDOWN_MAX_SECONDS,
+  };
+  const perHour = (max: number): Limit => ({
+    max,
+    windowSeconds: config.ACCOUNT_REQUEST_WINDOW_SECONDS,
+  });
+  return {
+    loginSource: {
+      max: config.LOGIN_MAX_FAILURES_PER_SOURCE,
+      windowSeconds: config.LOGIN_WINDOW_SECONDS,
+      slowdown,
+    },
+    loginAccount: {
+      max: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      windowSeconds: config.LOGIN_WINDOW_SECONDS,
+      slowdown,
+    },
+    loginIp: { max: config.LOGIN_MAX_FAILURES_PER_IP, windowSeconds: config.LOGIN_WINDOW_SECONDS },
+    mfaBypass: {
+      max: config.LOGIN_MFA_BYPASS_PER_ACCOUNT,
+      windowSeconds: config.LOGIN_WINDOW_SECONDS,
+    },
+    registerIp: perHour(config.REGISTER_MAX_PER_IP),
+    registerEmail: perHour(config.REGISTER_MAX_PER_EMAIL),
+    resetIp: perHour(config.PASSWORD_RESET_MAX_PER_IP),
+    resetEmail: perHour(config.PASSWORD_RESET_MAX_PER_EMAIL),
+    mailsPerAddress: { max: config.MAILS_PER_ADDRESS_PER_HOUR, windowSeconds: 3600 },
+  } satisfies Record<string, Limit>;
 }
 
-/**
- * Brute-force protection, in the database so that it holds across instances.
- *
- * An attempt is counted *before* the password is checked (`begin` increments the counters
- * in one atomic statement per scope and refuses when a limit is reached), so that any
- * number of attempts, whether sequential, in parallel, or as aliases in one request, can
- * never check more passwords than the limits allow. Afterwards `failed` locks when the
- * count reached the limit; `succeeded` clears the account's count and takes the attempt
- * back from the IP's (only failures count there); `undo` takes it back from both (a
- * correct password that still needs its MFA code).
- */
-export class LoginThrottle {
-  constructor(
-    private readonly db: DataSource,
-    readonly settings: ThrottleSettings,
-  ) {}
-
-  /** Counts the attempt or throws ACCOUNT_LOCKED / TOO_MANY_ATTEMPTS. */
-  async begin(keys: AttemptKeys): Promise<void> {
-    const account = await this.count('account', keys.account, this.settings.accountWindowSeconds);
-    const ip = keys.ip ? await this.count('ip', keys.ip, this.settings.ipWindowSeconds) : null;
-    if (ip && (ip.lockedUntil || ip.attempts > this.settings.ipLimit)) {
-      // This attempt was not a guess at the account's password: give its count back.
-      if (!account.lockedUntil) await this.takeBack('account', keys.account);
-      await this.lock('ip', keys.ip!);
-      throw new DomainError(
-        'TOO_MANY_ATTEMPTS',
-        'Too many failed sign-ins from this address; try again later',
-      );
-    }
-    if (account.lockedUntil || account.attempts > this.settings.accountLimit) {
-      await this.lock('account', keys.account);
-      throw new DomainError(
-        'ACCOUNT_LOCKED',
-        'This account is temporarily locked after too many failed sign-ins',
-      );
-    }
-  }
-
-  /** Records the outcome of a failed check; returns true when the account is now locked. */
-  async failed(keys: AttemptKeys): Promise<boolean> {
-    if (keys.ip) await this.lockWhenReached('ip', keys.ip, this.settings.ipLimit);
-    return this.lockWhenReached('account', keys.account, this.settings.accountLimit);
-  }
-
-  async succeeded(keys: AttemptKeys): Promise<void> {
-    await this.db.query(
-      `UPDATE identity.login_throttle SET attempts = 0, locked_until = NULL WHERE scope = 'account' AND key = $1`,
-      [keys.account],
-    );
-    if (keys.ip) await this.takeBack('ip', keys.ip);
-  }
-
-  async undo(keys: AttemptKeys): Promise<void> {
-    await this.takeBack('account', keys.account);
-    if (keys.ip) await this.takeBack('ip', keys.ip);
-  }
-
-  /** Unlocks an account (after a password reset, say). */
-  async clearAccount(account: string): Promise<void> {
-    await this.db.query(
-      `DELETE FROM identity.login_throttle WHERE scope = 'account' AND key = $1`,
-      [account],
-    );
-  }
-
-  /**
-   * One atomic upsert: a locked key stays as it is; an elapsed window starts again at 1;
-   * otherwise the count goes up by one. Returns the count including this attempt.
-   */
-  private async count(scope: Scope, key: string, windowSeconds: number) {
-    const row = (await firstRow(
-      this.db,
-      `INSERT INTO identity.login_throttle AS t (scope, key, window_start, attempts)
-       VALUES ($1, $2, now(), 1)
-       ON CONFLICT (scope, key) DO UPDATE SET
-         attempts = CASE
-           WHEN t.locked_until > now() THEN t.attempts
-           WHEN t.window_start <= now() - make_interval(secs => $3) THEN 1
-           ELSE t.attempts + 1 END,
-         window_start = CASE
-           WHEN t.locked_until > now() THEN t.window_start
-           WHEN t.window_start <= now() - make_interval(secs => $3) THEN now()
-           ELSE t.window_start END,
-         locked_until = CASE WHEN t.locked_until > now() THEN t.locked_until END
-       RETURNING attempts, locked_until`,
-      [scope, key, windowSeconds],
-    ))!;
-    return { attempts: Number(row.attempts), lockedUntil: row.locked_until as Date | null };
-  }
-
-  private async lockWhenReached(scope: Scope, key: string, limit: number): Promise<boolean> {
-    const row = await firstRow(
-      this.db,
-      `UPDATE identity.login_throttle SET locked_until = ${this.lockEnd(scope)}
-        WHERE scope = $1 AND key = $2 AND attempts >= $3 AND locked_until IS NULL
-        RETURNING locked_until`,
-      [scope, key, limit],
-    );
-    return row !== null;
-  }
-
-  private async lock(scope: Scope, key: string): Promise<void> {
-    await this.db.query(
-      `UPDATE identity.login_throttle SET locked_until = ${this.lockEnd(scope)}
-        WHERE scope = $1 AND key = $2 AND locked_until IS NULL`,
-      [scope, key],
-    );
-  }
-
-  /** An account is locked for a fixed time; an IP until its counting window ends. */
-  private lockEnd(scope: Scope): string {
-    return scope === 'account'
-      ? `now() + make_interval(secs => ${Number(this.settings.accountLockSeconds)})`
-      : `window_start + make_interval(secs => ${Number(this.settings.ipWindowSeconds)})`;
-  }
-
-  private async takeBack(scope: Scope, key: string): Promise<void> {
-    await this.db.query(
-      `UPDATE identity.login_throttle SET attempts = GREATEST(attempts - 1, 0)
-        WHERE scope = $1 AND key = $2 AND locked_until IS NULL`,
-      [scope, key],
-    );
-  }
-}
+export type ThrottleLimits = ReturnType<typeof throttleLimitsFrom>;

@@ -3,13 +3,10 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Viewer } from '../../../platform/identity';
-import { startSubgraph, type RunningSubgraph } from '../../../platform/server';
-import { createTestDatabase, type TestDatabase } from '../../../platform/testing/database';
-import {
-  dataOf,
-  postGraphQL,
-  type GraphQLResponse,
-} from '../../../platform/testing/graphql-client';
+import type { RunningSubgraph } from '../../../platform/server';
+import type { TestDatabase } from '../../../platform/testing/database';
+import { dataOf, type GraphQLResponse } from '../../../platform/testing/graphql-client';
+import { startSubgraphForTest, viewers } from '../../../platform/testing/harness';
 import { createTokenVerifier, type TokenVerifier } from '../../../platform/auth/verify-token';
 import { identitySubgraph } from '..';
 import { devMailbox } from '../domain/mailer';
@@ -17,6 +14,7 @@ import type { IdentityServices } from '../service';
 
 export interface IdentityHarness {
   identity: RunningSubgraph<IdentityServices>;
+  services: IdentityServices;
   db: TestDatabase;
   jwksUrl: string;
   verifier: TokenVerifier;
@@ -28,6 +26,9 @@ export interface IdentityHarness {
     variables?: Record<string, unknown>,
     as?: As,
   ): Promise<GraphQLResponse<T>>;
+  /** Plain SQL on identity's database. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  sql<Row = any>(text: string, params?: unknown[]): Promise<Row[]>;
   /** The viewer the router would sign for this access token. */
   viewerOf(accessToken: string): Promise<Viewer>;
   stop(): Promise<void>;
@@ -43,50 +44,52 @@ export const BOOTSTRAP_ADMIN = {
   password: 'correct horse battery staple',
 };
 
-/** One identity subgraph on a database of its own, its JWKS served on a port of its own. */
+/**
+ * Identity on the platform harness (a database of its own), with its JWKS served on a
+ * port of its own and a verifier for the tokens it signs.
+ */
 export async function startIdentity(
   name: string,
-  env: Record<string, string> = {},
+  env: Record<string, string | undefined> = {},
 ): Promise<IdentityHarness> {
-  delete process.env.AUTHORIZATION_MODE;
-  Object.assign(process.env, {
-    BOOTSTRAP_ADMIN_EMAIL: BOOTSTRAP_ADMIN.email,
-    BOOTSTRAP_ADMIN_PASSWORD: BOOTSTRAP_ADMIN.password,
-    IDENTITY_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-    ...env,
+  const t = await startSubgraphForTest(identitySubgraph, {
+    database: name,
+    env: {
+      AUTHORIZATION_MODE: undefined,
+      BOOTSTRAP_ADMIN_EMAIL: BOOTSTRAP_ADMIN.email,
+      BOOTSTRAP_ADMIN_PASSWORD: BOOTSTRAP_ADMIN.password,
+      IDENTITY_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+      ...env,
+    },
   });
-  const db = await createTestDatabase(name);
-  const identity = (await startSubgraph(identitySubgraph, {
-    databaseUrl: db.url,
-    port: 0,
-    host: '127.0.0.1',
-  })) as RunningSubgraph<IdentityServices>;
-  await identity.services.ready;
+  const services = t.services;
+  await services.ready;
   const app = express();
-  app.use(identitySubgraph.routes(identity.services));
+  app.use(identitySubgraph.routes(services));
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`;
   const verifier = createTokenVerifier({
     jwksUrl,
-    issuer: identity.services.keys.settings.issuer,
-    audience: identity.services.keys.settings.audience,
+    issuer: services.keys.settings.issuer,
+    audience: services.keys.settings.audience,
   });
   return {
-    identity,
-    db,
+    identity: t.subgraph,
+    services,
+    db: t.db,
     jwksUrl,
     verifier,
     gql: (query, variables = {}, as = {}) => {
-      const viewer = as.viewer ?? { kind: 'anonymous' };
+      const viewer = as.viewer ?? viewers.anonymous;
       const signed = as.ip ? ({ ...viewer, clientIp: as.ip } as unknown as Viewer) : viewer;
-      return postGraphQL(identity.url, query, variables, { viewer: signed });
+      return t.gql(query, variables, { viewer: signed });
     },
+    sql: (text, params = []) => t.subgraph.dataSource.query(text, params),
     viewerOf: (accessToken) => verifier.verify(`Bearer ${accessToken}`),
     async stop() {
       await new Promise((resolve) => server.close(resolve));
-      await identity.stop();
-      await db.drop();
+      await t.stop();
     },
   };
 }
@@ -127,16 +130,21 @@ export async function verifiedCustomer(
       { input: { email, password, firstName: 'Ada', lastName: 'Lovelace' } },
     ),
   ).register;
+  // Registration never names the account (it answers the same for a taken address).
+  expect(registered.customer).toBeNull();
   expect(registered.userErrors).toEqual([]);
   const token = await mailedToken(email, before);
   const verified = dataOf(
     await h.gql(
-      `mutation ($token: String!) { verifyEmail(token: $token) { customer { emailVerified } userErrors { code } } }`,
+      `mutation ($token: String!) { verifyEmail(token: $token) { customer { id emailVerified } userErrors { code } } }`,
       { token },
     ),
   ).verifyEmail;
-  expect(verified).toEqual({ customer: { emailVerified: true }, userErrors: [] });
-  return { id: registered.customer.id, email, password };
+  expect(verified).toEqual({
+    customer: { id: expect.any(String), emailVerified: true },
+    userErrors: [],
+  });
+  return { id: verified.customer.id, email, password };
 }
 
 export async function login(
@@ -157,5 +165,29 @@ export async function staffLogin(h: IdentityHarness, email: string, password: st
 let nextIp = 1;
 export function freshIp(): string {
   nextIp += 1;
-  return `198.51.100.${nextIp}`;
+  return `10.77.${Math.floor(nextIp / 250)}.${(nextIp % 250) + 1}`;
+}
+
+export const codes = (payload: { userErrors: { code: string }[] }) =>
+  payload.userErrors.map((e) => e.code);
+
+/** A viewer signed in as the bootstrap super_admin. */
+export async function adminViewer(h: IdentityHarness): Promise<Viewer> {
+  const admin = await staffLogin(h, BOOTSTRAP_ADMIN.email, BOOTSTRAP_ADMIN.password, {
+    ip: freshIp(),
+  });
+  expect(admin.userErrors).toEqual([]);
+  return h.viewerOf(admin.accessToken);
+}
+
+export async function auditEvents(
+  h: IdentityHarness,
+  filter: string,
+  params: unknown[] = [],
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+): Promise<{ event: string; ip: string | null; details: any }[]> {
+  return h.sql(
+    `SELECT event, ip, details FROM identity.audit_log WHERE ${filter} ORDER BY id`,
+    params,
+  );
 }
