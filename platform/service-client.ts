@@ -29,14 +29,19 @@ export function createServiceClient(
     async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
       if (!url) throw new UpstreamError(service, 'no URL configured');
       let response: Response;
+      const requestBody = JSON.stringify({ query, variables });
       try {
         response = await fetch(url, {
           method: 'POST',
           headers: {
             'content-type': 'application/json',
-            ...signIdentity({ kind: 'service', service: caller }),
+            // Signed for the callee and this body only.
+            ...signIdentity(
+              { kind: 'service', service: caller },
+              { audience: service, body: requestBody },
+            ),
           },
-          body: JSON.stringify({ query, variables }),
+          body: requestBody,
           signal: AbortSignal.timeout(timeoutMs),
         });
       } catch (error) {
