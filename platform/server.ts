@@ -10,13 +10,19 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError } from 'graphql';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
+import type { SubscribePayload } from 'graphql-ws';
 import type { DataSource } from 'typeorm';
 import type { SubgraphContext } from './context';
 import { createDataSource, migrate, type StatementCounter } from './db';
 import { enforceAuthorizationDirectives } from './directives';
 import { formatError } from './format-error';
 import { nulGuardPlugin } from './input-guard';
-import { verifyIdentity, type Viewer } from './identity';
+import {
+  registerSubgraphAudience,
+  subscribeSignatureBody,
+  verifyIdentity,
+  type Viewer,
+} from './identity';
 import { createLogger, requestLoggingPlugin } from './logging';
 import { outboxMigration, startOutboxRelay, type OutboxRelay } from './outbox';
 import { createPubSub, type PubSubHandle } from './pubsub';
@@ -99,27 +105,36 @@ export async function startSubgraph<Services, Loaders>(
   // Subscriptions: the router connects over graphql-ws, signed as itself, and signs the
   // identity of each subscriber into the subscribe message's extensions.
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const subscriberOf = (payload: SubscribePayload) =>
+    verifyIdentity(stringRecord(payload.extensions), {
+      audience: module.name,
+      body: subscribeSignatureBody(payload),
+      requireExpiry: false,
+    });
   const wsCleanup = useServer(
     {
       schema,
-      onConnect: (ctx) => verifyIdentity(stringRecord(ctx.connectionParams)) !== null,
-      context: (_ctx, id, payload) => {
-        // The connection was signed fresh by the router; a subscriber's identity was signed
-        // when it subscribed and may be older when the router re-subscribes after a reconnect.
-        const viewer = verifyIdentity(
-          stringRecord(payload.extensions),
-          undefined,
-          Number.POSITIVE_INFINITY,
-        );
-        if (!viewer)
-          throw new GraphQLError('Subscriptions must come through the router', {
-            extensions: { code: 'UNAUTHENTICATED' },
-          });
-        return contextFor(
-          viewer,
+      onConnect: (ctx) =>
+        verifyIdentity(stringRecord(ctx.connectionParams), {
+          audience: module.name,
+          body: '',
+        }) !== null,
+      // The connection was signed fresh by the router; a subscriber's identity was signed
+      // when it subscribed, for this subgraph and this very operation, and is sent again as
+      // it was when the router re-subscribes after a reconnect (so it has no expiry).
+      onSubscribe: (_ctx, _id, payload) =>
+        subscriberOf(payload)
+          ? undefined
+          : [
+              new GraphQLError('Subscriptions must come through the router', {
+                extensions: { code: 'UNAUTHENTICATED' },
+              }),
+            ],
+      context: (_ctx, id, payload) =>
+        contextFor(
+          subscriberOf(payload)!,
           headerValue(stringRecord(payload.extensions)['x-request-id']) ?? id,
-        );
-      },
+        ),
     },
     wsServer,
   );
@@ -150,10 +165,19 @@ export async function startSubgraph<Services, Loaders>(
   if (module.routes) app.use(module.routes(services));
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    express.json({
+      limit: '1mb',
+      // The signature covers the exact bytes sent: keep them for verifying it.
+      verify: (req, _res, raw) => {
+        (req as { rawBody?: Buffer }).rawBody = raw;
+      },
+    }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const viewer = verifyIdentity(req.headers);
+        const viewer = verifyIdentity(req.headers, {
+          audience: module.name,
+          body: signedContent(req),
+        });
         if (!viewer) {
           // Only the router (or a fellow subgraph) may call: it signs who the caller is.
           throw new GraphQLError('Requests must come through the router', {
@@ -169,13 +193,15 @@ export async function startSubgraph<Services, Loaders>(
     httpServer.listen(options.port ?? module.defaultPort, options.host ?? '0.0.0.0', resolve);
   });
   const port = (httpServer.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}/graphql`;
+  registerSubgraphAudience(url, module.name);
   let stopping: Promise<void> | undefined;
   const stopBackground =
     options.background === false ? () => {} : module.startBackground?.(services);
 
   return {
     name: module.name,
-    url: `http://127.0.0.1:${port}/graphql`,
+    url,
     port,
     dataSource,
     statements,
@@ -194,6 +220,12 @@ export async function startSubgraph<Services, Loaders>(
       return stopping;
     },
   };
+}
+
+/** What a request's signature covers: its body as received, or a GET's query string. */
+function signedContent(req: express.Request): Buffer | string {
+  if (req.method === 'GET') return new URL(req.originalUrl, 'http://subgraph').search;
+  return (req as { rawBody?: Buffer }).rawBody ?? '';
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

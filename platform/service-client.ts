@@ -78,14 +78,19 @@ export function createServiceClient(
   ): Promise<T> {
     if (!url) throw new UpstreamError(service, 'no URL configured');
     let response: Response;
+    const requestBody = JSON.stringify({ query: textOf(query), variables });
     try {
       response = await fetch(url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          ...signIdentity(options.viewer ?? { kind: 'service', service: caller }),
+          // Signed for the callee and this body only.
+          ...signIdentity(options.viewer ?? { kind: 'service', service: caller }, {
+            audience: service,
+            body: requestBody,
+          }),
         },
-        body: JSON.stringify({ query: textOf(query), variables }),
+        body: requestBody,
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {

@@ -118,8 +118,17 @@ export async function startRouter(
     callerOf,
     sessions,
     maxUnreadBytes,
+    admit: edgeParts.admit,
   });
-  const sse = sseHandler({ supergraph, subscriptions, apollo, callerOf, sessions, maxUnreadBytes });
+  const sse = sseHandler({
+    supergraph,
+    subscriptions,
+    apollo,
+    callerOf,
+    sessions,
+    maxUnreadBytes,
+    admit: edgeParts.admit,
+  });
 
   edgeParts.routes(app);
   app.get('/health', (_req, res) => {
@@ -154,6 +163,7 @@ export async function startRouter(
         sessions,
         maxUnreadBytes,
         heartbeatMs: config.multipartHeartbeatMs ?? 5000,
+        admit: edgeParts.admit,
       },
     }),
     expressMiddleware(apollo, {

@@ -1,6 +1,6 @@
 import { context as traceContext, propagation } from '@opentelemetry/api';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { signIdentity } from '../platform/identity';
+import { signIdentity, type Viewer } from '../platform/identity';
 import type { RouterContext } from './context';
 import {
   resilientFetch,
@@ -34,7 +34,11 @@ export class SignedSubgraphSource extends RemoteGraphQLDataSource<RouterContext>
     private readonly observers: readonly SubgraphCallObserver[] = [],
   ) {
     const calls = resilientFetch(subgraph, subgraphResilienceFromEnv(subgraph, timeoutMs));
-    super({ url, fetcher: calls.fetcher });
+    super({
+      url,
+      // The signature covers the body the gateway serialized, so it is made here, last.
+      fetcher: (input, init) => calls.fetcher(input, signed(subgraph, init)),
+    });
     this.breaker = calls.breaker;
     this.limiter = calls.limiter;
   }
@@ -77,8 +81,7 @@ export class SignedSubgraphSource extends RemoteGraphQLDataSource<RouterContext>
     context,
   }: GraphQLDataSourceProcessOptions<RouterContext>): void {
     const viewer = context?.viewer ?? { kind: 'anonymous' as const };
-    for (const [name, value] of Object.entries(signIdentity(viewer)))
-      request.http?.headers.set(name, value);
+    request.http?.headers.set(SIGN_AS, Buffer.from(JSON.stringify(viewer)).toString('base64url'));
     if (context?.requestId) request.http?.headers.set('x-request-id', context.requestId);
     // W3C traceparent of the gateway's fetch span when tracing is on (a no-op otherwise).
     if (request.http)
@@ -86,6 +89,25 @@ export class SignedSubgraphSource extends RemoteGraphQLDataSource<RouterContext>
         set: (headers, key, value) => headers.set(key, value),
       });
   }
+}
+
+/** Carries the viewer from willSendRequest to the fetcher; never sent. */
+const SIGN_AS = 'x-router-sign-as';
+
+type FetcherInit = Parameters<ReturnType<typeof resilientFetch>['fetcher']>[1];
+
+function signed(subgraph: string, init: FetcherInit): FetcherInit {
+  const headers = { ...(init?.headers as Record<string, string> | undefined) };
+  const encoded = headers[SIGN_AS];
+  delete headers[SIGN_AS];
+  const viewer: Viewer = encoded
+    ? (JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')) as Viewer)
+    : { kind: 'anonymous' };
+  const body = typeof init?.body === 'string' ? init.body : '';
+  return {
+    ...init,
+    headers: { ...headers, ...signIdentity(viewer, { audience: subgraph, body }) },
+  };
 }
 
 export type SubgraphCallOutcome = 'ok' | 'graphql_error' | 'failed';

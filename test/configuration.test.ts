@@ -28,4 +28,10 @@ describe('typed configuration', () => {
     expect(result.stderr).toContain('PORT="70000": expected at most 65535');
     expect(result.stderr).toContain('DATABASE_URL="not a url": expected a URL');
   });
+
+  it('stops the router on a bad ROUTER_PORT, naming it', () => {
+    const result = start('router/main.ts', [], { ROUTER_PORT: 'abc' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('ROUTER_PORT="abc": expected an integer');
+  });
 });

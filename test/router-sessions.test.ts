@@ -6,7 +6,7 @@ import { createSessionRevocations, type SessionRevocations } from '../platform/a
 import { postGraphQL } from '../platform/testing/graphql-client';
 import { startTestRedis, type TestRedis } from '../platform/testing/redis';
 import { startRouter, type RunningRouter } from '../router/server';
-import type { IdentityServices } from '../subgraphs/identity/services';
+import type { IdentityServices } from '../subgraphs/identity/service';
 import { startTestPlatform, type TestPlatform } from './support/platform';
 import { eventually, type Result } from './support/subscriptions';
 

@@ -1,4 +1,4 @@
-import { signIdentity, type Viewer } from '../identity';
+import { signIdentity, subgraphAudienceOf, type Viewer } from '../identity';
 
 export interface GraphQLResponse<T = Record<string, any>> {
   status: number;
@@ -6,24 +6,37 @@ export interface GraphQLResponse<T = Record<string, any>> {
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
 }
 
-/** Posts an operation the way a client does; `viewer` signs it as the router would. */
+/**
+ * Posts an operation the way a client does; `viewer` signs it as the router would: for the
+ * subgraph started at `url` in this process (or `options.audience`) and this very body.
+ */
 export async function postGraphQL<T = Record<string, any>>(
   url: string,
   query: string,
   variables: Record<string, unknown> = {},
-  options: { viewer?: Viewer; headers?: Record<string, string> } = {},
+  options: { viewer?: Viewer; headers?: Record<string, string>; audience?: string } = {},
 ): Promise<GraphQLResponse<T>> {
+  const requestBody = JSON.stringify({ query, variables });
   const response = await fetch(url, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      ...(options.viewer ? signIdentity(options.viewer) : {}),
+      ...(options.viewer
+        ? signIdentity(options.viewer, { audience: audienceFor(url, options), body: requestBody })
+        : {}),
       ...options.headers,
     },
-    body: JSON.stringify({ query, variables }),
+    body: requestBody,
   });
   const body = (await response.json()) as Omit<GraphQLResponse<T>, 'status'>;
   return { status: response.status, ...body };
+}
+
+function audienceFor(url: string, options: { audience?: string }): string {
+  const audience = options.audience ?? subgraphAudienceOf(url);
+  if (!audience)
+    throw new Error(`No subgraph started at ${url} in this process: pass options.audience`);
+  return audience;
 }
 
 /** Fails the test with the GraphQL errors when there are any; returns the data. */

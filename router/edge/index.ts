@@ -1,5 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Express, RequestHandler } from 'express';
+import type { GraphQLError } from 'graphql';
+import type { Viewer } from '../../platform/identity';
 import type { RouterContext } from '../context';
 import type { RouterConfig } from '../config';
 import type { SubgraphCallObserver } from '../subgraph-source';
@@ -38,6 +40,20 @@ export interface EdgeParts {
   routes?(app: Express): void;
   /** Released when the router stops (timers, Redis connections). */
   close?(): Promise<void>;
+  /**
+   * Operations that pass neither the Express middleware nor Apollo's plugins (each message
+   * on a WebSocket, subscriptions on every transport): may this one run? An error refuses it.
+   */
+  admit?(operation: OperationAdmission): Promise<GraphQLError | null>;
+}
+
+/** One operation outside the HTTP pipeline, and which of the usual counts it has not had yet. */
+export interface OperationAdmission {
+  viewer: Viewer;
+  /** Count it against the client IP (a WebSocket message; an HTTP stream was counted already). */
+  perIp: boolean;
+  /** Count it against the verified user (subscriptions; queries reach Apollo's plugins). */
+  perUser: boolean;
 }
 
 /** An edge concern: called once per router, with that router's context. */
@@ -59,6 +75,13 @@ export function installEdge(
 ): Required<Omit<EdgeParts, 'routes'>> & { routes(app: Express): void } {
   const parts = edgeModules.map((module) => module(edge));
   return {
+    admit: async (operation) => {
+      for (const p of parts) {
+        const refused = await p.admit?.(operation);
+        if (refused) return refused;
+      }
+      return null;
+    },
     middleware: parts.flatMap((p) => p.middleware ?? []),
     plugins: parts.flatMap((p) => p.plugins ?? []),
     routes: (app) => parts.forEach((p) => p.routes?.(app)),

@@ -14,7 +14,7 @@ import {
   type GraphQLFormattedError,
 } from 'graphql';
 import { EventQueue } from '../../platform/event-queue';
-import { signIdentity } from '../../platform/identity';
+import { signIdentity, subscribeSignatureBody } from '../../platform/identity';
 import type { RouterContext } from '../context';
 import type { LoadedSupergraph } from '../supergraph';
 import type { SubscriptionCounter, SubscriptionLimits } from './limits';
@@ -78,13 +78,21 @@ export class FederatedSubscriptions {
       release();
     });
     try {
+      const operation = {
+        query: primary.operation,
+        operationName: primary.operationName ?? null,
+        variables: pickVariables(request.variables, primary.variableUsages ?? []),
+      };
       unsubscribe = this.connections.client(primary.serviceName).subscribe(
         {
-          query: primary.operation,
-          operationName: primary.operationName ?? null,
-          variables: pickVariables(request.variables, primary.variableUsages ?? []),
+          ...operation,
           extensions: {
-            ...signIdentity(request.context.viewer),
+            // For this subgraph and this operation only (not replayable for another).
+            ...signIdentity(request.context.viewer, {
+              audience: primary.serviceName,
+              body: subscribeSignatureBody(operation),
+              ttlSeconds: null,
+            }),
             'x-request-id': request.context.requestId,
           },
         },

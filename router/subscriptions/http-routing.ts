@@ -62,9 +62,10 @@ export function subscriptionRouting(options: {
     ).catch((error) => {
       if (res.headersSent) return next(error);
       const extensions = (error as { extensions?: { code?: string } }).extensions;
-      if (extensions?.code === 'UNAUTHENTICATED') {
-        res.status(401).json({
-          errors: [{ message: (error as Error).message, extensions: { code: 'UNAUTHENTICATED' } }],
+      if (extensions?.code === 'UNAUTHENTICATED' || extensions?.code === 'RATE_LIMITED') {
+        const status = extensions.code === 'UNAUTHENTICATED' ? 401 : 429;
+        res.status(status).json({
+          errors: [{ message: (error as Error).message, extensions: { code: extensions.code } }],
         });
         return;
       }

@@ -5,6 +5,7 @@ import type { SessionGuard } from '../auth/sessions';
 import type { RouterContext } from '../context';
 import type { CallerResolver } from '../viewer';
 import type { FederatedSubscriptions } from './executor';
+import type { Admit } from './ws-transport';
 import { closeSlowSocket, guardStream, isIterator } from './stream-guard';
 
 const BOUNDARY = 'graphql';
@@ -16,6 +17,7 @@ export interface MultipartOptions {
   /** Bytes a slow reader may leave unread before the stream is closed for it. */
   maxUnreadBytes: number;
   heartbeatMs: number;
+  admit?: Admit;
 }
 
 /** Apollo Client asks for subscriptions over HTTP with this Accept header. */
@@ -48,6 +50,8 @@ export async function serveMultipartSubscription(
     requestId:
       typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomUUID(),
   };
+  const refused = await options.admit?.({ viewer: caller.viewer, perIp: false, perUser: true });
+  if (refused) throw refused;
   const result = guardStream(options.subscriptions.subscribe({ ...operation, context }), {
     session: caller.session,
     guard: options.sessions,

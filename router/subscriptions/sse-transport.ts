@@ -8,6 +8,7 @@ import type { RouterContext } from '../context';
 import type { LoadedSupergraph } from '../supergraph';
 import type { CallerResolver } from '../viewer';
 import type { FederatedSubscriptions } from './executor';
+import type { Admit } from './ws-transport';
 import { executeThroughApollo } from './operations';
 import { closeSlowSocket, guardStream } from './stream-guard';
 
@@ -25,6 +26,7 @@ export function sseHandler(options: {
   callerOf: CallerResolver;
   sessions: SessionGuard;
   maxUnreadBytes: number;
+  admit?: Admit;
 }): RequestHandler {
   const sockets = new WeakMap<RouterContext, Socket>();
   const handler = createHandler<RouterContext>({
@@ -41,8 +43,15 @@ export function sseHandler(options: {
       sockets.set(context, socket);
       return context;
     },
-    subscribe: (args) =>
-      guardStream(
+    subscribe: async (args) => {
+      // The HTTP request was counted per IP; the subscription counts per user as well.
+      const refused = await options.admit?.({
+        viewer: args.contextValue.viewer,
+        perIp: false,
+        perUser: true,
+      });
+      if (refused) return { errors: [refused] };
+      return guardStream(
         options.subscriptions.subscribe({
           document: args.document,
           variables: args.variableValues as Record<string, unknown> | undefined,
@@ -59,7 +68,8 @@ export function sseHandler(options: {
             if (socket) closeSlowSocket(socket);
           },
         },
-      ),
+      );
+    },
     execute: (args) => executeThroughApollo(options.apollo, args),
   });
   return (req, res, next) => {

@@ -28,7 +28,8 @@ export class SubgraphConnections {
         lazy: true,
         lazyCloseTimeout: 0,
         keepAlive: 10_000,
-        connectionParams: () => signIdentity({ kind: 'service', service: 'router' }),
+        connectionParams: () =>
+          signIdentity({ kind: 'service', service: 'router' }, { audience: subgraph, body: '' }),
         retryAttempts: this.retryAttempts,
         shouldRetry: () => true,
         retryWait: (retries) =>

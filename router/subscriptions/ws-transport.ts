@@ -11,13 +11,14 @@ import type { CallerResolver } from '../viewer';
 import { SESSION_CLOSE, sessionEndedError, type SessionGuard } from '../auth/sessions';
 import { checkSubscription } from '../edge/limits';
 import type { OperationLimits } from '../edge/limits/config';
+import type { OperationAdmission } from '../edge';
 import type { FederatedSubscriptions } from './executor';
 import type { SubscriptionLimits } from './limits';
 import { executeThroughApollo } from './operations';
 import { guardStream } from './stream-guard';
 
-/** Asks the edge whether one more operation of this caller may run (rate limits). */
-export type OperationAdmission = (caller: VerifiedCaller) => Promise<GraphQLError | null>;
+/** Asks the edge whether one more operation may run (rate limits: router/edge). */
+export type Admit = (operation: OperationAdmission) => Promise<GraphQLError | null>;
 
 interface Connection {
   caller: VerifiedCaller;
@@ -43,7 +44,7 @@ export function startWebSocketTransport(options: {
   callerOf: CallerResolver;
   sessions: SessionGuard;
   maxUnreadBytes: number;
-  admit?: OperationAdmission;
+  admit?: Admit;
 }): { close(): Promise<void> } {
   const { supergraph, subscriptions, apollo, limits, operationLimits, sessions } = options;
   // A message larger than a request body may be is refused by ws before it is buffered
@@ -96,7 +97,13 @@ export function startWebSocketTransport(options: {
           setImmediate(() => endSession(ctx.extra.socket, ended));
           return [sessionEndedError(ended)];
         }
-        const refused = await options.admit?.(connection.caller);
+        // Each message counts against the IP like an HTTP request; a subscription also
+        // against its user (queries and mutations meet Apollo's per-user limit).
+        const refused = await options.admit?.({
+          viewer: connection.caller.viewer,
+          perIp: true,
+          perUser: isSubscription(payload.query, payload.operationName),
+        });
         if (refused) return [refused];
         // The same operation limits as HTTP (queries and mutations over the socket go
         // through Apollo Server, which applies them itself).

@@ -4,7 +4,7 @@ import { GraphQLError } from 'graphql';
 import type { Viewer } from '../../../platform/identity';
 import { clientIpFrom } from '../../auth';
 import type { RouterContext } from '../../context';
-import type { EdgeModule } from '../index';
+import type { EdgeModule, OperationAdmission } from '../index';
 import { rateLimitConfigFromEnv, type RateLimitConfig } from './config';
 import { MemoryStore, RedisStore, type Counter, type RateLimitStore, type Verdict } from './store';
 import { costWeigher, type RequestWeigher } from './weigher';
@@ -27,8 +27,9 @@ export { costWeigher, unitWeigher, type RequestWeigher } from './weigher';
  *    dodge their own by making up tokens.
  *
  * Over a limit: HTTP 429, `extensions.code` RATE_LIMITED, `extensions.retryAfter` and a
- * `Retry-After` header, both in whole seconds. Subscriptions over WebSocket are not
- * counted (their HTTP upgrade does not pass through Express middleware).
+ * `Retry-After` header, both in whole seconds. Operations that pass neither stage (every
+ * message on a WebSocket, subscriptions on every transport) are counted by `admit`
+ * against the same counters, so no transport dodges a limit.
  */
 export function rateLimiting(
   options: { weigh?: RequestWeigher; store?: RateLimitStore; env?: NodeJS.ProcessEnv } = {},
@@ -43,6 +44,7 @@ export function rateLimiting(
     return {
       middleware: [perIp(config, store)],
       plugins: [perViewer(config, store, weigh)],
+      admit: (operation) => admit(config, store, operation),
       close: () => store.close(),
     };
   };
@@ -104,6 +106,24 @@ function perViewer(
       };
     },
   };
+}
+
+async function admit(
+  config: RateLimitConfig,
+  store: RateLimitStore,
+  operation: OperationAdmission,
+): Promise<GraphQLError | null> {
+  const counters: Counter[] = [];
+  if (operation.perIp && config.perIp) {
+    const subject = `ip:${operation.viewer.clientIp ?? 'unknown'}`;
+    counters.push({ key: keyOf(config, subject, 'requests'), weight: 1, limit: config.perIp });
+  }
+  const user = userOf(operation.viewer);
+  if (operation.perUser && user && config.perUser)
+    counters.push({ key: keyOf(config, user, 'requests'), weight: 1, limit: config.perUser });
+  if (!counters.length) return null;
+  const verdict = await store.hit(counters, config.windowMs);
+  return verdict.allowed ? null : rateLimitedError(verdict);
 }
 
 /** The verified caller as a rate-limit subject; null for anonymous. */
