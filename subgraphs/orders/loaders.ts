@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { UserError } from '../../platform/errors';
 import { DomainError, toUserError } from '../../platform/errors';
+import { UpstreamError } from '../../platform/service-client';
 import { loaderByKey, loaderOfMany } from '../../platform/loaders';
 import { homeCountry, type CartQuote } from './domain/cart-quote';
 import type { CartLineRow, CartRow } from './entities';
@@ -14,7 +15,10 @@ export interface CostRequest {
 }
 
 /** A cart's cost, or why it cannot be priced (a variant without a price, say). */
-export type CartCostResult = { quote: CartQuote | null; error: UserError | null };
+export type CartCostResult = {
+  quote: CartQuote | null;
+  error: (UserError & { dependency?: string }) | null;
+};
 
 export function createOrdersLoaders({ carts, orders, quoter, segmentsOf }: OrdersServices) {
   return {
@@ -56,6 +60,9 @@ export function createOrdersLoaders({ carts, orders, quoter, segmentsOf }: Order
               });
               return { quote, error: null };
             } catch (error) {
+              if (error instanceof UpstreamError) {
+                return { quote: null, error: { ...toUserError(error), dependency: error.service } };
+              }
               if (error instanceof DomainError) return { quote: null, error: toUserError(error) };
               throw error;
             }

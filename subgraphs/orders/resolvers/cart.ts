@@ -95,7 +95,13 @@ export const cartResolvers = {
       if (!quote) {
         const zero = money(0, c);
         const errors = error
-          ? [{ ...error, field: ARGUMENT_OF[error.field?.[0] ?? ''] ?? error.field }]
+          ? [
+              {
+                code: error.code,
+                message: error.message,
+                field: ARGUMENT_OF[error.field?.[0] ?? ''] ?? error.field,
+              },
+            ]
           : [];
         return {
           subtotal: zero,
@@ -127,7 +133,12 @@ export const cartResolvers = {
     async cost(line, _, ctx) {
       const cart = toCart((await ctx.loaders.cartById.load(line.cartId))!);
       const { quote, error } = await costOf(cart, ctx, null, null);
-      if (error) throw new GraphQLError(error.message, { extensions: { code: error.code } });
+      if (error) {
+        const { code, dependency } = error;
+        throw new GraphQLError(error.message, {
+          extensions: dependency ? { code, dependency } : { code },
+        });
+      }
       const priced = quote!.price.lines.find((l) => l.variantId === line.variantId)!;
       const c = cart.currency;
       return {
