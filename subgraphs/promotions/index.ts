@@ -6,11 +6,15 @@ import { createPromotionsLoaders, type PromotionsLoaders } from './loaders';
 import { PromotionsInitial1764100000000 } from './migrations/0001-promotions-initial';
 import { promotionsResolvers } from './resolvers';
 import { PromotionsService } from './service';
+import { promotionsConfigFromEnv, type PromotionsConfig } from './config';
+import { startHoldReconciler } from './hold-reconciler';
 
-export const promotionsSubgraph: SubgraphModule<
-  { promotions: PromotionsService },
-  PromotionsLoaders
-> = {
+export interface PromotionsServices {
+  promotions: PromotionsService;
+  config: PromotionsConfig;
+}
+
+export const promotionsSubgraph: SubgraphModule<PromotionsServices, PromotionsLoaders> = {
   name: 'promotions',
   dbSchema: 'promotions',
   defaultPort: 4006,
@@ -18,6 +22,15 @@ export const promotionsSubgraph: SubgraphModule<
   resolvers: promotionsResolvers,
   entities: promotionsEntities,
   migrations: [PromotionsInitial1764100000000],
-  createServices: ({ dataSource }) => ({ promotions: new PromotionsService(dataSource) }),
+  createServices: ({ dataSource }) => {
+    const config = promotionsConfigFromEnv();
+    return {
+      promotions: new PromotionsService(dataSource, config.PROMOTION_HOLD_TTL_MS),
+      config,
+    };
+  },
   createLoaders: ({ promotions }) => createPromotionsLoaders(promotions),
+  // Releases coupon holds whose checkout never completed (PROMOTION_HOLD_TTL_MS).
+  startBackground: ({ promotions, config }) =>
+    startHoldReconciler(promotions, config.PROMOTION_RECONCILE_INTERVAL_MS),
 };

@@ -3,8 +3,7 @@ import { startSubgraph, type RunningSubgraph } from '../../platform/server';
 import { createTestDatabase, type TestDatabase } from '../../platform/testing/database';
 import { dataOf, postGraphQL } from '../../platform/testing/graphql-client';
 import type { Viewer } from '../../platform/identity';
-import { promotionsSubgraph } from '.';
-import type { PromotionsService } from './service';
+import { promotionsSubgraph, type PromotionsServices } from '.';
 
 const staff: Viewer = { kind: 'staff', staffId: 's', permissions: ['promotions:write'] };
 const reader: Viewer = { kind: 'staff', staffId: 'r', permissions: ['promotions:read'] };
@@ -13,7 +12,7 @@ const orders: Viewer = { kind: 'service', service: 'orders' };
 const anonymous: Viewer = { kind: 'anonymous' };
 
 let db: TestDatabase;
-let promotions: RunningSubgraph<{ promotions: PromotionsService }>;
+let promotions: RunningSubgraph<PromotionsServices>;
 
 const gql = async (query: string, variables: Record<string, unknown>, viewer: Viewer) =>
   postGraphQL(promotions.url, query, variables, { viewer });

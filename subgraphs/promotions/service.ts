@@ -163,7 +163,11 @@ export class PromotionsService {
   private readonly coupons: Repository<CouponRow>;
   private readonly orderRedemptions: Repository<OrderRedemptionRow>;
 
-  constructor(private readonly db: DataSource) {
+  /** `holdTtlMs`: a RESERVED hold older than this is dead (its checkout never finished). */
+  constructor(
+    private readonly db: DataSource,
+    private readonly holdTtlMs = 30 * 60_000,
+  ) {
     this.campaigns = db.getRepository(CampaignRow);
     this.promotions = db.getRepository(PromotionRow);
     this.coupons = db.getRepository(CouponRow);
@@ -414,7 +418,7 @@ export class PromotionsService {
         const evaluation = await this.evaluate(tx, normalized, new Date(), true);
         if (evaluation.rejected.length > 0) throw new Rejected(evaluation.rejected);
         for (const { coupon, index } of evaluation.coupons) {
-          await reserveUse(tx, coupon, index, orderRef, normalized.customerKey);
+          await reserveUse(tx, coupon, index, orderRef, normalized.customerKey, this.holdTtlMs);
         }
         await tx.query(`UPDATE promotions.order_redemption SET quote = $2 WHERE order_ref = $1`, [
           orderRef,
@@ -430,10 +434,22 @@ export class PromotionsService {
   }
 
   /** RESERVED or CONFIRMED → RELEASED: every coupon use of the order is given back. Idempotent. */
-  async release(orderRef: string): Promise<OrderRedemptionRow> {
+  async release(orderRef: string): Promise<OrderRedemptionRow>;
+  async release(
+    orderRef: string,
+    only: { onlyStaleHold: true },
+  ): Promise<OrderRedemptionRow | null>;
+  async release(
+    orderRef: string,
+    only?: { onlyStaleHold: true },
+  ): Promise<OrderRedemptionRow | null> {
     const ref = checkOrderRef(orderRef);
     return this.db.transaction(async (tx) => {
       const redemption = await lockRedemption(tx, ref);
+      if (only?.onlyStaleHold) {
+        const age = Date.now() - redemption.updatedAt.getTime();
+        if (redemption.status !== 'RESERVED' || age < this.holdTtlMs) return null;
+      }
       if (redemption.status === 'RELEASED') return redemption;
       const [released]: { coupon_id: string }[][] = await tx.query(
         `UPDATE promotions.coupon_redemption SET status = 'RELEASED', updated_at = now()
@@ -448,6 +464,25 @@ export class PromotionsService {
       }
       return setStatus(tx, ref, 'RELEASED');
     });
+  }
+
+  /**
+   * Releases holds (RESERVED redemptions) older than the TTL: the checkout that made them
+   * crashed and was never retried, so their coupon uses go back. Returns the refs released.
+   */
+  async releaseStaleHolds(limit = 100): Promise<string[]> {
+    const stale: { order_ref: string }[] = await this.db.query(
+      `SELECT order_ref FROM promotions.order_redemption
+        WHERE status = 'RESERVED' AND updated_at < now() - make_interval(secs => $1)
+        ORDER BY updated_at LIMIT $2`,
+      [this.holdTtlMs / 1000, limit],
+    );
+    const released: string[] = [];
+    for (const { order_ref: ref } of stale) {
+      // Only if it is still a stale hold under the lock: a checkout may confirm it meanwhile.
+      if (await this.release(ref, { onlyStaleHold: true })) released.push(ref);
+    }
+    return released;
   }
 
   /** RESERVED → CONFIRMED (the order was placed). Idempotent; a released redemption is refused. */
@@ -506,8 +541,9 @@ export class PromotionsService {
       const rows: { coupon_id: string; uses: number }[] = await manager.query(
         `SELECT coupon_id, count(*)::int AS uses FROM promotions.coupon_redemption
           WHERE coupon_id = ANY($1::uuid[]) AND customer_key = $2 AND status <> 'RELEASED'
+            AND NOT (status = 'RESERVED' AND updated_at < now() - make_interval(secs => $3))
           GROUP BY coupon_id`,
-        [limited.map((c) => c.id), customerKey],
+        [limited.map((c) => c.id), customerKey, this.holdTtlMs / 1000],
       );
       for (const row of rows) customerUses.set(row.coupon_id, row.uses);
     }
@@ -659,6 +695,7 @@ async function reserveUse(
   index: number,
   orderRef: string,
   customerKey: string | null,
+  holdTtlMs: number,
 ): Promise<void> {
   const field = ['couponCodes', String(index)];
   const [updated]: { id: string }[][] = await tx.query(
@@ -675,8 +712,10 @@ async function reserveUse(
   if (coupon.perCustomerLimit !== null && customerKey) {
     const [counted]: { uses: number }[] = await tx.query(
       `SELECT count(*)::int AS uses FROM promotions.coupon_redemption
-        WHERE coupon_id = $1 AND customer_key = $2 AND status <> 'RELEASED'`,
-      [coupon.id, customerKey],
+        WHERE coupon_id = $1 AND customer_key = $2 AND status <> 'RELEASED'
+          -- A stale hold (its checkout crashed) is not a use: a retry must not be refused by it.
+          AND NOT (status = 'RESERVED' AND updated_at < now() - make_interval(secs => $3))`,
+      [coupon.id, customerKey, holdTtlMs / 1000],
     );
     if (counted!.uses >= coupon.perCustomerLimit) {
       throw new Rejected([
