@@ -1,0 +1,145 @@
+import { dataOf, postGraphQL } from '../platform/testing/graphql-client';
+import { startTestPlatform, type TestPlatform } from './support/platform';
+
+/**
+ * Catalog, inventory and pricing through the router with authorization enforced: what a
+ * shopper may read, what only staff may, and bad input that reaches the client with its code.
+ */
+const ADMIN = { email: 'stock-admin@shop.test', password: 'correct horse battery staple' };
+let platform: TestPlatform;
+let staffToken: string;
+const as =
+  (token: string | null) =>
+  (query: string, variables: Record<string, unknown> = {}) =>
+    postGraphQL(
+      platform.router.url,
+      query,
+      variables,
+      token ? { headers: { authorization: `Bearer ${token}` } } : {},
+    );
+const codeOf = (r: { errors?: { extensions?: Record<string, unknown> }[] }) =>
+  r.errors?.[0]?.extensions?.code;
+let variants: { id: string; sku: string }[];
+let draftId: string;
+
+beforeAll(async () => {
+  process.env.BOOTSTRAP_ADMIN_EMAIL = ADMIN.email;
+  process.env.BOOTSTRAP_ADMIN_PASSWORD = ADMIN.password;
+  platform = await startTestPlatform('catalog_access', { authorization: 'enforced' });
+  staffToken = dataOf(
+    await as(null)(
+      `mutation ($e: String!, $p: String!) { staffLogin(email: $e, password: $p) { accessToken } }`,
+      { e: ADMIN.email, p: ADMIN.password },
+    ),
+  ).staffLogin.accessToken;
+  const staff = as(staffToken);
+  const created = dataOf(
+    await staff(
+      `mutation { a: productCreate(input: { name: "Open Mug", variants: [{ sku: "MUG-1", title: "Mug" }, { sku: "MUG-2", title: "Big mug" }] }) { product { variants { id sku } } }
+                  d: productCreate(input: { name: "Secret Launch", status: DRAFT }) { product { id } } }`,
+    ),
+  );
+  variants = created.a.product.variants;
+  draftId = created.d.product.id;
+  const warehouse = dataOf(
+    await staff(
+      `mutation { warehouseCreate(input: { code: "ACC-1", name: "Access", countryCode: "DE" }) { warehouse { id } } }`,
+    ),
+  ).warehouseCreate.warehouse.id;
+  const received = dataOf(
+    await staff(
+      `mutation ($w: ID!) { stockReceive(input: { sku: "MUG-1", warehouseId: $w, quantity: 5, reference: "PO-SECRET" }) { userErrors { code } } }`,
+      { w: warehouse },
+    ),
+  );
+  expect(received.stockReceive.userErrors).toEqual([]);
+});
+
+afterAll(async () => {
+  await platform?.stop();
+  delete process.env.BOOTSTRAP_ADMIN_EMAIL;
+  delete process.env.BOOTSTRAP_ADMIN_PASSWORD;
+});
+
+describe('catalog, inventory and pricing through the router, authorization enforced', () => {
+  it('keeps the ledger, stock per warehouse, low stock, price history and price lists from anonymous callers', async () => {
+    for (const query of [
+      `{ stockMovements(sku: "MUG-1") { edges { node { reference } } } }`,
+      `{ inventoryItems(sku: "MUG-1") { onHand } }`,
+      `{ lowStockItems { totalCount } }`,
+      `{ warehouses { code } }`,
+      `{ priceLists { code } }`,
+      `{ variant(sku: "MUG-1") { priceHistory(currency: "EUR") { amount { amount } } } }`,
+      `{ variant(sku: "MUG-1") { inventoryItems { onHand } } }`,
+    ]) {
+      const response = await as(null)(query);
+      expect([query, codeOf(response)]).toEqual([query, 'UNAUTHENTICATED']);
+      expect(JSON.stringify(response)).not.toMatch(/PO-SECRET|ACC-1|"onHand":\d/);
+    }
+    const shopper = dataOf(
+      await as(null)(
+        `{ variant(sku: "MUG-1") { sku availableQuantity product { availability { inStock } } } }`,
+      ),
+    );
+    expect(shopper.variant).toEqual({
+      sku: 'MUG-1',
+      availableQuantity: 5,
+      product: { availability: { inStock: true } },
+    });
+    const staff = dataOf(
+      await as(staffToken)(`{ stockMovements(sku: "MUG-1") { edges { node { reference } } } }`),
+    );
+    expect(staff.stockMovements.edges[0].node.reference).toBe('PO-SECRET');
+  });
+
+  it('finds a DRAFT product for staff only', async () => {
+    const query = `query ($id: ID!) { product(id: $id) { id status } }`;
+    expect(dataOf(await as(null)(query, { id: draftId })).product).toBeNull();
+    expect(dataOf(await as(staffToken)(query, { id: draftId })).product.status).toBe('DRAFT');
+  });
+
+  it('answers anonymous staff mutations UNAUTHENTICATED', async () => {
+    for (const mutation of [
+      `mutation { productCreate(input: { name: "X" }) { userErrors { code } } }`,
+      `mutation { warehouseCreate(input: { code: "X", name: "X", countryCode: "DE" }) { userErrors { code } } }`,
+      `mutation { taxRuleSet(input: { country: "DE", rateBasisPoints: 0, name: "x" }) { userErrors { code } } }`,
+    ]) {
+      expect([mutation, codeOf(await as(null)(mutation))]).toEqual([mutation, 'UNAUTHENTICATED']);
+    }
+  });
+
+  it('refuses a priceSet whose sku is another variant’s and a stockReceive of a SKU catalog does not know', async () => {
+    const [mug, big] = variants;
+    const priced = dataOf(
+      await as(staffToken)(
+        `mutation ($v: ID!, $s: String!) { priceSet(input: { variantId: $v, sku: $s, currency: "EUR", amount: 100 }) { price { id } userErrors { field code } } }`,
+        { v: mug!.id, s: big!.sku },
+      ),
+    );
+    expect(priced.priceSet).toEqual({
+      price: null,
+      userErrors: [{ field: ['sku'], code: 'SKU_MISMATCH' }],
+    });
+    const warehouse = dataOf(await as(staffToken)(`{ warehouses { id } }`)).warehouses[0].id;
+    const received = dataOf(
+      await as(staffToken)(
+        `mutation ($w: ID!) { stockReceive(input: { sku: "NO-SUCH-SKU", warehouseId: $w, quantity: 1 }) { userErrors { field code } } }`,
+        { w: warehouse },
+      ),
+    );
+    expect(received.stockReceive.userErrors).toEqual([{ field: ['sku'], code: 'UNKNOWN_SKU' }]);
+  });
+
+  it('answers a too-long search with SEARCH_TOO_LONG and a NUL byte with BAD_USER_INPUT, never INTERNAL_SERVER_ERROR', async () => {
+    const long = await as(null)(`query ($s: String) { products(search: $s) { totalCount } }`, {
+      s: 'x'.repeat(201),
+    });
+    expect(codeOf(long)).toBe('SEARCH_TOO_LONG');
+    for (const [query, variables] of [
+      [`query ($s: String) { products(search: $s) { totalCount } }`, { s: 'a\u0000b' }],
+      [`query ($s: String!) { variant(sku: $s) { sku } }`, { s: 'MUG\u00001' }],
+    ] as const) {
+      expect(codeOf(await as(null)(query, variables))).toBe('BAD_USER_INPUT');
+    }
+  });
+});
