@@ -37,13 +37,15 @@ const POSTGRES_CONNECTION_MESSAGES =
 const REDIS_ERROR_NAMES = new Set(['MaxRetriesPerRequestError', 'ReplyError', 'AbortError']);
 const REDIS_CONNECTION_MESSAGES = /^(Connection is closed\.|Stream isn't writeable)/;
 
-/** Every error in a chain: `cause`, TypeORM's `driverError`, an AggregateError's `errors`. */
+/** Every error in a chain: `cause`, TypeORM's `driverError`, `thrownValue`, an AggregateError's `errors`. */
 function* chain(error: unknown, depth = 0): Generator<Record<string, unknown>> {
   if (!error || typeof error !== 'object' || depth > 8) return;
   const record = error as Record<string, unknown>;
   yield record;
   yield* chain(record.driverError, depth + 1);
   yield* chain(record.cause, depth + 1);
+  // graphql-js wraps a thrown non-Error (pg throws bare socket errors) as NonErrorThrown.
+  yield* chain(record.thrownValue, depth + 1);
   if (Array.isArray(record.errors))
     for (const inner of record.errors) yield* chain(inner, depth + 1);
 }

@@ -2,6 +2,27 @@ import { EventEmitter } from 'node:events';
 import { PubSub, PubSubEngine } from 'graphql-subscriptions';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import Redis from 'ioredis';
+import { createLogger } from './logging';
+
+const log = createLogger('pubsub');
+
+/**
+ * Handles a client's 'error' events (ioredis prints "[ioredis] Unhandled error event" for
+ * each reconnect attempt otherwise) and reports the outage once, and once when it is over.
+ */
+export function reportRedisOutages(client: Redis, name: string): void {
+  let down = false;
+  client.on('error', (error: Error) => {
+    if (down) return;
+    down = true;
+    log.warn('redis unavailable', { client: name, error: error.message });
+  });
+  client.on('ready', () => {
+    if (!down) return;
+    down = false;
+    log.info('redis available again', { client: name });
+  });
+}
 
 export interface PubSubHandle {
   pubsub: PubSubEngine;
@@ -54,6 +75,8 @@ export function createPubSub(
   const options = { maxRetriesPerRequest: null };
   const publisher = new Redis(redisUrl, options);
   const subscriber = new Redis(redisUrl, options);
+  reportRedisOutages(publisher, 'pubsub-publisher');
+  reportRedisOutages(subscriber, 'pubsub-subscriber');
   return {
     pubsub: new NamespacedPubSub(new RedisPubSub({ publisher, subscriber }), namespace),
     close: async () => {

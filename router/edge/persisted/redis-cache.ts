@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { reportRedisOutages } from '../../../platform/pubsub';
 
 /** The part of Apollo's KeyValueCache that persisted queries use. */
 export interface QueryCache {
@@ -22,7 +23,8 @@ export function redisQueryCache(
     maxRetriesPerRequest: 1,
     commandTimeout: options.commandTimeoutMs ?? 1000,
   });
-  redis.on('error', () => {}); // reconnects by itself; a failed command is a miss
+  // Reconnects by itself; a failed command is a miss. Reported once per outage.
+  reportRedisOutages(redis, 'router-apq');
   return {
     async get(key) {
       try {
