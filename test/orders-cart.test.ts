@@ -1,4 +1,4 @@
-import { devMailbox } from '../subgraphs/identity/mailer';
+import { devMailbox } from '../subgraphs/identity/domain/mailer';
 import { dataOf, postGraphQL } from '../platform/testing/graphql-client';
 import { startTestPlatform, type TestPlatform } from './support/platform';
 import {
