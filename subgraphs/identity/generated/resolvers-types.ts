@@ -204,8 +204,10 @@ export type Mutation = {
   customerSetSegments: CustomerPayload;
   customerUpdate: CustomerPayload;
   /**
-   * Signs a customer in. After too many failures the account (5 in 15 minutes) or the
-   * client address (20 in 15 minutes) is refused for a while: ACCOUNT_LOCKED, TOO_MANY_ATTEMPTS.
+   * Signs a customer in. A wrong password, an unknown email and an unconfirmed account all
+   * answer INVALID_CREDENTIALS. After 5 failures for one account from one client address,
+   * that address waits between attempts (doubling up to 15 minutes: TOO_MANY_ATTEMPTS); the
+   * owner elsewhere is not affected, and the right password with mfaCode always gets in.
    */
   login: CustomerAuthPayload;
   /** Ends the session the refresh token belongs to. */
@@ -222,11 +224,16 @@ export type Mutation = {
   oidcStart: OidcStartPayload;
   /** Sets a new password with a mailed token; every session of the account ends. */
   passwordReset: AcknowledgedPayload;
-  /** Mails a reset link when the account exists; answers the same either way. */
+  /** Mails a reset link when the account exists; answers the same either way. Counted per client address and per email. */
   passwordResetRequest: AcknowledgedPayload;
   /** Exchanges a refresh token (single use) for a new pair. */
   refresh: TokenPayload;
-  /** Creates an account and mails an email verification link. */
+  /**
+   * Creates an account and mails an email verification link; for an address that already
+   * has an account it mails its owner instead. Answers the same either way (customer is
+   * always null: sign in once the address is confirmed). Counted per client address and per
+   * email: TOO_MANY_ATTEMPTS.
+   */
   register: CustomerPayload;
   resendVerificationEmail: AcknowledgedPayload;
   /** Ends one of the signed-in user's own sessions. */
