@@ -1,9 +1,11 @@
 import { IdentityErrorCode } from '../errors';
 import { type DataSource, type EntityManager, In } from 'typeorm';
-import type { Viewer } from '../../../platform/identity';
 import { DomainError } from '../../../platform/errors';
 import { type Connection, type PageRequest, toConnection } from '../../../platform/pagination';
-import type { AuditLog, Party } from './audit';
+import { type Actor, requireHolds } from './actor';
+import type { AuditLog } from './audit';
+
+export { type Actor, actorOf } from './actor';
 import { RolePermissionRow, RoleRow, StaffRoleRow, StaffUserRow } from '../entities';
 import { checkPasswordStrength, hashPassword } from './passwords';
 import type { Sessions } from './sessions';
@@ -30,20 +32,6 @@ export interface PreferencesInput {
   language?: string | null;
   timezone?: string | null;
   currency?: string | null;
-}
-
-/** Who is acting: a staff user with its permissions, or a platform service (trusted). */
-export interface Actor {
-  party: Party;
-  permissions: string[] | 'all';
-}
-
-export function actorOf(viewer: Viewer): Actor | null {
-  if (viewer.kind === 'service')
-    return { party: { kind: 'service', id: viewer.service }, permissions: 'all' };
-  if (viewer.kind === 'staff')
-    return { party: { kind: 'staff', id: viewer.staffId }, permissions: viewer.permissions };
-  return null;
 }
 
 /**
@@ -393,18 +381,5 @@ export class Staff {
         IdentityErrorCode.LAST_SUPER_ADMIN,
         'There must remain one active super_admin',
       );
-  }
-}
-
-function requireHolds(actor: Actor, permissions: string[]): void {
-  if (actor.permissions === 'all') return;
-  const held = actor.permissions;
-  const lacking = [...new Set(permissions.filter((p) => !held.includes(p)))];
-  if (lacking.length) {
-    throw new DomainError(
-      IdentityErrorCode.PERMISSION_NOT_HELD,
-      `You cannot grant permissions you do not hold: ${lacking.join(', ')}`,
-      ['roles'],
-    );
   }
 }
