@@ -107,24 +107,6 @@ describe('checkout input', () => {
       ['input', 'billingAddress', 'postalCode'],
       'INVALID_ADDRESS',
     ],
-    [
-      'a NUL byte in a line',
-      { shippingAddress: { ...ADDRESS, line1: 'Unter den\u0000Linden' } },
-      ['input', 'shippingAddress', 'line1'],
-      'INVALID_ADDRESS',
-    ],
-    [
-      'a NUL byte in the email',
-      { email: 'ada\u0000@example.com' },
-      ['input', 'email'],
-      'INVALID_EMAIL',
-    ],
-    [
-      'a NUL byte in the key',
-      { idempotencyKey: 'key-with-\u0000-nul' },
-      ['input', 'idempotencyKey'],
-      'INVALID_IDEMPOTENCY_KEY',
-    ],
   ])('refuses %s with a userError on its field', async (_what, change, field, code) => {
     const cartId = await cartWith(platform, [{ variantId, quantity: 1 }]);
     const input = { ...checkoutInput(cartId, `bad-input-${Math.random()}`), ...change };
@@ -133,15 +115,19 @@ describe('checkout input', () => {
     expect(result.userErrors).toEqual([{ field, code, message: expect.any(String) }]);
   });
 
-  it('refuses a discount code with a NUL byte as the code it is', async () => {
+  it.each([
+    ['a line', { shippingAddress: { ...ADDRESS, line1: 'Unter den\u0000Linden' } }],
+    ['the email', { email: 'ada\u0000@example.com' }],
+    ['the key', { idempotencyKey: 'key-with-\u0000-nul' }],
+  ])('refuses a NUL byte in %s at the router, before orders sees it', async (_what, change) => {
     const cartId = await cartWith(platform, [{ variantId, quantity: 1 }]);
-    const result = dataOf(
-      await platform.query(
-        `mutation ($cartId: ID!) { cartDiscountCodesUpdate(cartId: $cartId, discountCodes: ["OK", "BAD\\u0000"]) { userErrors { field code } } }`,
-        { cartId },
-      ),
-    ).cartDiscountCodesUpdate;
-    expect(result.userErrors).toEqual([{ field: ['discountCodes', '1'], code: 'INVALID_CODE' }]);
+    const input = { ...checkoutInput(cartId, `nul-${Math.random()}`), ...change };
+    const response = await platform.query(CHECKOUT_ERRORS, { input });
+    expect(response.data ?? null).toBeNull();
+    expect(response.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'CONTROL_CHARACTER',
+    });
   });
 });
 
@@ -150,20 +136,20 @@ describe('segment-targeted promotions', () => {
     const email = 'vip.buyer@example.com';
     const password = 'a long passphrase for vip';
     const before = devMailbox.messagesTo(email).length;
-    const registered = dataOf(
+    dataOf(
       await as(null)(
         `mutation ($input: RegisterInput!) { register(input: $input) { customer { id } userErrors { code } } }`,
         { input: { email, password, firstName: 'Vera', lastName: 'Vip' } },
       ),
-    ).register;
+    );
     const message = await devMailbox.nextMessageTo(email, 10_000, before);
     const token = decodeURIComponent(/token=([A-Za-z0-9_%-]+)/.exec(message.text)![1]!);
-    dataOf(
+    // register answers alike for new and taken emails; the id comes with the verification.
+    const customerId: string = dataOf(
       await as(null)(`mutation ($t: String!) { verifyEmail(token: $t) { customer { id } } }`, {
         t: token,
       }),
-    );
-    const customerId: string = registered.customer.id;
+    ).verifyEmail.customer.id;
     // customerSetSegments needs a staff token even in open mode; staff's part is not under test.
     await platform.subgraphs.identity!.dataSource.query(
       `UPDATE identity.customer SET segments = '{vip}' WHERE id = $1`,
