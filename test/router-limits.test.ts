@@ -3,10 +3,19 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRouter, type RunningRouter } from '../router/server';
+import type { TestPlatform } from './support/platform';
 import { dataOf } from '../platform/testing/graphql-client';
-import { startTestPlatform, type TestPlatform } from './support/platform';
 import { redisAvailable, startTestRedis, type TestRedis } from '../platform/testing/redis';
-import { wsClient } from './support/subscriptions';
+import {
+  data,
+  expectRefusedOverWebSocket,
+  expectRejected,
+  overWebSocket,
+  restore,
+  send,
+  useEdgePlatform,
+  type Answer,
+} from './support/edge-platform';
 
 /**
  * The router as a production edge: operation limits, persisted operations, CORS, CSRF,
@@ -14,81 +23,13 @@ import { wsClient } from './support/subscriptions';
  * must happen before any subgraph is asked: a spy on fetch records calls to the
  * subgraphs' URLs, and their SQL statement counters must not move.
  */
+const edge = useEdgePlatform('router_limits');
+const { post, withoutSubgraphs, routerConfig, subgraphCalls } = edge;
 let platform: TestPlatform;
-let subgraphUrls: Set<string>;
-const subgraphCalls: string[] = [];
-let fetchSpy: jest.SpyInstance;
-
-beforeAll(async () => {
-  platform = await startTestPlatform('router_limits');
-  subgraphUrls = new Set(Object.values(platform.subgraphs).map((s) => s.url));
-  const original = globalThis.fetch;
-  fetchSpy = jest.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
-    const url =
-      typeof input === 'string' ? input : input instanceof URL ? input.toString() : input.url;
-    if (subgraphUrls.has(url)) subgraphCalls.push(url);
-    return original(input, init);
-  });
+beforeAll(() => {
+  platform = edge.platform;
 });
-
-afterAll(async () => {
-  fetchSpy?.mockRestore();
-  await platform?.stop();
-});
-
-interface Answer {
-  status: number;
-  headers: Headers;
-  body: { data?: any; errors?: { message: string; extensions?: Record<string, any> }[] };
-}
-
-async function send(
-  url: string,
-  body: unknown,
-  headers: Record<string, string> = {},
-): Promise<Answer> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: JSON.parse(text) };
-}
-
-const post = (
-  query: string,
-  variables?: Record<string, unknown>,
-  headers?: Record<string, string>,
-) => send(platform.router.url, { query, variables }, headers);
-
-function statementsNow(): Record<string, number> {
-  return Object.fromEntries(
-    Object.entries(platform.subgraphs).map(([name, s]) => [name, s.statements.count]),
-  );
-}
-
-/** Runs `request` and asserts that no subgraph received anything meanwhile. */
-async function withoutSubgraphs<T>(request: () => Promise<T>): Promise<T> {
-  subgraphCalls.length = 0;
-  const before = statementsNow();
-  const result = await request();
-  expect(subgraphCalls).toEqual([]);
-  expect(statementsNow()).toEqual(before);
-  return result;
-}
-
-function expectRejected(answer: Answer, code: string): Record<string, any> {
-  expect(answer.status).toBe(400);
-  expect(answer.headers.get('content-type')).toContain('application/json');
-  expect(answer.body.data).toBeUndefined();
-  expect(answer.body.errors?.map((e) => e.extensions?.code)).toEqual([code]);
-  return answer.body.errors![0]!.extensions!;
-}
-
-const data = (answer: Answer) => dataOf({ status: answer.status, ...answer.body });
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-const base = (router: { url: string }) => router.url.replace(/\/graphql$/, '');
 const deepCategories = (depth: number) =>
   `categories ${'{ children '.repeat(depth - 2)}{ id }${' }'.repeat(depth - 2)}`;
 
@@ -318,189 +259,3 @@ describe('safelist mode (OPERATION_SAFELIST)', () => {
     expectRefusedOverWebSocket(outcome, 'PERSISTED_QUERY_NOT_IN_SAFELIST');
   });
 });
-
-describe('CSRF prevention (Apollo Server 5 default)', () => {
-  it('refuses simple-content-type POSTs and GETs without a preflight header', async () => {
-    const body = JSON.stringify({ query: '{ __typename }' });
-    const textPlain = await fetch(platform.router.url, {
-      method: 'POST',
-      headers: { 'content-type': 'text/plain' },
-      body,
-    });
-    expect(textPlain.status).toBe(400);
-    expect(await textPlain.text()).toContain('Cross-Site Request Forgery');
-    const form = await fetch(platform.router.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'query=%7B__typename%7D',
-    });
-    expect(form.status).toBe(400);
-
-    const url = new URL(platform.router.url);
-    url.searchParams.set('query', '{ __typename }');
-    expect((await fetch(url)).status).toBe(400);
-    expect((await fetch(url, { headers: { 'apollo-require-preflight': 'true' } })).status).toBe(
-      200,
-    );
-    expect((await fetch(url, { headers: { 'x-apollo-operation-name': 'Typename' } })).status).toBe(
-      200,
-    );
-    expect((await post('{ __typename }')).status).toBe(200);
-  });
-});
-
-describe('CORS and security headers', () => {
-  const preflight = (url: string, origin: string) =>
-    fetch(url, {
-      method: 'OPTIONS',
-      headers: {
-        origin,
-        'access-control-request-method': 'POST',
-        'access-control-request-headers': 'content-type, authorization',
-      },
-    });
-
-  it('answers a preflight from an allowed origin (any localhost in development)', async () => {
-    const response = await preflight(platform.router.url, 'http://localhost:5173');
-    expect(response.status).toBe(204);
-    expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
-    expect(response.headers.get('access-control-allow-methods')).toContain('POST');
-    expect(response.headers.get('access-control-allow-headers')).toBe(
-      'content-type, authorization',
-    );
-    const actual = await post('{ __typename }', undefined, { origin: 'http://localhost:5173' });
-    expect(actual.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
-  });
-
-  it('refuses a preflight from any other origin', async () => {
-    const response = await preflight(platform.router.url, 'https://evil.example');
-    expect(response.status).toBe(403);
-    expect(response.headers.get('access-control-allow-origin')).toBeNull();
-    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-    const actual = await post('{ __typename }', undefined, { origin: 'https://evil.example' });
-    expect(actual.headers.get('access-control-allow-origin')).toBeNull();
-  });
-
-  it('sends security headers, a strict CSP on JSON, and no HSTS unless asked', async () => {
-    for (const answer of [await post('{ __typename }'), await post(`{ ${deepCategories(50)} }`)]) {
-      expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
-      expect(answer.headers.get('referrer-policy')).toBe('no-referrer');
-      expect(answer.headers.get('x-frame-options')).toBe('DENY');
-      expect(answer.headers.get('content-security-policy')).toBe(
-        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
-      );
-      expect(answer.headers.get('strict-transport-security')).toBeNull();
-      expect(answer.headers.get('x-powered-by')).toBeNull();
-    }
-    const health = await fetch(`${base(platform.router)}/health`);
-    expect(health.headers.get('x-frame-options')).toBe('DENY');
-  });
-});
-
-describe('production mode (NODE_ENV=production)', () => {
-  let router: RunningRouter;
-  const saved: Record<string, string | undefined> = {};
-  const env = {
-    NODE_ENV: 'production',
-    CORS_ORIGINS: 'https://shop.example.com',
-    HSTS: 'on',
-    METRICS_BEARER_TOKEN: 'scrape-secret',
-  };
-
-  beforeAll(async () => {
-    dataOf(await platform.query('{ __typename }')); // the platform's signing secret is in the environment by now
-    for (const [name, value] of Object.entries(env)) {
-      saved[name] = process.env[name];
-      process.env[name] = value;
-    }
-    router = await startRouter(routerConfig());
-  });
-  afterAll(async () => {
-    await router?.stop();
-    for (const name of Object.keys(env)) restore(name, saved[name]);
-  });
-
-  it('refuses introspection', async () => {
-    for (const query of [
-      '{ __schema { types { name } } }',
-      '{ __type(name: "Product") { name } }',
-    ]) {
-      const answer = await send(router.url, { query });
-      expectRejected(answer, 'INTROSPECTION_DISABLED');
-    }
-    expect(Array.isArray(data(await send(router.url, { query: '{ brands { id } }' })).brands)).toBe(
-      true,
-    );
-  });
-
-  it('gives no field suggestions', async () => {
-    const answer = await send(router.url, { query: '{ warehouses { cod } }' });
-    expect(answer.body.errors?.[0]?.message).toBe('Cannot query field "cod" on type "Warehouse".');
-    const development = await post('{ warehouses { cod } }');
-    expect(development.body.errors?.[0]?.message).toMatch(/Did you mean "code"/);
-  });
-
-  it('allows only the configured origins, and sends HSTS when HSTS=on', async () => {
-    const allowed = await fetch(router.url, {
-      method: 'OPTIONS',
-      headers: { origin: 'https://shop.example.com', 'access-control-request-method': 'POST' },
-    });
-    expect(allowed.status).toBe(204);
-    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://shop.example.com');
-    const localhost = await fetch(router.url, {
-      method: 'OPTIONS',
-      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' },
-    });
-    expect(localhost.status).toBe(403);
-    const answer = await send(router.url, { query: '{ __typename }' });
-    expect(answer.headers.get('strict-transport-security')).toBe(
-      'max-age=31536000; includeSubDomains',
-    );
-  });
-});
-
-type WsOutcome = { result: Answer['body'] } | { closedWith: number };
-
-/** A query over graphql-ws: its first result, or the close code if the server closed instead. */
-async function overWebSocket(url: string, query: string): Promise<WsOutcome> {
-  const client = wsClient(url);
-  try {
-    const iterator = client.iterate({ query });
-    const outcome = await iterator.next().then(
-      (next): WsOutcome => ({ result: next.value as Answer['body'] }),
-      (closed: { code?: number }): WsOutcome => ({ closedWith: closed.code ?? 0 }),
-    );
-    await iterator.return?.();
-    return outcome;
-  } finally {
-    await client.dispose();
-  }
-}
-
-/**
- * Refused over graphql-ws: with its code, or, while router/subscriptions/operations.ts hands
- * graphql-ws plain error objects from Apollo Server (graphql-ws calls `toJSON` on each, so
- * any errors-only result closes the socket with 4500), by the socket closing. Never data.
- */
-function expectRefusedOverWebSocket(outcome: WsOutcome, code: string): void {
-  if ('closedWith' in outcome) expect(outcome.closedWith).toBe(4500);
-  else {
-    expect(outcome.result.data ?? undefined).toBeUndefined();
-    expect(outcome.result.errors?.[0]?.extensions?.code).toBe(code);
-  }
-}
-
-function routerConfig() {
-  return {
-    port: 0,
-    host: '127.0.0.1',
-    supergraphPath: join(__dirname, '..', 'schema', 'supergraph.graphql'),
-    subgraphUrls: platform.subgraphUrls,
-    subgraphTimeoutMs: 10_000,
-  };
-}
-
-function restore(name: string, value: string | undefined): void {
-  if (value === undefined) delete process.env[name];
-  else process.env[name] = value;
-}
