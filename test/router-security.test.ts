@@ -112,7 +112,7 @@ describe('production mode (NODE_ENV=production)', () => {
   };
 
   beforeAll(async () => {
-    dataOf(await platform.query('{ __typename }')); // the platform's signing secret is in the environment by now
+    dataOf(await platform.query('{ brands { id } }')); // a signed subgraph call puts the platform's signing secret in the environment
     for (const [name, value] of Object.entries(env)) {
       saved[name] = process.env[name];
       process.env[name] = value;

@@ -49,7 +49,10 @@ describe('subgraph skeleton', () => {
   it.each(domains)('%s lists its error codes in errors.ts, keys equal to values', async (name) => {
     const errors = (await import(join(SUBGRAPHS, name, 'errors.ts'))) as Record<string, unknown>;
     const lists = Object.values(errors).filter(
-      (value): value is Record<string, string> => typeof value === 'object' && value !== null,
+      (value): value is Record<string, string> =>
+        typeof value === 'object' &&
+        value !== null &&
+        Object.getPrototypeOf(value) === Object.prototype,
     );
     expect(lists.length).toBe(1);
     const codes = lists[0]!;

@@ -121,7 +121,9 @@ describe('pricing subgraph', () => {
     };
     for (const viewer of [anonymous, customer, staff, clerk]) {
       const response = await gql(QUOTE, { input }, viewer);
-      expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(response.errors?.[0]?.extensions?.code).toBe(
+        viewer === anonymous ? 'UNAUTHENTICATED' : 'FORBIDDEN',
+      );
       expect(response.data?.priceQuote ?? null).toBeNull();
     }
     const before = (await sql(`SELECT count(*)::int AS n FROM pricing.price`))[0].n;

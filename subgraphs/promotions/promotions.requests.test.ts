@@ -65,7 +65,9 @@ describe('promotions subgraph', () => {
     ];
     for (const [query, variables, viewer] of cases) {
       const response = await gql(query, variables, viewer);
-      expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(response.errors?.[0]?.extensions?.code).toBe(
+        viewer === anonymous ? 'UNAUTHENTICATED' : 'FORBIDDEN',
+      );
     }
     expect(await sql(`SELECT 1 FROM promotions.coupon WHERE code = 'NOPE-1'`)).toEqual([]);
     // promotions:read may read.
