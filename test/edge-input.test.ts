@@ -115,10 +115,7 @@ describe('a subgraph called directly (defence in depth)', () => {
       { s: 'wool\u0000' },
       { viewer: { kind: 'anonymous' } },
     );
-    expect(search.errors?.[0]?.extensions).toEqual({
-      code: 'BAD_USER_INPUT',
-      reason: 'INVALID_CHARACTER',
-    });
+    expect(search.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const created = await postGraphQL(
       catalog,
       'mutation ($name: String!) { brandCreate(input: { name: $name }) { brand { id } userErrors { code } } }',

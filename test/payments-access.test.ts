@@ -128,6 +128,6 @@ describe('Order.payments asks orders who may read the order', () => {
       { id: guest.orderId, t: guest.accessToken },
     );
     expect(answer.data!.order).toEqual({ id: guest.orderId, payments: null });
-    expect(codeOf(answer)).toBe('SUBGRAPH_UNAVAILABLE');
+    expect(codeOf(answer)).toBe('UPSTREAM_UNAVAILABLE');
   });
 });

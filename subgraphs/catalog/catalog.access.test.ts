@@ -77,8 +77,8 @@ describe('catalog: bad input reaches the caller with its code', () => {
       s: 'wool '.repeat(50),
     });
     expect(response.errors?.[0]?.extensions).toEqual({
-      code: 'SEARCH_TOO_LONG',
-      category: 'BAD_USER_INPUT',
+      code: 'BAD_USER_INPUT',
+      reason: 'SEARCH_TOO_LONG',
       field: ['search'],
     });
     expect(response.errors?.[0]?.message).toMatch(/200/);

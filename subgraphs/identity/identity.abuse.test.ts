@@ -97,17 +97,21 @@ describe('abuse', () => {
   });
 
   it('refuses NUL bytes, huge names and bad addresses with clear codes', async () => {
-    const nul = dataOf(
-      await h.gql(REGISTER, { input: { ...input('nul@shop.test'), firstName: 'A\u0000' } }),
-    );
-    expect(nul.register.userErrors).toEqual([{ field: ['firstName'], code: 'INVALID_TEXT' }]);
+    // The platform refuses NUL in any variable before a resolver runs.
+    const nul = await h.gql(REGISTER, {
+      input: { ...input('nul@shop.test'), firstName: 'A\u0000' },
+    });
+    expect(nul.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'input.firstName',
+    });
     const huge = dataOf(
       await h.gql(REGISTER, {
         input: { ...input('huge@shop.test'), lastName: 'x'.repeat(100_000) },
       }),
     );
     expect(huge.register.userErrors).toEqual([{ field: ['lastName'], code: 'INVALID_TEXT' }]);
-    const badEmail = dataOf(await h.gql(REGISTER, { input: input('a\u0000@shop.test') }));
+    const badEmail = dataOf(await h.gql(REGISTER, { input: input('a b@shop.test') }));
     expect(codes(badEmail.register)).toEqual(['INVALID_EMAIL']);
 
     const customer = await verifiedCustomer(h, 'addresses@shop.test');
