@@ -139,7 +139,7 @@ describe('abuse', () => {
     expect(await errorsOf({ name: 'n'.repeat(100_000) })).toEqual([
       { field: ['input', 'name'], code: 'INVALID_TEXT' },
     ]);
-    expect(await errorsOf({ line1: 'Street\u0000 1' })).toEqual([
+    expect(await errorsOf({ line1: 'Street\u0007 1' })).toEqual([
       { field: ['input', 'line1'], code: 'INVALID_TEXT' },
     ]);
     expect(await errorsOf({})).toEqual([]);
