@@ -39,6 +39,12 @@ export default tseslint.config(
     },
   },
   {
+    // The CommonJS configuration files (jest.config.js) require what they read.
+    files: ['**/*.js'],
+    languageOptions: { globals: { __dirname: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // Tests read GraphQL responses loosely; the typed SDK is for clients.
     files: ['**/*.test.ts', 'test/**/*.ts', 'platform/testing/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

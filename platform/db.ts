@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { DataSource, type Logger, type MixedList, type EntitySchema } from 'typeorm';
 import { createLogger } from './logging';
+import { loadConfig, setting } from './config';
 
 const log = createLogger('db');
 
@@ -52,7 +53,9 @@ export function createDataSource(options: DatabaseOptions): {
     logging: true,
     logger: statements,
     extra: {
-      max: options.poolSize ?? Number(process.env.DB_POOL_SIZE ?? 10),
+      max:
+        options.poolSize ??
+        loadConfig({ DB_POOL_SIZE: setting.int(10, { min: 1, max: 1000 }) }).DB_POOL_SIZE,
       application_name: `commerce-${options.schema}`,
     },
   });

@@ -1,8 +1,11 @@
 import type { PubSubEngine } from 'graphql-subscriptions';
 import { EventQueue } from './event-queue';
+import { loadConfig, setting } from './config';
 
 /** Events a subscriber may fall behind by before it is cut off rather than buffered forever. */
-const MAX_PENDING = Number(process.env.SUBSCRIPTION_MAX_PENDING ?? 1000);
+const { SUBSCRIPTION_MAX_PENDING: MAX_PENDING } = loadConfig({
+  SUBSCRIPTION_MAX_PENDING: setting.int(1000, { min: 1 }),
+});
 
 let open = 0;
 /** Live streams open in this process: a gauge for operators, and proof that unsubscribing frees them. */

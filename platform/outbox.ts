@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import type { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import type { PubSubEngine } from 'graphql-subscriptions';
 import { createLogger } from './logging';
+import { loadConfig, setting } from './config';
 
 const log = createLogger('outbox');
 
@@ -199,7 +200,10 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   }
 
   kick();
-  const timer = setInterval(kick, options.pollMs ?? Number(process.env.OUTBOX_POLL_MS ?? 1000));
+  const timer = setInterval(
+    kick,
+    options.pollMs ?? loadConfig({ OUTBOX_POLL_MS: setting.int(1000, { min: 10 }) }).OUTBOX_POLL_MS,
+  );
   timer.unref();
 
   return {

@@ -14,6 +14,7 @@ import type { SubscribePayload } from 'graphql-ws';
 import type { DataSource } from 'typeorm';
 import type { SubgraphContext } from './context';
 import { createDataSource, migrate, type StatementCounter } from './db';
+import { consumeEvents, inboxMigration, type EventConsumer } from './events/consume';
 import { enforceAuthorizationDirectives } from './directives';
 import { formatError } from './format-error';
 import { nulGuardPlugin } from './input-guard';
@@ -48,6 +49,8 @@ export interface RunningSubgraph<Services = unknown> {
   statements: StatementCounter;
   services: Services;
   outbox: OutboxRelay;
+  /** Other domains' events it handles; `idle()` waits for those received so far. */
+  events: EventConsumer;
   stop(): Promise<void>;
 }
 
@@ -63,6 +66,7 @@ export async function startSubgraph<Services, Loaders>(
     migrations: [
       ...(module.migrations as unknown[]),
       outboxMigration(module.dbSchema),
+      inboxMigration(module.dbSchema),
     ] as typeof module.migrations,
   });
   await dataSource.initialize();
@@ -76,6 +80,10 @@ export async function startSubgraph<Services, Loaders>(
     subgraphUrls: options.subgraphUrls ?? {},
   });
 
+  const handlers = module.consumers?.(services) ?? [];
+  const events: EventConsumer = handlers.length
+    ? await consumeEvents({ dataSource, pubsub: pubsub.pubsub, schema: module.dbSchema }, handlers)
+    : { idle: async () => {}, stop: async () => {} };
   const relay: OutboxRelay =
     options.outboxRelay === false
       ? { drain: async () => 0, stop: async () => {} }
@@ -151,10 +159,16 @@ export async function startSubgraph<Services, Loaders>(
   });
   await apollo.start();
 
+  let stopping: Promise<void> | undefined;
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', subgraph: module.name });
   });
   app.get('/ready', async (_req, res) => {
+    // Stopping: the load balancer takes this instance out while in-flight requests finish.
+    if (stopping) {
+      res.status(503).json({ status: 'stopping', subgraph: module.name });
+      return;
+    }
     try {
       await dataSource.query('SELECT 1');
       res.json({ status: 'ready', subgraph: module.name });
@@ -189,13 +203,17 @@ export async function startSubgraph<Services, Loaders>(
     }),
   );
 
-  await new Promise<void>((resolve) => {
-    httpServer.listen(options.port ?? module.defaultPort, options.host ?? '0.0.0.0', resolve);
+  // A port already taken fails the start instead of leaving it waiting forever.
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port ?? module.defaultPort, options.host ?? '0.0.0.0', () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
   });
   const port = (httpServer.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}/graphql`;
   registerSubgraphAudience(url, module.name);
-  let stopping: Promise<void> | undefined;
   const stopBackground =
     options.background === false ? () => {} : module.startBackground?.(services);
 
@@ -207,9 +225,11 @@ export async function startSubgraph<Services, Loaders>(
     statements,
     services,
     outbox: relay,
+    events,
     stop() {
       stopping ??= (async () => {
         stopBackground?.();
+        await events.stop();
         await relay.stop();
         await wsCleanup.dispose();
         await apollo.stop();

@@ -4,6 +4,7 @@ import type { DataSource, EntitySchema, MixedList } from 'typeorm';
 import type { PubSubEngine } from 'graphql-subscriptions';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
 import type { SubgraphContext } from './context';
+import type { EventHandler } from './events/consume';
 
 /** Addresses of fellow subgraphs, for the few service-to-service calls (checkout). */
 export type SubgraphUrls = Record<string, string>;
@@ -34,6 +35,11 @@ export interface SubgraphModule<Services = unknown, Loaders = unknown> {
   createLoaders(services: Services): Loaders;
   /** Releases what the services hold open (connections), after the server stopped. */
   closeServices?(services: Services): Promise<void>;
+  /**
+   * Other domains' events this subgraph acts on (platform/events/consume.ts): subscribed
+   * whenever it runs, background jobs or not, each handled once through its inbox.
+   */
+  consumers?(services: Services): EventHandler<never>[];
   /** Background work (sweepers); returns a function that stops it. */
   startBackground?(services: Services): () => void;
   /**

@@ -14,3 +14,108 @@ export interface OrderUpdatedEvent {
   source: string;
   eventId?: string;
 }
+
+/**
+ * Orders, when an order is CONFIRMED (its payment captured): fulfillment creates the
+ * fulfillment order from it. Recorded in the transaction of the status change.
+ */
+export const ORDER_CONFIRMED_TOPIC = 'orders.order.confirmed';
+
+export interface OrderConfirmedEvent {
+  orderId: string;
+  customerId: string | null;
+  currency: string;
+  /** Inventory's hold for the order, which fulfillment moves and ships. */
+  reservationId: string;
+  shippingAddress: {
+    name: string;
+    line1: string;
+    line2?: string | null;
+    city: string;
+    postalCode: string;
+    region?: string | null;
+    country: string;
+    phone?: string | null;
+  };
+  /**
+   * The method the buyer chose (shipping's method id, its name, kind and carrier) and what
+   * it was charged, in minor units of `currency`; null for orders placed before methods.
+   */
+  shippingMethod?: {
+    methodId: string;
+    name: string;
+    kind: string;
+    carrier: string;
+    amount: number;
+  } | null;
+  lines: { lineId: string; variantId: string; sku: string; quantity: number }[];
+  eventId?: string;
+}
+
+/**
+ * Payments, whenever a payment's state changes (authorization, capture, void, refund,
+ * from staff, orders or a provider webhook): orders applies it to the order's status, so
+ * a payment voided or captured directly never leaves its order behind.
+ */
+export const PAYMENT_CHANGED_TOPIC = 'payments.payment.changed';
+
+export interface PaymentChangedEvent {
+  paymentId: string;
+  orderId: string;
+  status: string;
+  currency: string;
+  /** Integer minor units: authorized, captured and refunded so far. */
+  amount: number;
+  capturedAmount: number;
+  refundedAmount: number;
+  /**
+   * Who asked for the change: `orders` (its own steps, which move the order themselves),
+   * `staff`, `provider` (a webhook), `reconciler`...
+   */
+  changedBy: string;
+  eventId?: string;
+}
+
+/** Fulfillment, when every line of an order has shipped: orders moves it to FULFILLED. */
+export const ORDER_SHIPPED_TOPIC = 'fulfillment.order.shipped';
+/** Fulfillment, when every shipment of an order was delivered: orders moves it to DELIVERED. */
+export const ORDER_DELIVERED_TOPIC = 'fulfillment.order.delivered';
+
+export interface OrderFulfillmentEvent {
+  orderId: string;
+  fulfillmentIds: string[];
+  /** Shipping's shipments of those fulfillments (return labels are bought against them). */
+  shipmentIds?: string[];
+  eventId?: string;
+}
+
+/**
+ * Shipping, when the carrier reports a shipment delivered. Fulfillment consumes it (the
+ * order is DELIVERED once every fulfillment is); `fulfillmentId` is the fulfillment the
+ * shipment was bought for, when known.
+ */
+export const SHIPMENT_DELIVERED_TOPIC = 'shipping.shipment.delivered';
+
+export interface ShipmentDeliveredEvent {
+  orderId: string;
+  shipmentId: string;
+  fulfillmentId?: string | null;
+  trackingNumber?: string | null;
+  deliveredAt?: string;
+  eventId?: string;
+}
+
+/**
+ * Orders, when staff record a return as received: the items in good condition (RESTOCK),
+ * which inventory puts back on the shelf with a RETURN ledger row, once per `itemKey`.
+ */
+export const ORDER_RETURN_RECEIVED_TOPIC = 'orders.return.received';
+
+export interface OrderReturnReceivedEvent {
+  returnId: string;
+  orderId: string;
+  /** Inventory's hold of the order: the warehouse it took a SKU from takes it back. */
+  reservationId: string | null;
+  items: { itemKey: string; sku: string; quantity: number }[];
+  eventId?: string;
+}

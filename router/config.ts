@@ -32,6 +32,11 @@ export interface RouterConfig {
    * it is cut off with SUBSCRIBER_TOO_SLOW (MAX_UNREAD_BYTES, default 1 MB).
    */
   maxUnreadBytes?: number;
+  /**
+   * How long a cut-off subscriber gets to read what its socket still holds (its last events
+   * and the SUBSCRIBER_TOO_SLOW close) before the socket is destroyed (SLOW_CLIENT_GRACE_MS).
+   */
+  slowClientGraceMs?: number;
   /** A `{}` part this often keeps multipart streams (and proxies) alive (MULTIPART_HEARTBEAT_MS). */
   multipartHeartbeatMs?: number;
   /** Redis for the shared session revocation list (REDIS_URL); in-process without it. */
@@ -46,6 +51,7 @@ export const DEFAULT_HTTP_TIMEOUTS: HttpServerTimeouts = {
 };
 
 export const DEFAULT_MAX_UNREAD_BYTES = 1_000_000;
+export const DEFAULT_SLOW_CLIENT_GRACE_MS = 10_000;
 
 const routerSettings = {
   /** -1: not set, PORT decides. */
@@ -58,6 +64,7 @@ const routerSettings = {
   ROUTER_REQUEST_TIMEOUT_MS: setting.int(DEFAULT_HTTP_TIMEOUTS.requestTimeoutMs, { min: 1 }),
   ROUTER_KEEP_ALIVE_TIMEOUT_MS: setting.int(DEFAULT_HTTP_TIMEOUTS.keepAliveTimeoutMs, { min: 1 }),
   MAX_UNREAD_BYTES: setting.int(DEFAULT_MAX_UNREAD_BYTES, { min: 1024 }),
+  SLOW_CLIENT_GRACE_MS: setting.int(DEFAULT_SLOW_CLIENT_GRACE_MS, { min: 100 }),
   MULTIPART_HEARTBEAT_MS: setting.int(5000, { min: 100 }),
   REDIS_URL: setting.optionalUrl(),
 };
@@ -77,6 +84,7 @@ export function routerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Route
       keepAliveTimeoutMs: config.ROUTER_KEEP_ALIVE_TIMEOUT_MS,
     },
     maxUnreadBytes: config.MAX_UNREAD_BYTES,
+    slowClientGraceMs: config.SLOW_CLIENT_GRACE_MS,
     multipartHeartbeatMs: config.MULTIPART_HEARTBEAT_MS,
     redisUrl: config.REDIS_URL,
   };

@@ -7,6 +7,4 @@ export type RouterContext = {
   requestId: string;
   /** The access token's session, for transports that re-check it while a stream is open. */
   session?: TokenSession | null;
-  /** Bytes the client left unread in its socket, on streaming transports (WebSocket, SSE). */
-  bufferedBytes?: () => number;
 };

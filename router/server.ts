@@ -7,7 +7,12 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { RouterContext } from './context';
-import { DEFAULT_HTTP_TIMEOUTS, DEFAULT_MAX_UNREAD_BYTES, type RouterConfig } from './config';
+import {
+  DEFAULT_HTTP_TIMEOUTS,
+  DEFAULT_MAX_UNREAD_BYTES,
+  DEFAULT_SLOW_CLIENT_GRACE_MS,
+  type RouterConfig,
+} from './config';
 import { SignedSubgraphSource, type SubgraphCallObserver } from './subgraph-source';
 import { loadSupergraph } from './supergraph';
 import { FederatedSubscriptions } from './subscriptions/executor';
@@ -19,12 +24,18 @@ import {
 } from './subscriptions/limits';
 import { sseHandler } from './subscriptions/sse-transport';
 import { SubgraphConnections } from './subscriptions/subgraph-connections';
+import { StreamDrain } from './subscriptions/stream-drain';
 import { startWebSocketTransport } from './subscriptions/ws-transport';
 import { createCallerHook, SessionGuard, tokenVerifierFromEnv } from './auth';
 import { createSessionRevocations } from '../platform/auth/revocations';
 import { operationLimitsFromEnv } from './edge/limits/config';
 import { installEdge, type EdgeContext } from './edge';
 import { printSchema } from 'graphql';
+import { dedupConfigFromEnv } from './dedup/config';
+import { deduplicatingGateway } from './dedup/inbound';
+import { createLogger } from '../platform/logging';
+
+const log = createLogger('router');
 
 export interface RunningRouter {
   url: string;
@@ -49,25 +60,26 @@ export async function startRouter(
       config.subgraphUrls[name] ?? url,
     ]),
   );
+  const dedup = dedupConfigFromEnv();
   // One data source per subgraph, shared by the gateway (queries) and subscriptions.
-  const sources = new Map<string, GraphQLDataSource>(
-    [...resolvedUrls].map(([name, url]) => [
-      name,
-      new SignedSubgraphSource(name, url, config.subgraphTimeoutMs, subgraphCallObservers),
-    ]),
+  const signedSources = [...resolvedUrls].map(
+    ([name, url]) =>
+      [
+        name,
+        new SignedSubgraphSource(name, url, config.subgraphTimeoutMs, subgraphCallObservers, {
+          dedup: dedup.outbound,
+        }),
+      ] as const,
   );
-  // Revoked sessions (logout, refresh reuse, deactivation) are refused on every transport.
-  const revocations = createSessionRevocations(config.redisUrl);
-  const sessions = new SessionGuard(revocations);
-  const callerOf = createCallerHook(
-    tokenVerifierFromEnv(process.env, resolvedUrls.get('identity')),
-    sessions,
-  );
+  const sources = new Map<string, GraphQLDataSource>(signedSources);
   const maxUnreadBytes = config.maxUnreadBytes ?? DEFAULT_MAX_UNREAD_BYTES;
-  const gateway = new ApolloGateway({
+  const slowClientGraceMs = config.slowClientGraceMs ?? DEFAULT_SLOW_CLIENT_GRACE_MS;
+  const streamDrain = new StreamDrain();
+  const apolloGateway = new ApolloGateway({
     supergraphSdl: supergraph.sdl,
     buildService: ({ name }) => sources.get(name)!,
   });
+  const gateway = dedup.inbound ? deduplicatingGateway(apolloGateway).gateway : apolloGateway;
 
   const subscriptionCounter = new SubscriptionCounter(limits.maxPerProcess);
   const edge: EdgeContext = {
@@ -77,7 +89,14 @@ export async function startRouter(
     observeSubgraphCalls: (observer) => subgraphCallObservers.push(observer),
     activeSubscriptions: () => subscriptionCounter.active,
   };
+  const verifier = tokenVerifierFromEnv(process.env, resolvedUrls.get('identity'));
   const edgeParts = installEdge(edge);
+  // Revoked sessions (logout, refresh reuse, deactivation) are refused on every transport.
+  // Opened after the settings that can refuse to start, so a refused start leaves no
+  // Redis connection behind.
+  const revocations = createSessionRevocations(config.redisUrl);
+  const sessions = new SessionGuard(revocations);
+  const callerOf = createCallerHook(verifier, sessions);
   const app = express();
   const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...config.http };
   const httpServer = http.createServer(
@@ -118,6 +137,7 @@ export async function startRouter(
     callerOf,
     sessions,
     maxUnreadBytes,
+    slowClientGraceMs,
     admit: edgeParts.admit,
   });
   const sse = sseHandler({
@@ -127,6 +147,8 @@ export async function startRouter(
     callerOf,
     sessions,
     maxUnreadBytes,
+    slowClientGraceMs,
+    drain: streamDrain,
     admit: edgeParts.admit,
   });
 
@@ -136,6 +158,10 @@ export async function startRouter(
   });
   // Ready when every subgraph answers its own readiness check (and so its database).
   app.get('/ready', async (_req, res) => {
+    if (streamDrain.draining) {
+      res.status(503).json({ status: 'draining' });
+      return;
+    }
     const checks = await Promise.all(
       [...resolvedUrls].map(async ([name, url]) => {
         const readyUrl = new URL('/ready', url).toString();
@@ -162,6 +188,8 @@ export async function startRouter(
         callerOf,
         sessions,
         maxUnreadBytes,
+        slowClientGraceMs,
+        drain: streamDrain,
         heartbeatMs: config.multipartHeartbeatMs ?? 5000,
         admit: edgeParts.admit,
       },
@@ -176,19 +204,32 @@ export async function startRouter(
     }),
   );
 
-  await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  // A port already taken fails the start instead of leaving it waiting forever.
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
   const port = (httpServer.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}/graphql`,
     port,
     activeSubscriptions: () => subscriptions.counter.active,
     async stop() {
-      await edgeParts.close();
+      // Readiness fails first, then every client is told to go elsewhere, then what is
+      // in flight finishes (the drain plugin: new connections refused, at most 10 s).
+      const streams = streamDrain.drain();
+      const sockets = webSockets.drain();
+      log.info('router draining', { streams, webSockets: sockets });
+      await apollo.stop();
       await webSockets.close();
       await connections.close();
-      await apollo.stop();
+      await edgeParts.close();
       await sessions.close();
       await revocations.close();
+      await Promise.all(signedSources.map(([, source]) => source.close()));
     },
   };
 }

@@ -2,11 +2,13 @@ import { context as traceContext, propagation } from '@opentelemetry/api';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { signIdentity, type Viewer } from '../platform/identity';
 import type { RouterContext } from './context';
+import { InFlight } from './dedup/inflight';
 import {
   resilientFetch,
   subgraphResilienceFromEnv,
   subgraphUnavailableError,
   SubgraphUnavailableError,
+  type SubgraphResponse,
   type CircuitBreaker,
   type ConnectionLimiter,
   type UnavailableReason,
@@ -26,21 +28,38 @@ import {
 export class SignedSubgraphSource extends RemoteGraphQLDataSource<RouterContext> {
   readonly breaker: CircuitBreaker | null;
   readonly limiter: ConnectionLimiter;
+  /** Identical fetches in flight, sent once (ROUTER_DEDUP_OUTBOUND); null when off. */
+  readonly inFlight: InFlight<SubgraphResponse> | null;
+  readonly close: () => Promise<void>;
 
   constructor(
     readonly subgraph: string,
     url: string,
     timeoutMs: number,
     private readonly observers: readonly SubgraphCallObserver[] = [],
+    options: { dedup?: boolean } = {},
   ) {
     const calls = resilientFetch(subgraph, subgraphResilienceFromEnv(subgraph, timeoutMs));
+    const send = (input: string, init: FetcherInit) =>
+      calls.fetcher(input, signed(subgraph, init)) as unknown as Promise<SubgraphResponse>;
+    const inFlight = options.dedup
+      ? new InFlight<SubgraphResponse>(
+          (response) => response.clone(),
+          (error) => copyFailure(error),
+        )
+      : null;
     super({
       url,
       // The signature covers the body the gateway serialized, so it is made here, last.
-      fetcher: (input, init) => calls.fetcher(input, signed(subgraph, init)),
+      fetcher: ((input: string, init: FetcherInit) => {
+        const key = inFlight && dedupKey(input, init);
+        return key ? inFlight.run(key, () => send(input, init)) : send(input, init);
+      }) as never,
     });
     this.breaker = calls.breaker;
     this.limiter = calls.limiter;
+    this.inFlight = inFlight;
+    this.close = calls.close;
   }
 
   /** Every call, timed and reported to the observers (metrics, logs), whatever its outcome. */
@@ -95,6 +114,31 @@ export class SignedSubgraphSource extends RemoteGraphQLDataSource<RouterContext>
 const SIGN_AS = 'x-router-sign-as';
 
 type FetcherInit = Parameters<ReturnType<typeof resilientFetch>['fetcher']>[1];
+
+/**
+ * Two fetches are one when they go to the same URL with the same body (the query the
+ * planner built and its representations or variables) for the same viewer, the identity
+ * the router signs (so two customers never share a call). Only queries: a mutation is
+ * sent as often as it is asked.
+ */
+function dedupKey(url: string, init: FetcherInit): string | null {
+  const body = typeof init?.body === 'string' ? init.body : null;
+  if (!body || !/^\{"query":"\s*(query\b|\{)/.test(body)) return null;
+  const viewer = (init?.headers as Record<string, string> | undefined)?.[SIGN_AS] ?? '';
+  return `${url}\n${viewer}\n${body}`;
+}
+
+/** Each waiter of a failed shared call gets an error of its own, of the same kind. */
+function copyFailure(error: unknown): unknown {
+  if (error instanceof SubgraphUnavailableError)
+    return new SubgraphUnavailableError(error.subgraph, error.reason, error.detail);
+  if (error instanceof Error) {
+    const copy = new Error(error.message, { cause: error });
+    copy.name = error.name;
+    return copy;
+  }
+  return error;
+}
 
 function signed(subgraph: string, init: FetcherInit): FetcherInit {
   const headers = { ...(init?.headers as Record<string, string> | undefined) };

@@ -1,28 +1,42 @@
+// First: every module that logs reads LOG_LEVEL when it loads.
+import './bench/log-level';
 /**
- * `npm run bench [scenario…]`: measured figures for the README. Scenarios: subscriptions, checkout, coupons, gateway.
+ * `npm run bench [scenario…]`: measured figures for the README. Scenarios: subscriptions, checkout, coupons, gateway, gateways, revocation.
  * Runs against DATABASE_URL's server (a fresh database) or an embedded PostgreSQL.
  */
 import { ConfigError, loadConfig, runMain, setting } from '../platform/config';
 import { checkoutBench } from './bench/checkout';
 import { couponBench } from './bench/coupons';
 import { gatewayComparisonBench } from './bench/gateway-comparison';
+import { gatewaysBench } from './bench/gateways';
+import { revocationBench } from './bench/revocation';
 import { subscriptionBench } from './bench/subscriptions';
 
 function scenariosFromEnv(): Record<string, () => Promise<unknown>> {
   const config = loadConfig({
     BENCH_CHANGES: setting.int(300, { min: 1 }),
     BENCH_SUBSCRIBERS: setting.list(['100', '1000', '5000']),
-    BENCH_CHECKOUT_SECONDS: setting.int(20, { min: 1 }),
+    BENCH_CHECKOUT_SECONDS: setting.int(10, { min: 1 }),
     BENCH_CHECKOUT_WARMUP_SECONDS: setting.int(3, { min: 0 }),
     BENCH_CHECKOUT_CLIENTS: setting.int(20, { min: 1 }),
     BENCH_CHECKOUT_PRODUCTS: setting.int(50, { min: 1 }),
     BENCH_CHECKOUT_CONTENDED: setting.bool(true),
+    BENCH_CHECKOUT_ROUNDS: setting.int(3, { min: 1 }),
     BENCH_COUPONS: setting.int(10_000, { min: 1 }),
     BENCH_COUPON_ROUNDS: setting.int(5, { min: 1 }),
     BENCH_GATEWAY_SECONDS: setting.int(10, { min: 1 }),
     BENCH_GATEWAY_WARMUP_SECONDS: setting.int(2, { min: 0 }),
     BENCH_GATEWAY_CONCURRENCY: setting.int(20, { min: 1 }),
     BENCH_GATEWAY_ROUNDS: setting.int(3, { min: 1 }),
+    BENCH_GATEWAYS_SECONDS: setting.int(10, { min: 1 }),
+    BENCH_GATEWAYS_WARMUP_SECONDS: setting.int(3, { min: 0 }),
+    BENCH_GATEWAYS_CONNECTIONS: setting.int(50, { min: 1 }),
+    BENCH_GATEWAYS_ROUNDS: setting.int(3, { min: 1 }),
+    BENCH_GATEWAYS_MAX_COST: setting.int(1_000_000, { min: 1 }),
+    BENCH_REVOCATION_SECONDS: setting.int(10, { min: 1 }),
+    BENCH_REVOCATION_WARMUP_SECONDS: setting.int(2, { min: 0 }),
+    BENCH_REVOCATION_CONCURRENCY: setting.int(20, { min: 1 }),
+    BENCH_REVOCATION_ROUNDS: setting.int(3, { min: 1 }),
   });
 
   const subscriberCounts = config.BENCH_SUBSCRIBERS.map((n) => {
@@ -38,6 +52,7 @@ function scenariosFromEnv(): Record<string, () => Promise<unknown>> {
         seconds: config.BENCH_CHECKOUT_SECONDS,
         warmupSeconds: config.BENCH_CHECKOUT_WARMUP_SECONDS,
         clients: config.BENCH_CHECKOUT_CLIENTS,
+        rounds: config.BENCH_CHECKOUT_ROUNDS,
         products: config.BENCH_CHECKOUT_PRODUCTS,
         contended: config.BENCH_CHECKOUT_CONTENDED,
       }),
@@ -49,12 +64,25 @@ function scenariosFromEnv(): Record<string, () => Promise<unknown>> {
         concurrency: config.BENCH_GATEWAY_CONCURRENCY,
         rounds: config.BENCH_GATEWAY_ROUNDS,
       }),
+    gateways: () =>
+      gatewaysBench({
+        seconds: config.BENCH_GATEWAYS_SECONDS,
+        warmupSeconds: config.BENCH_GATEWAYS_WARMUP_SECONDS,
+        connections: config.BENCH_GATEWAYS_CONNECTIONS,
+        rounds: config.BENCH_GATEWAYS_ROUNDS,
+        maxCost: config.BENCH_GATEWAYS_MAX_COST,
+      }),
+    revocation: () =>
+      revocationBench({
+        seconds: config.BENCH_REVOCATION_SECONDS,
+        warmupSeconds: config.BENCH_REVOCATION_WARMUP_SECONDS,
+        concurrency: config.BENCH_REVOCATION_CONCURRENCY,
+        rounds: config.BENCH_REVOCATION_ROUNDS,
+      }),
   };
 }
 
 async function main(): Promise<void> {
-  // A log line per request would be most of what a benchmark measures.
-  process.env.LOG_LEVEL ??= 'warn';
   const scenarios = scenariosFromEnv();
   const wanted = process.argv.slice(2);
   for (const name of wanted.length ? wanted : Object.keys(scenarios)) {

@@ -1,3 +1,4 @@
+import { randomPortOffset } from '../platform/testing/ports';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import {
@@ -16,7 +17,7 @@ import { createTestDatabase, type TestDatabase } from '../platform/testing/datab
 let db: TestDatabase;
 let platform: ChildProcess;
 let platformOutput = '';
-const offset = 20000 + Math.floor(Math.random() * 20000);
+const offset = randomPortOffset();
 const root = join(__dirname, '..');
 
 function run(

@@ -1,3 +1,4 @@
+import { randomPortOffset } from '../platform/testing/ports';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../platform/testing/database';
@@ -10,7 +11,7 @@ import { dataOf, postGraphQL } from '../platform/testing/graphql-client';
 let db: TestDatabase;
 let child: ChildProcess;
 let output = '';
-const offset = 20000 + Math.floor(Math.random() * 20000);
+const offset = randomPortOffset();
 
 beforeAll(async () => {
   db = await createTestDatabase('start');
@@ -41,7 +42,9 @@ afterAll(async () => {
 
 describe('npm start', () => {
   it('prints every URL and seeds the demo shop', () => {
-    expect(output).toContain('seeded the demo shop: catalog, inventory, pricing, promotions');
+    expect(output).toContain(
+      'seeded the demo shop: catalog, inventory, pricing, promotions, fulfillment',
+    );
     for (const [name, port] of [
       ['catalog', 4001],
       ['inventory', 4002],
@@ -49,6 +52,9 @@ describe('npm start', () => {
       ['payments', 4004],
       ['pricing', 4005],
       ['promotions', 4006],
+      ['location', 4008],
+      ['fulfillment', 4010],
+      ['search', 4011],
     ] as const) {
       expect(output).toMatch(
         new RegExp(`subgraph ${name}\\s+http://localhost:${port + offset}/graphql`),
@@ -120,6 +126,21 @@ describe('npm start', () => {
       lines: [{ sku: variant.sku, variant: { availableQuantity: variant.availableQuantity - 1 } }],
       payments: [{ status: 'AUTHORIZED' }],
     });
+  });
+
+  it('has the demo shop indexed for search: a typo finds wool, with facets', async () => {
+    const router = `http://127.0.0.1:${4000 + offset}/graphql`;
+    const found = dataOf(
+      await postGraphQL(
+        router,
+        `{ search(query: "wol", first: 3) { totalCount edges { node { product { name } } }
+           facets { name values { count } } } }`,
+      ),
+    ).search;
+    expect(found.totalCount).toBeGreaterThan(0);
+    expect(found.edges[0].node.product.name).toMatch(/wool/i);
+    const categories = found.facets.find((f: any) => f.name === 'category');
+    expect(categories.values.length).toBeGreaterThan(0);
   });
 
   it('stops cleanly on Ctrl-C', async () => {

@@ -1,24 +1,35 @@
 import type { SubgraphModule } from '../platform/subgraph';
 import { catalogSubgraph } from './catalog';
+import { fulfillmentSubgraph } from './fulfillment';
 import { identitySubgraph } from './identity';
 import { inventorySubgraph } from './inventory';
+import { locationSubgraph } from './location';
 import { ordersSubgraph } from './orders';
 import { paymentsSubgraph } from './payments';
 import { pricingSubgraph } from './pricing';
 import { promotionsSubgraph } from './promotions';
+import { searchSubgraph } from './search';
+import { shippingSubgraph } from './shipping';
 
 /**
  * Every subgraph of the platform, in start order (orders calls the others, so it comes
- * after them). Composition and `npm start` read this.
+ * after them; identity and orders validate addresses with location; fulfillment calls
+ * inventory and orders, and consumes orders' events). Composition and `npm start` read this.
  */
 // Each module has its own service and loader types; the list holds them all.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const subgraphs: SubgraphModule<any, any>[] = [
   identitySubgraph,
+  // Before catalog, pricing and inventory: it indexes from their events, listening first.
+  searchSubgraph,
   catalogSubgraph,
   inventorySubgraph,
   pricingSubgraph,
   promotionsSubgraph,
   paymentsSubgraph,
+  locationSubgraph,
+  // Before orders: it consumes orders' confirmed events and must be listening first.
+  fulfillmentSubgraph,
+  shippingSubgraph,
   ordersSubgraph,
 ];

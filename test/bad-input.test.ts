@@ -97,7 +97,7 @@ describe('bad input gets a clear code through the router', () => {
       [{ ...base, email: 'not-an-email' }, 'INVALID_EMAIL'],
       [
         { ...base, shippingAddress: { ...base.shippingAddress, country: 'Germany' } },
-        'INVALID_COUNTRY',
+        'COUNTRY_UNKNOWN',
       ],
       [{ ...base, idempotencyKey: 'short' }, 'INVALID_IDEMPOTENCY_KEY'],
       [{ ...base, cartId: UNKNOWN }, 'NOT_FOUND'],

@@ -1,4 +1,5 @@
-import { dataOf, postGraphQL } from '../platform/testing/graphql-client';
+import { dataOf } from '../platform/testing/graphql-client';
+import { bootstrapAdmin, callerOf, codeOf, staffToken as staffTokenOf } from './support/accounts';
 import { startTestPlatform, type TestPlatform } from './support/platform';
 
 /**
@@ -8,30 +9,15 @@ import { startTestPlatform, type TestPlatform } from './support/platform';
 const ADMIN = { email: 'stock-admin@shop.test', password: 'correct horse battery staple' };
 let platform: TestPlatform;
 let staffToken: string;
-const as =
-  (token: string | null) =>
-  (query: string, variables: Record<string, unknown> = {}) =>
-    postGraphQL(
-      platform.router.url,
-      query,
-      variables,
-      token ? { headers: { authorization: `Bearer ${token}` } } : {},
-    );
-const codeOf = (r: { errors?: { extensions?: Record<string, unknown> }[] }) =>
-  r.errors?.[0]?.extensions?.code;
+const as = (token: string | null) => callerOf(() => platform.router.url, token);
 let variants: { id: string; sku: string }[];
 let draftId: string;
 
+let clearAdmin = (): void => {};
 beforeAll(async () => {
-  process.env.BOOTSTRAP_ADMIN_EMAIL = ADMIN.email;
-  process.env.BOOTSTRAP_ADMIN_PASSWORD = ADMIN.password;
+  clearAdmin = bootstrapAdmin(ADMIN);
   platform = await startTestPlatform('catalog_access', { authorization: 'enforced' });
-  staffToken = dataOf(
-    await as(null)(
-      `mutation ($e: String!, $p: String!) { staffLogin(email: $e, password: $p) { accessToken } }`,
-      { e: ADMIN.email, p: ADMIN.password },
-    ),
-  ).staffLogin.accessToken;
+  staffToken = await staffTokenOf(as(null), ADMIN.email, ADMIN.password);
   const staff = as(staffToken);
   const created = dataOf(
     await staff(
@@ -56,9 +42,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  clearAdmin();
   await platform?.stop();
-  delete process.env.BOOTSTRAP_ADMIN_EMAIL;
-  delete process.env.BOOTSTRAP_ADMIN_PASSWORD;
 });
 
 describe('catalog, inventory and pricing through the router, authorization enforced', () => {

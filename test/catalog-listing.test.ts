@@ -9,7 +9,15 @@ beforeAll(async () => {
   // budget (10,000), on purpose: this file measures SQL statements, so it lifts the budget.
   process.env.MAX_COST = '1000000';
   platform = await startTestPlatform('listing', { markets: false });
-  expect(await seedDemoShop(platform)).toEqual(['catalog', 'inventory', 'pricing', 'promotions']);
+  expect(await seedDemoShop(platform)).toEqual([
+    'catalog',
+    'inventory',
+    'pricing',
+    'promotions',
+    'fulfillment',
+    'shipping',
+    'search',
+  ]);
 });
 
 afterAll(async () => {

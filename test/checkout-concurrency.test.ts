@@ -89,6 +89,9 @@ describe('concurrent checkouts', () => {
       expect(await authorizations('order_id = ANY($1::uuid[])', [orderIds])).toBe(10);
       await expectLedgerConsistent(platform);
     },
+    // 200 checkouts at once through every subgraph: on two cores shared with another test
+    // file a round can take over a minute. What is asserted is the outcome, not the time.
+    180_000,
   );
 
   it('50 calls with one idempotency key: one order, one authorization', async () => {

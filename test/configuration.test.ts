@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { routerConfigFromEnv } from '../router/config';
+import { loadOrdersConfig } from '../subgraphs/orders/config';
 
 const root = join(__dirname, '..');
 
@@ -33,5 +35,14 @@ describe('typed configuration', () => {
     const result = start('router/main.ts', [], { ROUTER_PORT: 'abc' });
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('ROUTER_PORT="abc": expected an integer');
+  });
+
+  it('keeps checkout leases and waits under the router deadline above them, by default', () => {
+    // A retry must hear CHECKOUT_IN_PROGRESS (or take over a dead attempt) before the
+    // router gives up on orders, or the breaker opens on a healthy subgraph.
+    const orders = loadOrdersConfig({});
+    const { subgraphTimeoutMs } = routerConfigFromEnv({});
+    expect(orders.CHECKOUT_WAIT_MS).toBeLessThan(subgraphTimeoutMs);
+    expect(orders.CHECKOUT_LEASE_MS).toBeLessThan(subgraphTimeoutMs);
   });
 });

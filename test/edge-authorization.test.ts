@@ -1,5 +1,4 @@
-import { devMailbox } from '../subgraphs/identity/domain/mailer';
-import { dataOf, postGraphQL } from '../platform/testing/graphql-client';
+import { callerOf, customerToken as customerTokenOf, registerVerified } from './support/accounts';
 import { startTestPlatform, type TestPlatform } from './support/platform';
 
 /**
@@ -18,15 +17,7 @@ const STAFF_MUTATIONS = {
     'mutation { orderCapture(id: "00000000-0000-0000-0000-000000000000") { userErrors { code } } }',
 };
 
-const as =
-  (token: string | null) =>
-  (query: string, variables: Record<string, unknown> = {}) =>
-    postGraphQL(
-      platform.router.url,
-      query,
-      variables,
-      token ? { headers: { authorization: `Bearer ${token}` } } : {},
-    );
+const as = (token: string | null) => callerOf(() => platform.router.url, token);
 
 beforeAll(async () => {
   platform = await startTestPlatform('edge_authorization', {
@@ -35,28 +26,8 @@ beforeAll(async () => {
   });
   const email = 'rule@example.com';
   const password = 'a long enough passphrase';
-  const before = devMailbox.messagesTo(email).length;
-  dataOf(
-    await as(null)(
-      'mutation ($input: RegisterInput!) { register(input: $input) { userErrors { code } } }',
-      { input: { email, password, firstName: 'Rule', lastName: 'Tester' } },
-    ),
-  );
-  const message = await devMailbox.nextMessageTo(email, 10_000, before);
-  const token = decodeURIComponent(/token=([A-Za-z0-9_%-]+)/.exec(message.text)![1]!);
-  dataOf(
-    await as(null)('mutation ($t: String!) { verifyEmail(token: $t) { customer { id } } }', {
-      t: token,
-    }),
-  );
-  const login = dataOf(
-    await as(null)(
-      'mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken userErrors { code } } }',
-      { e: email, p: password },
-    ),
-  ).login;
-  expect(login.userErrors).toEqual([]);
-  customerToken = login.accessToken;
+  await registerVerified(as(null), email, password, { firstName: 'Rule', lastName: 'Tester' });
+  customerToken = await customerTokenOf(as(null), email, password);
 });
 
 afterAll(async () => {

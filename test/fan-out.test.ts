@@ -3,6 +3,7 @@ import { subscriptionLimitsFromEnv } from '../router/subscriptions/limits';
 import { createPubSub, type PubSubHandle } from '../platform/pubsub';
 import { startSubgraph, type RunningSubgraph } from '../platform/server';
 import { seedPricing } from '../subgraphs/pricing/seed';
+import { seedShipping } from '../subgraphs/shipping/seed';
 import { subgraphs } from '../subgraphs/registry';
 import { createTestDatabase, type TestDatabase } from '../platform/testing/database';
 import { dataOf, postGraphQL } from '../platform/testing/graphql-client';
@@ -60,6 +61,7 @@ describeWithRedis('fan-out across routers and subgraph instances through Redis',
     // relay into Redis, which is the path between processes this test is about.
     const ordersA = await start('orders', shared, false);
     await seedPricing(running.find((r) => r.name === 'pricing')!.dataSource, []);
+    await seedShipping(running.find((r) => r.name === 'shipping')!.dataSource);
     const ordersB = await start('orders', shared);
     const config = (orders: string) => ({
       port: 0,

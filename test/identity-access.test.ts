@@ -1,9 +1,9 @@
 import { SignJWT, generateKeyPair } from 'jose';
 import { createTokenVerifier } from '../router/auth';
-import { devMailbox } from '../subgraphs/identity/domain/mailer';
 import type { IdentityServices } from '../subgraphs/identity/service';
 import { totpCode, timeStep } from '../subgraphs/identity/domain/totp';
-import { dataOf, postGraphQL, type GraphQLResponse } from '../platform/testing/graphql-client';
+import { dataOf, postGraphQL } from '../platform/testing/graphql-client';
+import { bootstrapAdmin, callerOf, registerVerified, codeOf, staffToken } from './support/accounts';
 import { startTestPlatform, type TestPlatform } from './support/platform';
 import { ADDRESS, createProduct, createWarehouse, receiveStock } from './support/shop';
 import { subscribeWs, wsClient } from './support/subscriptions';
@@ -16,41 +16,7 @@ const ADMIN = { email: 'root@shop.test', password: 'correct horse battery staple
 let platform: TestPlatform;
 let variantId: string;
 
-const as =
-  (token: string | null) =>
-  (query: string, variables: Record<string, unknown> = {}) =>
-    postGraphQL(
-      platform.router.url,
-      query,
-      variables,
-      token ? { headers: { authorization: `Bearer ${token}` } } : {},
-    );
-
-async function mailed(email: string, already: number): Promise<string> {
-  const message = await devMailbox.nextMessageTo(email, 10_000, already);
-  return decodeURIComponent(/token=([A-Za-z0-9_%-]+)/.exec(message.text)![1]!);
-}
-
-async function registerVerified(email: string, password: string): Promise<string> {
-  const before = devMailbox.messagesTo(email).length;
-  const registered = dataOf(
-    await as(null)(
-      `mutation ($input: RegisterInput!) { register(input: $input) { customer { id } userErrors { code } } }`,
-      {
-        input: { email, password, firstName: 'Test', lastName: 'Buyer' },
-      },
-    ),
-  ).register;
-  expect(registered).toEqual({ customer: null, userErrors: [] });
-  const verified = dataOf(
-    await as(null)(
-      `mutation ($t: String!) { verifyEmail(token: $t) { customer { id emailVerified } } }`,
-      { t: await mailed(email, before) },
-    ),
-  );
-  expect(verified.verifyEmail.customer.emailVerified).toBe(true);
-  return verified.verifyEmail.customer.id;
-}
+const as = (token: string | null) => callerOf(() => platform.router.url, token);
 
 const LOGIN = `mutation ($email: String!, $password: String!, $code: String) {
   login(email: $email, password: $password, mfaCode: $code) { mfaRequired accessToken refreshToken userErrors { code } } }`;
@@ -89,18 +55,11 @@ async function buy(
   return result;
 }
 
-const codeOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.code;
-
+let clearAdmin = (): void => {};
 beforeAll(async () => {
-  process.env.BOOTSTRAP_ADMIN_EMAIL = ADMIN.email;
-  process.env.BOOTSTRAP_ADMIN_PASSWORD = ADMIN.password;
+  clearAdmin = bootstrapAdmin(ADMIN);
   platform = await startTestPlatform('access', { authorization: 'enforced', background: true });
-  const staff = dataOf(
-    await as(null)(
-      `mutation ($e: String!, $p: String!) { staffLogin(email: $e, password: $p) { accessToken } }`,
-      { e: ADMIN.email, p: ADMIN.password },
-    ),
-  ).staffLogin.accessToken as string;
+  const staff = await staffToken(as(null), ADMIN.email, ADMIN.password);
   // The shop is set up by a signed-in administrator, as it would be in production.
   const admin = { ...platform, query: as(staff) } as TestPlatform;
   variantId = (await createProduct(admin, 'Private Notebook', [{ sku: 'NOTE-1', price: 1500 }]))
@@ -109,9 +68,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  clearAdmin();
   await platform?.stop();
-  delete process.env.BOOTSTRAP_ADMIN_EMAIL;
-  delete process.env.BOOTSTRAP_ADMIN_PASSWORD;
 });
 
 describe('identity and access through the router', () => {
@@ -119,7 +77,11 @@ describe('identity and access through the router', () => {
   let aliceOrder: string;
 
   it('register → verify → log in → MFA → checkout → own order → refresh → reuse revokes the session', async () => {
-    const alice = await registerVerified('alice@example.com', 'alice has a long passphrase');
+    const alice = await registerVerified(
+      as(null),
+      'alice@example.com',
+      'alice has a long passphrase',
+    );
     const first = await login('alice@example.com', 'alice has a long passphrase');
     expect(first.userErrors).toEqual([]);
 
@@ -188,7 +150,7 @@ describe('identity and access through the router', () => {
   });
 
   it("gives customer B nothing of A's order: by id, by reference, or by subscription", async () => {
-    await registerVerified('bob@example.com', 'bob has a long passphrase too');
+    await registerVerified(as(null), 'bob@example.com', 'bob has a long passphrase too');
     const bob = (await login('bob@example.com', 'bob has a long passphrase too'))
       .accessToken as string;
 
@@ -258,7 +220,7 @@ describe('identity and access through the router', () => {
     const capture = `mutation ($id: ID!) { orderCapture(id: $id) { order { status } } }`;
     // Alice's session was revoked by the refresh-token reuse: her access token is dead.
     expect(codeOf(await as(aliceToken)(capture, { id: aliceOrder }))).toBe('UNAUTHENTICATED');
-    await registerVerified('dave@example.com', 'dave has a long passphrase');
+    await registerVerified(as(null), 'dave@example.com', 'dave has a long passphrase');
     const dave = (await login('dave@example.com', 'dave has a long passphrase'))
       .accessToken as string;
     expect(codeOf(await as(dave)(capture, { id: aliceOrder }))).toBe('FORBIDDEN');
@@ -343,7 +305,7 @@ describe('identity and access through the router', () => {
   });
 
   it('counts 20 wrong passwords in one aliased request as 20 attempts', async () => {
-    await registerVerified('carol@example.com', 'carol has a long passphrase');
+    await registerVerified(as(null), 'carol@example.com', 'carol has a long passphrase');
     const aliases = Array.from(
       { length: 20 },
       (_, i) =>

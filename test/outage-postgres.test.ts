@@ -1,11 +1,11 @@
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { outageCount } from '../platform/outages';
 import { dataOf } from '../platform/testing/graphql-client';
 import { startTestPlatform, type TestPlatform } from './support/platform';
+import { freePort } from '../platform/testing/ports';
 
 /**
  * PostgreSQL goes away under a running platform (a private embedded one, never the shared
@@ -19,17 +19,6 @@ let dataDir: string;
 let platform: TestPlatform;
 let pgPort: number;
 const savedUrl = process.env.DATABASE_URL;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A private cluster through pg_ctl, as the postgres user when we are root. */
 function pg(command: string, ...args: string[]): void {

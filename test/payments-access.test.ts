@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { dataOf, postGraphQL, type GraphQLResponse } from '../platform/testing/graphql-client';
+import { dataOf, postGraphQL } from '../platform/testing/graphql-client';
 import { viewers } from '../platform/testing/harness';
+import { bootstrapAdmin, callerOf, codeOf, staffToken as staffTokenOf } from './support/accounts';
 import { startTestPlatform, type TestPlatform } from './support/platform';
 import { ADDRESS, createProduct, createWarehouse, receiveStock } from './support/shop';
 
@@ -15,15 +16,7 @@ let platform: TestPlatform;
 let staffToken: string;
 let guest: { orderId: string; accessToken: string };
 
-const as =
-  (token: string | null) =>
-  (query: string, variables: Record<string, unknown> = {}) =>
-    postGraphQL(
-      platform.router.url,
-      query,
-      variables,
-      token ? { headers: { authorization: `Bearer ${token}` } } : {},
-    );
+const as = (token: string | null) => callerOf(() => platform.router.url, token);
 
 const PAYMENTS_OF = `query ($representations: [_Any!]!) {
   _entities(representations: $representations) {
@@ -31,18 +24,11 @@ const PAYMENTS_OF = `query ($representations: [_Any!]!) {
   }
 }`;
 
-const codeOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.code;
-
+let clearAdmin = (): void => {};
 beforeAll(async () => {
-  process.env.BOOTSTRAP_ADMIN_EMAIL = ADMIN.email;
-  process.env.BOOTSTRAP_ADMIN_PASSWORD = ADMIN.password;
+  clearAdmin = bootstrapAdmin(ADMIN);
   platform = await startTestPlatform('payments_access', { authorization: 'enforced' });
-  staffToken = dataOf(
-    await as(null)(
-      `mutation ($e: String!, $p: String!) { staffLogin(email: $e, password: $p) { accessToken } }`,
-      { e: ADMIN.email, p: ADMIN.password },
-    ),
-  ).staffLogin.accessToken;
+  staffToken = await staffTokenOf(as(null), ADMIN.email, ADMIN.password);
   const admin = { ...platform, query: as(staffToken) } as TestPlatform;
   const variantId = (await createProduct(admin, 'Card Wallet', [{ sku: 'WAL-1', price: 2500 }]))
     .variants[0]!.id;
@@ -73,9 +59,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  clearAdmin();
   await platform?.stop();
-  delete process.env.BOOTSTRAP_ADMIN_EMAIL;
-  delete process.env.BOOTSTRAP_ADMIN_PASSWORD;
 });
 
 describe('Order.payments asks orders who may read the order', () => {

@@ -15,7 +15,12 @@ beforeAll(async () => {
     supergraphPath: `${__dirname}/../schema/supergraph.graphql`,
     subgraphUrls: platform.subgraphUrls,
     subgraphTimeoutMs: 60_000,
-    http: { headersTimeoutMs: 1000, requestTimeoutMs: 2000, checkIntervalMs: 250 },
+    http: {
+      headersTimeoutMs: 1000,
+      requestTimeoutMs: 2000,
+      keepAliveTimeoutMs: 1000,
+      checkIntervalMs: 250,
+    },
   });
 });
 
@@ -44,4 +49,34 @@ it('closes a client that trickles its headers', async () => {
   await new Promise((resolve) => socket.once('close', resolve));
   clearInterval(trickle);
   expect(Date.now() - started).toBeLessThan(5000);
+});
+
+it('closes a client that trickles its body', async () => {
+  const socket = connect(router.port, '127.0.0.1');
+  await new Promise((resolve) => socket.once('connect', resolve));
+  // Complete headers, then a body promised at 100 kB and sent a byte at a time.
+  socket.write(
+    'POST /graphql HTTP/1.1\r\nHost: router\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{',
+  );
+  socket.on('error', () => {});
+  const trickle = setInterval(() => {
+    if (socket.writable) socket.write(' ');
+  }, 200);
+  const started = Date.now();
+  await new Promise((resolve) => socket.once('close', resolve));
+  clearInterval(trickle);
+  // requestTimeoutMs is 2 s here; Node's own default would wait 300 s.
+  expect(Date.now() - started).toBeLessThan(5000);
+});
+
+it('closes an idle keep-alive connection', async () => {
+  const socket = connect(router.port, '127.0.0.1');
+  await new Promise((resolve) => socket.once('connect', resolve));
+  socket.on('error', () => {});
+  const answered = new Promise<number>((resolve) => socket.once('data', () => resolve(Date.now())));
+  socket.write('GET /health HTTP/1.1\r\nHost: router\r\nConnection: keep-alive\r\n\r\n');
+  const at = await answered;
+  await new Promise((resolve) => socket.once('close', resolve));
+  // keepAliveTimeoutMs is 1 s here; Node's own default keeps it 5 s.
+  expect(Date.now() - at).toBeLessThan(3500);
 });

@@ -1,8 +1,9 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, randomPortOffset } from '../platform/testing/ports';
 
 /**
  * `npm start` as a supervisor (or `timeout`) stops it: SIGTERM to the npm process alone.
@@ -14,23 +15,14 @@ import { join } from 'node:path';
 jest.setTimeout(300_000);
 
 const root = join(__dirname, '..');
-const offset = 20000 + Math.floor(Math.random() * 20000);
-const PORTS = [4000, 4001, 4002, 4003, 4004, 4005, 4006, 4007].map((p) => p + offset);
+const offset = randomPortOffset();
+const PORTS = [4000, 4001, 4002, 4003, 4004, 4005, 4006, 4007, 4008, 4009, 4010].map(
+  (p) => p + offset,
+);
 let dataDir: string;
 let pgPort: number;
 let npm: ChildProcess;
 let output = '';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -56,6 +56,8 @@ function redisRevocations(redisUrl: string, namespace: string): SessionRevocatio
   const revoked = new Map<string, number>();
   const checked = new Map<string, number>();
   let reported = false;
+  // A check still in flight while the process stops must not open a new subscriber.
+  let closed = false;
   const onError = (error: Error) => {
     if (!reported) log.error('redis unavailable for session revocations', { error: error.message });
     reported = true;
@@ -64,7 +66,7 @@ function redisRevocations(redisUrl: string, namespace: string): SessionRevocatio
   client.on('ready', () => (reported = false));
 
   const ensureSubscriber = () => {
-    if (subscriber) return;
+    if (subscriber || closed) return;
     subscriber = new Redis(redisUrl, { maxRetriesPerRequest: null });
     subscriber.on('error', onError);
     // A missed message while disconnected must not leave a stale "not revoked" behind.
@@ -103,6 +105,7 @@ function redisRevocations(redisUrl: string, namespace: string): SessionRevocatio
       return () => events.off('revoked', listener);
     },
     async close() {
+      closed = true;
       client.disconnect();
       subscriber?.disconnect();
     },

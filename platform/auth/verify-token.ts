@@ -8,6 +8,7 @@ import {
 } from 'jose';
 import { GraphQLError } from 'graphql';
 import type { Viewer } from '../identity';
+import { loadConfig, setting } from '../config';
 
 export type TokenAlgorithm = 'EdDSA' | 'RS256';
 
@@ -145,6 +146,7 @@ export function tokenVerifierFromEnv(
     issuer: env.IDENTITY_ISSUER ?? 'urn:commerce:identity',
     audience: env.IDENTITY_AUDIENCE ?? 'urn:commerce:api',
     algorithms: [(env.IDENTITY_TOKEN_ALG ?? 'EdDSA') as TokenAlgorithm],
-    leewaySeconds: Number(env.TOKEN_LEEWAY_SECONDS ?? 30),
+    leewaySeconds: loadConfig({ TOKEN_LEEWAY_SECONDS: setting.int(30, { min: 0, max: 300 }) }, env)
+      .TOKEN_LEEWAY_SECONDS,
   });
 }

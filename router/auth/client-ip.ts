@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import type { Viewer } from '../../platform/identity';
+import { loadConfig, setting } from '../../platform/config';
 
 /**
  * The caller's IP for identity's login throttling and audit log. Behind a load balancer
@@ -7,12 +8,21 @@ import type { Viewer } from '../../platform/identity';
  * in front of the router, and the address that many hops from the right of
  * X-Forwarded-For is used (never the leftmost, which the client controls).
  */
+/** TRUSTED_PROXY_HOPS, read once: it is asked on every request. */
+let hopsFromEnv: number | undefined;
+export function trustedProxyHopsFromEnv(): number {
+  hopsFromEnv ??= loadConfig({
+    TRUSTED_PROXY_HOPS: setting.int(0, { min: 0, max: 10 }),
+  }).TRUSTED_PROXY_HOPS;
+  return hopsFromEnv;
+}
+
 export function clientIpFrom(
   request: {
     headers: Record<string, string | string[] | undefined>;
     socket?: { remoteAddress?: string };
   },
-  trustedProxyHops = Number(process.env.TRUSTED_PROXY_HOPS ?? 0),
+  trustedProxyHops = trustedProxyHopsFromEnv(),
 ): string | null {
   const socket = normalize(request.socket?.remoteAddress);
   if (!trustedProxyHops) return socket;

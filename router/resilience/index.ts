@@ -22,6 +22,7 @@ export {
   resilientFetch,
   subgraphUnavailableError,
   SubgraphUnavailableError,
+  SubgraphResponse,
   logBreakerChange,
   type ResilientFetch,
   type UnavailableReason,

@@ -11,7 +11,7 @@ export class SubgraphUnavailableError extends Error {
   constructor(
     readonly subgraph: string,
     readonly reason: UnavailableReason,
-    detail: string,
+    readonly detail: string,
   ) {
     super(`Subgraph "${subgraph}" is unavailable: ${detail}`);
     this.name = 'SubgraphUnavailableError';
@@ -37,6 +37,8 @@ export interface ResilientFetch {
   breaker: CircuitBreaker | null;
   limiter: ConnectionLimiter;
   settings: SubgraphResilience;
+  /** Closes what the calls hold open. */
+  close(): Promise<void>;
 }
 
 const ALWAYS: BreakerPermit = { success: () => {}, failure: () => {} };
@@ -49,7 +51,46 @@ export function logBreakerChange(subgraph: string, from: BreakerState, to: Break
 }
 
 /**
- * Node's fetch (keep-alive connections, pooled per origin) wrapped so that:
+ * A subgraph's answer, read to the end: what the gateway's data source reads of a fetch
+ * Response (status, a header, the text or JSON), without a web stream or a copy of the
+ * body. `clone()` shares the text, for callers of a shared (deduplicated) call.
+ */
+export class SubgraphResponse {
+  constructor(
+    readonly url: string,
+    readonly status: number,
+    private readonly headerList: Headers,
+    private readonly body: string,
+  ) {}
+
+  get ok(): boolean {
+    return this.status >= 200 && this.status < 300;
+  }
+
+  get statusText(): string {
+    return '';
+  }
+
+  get headers(): Headers {
+    return this.headerList;
+  }
+
+  async text(): Promise<string> {
+    return this.body;
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(this.body);
+  }
+
+  clone(): SubgraphResponse {
+    return new SubgraphResponse(this.url, this.status, this.headerList, this.body);
+  }
+}
+
+/**
+ * Node's fetch (keep-alive connections, pooled per origin; looked up at each call, so a
+ * test's spy on it sees every subgraph call), wrapped so that:
  * - an open breaker fails the call at once, without touching the network;
  * - at most `maxConnections` calls are in flight to the subgraph (see ConnectionLimiter);
  * - the whole call, from waiting for a slot to the last byte of the body, has a deadline;
@@ -69,7 +110,7 @@ export function resilientFetch(
     ? new CircuitBreaker(subgraph, settings.breaker, onStateChange)
     : null;
   const limiter = new ConnectionLimiter(settings.maxConnections);
-  const fetcher = async (url: string, init?: RequestInit): Promise<Response> => {
+  const fetcher = async (url: string, init?: RequestInit): Promise<SubgraphResponse> => {
     const permit = breaker ? breaker.tryAcquire() : ALWAYS;
     if (!permit)
       throw new SubgraphUnavailableError(
@@ -87,14 +128,11 @@ export function resilientFetch(
         throw new SubgraphUnavailableError(subgraph, 'http_status', `HTTP ${response.status}`);
       }
       // Read the body here, so the slot (the connection) is held until it is free again
-      // and the deadline covers a subgraph that stalls mid-body.
-      const body = await response.arrayBuffer();
+      // and the deadline covers a subgraph that stalls mid-body. Read once, as text: the
+      // data source parses it; no second Response around a copy of it.
+      const body = await response.text();
       permit.success();
-      return new Response(body, {
-        status: response.status,
-        statusText: response.statusText,
-        headers: response.headers,
-      });
+      return new SubgraphResponse(url, response.status, response.headers, body);
     } catch (error) {
       permit.failure();
       throw classify(subgraph, settings.timeoutMs, signal, error);
@@ -102,7 +140,14 @@ export function resilientFetch(
       release?.();
     }
   };
-  return { fetcher: fetcher as unknown as Fetcher, breaker, limiter, settings };
+  return {
+    fetcher: fetcher as unknown as Fetcher,
+    breaker,
+    limiter,
+    settings,
+    // Node's fetch pools connections itself; nothing of this call's own to close.
+    close: async () => {},
+  };
 }
 
 function classify(
@@ -114,7 +159,9 @@ function classify(
   if (error instanceof SubgraphUnavailableError) return error;
   if (signal.aborted)
     return new SubgraphUnavailableError(subgraph, 'timeout', `no answer within ${timeoutMs} ms`);
-  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
-  const code = typeof cause?.code === 'string' ? ` (${cause.code})` : '';
+  // undici names the socket error on the error itself; fetch on its cause.
+  const failure = error as { code?: unknown; cause?: { code?: unknown } } | null;
+  const raw = failure?.cause?.code ?? failure?.code;
+  const code = typeof raw === 'string' && !raw.startsWith('UND_ERR_') ? ` (${raw})` : '';
   return new SubgraphUnavailableError(subgraph, 'connection', `connection failed${code}`);
 }

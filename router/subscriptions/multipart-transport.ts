@@ -6,7 +6,8 @@ import type { RouterContext } from '../context';
 import type { CallerResolver } from '../viewer';
 import type { FederatedSubscriptions } from './executor';
 import type { Admit } from './ws-transport';
-import { closeSlowSocket, guardStream, isIterator } from './stream-guard';
+import type { StreamDrain } from './stream-drain';
+import { closeSlowSocket, dispatchedBytes, guardStream, isIterator } from './stream-guard';
 
 const BOUNDARY = 'graphql';
 
@@ -16,6 +17,8 @@ export interface MultipartOptions {
   sessions: SessionGuard;
   /** Bytes a slow reader may leave unread before the stream is closed for it. */
   maxUnreadBytes: number;
+  slowClientGraceMs: number;
+  drain: StreamDrain;
   heartbeatMs: number;
   admit?: Admit;
 }
@@ -52,12 +55,15 @@ export async function serveMultipartSubscription(
   };
   const refused = await options.admit?.({ viewer: caller.viewer, perIp: false, perUser: true });
   if (refused) throw refused;
+  // One stream per request: what the socket passed on since now is this stream's.
+  const dispatched = dispatchedBytes(socket);
   const result = guardStream(options.subscriptions.subscribe({ ...operation, context }), {
     session: caller.session,
     guard: options.sessions,
-    bufferedBytes: () => socket.writableLength,
+    unreadBytes: (handedOut) => Math.max(0, handedOut - dispatched()),
     maxUnreadBytes: options.maxUnreadBytes,
-    onTooSlow: () => closeSlowSocket(socket),
+    drain: options.drain,
+    onTooSlow: () => closeSlowSocket(socket, options.slowClientGraceMs),
   });
   res.status(200);
   res.setHeader('content-type', `multipart/mixed;boundary="${BOUNDARY}";subscriptionSpec="1.0"`);

@@ -10,7 +10,8 @@ import type { CallerResolver } from '../viewer';
 import type { FederatedSubscriptions } from './executor';
 import type { Admit } from './ws-transport';
 import { executeThroughApollo } from './operations';
-import { closeSlowSocket, guardStream } from './stream-guard';
+import type { StreamDrain } from './stream-drain';
+import { closeSlowSocket, dispatchedBytes, guardStream } from './stream-guard';
 
 /**
  * Server-Sent Events (graphql-sse), for HTTP-only clients and proxies that block
@@ -26,6 +27,8 @@ export function sseHandler(options: {
   callerOf: CallerResolver;
   sessions: SessionGuard;
   maxUnreadBytes: number;
+  slowClientGraceMs: number;
+  drain: StreamDrain;
   admit?: Admit;
 }): RequestHandler {
   const sockets = new WeakMap<RouterContext, Socket>();
@@ -38,7 +41,6 @@ export function sseHandler(options: {
         viewer: caller.viewer,
         session: caller.session,
         requestId: req.headers.get('x-request-id') ?? randomUUID(),
-        bufferedBytes: () => socket.writableLength,
       };
       sockets.set(context, socket);
       return context;
@@ -51,6 +53,9 @@ export function sseHandler(options: {
         perUser: true,
       });
       if (refused) return { errors: [refused] };
+      const socket = sockets.get(args.contextValue);
+      // One stream per request: what the socket passed on since now is this stream's.
+      const dispatched = socket ? dispatchedBytes(socket) : null;
       return guardStream(
         options.subscriptions.subscribe({
           document: args.document,
@@ -61,11 +66,11 @@ export function sseHandler(options: {
         {
           session: args.contextValue.session ?? null,
           guard: options.sessions,
-          bufferedBytes: args.contextValue.bufferedBytes ?? (() => 0),
+          unreadBytes: (handedOut) => (dispatched ? Math.max(0, handedOut - dispatched()) : 0),
           maxUnreadBytes: options.maxUnreadBytes,
+          drain: options.drain,
           onTooSlow: () => {
-            const socket = sockets.get(args.contextValue);
-            if (socket) closeSlowSocket(socket);
+            if (socket) closeSlowSocket(socket, options.slowClientGraceMs);
           },
         },
       );

@@ -2,16 +2,23 @@ import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { TokenSession } from '../../platform/auth/verify-token';
 import { sessionEndedError, type SessionGuard } from '../auth/sessions';
 import type { SubscriptionResult } from './executor';
+import { restartingError, type StreamDrain } from './stream-drain';
 
 export interface StreamGuardOptions {
   /** The subscriber's session: the stream ends with UNAUTHENTICATED when it expires or is revoked. */
   session: TokenSession | null;
   guard: SessionGuard;
-  /** Bytes written to the client's socket and not yet taken by it (writableLength, bufferedAmount). */
-  bufferedBytes(): number;
+  /**
+   * Bytes of this stream still in this process, given the bytes the guard handed the
+   * transport so far: what the transport holds (its own queue, the socket's buffer).
+   * Kernel buffers are not counted: they are not this process's memory.
+   */
+  unreadBytes(handedOutBytes: number): number;
   maxUnreadBytes: number;
   /** Told once when the subscriber was cut off for reading too slowly (to close its socket). */
   onTooSlow?(): void;
+  /** When the router stops, the stream ends with ROUTER_RESTARTING after what it queued. */
+  drain?: StreamDrain;
 }
 
 export function tooSlowError(maxUnreadBytes: number): GraphQLError {
@@ -22,12 +29,29 @@ export function tooSlowError(maxUnreadBytes: number): GraphQLError {
 }
 
 /**
- * Wraps a subscription's events for one transport. Before each event is handed on, the
- * bytes the client left unread in its socket are counted: a transport that writes
- * without waiting (graphql-sse, graphql-ws) would otherwise buffer every event of a client
- * that never reads, in this process. Past `maxUnreadBytes` the stream ends with one last
- * SUBSCRIBER_TOO_SLOW result. The stream also ends, with UNAUTHENTICATED, as soon as the
- * subscriber's session expires or is revoked, even while no event is flowing.
+ * What a socket has passed on to the kernel since `start` (bytesWritten counts what still
+ * sits in its buffer too): for transports whose socket carries one stream (SSE, multipart),
+ * handed-out bytes minus this is what waits in this process, wherever the transport keeps
+ * it (graphql-sse queues every event in an array of its own while its write waits).
+ */
+export function dispatchedBytes(socket: {
+  bytesWritten: number;
+  writableLength: number;
+}): () => number {
+  const start = socket.bytesWritten - socket.writableLength;
+  return () => socket.bytesWritten - socket.writableLength - start;
+}
+
+/**
+ * Wraps a subscription's events for one transport. The guard pulls events as they come
+ * (whether or not the transport is ready for them) into a queue of its own and counts
+ * bytes: those queued here plus those the transport holds. A transport that writes
+ * without waiting (graphql-sse, multipart) or one that waits for each write to drain
+ * (graphql-ws) would otherwise pile up every event of a client that never reads, in this
+ * process, or stall without telling anyone. Past `maxUnreadBytes` the queued events are
+ * dropped, `onTooSlow` is told (the transport closes the socket) and the stream ends with
+ * one last SUBSCRIBER_TOO_SLOW result. The stream also ends, with UNAUTHENTICATED, as
+ * soon as the subscriber's session expires or is revoked, even while no event is flowing.
  */
 export function guardStream(
   result: SubscriptionResult,
@@ -35,47 +59,105 @@ export function guardStream(
 ): SubscriptionResult {
   if (!isIterator(result)) return result;
   const inner: AsyncIterableIterator<ExecutionResult> = result;
-  let finished = false;
-  let ended: GraphQLError | null = null;
-  let wake: () => void = () => {};
-  const woken = new Promise<void>((resolve) => (wake = resolve));
-  const stopWatching = options.guard.watch(options.session, (reason) => {
-    ended = sessionEndedError(reason);
-    wake();
+  const queue: { value: ExecutionResult; bytes: number }[] = [];
+  let queuedBytes = 0;
+  let handedOut = 0;
+  // Set when the stream will end: after the queue, this last result (if any), then done.
+  let ending: { last: ExecutionResult | null; thrown?: unknown } | null = null;
+  let returned = false;
+  let pumping = false;
+  let wakeConsumer: (() => void) | null = null;
+  let wakePump: () => void = () => {};
+  const sessionEnded = new Promise<void>((resolve) => (wakePump = resolve));
+  const stopWatchingSession = options.guard.watch(options.session, (reason) => {
+    end({ errors: [sessionEndedError(reason)] });
+    wakePump();
   });
-  const finish = async (error: GraphQLError): Promise<IteratorResult<ExecutionResult>> => {
-    finished = true;
+  let stopWatchingDrain = () => {};
+  const stopWatching = () => {
+    stopWatchingSession();
+    stopWatchingDrain();
+  };
+  const notify = () => {
+    const wake = wakeConsumer;
+    wakeConsumer = null;
+    wake?.();
+  };
+  const end = (last: ExecutionResult | null, thrown?: unknown, keepQueued = false) => {
+    if (ending) return;
+    ending = { last, ...(thrown === undefined ? {} : { thrown }) };
     stopWatching();
-    await inner.return?.();
-    return { value: { errors: [error] }, done: false };
+    if (last?.errors && !keepQueued) {
+      // Nothing queued is sent after an error that ends the stream: free it now.
+      queue.length = 0;
+      queuedBytes = 0;
+    }
+    void inner.return?.();
+    notify();
+  };
+
+  // What was already queued is still delivered: the client resumes after it.
+  stopWatchingDrain =
+    options.drain?.watch(() => {
+      end({ errors: [restartingError()] }, undefined, true);
+      wakePump();
+    }) ?? (() => {});
+
+  const pump = async () => {
+    pumping = true;
+    try {
+      while (!ending) {
+        const item = await Promise.race([inner.next(), sessionEnded.then(() => null)]);
+        if (ending || item === null) break;
+        if (item.done) {
+          end(null);
+          break;
+        }
+        const bytes = sizeOf(item.value);
+        queue.push({ value: item.value, bytes });
+        queuedBytes += bytes;
+        if (options.unreadBytes(handedOut) + queuedBytes > options.maxUnreadBytes) {
+          options.onTooSlow?.();
+          end({ errors: [tooSlowError(options.maxUnreadBytes)] });
+          break;
+        }
+        notify();
+      }
+    } catch (error) {
+      end(null, error);
+    }
   };
 
   const guarded: AsyncIterableIterator<ExecutionResult> = {
     async next() {
-      if (finished) return { value: undefined, done: true };
-      if (ended) return finish(ended);
-      if (options.bufferedBytes() > options.maxUnreadBytes) {
-        options.onTooSlow?.();
-        return finish(tooSlowError(options.maxUnreadBytes));
+      if (!pumping && !returned) void pump();
+      for (;;) {
+        if (returned) return { value: undefined, done: true };
+        const head = queue.shift();
+        if (head) {
+          queuedBytes -= head.bytes;
+          handedOut += head.bytes;
+          return { value: head.value, done: false };
+        }
+        if (ending) {
+          const { last, thrown } = ending;
+          returned = true;
+          if (thrown !== undefined) throw thrown;
+          return last ? { value: last, done: false } : { value: undefined, done: true };
+        }
+        await new Promise<void>((resolve) => (wakeConsumer = resolve));
       }
-      const item = await Promise.race([inner.next(), woken.then(() => null)]);
-      if (item === null) return finish(ended!);
-      if (item.done) {
-        finished = true;
-        stopWatching();
-      }
-      return item;
     },
     async return() {
-      finished = true;
-      stopWatching();
-      await inner.return?.();
+      returned = true;
+      end(null);
+      queue.length = 0;
+      queuedBytes = 0;
       return { value: undefined, done: true };
     },
     async throw(error: unknown) {
-      finished = true;
-      stopWatching();
-      await inner.return?.();
+      returned = true;
+      end(null);
       throw error;
     },
     [Symbol.asyncIterator]() {
@@ -83,6 +165,18 @@ export function guardStream(
     },
   };
   return guarded;
+}
+
+/**
+ * An event's size as the transports will write it (JSON). Serializing it here as well is
+ * the price of knowing what a slow client costs before it costs it.
+ */
+function sizeOf(value: ExecutionResult): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(value));
+  } catch {
+    return 0;
+  }
 }
 
 export function isIterator(
@@ -93,13 +187,11 @@ export function isIterator(
   );
 }
 
-/** How long a cut-off client gets to read its last event before its socket is destroyed. */
-export const SLOW_CLIENT_GRACE_MS = 10_000;
-
 /** A client that reads nothing at all would hold its socket (and our buffer) forever. */
 export function closeSlowSocket(
   socket: { destroyed: boolean; destroy(): void; once(event: 'close', fn: () => void): unknown },
-  graceMs = SLOW_CLIENT_GRACE_MS,
+  /** How long a cut-off client gets to read its last event before its socket is destroyed. */
+  graceMs: number,
 ): void {
   const timer = setTimeout(() => {
     if (!socket.destroyed) socket.destroy();

@@ -15,7 +15,11 @@ import type { OperationAdmission } from '../edge';
 import type { FederatedSubscriptions } from './executor';
 import type { SubscriptionLimits } from './limits';
 import { executeThroughApollo } from './operations';
-import { guardStream } from './stream-guard';
+import { RESTARTING_CLOSE } from './stream-drain';
+import { closeSlowSocket, guardStream } from './stream-guard';
+
+/** A WebSocket whose client left more than MAX_UNREAD_BYTES unread is closed with this. */
+export const TOO_SLOW_CLOSE = { code: 4413, reason: 'SUBSCRIBER_TOO_SLOW' } as const;
 
 /** Asks the edge whether one more operation may run (rate limits: router/edge). */
 export type Admit = (operation: OperationAdmission) => Promise<GraphQLError | null>;
@@ -44,8 +48,9 @@ export function startWebSocketTransport(options: {
   callerOf: CallerResolver;
   sessions: SessionGuard;
   maxUnreadBytes: number;
+  slowClientGraceMs: number;
   admit?: Admit;
-}): { close(): Promise<void> } {
+}): { drain(): number; close(): Promise<void> } {
   const { supergraph, subscriptions, apollo, limits, operationLimits, sessions } = options;
   // A message larger than a request body may be is refused by ws before it is buffered
   // whole or parsed (close 1009).
@@ -55,6 +60,7 @@ export function startWebSocketTransport(options: {
     maxPayload: operationLimits.maxBodyBytes,
   });
   const connections = new WeakMap<object, Connection>();
+  const socketOf = new WeakMap<RouterContext, WebSocket>();
   const endSession = (socket: WebSocket, reason: 'expired' | 'revoked') =>
     socket.close(SESSION_CLOSE.code, SESSION_CLOSE.reasons[reason]);
 
@@ -131,16 +137,17 @@ export function startWebSocketTransport(options: {
       },
       context: (ctx): RouterContext => {
         const { caller } = connections.get(ctx.extra.socket)!;
-        const socket = ctx.extra.socket;
-        return {
+        const context: RouterContext = {
           viewer: caller.viewer,
           session: caller.session,
           requestId: randomUUID(),
-          bufferedBytes: () => socket.bufferedAmount,
         };
+        socketOf.set(context, ctx.extra.socket);
+        return context;
       },
       subscribe: (args) => {
         const context = args.contextValue as RouterContext;
+        const socket = socketOf.get(context)!;
         return guardStream(
           subscriptions.subscribe({
             document: args.document,
@@ -152,8 +159,11 @@ export function startWebSocketTransport(options: {
             // The socket closes itself when the session ends (above).
             session: null,
             guard: sessions,
-            bufferedBytes: context.bufferedBytes ?? (() => 0),
+            // graphql-ws waits for each message to drain before it takes the next, so
+            // what waits for this client queues in the guard; the socket holds one message.
+            unreadBytes: () => socket.bufferedAmount,
             maxUnreadBytes: options.maxUnreadBytes,
+            onTooSlow: () => closeTooSlow(socket, options.slowClientGraceMs),
           },
         );
       },
@@ -162,10 +172,34 @@ export function startWebSocketTransport(options: {
     wsServer,
   );
   return {
+    // Clients (graphql-ws retries on 1012) reconnect, to another instance, and resubscribe.
+    drain: () => {
+      for (const socket of wsServer.clients)
+        socket.close(RESTARTING_CLOSE.code, RESTARTING_CLOSE.reason);
+      return wsServer.clients.size;
+    },
     close: async () => {
       await cleanup.dispose();
     },
   };
+}
+
+/**
+ * The close frame goes after what the socket already holds, so a client that resumes
+ * reading gets its events, then the code; one that never does is dropped after the grace.
+ */
+function closeTooSlow(socket: WebSocket, graceMs: number): void {
+  socket.close(TOO_SLOW_CLOSE.code, TOO_SLOW_CLOSE.reason);
+  closeSlowSocket(
+    {
+      get destroyed() {
+        return socket.readyState === socket.CLOSED;
+      },
+      destroy: () => socket.terminate(),
+      once: (_event, fn) => socket.once('close', fn),
+    },
+    graceMs,
+  );
 }
 
 function isSubscription(query: string, operationName?: string | null): boolean {

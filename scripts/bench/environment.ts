@@ -4,6 +4,8 @@ import { join, resolve } from 'node:path';
 import { signingSecret } from '../../platform/identity';
 import { startEmbeddedPostgres } from '../embedded-postgres';
 import { createTestDatabase } from '../../platform/testing/database';
+export { freePort } from '../../platform/testing/ports';
+import { freePort } from '../../platform/testing/ports';
 
 export interface BenchDatabase {
   url: string;
@@ -42,17 +44,20 @@ export interface RouterProcess {
 /** The router as its own process, so that its memory is measured alone. */
 export async function spawnRouter(
   subgraphUrls: Record<string, string>,
-  env: Record<string, string> = {},
+  env: Record<string, string | undefined> = {},
 ): Promise<RouterProcess> {
   // The child must sign with the secret these subgraphs verify with.
   const secret = signingSecret();
+  // A port chosen here and /health polled: the router's "ready" line is a JSON log at
+  // info level, which LOG_LEVEL=warn (how benchmarks run it) does not print.
+  const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
     ['--import', 'tsx', join(__dirname, '..', '..', 'router', 'main.ts')],
     {
       env: {
         ...process.env,
-        ROUTER_PORT: '0',
+        ROUTER_PORT: String(port),
         ROUTER_SIGNING_SECRET: secret,
         HOST: '127.0.0.1',
         ...Object.fromEntries(
@@ -60,23 +65,11 @@ export async function spawnRouter(
         ),
         ...env,
       },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    let output = '';
-    const onData = (chunk: Buffer) => {
-      output += chunk;
-      const match = /router ready at (\S+)/.exec(output);
-      if (!match) return;
-      // From here on the router's output is not read, only drained.
-      child.stdout!.off('data', onData);
-      child.stdout!.resume();
-      resolveUrl(match[1]!);
-    };
-    child.stdout!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`router exited with ${code}`)));
-  });
+  await waitForHealth(`http://127.0.0.1:${port}/health`, child, 'router');
+  const url = `http://127.0.0.1:${port}/graphql`;
   return {
     url,
     pid: child.pid!,
@@ -90,4 +83,18 @@ export async function spawnRouter(
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** Resolves once `url` answers 200; fails if the process exits first or after 60 s. */
+export async function waitForHealth(url: string, child: ChildProcess, name: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
+    const ok = await fetch(url)
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`${name} did not become healthy at ${url}`);
+    await new Promise((done) => setTimeout(done, 200));
+  }
 }

@@ -1,38 +1,22 @@
 import { uuidFromName } from '../../platform/ids';
+import type { CatalogSeed } from '../../subgraphs/catalog/seed';
 
 /**
  * A deterministic demo shop: the same products, SKUs and stock on every machine, so that
  * the README's example queries show what a reader sees. Ids are derived from names, so
  * each subgraph can seed its own part independently and idempotently.
  */
-export interface DemoCategory {
-  id: string;
-  name: string;
-  slug: string;
-  parentId: string | null;
-  position: number;
-}
-export interface DemoBrand {
-  id: string;
-  name: string;
-  slug: string;
-}
-export interface DemoVariant {
-  id: string;
-  sku: string;
-  title: string;
-  options: { name: string; value: string }[];
+type CatalogProduct = CatalogSeed['products'][number];
+type CatalogVariant = CatalogProduct['variants'][number];
+
+export type DemoCategory = CatalogSeed['categories'][number];
+export type DemoBrand = CatalogSeed['brands'][number];
+export interface DemoVariant extends CatalogVariant {
   priceAmount: number;
   /** Units per warehouse code. */
   stock: Record<string, number>;
 }
-export interface DemoProduct {
-  id: string;
-  slug: string;
-  name: string;
-  description: string;
-  categoryId: string;
-  brandId: string;
+export interface DemoProduct extends Omit<CatalogProduct, 'variants'> {
   variants: DemoVariant[];
 }
 export interface DemoWarehouse {
@@ -40,11 +24,27 @@ export interface DemoWarehouse {
   code: string;
   name: string;
   countryCode: string;
+  /** ISO 3166-2 region after the country, as location normalises it. */
+  regionCode: string;
+  /** Where labels are sent from. */
+  address: { line1: string; line2: null; city: string; postalCode: string };
 }
 
 export const demoWarehouses: DemoWarehouse[] = [
-  { code: 'BER-1', name: 'Berlin fulfilment centre', countryCode: 'DE' },
-  { code: 'AMS-1', name: 'Amsterdam fulfilment centre', countryCode: 'NL' },
+  {
+    code: 'BER-1',
+    name: 'Berlin fulfilment centre',
+    countryCode: 'DE',
+    regionCode: 'BE',
+    address: { line1: 'Lagerstraße 1', line2: null, city: 'Berlin', postalCode: '12099' },
+  },
+  {
+    code: 'AMS-1',
+    name: 'Amsterdam fulfilment centre',
+    countryCode: 'NL',
+    regionCode: 'NH',
+    address: { line1: 'Havenweg 10', line2: null, city: 'Amsterdam', postalCode: '1013 AA' },
+  },
 ].map((w) => ({ ...w, id: uuidFromName(`warehouse:${w.code}`) }));
 
 interface Kind {
@@ -53,6 +53,19 @@ interface Kind {
   basePrice: number;
   options: { name: string; values: string[] }[];
 }
+
+/** Shipping weight (grams) and box (mm) of each kind, so weight bands price demo carts. */
+const PARCEL_OF: Record<string, { weightGrams: number; dimensions: [number, number, number] }> = {
+  TSH: { weightGrams: 180, dimensions: [300, 250, 20] },
+  HOD: { weightGrams: 600, dimensions: [350, 300, 60] },
+  JKT: { weightGrams: 1200, dimensions: [450, 350, 100] },
+  SNK: { weightGrams: 900, dimensions: [330, 210, 120] },
+  BOT: { weightGrams: 1600, dimensions: [360, 260, 140] },
+  MUG: { weightGrams: 350, dimensions: [120, 120, 110] },
+  DUV: { weightGrams: 1300, dimensions: [400, 300, 80] },
+  AUD: { weightGrams: 320, dimensions: [220, 200, 90] },
+  CHG: { weightGrams: 150, dimensions: [100, 80, 40] },
+};
 
 const TREE: { name: string; children: { name: string; kinds: Kind[] }[] }[] = [
   {
@@ -284,11 +297,15 @@ export function buildDemoShop() {
             variants: combos.map((options) => {
               const suffix = options.map((o) => slug(o.value).toUpperCase()).join('-');
               const sku = [kind.prefix, number, suffix].filter(Boolean).join('-');
+              const parcel = PARCEL_OF[kind.prefix]!;
+              const [lengthMm, widthMm, heightMm] = parcel.dimensions;
               return {
                 id: uuidFromName(`variant:${sku}`),
                 sku,
                 title: options.map((o) => o.value).join(' / ') || 'Default',
                 options,
+                weightGrams: parcel.weightGrams,
+                dimensions: { lengthMm, widthMm, heightMm },
                 priceAmount: price,
                 stock: stockLevels(next),
               };

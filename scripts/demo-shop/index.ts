@@ -1,11 +1,18 @@
 import type { Platform } from '../platform';
-import { seedCatalog } from './catalog';
+import { seedCatalog } from '../../subgraphs/catalog/seed';
 import { buildDemoShop } from './demo-data';
-import { seedInventory } from './inventory';
-import { seedPromotions } from './promotions';
+import { seedFulfillment } from './fulfillment';
+import { seedInventory } from '../../subgraphs/inventory/seed';
+import { seedPromotions } from '../../subgraphs/promotions/seed';
 import { seedPricing } from '../../subgraphs/pricing/seed';
+import { seedShipping } from '../../subgraphs/shipping/seed';
+import { seedSearch } from '../../subgraphs/search/seed';
+import { demoSearchSeed } from './search';
 
-/** Seeds each subgraph's own schema with its part of the demo shop, once. */
+/**
+ * Hands each subgraph its part of the demo shop; each one's own seed module writes it to
+ * its own schema, once.
+ */
 export async function seedDemoShop(platform: Platform): Promise<string[]> {
   const shop = buildDemoShop();
   const seeded: string[] = [];
@@ -16,5 +23,10 @@ export async function seedDemoShop(platform: Platform): Promise<string[]> {
   );
   if (await seedPricing(platform.subgraphs.pricing!.dataSource, variants)) seeded.push('pricing');
   if (await seedPromotions(platform.subgraphs.promotions!.dataSource)) seeded.push('promotions');
+  const fulfillment = platform.subgraphs.fulfillment?.dataSource;
+  if (fulfillment && (await seedFulfillment(fulfillment, shop))) seeded.push('fulfillment');
+  if (await seedShipping(platform.subgraphs.shipping!.dataSource)) seeded.push('shipping');
+  const search = platform.subgraphs.search?.dataSource;
+  if (search && (await seedSearch(search, demoSearchSeed(shop)))) seeded.push('search');
   return seeded;
 }

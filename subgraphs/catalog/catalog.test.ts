@@ -1,28 +1,20 @@
-import { startSubgraph, type RunningSubgraph } from '../../platform/server';
-import { createTestDatabase, type TestDatabase } from '../../platform/testing/database';
 import { dataOf, postGraphQL } from '../../platform/testing/graphql-client';
+import { startSubgraphForTest, viewers, type TestSubgraph } from '../../platform/testing/harness';
 import type { Viewer } from '../../platform/identity';
 import { catalogSubgraph } from '.';
 import type { CatalogService } from './service';
 
-const staff: Viewer = { kind: 'staff', staffId: 'staff-1', permissions: ['catalog:write'] };
-const anonymous: Viewer = { kind: 'anonymous' };
+const staff = viewers.staff(['catalog:write']);
+const anonymous = viewers.anonymous;
 
-let db: TestDatabase;
-let catalog: RunningSubgraph<{ catalog: CatalogService }>;
+let t: TestSubgraph<{ catalog: CatalogService }>;
 
 beforeAll(async () => {
-  db = await createTestDatabase('catalog');
-  catalog = await startSubgraph(catalogSubgraph, {
-    databaseUrl: db.url,
-    port: 0,
-    host: '127.0.0.1',
-  });
+  t = await startSubgraphForTest(catalogSubgraph);
 });
 
 afterAll(async () => {
-  await catalog?.stop();
-  await db?.drop();
+  await t?.stop();
 });
 
 const CREATE = /* GraphQL */ `
@@ -48,15 +40,14 @@ const CREATE = /* GraphQL */ `
 
 describe('catalog subgraph', () => {
   it('refuses requests that do not carry the router signature', async () => {
-    const response = await postGraphQL(catalog.url, '{ brands { id } }');
+    const response = await postGraphQL(t.url, '{ brands { id } }');
     expect(response.status).toBe(401);
     expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('lets staff create a product with variants and finds it by slug', async () => {
     const created = dataOf(
-      await postGraphQL(
-        catalog.url,
+      await t.gql(
         CREATE,
         {
           input: {
@@ -78,8 +69,7 @@ describe('catalog subgraph', () => {
     ]);
 
     const found = dataOf(
-      await postGraphQL(
-        catalog.url,
+      await t.gql(
         `{ product(slug: "linen-shirt") { name variants { sku product { name } } } }`,
         {},
         { viewer: anonymous },
@@ -90,8 +80,7 @@ describe('catalog subgraph', () => {
 
   it('returns userErrors for a duplicate SKU and a malformed SKU, and writes nothing', async () => {
     const duplicate = dataOf(
-      await postGraphQL(
-        catalog.url,
+      await t.gql(
         CREATE,
         { input: { name: 'Other Shirt', variants: [{ sku: 'LIN-S', title: 'S' }] } },
         { viewer: staff },
@@ -102,15 +91,14 @@ describe('catalog subgraph', () => {
       userErrors: [{ field: ['sku'], message: 'That SKU is already used', code: 'SKU_TAKEN' }],
     });
     const malformed = dataOf(
-      await postGraphQL(
-        catalog.url,
+      await t.gql(
         CREATE,
         { input: { name: 'Odd Shirt', variants: [{ sku: 'has spaces', title: 'S' }] } },
         { viewer: staff },
       ),
     );
     expect(malformed.productCreate.userErrors[0].code).toBe('INVALID_SKU');
-    const products = await catalog.services.catalog.listProducts({ limit: 100, after: null }, {});
+    const products = await t.services.catalog.listProducts({ limit: 100, after: null }, {});
     expect(products.edges.map((e) => e.node.name)).toEqual(['Linen Shirt']);
   });
 
@@ -120,7 +108,7 @@ describe('catalog subgraph', () => {
       [{ kind: 'customer', customerId: 'c1' } as Viewer, 'FORBIDDEN'],
       [{ kind: 'staff', staffId: 'clerk', permissions: [] } as Viewer, 'FORBIDDEN'],
     ] as const) {
-      const response = await postGraphQL(catalog.url, CREATE, { input: { name: 'X' } }, { viewer });
+      const response = await t.gql(CREATE, { input: { name: 'X' } }, { viewer });
       expect(response.errors?.[0]?.extensions?.code).toBe(code);
     }
   });
@@ -128,8 +116,7 @@ describe('catalog subgraph', () => {
   it('pages through products with cursors, filters by category tree and searches', async () => {
     const category = async (name: string, parentId?: string) =>
       dataOf(
-        await postGraphQL(
-          catalog.url,
+        await t.gql(
           `mutation ($input: CategoryCreateInput!) { categoryCreate(input: $input) { category { id } userErrors { code } } }`,
           { input: { name, parentId } },
           { viewer: staff },
@@ -142,12 +129,11 @@ describe('catalog subgraph', () => {
       ['Cotton Socks', socks],
       ['Rain Jacket', apparel],
     ] as const) {
-      await postGraphQL(catalog.url, CREATE, { input: { name, categoryId } }, { viewer: staff });
+      await t.gql(CREATE, { input: { name, categoryId } }, { viewer: staff });
     }
     const page = async (after: string | null) =>
       dataOf(
-        await postGraphQL(
-          catalog.url,
+        await t.gql(
           `query ($after: String, $cat: ID) { products(first: 2, after: $after, categoryId: $cat) {
              totalCount edges { node { name } } pageInfo { hasNextPage endCursor } } }`,
           { after, cat: apparel },
@@ -162,8 +148,7 @@ describe('catalog subgraph', () => {
     expect(second.pageInfo.hasNextPage).toBe(false);
 
     const search = dataOf(
-      await postGraphQL(
-        catalog.url,
+      await t.gql(
         `{ products(search: "sock") { edges { node { name } } } }`,
         {},
         { viewer: anonymous },
@@ -179,7 +164,7 @@ describe('catalog subgraph', () => {
       `{ products(first: -1) { totalCount } }`,
       `{ products(first: 101) { totalCount } }`,
     ]) {
-      const response = await postGraphQL(catalog.url, query, {}, { viewer: anonymous });
+      const response = await t.gql(query, {}, { viewer: anonymous });
       expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
       expect(JSON.stringify(response)).not.toMatch(/stack|QueryFailedError/);
     }

@@ -44,6 +44,12 @@ export class ProductVariantRow {
   @Column({ type: 'text' }) title: string;
   @Column({ type: 'jsonb', default: () => "'[]'" }) options: VariantOptionValue[];
   @Column({ type: 'int', default: 0 }) position: number;
+  /** Shipping weight in grams (bands of the shipping subgraph); null: not yet weighed. */
+  @Column({ name: 'weight_grams', type: 'int', nullable: true }) weightGrams: number | null;
+  /** Parcel dimensions in millimetres; all three or none. */
+  @Column({ name: 'length_mm', type: 'int', nullable: true }) lengthMm: number | null;
+  @Column({ name: 'width_mm', type: 'int', nullable: true }) widthMm: number | null;
+  @Column({ name: 'height_mm', type: 'int', nullable: true }) heightMm: number | null;
   @Column({ name: 'archived_at', type: 'timestamptz', nullable: true }) archivedAt: Date | null;
 }
 

@@ -5,6 +5,7 @@ import { catalogEntities } from './entities';
 import { createCatalogLoaders, type CatalogLoaders } from './loaders';
 import { CatalogInitial1764100000000 } from './migrations/0001-catalog-initial';
 import { CatalogPricesMoveToPricing1764300000000 } from './migrations/0002-prices-move-to-pricing';
+import { CatalogVariantWeight1765000000000 } from './migrations/0003-variant-weight';
 import { catalogResolvers } from './resolvers';
 import { CatalogService } from './service';
 
@@ -15,7 +16,11 @@ export const catalogSubgraph: SubgraphModule<{ catalog: CatalogService }, Catalo
   typeDefs: subgraphTypeDefs(join(__dirname, 'schema.graphql')),
   resolvers: catalogResolvers,
   entities: catalogEntities,
-  migrations: [CatalogInitial1764100000000, CatalogPricesMoveToPricing1764300000000],
+  migrations: [
+    CatalogInitial1764100000000,
+    CatalogPricesMoveToPricing1764300000000,
+    CatalogVariantWeight1765000000000,
+  ],
   createServices: ({ dataSource }) => ({ catalog: new CatalogService(dataSource) }),
   createLoaders: ({ catalog }) => createCatalogLoaders(catalog),
 };

@@ -54,6 +54,11 @@ function toVariant(row: ProductVariantRow): VariantModel {
     sku: row.sku,
     title: row.title,
     options: row.options,
+    weightGrams: row.weightGrams,
+    dimensions:
+      row.lengthMm !== null && row.widthMm !== null && row.heightMm !== null
+        ? { lengthMm: row.lengthMm, widthMm: row.widthMm, heightMm: row.heightMm }
+        : null,
     archived: row.archivedAt !== null,
     productId: row.productId,
   };

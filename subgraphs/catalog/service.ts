@@ -12,6 +12,8 @@ import {
   type VariantOptionValue,
 } from './entities';
 import { CatalogErrorCode } from './errors';
+import { checkMeasures, type VariantMeasures } from './measures';
+import { recordProductChanged } from './product-events';
 import { slugify } from './slug';
 
 export interface ProductListFilter {
@@ -19,7 +21,7 @@ export interface ProductListFilter {
   search?: string | null;
 }
 
-export interface VariantInput {
+export interface VariantInput extends VariantMeasures {
   sku: string;
   title: string;
   options?: VariantOptionValue[] | null;
@@ -170,6 +172,7 @@ export class CatalogService {
           position,
         );
       }
+      await recordProductChanged(tx, product.id);
       return product;
     });
   }
@@ -186,7 +189,13 @@ export class CatalogService {
     if (input.brandId !== undefined) product.brandId = input.brandId;
     if (input.categoryId !== undefined) product.categoryId = input.categoryId;
     product.updatedAt = new Date();
-    return translateUniqueViolation(() => this.products.save(product));
+    return this.db.transaction(async (tx) => {
+      const saved = await translateUniqueViolation(() =>
+        tx.getRepository(ProductRow).save(product),
+      );
+      await recordProductChanged(tx, saved.id);
+      return saved;
+    });
   }
 
   async archiveProduct(id: string): Promise<ProductRow> {
@@ -196,24 +205,43 @@ export class CatalogService {
   async createVariant(productId: string, input: VariantInput): Promise<ProductVariantRow> {
     await this.mustFindProduct(productId);
     const position = await this.variants.countBy({ productId });
-    return this.insertVariant(this.variants, productId, input, position);
+    return this.db.transaction(async (tx) => {
+      const variant = await this.insertVariant(
+        tx.getRepository(ProductVariantRow),
+        productId,
+        input,
+        position,
+      );
+      await recordProductChanged(tx, productId);
+      return variant;
+    });
   }
 
   async updateVariant(
     id: string,
-    input: { title?: string | null; options?: VariantOptionValue[] | null },
+    input: { title?: string | null; options?: VariantOptionValue[] | null } & VariantMeasures,
   ): Promise<ProductVariantRow> {
     const variant = await this.mustFindVariant(id);
     if (input.title !== undefined && input.title !== null)
       variant.title = requireText(input.title, 'title');
     if (input.options) variant.options = checkOptions(input.options);
-    return this.variants.save(variant);
+    Object.assign(variant, checkMeasures(input));
+    return this.saveVariantAndAnnounce(variant);
   }
 
   async archiveVariant(id: string): Promise<ProductVariantRow> {
     const variant = await this.mustFindVariant(id);
     variant.archivedAt ??= new Date();
-    return this.variants.save(variant);
+    return this.saveVariantAndAnnounce(variant);
+  }
+
+  /** A variant's change is its product's: the product's snapshot goes out with it. */
+  private saveVariantAndAnnounce(variant: ProductVariantRow): Promise<ProductVariantRow> {
+    return this.db.transaction(async (tx) => {
+      const saved = await tx.getRepository(ProductVariantRow).save(variant);
+      await recordProductChanged(tx, saved.productId);
+      return saved;
+    });
   }
 
   async createCategory(input: {
@@ -262,6 +290,7 @@ export class CatalogService {
           sku: checkSku(input.sku),
           title: requireText(input.title, 'title'),
           options: checkOptions(input.options ?? []),
+          ...checkMeasures(input),
           position,
         }),
       ),

@@ -268,7 +268,7 @@ describe('customer journey', () => {
         dataOf(await h.gql(create, { input: { ...base, country: 'Britain' } }, { viewer }))
           .addressCreate,
       ),
-    ).toEqual(['INVALID_COUNTRY']);
+    ).toEqual(['COUNTRY_UNKNOWN']);
 
     const update = `mutation ($id: ID!, $input: CustomerAddressUpdateInput!) {
       addressUpdate(id: $id, input: $input) { address { ${ADDRESS} } userErrors { code } }

@@ -48,6 +48,11 @@ describe('staff', () => {
         'catalog:write',
         'payments:refund',
         'promotions:write',
+        'location:manage',
+        'shipping:manage',
+        'drafts:manage',
+        'orders:edit',
+        'returns:manage',
       ]),
     );
     // A customer login with the admin's credentials is not a staff login.
@@ -76,9 +81,12 @@ describe('staff', () => {
     expect(created.staffUser.roles).toEqual([{ name: 'staff' }]);
     expect(created.staffUser.permissions).toEqual([
       'customers:read',
+      'fulfillment:manage',
       'orders:manage',
       'payments:read',
       'promotions:read',
+      // Staff who handle orders handle returns too (migration 0006).
+      'returns:manage',
     ]);
 
     const clerkLogin = await staffLogin(h, 'clerk@shop.test', 'clerk passphrase 1', {
@@ -243,7 +251,9 @@ describe('staff', () => {
       ),
     ).toEqual(['LAST_SUPER_ADMIN']);
 
-    // Deactivation ends sessions and sign-in.
+    // Deactivation ends sessions and sign-in, and routers refuse the live access token.
+    const clerkSid = decodeJwt(refreshed.accessToken).sid as string;
+    expect(await h.services.revocations.isRevoked(clerkSid)).toBe(false);
     const deactivate = `mutation ($id: ID!) { staffSetActive(staffId: $id, active: false) { staffUser { active } userErrors { code } } }`;
     expect(
       dataOf(await h.gql(deactivate, { id: created.staffUser.id }, { viewer: admin }))
@@ -252,6 +262,7 @@ describe('staff', () => {
       staffUser: { active: false },
       userErrors: [],
     });
+    expect(await h.services.revocations.isRevoked(clerkSid)).toBe(true);
     expect(
       codes(dataOf(await h.gql(REFRESH, { refreshToken: refreshed.refreshToken })).refresh),
     ).toEqual(['INVALID_REFRESH_TOKEN']);

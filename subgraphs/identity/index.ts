@@ -6,6 +6,11 @@ import { identityEntities } from './entities';
 import { createIdentityLoaders, type IdentityLoaders } from './loaders';
 import { IdentityInitial1764100000000 } from './migrations/0001-identity-initial';
 import { IdentityThrottles1764200000000 } from './migrations/0002-identity-throttles';
+import { IdentityLocationPermission1764600000000 } from './migrations/0003-location-permission';
+import { IdentityFulfillmentPermission1765000000100 } from './migrations/0003-fulfillment-permission';
+import { IdentityShippingPermission1765100000000 } from './migrations/0004-shipping-permission';
+import { IdentityDraftsPermission1765200000000 } from './migrations/0005-drafts-permission';
+import { IdentityOrderChangesPermissions1766100000000 } from './migrations/0006-order-changes-permissions';
 import { identityResolvers } from './resolvers';
 import { identityRoutes } from './routes';
 import { createIdentityServices, type IdentityServices } from './service';
@@ -22,7 +27,15 @@ export const identitySubgraph: SubgraphModule<IdentityServices, IdentityLoaders>
   typeDefs: subgraphTypeDefs(join(__dirname, 'schema.graphql')),
   resolvers: identityResolvers,
   entities: identityEntities,
-  migrations: [IdentityInitial1764100000000, IdentityThrottles1764200000000],
+  migrations: [
+    IdentityInitial1764100000000,
+    IdentityThrottles1764200000000,
+    IdentityLocationPermission1764600000000,
+    IdentityFulfillmentPermission1765000000100,
+    IdentityShippingPermission1765100000000,
+    IdentityDraftsPermission1765200000000,
+    IdentityOrderChangesPermissions1766100000000,
+  ],
   createServices: (deps) => createIdentityServices(deps),
   createLoaders: createIdentityLoaders,
   startBackground: (services) => services.startBackground(),

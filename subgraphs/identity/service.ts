@@ -1,6 +1,9 @@
+import { startPeriodicJob } from '../../platform/periodic-job';
 import { createSessionRevocations } from '../../platform/auth/revocations';
 import { createLogger } from '../../platform/logging';
+import { createServiceClient, type ServiceClient } from '../../platform/service-client';
 import type { ServiceDeps } from '../../platform/subgraph';
+import { locationAddressRules } from './clients/location';
 import { type IdentityConfig, loadIdentityConfig } from './config';
 import { Addresses } from './domain/addresses';
 import { AuditLog } from './domain/audit';
@@ -26,7 +29,7 @@ const log = createLogger('identity');
  * signing key exists and the bootstrap admin (if configured) has been created.
  */
 export function createIdentityServices(
-  { dataSource: db, pubsub }: ServiceDeps,
+  { dataSource: db, pubsub, subgraphUrls }: ServiceDeps,
   config: IdentityConfig = loadIdentityConfig(),
   mailer: Mailer = mailerFrom(config),
 ) {
@@ -41,7 +44,17 @@ export function createIdentityServices(
   const requests = new RequestThrottle(throttles, limits);
   const mfa = new Mfa(db, box, audit, config.MFA_ISSUER);
   const customers = new Customers(db, audit, sessions, throttle, requests, config.STOREFRONT_URL);
-  const addresses = new Addresses(db);
+  const addresses = new Addresses(
+    db,
+    // The URL is looked up per call: location may start after identity.
+    locationAddressRules({
+      execute: (document, variables) =>
+        createServiceClient('identity', 'location', subgraphUrls.location).execute(
+          document,
+          variables,
+        ),
+    } as ServiceClient),
+  );
   const staff = new Staff(db, audit, sessions);
   const auth = new Authentication(db, keys, sessions, throttle, mfa, audit, customers, staff);
   const oidc = new Oidc(db, audit, auth, oidcProvidersFrom(config.OIDC_PROVIDERS));
@@ -72,14 +85,14 @@ export function createIdentityServices(
     /** Email delivery and signing key rotation; returns a function that stops them. */
     startBackground(): () => void {
       const stopDelivery = startEmailDelivery(pubsub, db, mailer, config.IDENTITY_EMAIL_DELIVERY);
-      const timer = setInterval(() => {
-        keys
-          .rotateIfDue()
-          .catch((error) => log.error('key rotation failed', { error: (error as Error).message }));
-      }, config.SIGNING_KEY_CHECK_MS);
-      timer.unref();
+      const stopRotation = startPeriodicJob(
+        log,
+        'key rotation',
+        () => keys.rotateIfDue(),
+        config.SIGNING_KEY_CHECK_MS,
+      );
       return () => {
-        clearInterval(timer);
+        stopRotation();
         stopDelivery();
       };
     },

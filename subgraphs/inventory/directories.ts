@@ -1,5 +1,6 @@
 import type { ServiceClient } from '../../platform/service-client';
 import { VariantBySkuDocument } from './generated/clients/catalog';
+import { WarehouseAddressValidateDocument } from './generated/clients/location';
 import { OrdersExistDocument } from './generated/clients/orders';
 
 /** What inventory needs to know of catalog: whether a SKU exists. */
@@ -34,6 +35,53 @@ export function ordersDirectory(client: ServiceClient): OrdersDirectory {
       const found = new Set<string>();
       for (const entity of data._entities) if (entity && 'id' in entity) found.add(entity.id);
       return found;
+    },
+  };
+}
+
+/** An address location checked: normalised, or its problems with location's field paths. */
+export type CheckedAddress =
+  | {
+      ok: true;
+      address: { line1: string; line2: string | null; city: string; postalCode: string };
+      region: string | null;
+    }
+  | { ok: false; problems: { field: string[] | null; message: string; code: string }[] };
+
+/** What inventory needs to know of location: whether a warehouse's address is one of its country. */
+export interface AddressDirectory {
+  check(
+    country: string,
+    address: {
+      line1: string;
+      line2?: string | null;
+      city: string;
+      region?: string | null;
+      postalCode: string;
+    },
+  ): Promise<CheckedAddress>;
+}
+
+export function addressDirectory(client: ServiceClient): AddressDirectory {
+  return {
+    async check(country, address) {
+      const { addressValidate } = await client.request(WarehouseAddressValidateDocument, {
+        input: { ...address, country },
+        require: ['LINE1', 'CITY', 'POSTAL_CODE'],
+      });
+      const normalised = addressValidate.address;
+      if (addressValidate.userErrors.length || !normalised)
+        return { ok: false, problems: addressValidate.userErrors };
+      return {
+        ok: true,
+        address: {
+          line1: normalised.line1 ?? address.line1,
+          line2: normalised.line2 ?? null,
+          city: normalised.city ?? address.city,
+          postalCode: normalised.postalCode ?? address.postalCode,
+        },
+        region: normalised.region ?? null,
+      };
     },
   };
 }

@@ -2,12 +2,22 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 const int = { to: (v: number) => v, from: Number };
 
+export interface WarehouseAddress {
+  line1: string;
+  line2: string | null;
+  city: string;
+  postalCode: string;
+}
+
 @Entity({ name: 'warehouse' })
 export class WarehouseRow {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ type: 'text' }) code: string;
   @Column({ type: 'text' }) name: string;
   @Column({ name: 'country_code', type: 'char', length: 2 }) countryCode: string;
+  @Column({ name: 'region_code', type: 'text', nullable: true }) regionCode: string | null;
+  /** Normalised by location; labels are sent from it. */
+  @Column({ type: 'jsonb', nullable: true }) address: WarehouseAddress | null;
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt: Date;
 }
 
@@ -23,7 +33,8 @@ export class InventoryItemRow {
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' }) updatedAt: Date;
 }
 
-export type StockMovementKind = 'RECEIPT' | 'ADJUSTMENT' | 'RESERVATION' | 'RELEASE' | 'SHIPMENT';
+export type StockMovementKind =
+  'RECEIPT' | 'ADJUSTMENT' | 'RESERVATION' | 'RELEASE' | 'SHIPMENT' | 'RETURN';
 
 /** The append-only ledger: per item, on_hand = Σ on_hand_delta and reserved = Σ reserved_delta. */
 @Entity({ name: 'stock_movement' })

@@ -19,5 +19,6 @@ export const InventoryErrorCode = {
   RESERVATION_FULFILLED: 'RESERVATION_FULFILLED',
   RESERVATION_NOT_COMMITTED: 'RESERVATION_NOT_COMMITTED',
   CATALOG_UNAVAILABLE: 'CATALOG_UNAVAILABLE',
+  INVALID_DATE: 'INVALID_DATE',
 } as const;
 export type InventoryErrorCode = (typeof InventoryErrorCode)[keyof typeof InventoryErrorCode];

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { STOCK_CHANGED_TOPIC, type StockChangedEvent } from '../../platform/events/product-topics';
 import { recordEvent } from '../../platform/outbox';
 
 /**
@@ -22,9 +23,30 @@ export function inventoryTopic(sku: string): string {
   return `inventory.changed.${sku}`;
 }
 
-export function recordInventoryChanged(
+/** Per SKU for live subscribers, and on one topic for views of all stock (search's in-stock). */
+export async function recordInventoryChanged(
   tx: EntityManager,
   event: InventoryChangedEvent,
 ): Promise<void> {
-  return recordEvent(tx, 'inventory', inventoryTopic(event.sku), event);
+  await recordEvent(tx, 'inventory', inventoryTopic(event.sku), event);
+  const stock: StockChangedEvent = {
+    sku: event.sku,
+    warehouseId: event.warehouseId,
+    onHand: event.onHand,
+    reserved: event.reserved,
+  };
+  await recordEvent(tx, 'inventory', STOCK_CHANGED_TOPIC, stock);
+}
+
+/** Goods received: what fulfillment waits for to allocate backordered lines. */
+export const STOCK_RECEIVED_TOPIC = 'inventory.stock.received';
+
+export interface StockReceivedEvent {
+  sku: string;
+  warehouseId: string;
+  quantity: number;
+  onHand: number;
+  reserved: number;
+  movementId: string;
+  eventId?: string;
 }

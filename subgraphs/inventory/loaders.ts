@@ -1,7 +1,8 @@
 import { loaderByKey, loaderOfMany } from '../../platform/loaders';
+import type { Backorders } from './domain/backorders';
 import type { StockReads } from './domain/stock-reads';
 
-export function createInventoryLoaders(inventory: StockReads) {
+export function createInventoryLoaders(inventory: StockReads, backorders: Backorders) {
   return {
     warehouseById: loaderByKey(
       (ids: readonly string[]) => inventory.warehousesByIds(ids),
@@ -23,6 +24,14 @@ export function createInventoryLoaders(inventory: StockReads) {
     linesOfReservation: loaderOfMany(
       (ids: readonly string[]) => inventory.linesOfReservations(ids),
       (l) => l.reservationId,
+    ),
+    backorderPolicyBySku: loaderByKey(
+      (skus: readonly string[]) => backorders.policiesOf(skus),
+      (p) => p.sku,
+    ),
+    backordersOfReservation: loaderOfMany(
+      (ids: readonly string[]) => backorders.ofReservations(ids),
+      (b) => b.reservationId,
     ),
   };
 }

@@ -48,16 +48,26 @@ export type ItemModel = ModelFields<InventoryItem, 'warehouse' | 'movements'> & 
 export type MovementModel = ModelFields<StockMovement, 'inventoryItem'> & {
   inventoryItemId: string;
 };
-export type ReservationModel = ModelFields<Reservation, 'lines'>;
+export type ReservationModel = ModelFields<Reservation, 'lines' | 'backorders'>;
 export type LineModel = ModelFields<ReservationLine, 'warehouse'> & { warehouseId: string };
 /** The fields inventory adds to catalog's entities; `variants { sku }` comes from the router. */
-export type VariantModel = ModelFields<ProductVariant, 'availableQuantity' | 'inventoryItems'>;
+export type VariantModel = ModelFields<
+  ProductVariant,
+  'availableQuantity' | 'inventoryItems' | 'backorder'
+>;
 export type ProductModel = ModelFields<Product, 'availability' | 'variants'> & {
   variants: VariantModel[];
 };
 
 function toWarehouse(row: WarehouseRow): WarehouseModel {
-  return { id: row.id, code: row.code, name: row.name, countryCode: row.countryCode };
+  return {
+    id: row.id,
+    code: row.code,
+    name: row.name,
+    countryCode: row.countryCode,
+    regionCode: row.regionCode,
+    address: row.address,
+  };
 }
 
 function toItem(row: InventoryItemRow): ItemModel {
@@ -241,6 +251,41 @@ export const inventoryResolvers = {
         ),
       }));
     },
+    reservationAllocate(_, { input }, ctx) {
+      requireService(ctx.viewer);
+      const id = parseId(input.id, 'id');
+      const lines = input.lines.map((line, index) => ({
+        ...line,
+        warehouseId: parseId(line.warehouseId, `lines.${index}.warehouseId`),
+      }));
+      return withUserErrors(async () => ({
+        reservation: toReservation(await ctx.services.inventory.allocation.allocate({ id, lines })),
+      }));
+    },
+    reservationShip(_, { input }, ctx) {
+      requireService(ctx.viewer);
+      const id = parseId(input.id, 'id');
+      const warehouseId = parseId(input.warehouseId, 'warehouseId');
+      return withUserErrors(async () => ({
+        reservation: toReservation(
+          await ctx.services.inventory.allocation.ship({ ...input, id, warehouseId }),
+        ),
+      }));
+    },
+    backorderPolicySet(_, { input }, ctx) {
+      return withUserErrors(async () => ({
+        policy: await ctx.services.inventory.backorders.setPolicy(input),
+      }));
+    },
+    reservationAdjust(_, { input }, ctx) {
+      requireService(ctx.viewer);
+      const id = parseId(input.id, 'id');
+      return withUserErrors(async () => ({
+        reservation: toReservation(
+          await ctx.services.inventory.reservationChanges.adjust({ ...input, id }),
+        ),
+      }));
+    },
     reservationFulfill(_, args, ctx) {
       requireService(ctx.viewer);
       const id = parseId(args.id, 'id');
@@ -288,6 +333,9 @@ export const inventoryResolvers = {
     async lines(reservation, _, ctx) {
       return (await ctx.loaders.linesOfReservation.load(reservation.id)).map(toLine);
     },
+    async backorders(reservation, _, ctx) {
+      return ctx.loaders.backordersOfReservation.load(reservation.id);
+    },
   },
   ReservationLine: {
     warehouse(line, _, ctx) {
@@ -307,6 +355,9 @@ export const inventoryResolvers = {
     },
     async inventoryItems(variant, _, ctx) {
       return (await ctx.loaders.itemsBySku.load(variant.sku)).map(toItem);
+    },
+    async backorder(variant, _, ctx) {
+      return ctx.loaders.backorderPolicyBySku.load(variant.sku);
     },
   },
   Product: {

@@ -1,7 +1,10 @@
 import type { PubSubEngine } from 'graphql-subscriptions';
 import type { DataSource } from 'typeorm';
-import type { CatalogDirectory, OrdersDirectory } from './directories';
+import type { AddressDirectory, CatalogDirectory, OrdersDirectory } from './directories';
 import { OrphanReconciler } from './domain/orphans';
+import { ReservationAllocation } from './domain/allocation';
+import { Backorders } from './domain/backorders';
+import { ReservationChanges } from './domain/reservation-changes';
 import { Reservations } from './domain/reservations';
 import { StockChanges } from './domain/stock-changes';
 import { StockReads } from './domain/stock-reads';
@@ -19,6 +22,8 @@ export interface InventoryDeps {
   db: DataSource;
   pubsub: PubSubEngine;
   catalog: CatalogDirectory;
+  /** Location, for warehouse addresses. */
+  addresses: AddressDirectory;
   orders: OrdersDirectory;
   /** A COMMITTED reservation without an order is released once this old. */
   orphanAgeSeconds: number;
@@ -34,11 +39,17 @@ export class InventoryService {
   readonly changes: StockChanges;
   readonly reservations: Reservations;
   readonly orphans: OrphanReconciler;
+  readonly allocation: ReservationAllocation;
+  readonly backorders: Backorders;
+  readonly reservationChanges: ReservationChanges;
 
   constructor(deps: InventoryDeps) {
     this.reads = new StockReads(deps.db, deps.pubsub);
-    this.changes = new StockChanges(deps.db, deps.catalog);
+    this.changes = new StockChanges(deps.db, deps.catalog, deps.addresses);
     this.reservations = new Reservations(deps.db);
+    this.allocation = new ReservationAllocation(deps.db);
+    this.backorders = new Backorders(deps.db);
+    this.reservationChanges = new ReservationChanges(deps.db);
     this.orphans = new OrphanReconciler(deps.db, deps.orders, deps.orphanAgeSeconds);
   }
 

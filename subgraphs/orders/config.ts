@@ -18,6 +18,10 @@ export function loadOrdersConfig(env: NodeJS.ProcessEnv = process.env) {
       IDEMPOTENCY_SWEEP_MS: setting.int(3_600_000, { min: 1000 }),
       /** Signs guest order-status links; generated once per database when unset. */
       ORDER_ACCESS_SECRET: setting.optionalString(),
+      /** The storefront page where a customer pays a draft order; the pay token is added as ?token=. */
+      DRAFT_PAY_URL: setting.url('http://localhost:3000/pay'),
+      /** How many days after delivery a customer may ask to return goods. */
+      ORDERS_RETURN_WINDOW_DAYS: setting.int(30, { min: 0, max: 3650 }),
     },
     env,
   );

@@ -29,6 +29,9 @@ export class CartLineRow {
   @Column({ name: 'product_name', type: 'text' }) productName: string;
   @Column({ name: 'variant_title', type: 'text' }) variantTitle: string;
   @Column({ type: 'int' }) quantity: number;
+  /** A draft order's line: staff's unit price, which checkout's quote uses instead of the lists'. */
+  @Column({ name: 'unit_price_override', type: 'int', nullable: true })
+  unitPriceOverride: number | null;
   @Column({
     type: 'bigint',
     insert: false,
@@ -54,6 +57,14 @@ export interface AddressValue {
   phone?: string | null;
 }
 
+/** The shipping method an order was placed with: fulfillment and labels go by it. */
+export interface ShippingMethodValue {
+  methodId: string;
+  name: string;
+  kind: string;
+  carrier: string;
+}
+
 export interface AppliedDiscountValue {
   promotionId: string;
   name: string;
@@ -77,6 +88,9 @@ export class OrderRow {
   discountTotalAmount: number;
   @Column({ name: 'shipping_amount', type: 'bigint', transformer: bigintAsNumber })
   shippingAmount: number;
+  /** The method charged, as shipping named it then; null for orders placed before methods. */
+  @Column({ name: 'shipping_method', type: 'jsonb', nullable: true })
+  shippingMethod: ShippingMethodValue | null;
   @Column({ name: 'tax_total_amount', type: 'bigint', transformer: bigintAsNumber })
   taxTotalAmount: number;
   @Column({ name: 'tax_inclusive', type: 'boolean' }) taxInclusive: boolean;
@@ -93,6 +107,20 @@ export class OrderRow {
   @Column({ name: 'payment_id', type: 'uuid' }) paymentId: string;
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt: Date;
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' }) updatedAt: Date;
+  @Column({ name: 'payment_method', type: 'text', default: 'CARD' }) paymentMethod:
+    'CARD' | 'BANK_TRANSFER' | 'CASH_ON_DELIVERY';
+  /** Set by a force-cancellation whose payment could not be voided or refunded: settle by hand. */
+  @Column({ name: 'payment_attention', type: 'text', nullable: true }) paymentAttention:
+    string | null;
+  /** Bumped by every committed change (edit, return, exchange); previews name the one they saw. */
+  @Column({ type: 'int', default: 1 }) version: number;
+  /** The change being committed; a second commit finds it set and loses (stale). */
+  @Column({ name: 'pending_change_id', type: 'uuid', nullable: true }) pendingChangeId:
+    string | null;
+  @Column({ name: 'delivered_at', type: 'timestamptz', nullable: true }) deliveredAt: Date | null;
+  /** Shipping's shipments of the order (from fulfillment's delivery event): return labels. */
+  @Column({ name: 'shipment_ids', type: 'text', array: true, default: () => "'{}'" })
+  shipmentIds: string[];
 }
 
 @Entity({ name: 'order_line' })
@@ -151,11 +179,131 @@ export class OrderStatusChangeRow {
   @Column({ name: 'order_id', type: 'uuid' }) orderId: string;
   @Column({ type: 'text' }) status: OrderStatus;
   @Column({ type: 'text', nullable: true }) note: string | null;
+  /** The staff member who made the change; null when the platform did (events, sweepers). */
+  @Column({ type: 'text', nullable: true }) actor: string | null;
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'clock_timestamp()' })
   createdAt: Date;
 }
 
+export type DraftOrderStatus = 'OPEN' | 'SENT' | 'COMPLETED' | 'CANCELLED';
+
+export interface DraftLineValue {
+  variantId: string;
+  sku: string;
+  productName: string;
+  variantTitle: string;
+  quantity: number;
+  /** Staff's unit price instead of the lists', and why (the audit of a price change). */
+  priceOverride: { amount: number; reason: string } | null;
+}
+
+/** An order staff build for a customer; paying it makes a normal order through checkout. */
+@Entity({ name: 'draft_order' })
+export class DraftOrderRow {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'text' }) status: DraftOrderStatus;
+  @Column({ type: 'text' }) email: string;
+  @Column({ name: 'customer_id', type: 'text', nullable: true }) customerId: string | null;
+  @Column({ type: 'char', length: 3 }) currency: string;
+  @Column({ type: 'jsonb' }) lines: DraftLineValue[];
+  @Column({ name: 'shipping_address', type: 'jsonb', nullable: true })
+  shippingAddress: AddressValue | null;
+  /** The method staff chose (shipping's); null: the default, as for a cart. */
+  @Column({ name: 'shipping_method_id', type: 'uuid', nullable: true })
+  shippingMethodId: string | null;
+  /** Set when sent: whoever holds it may see and pay the draft (the customer's pay link). */
+  @Column({ name: 'pay_token', type: 'text', nullable: true }) payToken: string | null;
+  /** The cart checkout places the order from, made when the draft is sent or marked paid. */
+  @Column({ name: 'cart_id', type: 'uuid', nullable: true }) cartId: string | null;
+  @Column({ name: 'order_id', type: 'uuid', nullable: true }) orderId: string | null;
+  @Column({ name: 'created_by', type: 'text', nullable: true }) createdBy: string | null;
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt: Date;
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' }) updatedAt: Date;
+}
+
+export type OrderChangeKind = 'EDIT' | 'RETURN' | 'EXCHANGE' | 'CLAIM';
+export type OrderChangeStatus =
+  | 'PREVIEWED'
+  | 'COMMITTING'
+  | 'COMMITTED'
+  | 'FAILED'
+  | 'REQUESTED'
+  | 'APPROVED'
+  | 'RECEIVED'
+  | 'REFUNDED'
+  | 'EXCHANGED'
+  | 'REJECTED';
+
+/** One item of a change: a line returned (with its condition once received) or edited. */
+export interface ChangeItemValue {
+  lineId: string | null;
+  variantId: string;
+  sku: string;
+  /** The line's quantity after an edit; the units returned for a return. */
+  quantity: number;
+  /** Units before the edit (0 for a new line). */
+  previousQuantity?: number;
+  condition?: 'RESTOCK' | 'DAMAGED' | null;
+  /** What the returned units are worth (their share of the line total), minor units. */
+  amount?: number;
+}
+
+export interface PreviewLineValue {
+  lineId: string | null;
+  variantId: string;
+  sku: string;
+  productName: string;
+  variantTitle: string;
+  quantity: number;
+  unitPrice: number;
+  discount: number;
+  tax: number;
+  lineTotal: number;
+}
+
+/** What the order looks like once the change is committed, as pricing and promotions quote it. */
+export interface ChangePreviewValue {
+  lines: PreviewLineValue[];
+  subtotal: number;
+  discountTotal: number;
+  discounts: AppliedDiscountValue[];
+  shipping: number;
+  tax: number;
+  total: number;
+  shippingAddress: AddressValue | null;
+  shippingMethod: ShippingMethodValue | null;
+}
+
+@Entity({ name: 'order_change' })
+export class OrderChangeRow {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ name: 'order_id', type: 'uuid' }) orderId: string;
+  @Column({ type: 'text' }) kind: OrderChangeKind;
+  @Column({ type: 'text' }) status: OrderChangeStatus;
+  /** The order version the preview was taken on: committing on another is stale. */
+  @Column({ name: 'base_version', type: 'int' }) baseVersion: number;
+  @Column({ name: 'committed_version', type: 'int', nullable: true }) committedVersion:
+    number | null;
+  @Column({ type: 'jsonb' }) items: ChangeItemValue[];
+  @Column({ type: 'jsonb', nullable: true }) preview: ChangePreviewValue | null;
+  /** Positive: charged to the buyer; negative: refunded. Minor units of `currency`. */
+  @Column({ name: 'difference_amount', type: 'bigint', transformer: bigintAsNumber })
+  differenceAmount: number;
+  @Column({ type: 'char', length: 3 }) currency: string;
+  @Column({ type: 'text', nullable: true }) reason: string | null;
+  @Column({ name: 'return_label', type: 'jsonb', nullable: true }) returnLabel: {
+    id: string;
+    trackingNumber: string;
+  } | null;
+  @Column({ type: 'text', nullable: true }) failure: string | null;
+  @Column({ name: 'requested_by', type: 'text', nullable: true }) requestedBy: string | null;
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt: Date;
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' }) updatedAt: Date;
+}
+
 export const ordersEntities = [
+  OrderChangeRow,
+  DraftOrderRow,
   CartRow,
   CartLineRow,
   OrderRow,

@@ -1,12 +1,19 @@
+import { startPeriodicJob } from '../../platform/periodic-job';
 import { subgraphTypeDefs } from '../../platform/schema';
 import { join } from 'node:path';
 import type { SubgraphModule } from '../../platform/subgraph';
+import { fulfillmentEventHandlers } from './domain/fulfillment-events';
+import { paymentEventHandlers } from './domain/payment-events';
 import { ordersEntities } from './entities';
 import { createOrdersLoaders, type OrdersLoaders } from './loaders';
 import { OrdersInitial1764100000000 } from './migrations/0001-orders-initial';
 import { OrdersPricedCheckout1764300000000 } from './migrations/0002-priced-checkout';
 import { OrdersOrderAccess1764400000000 } from './migrations/0003-order-access';
 import { OrdersCheckoutRecovery1764500000000 } from './migrations/0004-checkout-recovery';
+import { OrdersShippingMethod1765000000000 } from './migrations/0005-order-shipping-method';
+import { OrdersForcedCancellation1765000000001 } from './migrations/0006-forced-cancellation';
+import { OrdersDraftOrders1765200000000 } from './migrations/0007-draft-orders';
+import { OrdersOrderChanges1766100000000 } from './migrations/0008-order-changes';
 import { ordersResolvers } from './resolvers';
 import { createOrdersServices, type OrdersServices } from './service';
 import { createLogger } from '../../platform/logging';
@@ -25,31 +32,36 @@ export const ordersSubgraph: SubgraphModule<OrdersServices, OrdersLoaders> = {
     OrdersPricedCheckout1764300000000,
     OrdersOrderAccess1764400000000,
     OrdersCheckoutRecovery1764500000000,
+    OrdersShippingMethod1765000000000,
+    OrdersForcedCancellation1765000000001,
+    OrdersDraftOrders1765200000000,
+    OrdersOrderChanges1766100000000,
   ],
   createServices: createOrdersServices,
   createLoaders: createOrdersLoaders,
+  // FULFILLED and DELIVERED come from fulfillment's events (domain/fulfillment-events.ts);
+  // payments' changes made outside orders reach the order too (domain/payment-events.ts).
+  consumers: (services) => [
+    ...fulfillmentEventHandlers(services.orders),
+    ...paymentEventHandlers(services.orders, services.inventory),
+  ],
   // Undoes abandoned checkouts (CHECKOUT_RECOVERY_INTERVAL_MS) and forgets idempotency keys
   // past their retention (IDEMPOTENCY_SWEEP_MS).
   startBackground: (services) => {
-    const every = (ms: number, job: () => Promise<unknown>, what: string) => {
-      const timer = setInterval(() => {
-        job().catch((error) => log.error(`${what} failed`, { error: (error as Error).message }));
-      }, ms);
-      timer.unref();
-      return timer;
-    };
-    const timers = [
-      every(
-        services.config.CHECKOUT_RECOVERY_INTERVAL_MS,
-        services.recoverAbandonedCheckouts,
+    const stops = [
+      startPeriodicJob(
+        log,
         'checkout recovery',
+        services.recoverAbandonedCheckouts,
+        services.config.CHECKOUT_RECOVERY_INTERVAL_MS,
       ),
-      every(
-        services.config.IDEMPOTENCY_SWEEP_MS,
-        services.sweepIdempotencyKeys,
+      startPeriodicJob(
+        log,
         'idempotency sweep',
+        services.sweepIdempotencyKeys,
+        services.config.IDEMPOTENCY_SWEEP_MS,
       ),
     ];
-    return () => timers.forEach(clearInterval);
+    return () => stops.forEach((stop) => stop());
   },
 };

@@ -12,6 +12,8 @@ export interface CostRequest {
   lines: CartLineRow[];
   countryCode: string | null;
   region: string | null;
+  /** The buyer's method (a cost argument); null: the default method. */
+  shippingMethodId: string | null;
 }
 
 /** A cart's cost, or why it cannot be priced (a variant without a price, say). */
@@ -20,8 +22,15 @@ export type CartCostResult = {
   error: (UserError & { dependency?: string }) | null;
 };
 
-export function createOrdersLoaders({ carts, orders, quoter, segmentsOf }: OrdersServices) {
+export function createOrdersLoaders({
+  carts,
+  orders,
+  quoter,
+  segmentsOf,
+  changesOfOrders,
+}: OrdersServices) {
   return {
+    changesOfOrder: loaderOfMany(changesOfOrders, (c) => c.orderId),
     cartById: loaderByKey(
       (ids: readonly string[]) => carts.cartsByIds(ids),
       (c) => c.id,
@@ -46,7 +55,7 @@ export function createOrdersLoaders({ carts, orders, quoter, segmentsOf }: Order
     cartCost: new DataLoader<CostRequest, CartCostResult, string>(
       (requests) =>
         Promise.all(
-          requests.map(async ({ cart, lines, countryCode, region }) => {
+          requests.map(async ({ cart, lines, countryCode, region, shippingMethodId }) => {
             if (lines.length === 0) return { quote: null, error: null };
             try {
               const quote = await quoter.quote({
@@ -54,6 +63,7 @@ export function createOrdersLoaders({ carts, orders, quoter, segmentsOf }: Order
                 lines: lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
                 country: countryCode ?? homeCountry(cart.currency),
                 region,
+                shippingMethodId,
                 couponCodes: cart.discountCodes,
                 // The cart's customer's segments, so segment promotions show before checkout.
                 customerSegments: cart.customerId ? await segmentsOf(cart.customerId) : [],
@@ -68,7 +78,10 @@ export function createOrdersLoaders({ carts, orders, quoter, segmentsOf }: Order
             }
           }),
         ),
-      { cacheKeyFn: (r) => `${r.cart.id}|${r.countryCode ?? ''}|${r.region ?? ''}` },
+      {
+        cacheKeyFn: (r) =>
+          `${r.cart.id}|${r.countryCode ?? ''}|${r.region ?? ''}|${r.shippingMethodId ?? ''}`,
+      },
     ),
   };
 }

@@ -1,6 +1,8 @@
 import type { Resolvers } from './generated/resolvers-types';
 import { cartResolvers } from './resolvers/cart';
+import { changeResolvers } from './resolvers/changes';
 import { checkoutResolvers } from './resolvers/checkout';
+import { draftResolvers } from './resolvers/drafts';
 import { orderResolvers } from './resolvers/order';
 
 /** The mapper and context types codegen.yml names (`../resolvers#CartModel`, ...). */
@@ -11,18 +13,23 @@ export type {
   CustomerModel,
   OrderModel,
 } from './resolvers/models';
+export type { DraftOrderLineModel, DraftOrderModel } from './resolvers/draft-models';
 
-/** Thin resolvers, one map per concern: carts and their cost, checkout, orders after it. */
+/** Thin resolvers, one map per concern: carts and their cost, checkout, orders after it, draft orders. */
 export const ordersResolvers = {
-  Query: { ...cartResolvers.Query, ...orderResolvers.Query },
+  Query: { ...cartResolvers.Query, ...orderResolvers.Query, ...draftResolvers.Query },
   Mutation: {
     ...cartResolvers.Mutation,
     ...checkoutResolvers.Mutation,
     ...orderResolvers.Mutation,
+    ...draftResolvers.Mutation,
+    ...changeResolvers.Mutation,
   },
   Subscription: orderResolvers.Subscription,
   Cart: cartResolvers.Cart,
   CartLine: cartResolvers.CartLine,
-  Order: orderResolvers.Order,
+  Order: { ...orderResolvers.Order, ...changeResolvers.Order },
   Customer: orderResolvers.Customer,
+  DraftOrder: draftResolvers.DraftOrder,
+  DraftOrderLine: draftResolvers.DraftOrderLine,
 } satisfies Resolvers;

@@ -5,10 +5,16 @@ import { CartQuoter } from './domain/cart-quote';
 import { CartService } from './domain/carts';
 import { CheckoutAttempts } from './domain/checkout/attempts';
 import { CheckoutService } from './domain/checkout/checkout';
+import { DraftOrderService } from './domain/drafts/draft-orders';
 import { recoverAbandonedCheckouts } from './domain/checkout/recovery';
 import { checkoutSteps, stepOrder } from './domain/checkout/steps';
 import { OrderAccess } from './domain/order-access';
 import { OrderService } from './domain/orders';
+import { OrderEdits } from './domain/changes/edits';
+import { OrderReturns } from './domain/changes/returns';
+import { ChangeSettlement } from './domain/changes/settlement';
+import { OrderChangeRow } from './entities';
+import { In } from 'typeorm';
 
 /**
  * The orders domain's entry point: carts (and their cost), checkout, and the order
@@ -43,13 +49,41 @@ export function createOrdersServices(
     config.CHECKOUT_LEASE_MS,
   );
   if (config.CHECKOUT_FAULT !== 'none') installCrashFault(checkout, config.CHECKOUT_FAULT);
+  const drafts = new DraftOrderService(
+    dataSource,
+    clients,
+    quoter,
+    checkout,
+    orders,
+    config.DRAFT_PAY_URL,
+  );
   const access = new OrderAccess(dataSource, config.ORDER_ACCESS_SECRET);
+  const settlement = new ChangeSettlement(clients);
+  const edits = new OrderEdits(dataSource, clients, quoter, orders, settlement);
+  const returns = new OrderReturns(
+    dataSource,
+    clients,
+    quoter,
+    orders,
+    settlement,
+    { buy: (shipmentId, key) => clients.shipping.returnLabel(shipmentId, key) },
+    config.ORDERS_RETURN_WINDOW_DAYS,
+  );
   return {
+    edits,
+    returns,
+    changesOfOrders: (ids: readonly string[]) =>
+      dataSource.getRepository(OrderChangeRow).find({
+        where: { orderId: In([...ids]) },
+        order: { createdAt: 'ASC' },
+      }),
     config,
     carts,
     orders,
     checkout,
+    drafts,
     quoter,
+    inventory: clients.inventory,
     access,
     segmentsOf: (customerId: string) => clients.identity.segmentsOf(customerId),
     recoverAbandonedCheckouts: () => recoverAbandonedCheckouts(attempts, steps),

@@ -1,11 +1,18 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { FraudDecision, FraudReason } from './fraud/assess';
 
 /** bigint comes back from pg as a string; money is integer minor units well inside 2^53. */
 const bigintNumber = { to: (v: number) => v, from: Number };
 
 export type PaymentStatus =
-  'AUTHORIZED' | 'DECLINED' | 'FAILED' | 'CAPTURED' | 'PARTIALLY_REFUNDED' | 'REFUNDED' | 'VOIDED';
+  | 'AUTHORIZED'
+  | 'REQUIRES_ACTION'
+  | 'DECLINED'
+  | 'FAILED'
+  | 'CAPTURED'
+  | 'PARTIALLY_REFUNDED'
+  | 'REFUNDED'
+  | 'VOIDED';
 
 @Entity({ name: 'payment' })
 export class PaymentRow {
@@ -31,9 +38,28 @@ export class PaymentRow {
   /** `created` of the last provider event (webhook) that changed the payment. */
   @Column({ name: 'provider_event_at', type: 'timestamptz', nullable: true })
   providerEventAt: Date | null;
+  /** REQUIRES_ACTION: where the buyer completes the 3-D Secure challenge, and until when. */
+  @Column({ name: 'action_url', type: 'text', nullable: true }) actionUrl: string | null;
+  @Column({ name: 'action_expires_at', type: 'timestamptz', nullable: true })
+  actionExpiresAt: Date | null;
   /** When orders confirmed the order exists: the unclaimed-authorization reconciler skips it. */
   @Column({ name: 'order_confirmed_at', type: 'timestamptz', nullable: true })
   orderConfirmedAt: Date | null;
+}
+
+/** A customer's card in the processor's vault; payments keeps its token, never the number. */
+@Entity({ name: 'saved_payment_method' })
+export class SavedPaymentMethodRow {
+  @PrimaryColumn('uuid') id: string;
+  @Column({ name: 'customer_id', type: 'uuid' }) customerId: string;
+  @Column({ type: 'text' }) provider: string;
+  @Column({ name: 'vault_token', type: 'text' }) vaultToken: string;
+  @Column({ type: 'text' }) brand: string;
+  @Column({ type: 'text' }) last4: string;
+  @Column({ name: 'exp_month', type: 'int' }) expMonth: number;
+  @Column({ name: 'exp_year', type: 'int' }) expYear: number;
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt: Date;
+  @Column({ name: 'removed_at', type: 'timestamptz', nullable: true }) removedAt: Date | null;
 }
 
 export type PaymentTransactionKind = 'AUTHORIZATION' | 'CAPTURE' | 'VOID' | 'REFUND';
@@ -121,4 +147,5 @@ export const paymentsEntities = [
   FraudAssessmentRow,
   WebhookEventRow,
   PaymentDisputeRow,
+  SavedPaymentMethodRow,
 ];

@@ -29,6 +29,10 @@ export function createPaymentsLoaders(payments: PaymentsService, orders: OrdersG
       (ids: readonly string[]) => payments.disputesOfPayments(ids),
       (d) => d.paymentId,
     ),
+    paymentMethodsOfCustomer: loaderOfMany(
+      (ids: readonly string[]) => payments.paymentMethodsOf(ids),
+      (m) => m.customerId,
+    ),
     /** Whether orders lets the viewer read the order (asked once per request and order). */
     orderReadable(viewer: Viewer): DataLoader<OrderRef, boolean, string> {
       readable ??= new DataLoader((refs) => orders.readable(viewer, refs), {

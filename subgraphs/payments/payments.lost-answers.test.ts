@@ -6,7 +6,7 @@ import {
   ProviderUnavailableError,
   type RefundRequest,
 } from './provider';
-import { SandboxProvider } from './sandbox-provider';
+import { SandboxProvider } from './sandbox/provider';
 import {
   authorize,
   CAPTURE,
@@ -24,7 +24,7 @@ import {
  */
 class LossyProvider implements PaymentProvider {
   readonly name = 'sandbox';
-  readonly sandbox = new SandboxProvider();
+  sandbox!: SandboxProvider;
   readonly calls: string[] = [];
   loseNext: 'authorize' | 'refund' | null = null;
 
@@ -33,6 +33,7 @@ class LossyProvider implements PaymentProvider {
     const result = await this.sandbox.authorize(request);
     return this.deliver('authorize', result);
   }
+  close = () => this.sandbox.close();
   capture: PaymentProvider['capture'] = (request) => this.sandbox.capture(request);
   void: PaymentProvider['void'] = (request) => this.sandbox.void(request);
   async refund(request: RefundRequest) {
@@ -52,7 +53,13 @@ describe('payments subgraph when the processor answer is lost', () => {
   const provider = new LossyProvider();
   usePaymentsSubgraph('payments_lost', {
     ...paymentsSubgraph,
-    createServices: (deps) => createPaymentsServices(deps, { provider }),
+    createServices: (deps) =>
+      createPaymentsServices(deps, {
+        provider: (url) => {
+          provider.sandbox = new SandboxProvider(url);
+          return provider;
+        },
+      }),
   });
 
   it('retries a FAILED authorization with the same processor key, so the card is authorized once', async () => {

@@ -26,6 +26,8 @@ export interface CaptureRequest {
   /** The processor's reference of the authorization. */
   reference: string;
   amount: number;
+  /** Releases what stays uncaptured; without it, later captures may take the rest. */
+  final?: boolean;
   idempotencyKey: string;
 }
 
@@ -39,6 +41,21 @@ export interface RefundRequest {
   amount: number;
   idempotencyKey: string;
 }
+
+export interface VaultRequest {
+  /** A one-time card token from the client-side tokenization. */
+  token: string;
+  idempotencyKey: string;
+}
+
+export type VaultResult =
+  | {
+      approved: true;
+      /** Reusable in place of a card token for later authorizations. */
+      vaultToken: string;
+      card: CardDetails & { expMonth: number; expYear: number };
+    }
+  | ProviderDecline;
 
 export interface ProviderApproval {
   approved: true;
@@ -56,15 +73,36 @@ export interface ProviderDecline {
 
 export type ProviderResult = ProviderApproval | ProviderDecline;
 
-export type AuthorizationResult = ProviderResult & { card: CardDetails | null };
+/**
+ * The card's bank wants the cardholder to authenticate (3-D Secure) before it answers:
+ * the buyer completes the challenge at `url`, then the same authorization (same key) is
+ * asked again and gets the bank's answer.
+ */
+export interface ProviderActionRequired extends ProviderDecline {
+  actionRequired: { url: string; expiresAt: string };
+}
+
+export type AuthorizationResult = (ProviderResult | ProviderActionRequired) & {
+  card: CardDetails | null;
+};
+
+export function requiresAction(
+  result: ProviderResult | ProviderActionRequired,
+): result is ProviderActionRequired {
+  return !result.approved && 'actionRequired' in result;
+}
 
 export interface PaymentProvider {
   /** Stored on each payment, so that later operations go to the processor that authorized it. */
   readonly name: string;
+  /** Closes the provider's connections when the process stops. */
+  close?(): Promise<void>;
   authorize(request: AuthorizeRequest): Promise<AuthorizationResult>;
   capture(request: CaptureRequest): Promise<ProviderResult>;
   void(request: VoidRequest): Promise<ProviderResult>;
   refund(request: RefundRequest): Promise<ProviderResult>;
+  /** Keeps a card for later charges (saved payment methods); absent when the processor cannot. */
+  vault?(request: VaultRequest): Promise<VaultResult>;
   /**
    * A stable id of the card behind a token (the same card gives the same fingerprint,
    * whatever token it was tokenized into), for fraud screening before the authorization.

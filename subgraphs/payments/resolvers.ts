@@ -3,6 +3,7 @@ import { hasPermission, requirePermission, requireService } from '../../platform
 import type { SubgraphContext } from '../../platform/context';
 import {
   type DomainError,
+  forbidden,
   toUserError,
   unauthenticated,
   withUserErrors,
@@ -14,6 +15,7 @@ import type {
   PaymentDisputeRow,
   PaymentRow,
   PaymentTransactionRow,
+  SavedPaymentMethodRow,
 } from './entities';
 import type {
   FraudAssessment,
@@ -21,9 +23,12 @@ import type {
   Order,
   Payment,
   PaymentDispute,
+  PaymentMethod,
   PaymentTransaction,
   Resolvers,
+  SavedPaymentMethod,
 } from './generated/resolvers-types';
+import { OFFLINE_METHODS } from './offline-provider';
 import type { PaymentsLoaders } from './loaders';
 import type { PaymentsServices } from './index';
 import type { PaymentOutcome } from './service';
@@ -45,6 +50,12 @@ export type PaymentModel = ModelFields<
 > & { currency: string; orderId: string };
 export type OrderModel = ModelFields<Order, 'payments' | 'accessGrant'>;
 
+function methodOf(provider: string): PaymentMethod {
+  if (provider === OFFLINE_METHODS.BANK_TRANSFER) return 'BANK_TRANSFER';
+  if (provider === OFFLINE_METHODS.CASH_ON_DELIVERY) return 'CASH_ON_DELIVERY';
+  return 'CARD';
+}
+
 function toPayment(row: PaymentRow): PaymentModel {
   return {
     id: row.id,
@@ -52,6 +63,13 @@ function toPayment(row: PaymentRow): PaymentModel {
     status: row.status,
     capturedAmount: { amount: row.capturedAmount, currency: row.currency },
     refundedAmount: { amount: row.refundedAmount, currency: row.currency },
+    method: methodOf(row.provider),
+    nextAction:
+      row.status === 'REQUIRES_ACTION' && row.actionUrl && row.actionExpiresAt
+        ? { url: row.actionUrl, expiresAt: row.actionExpiresAt.toISOString() }
+        : null,
+    transferReference:
+      row.provider === OFFLINE_METHODS.BANK_TRANSFER ? row.providerReference : null,
     card: row.cardBrand && row.cardLast4 ? { brand: row.cardBrand, last4: row.cardLast4 } : null,
     failureCode: row.failureCode,
     failureMessage: row.failureMessage,
@@ -137,17 +155,40 @@ export const paymentsResolvers = {
       const orderId = parseId(input.orderId, 'orderId');
       return paymentPayload(() => ctx.services.payments.authorize({ ...input, orderId }));
     },
+    paymentMethodSave(_, args, ctx) {
+      const customerId = signedInCustomer(ctx.viewer);
+      return withUserErrors(async () => ({
+        paymentMethod: toSavedMethod(
+          await ctx.services.payments.savePaymentMethod(customerId, args.token),
+        ),
+      }));
+    },
+    paymentMethodRemove(_, args, ctx) {
+      const customerId = signedInCustomer(ctx.viewer);
+      const id = parseId(args.id, 'id');
+      return withUserErrors(async () => ({
+        paymentMethod: toSavedMethod(
+          await ctx.services.payments.removePaymentMethod(customerId, id),
+        ),
+      }));
+    },
     paymentCapture(_, args, ctx) {
       const id = parseId(args.id, 'id');
-      return paymentPayload(() => ctx.services.payments.capture(id, args));
+      return paymentPayload(() =>
+        ctx.services.payments.capture(id, { ...args, requestedBy: requester(ctx.viewer) }),
+      );
     },
     paymentVoid(_, args, ctx) {
       const id = parseId(args.id, 'id');
-      return paymentPayload(() => ctx.services.payments.void(id, args));
+      return paymentPayload(() =>
+        ctx.services.payments.void(id, { ...args, requestedBy: requester(ctx.viewer) }),
+      );
     },
     paymentRefund(_, args, ctx) {
       const id = parseId(args.id, 'id');
-      return paymentPayload(() => ctx.services.payments.refund(id, args));
+      return paymentPayload(() =>
+        ctx.services.payments.refund(id, { ...args, requestedBy: requester(ctx.viewer) }),
+      );
     },
   },
   Payment: {
@@ -174,6 +215,22 @@ export const paymentsResolvers = {
       );
     },
   },
+  Customer: {
+    __resolveReference(ref) {
+      return { id: ref.id };
+    },
+    async paymentMethods(customer, _, ctx) {
+      const own = ctx.viewer.kind === 'customer' && ctx.viewer.customerId === customer.id;
+      if (!own && !isPaymentReader(ctx.viewer)) {
+        if (ctx.viewer.kind === 'anonymous') throw unauthenticated();
+        throw forbidden('Only the customer and payments staff see saved payment methods');
+      }
+      if (!isUuid(customer.id)) return [];
+      return (await ctx.loaders.paymentMethodsOfCustomer.load(customer.id.toLowerCase())).map(
+        toSavedMethod,
+      );
+    },
+  },
   Order: {
     /**
      * Orders decides who may read an order; payments asks it (batched, with the caller's
@@ -193,3 +250,26 @@ export const paymentsResolvers = {
     },
   },
 } satisfies Resolvers;
+
+/** Saved methods are the signed-in customer's own business: nobody else saves or removes them. */
+function signedInCustomer(viewer: Viewer): string {
+  if (viewer.kind === 'customer') return viewer.customerId;
+  if (viewer.kind === 'anonymous') throw unauthenticated();
+  throw forbidden('Only a signed-in customer saves or removes their payment methods');
+}
+
+function toSavedMethod(row: SavedPaymentMethodRow): SavedPaymentMethod {
+  return {
+    id: row.id,
+    brand: row.brand,
+    last4: row.last4,
+    expMonth: row.expMonth,
+    expYear: row.expYear,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+/** Who asked for a payment change, as orders hears it: a fellow service by name, or the caller's kind. */
+function requester(viewer: Viewer): string {
+  return viewer.kind === 'service' ? viewer.service : viewer.kind;
+}

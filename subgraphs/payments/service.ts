@@ -22,6 +22,8 @@ import type { ProviderEvent } from './webhooks/events';
 
 export type { AuthorizeInput } from './domain/authorization';
 export { FRAUD_REJECTED_CODE } from './domain/authorization';
+import { paymentMethodsOf, removePaymentMethod, savePaymentMethod } from './domain/saved-methods';
+import type { SavedPaymentMethodRow } from './entities';
 export type { ProviderEventResult } from './domain/provider-events';
 export type { PaymentOutcome } from './domain/shared';
 
@@ -86,18 +88,38 @@ export class PaymentsService {
 
   capture(
     id: string,
-    args: { amount?: number | null; idempotencyKey?: string | null },
+    args: { amount?: number | null; idempotencyKey?: string | null; requestedBy?: string },
   ): Promise<PaymentOutcome> {
     return capture(this.deps, id, args);
   }
 
-  void(id: string, args: { idempotencyKey?: string | null }): Promise<PaymentOutcome> {
+  void(
+    id: string,
+    args: { idempotencyKey?: string | null; requestedBy?: string },
+  ): Promise<PaymentOutcome> {
     return voidPayment(this.deps, id, args);
+  }
+
+  savePaymentMethod(customerId: string, token: string): Promise<SavedPaymentMethodRow> {
+    return savePaymentMethod(this.deps, customerId, token);
+  }
+
+  removePaymentMethod(customerId: string, id: string): Promise<SavedPaymentMethodRow> {
+    return removePaymentMethod(this.deps, customerId, id);
+  }
+
+  paymentMethodsOf(customerIds: readonly string[]): Promise<SavedPaymentMethodRow[]> {
+    return paymentMethodsOf(this.deps, customerIds);
   }
 
   refund(
     id: string,
-    args: { amount?: number | null; reason?: string | null; idempotencyKey?: string | null },
+    args: {
+      amount?: number | null;
+      reason?: string | null;
+      idempotencyKey?: string | null;
+      requestedBy?: string;
+    },
   ): Promise<PaymentOutcome> {
     return refund(this.deps, id, args);
   }

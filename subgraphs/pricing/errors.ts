@@ -18,6 +18,7 @@ export const PricingErrorCode = {
   INVALID_NAME: 'INVALID_NAME',
   INVALID_COUNTRY: 'INVALID_COUNTRY',
   INVALID_REGION: 'INVALID_REGION',
+  /** No longer raised: quotes take the shipping amount they are given. */
   SHIPPING_UNAVAILABLE: 'SHIPPING_UNAVAILABLE',
   VARIANT_NOT_PRICED: 'VARIANT_NOT_PRICED',
   TOO_MANY_LINES: 'TOO_MANY_LINES',

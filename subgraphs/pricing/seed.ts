@@ -43,6 +43,21 @@ const SHIPPING_RATES: [
   ['US', 'USD', 795, 10000],
 ];
 
+/** The single-unit price per variant and list the seed writes (what pricing announces of a price). */
+export function seedBasePrices(variants: SeedVariant[]) {
+  return LISTS.flatMap((list) =>
+    variants.map((variant) => ({
+      variantId: variant.id,
+      sku: variant.sku,
+      currency: list.currency,
+      priceList: list.code,
+      priority: 0,
+      public: true,
+      amount: scaleRoundHalfUp(variant.priceAmount, list.percentOfEur, 100),
+    })),
+  );
+}
+
 /**
  * The demo shop's prices, once: the EUR, USD and GBP lists, a base price per variant and
  * list plus a 10+ tier at 10 % off, the tax rules and the shipping rates. Bulk statements

@@ -7,7 +7,8 @@ import { PromotionsInitial1764100000000 } from './migrations/0001-promotions-ini
 import { promotionsResolvers } from './resolvers';
 import { PromotionsService } from './service';
 import { promotionsConfigFromEnv, type PromotionsConfig } from './config';
-import { startHoldReconciler } from './hold-reconciler';
+import { startPeriodicJob } from '../../platform/periodic-job';
+import { createLogger } from '../../platform/logging';
 
 export interface PromotionsServices {
   promotions: PromotionsService;
@@ -32,5 +33,10 @@ export const promotionsSubgraph: SubgraphModule<PromotionsServices, PromotionsLo
   createLoaders: ({ promotions }) => createPromotionsLoaders(promotions),
   // Releases coupon holds whose checkout never completed (PROMOTION_HOLD_TTL_MS).
   startBackground: ({ promotions, config }) =>
-    startHoldReconciler(promotions, config.PROMOTION_RECONCILE_INTERVAL_MS),
+    startPeriodicJob(
+      createLogger('promotions.holds'),
+      'releasing stale coupon holds',
+      () => promotions.releaseStaleHolds(),
+      config.PROMOTION_RECONCILE_INTERVAL_MS,
+    ),
 };

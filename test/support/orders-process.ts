@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { startRouter, type RunningRouter } from '../../router/server';
 import { signingSecret } from '../../platform/identity';
@@ -8,7 +7,9 @@ import { startSubgraph, type RunningSubgraph } from '../../platform/server';
 import { createTestDatabase, type TestDatabase } from '../../platform/testing/database';
 import { postGraphQL, type GraphQLResponse } from '../../platform/testing/graphql-client';
 import { seedPricing } from '../../subgraphs/pricing/seed';
+import { seedShipping } from '../../subgraphs/shipping/seed';
 import { subgraphs } from '../../subgraphs/registry';
+import { freePort } from '../../platform/testing/ports';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -30,17 +31,6 @@ export interface CrashPlatform {
   ordersExited(): Promise<NodeJS.Signals | null>;
   stopOrders(): Promise<void>;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startCrashPlatform(name: string): Promise<CrashPlatform> {
@@ -66,6 +56,7 @@ export async function startCrashPlatform(name: string): Promise<CrashPlatform> {
     urls[module.name] = running[module.name]!.url;
   }
   await seedPricing(running.pricing!.dataSource, []);
+  await seedShipping(running.shipping!.dataSource);
   const router: RunningRouter = await startRouter({
     port: 0,
     host: '127.0.0.1',

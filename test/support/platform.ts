@@ -1,5 +1,6 @@
 import { startPlatform, type Platform, type PlatformOptions } from '../../scripts/platform';
 import { seedPricing } from '../../subgraphs/pricing/seed';
+import { seedShipping } from '../../subgraphs/shipping/seed';
 import { createTestDatabase, type TestDatabase } from '../../platform/testing/database';
 import { postGraphQL, type GraphQLResponse } from '../../platform/testing/graphql-client';
 
@@ -31,6 +32,9 @@ export async function startTestPlatform(
   // rate limits under test get their own routers and settings (test/rate-limit.test.ts).
   process.env.RATE_LIMIT_PER_IP ??= '100000';
   process.env.RATE_LIMIT_COST ??= '1000000000';
+  // Ten subgraphs with a pool each, beside other test files and PostgreSQL's default of
+  // 100 connections: a test platform needs few at a time.
+  process.env.DB_POOL_SIZE ??= '3';
   process.env.RATE_LIMIT_PREFIX ??= `ratelimit-${name}-${process.pid}`;
   const database = await createTestDatabase(name);
   const platform = await startPlatform({
@@ -39,8 +43,12 @@ export async function startTestPlatform(
     background: false,
     ...platformOptions,
   });
-  // The demo markets: EUR (tax-inclusive), USD and GBP price lists, tax rules, shipping rates.
-  if (markets) await seedPricing(platform.subgraphs.pricing!.dataSource, []);
+  // The demo markets: EUR (tax-inclusive), USD and GBP price lists, tax rules, and the
+  // shipping zones, methods and rates of the five demo countries.
+  if (markets) {
+    await seedPricing(platform.subgraphs.pricing!.dataSource, []);
+    await seedShipping(platform.subgraphs.shipping!.dataSource);
+  }
   return {
     ...platform,
     database,

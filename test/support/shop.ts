@@ -132,7 +132,8 @@ export async function createCoupon(
   code: string,
   options: {
     kind?: string;
-    value?: number;
+    /** null for kinds without a value (FREE_SHIPPING); default 10 %. */
+    value?: number | null;
     usageLimit?: number | null;
     perCustomerLimit?: number | null;
   } = {},
@@ -154,7 +155,7 @@ export async function createCoupon(
           campaignId: campaign.campaign.id,
           name: `Promotion ${code}`,
           kind: options.kind ?? 'PERCENTAGE_ORDER',
-          value: options.value ?? 1000,
+          value: options.value === undefined ? 1000 : options.value,
           requiresCoupon: true,
         },
       },

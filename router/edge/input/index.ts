@@ -3,9 +3,12 @@ import { parse, type DocumentNode } from 'graphql';
 import type { RouterContext } from '../../context';
 import type { EdgeModule } from '../index';
 import { checkEachOperation, isRecord } from '../limits/http';
-import { findControlCharacter } from './control-characters';
+import { findControlCharacter } from '../../../platform/input/control-characters';
 
-export { findControlCharacter, hasControlCharacter } from './control-characters';
+export {
+  findControlCharacter,
+  hasControlCharacter,
+} from '../../../platform/input/control-characters';
 
 /**
  * Text the router refuses before planning and before any subgraph is called: a string

@@ -6,6 +6,7 @@ import { operationLimitsFromEnv } from '../limits/config';
 import { checkEachOperation, graphqlBodyParser, isRecord, persistedHashOf } from '../limits/http';
 import { loadSafelist, sha256, type Safelist } from './manifest';
 import { redisQueryCache, type QueryCache } from './redis-cache';
+import { loadConfig, setting } from '../../../platform/config';
 
 /**
  * Persisted operations, configured once per router from the environment.
@@ -31,7 +32,7 @@ export const persistedOperations: EdgeModule = () => {
   const cache = process.env.REDIS_URL
     ? redisQueryCache(process.env.REDIS_URL, {
         prefix: `${process.env.APQ_PREFIX ?? 'commerce'}:apq:`,
-        ttlSeconds: Number(process.env.APQ_TTL_SECONDS || 86400),
+        ttlSeconds: loadConfig({ APQ_TTL_SECONDS: setting.int(86400, { min: 1 }) }).APQ_TTL_SECONDS,
       })
     : undefined;
   return {

@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /**
  * Rate limits at the router, in fixed windows of RATE_LIMIT_WINDOW_MS (a window starts at
  * a subject's first request and lasts that long):
@@ -10,6 +12,7 @@
  * | window                                  | 60000 ms    | RATE_LIMIT_WINDOW_MS   |                    |
  * | Redis key prefix (one per deployment)   | `ratelimit` | RATE_LIMIT_PREFIX      |                    |
  * | everything off                          | on          | RATE_LIMIT=off         |                    |
+ * | client IPs that no limit counts         | none        | RATE_LIMIT_EXEMPT_IPS  | comma-separated (a benchmark's load generator) |
  *
  * A limit of 0 turns that one off. The client IP is `router/auth`'s (TRUSTED_PROXY_HOPS).
  * With REDIS_URL the counters live in Redis (one atomic script per check), so every
@@ -56,4 +59,22 @@ export function rateLimitConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ra
     prefix: env.RATE_LIMIT_PREFIX?.trim() || DEFAULT_RATE_LIMITS.prefix,
     redisUrl: env.REDIS_URL || undefined,
   };
+}
+
+/**
+ * RATE_LIMIT_EXEMPT_IPS: client IPs (as router/auth sees them) that no limit counts, so a
+ * load generator on an address of its own can measure the router with the limits on for
+ * every other caller.
+ */
+export function exemptIpsFromEnv(env: NodeJS.ProcessEnv = process.env): ReadonlySet<string> {
+  return new Set(
+    (env.RATE_LIMIT_EXEMPT_IPS ?? '')
+      .split(',')
+      .map((ip) => ip.trim())
+      .filter(Boolean)
+      .map((ip) => {
+        if (!isIP(ip)) throw new Error(`RATE_LIMIT_EXEMPT_IPS: "${ip}" is not an IP address`);
+        return ip;
+      }),
+  );
 }

@@ -5,7 +5,7 @@ import type { Viewer } from '../../../platform/identity';
 import { clientIpFrom } from '../../auth';
 import type { RouterContext } from '../../context';
 import type { EdgeModule, OperationAdmission } from '../index';
-import { rateLimitConfigFromEnv, type RateLimitConfig } from './config';
+import { exemptIpsFromEnv, rateLimitConfigFromEnv, type RateLimitConfig } from './config';
 import { MemoryStore, RedisStore, type Counter, type RateLimitStore, type Verdict } from './store';
 import { costWeigher, type RequestWeigher } from './weigher';
 
@@ -37,14 +37,17 @@ export function rateLimiting(
   return () => {
     const config = rateLimitConfigFromEnv(options.env);
     if (!config.enabled) return {};
+    const exemptIps = exemptIpsFromEnv(options.env);
+    const exempt = (ip: string | null | undefined) => Boolean(ip && exemptIps.has(ip));
     const store =
       options.store ??
       (config.redisUrl ? new RedisStore(config.redisUrl) : new MemoryStore(config.windowMs));
     const weigh = options.weigh ?? costWeigher;
     return {
-      middleware: [perIp(config, store)],
-      plugins: [perViewer(config, store, weigh)],
-      admit: (operation) => admit(config, store, operation),
+      middleware: [perIp(config, store, exempt)],
+      plugins: [perViewer(config, store, weigh, exempt)],
+      admit: (operation) =>
+        exempt(operation.viewer.clientIp) ? Promise.resolve(null) : admit(config, store, operation),
       close: () => store.close(),
     };
   };
@@ -55,10 +58,15 @@ function keyOf(config: RateLimitConfig, subject: string, dimension: 'requests' |
   return `${config.prefix}:{${subject}}:${dimension}`;
 }
 
-function perIp(config: RateLimitConfig, store: RateLimitStore): RequestHandler {
+/** Whether a client IP is one that no limit counts (RATE_LIMIT_EXEMPT_IPS). */
+type Exempt = (ip: string | null | undefined) => boolean;
+
+function perIp(config: RateLimitConfig, store: RateLimitStore, exempt: Exempt): RequestHandler {
   return async (req, res, next) => {
     if (!config.perIp || req.method === 'OPTIONS' || !isGraphQLPath(req)) return next();
-    const subject = `ip:${clientIpFrom(req) ?? 'unknown'}`;
+    const ip = clientIpFrom(req);
+    if (exempt(ip)) return next();
+    const subject = `ip:${ip ?? 'unknown'}`;
     const verdict = await store.hit(
       [{ key: keyOf(config, subject, 'requests'), weight: 1, limit: config.perIp }],
       config.windowMs,
@@ -77,11 +85,13 @@ function perViewer(
   config: RateLimitConfig,
   store: RateLimitStore,
   weigh: RequestWeigher,
+  exempt: Exempt,
 ): ApolloServerPlugin<RouterContext> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ contextValue, document, request, schema, operationName }) {
+          if (exempt(contextValue.viewer.clientIp)) return;
           const user = userOf(contextValue.viewer);
           const counters: Counter[] = [];
           if (user && config.perUser)

@@ -219,18 +219,25 @@ export type ProductUpdateInput = {
 export type ProductVariant = {
   __typename?: 'ProductVariant';
   archived: Scalars['Boolean']['output'];
+  /** Parcel dimensions; null until measured. */
+  dimensions?: Maybe<VariantDimensions>;
   id: Scalars['ID']['output'];
   /** Option values such as size and color. */
   options: Array<VariantOption>;
   product: Product;
   sku: Scalars['String']['output'];
   title: Scalars['String']['output'];
+  /** Shipping weight in grams (public, like a product page's weight); null until weighed. */
+  weightGrams?: Maybe<Scalars['Int']['output']>;
 };
 
 export type ProductVariantInput = {
+  dimensions?: InputMaybe<VariantDimensionsInput>;
   options?: InputMaybe<Array<VariantOptionInput>>;
   sku: Scalars['String']['input'];
   title: Scalars['String']['input'];
+  /** Grams, 1 to 1,000,000 (WEIGHT_INVALID otherwise). */
+  weightGrams?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type ProductVariantPayload = {
@@ -240,8 +247,12 @@ export type ProductVariantPayload = {
 };
 
 export type ProductVariantUpdateInput = {
+  /** Omit to keep. */
+  dimensions?: InputMaybe<VariantDimensionsInput>;
   options?: InputMaybe<Array<VariantOptionInput>>;
   title?: InputMaybe<Scalars['String']['input']>;
+  /** Grams, 1 to 1,000,000 (WEIGHT_INVALID otherwise); omit to keep. */
+  weightGrams?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type Query = {
@@ -293,6 +304,21 @@ export type UserError = {
   /** Path to the input field at fault, when there is one. */
   field?: Maybe<Array<Scalars['String']['output']>>;
   message: Scalars['String']['output'];
+};
+
+/** A variant's parcel size in millimetres. */
+export type VariantDimensions = {
+  __typename?: 'VariantDimensions';
+  heightMm: Scalars['Int']['output'];
+  lengthMm: Scalars['Int']['output'];
+  widthMm: Scalars['Int']['output'];
+};
+
+/** Each 1 to 10,000 mm (DIMENSION_INVALID otherwise). */
+export type VariantDimensionsInput = {
+  heightMm: Scalars['Int']['input'];
+  lengthMm: Scalars['Int']['input'];
+  widthMm: Scalars['Int']['input'];
 };
 
 export type VariantOption = {
@@ -475,6 +501,8 @@ export type ResolversTypes = {
   ProductVariantUpdateInput: ProductVariantUpdateInput;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UserError: ResolverTypeWrapper<UserError>;
+  VariantDimensions: ResolverTypeWrapper<VariantDimensions>;
+  VariantDimensionsInput: VariantDimensionsInput;
   VariantOption: ResolverTypeWrapper<VariantOption>;
   VariantOptionInput: VariantOptionInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -514,6 +542,8 @@ export type ResolversParentTypes = {
   ProductVariantUpdateInput: ProductVariantUpdateInput;
   Query: Record<PropertyKey, never>;
   UserError: UserError;
+  VariantDimensions: VariantDimensions;
+  VariantDimensionsInput: VariantDimensionsInput;
   VariantOption: VariantOption;
   VariantOptionInput: VariantOptionInput;
   String: Scalars['String']['output'];
@@ -731,11 +761,13 @@ export type ProductVariantResolvers<
     ContextType
   >;
   archived?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  dimensions?: Resolver<Maybe<ResolversTypes['VariantDimensions']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   options?: Resolver<Array<ResolversTypes['VariantOption']>, ParentType, ContextType>;
   product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
   sku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  weightGrams?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type ProductVariantPayloadResolvers<
@@ -788,6 +820,16 @@ export type UserErrorResolvers<
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type VariantDimensionsResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['VariantDimensions'] =
+    ResolversParentTypes['VariantDimensions'],
+> = {
+  heightMm?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lengthMm?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  widthMm?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type VariantOptionResolvers<
   ContextType = Context,
   ParentType extends ResolversParentTypes['VariantOption'] = ResolversParentTypes['VariantOption'],
@@ -812,6 +854,7 @@ export type Resolvers<ContextType = Context> = {
   ProductVariantPayload?: ProductVariantPayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
+  VariantDimensions?: VariantDimensionsResolvers<ContextType>;
   VariantOption?: VariantOptionResolvers<ContextType>;
 };
 

@@ -2,8 +2,7 @@ import { IdentityErrorCode } from '../errors';
 import { type DataSource, type EntityManager, In } from 'typeorm';
 import { DomainError } from '../../../platform/errors';
 import { CustomerAddressRow } from '../entities';
-import { z } from 'zod';
-import { postalAddress, text, userErrorsFrom } from '../../../platform/validation';
+import type { AddressRules } from '../clients/location';
 
 export interface AddressInput {
   name?: string | null;
@@ -28,34 +27,29 @@ type AddressFields = Pick<
 
 /**
  * The address a create or an update leaves: the update's fields over the stored ones,
- * checked as a whole (a postal code is only valid for its country), with the first
- * problem as a userError on its field.
+ * checked as a whole by location (a postal code is only valid for its country, a region
+ * must be one of it), with the first problem as a userError on its field.
  */
-function fields(input: AddressInput, stored: Partial<AddressFields> = {}): AddressFields {
+async function fields(
+  rules: AddressRules,
+  input: AddressInput,
+  stored: Partial<AddressFields> = {},
+): Promise<AddressFields> {
   const given = (key: keyof AddressFields) =>
     input[key] === undefined ? stored[key] : (input[key] ?? null);
-  const candidate = Object.fromEntries(
-    ADDRESS_KEYS.map((key) => [key, given(key) ?? undefined]),
-  ) as Record<keyof AddressFields, string | undefined>;
-  if (candidate.country) candidate.country = candidate.country.trim().toUpperCase();
-  const parsed = customerAddress.safeParse(candidate);
-  if (!parsed.success) {
-    const [first] = userErrorsFrom(parsed.error, ['input']);
-    const path = first!.field ?? ['input'];
-    const code = ADDRESS_CODES[path[path.length - 1] ?? ''] ?? IdentityErrorCode.INVALID_TEXT;
-    throw new DomainError(code, first!.message, path);
-  }
-  const a = parsed.data;
+  const candidate = Object.fromEntries(ADDRESS_KEYS.map((key) => [key, given(key) ?? null]));
+  // The address book's table keeps a city and a postal code on every row.
+  const a = await rules.validate(candidate, ['NAME', 'CITY', 'POSTAL_CODE']);
   return {
-    name: a.name,
-    company: a.company || null,
-    line1: a.line1,
-    line2: a.line2 || null,
-    city: a.city,
-    postalCode: a.postalCode,
-    region: a.region || null,
+    name: a.name!,
+    company: a.company,
+    line1: a.line1!,
+    line2: a.line2,
+    city: a.city!,
+    postalCode: a.postalCode!,
+    region: a.region,
     country: a.country,
-    phone: a.phone || null,
+    phone: a.phone,
   };
 }
 
@@ -71,15 +65,6 @@ const ADDRESS_KEYS = [
   'phone',
 ] as const satisfies readonly (keyof AddressFields)[];
 
-const ADDRESS_CODES: Record<string, IdentityErrorCode> = {
-  country: IdentityErrorCode.INVALID_COUNTRY,
-  postalCode: IdentityErrorCode.INVALID_POSTAL_CODE,
-  phone: IdentityErrorCode.INVALID_PHONE,
-};
-
-/** platform/validation's postal address, with the recipient's name required. */
-const customerAddress = postalAddress.and(z.object({ name: text(200) }));
-
 /**
  * A customer's address book. Each customer has at most one default shipping and one
  * default billing address (partial unique indexes); the first address becomes both
@@ -87,7 +72,10 @@ const customerAddress = postalAddress.and(z.object({ name: text(200) }));
  * of the defaults cannot collide.
  */
 export class Addresses {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly rules: AddressRules,
+  ) {}
 
   ofCustomers(customerIds: readonly string[]): Promise<CustomerAddressRow[]> {
     return this.db.getRepository(CustomerAddressRow).find({
@@ -97,7 +85,7 @@ export class Addresses {
   }
 
   async create(customerId: string, input: AddressInput): Promise<CustomerAddressRow> {
-    const values = fields(input);
+    const values = await fields(this.rules, input);
     return this.inCustomer(customerId, async (tx, existing) => {
       if (existing.length >= MAX_ADDRESSES) {
         throw new DomainError(
@@ -125,7 +113,7 @@ export class Addresses {
     return this.inCustomer(customerId, async (tx, existing) => {
       const address = existing.find((a) => a.id === id);
       if (!address) throw new DomainError(IdentityErrorCode.NOT_FOUND, 'Address not found', ['id']);
-      const values = fields(input, address);
+      const values = await fields(this.rules, input, address);
       await this.clearDefaults(
         tx,
         customerId,

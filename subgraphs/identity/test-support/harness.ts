@@ -6,6 +6,7 @@ import type { Viewer } from '../../../platform/identity';
 import type { RunningSubgraph } from '../../../platform/server';
 import type { TestDatabase } from '../../../platform/testing/database';
 import { dataOf, type GraphQLResponse } from '../../../platform/testing/graphql-client';
+import { startFakeSubgraph, type FakeSubgraph } from '../../../platform/testing/fake-subgraph';
 import { startSubgraphForTest, viewers } from '../../../platform/testing/harness';
 import { createTokenVerifier, type TokenVerifier } from '../../../platform/auth/verify-token';
 import { identitySubgraph } from '..';
@@ -31,7 +32,38 @@ export interface IdentityHarness {
   sql<Row = any>(text: string, params?: unknown[]): Promise<Row[]>;
   /** The viewer the router would sign for this access token. */
   viewerOf(accessToken: string): Promise<Viewer>;
+  /** The stand-in for location (the real rules are location's tests' and test/'s); `down` fails it like an outage. */
+  location: FakeSubgraph & { down: boolean };
   stop(): Promise<void>;
+}
+
+/** The countries the stand-in for location knows; any other is COUNTRY_UNKNOWN, as location says. */
+const KNOWN_COUNTRIES = new Set(['DE', 'FR', 'GB', 'NL', 'US']);
+
+/** Answers addressValidate the way location does for a known country: the address back, normalised. */
+async function startFakeLocation(): Promise<FakeSubgraph & { down: boolean }> {
+  const state = { down: false };
+  const fake = await startFakeSubgraph(({ variables }) => {
+    if (state.down) return { status: 503 };
+    const input = variables.input as Record<string, string | null>;
+    const country = (input.country ?? '').trim().toUpperCase();
+    if (!KNOWN_COUNTRIES.has(country)) {
+      const error = {
+        field: ['input', 'country'],
+        message: 'Not a known country',
+        code: 'COUNTRY_UNKNOWN',
+      };
+      return { data: { addressValidate: { address: null, userErrors: [error] } } };
+    }
+    const address = { ...input, country, postalCode: input.postalCode?.toUpperCase() ?? null };
+    return { data: { addressValidate: { address, userErrors: [] } } };
+  });
+  return Object.defineProperty(fake, 'down', {
+    get: () => state.down,
+    set: (value: boolean) => {
+      state.down = value;
+    },
+  }) as FakeSubgraph & { down: boolean };
 }
 
 export interface As {
@@ -52,8 +84,10 @@ export async function startIdentity(
   name: string,
   env: Record<string, string | undefined> = {},
 ): Promise<IdentityHarness> {
+  const location = await startFakeLocation();
   const t = await startSubgraphForTest(identitySubgraph, {
     database: name,
+    subgraphUrls: { location: location.url },
     env: {
       AUTHORIZATION_MODE: undefined,
       BOOTSTRAP_ADMIN_EMAIL: BOOTSTRAP_ADMIN.email,
@@ -87,9 +121,11 @@ export async function startIdentity(
     },
     sql: (text, params = []) => t.subgraph.dataSource.query(text, params),
     viewerOf: (accessToken) => verifier.verify(`Bearer ${accessToken}`),
+    location,
     async stop() {
       await new Promise((resolve) => server.close(resolve));
       await t.stop();
+      await location.stop();
     },
   };
 }

@@ -2,7 +2,8 @@ import { type EntityManager, QueryFailedError } from 'typeorm';
 import { DomainError } from '../../../platform/errors';
 import { ReservationLineRow, StockMovementRow, type StockMovementKind } from '../entities';
 import { InventoryErrorCode } from '../errors';
-import { recordInventoryChanged } from '../events';
+import { recordEvent } from '../../../platform/outbox';
+import { recordInventoryChanged, STOCK_RECEIVED_TOPIC, type StockReceivedEvent } from '../events';
 
 export interface ItemRef {
   id: string;
@@ -66,6 +67,17 @@ export async function applyMovement(
     kind: change.kind,
     movementId: movement.id,
   });
+  if (change.kind === 'RECEIPT') {
+    const received: StockReceivedEvent = {
+      sku: item.sku,
+      warehouseId: item.warehouseId,
+      quantity: change.onHandDelta,
+      onHand: levels![0]!.on_hand,
+      reserved: levels![0]!.reserved,
+      movementId: movement.id,
+    };
+    await recordEvent(tx, 'inventory', STOCK_RECEIVED_TOPIC, received);
+  }
   return movement;
 }
 

@@ -77,7 +77,22 @@ export class Reservations {
           .orderBy('i.id', 'ASC')
           .setLock('pessimistic_write')
           .getMany();
-        const allocated = allocate(lines, items);
+        const backorderable: { sku: string }[] = await tx.query(
+          `SELECT sku FROM inventory.backorder_policy WHERE sku = ANY($1)`,
+          [skus],
+        );
+        const { allocated, backordered } = allocate(
+          lines,
+          items,
+          new Set(backorderable.map((p) => p.sku)),
+        );
+        for (const [sku, quantity] of backordered) {
+          await tx.query(
+            `INSERT INTO inventory.reservation_backorder (reservation_id, sku, quantity) VALUES ($1, $2, $3)
+             ON CONFLICT (reservation_id, sku) DO UPDATE SET quantity = reservation_backorder.quantity + EXCLUDED.quantity`,
+            [reservationId, sku, quantity],
+          );
+        }
 
         // Items are already locked in id order; update them in the same order.
         for (const item of items) {
@@ -185,11 +200,16 @@ export class Reservations {
   }
 }
 
-/** Splits each line over the items of its SKU, most available first; all or nothing. */
+/**
+ * Splits each line over the items of its SKU, most available first; all or nothing,
+ * except that what a backorderable SKU lacks is owed (backordered) instead of refused.
+ */
 function allocate(
   lines: StockReserveInput['lines'],
   items: InventoryItemRow[],
-): Map<string, number> {
+  backorderable: Set<string>,
+): { allocated: Map<string, number>; backordered: Map<string, number> } {
+  const backordered = new Map<string, number>();
   const available = new Map(items.map((item) => [item.id, item.onHand - item.reserved]));
   const allocated = new Map<string, number>();
   for (const [index, line] of lines.entries()) {
@@ -204,7 +224,9 @@ function allocate(
       allocated.set(item.id, (allocated.get(item.id) ?? 0) + take);
       missing -= take;
     }
-    if (missing > 0) {
+    if (missing > 0 && backorderable.has(line.sku)) {
+      backordered.set(line.sku, (backordered.get(line.sku) ?? 0) + missing);
+    } else if (missing > 0) {
       throw new DomainError(
         InventoryErrorCode.INSUFFICIENT_STOCK,
         `Not enough stock of ${line.sku}: ${line.quantity} requested, ${line.quantity - missing} available`,
@@ -212,7 +234,7 @@ function allocate(
       );
     }
   }
-  return allocated;
+  return { allocated, backordered };
 }
 
 export async function lockReservation(tx: EntityManager, id: string): Promise<ReservationRow> {

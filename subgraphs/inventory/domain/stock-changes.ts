@@ -2,8 +2,13 @@ import { type DataSource, type Repository } from 'typeorm';
 import { isUniqueViolation } from '../../../platform/db';
 import { DomainError } from '../../../platform/errors';
 import { UpstreamError } from '../../../platform/service-client';
-import type { CatalogDirectory } from '../directories';
-import { InventoryItemRow, StockMovementRow, WarehouseRow } from '../entities';
+import type { AddressDirectory, CatalogDirectory } from '../directories';
+import {
+  InventoryItemRow,
+  StockMovementRow,
+  type WarehouseAddress,
+  WarehouseRow,
+} from '../entities';
 import { InventoryErrorCode } from '../errors';
 import { applyMovement, type MovementInput, translateCheckViolation } from './ledger';
 import {
@@ -19,6 +24,13 @@ export interface WarehouseInput {
   code: string;
   name: string;
   countryCode: string;
+  address?: {
+    line1: string;
+    line2?: string | null;
+    city: string;
+    region?: string | null;
+    postalCode: string;
+  } | null;
 }
 
 export interface StockReceiveInput {
@@ -56,6 +68,7 @@ export class StockChanges {
   constructor(
     private readonly db: DataSource,
     private readonly catalog: CatalogDirectory,
+    private readonly addresses: AddressDirectory,
   ) {
     this.warehouses = db.getRepository(WarehouseRow);
     this.items = db.getRepository(InventoryItemRow);
@@ -66,8 +79,11 @@ export class StockChanges {
     const code = checkWarehouseCode(input.code);
     const name = requireText(input.name, 'name');
     const countryCode = checkCountry(input.countryCode);
+    const { address, regionCode } = await this.checkAddress(countryCode, input.address);
     try {
-      return await this.warehouses.save(this.warehouses.create({ code, name, countryCode }));
+      return await this.warehouses.save(
+        this.warehouses.create({ code, name, countryCode, address, regionCode }),
+      );
     } catch (error) {
       if (isUniqueViolation(error))
         throw new DomainError(
@@ -77,6 +93,29 @@ export class StockChanges {
         );
       throw error;
     }
+  }
+
+  /**
+   * Location decides whether the address is one of the country (region, postal code form,
+   * required fields); its first problem is refused under ["address", field] (["countryCode"]
+   * for the country). Labels are sent from the normalised form.
+   */
+  private async checkAddress(
+    countryCode: string,
+    input: WarehouseInput['address'],
+  ): Promise<{ address: WarehouseAddress | null; regionCode: string | null }> {
+    if (!input) return { address: null, regionCode: null };
+    const checked = await this.addresses.check(countryCode, input);
+    if (!checked.ok) {
+      const [problem] = checked.problems;
+      const field = problem?.field?.at(-1) ?? 'address';
+      throw new DomainError(
+        problem?.code ?? InventoryErrorCode.INVALID_TEXT,
+        problem?.message ?? 'The address is not valid',
+        field === 'country' ? ['countryCode'] : ['address', field],
+      );
+    }
+    return { address: checked.address, regionCode: checked.region };
   }
 
   /**

@@ -25,6 +25,29 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown };
 };
 
+/** A SKU that may be sold beyond its stock. */
+export type BackorderPolicy = {
+  __typename?: 'BackorderPolicy';
+  /** The day more stock is expected (YYYY-MM-DD), when known. */
+  expectedAt?: Maybe<Scalars['String']['output']>;
+  sku: Scalars['String']['output'];
+};
+
+export type BackorderPolicyPayload = {
+  __typename?: 'BackorderPolicyPayload';
+  /** Null when backorders were turned off. */
+  policy?: Maybe<BackorderPolicy>;
+  userErrors: Array<UserError>;
+};
+
+export type BackorderPolicySetInput = {
+  /** false: the SKU is sold only from stock again (open backorders stay owed). */
+  allowed: Scalars['Boolean']['input'];
+  /** YYYY-MM-DD. */
+  expectedAt?: InputMaybe<Scalars['String']['input']>;
+  sku: Scalars['String']['input'];
+};
+
 /** The stock of one SKU in one warehouse. Staff with inventory:write only. */
 export type InventoryItem = {
   __typename?: 'InventoryItem';
@@ -73,12 +96,29 @@ export type Money = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Lets a SKU be sold beyond its stock (or not), with the expected restock date. */
+  backorderPolicySet: BackorderPolicyPayload;
+  /**
+   * An order changed after checkout: holds more of some SKUs or gives some back, on an
+   * ACTIVE or COMMITTED reservation; all or nothing. Idempotent by reference.
+   */
+  reservationAdjust: ReservationPayload;
+  /**
+   * Moves a COMMITTED reservation's hold to the warehouses fulfillment chose; all or
+   * nothing (INSUFFICIENT_STOCK). Units beyond what was held pay off its backorders.
+   */
+  reservationAllocate: ReservationPayload;
   /** ACTIVE → COMMITTED: the hold no longer expires. */
   reservationCommit: ReservationPayload;
   /** COMMITTED → FULFILLED: the units leave onHand and reserved. Idempotent. */
   reservationFulfill: ReservationPayload;
   /** ACTIVE or COMMITTED → RELEASED: the units become available again. Idempotent. */
   reservationRelease: ReservationPayload;
+  /**
+   * Reserved → shipped for these lines of one warehouse; FULFILLED once nothing is held or
+   * owed. Idempotent by reference.
+   */
+  reservationShip: ReservationPayload;
   /** Corrects onHand; refused (INSUFFICIENT_STOCK) when it would drop below zero or below reserved. */
   stockAdjust: StockMovementPayload;
   /** Receives goods; creates the inventory item when the SKU is new to the warehouse. */
@@ -91,6 +131,18 @@ export type Mutation = {
   warehouseCreate: WarehousePayload;
 };
 
+export type MutationBackorderPolicySetArgs = {
+  input: BackorderPolicySetInput;
+};
+
+export type MutationReservationAdjustArgs = {
+  input: ReservationAdjustInput;
+};
+
+export type MutationReservationAllocateArgs = {
+  input: ReservationAllocateInput;
+};
+
 export type MutationReservationCommitArgs = {
   id: Scalars['ID']['input'];
 };
@@ -101,6 +153,10 @@ export type MutationReservationFulfillArgs = {
 
 export type MutationReservationReleaseArgs = {
   id: Scalars['ID']['input'];
+};
+
+export type MutationReservationShipArgs = {
+  input: ReservationShipInput;
 };
 
 export type MutationStockAdjustArgs = {
@@ -156,6 +212,8 @@ export type ProductVariant = {
   __typename?: 'ProductVariant';
   /** Public: units that can be sold now, summed over all warehouses; 0 when the SKU is not stocked. */
   availableQuantity?: Maybe<Scalars['Int']['output']>;
+  /** Public: set when the variant may be ordered beyond its stock, with the expected restock date. */
+  backorder?: Maybe<BackorderPolicy>;
   /** Staff with inventory:write: the stock per warehouse. */
   inventoryItems?: Maybe<Array<InventoryItem>>;
   sku: Scalars['String']['output'];
@@ -233,12 +291,46 @@ export type QueryStockMovementsArgs = {
 
 export type Reservation = {
   __typename?: 'Reservation';
+  /** Units of backorderable SKUs that could not be held yet (owed until stock arrives). */
+  backorders: Array<ReservationBackorder>;
   expiresAt?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
+  /** What is held, per SKU and warehouse. */
   lines: Array<ReservationLine>;
   /** The caller's idempotency key, such as a checkout id. */
   reference: Scalars['String']['output'];
   status: ReservationStatus;
+};
+
+export type ReservationAdjustInput = {
+  id: Scalars['ID']['input'];
+  lines: Array<ReservationAdjustLineInput>;
+  /** Idempotency key of the change (an order change id): a repeat adjusts nothing. */
+  reference: Scalars['String']['input'];
+};
+
+export type ReservationAdjustLineInput = {
+  /** Units to hold more (positive) or give back (negative). */
+  delta: Scalars['Int']['input'];
+  sku: Scalars['String']['input'];
+};
+
+export type ReservationAllocateInput = {
+  id: Scalars['ID']['input'];
+  /** Where each named SKU is held from now on (0 releases); SKUs not named keep their lines. */
+  lines: Array<ReservationAllocateLineInput>;
+};
+
+export type ReservationAllocateLineInput = {
+  quantity: Scalars['Int']['input'];
+  sku: Scalars['String']['input'];
+  warehouseId: Scalars['ID']['input'];
+};
+
+export type ReservationBackorder = {
+  __typename?: 'ReservationBackorder';
+  quantity: Scalars['Int']['output'];
+  sku: Scalars['String']['output'];
 };
 
 /** A quantity of one SKU held in one warehouse; a requested line may be split over warehouses. */
@@ -253,6 +345,14 @@ export type ReservationPayload = {
   __typename?: 'ReservationPayload';
   reservation?: Maybe<Reservation>;
   userErrors: Array<UserError>;
+};
+
+export type ReservationShipInput = {
+  id: Scalars['ID']['input'];
+  lines: Array<StockReserveLineInput>;
+  /** Idempotency key of the shipment (a fulfillment id). */
+  reference: Scalars['String']['input'];
+  warehouseId: Scalars['ID']['input'];
 };
 
 export type ReservationStatus =
@@ -314,6 +414,8 @@ export type StockMovementKind =
   | 'RELEASE'
   /** Units held for a checkout. */
   | 'RESERVATION'
+  /** Returned goods in good condition, back on the shelf (orders' returns). */
+  | 'RETURN'
   /** Reserved units that left the warehouse. */
   | 'SHIPMENT';
 
@@ -380,15 +482,42 @@ export type UserError = {
  */
 export type Warehouse = {
   __typename?: 'Warehouse';
+  /** The address labels are sent from (checked by location); null for a warehouse created without one. */
+  address?: Maybe<WarehouseAddress>;
   /** Short unique code such as BER-1. */
   code: Scalars['String']['output'];
   /** ISO 3166-1 alpha-2 country code. */
   countryCode: Scalars['String']['output'];
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
+  /** ISO 3166-2 region after the country (BE for DE-BE), as location normalised it; null when not given. */
+  regionCode?: Maybe<Scalars['String']['output']>;
+};
+
+/** A warehouse's street address; its country is the warehouse's countryCode. */
+export type WarehouseAddress = {
+  __typename?: 'WarehouseAddress';
+  city: Scalars['String']['output'];
+  line1: Scalars['String']['output'];
+  line2?: Maybe<Scalars['String']['output']>;
+  postalCode: Scalars['String']['output'];
+};
+
+export type WarehouseAddressInput = {
+  city: Scalars['String']['input'];
+  line1: Scalars['String']['input'];
+  line2?: InputMaybe<Scalars['String']['input']>;
+  postalCode: Scalars['String']['input'];
+  /** ISO 3166-2 region (code or name) where the country's addresses carry one. */
+  region?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type WarehouseCreateInput = {
+  /**
+   * The address in that country, checked and normalised by location: REGION_UNKNOWN,
+   * POSTAL_CODE_INVALID, REQUIRED under ["address", field]. Needed to ship from it.
+   */
+  address?: InputMaybe<WarehouseAddressInput>;
   /** 1-32 capital letters, digits, dashes or underscores. */
   code: Scalars['String']['input'];
   /** An assigned ISO 3166-1 alpha-2 code (INVALID_COUNTRY otherwise). */
@@ -544,10 +673,13 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  BackorderPolicy: ResolverTypeWrapper<BackorderPolicy>;
+  BackorderPolicyPayload: ResolverTypeWrapper<BackorderPolicyPayload>;
+  BackorderPolicySetInput: BackorderPolicySetInput;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   InventoryItem: ResolverTypeWrapper<ItemModel>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   InventoryItemConnection: ResolverTypeWrapper<
     Omit<InventoryItemConnection, 'edges'> & { edges: Array<ResolversTypes['InventoryItemEdge']> }
   >;
@@ -562,10 +694,16 @@ export type ResolversTypes = {
   ProductVariant: ResolverTypeWrapper<VariantModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Reservation: ResolverTypeWrapper<ReservationModel>;
+  ReservationAdjustInput: ReservationAdjustInput;
+  ReservationAdjustLineInput: ReservationAdjustLineInput;
+  ReservationAllocateInput: ReservationAllocateInput;
+  ReservationAllocateLineInput: ReservationAllocateLineInput;
+  ReservationBackorder: ResolverTypeWrapper<ReservationBackorder>;
   ReservationLine: ResolverTypeWrapper<LineModel>;
   ReservationPayload: ResolverTypeWrapper<
     Omit<ReservationPayload, 'reservation'> & { reservation?: Maybe<ResolversTypes['Reservation']> }
   >;
+  ReservationShipInput: ReservationShipInput;
   ReservationStatus: ReservationStatus;
   StockAdjustInput: StockAdjustInput;
   StockMovement: ResolverTypeWrapper<MovementModel>;
@@ -588,6 +726,8 @@ export type ResolversTypes = {
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UserError: ResolverTypeWrapper<UserError>;
   Warehouse: ResolverTypeWrapper<WarehouseModel>;
+  WarehouseAddress: ResolverTypeWrapper<WarehouseAddress>;
+  WarehouseAddressInput: WarehouseAddressInput;
   WarehouseCreateInput: WarehouseCreateInput;
   WarehousePayload: ResolverTypeWrapper<
     Omit<WarehousePayload, 'warehouse'> & { warehouse?: Maybe<ResolversTypes['Warehouse']> }
@@ -597,10 +737,13 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  BackorderPolicy: BackorderPolicy;
+  BackorderPolicyPayload: BackorderPolicyPayload;
+  BackorderPolicySetInput: BackorderPolicySetInput;
+  Boolean: Scalars['Boolean']['output'];
   InventoryItem: ItemModel;
   Int: Scalars['Int']['output'];
   ID: Scalars['ID']['output'];
-  Boolean: Scalars['Boolean']['output'];
   InventoryItemConnection: Omit<InventoryItemConnection, 'edges'> & {
     edges: Array<ResolversParentTypes['InventoryItemEdge']>;
   };
@@ -615,10 +758,16 @@ export type ResolversParentTypes = {
   ProductVariant: VariantModel;
   Query: Record<PropertyKey, never>;
   Reservation: ReservationModel;
+  ReservationAdjustInput: ReservationAdjustInput;
+  ReservationAdjustLineInput: ReservationAdjustLineInput;
+  ReservationAllocateInput: ReservationAllocateInput;
+  ReservationAllocateLineInput: ReservationAllocateLineInput;
+  ReservationBackorder: ReservationBackorder;
   ReservationLine: LineModel;
   ReservationPayload: Omit<ReservationPayload, 'reservation'> & {
     reservation?: Maybe<ResolversParentTypes['Reservation']>;
   };
+  ReservationShipInput: ReservationShipInput;
   StockAdjustInput: StockAdjustInput;
   StockMovement: MovementModel;
   StockMovementConnection: Omit<StockMovementConnection, 'edges'> & {
@@ -637,6 +786,8 @@ export type ResolversParentTypes = {
   Subscription: Record<PropertyKey, never>;
   UserError: UserError;
   Warehouse: WarehouseModel;
+  WarehouseAddress: WarehouseAddress;
+  WarehouseAddressInput: WarehouseAddressInput;
   WarehouseCreateInput: WarehouseCreateInput;
   WarehousePayload: Omit<WarehousePayload, 'warehouse'> & {
     warehouse?: Maybe<ResolversParentTypes['Warehouse']>;
@@ -663,6 +814,24 @@ export type SignedInDirectiveResolver<
   ContextType = Context,
   Args = SignedInDirectiveArgs,
 > = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type BackorderPolicyResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['BackorderPolicy'] =
+    ResolversParentTypes['BackorderPolicy'],
+> = {
+  expectedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type BackorderPolicyPayloadResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['BackorderPolicyPayload'] =
+    ResolversParentTypes['BackorderPolicyPayload'],
+> = {
+  policy?: Resolver<Maybe<ResolversTypes['BackorderPolicy']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
 
 export type InventoryItemResolvers<
   ContextType = Context,
@@ -723,6 +892,24 @@ export type MutationResolvers<
   ContextType = Context,
   ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation'],
 > = {
+  backorderPolicySet?: Resolver<
+    ResolversTypes['BackorderPolicyPayload'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationBackorderPolicySetArgs, 'input'>
+  >;
+  reservationAdjust?: Resolver<
+    ResolversTypes['ReservationPayload'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationReservationAdjustArgs, 'input'>
+  >;
+  reservationAllocate?: Resolver<
+    ResolversTypes['ReservationPayload'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationReservationAllocateArgs, 'input'>
+  >;
   reservationCommit?: Resolver<
     ResolversTypes['ReservationPayload'],
     ParentType,
@@ -740,6 +927,12 @@ export type MutationResolvers<
     ParentType,
     ContextType,
     RequireFields<MutationReservationReleaseArgs, 'id'>
+  >;
+  reservationShip?: Resolver<
+    ResolversTypes['ReservationPayload'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationReservationShipArgs, 'input'>
   >;
   stockAdjust?: Resolver<
     ResolversTypes['StockMovementPayload'],
@@ -815,6 +1008,7 @@ export type ProductVariantResolvers<
     ContextType
   >;
   availableQuantity?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  backorder?: Resolver<Maybe<ResolversTypes['BackorderPolicy']>, ParentType, ContextType>;
   inventoryItems?: Resolver<Maybe<Array<ResolversTypes['InventoryItem']>>, ParentType, ContextType>;
   sku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
@@ -860,11 +1054,21 @@ export type ReservationResolvers<
   ContextType = Context,
   ParentType extends ResolversParentTypes['Reservation'] = ResolversParentTypes['Reservation'],
 > = {
+  backorders?: Resolver<Array<ResolversTypes['ReservationBackorder']>, ParentType, ContextType>;
   expiresAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lines?: Resolver<Array<ResolversTypes['ReservationLine']>, ParentType, ContextType>;
   reference?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ReservationStatus'], ParentType, ContextType>;
+};
+
+export type ReservationBackorderResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['ReservationBackorder'] =
+    ResolversParentTypes['ReservationBackorder'],
+> = {
+  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type ReservationLineResolvers<
@@ -962,10 +1166,23 @@ export type WarehouseResolvers<
     FederationReferenceType,
     ContextType
   >;
+  address?: Resolver<Maybe<ResolversTypes['WarehouseAddress']>, ParentType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   countryCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  regionCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type WarehouseAddressResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['WarehouseAddress'] =
+    ResolversParentTypes['WarehouseAddress'],
+> = {
+  city?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  line1?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  line2?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  postalCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type WarehousePayloadResolvers<
@@ -978,6 +1195,8 @@ export type WarehousePayloadResolvers<
 };
 
 export type Resolvers<ContextType = Context> = {
+  BackorderPolicy?: BackorderPolicyResolvers<ContextType>;
+  BackorderPolicyPayload?: BackorderPolicyPayloadResolvers<ContextType>;
   InventoryItem?: InventoryItemResolvers<ContextType>;
   InventoryItemConnection?: InventoryItemConnectionResolvers<ContextType>;
   InventoryItemEdge?: InventoryItemEdgeResolvers<ContextType>;
@@ -989,6 +1208,7 @@ export type Resolvers<ContextType = Context> = {
   ProductVariant?: ProductVariantResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Reservation?: ReservationResolvers<ContextType>;
+  ReservationBackorder?: ReservationBackorderResolvers<ContextType>;
   ReservationLine?: ReservationLineResolvers<ContextType>;
   ReservationPayload?: ReservationPayloadResolvers<ContextType>;
   StockMovement?: StockMovementResolvers<ContextType>;
@@ -998,6 +1218,7 @@ export type Resolvers<ContextType = Context> = {
   Subscription?: SubscriptionResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   Warehouse?: WarehouseResolvers<ContextType>;
+  WarehouseAddress?: WarehouseAddressResolvers<ContextType>;
   WarehousePayload?: WarehousePayloadResolvers<ContextType>;
 };
 

@@ -12,4 +12,12 @@ export class IdentityClient {
     const [customer] = data._entities;
     return customer && 'segments' in customer ? customer.segments : [];
   }
+
+  /** Whether identity knows the customer (a draft order is made out to one). */
+  async exists(customerId: string): Promise<boolean> {
+    const data = await this.client.execute(OrdersCustomerSegmentsDocument, {
+      representations: [{ __typename: 'Customer', id: customerId }],
+    });
+    return Boolean(data._entities[0]);
+  }
 }

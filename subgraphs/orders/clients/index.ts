@@ -3,9 +3,11 @@ import type { SubgraphUrls } from '../../../platform/subgraph';
 import { CatalogClient } from './catalog';
 import { IdentityClient } from './identity';
 import { InventoryClient } from './inventory';
+import { LocationClient } from './location';
 import { PaymentsClient } from './payments';
 import { PricingClient } from './pricing';
 import { PromotionsClient } from './promotions';
+import { ShippingClient } from './shipping';
 
 /**
  * Typed calls to the subgraphs orders makes act: each `<callee>.graphql` here is generated
@@ -20,6 +22,8 @@ export function createClients(urls: SubgraphUrls) {
     inventory: new InventoryClient(to('inventory')),
     payments: new PaymentsClient(to('payments')),
     identity: new IdentityClient(to('identity')),
+    location: new LocationClient(to('location')),
+    shipping: new ShippingClient(to('shipping')),
   };
 }
 
@@ -27,5 +31,6 @@ export type OrdersClients = ReturnType<typeof createClients>;
 export { categoryIds, type VariantInfo } from './catalog';
 export type { DiscountQuote, DiscountRequest } from './promotions';
 export type { PriceQuote } from './pricing';
+export type { ShippingOption } from './shipping';
 export type { ReservationRef } from './inventory';
 export type { PaymentRef } from './payments';

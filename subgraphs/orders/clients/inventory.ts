@@ -1,6 +1,7 @@
 import type { ServiceClient } from '../../../platform/service-client';
 import {
   type OrdersReservationPayloadFragment,
+  OrdersReservationAdjustDocument,
   OrdersReservationCommitDocument,
   OrdersReservationFulfillDocument,
   OrdersReservationReleaseDocument,
@@ -42,6 +43,18 @@ export class InventoryClient {
   async fulfill(id: string): Promise<ReservationRef> {
     const { reservationFulfill: p } = await this.client.execute(OrdersReservationFulfillDocument, {
       id,
+    });
+    return valueOf(p, p.reservation, 'reservation');
+  }
+
+  /** Holds more or gives some back; idempotent by reference (the order change). */
+  async adjust(
+    id: string,
+    reference: string,
+    lines: { sku: string; delta: number }[],
+  ): Promise<ReservationRef> {
+    const { reservationAdjust: p } = await this.client.execute(OrdersReservationAdjustDocument, {
+      input: { id, reference, lines },
     });
     return valueOf(p, p.reservation, 'reservation');
   }

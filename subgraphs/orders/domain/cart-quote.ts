@@ -5,8 +5,10 @@ import {
   type DiscountRequest,
   type OrdersClients,
   type PriceQuote,
+  type ShippingOption,
   type VariantInfo,
 } from '../clients/index';
+import { chooseShipping, COST_FIELDS, measuresOf, type ShippingFields } from './shipping-choice';
 
 /** Where a cart is priced for when the buyer has not said: the home market of its currency. */
 const HOME_COUNTRY: Record<string, string> = { EUR: 'DE', USD: 'US', GBP: 'GB' };
@@ -20,7 +22,8 @@ export function homeCountry(currency: string): string {
 
 export interface QuoteRequest {
   currency: string;
-  lines: { variantId: string; quantity: number }[];
+  /** unitPrice: staff's price for a draft order's line, instead of the lists'. */
+  lines: { variantId: string; quantity: number; unitPrice?: number | null }[];
   country: string;
   region?: string | null;
   couponCodes: string[];
@@ -28,6 +31,10 @@ export interface QuoteRequest {
   customerSegments?: string[];
   /** Hold one use of each applied coupon for this order reference (checkout), or only look (cart). */
   redeemFor?: string;
+  /** The buyer's shipping method; null: the default (shipping-choice.ts). */
+  shippingMethodId?: string | null;
+  /** Where shipping refusals point (cost arguments by default, checkout input for checkout). */
+  shippingFields?: ShippingFields;
 }
 
 export interface CartQuote {
@@ -36,12 +43,16 @@ export interface CartQuote {
   discounts: DiscountQuote;
   /** Coupons that did not apply, when only looking; redeeming refuses them instead. */
   couponErrors: UserError[];
+  /** Every method serving the destination, priced for the cart; `chosen` is the one charged. */
+  shipping: { options: ShippingOption[]; chosen: ShippingOption };
 }
 
 /**
- * Prices a cart the way checkout charges it: catalog says what is for sale, pricing gives
- * unit prices (tiers, schedules) and the shipping rate, promotions the discounts on those
- * prices, and pricing again the tax on what is left, per line, to the minor unit.
+ * Prices a cart the way checkout charges it: catalog says what is for sale (and what it
+ * weighs), pricing gives unit prices (tiers, schedules), shipping the methods and their
+ * prices for the cart's value, item count and weight, promotions the discounts on those
+ * prices, and pricing again the tax on what is left (the shipping amount too), per line,
+ * to the minor unit.
  */
 export class CartQuoter {
   constructor(private readonly clients: OrdersClients) {}
@@ -66,13 +77,27 @@ export class CartQuoter {
       shippingRegion: request.region ?? null,
     };
     const base = await this.clients.pricing.quote({ ...destination, lines: request.lines });
+    const fields = request.shippingFields ?? COST_FIELDS;
+    const measures = measuresOf(request.lines, variants);
+    const shippingFor = (orderValue: number) =>
+      this.clients.shipping.options({
+        country: request.country,
+        region: request.region ?? null,
+        currency: request.currency,
+        orderValue,
+        itemCount: measures.itemCount,
+        weightGrams: measures.weightGrams,
+      });
+    // Priced on the undiscounted value first: promotions need a shipping amount to discount.
+    let options = await shippingFor(base.subtotal);
+    let chosen = chooseShipping(options, request.shippingMethodId, fields);
 
     const discountRequest: DiscountRequest = {
       currency: request.currency,
       customerKey: request.customerKey ?? null,
       customerSegments: request.customerSegments ?? [],
       couponCodes: request.couponCodes,
-      shippingAmount: base.shippingAmount,
+      shippingAmount: chosen.price.amount,
       lines: base.lines.map((priced) => {
         const variant = variants.get(priced.variantId)!;
         return {
@@ -94,15 +119,31 @@ export class CartQuoter {
       discounts = looked.quote ?? noDiscounts();
       couponErrors = looked.userErrors;
     }
-    if (discounts.discountTotal === 0) return { variants, price: base, discounts, couponErrors };
+    // Free-over thresholds and value bands measure what the buyer pays for the goods: a
+    // discount that takes the cart under a threshold makes shipping cost again.
+    const merchandiseDiscount = discounts.discountTotal - discounts.shippingDiscountAmount;
+    let shippingDiscountAmount = discounts.shippingDiscountAmount;
+    if (merchandiseDiscount > 0) {
+      const tentative = chosen.price.amount;
+      options = await shippingFor(base.subtotal - merchandiseDiscount);
+      chosen = chooseShipping(options, request.shippingMethodId ?? chosen.method.id, fields);
+      // A promotion that made shipping free (all of it) keeps it free at the new price.
+      // Promotions are not asked again: checkout's redemption is keyed by its reference
+      // and must be asked the same on a retry (a second look would see its own hold). So a
+      // free-shipping coupon on a cart that was free anyway before the discount takes
+      // nothing off the new price (README: known limitation).
+      if (shippingDiscountAmount > 0 && shippingDiscountAmount >= tentative)
+        shippingDiscountAmount = chosen.price.amount;
+    }
 
     const discountOf = new Map(discounts.lines.map((l) => [l.variantId, l.discountAmount]));
     const price = await this.clients.pricing.quote({
       ...destination,
       lines: request.lines.map((l) => ({ ...l, discountAmount: discountOf.get(l.variantId) ?? 0 })),
-      shippingDiscountAmount: discounts.shippingDiscountAmount,
+      shippingAmount: chosen.price.amount,
+      shippingDiscountAmount,
     });
-    return { variants, price, discounts, couponErrors };
+    return { variants, price, discounts, couponErrors, shipping: { options, chosen } };
   }
 }
 

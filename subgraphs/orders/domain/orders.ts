@@ -4,11 +4,19 @@ import { DomainError } from '../../../platform/errors';
 import { type Connection, type PageRequest, toConnection } from '../../../platform/pagination';
 import { liveStream } from '../../../platform/live';
 import { recordEvent } from '../../../platform/outbox';
-import { orderUpdatedTopic, type OrderUpdatedEvent } from '../../../platform/topics';
+import {
+  ORDER_CONFIRMED_TOPIC,
+  orderUpdatedTopic,
+  type OrderConfirmedEvent,
+  type OrderUpdatedEvent,
+} from '../../../platform/topics';
 import type { InventoryClient } from '../clients/inventory';
 import type { PaymentsClient } from '../clients/payments';
 import { OrderLineRow, OrderRow, type OrderStatus, OrderStatusChangeRow } from '../entities';
 import { assertTransition } from './order-status';
+
+const MAX_REASON_LENGTH = 500;
+const CAPTURABLE: OrderStatus[] = ['PENDING', 'CONFIRMED', 'FULFILLED', 'DELIVERED'];
 
 /**
  * The order lifecycle after checkout. Each step first makes the other domain act
@@ -63,10 +71,15 @@ export class OrderService {
     });
   }
 
-  /** Captures all of the authorization, or `amount` of it (the rest is released). */
+  /**
+   * Captures all of the authorization, or `amount` of it (the rest is released). Once per
+   * order: a retry of the same capture answers as the first did, and a capture of another
+   * amount after it is refused with what was captured (PAYMENT_ALREADY_CAPTURED).
+   */
   async capture(id: string, amount: number | null): Promise<OrderRow> {
-    const order = await this.prepare(id, 'CONFIRMED');
-    if (order.status === 'CONFIRMED') return order;
+    const order = await this.findOrFail(id);
+    // Past PENDING the capture moves no status: a retry, or cash collected on delivery.
+    if (!CAPTURABLE.includes(order.status)) assertTransition(order.status, 'CONFIRMED');
     if (
       amount !== null &&
       (!Number.isInteger(amount) || amount <= 0 || amount > order.totalAmount)
@@ -75,7 +88,13 @@ export class OrderService {
         'amount',
       ]);
     }
-    await this.payments.capture(order.paymentId, `order:${id}:capture`, amount);
+    // Always the amount, never "the rest": payments compares it with the first capture's.
+    await this.payments.capture(
+      order.paymentId,
+      `order:${id}:capture`,
+      amount ?? order.totalAmount,
+    );
+    if (order.status !== 'PENDING') return order;
     return this.move(
       order,
       'CONFIRMED',
@@ -93,6 +112,9 @@ export class OrderService {
   async markDelivered(id: string): Promise<OrderRow> {
     const order = await this.prepare(id, 'DELIVERED');
     if (order.status === 'DELIVERED') return order;
+    await this.db
+      .getRepository(OrderRow)
+      .update(id, { deliveredAt: order.deliveredAt ?? new Date() });
     return this.move(order, 'DELIVERED', null);
   }
 
@@ -104,6 +126,51 @@ export class OrderService {
     else await this.payments.refund(order.paymentId, `order:${id}:cancel-refund`, reason);
     await this.inventory.release(order.reservationId);
     return this.move(order, 'CANCELLED', reason);
+  }
+
+  /**
+   * The way out for an order that cannot be cancelled normally (the processor declines the
+   * void, or lost the authorization): the stock goes back and the order is CANCELLED
+   * whatever payments answers; when the payment could not be voided or refunded, the order
+   * says so (`paymentAttention`) for staff to settle by hand. The status change records
+   * who did it and why. Shipped goods cannot be force-cancelled back onto the shelf.
+   */
+  async forceCancel(id: string, reason: string, actor: string | null): Promise<OrderRow> {
+    const why = reason.trim();
+    if (why.length === 0 || why.length > MAX_REASON_LENGTH) {
+      throw new DomainError(
+        'INVALID_REASON',
+        `A reason of 1-${MAX_REASON_LENGTH} characters is required`,
+        ['reason'],
+      );
+    }
+    const order = await this.prepare(id, 'CANCELLED');
+    if (order.status === 'CANCELLED') return order;
+    await this.inventory.release(order.reservationId);
+    let attention: string | null = null;
+    try {
+      if (order.status === 'PENDING') {
+        await this.payments.void(order.paymentId, `order:${id}:void`);
+      } else {
+        await this.payments.refund(order.paymentId, `order:${id}:cancel-refund`, why);
+      }
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      const action = order.status === 'PENDING' ? 'void the authorization' : 'refund the capture';
+      attention = `${error.code}: ${error.message}. ${action} of payment ${order.paymentId} by hand`;
+    }
+    return this.db.transaction(async (tx) => {
+      const moved = await tx
+        .createQueryBuilder()
+        .update(OrderRow)
+        .set({ status: 'CANCELLED', paymentAttention: attention, updatedAt: () => 'now()' })
+        .where('id = :id AND status = :from', { id, from: order.status })
+        .execute();
+      if (moved.affected === 1) {
+        await this.recordStatus(tx, id, 'CANCELLED', `Force-cancelled: ${why}`, actor);
+      }
+      return tx.getRepository(OrderRow).findOneByOrFail({ id });
+    });
   }
 
   /**
@@ -144,8 +211,9 @@ export class OrderService {
     orderId: string,
     status: OrderStatus,
     note: string | null,
+    actor: string | null = null,
   ): Promise<void> {
-    await tx.getRepository(OrderStatusChangeRow).insert({ orderId, status, note });
+    await tx.getRepository(OrderStatusChangeRow).insert({ orderId, status, note, actor });
     const event: OrderUpdatedEvent = { orderId, status, source: 'orders' };
     await recordEvent(tx, 'orders', orderUpdatedTopic(orderId), event);
   }
@@ -173,15 +241,31 @@ export class OrderService {
     return order;
   }
 
+  /**
+   * Moves the order from the status it had when read to `to`, with its history and
+   * events, inside `tx`; false when another request moved it first (compare-and-set).
+   */
+  async advanceWithin(
+    tx: EntityManager,
+    order: OrderRow,
+    to: OrderStatus,
+    note: string | null,
+  ): Promise<boolean> {
+    const result = await tx
+      .createQueryBuilder()
+      .update(OrderRow)
+      .set({ status: to, updatedAt: () => 'now()' })
+      .where('id = :id AND status = :from', { id: order.id, from: order.status })
+      .execute();
+    if (result.affected !== 1) return false;
+    await this.recordStatus(tx, order.id, to, note);
+    if (to === 'CONFIRMED') await recordConfirmed(tx, order);
+    return true;
+  }
+
   private async move(order: OrderRow, to: OrderStatus, note: string | null): Promise<OrderRow> {
     return this.db.transaction(async (tx) => {
-      const result = await tx
-        .createQueryBuilder()
-        .update(OrderRow)
-        .set({ status: to, updatedAt: () => 'now()' })
-        .where('id = :id AND status = :from', { id: order.id, from: order.status })
-        .execute();
-      if (result.affected === 1) await this.recordStatus(tx, order.id, to, note);
+      await this.advanceWithin(tx, order, to, note);
       const current = await tx.getRepository(OrderRow).findOneByOrFail({ id: order.id });
       if (current.status !== to) {
         throw new DomainError(
@@ -193,4 +277,32 @@ export class OrderService {
       return current;
     });
   }
+}
+
+/**
+ * CONFIRMED is the status fulfillment starts from: the payment is captured, so goods may
+ * leave (PENDING is only authorized and may still be voided).
+ */
+async function recordConfirmed(tx: EntityManager, order: OrderRow): Promise<void> {
+  const lines = await tx
+    .getRepository(OrderLineRow)
+    .find({ where: { orderId: order.id }, order: { position: 'ASC' } });
+  const event: OrderConfirmedEvent = {
+    orderId: order.id,
+    customerId: order.customerId,
+    currency: order.currency,
+    reservationId: order.reservationId,
+    shippingAddress: order.shippingAddress,
+    shippingMethod: order.shippingMethod && {
+      ...order.shippingMethod,
+      amount: order.shippingAmount,
+    },
+    lines: lines.map((l) => ({
+      lineId: l.id,
+      variantId: l.variantId,
+      sku: l.sku,
+      quantity: l.quantity,
+    })),
+  };
+  await recordEvent(tx, 'orders', ORDER_CONFIRMED_TOPIC, event);
 }

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { withUserErrors } from '../../../platform/errors';
+import { type UserError, withUserErrors } from '../../../platform/errors';
 import { isUuid, parseId } from '../../../platform/ids';
 import type { Resolvers } from '../generated/resolvers-types';
 import { assertCartAccess, cartVisible, changedCart, customerOf } from './access';
@@ -11,6 +11,7 @@ async function costOf(
   ctx: Context,
   countryCode: string | null,
   region: string | null,
+  shippingMethodId: string | null = null,
 ) {
   const row = await ctx.loaders.cartById.load(cart.id);
   const lines = await ctx.loaders.linesOfCart.load(cart.id);
@@ -19,8 +20,19 @@ async function costOf(
     lines,
     countryCode: countryCode?.toUpperCase() ?? null,
     region,
+    shippingMethodId: shippingMethodId?.toLowerCase() ?? null,
   });
 }
+
+/** A quote failure that is not about the destination: the field fails, with its code. */
+function costFailure(error: UserError & { dependency?: string }): GraphQLError {
+  const { code, dependency } = error;
+  return new GraphQLError(error.message, {
+    extensions: dependency ? { code, dependency } : { code },
+  });
+}
+
+const methodRef = (id: string) => ({ __typename: 'ShippingMethod' as const, id });
 
 /** A pricing refusal is about the destination the client asked for: say which argument. */
 const ARGUMENT_OF: Record<string, string[]> = {
@@ -84,12 +96,29 @@ export const cartResolvers = {
     async totalQuantity(cart, _, ctx) {
       return (await ctx.loaders.linesOfCart.load(cart.id)).reduce((n, l) => n + l.quantity, 0);
     },
+    async shippingOptions(cart, args, ctx) {
+      const { quote, error } = await costOf(
+        cart,
+        ctx,
+        args.countryCode ?? null,
+        args.region ?? null,
+      );
+      if (error?.code === 'SHIPPING_UNAVAILABLE') return [];
+      if (error) throw costFailure(error);
+      // An empty cart ships nothing: there is nothing to price a method for.
+      return (quote?.shipping.options ?? []).map((o) => ({
+        method: methodRef(o.method.id),
+        price: money(o.price.amount, o.price.currency),
+        free: o.free,
+      }));
+    },
     async cost(cart, args, ctx) {
       const { quote, error } = await costOf(
         cart,
         ctx,
         args.countryCode ?? null,
         args.region ?? null,
+        args.shippingMethodId ?? null,
       );
       const c = cart.currency;
       if (!quote) {
@@ -108,6 +137,7 @@ export const cartResolvers = {
           discounts: [],
           discountTotal: zero,
           shipping: zero,
+          shippingMethod: null,
           tax: zero,
           taxInclusive: false,
           total: zero,
@@ -121,6 +151,7 @@ export const cartResolvers = {
         discounts: toDiscounts(quote.discounts.applied, c),
         discountTotal: money(p.discountTotal + p.shippingDiscountAmount, c),
         shipping: money(p.shippingAmount, c),
+        shippingMethod: methodRef(quote.shipping.chosen.method.id),
         tax: money(p.taxTotal, c),
         taxInclusive: p.taxInclusive,
         total: money(p.total, c),
@@ -133,12 +164,7 @@ export const cartResolvers = {
     async cost(line, _, ctx) {
       const cart = toCart((await ctx.loaders.cartById.load(line.cartId))!);
       const { quote, error } = await costOf(cart, ctx, null, null);
-      if (error) {
-        const { code, dependency } = error;
-        throw new GraphQLError(error.message, {
-          extensions: dependency ? { code, dependency } : { code },
-        });
-      }
+      if (error) throw costFailure(error);
       const priced = quote!.price.lines.find((l) => l.variantId === line.variantId)!;
       const c = cart.currency;
       return {

@@ -1,6 +1,7 @@
 import { DomainError, toUserError } from '../../../platform/errors';
 import { parseId } from '../../../platform/ids';
 import { CheckoutInProgressError } from '../domain/checkout/attempts';
+import { PaymentActionRequiredError } from '../domain/checkout/steps';
 import type { Resolvers } from '../generated/resolvers-types';
 import { assertCartAccess } from './access';
 import { toOrder } from './models';
@@ -22,6 +23,7 @@ export const checkoutResolvers = {
         return {
           order: null,
           retryAfterMs: error instanceof CheckoutInProgressError ? error.retryAfterMs : null,
+          paymentAction: error instanceof PaymentActionRequiredError ? error.action : null,
           userErrors: [toUserError(error)],
         };
       }

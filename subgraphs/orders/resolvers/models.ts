@@ -19,9 +19,12 @@ export type Context = SubgraphContext<OrdersServices, OrdersLoaders>;
  * resolver's parent and result with them, and ModelFields ties them to the schema (a
  * field without a resolver must be in the model, with the schema's type).
  */
-export type CartModel = ModelFields<Cart, 'lines' | 'totalQuantity' | 'cost'>;
+export type CartModel = ModelFields<Cart, 'lines' | 'totalQuantity' | 'cost' | 'shippingOptions'>;
 export type CartLineModel = ModelFields<CartLine, 'cost'> & { variantId: string; cartId: string };
-export type OrderModel = ModelFields<Order, 'lines' | 'statusHistory' | 'accessGrant'> & {
+export type OrderModel = ModelFields<
+  Order,
+  'lines' | 'statusHistory' | 'accessGrant' | 'changes'
+> & {
   currency: string;
 };
 export type CustomerModel = ModelFields<Customer, 'orders'>;
@@ -81,6 +84,12 @@ export function toOrder(row: OrderRow): OrderModel {
     discounts: toDiscounts(row.discounts, c),
     discountCodes: row.discountCodes,
     shipping: money(row.shippingAmount, c),
+    shippingMethod: row.shippingMethod && {
+      methodId: row.shippingMethod.methodId,
+      name: row.shippingMethod.name,
+      carrier: row.shippingMethod.carrier,
+      amount: money(row.shippingAmount, c),
+    },
     tax: money(row.taxTotalAmount, c),
     taxInclusive: row.taxInclusive,
     total: money(row.totalAmount, c),
@@ -88,9 +97,11 @@ export function toOrder(row: OrderRow): OrderModel {
     billingAddress: row.billingAddress,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
+    paymentAttention: row.paymentAttention,
+    version: row.version,
   };
 }
 
 export function toStatusChange(row: OrderStatusChangeRow) {
-  return { status: row.status, note: row.note, at: row.createdAt.toISOString() };
+  return { status: row.status, note: row.note, actor: row.actor, at: row.createdAt.toISOString() };
 }

@@ -100,6 +100,13 @@ export const orderResolvers = {
     orderFulfill: orderStep((s, id) => s.orders.fulfill(id)),
     orderMarkDelivered: orderStep((s, id) => s.orders.markDelivered(id)),
     orderCancel: orderStep((s, id, args) => s.orders.cancel(id, args.reason ?? null)),
+    orderForceCancel: (_, args, ctx) => {
+      const id = parseId(args.id, 'id');
+      const actor = ctx.viewer.kind === 'staff' ? `staff:${ctx.viewer.staffId}` : null;
+      return withUserErrors(async () => ({
+        order: toOrder(await ctx.services.orders.forceCancel(id, args.reason, actor)),
+      }));
+    },
     orderRefund: orderStep((s, id, args) =>
       s.orders.refund(
         id,

@@ -16,6 +16,7 @@ import {
   type PaymentOutcome,
   type PaymentsDeps,
   positiveAmount,
+  providerOf,
 } from './shared';
 
 /** One capture, void or refund, described for `operate`. */
@@ -25,6 +26,8 @@ interface Operation {
   /** The amount the caller asked for, if any; a replay with another amount is refused. */
   requestedAmount: number | null | undefined;
   reason?: string | null;
+  /** Who asked (`orders`, `staff`, `reconciler`...), told to orders with the change. */
+  requestedBy?: string;
   /** Checks the state under the row lock and returns the amount to send. */
   plan(payment: PaymentRow): number;
   call(payment: PaymentRow, amount: number, providerKey: string): Promise<ProviderResult>;
@@ -43,10 +46,11 @@ const REFUNDABLE: PaymentStatus[] = ['CAPTURED', 'PARTIALLY_REFUNDED'];
 export function capture(
   deps: PaymentsDeps,
   id: string,
-  args: { amount?: number | null; idempotencyKey?: string | null },
+  args: { amount?: number | null; idempotencyKey?: string | null; requestedBy?: string },
 ): Promise<PaymentOutcome> {
   return operate(deps, id, {
     kind: 'CAPTURE',
+    requestedBy: args.requestedBy,
     idempotencyKey: args.idempotencyKey,
     requestedAmount: args.amount,
     plan(payment) {
@@ -67,8 +71,14 @@ export function capture(
       }
       return amount;
     },
+    // One capture per payment: what is not captured is released with it.
     call: (payment, amount, idempotencyKey) =>
-      deps.provider.capture({ reference: payment.providerReference!, amount, idempotencyKey }),
+      providerOf(deps, payment).capture({
+        reference: payment.providerReference!,
+        amount,
+        final: true,
+        idempotencyKey,
+      }),
     apply: (payment, amount) => ({
       status: 'CAPTURED',
       capturedAmount: amount,
@@ -81,10 +91,11 @@ export function capture(
 export function voidPayment(
   deps: PaymentsDeps,
   id: string,
-  args: { idempotencyKey?: string | null },
+  args: { idempotencyKey?: string | null; requestedBy?: string },
 ): Promise<PaymentOutcome> {
   return operate(deps, id, {
     kind: 'VOID',
+    requestedBy: args.requestedBy,
     idempotencyKey: args.idempotencyKey,
     requestedAmount: null,
     plan(payment) {
@@ -98,7 +109,7 @@ export function voidPayment(
       return payment.amount;
     },
     call: (payment, _amount, idempotencyKey) =>
-      deps.provider.void({ reference: payment.providerReference!, idempotencyKey }),
+      providerOf(deps, payment).void({ reference: payment.providerReference!, idempotencyKey }),
     apply: (payment) => ({
       status: 'VOIDED',
       capturedAmount: 0,
@@ -111,7 +122,12 @@ export function voidPayment(
 export function refund(
   deps: PaymentsDeps,
   id: string,
-  args: { amount?: number | null; reason?: string | null; idempotencyKey?: string | null },
+  args: {
+    amount?: number | null;
+    reason?: string | null;
+    idempotencyKey?: string | null;
+    requestedBy?: string;
+  },
 ): Promise<PaymentOutcome> {
   const trimmed = args.reason?.trim() || null;
   if (trimmed && trimmed.length > MAX_REASON_LENGTH) {
@@ -126,6 +142,7 @@ export function refund(
     : null;
   return operate(deps, id, {
     kind: 'REFUND',
+    requestedBy: args.requestedBy,
     idempotencyKey: args.idempotencyKey,
     requestedAmount: args.amount,
     reason,
@@ -149,7 +166,11 @@ export function refund(
       return amount;
     },
     call: (payment, amount, idempotencyKey) =>
-      deps.provider.refund({ reference: payment.providerReference!, amount, idempotencyKey }),
+      providerOf(deps, payment).refund({
+        reference: payment.providerReference!,
+        amount,
+        idempotencyKey,
+      }),
     apply: (payment, amount) => {
       const refundedAmount = payment.refundedAmount + amount;
       return {
@@ -215,8 +236,9 @@ async function operate(
     if (declined) return { payment, failure: providerDeclined(op.kind, declined) };
     const changes = { ...op.apply(payment, amount), updatedAt: new Date() };
     await tx.getRepository(PaymentRow).update({ id: payment.id }, changes);
-    await announce(tx, payment);
-    return { payment: Object.assign(payment, changes), failure: null };
+    Object.assign(payment, changes);
+    await announce(tx, payment, op.requestedBy ?? 'payments');
+    return { payment, failure: null };
   });
 }
 
@@ -227,6 +249,15 @@ function replay(payment: PaymentRow, first: PaymentTransactionRow, op: Operation
     op.requestedAmount !== undefined &&
     op.requestedAmount !== first.amount
   ) {
+    // A payment is captured once: another amount under the capture key is a second
+    // capture, and what the first left uncaptured was released with it.
+    if (op.kind === 'CAPTURE') {
+      throw new DomainError(
+        PaymentsErrorCode.PAYMENT_ALREADY_CAPTURED,
+        `${first.amount} of ${payment.amount} ${payment.currency} was captured and the rest released; nothing more can be captured`,
+        ['amount'],
+      );
+    }
     throw new DomainError(
       PaymentsErrorCode.IDEMPOTENCY_KEY_REUSED,
       `idempotencyKey was used for a ${op.kind.toLowerCase()} of ${first.amount}`,

@@ -88,7 +88,7 @@ export function applyProviderEvent(
     await tx
       .getRepository(PaymentRow)
       .update({ id: payment.id }, { ...result.changes, providerEventAt, updatedAt: new Date() });
-    await announce(tx, payment);
+    await announce(tx, { ...payment, ...result.changes }, 'provider');
     return recorded;
   });
 }

@@ -1,18 +1,39 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../../../platform/errors';
 import { recordEvent } from '../../../platform/outbox';
-import { orderUpdatedTopic, type OrderUpdatedEvent } from '../../../platform/topics';
+import {
+  orderUpdatedTopic,
+  PAYMENT_CHANGED_TOPIC,
+  type OrderUpdatedEvent,
+  type PaymentChangedEvent,
+} from '../../../platform/topics';
 import { text } from '../../../platform/validation';
 import { PaymentRow } from '../entities';
 import { PaymentsErrorCode } from '../errors';
 import type { FraudScreening } from '../fraud/store';
+import { OFFLINE_METHODS, type OfflineMethod, OfflineProvider } from '../offline-provider';
 import type { PaymentProvider } from '../provider';
 
 /** What every payments use case works with. */
 export interface PaymentsDeps {
   db: DataSource;
+  /** The card processor. */
   provider: PaymentProvider;
   fraud: FraudScreening;
+}
+
+const offline: Record<string, PaymentProvider> = Object.fromEntries(
+  Object.values(OFFLINE_METHODS).map((name) => [name, new OfflineProvider(name)]),
+);
+
+/** The provider that authorized a payment (stored by name): later calls go to it. */
+export function providerOf(deps: PaymentsDeps, payment: Pick<PaymentRow, 'provider'>) {
+  return offline[payment.provider] ?? deps.provider;
+}
+
+/** The provider for a new payment by method: the card processor, or an offline one. */
+export function providerFor(deps: PaymentsDeps, method: 'CARD' | OfflineMethod): PaymentProvider {
+  return method === 'CARD' ? deps.provider : offline[OFFLINE_METHODS[method]]!;
 }
 
 /**
@@ -28,10 +49,31 @@ const MAX_KEY_LENGTH = 200;
 /** Idempotency keys: bounded, single line, no control characters (PostgreSQL refuses NUL). */
 const idempotencyKey = text(MAX_KEY_LENGTH);
 
-/** The order's payment state changed: subscribers of the order hear it once this commits. */
-export function announce(tx: EntityManager, payment: PaymentRow): Promise<void> {
-  const event: OrderUpdatedEvent = { orderId: payment.orderId, source: 'payments' };
-  return recordEvent(tx, 'payments', orderUpdatedTopic(payment.orderId), event);
+/**
+ * The payment now has this state: subscribers of the order hear it, and orders applies it
+ * to the order (PAYMENT_CHANGED_TOPIC), once this transaction commits.
+ */
+export async function announce(
+  tx: EntityManager,
+  payment: Pick<
+    PaymentRow,
+    'id' | 'orderId' | 'status' | 'currency' | 'amount' | 'capturedAmount' | 'refundedAmount'
+  >,
+  changedBy: string,
+): Promise<void> {
+  const updated: OrderUpdatedEvent = { orderId: payment.orderId, source: 'payments' };
+  await recordEvent(tx, 'payments', orderUpdatedTopic(payment.orderId), updated);
+  const changed: PaymentChangedEvent = {
+    paymentId: payment.id,
+    orderId: payment.orderId,
+    status: payment.status,
+    currency: payment.currency,
+    amount: payment.amount,
+    capturedAmount: payment.capturedAmount,
+    refundedAmount: payment.refundedAmount,
+    changedBy,
+  };
+  await recordEvent(tx, 'payments', PAYMENT_CHANGED_TOPIC, changed);
 }
 
 export async function lockPayment(tx: EntityManager, id: string): Promise<PaymentRow> {

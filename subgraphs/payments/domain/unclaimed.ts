@@ -63,6 +63,7 @@ export async function voidUnclaimedAuthorizations(
       // One key per payment: a round that crashed mid-void repeats the same provider call.
       const { failure } = await voidPayment(deps, payment.id, {
         idempotencyKey: 'reconciler:unclaimed',
+        requestedBy: 'reconciler',
       });
       if (failure) {
         log.warn('voiding an unclaimed authorization was declined', { paymentId: payment.id });
@@ -79,30 +80,4 @@ export async function voidUnclaimedAuthorizations(
     }
   }
   return round;
-}
-
-/** Runs the reconciler every `intervalMs`; returns a function that stops it. */
-export function startUnclaimedReconciler(
-  round: () => Promise<UnclaimedRound>,
-  intervalMs: number,
-): () => void {
-  let running = false;
-  let stopped = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    round()
-      .catch((error: unknown) => {
-        if (!stopped)
-          log.warn('unclaimed authorizations not reconciled this round', { error: String(error) });
-      })
-      .finally(() => {
-        running = false;
-      });
-  }, intervalMs);
-  timer.unref();
-  return () => {
-    stopped = true;
-    clearInterval(timer);
-  };
 }

@@ -9,7 +9,7 @@ import {
 import type { Viewer } from '../../../platform/identity';
 import { createPaymentsServices, paymentsSubgraph, type PaymentsServices } from '..';
 import type { AuthorizeRequest } from '../provider';
-import { SandboxProvider } from '../sandbox-provider';
+import { SandboxProvider } from '../sandbox/provider';
 import { DEFAULT_FRAUD_CONFIG } from './config';
 
 /**
@@ -36,7 +36,8 @@ export class CountingProvider extends SandboxProvider {
   }
 }
 
-export const provider = new CountingProvider();
+/** The file's processor, made when its subgraph starts (the sandbox lives in its database). */
+export let provider: CountingProvider;
 export const config = DEFAULT_FRAUD_CONFIG;
 let current: TestSubgraph<PaymentsServices> | null = null;
 
@@ -46,7 +47,11 @@ export function useFraudSubgraph(): void {
     current = await startSubgraphForTest(
       {
         ...paymentsSubgraph,
-        createServices: (deps) => createPaymentsServices(deps, { provider, fraudConfig: config }),
+        createServices: (deps) =>
+          createPaymentsServices(deps, {
+            provider: (url) => (provider = new CountingProvider(url)),
+            fraudConfig: config,
+          }),
       },
       { database: 'payments_fraud' },
     );

@@ -16,6 +16,16 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown };
 };
 
+export type Customer = {
+  __typename?: 'Customer';
+  id: Scalars['ID']['output'];
+  /**
+   * The customer's saved cards, oldest first: for the customer themself and payments staff
+   * (anyone else is FORBIDDEN). Null when payments cannot answer.
+   */
+  paymentMethods?: Maybe<Array<SavedPaymentMethod>>;
+};
+
 export type FraudAssessment = {
   __typename?: 'FraudAssessment';
   createdAt: Scalars['String']['output'];
@@ -56,6 +66,13 @@ export type Mutation = {
   paymentAuthorize: PaymentPayload;
   /** Captures the whole authorization, or `amount` of it (the rest is released). Once per payment. */
   paymentCapture: PaymentPayload;
+  /** The signed-in customer removes one of their saved cards; another's is PAYMENT_METHOD_NOT_FOUND. */
+  paymentMethodRemove: SavedPaymentMethodPayload;
+  /**
+   * The signed-in customer saves a card (a one-time token from the client-side tokenization)
+   * for later checkouts; saving the same token again returns the same method.
+   */
+  paymentMethodSave: SavedPaymentMethodPayload;
   /** Refunds `amount`, by default all that is left of the captured amount. */
   paymentRefund: PaymentPayload;
   /** Releases an authorization that was not captured. */
@@ -70,6 +87,14 @@ export type MutationPaymentCaptureArgs = {
   amount?: InputMaybe<Scalars['Int']['input']>;
   id: Scalars['ID']['input'];
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type MutationPaymentMethodRemoveArgs = {
+  id: Scalars['ID']['input'];
+};
+
+export type MutationPaymentMethodSaveArgs = {
+  token: Scalars['String']['input'];
 };
 
 export type MutationPaymentRefundArgs = {
@@ -128,11 +153,28 @@ export type Payment = {
    */
   fraudAssessment?: Maybe<FraudAssessment>;
   id: Scalars['ID']['output'];
+  /** How the buyer pays: a card, a bank transfer, or cash on delivery. */
+  method: PaymentMethod;
+  /** REQUIRES_ACTION: where the buyer completes the 3-D Secure challenge; null otherwise. */
+  nextAction?: Maybe<PaymentAction>;
   order: Order;
   refundedAmount: Money;
   status: PaymentStatus;
   /** Every call the payment provider answered, oldest first. */
   transactions: Array<PaymentTransaction>;
+  /**
+   * For a bank transfer, what the buyer writes on it (e.g. BT-3F9A2C71) so staff can match
+   * the money to the order; null for other methods.
+   */
+  transferReference?: Maybe<Scalars['String']['output']>;
+};
+
+export type PaymentAction = {
+  __typename?: 'PaymentAction';
+  /** After this (ISO 8601) the challenge has expired and the card is declined. */
+  expiresAt: Scalars['String']['output'];
+  /** The bank's challenge page for the buyer's browser. */
+  url: Scalars['String']['output'];
 };
 
 export type PaymentAuthorizeInput = {
@@ -151,11 +193,15 @@ export type PaymentAuthorizeInput = {
   idempotencyKey: Scalars['String']['input'];
   /** The buyer's IP address. */
   ip?: InputMaybe<Scalars['String']['input']>;
+  /** CARD by default. */
+  method?: InputMaybe<PaymentMethod>;
   orderId: Scalars['ID']['input'];
+  /** A saved card of the buyer (customerKey is their id), instead of a token. */
+  savedMethodId?: InputMaybe<Scalars['ID']['input']>;
   /** ISO 3166-1 alpha-2. */
   shippingCountry?: InputMaybe<Scalars['String']['input']>;
-  /** A card token from the client-side tokenization. */
-  token: Scalars['String']['input'];
+  /** A card token from the client-side tokenization; required for CARD, none for the others. */
+  token?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type PaymentCard = {
@@ -177,6 +223,13 @@ export type PaymentDispute = {
   reason?: Maybe<Scalars['String']['output']>;
 };
 
+export type PaymentMethod =
+  /** Pending (AUTHORIZED) until staff record the money with a capture; the order waits. */
+  | 'BANK_TRANSFER'
+  | 'CARD'
+  /** The order ships at once; staff record the cash collected on delivery with a capture. */
+  | 'CASH_ON_DELIVERY';
+
 export type PaymentPayload = {
   __typename?: 'PaymentPayload';
   payment?: Maybe<Payment>;
@@ -192,6 +245,11 @@ export type PaymentStatus =
   | 'FAILED'
   | 'PARTIALLY_REFUNDED'
   | 'REFUNDED'
+  /**
+   * The card's bank asks the cardholder to authenticate (3-D Secure): see nextAction; the
+   * authorization is asked again, with the same key, once they answered.
+   */
+  | 'REQUIRES_ACTION'
   | 'VOIDED';
 
 export type PaymentTransaction = {
@@ -219,6 +277,26 @@ export type Query = {
 
 export type QueryPaymentArgs = {
   id: Scalars['ID']['input'];
+};
+
+/**
+ * A customer's card kept in the processor's vault for later checkouts: what the customer
+ * needs to recognise it, never the card number.
+ */
+export type SavedPaymentMethod = {
+  __typename?: 'SavedPaymentMethod';
+  brand: Scalars['String']['output'];
+  createdAt: Scalars['String']['output'];
+  expMonth: Scalars['Int']['output'];
+  expYear: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
+  last4: Scalars['String']['output'];
+};
+
+export type SavedPaymentMethodPayload = {
+  __typename?: 'SavedPaymentMethodPayload';
+  paymentMethod?: Maybe<SavedPaymentMethod>;
+  userErrors: Array<UserError>;
 };
 
 export type UserError = {
@@ -339,12 +417,17 @@ export type DirectiveResolverFn<
 
 /** Mapping of federation types */
 export type FederationTypes = {
+  Customer: Customer;
   Order: Order;
   Payment: Payment;
 };
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = {
+  Customer: { __typename: 'Customer' } & GraphQLRecursivePick<
+    FederationTypes['Customer'],
+    { id: true }
+  >;
   Order: { __typename: 'Order' } & GraphQLRecursivePick<FederationTypes['Order'], { id: true }> &
     (
       | Record<PropertyKey, never>
@@ -358,8 +441,9 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
-  FraudAssessment: ResolverTypeWrapper<FraudAssessment>;
+  Customer: ResolverTypeWrapper<Customer>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  FraudAssessment: ResolverTypeWrapper<FraudAssessment>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   FraudDecision: FraudDecision;
   FraudReason: ResolverTypeWrapper<FraudReason>;
@@ -369,9 +453,11 @@ export type ResolversTypes = {
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Payment: ResolverTypeWrapper<PaymentModel>;
+  PaymentAction: ResolverTypeWrapper<PaymentAction>;
   PaymentAuthorizeInput: PaymentAuthorizeInput;
   PaymentCard: ResolverTypeWrapper<PaymentCard>;
   PaymentDispute: ResolverTypeWrapper<PaymentDispute>;
+  PaymentMethod: PaymentMethod;
   PaymentPayload: ResolverTypeWrapper<
     Omit<PaymentPayload, 'payment'> & { payment?: Maybe<ResolversTypes['Payment']> }
   >;
@@ -380,14 +466,17 @@ export type ResolversTypes = {
   PaymentTransactionKind: PaymentTransactionKind;
   PaymentTransactionStatus: PaymentTransactionStatus;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SavedPaymentMethod: ResolverTypeWrapper<SavedPaymentMethod>;
+  SavedPaymentMethodPayload: ResolverTypeWrapper<SavedPaymentMethodPayload>;
   UserError: ResolverTypeWrapper<UserError>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
-  FraudAssessment: FraudAssessment;
+  Customer: Customer | FederationReferenceTypes['Customer'];
   ID: Scalars['ID']['output'];
+  FraudAssessment: FraudAssessment;
   Int: Scalars['Int']['output'];
   FraudReason: FraudReason;
   Money: Money;
@@ -396,6 +485,7 @@ export type ResolversParentTypes = {
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   Payment: PaymentModel;
+  PaymentAction: PaymentAction;
   PaymentAuthorizeInput: PaymentAuthorizeInput;
   PaymentCard: PaymentCard;
   PaymentDispute: PaymentDispute;
@@ -404,6 +494,8 @@ export type ResolversParentTypes = {
   };
   PaymentTransaction: PaymentTransaction;
   Query: Record<PropertyKey, never>;
+  SavedPaymentMethod: SavedPaymentMethod;
+  SavedPaymentMethodPayload: SavedPaymentMethodPayload;
   UserError: UserError;
   String: Scalars['String']['output'];
 };
@@ -427,6 +519,25 @@ export type SignedInDirectiveResolver<
   ContextType = Context,
   Args = SignedInDirectiveArgs,
 > = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type CustomerResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'],
+  FederationReferenceType extends FederationReferenceTypes['Customer'] =
+    FederationReferenceTypes['Customer'],
+> = {
+  __resolveReference?: ReferenceResolver<
+    Maybe<ResolversTypes['Customer']> | FederationReferenceType,
+    FederationReferenceType,
+    ContextType
+  >;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  paymentMethods?: Resolver<
+    Maybe<Array<ResolversTypes['SavedPaymentMethod']>>,
+    ParentType,
+    ContextType
+  >;
+};
 
 export type FraudAssessmentResolvers<
   ContextType = Context,
@@ -472,6 +583,18 @@ export type MutationResolvers<
     ParentType,
     ContextType,
     RequireFields<MutationPaymentCaptureArgs, 'id'>
+  >;
+  paymentMethodRemove?: Resolver<
+    ResolversTypes['SavedPaymentMethodPayload'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationPaymentMethodRemoveArgs, 'id'>
+  >;
+  paymentMethodSave?: Resolver<
+    ResolversTypes['SavedPaymentMethodPayload'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationPaymentMethodSaveArgs, 'token'>
   >;
   paymentRefund?: Resolver<
     ResolversTypes['PaymentPayload'],
@@ -532,10 +655,21 @@ export type PaymentResolvers<
   failureMessage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   fraudAssessment?: Resolver<Maybe<ResolversTypes['FraudAssessment']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  method?: Resolver<ResolversTypes['PaymentMethod'], ParentType, ContextType>;
+  nextAction?: Resolver<Maybe<ResolversTypes['PaymentAction']>, ParentType, ContextType>;
   order?: Resolver<ResolversTypes['Order'], ParentType, ContextType>;
   refundedAmount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['PaymentStatus'], ParentType, ContextType>;
   transactions?: Resolver<Array<ResolversTypes['PaymentTransaction']>, ParentType, ContextType>;
+  transferReference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type PaymentActionResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['PaymentAction'] = ResolversParentTypes['PaymentAction'],
+> = {
+  expiresAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type PaymentCardResolvers<
@@ -594,6 +728,28 @@ export type QueryResolvers<
   >;
 };
 
+export type SavedPaymentMethodResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['SavedPaymentMethod'] =
+    ResolversParentTypes['SavedPaymentMethod'],
+> = {
+  brand?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expMonth?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  expYear?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  last4?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type SavedPaymentMethodPayloadResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['SavedPaymentMethodPayload'] =
+    ResolversParentTypes['SavedPaymentMethodPayload'],
+> = {
+  paymentMethod?: Resolver<Maybe<ResolversTypes['SavedPaymentMethod']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export type UserErrorResolvers<
   ContextType = Context,
   ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError'],
@@ -604,6 +760,7 @@ export type UserErrorResolvers<
 };
 
 export type Resolvers<ContextType = Context> = {
+  Customer?: CustomerResolvers<ContextType>;
   FraudAssessment?: FraudAssessmentResolvers<ContextType>;
   FraudReason?: FraudReasonResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
@@ -611,11 +768,14 @@ export type Resolvers<ContextType = Context> = {
   Order?: OrderResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Payment?: PaymentResolvers<ContextType>;
+  PaymentAction?: PaymentActionResolvers<ContextType>;
   PaymentCard?: PaymentCardResolvers<ContextType>;
   PaymentDispute?: PaymentDisputeResolvers<ContextType>;
   PaymentPayload?: PaymentPayloadResolvers<ContextType>;
   PaymentTransaction?: PaymentTransactionResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  SavedPaymentMethod?: SavedPaymentMethodResolvers<ContextType>;
+  SavedPaymentMethodPayload?: SavedPaymentMethodPayloadResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
 };
 

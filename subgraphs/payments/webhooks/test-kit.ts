@@ -12,7 +12,7 @@ import {
   viewers,
 } from '../../../platform/testing/harness';
 import { paymentsSubgraph, type PaymentsServices } from '..';
-import { type SandboxEvent, sandboxWebhook } from '../sandbox-provider';
+import { type SandboxEvent, sandboxWebhook } from '../sandbox/webhook';
 
 /**
  * What the webhook tests share: the subgraph and its webhook route on a server of their

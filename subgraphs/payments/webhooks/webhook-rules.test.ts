@@ -1,4 +1,4 @@
-import { sandboxWebhook } from '../sandbox-provider';
+import { sandboxWebhook } from '../sandbox/webhook';
 import { MalformedEventError, type PaymentEvent, parseProviderEvent } from './events';
 import { webhookConfigFromEnv, DEV_WEBHOOK_SECRET } from './handler';
 import { movesForward, type PaymentState, reconcile } from './reconcile';

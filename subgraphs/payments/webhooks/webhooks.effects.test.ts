@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { dataOf, postGraphQL } from '../../../platform/testing/graphql-client';
-import { sandboxWebhook } from '../sandbox-provider';
+import { sandboxWebhook } from '../sandbox/webhook';
 import {
   SECRET,
   staff,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sandboxWebhook } from '../sandbox-provider';
+import { sandboxWebhook } from '../sandbox/webhook';
 import { handleProviderWebhook } from './handler';
 import {
   SECRET,

@@ -7,6 +7,7 @@ import { PriceListRow, PriceRow } from '../entities';
 import { PricingErrorCode } from '../errors';
 import type { PriceCandidate } from '../price-rules';
 import type { PriceLists } from './price-lists';
+import { recordPriceChanged } from './price-events';
 import { checkAmount, checkWindow, parseTime } from './rules';
 
 export interface PriceSetInput {
@@ -186,6 +187,15 @@ export class Prices {
           scheduled: validTo !== null,
         }),
       );
+      // Search shows the single-unit price in force now; scheduled and future ones it learns of later.
+      if (minQuantity === 1 && !validTo && validFrom <= lockedAt) {
+        await recordPriceChanged(tx, {
+          variantId: input.variantId,
+          sku,
+          list,
+          amount: input.amount,
+        });
+      }
       return row.id;
     });
     return toListed(await this.withList().where('p.id = :id', { id }).getOneOrFail());

@@ -11,7 +11,15 @@ export interface PriceQuoteInput {
   currency: string;
   shippingCountry: string;
   shippingRegion?: string | null;
-  lines: { variantId: string; quantity: number; discountAmount?: number | null }[];
+  lines: {
+    variantId: string;
+    quantity: number;
+    discountAmount?: number | null;
+    /** Staff's price for the line (draft orders), instead of the lists'. */
+    unitPrice?: number | null;
+  }[];
+  /** What shipping charges for the chosen method (shipping's quote), before tax. */
+  shippingAmount?: number | null;
   shippingDiscountAmount?: number | null;
   at?: string | null;
 }
@@ -27,9 +35,10 @@ export class Quotes {
   ) {}
 
   /**
-   * Validates the input, reads the public lists, the prices valid at `at`, the tax rule
-   * and the shipping rate, then leaves the arithmetic to quote.ts. Variant ids are
-   * parsed by the caller.
+   * Validates the input, reads the public lists, the prices valid at `at` and the tax
+   * rule, then leaves the arithmetic to quote.ts. The shipping amount is the caller's
+   * (the shipping subgraph prices methods); pricing only taxes it at the destination's
+   * rate. Variant ids are parsed by the caller.
    */
   async quote(input: PriceQuoteInput, now = new Date()): Promise<Quote> {
     const currency = normalizeCurrency(input.currency, ['currency']);
@@ -59,7 +68,15 @@ export class Quotes {
           ['lines', String(index), 'discountAmount'],
         );
       }
-      return { variantId: line.variantId, quantity: line.quantity, discountAmount };
+      const unitPrice = line.unitPrice ?? null;
+      if (unitPrice !== null && (!Number.isSafeInteger(unitPrice) || unitPrice < 0)) {
+        throw new DomainError(
+          PricingErrorCode.INVALID_AMOUNT,
+          'A unit price must be 0 or more minor units',
+          ['lines', String(index), 'unitPrice'],
+        );
+      }
+      return { variantId: line.variantId, quantity: line.quantity, discountAmount, unitPrice };
     });
     const shippingDiscountAmount = input.shippingDiscountAmount ?? 0;
     if (!Number.isSafeInteger(shippingDiscountAmount) || shippingDiscountAmount < 0) {
@@ -67,6 +84,14 @@ export class Quotes {
         PricingErrorCode.INVALID_AMOUNT,
         'A discount must be 0 or more minor units',
         ['shippingDiscountAmount'],
+      );
+    }
+    const shippingAmount = input.shippingAmount ?? 0;
+    if (!Number.isSafeInteger(shippingAmount) || shippingAmount < 0) {
+      throw new DomainError(
+        PricingErrorCode.INVALID_AMOUNT,
+        'A shipping amount must be 0 or more minor units',
+        ['shippingAmount'],
       );
     }
 
@@ -77,23 +102,16 @@ export class Quotes {
         'currency',
       ]);
     const variantIds = [...new Set(lines.map((l) => l.variantId))];
-    const [rows, rate, shipping] = await Promise.all([
+    const [rows, rate] = await Promise.all([
       this.prices.pricesValidAt(
         variantIds,
         lists.map((l) => l.id),
         at,
       ),
       this.taxes.taxRateFor(country, region),
-      lines.length ? this.taxes.shippingRateOf(country, currency) : null,
     ]);
-    if (lines.length && !shipping) {
-      throw new DomainError(
-        PricingErrorCode.SHIPPING_UNAVAILABLE,
-        `No shipping rate to ${country} in ${currency}`,
-        ['shippingCountry'],
-      );
-    }
-    const priced = lines.map((line, index) => {
+    const priced = lines.map(({ unitPrice, ...line }, index) => {
+      if (unitPrice !== null) return { ...line, unitPrice };
       const price = effectivePrice(
         rows.filter((r) => r.variantId === line.variantId),
         currency,
@@ -114,7 +132,8 @@ export class Quotes {
       taxInclusive: lists[0]!.taxInclusive,
       taxRateBasisPoints: rate,
       lines: priced,
-      shipping: shipping ? { amount: shipping.amount, freeOver: shipping.freeOver } : null,
+      // Free-over thresholds are shipping's: the amount given is the amount charged.
+      shipping: { amount: shippingAmount, freeOver: null },
       shippingDiscountAmount,
     });
   }

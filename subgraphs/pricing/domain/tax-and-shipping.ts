@@ -20,7 +20,10 @@ export interface ShippingRateInput {
   freeOver?: number | null;
 }
 
-/** Tax rules by destination and the interim flat shipping rates. */
+/**
+ * Tax rules by destination, and the deprecated flat shipping rates: still listed and set
+ * for old clients, no longer read by quotes (the shipping subgraph prices methods now).
+ */
 export class TaxAndShipping {
   private readonly taxRules: Repository<TaxRuleRow>;
   private readonly shippingRates: Repository<ShippingRateRow>;
@@ -44,10 +47,6 @@ export class TaxAndShipping {
       where: country ? { country: country.trim().toUpperCase() } : {},
       order: { country: 'ASC', currency: 'ASC' },
     });
-  }
-
-  shippingRateOf(country: string, currency: string): Promise<ShippingRateRow | null> {
-    return this.shippingRates.findOneBy({ country, currency });
   }
 
   /** Creates or replaces the rule of a country (region omitted) or of a region. */

@@ -36,15 +36,18 @@ export type Mutation = {
   __typename?: 'Mutation';
   priceListCreate: PriceListPayload;
   /**
-   * Prices a cart: unit prices at `at`, discounts, shipping and tax, with no side effect.
-   * Failures: UNKNOWN_CURRENCY, VARIANT_NOT_PRICED (field ["lines", i]), INVALID_QUANTITY,
-   * INVALID_AMOUNT, INVALID_COUNTRY, INVALID_REGION, INVALID_DATE, SHIPPING_UNAVAILABLE,
+   * Prices a cart: unit prices at `at`, discounts, the given shipping amount and tax, with no
+   * side effect. Failures: UNKNOWN_CURRENCY, VARIANT_NOT_PRICED (field ["lines", i]),
+   * INVALID_QUANTITY, INVALID_AMOUNT, INVALID_COUNTRY, INVALID_REGION, INVALID_DATE,
    * TOO_MANY_LINES, AMOUNT_TOO_LARGE.
    */
   priceQuote: PriceQuoteResult;
   /** Sets a price: closes the tier's current open-ended price and adds one, or adds a scheduled price. */
   priceSet: PricePayload;
-  /** Creates or replaces the shipping rate of a country in a currency. */
+  /**
+   * Creates or replaces the shipping rate of a country in a currency (no longer used by quotes).
+   * @deprecated Quotes no longer use these; shipping zones and methods price shipping.
+   */
   shippingRateSet: ShippingRatePayload;
   /** Creates or replaces the rule of a country or region. */
   taxRuleSet: TaxRulePayload;
@@ -135,8 +138,8 @@ export type PricePayload = {
  * + taxTotal. Tax-inclusive: taxAmount = round(gross × rate / (1 + rate)) is inside the
  * amounts, lineTotal = gross, total = subtotal - discountTotal + shippingAmount -
  * shippingDiscountAmount. So total = Σ lineTotal + shippingAmount - shippingDiscountAmount
- * (+ shippingTaxAmount when exclusive), exactly. Shipping is 0 when subtotal - discountTotal
- * reaches the rate's freeOver.
+ * (+ shippingTaxAmount when exclusive), exactly. shippingAmount is the one given (free-over
+ * thresholds are the shipping subgraph's); an empty cart ships nothing.
  */
 export type PriceQuote = {
   __typename?: 'PriceQuote';
@@ -160,7 +163,9 @@ export type PriceQuoteInput = {
   currency: Scalars['String']['input'];
   /** At most 200 lines; each line is priced on its own quantity. */
   lines: Array<PriceQuoteLineInput>;
-  /** Destination country (ISO alpha-2): picks the tax rule and the shipping rate. */
+  /** What shipping charges for the chosen method (the shipping subgraph's price), before tax; 0 or more. */
+  shippingAmount?: InputMaybe<Scalars['Int']['input']>;
+  /** Destination country (ISO alpha-2): picks the tax rule. */
   shippingCountry: Scalars['String']['input'];
   /** Taken off the shipping amount (capped at it), before tax. */
   shippingDiscountAmount?: InputMaybe<Scalars['Int']['input']>;
@@ -185,6 +190,11 @@ export type PriceQuoteLineInput = {
   /** Taken off the line (capped at lineSubtotal), before tax. */
   discountAmount?: InputMaybe<Scalars['Int']['input']>;
   quantity: Scalars['Int']['input'];
+  /**
+   * A unit price set by staff for this line (a draft order's override, 0 or more), used
+   * instead of the lists' price; discounts and tax then apply to it as to a list price.
+   */
+  unitPrice?: InputMaybe<Scalars['Int']['input']>;
   variantId: Scalars['ID']['input'];
 };
 
@@ -331,7 +341,10 @@ export type Query = {
   currencies: Array<Currency>;
   /** Staff with pricing:write: all price lists, by currency, then highest priority first. */
   priceLists: Array<PriceList>;
-  /** Shipping rates, of one country when given, by country and currency. */
+  /**
+   * Shipping rates, of one country when given, by country and currency.
+   * @deprecated Quotes no longer use these; see the shipping subgraph's shippingOptions.
+   */
   shippingRates: Array<ShippingRate>;
   /** Tax rules, of one country when given, by country, then the country rule before region rules. */
   taxRules: Array<TaxRule>;
@@ -346,8 +359,8 @@ export type QueryTaxRulesArgs = {
 };
 
 /**
- * A flat shipping rate to a country in a currency. Interim: these move to a shipping
- * subgraph when one exists. Shipping is taxed at the destination's rate, like the goods.
+ * Deprecated: a flat shipping rate to a country in a currency. Quotes no longer read it;
+ * the shipping subgraph prices methods by zone (Query.shippingOptions, Cart.shippingOptions).
  */
 export type ShippingRate = {
   __typename?: 'ShippingRate';

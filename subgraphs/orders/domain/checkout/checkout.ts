@@ -4,8 +4,14 @@ import { DomainError } from '../../../../platform/errors';
 import { uuidFromName } from '../../../../platform/ids';
 import type { Viewer } from '../../../../platform/identity';
 import { createLogger } from '../../../../platform/logging';
-import type { OrdersClients } from '../../clients/index';
-import { CartLineRow, CartRow, OrderLineRow, OrderRow } from '../../entities';
+import type { OrdersClients, ShippingOption } from '../../clients/index';
+import {
+  CartLineRow,
+  CartRow,
+  OrderLineRow,
+  OrderRow,
+  type ShippingMethodValue,
+} from '../../entities';
 import { OrdersErrorCode, RETRYABLE_CHECKOUT_FAILURES } from '../../errors';
 import type { CartService } from '../carts';
 import type { OrderService } from '../orders';
@@ -50,7 +56,7 @@ export class CheckoutService {
   ) {}
 
   async checkout(raw: CheckoutInput, viewer: Viewer): Promise<OrderRow> {
-    const input = parseCheckoutInput(raw);
+    const input = await this.normaliseAddresses(parseCheckoutInput(raw));
     const orderId = uuidFromName(`order:${input.idempotencyKey}`);
     const decision = await this.attempts.begin(
       input.idempotencyKey,
@@ -83,6 +89,19 @@ export class CheckoutService {
     } finally {
       clearInterval(heartbeat);
     }
+  }
+
+  /** Both addresses as location normalises them, before the key's request hash is taken. */
+  private async normaliseAddresses(input: CheckoutInput): Promise<CheckoutInput> {
+    const location = this.clients.location;
+    const shippingAddress = await location.normalise(input.shippingAddress, [
+      'input',
+      'shippingAddress',
+    ]);
+    const billingAddress = input.billingAddress
+      ? await location.normalise(input.billingAddress, ['input', 'billingAddress'])
+      : input.billingAddress;
+    return { ...input, shippingAddress, billingAddress };
   }
 
   private async attempt(
@@ -166,6 +185,7 @@ export class CheckoutService {
         subtotalAmount: price.subtotal,
         discountTotalAmount: price.discountTotal + price.shippingDiscountAmount,
         shippingAmount: price.shippingAmount,
+        shippingMethod: shippingMethodOf(run.quote!.shipping.chosen),
         taxTotalAmount: price.taxTotal,
         taxInclusive: price.taxInclusive,
         totalAmount: price.total,
@@ -177,6 +197,7 @@ export class CheckoutService {
         idempotencyKey: input.idempotencyKey,
         reservationId: run.reservation!.id,
         paymentId: run.payment!.id,
+        paymentMethod: input.payment.method ?? 'CARD',
       });
       await tx.getRepository(OrderLineRow).insert(
         lines.map((line, position) => {
@@ -197,9 +218,22 @@ export class CheckoutService {
         }),
       );
       await this.orders.recordStatus(tx, refs.orderId, 'PENDING', 'Order placed');
+      const placed = await tx.getRepository(OrderRow).findOneByOrFail({ id: refs.orderId });
+      // Cash on delivery ships first and is paid at the door: fulfillment may start now.
+      if (placed.paymentMethod !== 'CASH_ON_DELIVERY') return placed;
+      await this.orders.advanceWithin(
+        tx,
+        placed,
+        'CONFIRMED',
+        'Cash on delivery: paid on delivery',
+      );
       return tx.getRepository(OrderRow).findOneByOrFail({ id: refs.orderId });
     });
   }
+}
+
+function shippingMethodOf({ method }: ShippingOption): ShippingMethodValue {
+  return { methodId: method.id, name: method.name, kind: method.kind, carrier: method.carrier };
 }
 
 /** The request a key stands for: what is bought, by whom, shipped where, paid how. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DomainError } from '../../../../platform/errors';
-import { email, postalAddress, text, userErrorsFrom } from '../../../../platform/validation';
+import { email, text, userErrorsFrom } from '../../../../platform/validation';
 import type { AddressValue } from '../../entities';
 import { OrdersErrorCode } from '../../errors';
 
@@ -10,21 +10,57 @@ export interface CheckoutInput {
   email: string;
   shippingAddress: AddressValue;
   billingAddress?: AddressValue | null;
-  payment: { token: string };
+  /** Shipping's method id; null: the default method (shipping-choice.ts). */
+  shippingMethodId?: string | null;
+  payment: { method?: PaymentMethod | null; token?: string | null; savedMethodId?: string | null };
   /** The total the buyer was shown; a different quote now is PRICE_CHANGED, not a surprise charge. */
   expectedTotal?: { amount: number; currency: string } | null;
 }
 
-const address = postalAddress.transform((a): AddressValue => ({
-  name: a.name ?? '',
-  line1: a.line1,
-  line2: a.line2 || null,
-  city: a.city,
-  postalCode: a.postalCode,
-  region: a.region || null,
-  country: a.country,
-  phone: a.phone || null,
-}));
+/**
+ * An address is checked by location (checkout.ts asks it); here only its shape, so that
+ * location gets strings and nothing else.
+ */
+const address = z.object({
+  name: z.string(),
+  line1: z.string(),
+  line2: z.string().nullish(),
+  city: z.string(),
+  postalCode: z.string(),
+  region: z.string().nullish(),
+  country: z.string(),
+  phone: z.string().nullish(),
+});
+
+export type PaymentMethod = 'CARD' | 'BANK_TRANSFER' | 'CASH_ON_DELIVERY';
+
+/** A card needs its token; a bank transfer or cash on delivery takes none. */
+const payment = z
+  .object({
+    method: z.enum(['CARD', 'BANK_TRANSFER', 'CASH_ON_DELIVERY']).nullish(),
+    token: text(200).nullish(),
+    savedMethodId: z.uuid({ message: 'Not a valid id' }).nullish(),
+  })
+  .superRefine((value, ctx) => {
+    const method = value.method ?? 'CARD';
+    if (value.savedMethodId) {
+      if (method !== 'CARD' || value.token)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['savedMethodId'],
+          message: 'A saved card is paid with neither a token nor another method',
+        });
+      return;
+    }
+    if (method === 'CARD' && !value.token?.trim())
+      ctx.addIssue({ code: 'custom', path: ['token'], message: 'A card payment needs a token' });
+    if (method !== 'CARD' && value.token)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['token'],
+        message: `A ${method} payment takes no card token`,
+      });
+  });
 
 const checkoutInput = z.object({
   cartId: z.string(),
@@ -32,35 +68,27 @@ const checkoutInput = z.object({
   email,
   shippingAddress: address,
   billingAddress: address.nullish(),
-  payment: z.object({ token: text(200) }),
+  shippingMethodId: z.string().uuid({ message: 'Must be a shipping method id' }).nullish(),
+  payment,
   expectedTotal: z.object({ amount: z.number().int(), currency: text(3) }).nullish(),
 });
 
 /** The code of an issue, by the field it is about (clients branch on these). */
 function codeFor(path: string[]): string {
-  const [top, field] = path;
+  const [top] = path;
   if (top === 'idempotencyKey') return OrdersErrorCode.INVALID_IDEMPOTENCY_KEY;
   if (top === 'email') return OrdersErrorCode.INVALID_EMAIL;
-  if (top === 'shippingAddress' || top === 'billingAddress') {
-    return field === 'country' ? 'INVALID_COUNTRY' : OrdersErrorCode.INVALID_ADDRESS;
-  }
+  if (top === 'shippingMethodId') return OrdersErrorCode.INVALID_ID;
   return OrdersErrorCode.INVALID_INPUT;
 }
 
 /**
- * Bounds and normalizes checkout's input with the platform's schemas (addresses with a
- * real country and a postal code of its form, one email rule, no control characters
- * anywhere): the first problem is a DomainError with its path under ["input", ...].
+ * Bounds and normalizes checkout's input with the platform's schemas (one email rule, no
+ * control characters anywhere; addresses are location's): the first problem is a
+ * DomainError with its path under ["input", ...].
  */
 export function parseCheckoutInput(value: CheckoutInput): CheckoutInput {
-  // Countries are compared upper-cased, as buyers type them in any case.
-  const upper = (a: AddressValue | null | undefined) =>
-    a ? { ...a, country: a.country.trim().toUpperCase() } : a;
-  const parsed = checkoutInput.safeParse({
-    ...value,
-    shippingAddress: upper(value.shippingAddress),
-    billingAddress: upper(value.billingAddress),
-  });
+  const parsed = checkoutInput.safeParse(value);
   if (parsed.success) return { ...parsed.data, cartId: value.cartId };
   const issue = parsed.error.issues[0]!;
   const [first] = userErrorsFrom(parsed.error, ['input']);

@@ -4,6 +4,7 @@ import type { OrdersClients, PaymentRef, ReservationRef } from '../../clients/in
 import type { AddressValue, CartLineRow, CartRow } from '../../entities';
 import { OrdersErrorCode } from '../../errors';
 import type { CartQuote, CartQuoter } from '../cart-quote';
+import type { ShippingFields } from '../shipping-choice';
 import type { CheckoutInput } from './input';
 
 /**
@@ -30,6 +31,12 @@ export function refsFor(key: string, generation: number, orderId: string): Check
     paymentKey: `checkout:${key}:${generation}`,
   };
 }
+
+/** Checkout's shipping refusals point at its input. */
+const CHECKOUT_SHIPPING_FIELDS: ShippingFields = {
+  destination: ['input', 'shippingAddress', 'country'],
+  method: ['input', 'shippingMethodId'],
+};
 
 /** What the steps share while one attempt runs. */
 export interface CheckoutRun {
@@ -79,13 +86,20 @@ export function checkoutSteps({ clients, quoter, reservationTtlSeconds }: StepDe
     async run(run) {
       const quote = await quoter.quote({
         currency: run.cart.currency,
-        lines: run.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
+        lines: run.lines.map((l) => ({
+          variantId: l.variantId,
+          quantity: l.quantity,
+          // A draft order's line is charged at staff's price (null: the lists').
+          unitPrice: l.unitPriceOverride,
+        })),
         country: run.shipping.country,
         region: run.shipping.region,
         couponCodes: run.cart.discountCodes,
         customerKey: run.customerKey,
         customerSegments: run.customerSegments,
         redeemFor: run.refs.ref,
+        shippingMethodId: run.input.shippingMethodId ?? null,
+        shippingFields: CHECKOUT_SHIPPING_FIELDS,
       });
       const total = quote.price.total;
       const expected = run.input.expectedTotal;
@@ -140,13 +154,20 @@ export function checkoutSteps({ clients, quoter, reservationTtlSeconds }: StepDe
         orderId: run.refs.orderId,
         amount: run.quote!.price.total,
         currency: run.cart.currency,
-        token: input.payment.token,
+        method: input.payment.method ?? 'CARD',
+        token: input.payment.token ?? null,
+        savedMethodId: input.payment.savedMethodId ?? null,
         idempotencyKey: run.refs.paymentKey,
         email: input.email,
         customerKey: run.customerKey,
         shippingCountry: shipping.country,
         billingCountry: input.billingAddress?.country ?? shipping.country,
       });
+      // 3-D Secure: nothing is kept (stock and discounts are released like any failure);
+      // the buyer answers the challenge and places the order again with the same key.
+      if (result.payment?.status === 'REQUIRES_ACTION' && result.payment.nextAction) {
+        throw new PaymentActionRequiredError(result.payment.nextAction);
+      }
       const [failure] = result.userErrors;
       if (failure || !result.payment) {
         throw new DomainError(
@@ -188,4 +209,15 @@ export type CheckoutSteps = ReturnType<typeof checkoutSteps>;
 /** In the order they run; compensation runs the other way. */
 export function stepOrder(steps: CheckoutSteps): CheckoutStep[] {
   return [steps.holdDiscounts, steps.reserveStock, steps.authorizePayment, steps.commitHolds];
+}
+
+/** The card's bank wants the buyer to authenticate first; the payload shows them where. */
+export class PaymentActionRequiredError extends DomainError {
+  constructor(readonly action: { url: string; expiresAt: string }) {
+    super(
+      OrdersErrorCode.PAYMENT_ACTION_REQUIRED,
+      'The card requires 3-D Secure: complete the challenge at paymentAction.url, then retry with the same idempotencyKey',
+      ['payment'],
+    );
+  }
 }

@@ -19,6 +19,7 @@ export type OrdersVariantsQuery = {
         sku: string;
         title: string;
         archived: boolean;
+        weightGrams: number | null;
         product: {
           id: string;
           name: string;
@@ -90,6 +91,7 @@ export const OrdersVariantsDocument = {
                       { kind: 'Field', name: { kind: 'Name', value: 'sku' } },
                       { kind: 'Field', name: { kind: 'Name', value: 'title' } },
                       { kind: 'Field', name: { kind: 'Name', value: 'archived' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'weightGrams' } },
                       {
                         kind: 'Field',
                         name: { kind: 'Name', value: 'product' },

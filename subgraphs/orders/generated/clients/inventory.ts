@@ -6,6 +6,19 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 export type Incremental<T> =
   T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+export type ReservationAdjustInput = {
+  id: string;
+  lines: Array<ReservationAdjustLineInput>;
+  /** Idempotency key of the change (an order change id): a repeat adjusts nothing. */
+  reference: string;
+};
+
+export type ReservationAdjustLineInput = {
+  /** Units to hold more (positive) or give back (negative). */
+  delta: number;
+  sku: string;
+};
+
 export type ReservationStatus =
   /** Stock is held until expiresAt; the sweeper releases it afterwards. */
   | 'ACTIVE'
@@ -73,6 +86,17 @@ export type OrdersReservationFulfillMutationVariables = Exact<{
 
 export type OrdersReservationFulfillMutation = {
   reservationFulfill: {
+    reservation: { id: string; status: ReservationStatus } | null;
+    userErrors: Array<{ field: Array<string> | null; message: string; code: string }>;
+  };
+};
+
+export type OrdersReservationAdjustMutationVariables = Exact<{
+  input: ReservationAdjustInput;
+}>;
+
+export type OrdersReservationAdjustMutation = {
+  reservationAdjust: {
     reservation: { id: string; status: ReservationStatus } | null;
     userErrors: Array<{ field: Array<string> | null; message: string; code: string }>;
   };
@@ -436,4 +460,85 @@ export const OrdersReservationFulfillDocument = {
 } as unknown as DocumentNode<
   OrdersReservationFulfillMutation,
   OrdersReservationFulfillMutationVariables
+>;
+export const OrdersReservationAdjustDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'OrdersReservationAdjust' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ReservationAdjustInput' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'reservationAdjust' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'input' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                {
+                  kind: 'FragmentSpread',
+                  name: { kind: 'Name', value: 'OrdersReservationPayload' },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'OrdersReservationPayload' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ReservationPayload' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'reservation' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'userErrors' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'field' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'message' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<
+  OrdersReservationAdjustMutation,
+  OrdersReservationAdjustMutationVariables
 >;

@@ -22,12 +22,23 @@ export type PaymentAuthorizeInput = {
   idempotencyKey: string;
   /** The buyer's IP address. */
   ip?: string | null | undefined;
+  /** CARD by default. */
+  method?: PaymentMethod | null | undefined;
   orderId: string;
+  /** A saved card of the buyer (customerKey is their id), instead of a token. */
+  savedMethodId?: string | null | undefined;
   /** ISO 3166-1 alpha-2. */
   shippingCountry?: string | null | undefined;
-  /** A card token from the client-side tokenization. */
-  token: string;
+  /** A card token from the client-side tokenization; required for CARD, none for the others. */
+  token?: string | null | undefined;
 };
+
+export type PaymentMethod =
+  /** Pending (AUTHORIZED) until staff record the money with a capture; the order waits. */
+  | 'BANK_TRANSFER'
+  | 'CARD'
+  /** The order ships at once; staff record the cash collected on delivery with a capture. */
+  | 'CASH_ON_DELIVERY';
 
 export type PaymentStatus =
   | 'AUTHORIZED'
@@ -38,6 +49,11 @@ export type PaymentStatus =
   | 'FAILED'
   | 'PARTIALLY_REFUNDED'
   | 'REFUNDED'
+  /**
+   * The card's bank asks the cardholder to authenticate (3-D Secure): see nextAction; the
+   * authorization is asked again, with the same key, once they answered.
+   */
+  | 'REQUIRES_ACTION'
   | 'VOIDED';
 
 export type OrdersPaymentPayloadFragment = {
@@ -47,6 +63,7 @@ export type OrdersPaymentPayloadFragment = {
     amount: { amount: number };
     capturedAmount: { amount: number };
     refundedAmount: { amount: number };
+    nextAction: { url: string; expiresAt: string } | null;
   } | null;
   userErrors: Array<{ field: Array<string> | null; message: string; code: string }>;
 };
@@ -63,6 +80,7 @@ export type OrdersPaymentAuthorizeMutation = {
       amount: { amount: number };
       capturedAmount: { amount: number };
       refundedAmount: { amount: number };
+      nextAction: { url: string; expiresAt: string } | null;
     } | null;
     userErrors: Array<{ field: Array<string> | null; message: string; code: string }>;
   };
@@ -82,6 +100,7 @@ export type OrdersPaymentCaptureMutation = {
       amount: { amount: number };
       capturedAmount: { amount: number };
       refundedAmount: { amount: number };
+      nextAction: { url: string; expiresAt: string } | null;
     } | null;
     userErrors: Array<{ field: Array<string> | null; message: string; code: string }>;
   };
@@ -100,6 +119,7 @@ export type OrdersPaymentVoidMutation = {
       amount: { amount: number };
       capturedAmount: { amount: number };
       refundedAmount: { amount: number };
+      nextAction: { url: string; expiresAt: string } | null;
     } | null;
     userErrors: Array<{ field: Array<string> | null; message: string; code: string }>;
   };
@@ -120,6 +140,7 @@ export type OrdersPaymentRefundMutation = {
       amount: { amount: number };
       capturedAmount: { amount: number };
       refundedAmount: { amount: number };
+      nextAction: { url: string; expiresAt: string } | null;
     } | null;
     userErrors: Array<{ field: Array<string> | null; message: string; code: string }>;
   };
@@ -165,6 +186,17 @@ export const OrdersPaymentPayloadFragmentDoc = {
                   selectionSet: {
                     kind: 'SelectionSet',
                     selections: [{ kind: 'Field', name: { kind: 'Name', value: 'amount' } }],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'nextAction' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'url' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'expiresAt' } },
+                    ],
                   },
                 },
               ],
@@ -264,6 +296,17 @@ export const OrdersPaymentAuthorizeDocument = {
                   selectionSet: {
                     kind: 'SelectionSet',
                     selections: [{ kind: 'Field', name: { kind: 'Name', value: 'amount' } }],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'nextAction' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'url' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'expiresAt' } },
+                    ],
                   },
                 },
               ],
@@ -388,6 +431,17 @@ export const OrdersPaymentCaptureDocument = {
                     selections: [{ kind: 'Field', name: { kind: 'Name', value: 'amount' } }],
                   },
                 },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'nextAction' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'url' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'expiresAt' } },
+                    ],
+                  },
+                },
               ],
             },
           },
@@ -495,6 +549,17 @@ export const OrdersPaymentVoidDocument = {
                   selectionSet: {
                     kind: 'SelectionSet',
                     selections: [{ kind: 'Field', name: { kind: 'Name', value: 'amount' } }],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'nextAction' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'url' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'expiresAt' } },
+                    ],
                   },
                 },
               ],
@@ -624,6 +689,17 @@ export const OrdersPaymentRefundDocument = {
                   selectionSet: {
                     kind: 'SelectionSet',
                     selections: [{ kind: 'Field', name: { kind: 'Name', value: 'amount' } }],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'nextAction' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'url' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'expiresAt' } },
+                    ],
                   },
                 },
               ],

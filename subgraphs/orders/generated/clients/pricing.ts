@@ -12,7 +12,9 @@ export type PriceQuoteInput = {
   currency: string;
   /** At most 200 lines; each line is priced on its own quantity. */
   lines: Array<PriceQuoteLineInput>;
-  /** Destination country (ISO alpha-2): picks the tax rule and the shipping rate. */
+  /** What shipping charges for the chosen method (the shipping subgraph's price), before tax; 0 or more. */
+  shippingAmount?: number | null | undefined;
+  /** Destination country (ISO alpha-2): picks the tax rule. */
   shippingCountry: string;
   /** Taken off the shipping amount (capped at it), before tax. */
   shippingDiscountAmount?: number | null | undefined;
@@ -24,6 +26,11 @@ export type PriceQuoteLineInput = {
   /** Taken off the line (capped at lineSubtotal), before tax. */
   discountAmount?: number | null | undefined;
   quantity: number;
+  /**
+   * A unit price set by staff for this line (a draft order's override, 0 or more), used
+   * instead of the lists' price; discounts and tax then apply to it as to a list price.
+   */
+  unitPrice?: number | null | undefined;
   variantId: string;
 };
 

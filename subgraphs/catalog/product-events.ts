@@ -1,0 +1,62 @@
+import type { EntityManager } from 'typeorm';
+import {
+  PRODUCT_CHANGED_TOPIC,
+  type ProductChangedEvent,
+} from '../../platform/events/product-topics';
+import { recordEvent } from '../../platform/outbox';
+
+/** The language of catalog's texts until products carry translations. */
+const CATALOG_LOCALE = 'en';
+
+/**
+ * Records the product as the caller's transaction leaves it (search and any other view
+ * of the catalog rebuild from it). The product's row is locked first, so two changes of
+ * one product take their snapshots, and their versions, in commit order.
+ */
+export async function recordProductChanged(tx: EntityManager, productId: string): Promise<void> {
+  const rows: {
+    id: string;
+    name: string;
+    description: string;
+    status: string;
+    created_at: Date;
+    version: string;
+    brand: { id: string; name: string } | null;
+    categories: ProductChangedEvent['categories'];
+    variants: ProductChangedEvent['variants'];
+  }[] = await tx.query(
+    `SELECT p.id, p.name, p.description, p.status, p.created_at,
+            (extract(epoch FROM clock_timestamp()) * 1000000)::bigint::text AS version,
+            (SELECT jsonb_build_object('id', b.id, 'name', b.name)
+               FROM catalog.brand b WHERE b.id = p.brand_id) AS brand,
+            (WITH RECURSIVE up AS (
+               SELECT c.id, c.name, c.parent_id, 0 AS depth FROM catalog.category c
+                WHERE c.id = p.category_id
+               UNION ALL
+               SELECT c.id, c.name, c.parent_id, up.depth + 1
+                 FROM catalog.category c JOIN up ON c.id = up.parent_id WHERE up.depth < 20)
+             SELECT coalesce(jsonb_agg(jsonb_build_object('id', id, 'name', name, 'parentId', parent_id)
+                    ORDER BY depth DESC), '[]'::jsonb) FROM up) AS categories,
+            (SELECT coalesce(jsonb_agg(jsonb_build_object('id', v.id, 'sku', v.sku, 'title', v.title,
+                    'options', v.options) ORDER BY v.position, v.sku), '[]'::jsonb)
+               FROM catalog.product_variant v
+              WHERE v.product_id = p.id AND v.archived_at IS NULL) AS variants
+       FROM catalog.product p WHERE p.id = $1 FOR UPDATE OF p`,
+    [productId],
+  );
+  const row = rows[0];
+  if (!row) return;
+  const event: ProductChangedEvent = {
+    productId: row.id,
+    version: row.version,
+    name: row.name,
+    description: row.description,
+    status: row.status,
+    locale: CATALOG_LOCALE,
+    brand: row.brand,
+    categories: row.categories,
+    variants: row.variants,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+  await recordEvent(tx, 'catalog', PRODUCT_CHANGED_TOPIC, event);
+}

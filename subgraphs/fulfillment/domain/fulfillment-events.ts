@@ -1,0 +1,34 @@
+import type { EntityManager } from 'typeorm';
+import { recordEvent } from '../../../platform/outbox';
+import {
+  ORDER_DELIVERED_TOPIC,
+  ORDER_SHIPPED_TOPIC,
+  orderUpdatedTopic,
+  type OrderFulfillmentEvent,
+  type OrderUpdatedEvent,
+} from '../../../platform/topics';
+
+/** What fulfillment announces, always in the transaction of the change. */
+export const announce = {
+  /** Any fulfillment change: `orderUpdated` subscribers see it (the router fetches Order.fulfillments). */
+  changed(tx: EntityManager, orderId: string): Promise<void> {
+    const event: OrderUpdatedEvent = { orderId, source: 'fulfillment' };
+    return recordEvent(tx, 'fulfillment', orderUpdatedTopic(orderId), event);
+  },
+  /** Every unit of the order left: orders moves it to FULFILLED. */
+  shipped(tx: EntityManager, orderId: string, fulfillmentIds: string[]): Promise<void> {
+    const event: OrderFulfillmentEvent = { orderId, fulfillmentIds };
+    return recordEvent(tx, 'fulfillment', ORDER_SHIPPED_TOPIC, event);
+  },
+  /** Every parcel arrived: orders moves it to DELIVERED. */
+  delivered(
+    tx: EntityManager,
+    orderId: string,
+    fulfillmentIds: string[],
+    shipmentIds: string[] = [],
+  ): Promise<void> {
+    // The shipments go along: orders buys return labels against them.
+    const event: OrderFulfillmentEvent = { orderId, fulfillmentIds, shipmentIds };
+    return recordEvent(tx, 'fulfillment', ORDER_DELIVERED_TOPIC, event);
+  },
+};

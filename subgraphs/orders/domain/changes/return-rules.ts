@@ -1,0 +1,97 @@
+import { DomainError } from '../../../../platform/errors';
+import type { ChangeItemValue, OrderChangeRow, OrderLineRow, OrderRow } from '../../entities';
+import { OrdersErrorCode } from '../../errors';
+import { returnedValue } from './edit-rules';
+
+const DAY_MS = 24 * 3600 * 1000;
+const MAX_REASON = 500;
+
+/** Units of each line already coming back (every return or exchange not rejected). */
+export function returnedSoFar(changes: OrderChangeRow[]): Map<string, number> {
+  const returned = new Map<string, number>();
+  for (const change of changes) {
+    if (change.kind === 'EDIT' || change.status === 'REJECTED') continue;
+    for (const item of change.items) {
+      if (item.lineId) returned.set(item.lineId, (returned.get(item.lineId) ?? 0) + item.quantity);
+    }
+  }
+  return returned;
+}
+
+/**
+ * A return request checked against what was delivered, apart from I/O: the order was
+ * delivered no longer ago than the window, each line at most once, and no more units than
+ * were delivered less those already coming back. Each item carries what it is worth.
+ */
+export function planReturn(
+  order: OrderRow,
+  lines: OrderLineRow[],
+  changes: OrderChangeRow[],
+  input: { items: { lineId: string; quantity: number }[]; reason: string },
+  windowDays: number,
+  now: Date,
+): { items: ChangeItemValue[]; reason: string; value: number } {
+  const reason = input.reason.trim();
+  if (reason.length === 0 || reason.length > MAX_REASON) {
+    throw new DomainError(
+      OrdersErrorCode.INVALID_REASON,
+      `A reason of 1-${MAX_REASON} characters`,
+      ['input', 'reason'],
+    );
+  }
+  if (input.items.length === 0) {
+    throw new DomainError(OrdersErrorCode.EMPTY_CHANGE, 'Name the lines that come back', [
+      'input',
+      'items',
+    ]);
+  }
+  const delivered = order.status === 'DELIVERED' && order.deliveredAt !== null;
+  if (delivered && now.getTime() - order.deliveredAt!.getTime() > windowDays * DAY_MS) {
+    throw new DomainError(
+      OrdersErrorCode.RETURN_WINDOW_CLOSED,
+      `Returns are accepted within ${windowDays} days of delivery`,
+      ['input', 'orderId'],
+    );
+  }
+  const returned = returnedSoFar(changes);
+  const seen = new Set<string>();
+  let value = 0;
+  const items = input.items.map((item, index) => {
+    const field = ['input', 'items', String(index)];
+    const line = lines.find((l) => l.id === item.lineId);
+    if (!line || seen.has(item.lineId)) {
+      throw new DomainError(
+        line ? OrdersErrorCode.INVALID_INPUT : OrdersErrorCode.NOT_FOUND,
+        line ? 'A line may be named once' : `Line ${item.lineId} is not on the order`,
+        [...field, 'lineId'],
+      );
+    }
+    seen.add(item.lineId);
+    const already = returned.get(line.id) ?? 0;
+    const left = (delivered ? line.quantity : 0) - already;
+    if (!Number.isInteger(item.quantity) || item.quantity < 1) {
+      throw new DomainError(OrdersErrorCode.INVALID_QUANTITY, 'quantity must be 1 or more', [
+        ...field,
+        'quantity',
+      ]);
+    }
+    if (item.quantity > left) {
+      throw new DomainError(
+        OrdersErrorCode.RETURN_QUANTITY_EXCEEDED,
+        `${Math.max(left, 0)} of ${line.sku} can be returned (delivered ${delivered ? line.quantity : 0}, returned ${already})`,
+        [...field, 'quantity'],
+      );
+    }
+    const amount = returnedValue(line, already, item.quantity);
+    value += amount;
+    return {
+      lineId: line.id,
+      variantId: line.variantId,
+      sku: line.sku,
+      quantity: item.quantity,
+      condition: null,
+      amount,
+    };
+  });
+  return { items, reason, value };
+}
