@@ -15,6 +15,19 @@ const STAFF_MUTATIONS = {
     'mutation { warehouseCreate(input: { code: "W-1", name: "Depot", countryCode: "DE" }) { userErrors { code } } }',
   orders:
     'mutation { orderCapture(id: "00000000-0000-0000-0000-000000000000") { userErrors { code } } }',
+  pricing:
+    'mutation { priceListCreate(input: { code: "STAFF-ONLY", currency: "EUR", taxInclusive: true }) { userErrors { code } } }',
+  promotions:
+    'mutation { promotionDeactivate(id: "00000000-0000-0000-0000-000000000000") { userErrors { code } } }',
+  payments:
+    'mutation { paymentVoid(id: "00000000-0000-0000-0000-000000000000") { userErrors { code } } }',
+  location:
+    'mutation { locationDelete(id: "00000000-0000-0000-0000-000000000000") { userErrors { code } } }',
+  fulfillment:
+    'mutation { pickListCreate(input: { warehouseId: "00000000-0000-0000-0000-000000000000" }) { userErrors { code } } }',
+  shipping:
+    'mutation { shipmentReturnLabelCreate(shipmentId: "00000000-0000-0000-0000-000000000000", idempotencyKey: "k") { userErrors { code } } }',
+  search: 'mutation { searchReindex { __typename } }',
 };
 
 const as = (token: string | null) => callerOf(() => platform.router.url, token);
