@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
 import { createClient as createSseClient } from 'graphql-sse';
 import { createSessionRevocations, type SessionRevocations } from '../platform/auth/revocations';
 import { postGraphQL } from '../platform/testing/graphql-client';
@@ -8,7 +6,7 @@ import { startTestRedis, type TestRedis } from '../platform/testing/redis';
 import { startRouter, type RunningRouter } from '../router/server';
 import type { IdentityServices } from '../subgraphs/identity/service';
 import { startTestPlatform, type TestPlatform } from './support/platform';
-import { eventually, type Result } from './support/subscriptions';
+import { connectWs, eventually, type Result } from './support/subscriptions';
 
 /**
  * Sessions on long-lived connections, through the router: a socket or stream outlives
@@ -59,45 +57,10 @@ async function tokenFor(sid: string, ttlSeconds?: number): Promise<string> {
 
 const revoke = (sid: string) => revocations.revoke(sid, Math.floor(Date.now() / 1000) + 900);
 
-/** Connects and resolves on ack; also records how the socket closed. */
-function connect(url: string, token: string) {
-  let closed: { code: number; reason: string } | null = null;
-  let client!: Client;
-  const ready = new Promise<void>((resolve, reject) => {
-    client = createClient({
-      url: url.replace(/^http/, 'ws'),
-      webSocketImpl: WebSocket,
-      connectionParams: { authorization: `Bearer ${token}` },
-      lazy: false,
-      retryAttempts: 0,
-      onNonLazyError: () => {},
-    });
-    client.on('connected', () => resolve());
-    client.on('closed', (event) => {
-      const { code, reason } = event as { code: number; reason: string };
-      closed = { code, reason };
-      reject(new Error(`closed ${code} ${reason}`));
-    });
-  });
-  const query = (q: string) =>
-    new Promise<Result>((resolve, reject) => {
-      let result: Result = {};
-      client.subscribe(
-        { query: q },
-        {
-          next: (r) => (result = r as Result),
-          error: (e) => reject(e),
-          complete: () => resolve(result),
-        },
-      );
-    });
-  return { client, ready, query, closed: () => closed };
-}
-
 describe('sessions on WebSocket connections', () => {
   it('closes the socket within 5 s of a revocation, and refuses its next operation', async () => {
     const sid = randomUUID();
-    const socket = connect(platform.router.url, await tokenFor(sid));
+    const socket = connectWs(platform.router.url, await tokenFor(sid));
     await socket.ready;
     expect((await socket.query('{ __typename }')).data).toEqual({ __typename: 'Query' });
 
@@ -110,7 +73,7 @@ describe('sessions on WebSocket connections', () => {
 
   it('closes the socket on another router instance sharing Redis', async () => {
     const sid = randomUUID();
-    const socket = connect(second.url, await tokenFor(sid));
+    const socket = connectWs(second.url, await tokenFor(sid));
     await socket.ready;
     await revoke(sid);
     await eventually(() => socket.closed() !== null, 5000);
@@ -122,13 +85,13 @@ describe('sessions on WebSocket connections', () => {
     const sid = randomUUID();
     const token = await tokenFor(sid);
     await revoke(sid);
-    const socket = connect(platform.router.url, token);
+    const socket = connectWs(platform.router.url, token);
     await expect(socket.ready).rejects.toThrow(/closed 4403/);
     await socket.client.dispose();
   });
 
   it('closes the socket when the access token expires, however quiet it is', async () => {
-    const socket = connect(platform.router.url, await tokenFor(randomUUID(), 2));
+    const socket = connectWs(platform.router.url, await tokenFor(randomUUID(), 2));
     await socket.ready;
     await eventually(() => socket.closed() !== null, 5000);
     expect(socket.closed()).toEqual({ code: 4401, reason: 'Access token expired' });

@@ -122,6 +122,44 @@ export function subscribeMultipart(
   };
 }
 
+/**
+ * A graphql-ws connection with `token` as its bearer: `ready` resolves on ack, `query` runs
+ * one operation on the socket, `closed` says how the router closed it (null while open).
+ */
+export function connectWs(url: string, token: string) {
+  let closed: { code: number; reason: string } | null = null;
+  let client!: WsClient;
+  const ready = new Promise<void>((resolve, reject) => {
+    client = createWsClient({
+      url: url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+      lazy: false,
+      retryAttempts: 0,
+      onNonLazyError: () => {},
+    });
+    client.on('connected', () => resolve());
+    client.on('closed', (event) => {
+      const { code, reason } = event as { code: number; reason: string };
+      closed = { code, reason };
+      reject(new Error(`closed ${code} ${reason}`));
+    });
+  });
+  const query = (q: string) =>
+    new Promise<Result>((resolve, reject) => {
+      let result: Result = {};
+      client.subscribe(
+        { query: q },
+        {
+          next: (r) => (result = r as Result),
+          error: (e) => reject(e),
+          complete: () => resolve(result),
+        },
+      );
+    });
+  return { client, ready, query, closed: () => closed };
+}
+
 /** Waits until `check` holds, polling; for effects that happen after a response (cleanup). */
 export async function eventually(
   check: () => boolean | Promise<boolean>,
