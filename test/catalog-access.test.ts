@@ -77,6 +77,62 @@ describe('catalog, inventory and pricing through the router, authorization enfor
     expect(staff.stockMovements.edges[0].node.reference).toBe('PO-SECRET');
   });
 
+  it('prices shoppers from public lists only and hides a VIP-only promotion', async () => {
+    const staff = as(staffToken);
+    const [mug] = variants;
+    const setUp = dataOf(
+      await staff(
+        `mutation ($v: ID!) {
+          list: priceListCreate(input: { code: "WHOLESALE", currency: "EUR", taxInclusive: true, priority: 100, public: false }) { userErrors { code } }
+          retail: priceSet(input: { variantId: $v, sku: "MUG-1", currency: "EUR", amount: 1200 }) { userErrors { code } } }`,
+        { v: mug!.id },
+      ),
+    );
+    expect([setUp.list.userErrors, setUp.retail.userErrors]).toEqual([[], []]);
+    const wholesale = dataOf(
+      await staff(
+        `mutation ($v: ID!) { priceSet(input: { variantId: $v, sku: "MUG-1", currency: "EUR", amount: 700, priceList: "WHOLESALE" }) { userErrors { code } } }`,
+        { v: mug!.id },
+      ),
+    );
+    expect(wholesale.priceSet.userErrors).toEqual([]);
+    const shopper = dataOf(
+      await as(null)(
+        `{ variant(sku: "MUG-1") { price(currency: "EUR") { amount } priceTiers(currency: "EUR") { price { amount } } } }`,
+      ),
+    ).variant;
+    expect(shopper.price.amount).toBe(1200);
+    expect(JSON.stringify(shopper)).not.toContain('700');
+    expect(codeOf(await as(null)(`{ priceLists { code } }`))).toBe('UNAUTHENTICATED');
+    expect(dataOf(await staff(`{ priceLists { code } }`)).priceLists).toEqual(
+      expect.arrayContaining([{ code: 'WHOLESALE' }]),
+    );
+
+    const campaign = dataOf(
+      await staff(
+        `mutation ($at: String!) { campaignCreate(input: { name: "Members", startsAt: $at }) { campaign { id } } }`,
+        { at: new Date(Date.now() - 3_600_000).toISOString() },
+      ),
+    ).campaignCreate.campaign.id;
+    const created = dataOf(
+      await staff(
+        `mutation ($c: ID!) {
+          vip: promotionCreate(input: { campaignId: $c, name: "VIP 15 %", kind: PERCENTAGE_ORDER, value: 1500, conditions: { customerSegments: ["vip"] } }) { promotion { id } userErrors { code } }
+          all: promotionCreate(input: { campaignId: $c, name: "Everyone 5 %", kind: PERCENTAGE_ORDER, value: 500 }) { promotion { id } userErrors { code } } }`,
+        { c: campaign },
+      ),
+    );
+    expect([created.vip.userErrors, created.all.userErrors]).toEqual([[], []]);
+    const ACTIVE = `{ activePromotions(first: 100) { id name } }`;
+    const seenByShopper = dataOf(await as(null)(ACTIVE)).activePromotions.map((p: any) => p.id);
+    expect(seenByShopper).toContain(created.all.promotion.id);
+    expect(seenByShopper).not.toContain(created.vip.promotion.id);
+    const seenByStaff = dataOf(await staff(ACTIVE)).activePromotions.map((p: any) => p.id);
+    expect(seenByStaff).toEqual(
+      expect.arrayContaining([created.all.promotion.id, created.vip.promotion.id]),
+    );
+  });
+
   it('finds a DRAFT product for staff only', async () => {
     const query = `query ($id: ID!) { product(id: $id) { id status } }`;
     expect(dataOf(await as(null)(query, { id: draftId })).product).toBeNull();

@@ -83,7 +83,11 @@ export class PriceLists {
     });
   }
 
-  /** The list a price goes to: the named one, or the currency's highest-priority list. */
+  /**
+   * The list a price goes to: the named one, or the currency's highest-priority public
+   * list (an internal list such as WHOLESALE gets a price only when it is named, even when
+   * it outranks the retail list).
+   */
   async listFor(currencyInput: string, code: string | null | undefined): Promise<PriceListRow> {
     const currency = normalizeCurrency(currencyInput, ['currency']);
     if (code) {
@@ -102,13 +106,13 @@ export class PriceLists {
       return list;
     }
     const list = await this.lists.findOne({
-      where: { currency },
+      where: { currency, public: true },
       order: { priority: 'DESC', code: 'ASC' },
     });
     if (!list)
       throw new DomainError(
         PricingErrorCode.UNKNOWN_CURRENCY,
-        `No price list prices in ${currency}`,
+        `No public price list prices in ${currency}`,
         ['currency'],
       );
     return list;
