@@ -37,6 +37,8 @@ function scenariosFromEnv(): Record<string, () => Promise<unknown>> {
     BENCH_REVOCATION_WARMUP_SECONDS: setting.int(2, { min: 0 }),
     BENCH_REVOCATION_CONCURRENCY: setting.int(20, { min: 1 }),
     BENCH_REVOCATION_ROUNDS: setting.int(3, { min: 1 }),
+    // More sessions than requests in 2 s: most requests miss the router's cache.
+    BENCH_REVOCATION_SESSIONS: setting.int(500, { min: 1, max: 5000 }),
   });
 
   const subscriberCounts = config.BENCH_SUBSCRIBERS.map((n) => {
@@ -78,6 +80,7 @@ function scenariosFromEnv(): Record<string, () => Promise<unknown>> {
         warmupSeconds: config.BENCH_REVOCATION_WARMUP_SECONDS,
         concurrency: config.BENCH_REVOCATION_CONCURRENCY,
         rounds: config.BENCH_REVOCATION_ROUNDS,
+        sessions: config.BENCH_REVOCATION_SESSIONS,
       }),
   };
 }

@@ -13,14 +13,18 @@ import { summarize } from './stats';
  * (NODE_ENV=production, LOG_LEVEL=warn, RATE_LIMIT=off, METRICS=off): one router keeps
  * the revocation list in Redis (REDIS_URL: an EXISTS per session at most every 2 s, and
  * a channel), the other in its own memory (no Redis: the check is a map lookup). The
- * same client (`concurrency` loops posting `{ me { id email } }` with one customer's
- * token) takes turns on them for `rounds` × `seconds`. Every answer is checked.
+ * same client (`concurrency` loops posting `{ me { id email } }`, going round `sessions`
+ * sessions of one customer, so that with many of them most requests miss the router's
+ * 2 s cache and ask Redis) takes turns on them for `rounds` × `seconds`. Every answer is
+ * checked.
  */
 export interface RevocationBenchOptions {
   seconds: number;
   warmupSeconds: number;
   concurrency: number;
   rounds: number;
+  /** Distinct sessions (logins) the clients go round: 1 always hits the cache. */
+  sessions: number;
 }
 
 const ROOT = join(__dirname, '..', '..');
@@ -42,15 +46,15 @@ export async function revocationBench(options: RevocationBenchOptions) {
     started.push(() => withRedis.stop());
     const inMemory = await spawnRouter(subgraphs, { ...PRODUCTION, REDIS_URL: undefined });
     started.push(() => inMemory.stop());
-    const token = await customerToken(withRedis.url, db.url);
+    const tokens = await customerTokens(withRedis.url, db.url, options.sessions);
 
     const targets = { redis: withRedis.url, memory: inMemory.url };
     for (const url of Object.values(targets))
-      await load(url, token, options.concurrency, options.warmupSeconds);
+      await load(url, tokens, options.concurrency, options.warmupSeconds);
     const runs: Record<string, Run[]> = { redis: [], memory: [] };
     for (let round = 1; round <= options.rounds; round++)
       for (const [name, url] of Object.entries(targets)) {
-        const run = await load(url, token, options.concurrency, options.seconds);
+        const run = await load(url, tokens, options.concurrency, options.seconds);
         runs[name]!.push(run);
         console.log(
           `round ${round} ${name}: ${rate(run.samples.length, run.elapsedSeconds)} req/s`,
@@ -59,7 +63,7 @@ export async function revocationBench(options: RevocationBenchOptions) {
     const results = Object.fromEntries(Object.entries(runs).map(([n, list]) => [n, pool(list)]));
     return {
       date: new Date().toISOString(),
-      setup: `identity + router processes, NODE_ENV=production, LOG_LEVEL=warn, RATE_LIMIT=off; ${options.concurrency} clients, ${options.rounds} × ${options.seconds} s each`,
+      setup: `identity + router processes, NODE_ENV=production, LOG_LEVEL=warn, RATE_LIMIT=off; ${options.concurrency} clients over ${options.sessions} sessions, ${options.rounds} × ${options.seconds} s each`,
       withRevocationsInRedis: results.redis,
       withRevocationsInMemory: results.memory,
       redisOverMemory: {
@@ -104,8 +108,12 @@ async function spawnIdentity(databaseUrl: string): Promise<{ url: string; stop()
   };
 }
 
-/** Registers a customer through the router, verifies the email in SQL, logs in. */
-async function customerToken(routerUrl: string, databaseUrl: string): Promise<string> {
+/** Registers a customer through the router, verifies the email in SQL, logs in `sessions` times. */
+async function customerTokens(
+  routerUrl: string,
+  databaseUrl: string,
+  sessions: number,
+): Promise<string[]> {
   const post = async (query: string, variables: Record<string, unknown>) => {
     const response = await fetch(routerUrl, {
       method: 'POST',
@@ -131,14 +139,23 @@ async function customerToken(routerUrl: string, databaseUrl: string): Promise<st
     email,
   ]);
   await sql.end();
-  const login = (
-    await post(
-      `mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken userErrors { code } } }`,
-      { e: email, p: password },
-    )
-  )?.login;
-  if (!login?.accessToken) throw new Error(`login failed: ${JSON.stringify(login?.userErrors)}`);
-  return login.accessToken;
+  const logIn = async () => {
+    const login = (
+      await post(
+        `mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken userErrors { code } } }`,
+        { e: email, p: password },
+      )
+    )?.login;
+    if (!login?.accessToken) throw new Error(`login failed: ${JSON.stringify(login?.userErrors)}`);
+    return login.accessToken;
+  };
+  const tokens: string[] = [];
+  // A few at a time: each login hashes the password (argon2), on identity's two cores.
+  while (tokens.length < sessions)
+    tokens.push(
+      ...(await Promise.all(Array.from({ length: Math.min(4, sessions - tokens.length) }, logIn))),
+    );
+  return tokens;
 }
 
 interface Run {
@@ -147,14 +164,16 @@ interface Run {
   elapsedSeconds: number;
 }
 
-async function load(url: string, token: string, concurrency: number, seconds: number) {
+async function load(url: string, tokens: string[], concurrency: number, seconds: number) {
   const samples: number[] = [];
   const errors: Record<string, number> = {};
   const fail = (code: string) => (errors[code] = (errors[code] ?? 0) + 1);
   const startedAt = performance.now();
   const deadline = startedAt + seconds * 1000;
+  let next = 0;
   const client = async () => {
     while (performance.now() < deadline) {
+      const token = tokens[next++ % tokens.length];
       const sent = performance.now();
       try {
         const response = await fetch(url, {
