@@ -1,7 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
 import { createClient } from 'graphql-ws';
-import WebSocket from 'ws';
+import { decodeJwt } from 'jose';
+import WebSocket, { WebSocketServer } from 'ws';
 import {
   IDENTITY_HEADER,
   SIGNATURE_HEADER,
@@ -10,6 +12,7 @@ import {
   verifyIdentity,
 } from '../platform/identity';
 import { startRouter, type RunningRouter } from '../router/server';
+import type { IdentityServices } from '../subgraphs/identity/service';
 import { startTestPlatform, type TestPlatform } from './support/platform';
 
 /**
@@ -124,5 +127,57 @@ describe('signatures bound to the subgraph and the body', () => {
     );
     expect(JSON.stringify(outcome)).toContain('UNAUTHENTICATED');
     await client.dispose();
+  });
+
+  it("signs a signed-in subscriber's subscribe message only for its token's lifetime", async () => {
+    // Stands in for inventory's WebSocket endpoint and keeps the subscribe message.
+    const wsRecorder = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    const subscribed = new Promise<Record<string, string>>((resolve) =>
+      wsRecorder.on('connection', (socket) =>
+        socket.on('message', (data) => {
+          const message = JSON.parse(data.toString());
+          if (message.type === 'connection_init')
+            socket.send(JSON.stringify({ type: 'connection_ack' }));
+          if (message.type === 'subscribe') resolve(message.payload.extensions);
+        }),
+      ),
+    );
+    await new Promise((resolve) => wsRecorder.once('listening', resolve));
+    const port = (wsRecorder.address() as AddressInfo).port;
+    const router = await startRouter({
+      port: 0,
+      host: '127.0.0.1',
+      supergraphPath: `${__dirname}/../schema/supergraph.graphql`,
+      subgraphUrls: { ...platform.subgraphUrls, inventory: `http://127.0.0.1:${port}/graphql` },
+      subgraphTimeoutMs: 60_000,
+    });
+    const keys = (platform.subgraphs.identity!.services as IdentityServices).keys;
+    const { token } = await keys.signAccessToken({
+      sub: randomUUID(),
+      kind: 'customer',
+      sid: randomUUID(),
+    });
+    const client = createClient({
+      url: router.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+      retryAttempts: 0,
+    });
+    try {
+      client.subscribe(
+        { query: 'subscription { inventoryChanged(sku: "SIG-3") { onHand } }' },
+        { next: () => {}, error: () => {}, complete: () => {} },
+      );
+      const extensions = await subscribed;
+      const signed = JSON.parse(Buffer.from(extensions[IDENTITY_HEADER]!, 'base64url').toString());
+      // Not forever: a captured subscribe message is useless once the token has expired.
+      expect(signed.exp).toEqual(expect.any(Number));
+      expect(Math.abs(signed.exp - decodeJwt(token).exp!)).toBeLessThanOrEqual(120);
+      expect(signed.aud).toBe('inventory');
+    } finally {
+      await client.dispose();
+      await router.stop();
+      wsRecorder.close();
+    }
   });
 });

@@ -15,6 +15,7 @@ import {
 } from 'graphql';
 import { EventQueue } from '../../platform/event-queue';
 import { signIdentity, subscribeSignatureBody } from '../../platform/identity';
+import type { TokenSession } from '../../platform/auth/verify-token';
 import type { RouterContext } from '../context';
 import type { LoadedSupergraph } from '../supergraph';
 import type { SubscriptionCounter, SubscriptionLimits } from './limits';
@@ -91,7 +92,7 @@ export class FederatedSubscriptions {
             ...signIdentity(request.context.viewer, {
               audience: primary.serviceName,
               body: subscribeSignatureBody(operation),
-              ttlSeconds: null,
+              ttlSeconds: subscribeSignatureTtl(request.context.session),
             }),
             'x-request-id': request.context.requestId,
           },
@@ -244,4 +245,16 @@ function mapEvents(
       return this;
     },
   };
+}
+
+/**
+ * A subscribe message is sent again as it was when the router re-subscribes after a lost
+ * connection, so its signature cannot expire in 30 s like a request's. It lives as long
+ * as the subscriber's token: the stream ends with the token anyway (stream-guard), so a
+ * captured message is worth nothing after it. Anonymous subscribers (public data, which
+ * anyone may subscribe to through the router) get no expiry.
+ */
+function subscribeSignatureTtl(session: TokenSession | null | undefined): number | null {
+  if (!session) return null;
+  return Math.max(1, Math.ceil((session.expiresAt - Date.now()) / 1000));
 }
