@@ -29,8 +29,9 @@ const CLOCK_SKEW_SECONDS = 30;
 /**
  * What a signature covers besides the viewer: the subgraph it is meant for (its name, as
  * composed into the supergraph) and the exact bytes of the request body (the query string
- * of a GET). `ttlSeconds: null` signs without expiry: subscribe messages, which the router
- * sends again as they were when it re-subscribes after a lost connection.
+ * of a GET). `ttlSeconds: null` signs without expiry: anonymous subscribe messages, which the
+ * router sends again as they were when it re-subscribes after a lost connection (a
+ * signed-in subscriber's live as long as its token).
  */
 export interface SignatureScope {
   audience: string;
