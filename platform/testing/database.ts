@@ -6,18 +6,28 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-function adminUrl(): string {
+export function adminUrl(): string {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is not set (test/global-setup.mjs sets it)');
   return url;
 }
 
-/** A fresh database for one test file, so that files run in parallel without sharing rows. */
-export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase> {
+/**
+ * A fresh database for one test file, so that files run in parallel without sharing rows:
+ * empty, or a copy of `options.template` (a database nobody is connected to).
+ */
+export async function createTestDatabase(
+  prefix = 'test',
+  options: { template?: string } = {},
+): Promise<TestDatabase> {
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = new Client({ connectionString: adminUrl() });
   await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.query(
+    options.template
+      ? `CREATE DATABASE "${name}" TEMPLATE "${options.template}"`
+      : `CREATE DATABASE "${name}"`,
+  );
   await admin.end();
   const url = new URL(adminUrl());
   url.pathname = `/${name}`;

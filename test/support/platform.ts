@@ -1,8 +1,9 @@
 import { startPlatform, type Platform, type PlatformOptions } from '../../scripts/platform';
 import { seedPricing } from '../../subgraphs/pricing/seed';
 import { seedShipping } from '../../subgraphs/shipping/seed';
-import { createTestDatabase, type TestDatabase } from '../../platform/testing/database';
+import { adminUrl, createTestDatabase, type TestDatabase } from '../../platform/testing/database';
 import { postGraphQL, type GraphQLResponse } from '../../platform/testing/graphql-client';
+import { platformTemplate } from './template-database';
 
 export interface TestPlatform extends Platform {
   /** Sends an operation to the router as a client would: plain HTTP, no identity headers. */
@@ -36,7 +37,10 @@ export async function startTestPlatform(
   // 100 connections: a test platform needs few at a time.
   process.env.DB_POOL_SIZE ??= '3';
   process.env.RATE_LIMIT_PREFIX ??= `ratelimit-${name}-${process.pid}`;
-  const database = await createTestDatabase(name);
+  // Migrated already: a copy of the template (test/support/template-database.ts).
+  const database = await createTestDatabase(name, {
+    template: await platformTemplate(adminUrl()),
+  });
   const platform = await startPlatform({
     databaseUrl: database.url,
     ports: 'ephemeral',
