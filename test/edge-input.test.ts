@@ -1,5 +1,5 @@
 import { dataOf, postGraphQL } from '../platform/testing/graphql-client';
-import { startTestPlatform, type TestPlatform } from './support/platform';
+import { useEdgePlatform } from './support/edge-platform';
 import { CHECKOUT, checkoutInput } from './support/shop';
 
 /**
@@ -9,35 +9,13 @@ import { CHECKOUT, checkoutInput } from './support/shop';
  * subgraph (a spy on fetch sees no subgraph call); the subgraphs refuse what PostgreSQL
  * refuses even when called directly.
  */
-let platform: TestPlatform;
-let subgraphUrls: Set<string>;
-const subgraphCalls: string[] = [];
-let fetchSpy: jest.SpyInstance;
-
-beforeAll(async () => {
-  platform = await startTestPlatform('edge_input');
-  subgraphUrls = new Set(Object.values(platform.subgraphs).map((s) => s.url));
-  const original = globalThis.fetch;
-  fetchSpy = jest.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
-    const url =
-      typeof input === 'string' ? input : input instanceof URL ? input.toString() : input.url;
-    if (subgraphUrls.has(url)) subgraphCalls.push(url);
-    return original(input, init);
-  });
-});
-
-afterAll(async () => {
-  fetchSpy?.mockRestore();
-  await platform?.stop();
-});
+const edge = useEdgePlatform('edge_input');
 
 async function refusedAtTheRouter(
   query: string,
   variables: Record<string, unknown> = {},
 ): Promise<Record<string, unknown>> {
-  subgraphCalls.length = 0;
-  const answer = await platform.query(query, variables);
-  expect(subgraphCalls).toEqual([]);
+  const answer = await edge.withoutSubgraphs(() => edge.platform.query(query, variables));
   expect(answer.data ?? null).toBeNull();
   expect(answer.errors).toHaveLength(1);
   return answer.errors![0]!.extensions!;
@@ -78,7 +56,7 @@ describe('control characters at the router', () => {
   });
 
   it('lets tabs and newlines through', async () => {
-    const answer = await platform.query(
+    const answer = await edge.platform.query(
       'query ($s: String) { products(first: 1, search: $s) { totalCount } }',
       {
         s: 'wool\tcoat\n',
@@ -90,7 +68,7 @@ describe('control characters at the router', () => {
 
 describe('domain errors outside userErrors', () => {
   it('answers a search over 200 characters with BAD_USER_INPUT and the domain code', async () => {
-    const answer = await platform.query(
+    const answer = await edge.platform.query(
       'query ($s: String) { products(first: 1, search: $s) { totalCount } }',
       {
         s: 'x'.repeat(201),
@@ -108,7 +86,7 @@ describe('domain errors outside userErrors', () => {
 
 describe('a subgraph called directly (defence in depth)', () => {
   it('answers what PostgreSQL refuses as BAD_USER_INPUT, not INTERNAL_SERVER_ERROR', async () => {
-    const catalog = platform.subgraphs.catalog!.url;
+    const catalog = edge.platform.subgraphs.catalog!.url;
     const search = await postGraphQL(
       catalog,
       'query ($s: String) { products(first: 1, search: $s) { totalCount } }',

@@ -4,29 +4,43 @@ import { CheckoutInProgressError } from '../domain/checkout/attempts';
 import { PaymentActionRequiredError } from '../domain/checkout/steps';
 import type { Resolvers } from '../generated/resolvers-types';
 import { assertCartAccess } from './access';
-import { toOrder } from './models';
+import { type Context, toOrder } from './models';
 
 export const checkoutResolvers = {
   Mutation: {
     async checkout(_, args, ctx) {
       const input = { ...args.input, cartId: parseId(args.input.cartId, 'cartId') };
-      try {
+      return orderPlacedAnswer(ctx, async () => {
         await assertCartAccess(input.cartId, ctx);
-        const order = await ctx.services.checkout.checkout(input, ctx.viewer);
-        return {
-          order: toOrder(order),
-          orderAccessToken: await ctx.services.access.tokenFor(order.id),
-          userErrors: [],
-        };
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        return {
-          order: null,
-          retryAfterMs: error instanceof CheckoutInProgressError ? error.retryAfterMs : null,
-          paymentAction: error instanceof PaymentActionRequiredError ? error.action : null,
-          userErrors: [toUserError(error)],
-        };
-      }
+        return ctx.services.checkout.checkout(input, ctx.viewer);
+      });
     },
   },
 } satisfies Resolvers;
+
+/**
+ * What a mutation that places an order answers (checkout, a draft's payment): the order
+ * and its access token for a guest, or why not, with a retry hint while another attempt
+ * runs and the action a 3-D Secure card asks for.
+ */
+export async function orderPlacedAnswer(
+  ctx: Context,
+  place: () => Promise<Parameters<typeof toOrder>[0]>,
+) {
+  try {
+    const order = await place();
+    return {
+      order: toOrder(order),
+      orderAccessToken: await ctx.services.access.tokenFor(order.id),
+      userErrors: [],
+    };
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    return {
+      order: null,
+      retryAfterMs: error instanceof CheckoutInProgressError ? error.retryAfterMs : null,
+      paymentAction: error instanceof PaymentActionRequiredError ? error.action : null,
+      userErrors: [toUserError(error)],
+    };
+  }
+}

@@ -1,10 +1,9 @@
 import { DomainError, toUserError, withUserErrors } from '../../../platform/errors';
 import { parseId } from '../../../platform/ids';
-import { CheckoutInProgressError } from '../domain/checkout/attempts';
-import { PaymentActionRequiredError } from '../domain/checkout/steps';
 import type { CartQuote } from '../domain/cart-quote';
 import type { DraftOrderRow } from '../entities';
 import type { Resolvers } from '../generated/resolvers-types';
+import { orderPlacedAnswer } from './checkout';
 import { toDraftLine, toDraftOrder } from './draft-models';
 import { type Context, money, toDiscounts, toOrder } from './models';
 
@@ -68,22 +67,10 @@ export const draftResolvers = {
     },
     /** As checkout's answer: the order, its access token for a guest, or why not. */
     async draftOrderCheckout(_, args, ctx) {
-      try {
-        const { order } = await ctx.services.drafts.pay(args.input, ctx.viewer);
-        return {
-          order: toOrder(order),
-          orderAccessToken: await ctx.services.access.tokenFor(order.id),
-          userErrors: [],
-        };
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        return {
-          order: null,
-          retryAfterMs: error instanceof CheckoutInProgressError ? error.retryAfterMs : null,
-          paymentAction: error instanceof PaymentActionRequiredError ? error.action : null,
-          userErrors: [toUserError(error)],
-        };
-      }
+      return orderPlacedAnswer(
+        ctx,
+        async () => (await ctx.services.drafts.pay(args.input, ctx.viewer)).order,
+      );
     },
   },
   DraftOrder: {
