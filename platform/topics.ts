@@ -1,3 +1,5 @@
+import type { ShipToAddress } from './ship-to';
+
 /**
  * Topics that cross domains. Any domain whose change alters what an order looks like
  * (orders itself, payments, later shipping) announces it here; orders' `orderUpdated`
@@ -27,16 +29,7 @@ export interface OrderConfirmedEvent {
   currency: string;
   /** Inventory's hold for the order, which fulfillment moves and ships. */
   reservationId: string;
-  shippingAddress: {
-    name: string;
-    line1: string;
-    line2?: string | null;
-    city: string;
-    postalCode: string;
-    region?: string | null;
-    country: string;
-    phone?: string | null;
-  };
+  shippingAddress: ShipToAddress;
   /**
    * The method the buyer chose (shipping's method id, its name, kind and carrier) and what
    * it was charged, in minor units of `currency`; null for orders placed before methods.

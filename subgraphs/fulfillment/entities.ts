@@ -1,19 +1,12 @@
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import type { ShipToAddress } from '../../platform/ship-to';
 
 export type FulfillmentOrderStatus = 'OPEN' | 'IN_PROGRESS' | 'SHIPPED' | 'DELIVERED';
 export type FulfillmentStatus =
   'ASSIGNED' | 'PICKING' | 'PICKED' | 'PACKED' | 'SHIPPED' | 'DELIVERED';
 
-export interface ShipTo {
-  name: string;
-  line1: string;
-  line2?: string | null;
-  city: string;
-  postalCode: string;
-  region?: string | null;
-  country: string;
-  phone?: string | null;
-}
+/** The address fulfillment ships to (and prints on labels). */
+export type ShipTo = ShipToAddress;
 
 /** One confirmed order as fulfillment sees it: created from orders' event, never by a call. */
 @Entity({ name: 'fulfillment_order' })

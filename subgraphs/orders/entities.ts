@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import type { ShipToAddress } from '../../platform/ship-to';
 
 const bigintAsNumber = {
   to: (v: number) => v,
@@ -46,16 +47,7 @@ export class CartLineRow {
 export type OrderStatus =
   'PENDING' | 'CONFIRMED' | 'FULFILLED' | 'DELIVERED' | 'CANCELLED' | 'REFUNDED';
 
-export interface AddressValue {
-  name: string;
-  line1: string;
-  line2?: string | null;
-  city: string;
-  postalCode: string;
-  region?: string | null;
-  country: string;
-  phone?: string | null;
-}
+export type AddressValue = ShipToAddress;
 
 /** The shipping method an order was placed with: fulfillment and labels go by it. */
 export interface ShippingMethodValue {

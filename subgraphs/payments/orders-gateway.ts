@@ -1,13 +1,10 @@
 import type { Viewer } from '../../platform/identity';
+import { orderRepresentation, type OrderRef } from '../../platform/order-ref';
 import { createServiceClient, type ServiceClient } from '../../platform/service-client';
 import type { SubgraphUrls } from '../../platform/subgraph';
 import { ExistingOrdersDocument, ReadableOrdersDocument } from './generated/clients/orders';
 
-/** An order as payments knows it, with orders' access grant when the router carried one. */
-export interface OrderRef {
-  id: string;
-  accessGrant: string | null;
-}
+export type { OrderRef };
 
 /**
  * What payments asks orders, the owner of Order: who may read an order (asked with the
@@ -26,7 +23,7 @@ export class OrdersGateway {
   async readable(viewer: Viewer, orders: readonly OrderRef[]): Promise<boolean[]> {
     const data = await this.client.request(
       ReadableOrdersDocument,
-      { representations: orders.map((o) => representation(o)) },
+      { representations: orders.map(orderRepresentation) },
       { viewer },
     );
     return data._entities.map((entity) => entity !== null);
@@ -35,14 +32,8 @@ export class OrdersGateway {
   /** For each order id, whether the order exists; one call for the batch. */
   async existing(ids: readonly string[]): Promise<boolean[]> {
     const data = await this.client.request(ExistingOrdersDocument, {
-      representations: ids.map((id) => representation({ id, accessGrant: null })),
+      representations: ids.map((id) => orderRepresentation({ id, accessGrant: null })),
     });
     return data._entities.map((entity) => entity !== null);
   }
-}
-
-function representation(order: OrderRef): Record<string, unknown> {
-  return order.accessGrant === null
-    ? { __typename: 'Order', id: order.id }
-    : { __typename: 'Order', id: order.id, accessGrant: order.accessGrant };
 }

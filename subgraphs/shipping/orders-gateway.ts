@@ -1,12 +1,10 @@
 import type { Viewer } from '../../platform/identity';
+import { orderRepresentation, type OrderRef } from '../../platform/order-ref';
 import { createServiceClient, type ServiceClient } from '../../platform/service-client';
 import type { SubgraphUrls } from '../../platform/subgraph';
 import { ShippingReadableOrdersDocument } from './generated/clients/orders';
 
-export interface OrderRef {
-  id: string;
-  accessGrant: string | null;
-}
+export type { OrderRef };
 
 /** Asks orders, the owner of Order, whether the caller may read orders (its own rules decide). */
 export class OrdersGateway {
@@ -20,11 +18,7 @@ export class OrdersGateway {
     const data = await this.client.request(
       ShippingReadableOrdersDocument,
       {
-        representations: orders.map((o) =>
-          o.accessGrant === null
-            ? { __typename: 'Order', id: o.id }
-            : { __typename: 'Order', id: o.id, accessGrant: o.accessGrant },
-        ),
+        representations: orders.map(orderRepresentation),
       },
       { viewer },
     );
