@@ -4,6 +4,7 @@ import { fulfillmentSubgraph } from './fulfillment';
 import { identitySubgraph } from './identity';
 import { inventorySubgraph } from './inventory';
 import { locationSubgraph } from './location';
+import { notificationsSubgraph } from './notifications';
 import { ordersSubgraph } from './orders';
 import { paymentsSubgraph } from './payments';
 import { pricingSubgraph } from './pricing';
@@ -22,6 +23,9 @@ export const subgraphs: SubgraphModule<any, any>[] = [
   identitySubgraph,
   // Before catalog, pricing and inventory: it indexes from their events, listening first.
   searchSubgraph,
+  // Before fulfillment, shipping and orders: it mails about their events, listening first;
+  // after identity, which it asks for a customer's address.
+  notificationsSubgraph,
   catalogSubgraph,
   inventorySubgraph,
   pricingSubgraph,
