@@ -8,6 +8,7 @@ import { notificationsSubgraph } from './notifications';
 import { ordersSubgraph } from './orders';
 import { paymentsSubgraph } from './payments';
 import { pricingSubgraph } from './pricing';
+import { reviewsSubgraph } from './reviews';
 import { promotionsSubgraph } from './promotions';
 import { searchSubgraph } from './search';
 import { shippingSubgraph } from './shipping';
@@ -26,6 +27,9 @@ export const subgraphs: SubgraphModule<any, any>[] = [
   // Before fulfillment, shipping and orders: it mails about their events, listening first;
   // after identity, which it asks for a customer's address.
   notificationsSubgraph,
+  // Before catalog, orders and fulfillment: it keeps products and delivered purchases from
+  // their events (verified purchases), listening first.
+  reviewsSubgraph,
   catalogSubgraph,
   inventorySubgraph,
   pricingSubgraph,
