@@ -3,7 +3,18 @@ import type { NotificationsServices } from '../subgraphs/notifications';
 import { ORDER_CONFIRMED_TOPIC } from '../platform/topics';
 import { dataOf } from '../platform/testing/graphql-client';
 import { startTestPlatform, type TestPlatform } from './support/platform';
-import { type ChangeShop, deliveredOrder, stockChangeShop } from './support/changes';
+import { randomUUID } from 'node:crypto';
+import { callerOf, registerVerified } from './support/accounts';
+import {
+  type ChangeShop,
+  deliveredOrder,
+  orderView,
+  RETURN_APPROVE,
+  RETURN_RECEIVE,
+  RETURN_REQUEST,
+  run,
+  stockChangeShop,
+} from './support/changes';
 import { confirmedOrder, eventually } from './support/fulfillment';
 
 /**
@@ -187,5 +198,61 @@ describe('order emails', () => {
     expect(sent[0]!.attempts).toBe(1);
     expect(mailsOf(dead[0]!.id)).toHaveLength(1);
     expect((await deliveries({ status: 'DEAD' })).map((d) => d.id)).not.toContain(dead[0]!.id);
+  });
+
+  it('mails a received return to the order contact', async () => {
+    const orderId = await deliveredOrder(platform, [{ variantId: shop.mug, quantity: 1 }]);
+    const line = (await orderView(platform, orderId)).lines[0];
+    const requested = await run(platform, RETURN_REQUEST, {
+      input: { orderId, items: [{ lineId: line.id, quantity: 1 }], reason: 'Too small' },
+    });
+    expect(requested.userErrors).toEqual([]);
+    const id = requested.change.id;
+    expect((await run(platform, RETURN_APPROVE, { id })).userErrors).toEqual([]);
+    const received = await run(platform, RETURN_RECEIVE, {
+      id,
+      items: [{ lineId: line.id, condition: 'RESTOCK' }],
+    });
+    expect(received.userErrors).toEqual([]);
+    const list = await eventually(
+      () => deliveries({ orderId }),
+      (l) => l.some((d) => d.template === 'RETURN_RECEIVED' && d.status === 'SENT'),
+    );
+    const mail = mailsOf(list.find((d) => d.template === 'RETURN_RECEIVED')!.id)[0]!;
+    expect(mail.subject).toMatch(/^Ihre Rücksendung zu Bestellung #\d+ ist eingegangen$/);
+    expect(mail.text).toContain('wir haben 1 Artikel zurückerhalten');
+  });
+
+  it('asks identity (typed client) for the address when an event carries none', async () => {
+    const anonymous = callerOf(() => platform.router.url, null);
+    const email = 'grace-notify@example.com';
+    const customerId = await registerVerified(anonymous, email, 'a long enough passphrase 1', {
+      firstName: 'Grace',
+      lastName: 'Hopper',
+    });
+    // An event as orders wrote them before they carried the email.
+    const orderId = randomUUID();
+    await platform.pubsub.pubsub.publish(ORDER_CONFIRMED_TOPIC, {
+      orderId,
+      number: 99001,
+      customerId,
+      currency: 'USD',
+      reservationId: randomUUID(),
+      shippingAddress: {
+        name: '',
+        line1: '1 Main St',
+        city: 'Newark',
+        postalCode: '07102',
+        country: 'US',
+      },
+      lines: [{ lineId: randomUUID(), variantId: shop.medium, sku: 'NTF-M', quantity: 1 }],
+      eventId: `test:${orderId}`,
+    });
+    const [sent] = await eventually(
+      () => deliveries({ orderId }),
+      (l) => l[0]?.status === 'SENT',
+    );
+    expect(sent).toMatchObject({ recipient: email, subject: 'Your order #99001 is confirmed' });
+    expect(smtp.messages(email)[0]!.text).toContain('Hello Grace Hopper,');
   });
 });
