@@ -12,6 +12,7 @@ import {
   type OrderFulfillmentEvent,
   type OrderReturnReceivedEvent,
 } from '../../platform/topics';
+import { createLogger } from '../../platform/logging';
 import type { NotificationsConfig } from './config';
 import type { DevMailbox, ReceivedMail } from './domain/dev-mailbox';
 import { EventMailer } from './domain/events';
@@ -20,6 +21,8 @@ import { DeliveryQueue, type DeliveryStatus } from './domain/queue';
 import { DeliverySender } from './domain/sender';
 import { NotificationsErrorCode } from './errors';
 import type { IdentityGateway } from './gateways';
+
+const log = createLogger('notifications');
 
 /**
  * Notifications' entry point: other domains' events in (each queued as an email in its
@@ -58,7 +61,7 @@ export class NotificationsService {
   }
 
   consumers(): EventHandler<never>[] {
-    const kick = async () => void this.sender.sendDue().catch(() => {});
+    const kick = async () => this.kick();
     const handlers: [
       EventHandler<OrderConfirmedEvent>,
       EventHandler<OrderFulfillmentEvent>,
@@ -101,8 +104,15 @@ export class NotificationsService {
       throw new DomainError(NotificationsErrorCode.INVALID_ID, 'Not a delivery id', ['id']);
     }
     const delivery = await this.queue.retry(id.toLowerCase());
-    void this.sender.sendDue().catch(() => {});
+    this.kick();
     return delivery;
+  }
+
+  /** Sends what is due now, in the background: a failure here is the periodic job's to retry. */
+  private kick(): void {
+    this.sender
+      .sendDue()
+      .catch((error: Error) => log.warn('immediate send failed', { error: error.message }));
   }
 
   devMails(recipient: string | null | undefined, first: number | null | undefined): ReceivedMail[] {
