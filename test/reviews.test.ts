@@ -200,4 +200,21 @@ describe('reviews through the router', () => {
     });
     expect((await ratingOf()).rating).toEqual({ average: 5, count: 1 });
   });
+
+  it('gives staff the permissions of identity migration 0007 and customers none of them', async () => {
+    const DELIVERIES = `{ notificationDeliveries(first: 1) { totalCount } }`;
+    const asStaff = callerOf(() => platform.router.url, staffBearer);
+    const asAda = callerOf(() => platform.router.url, adaToken);
+    expect((await asStaff(DELIVERIES)).errors).toBeUndefined();
+    expect((await asAda(DELIVERIES)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const roles = dataOf(await asStaff(`{ roles { name permissions } }`)).roles as {
+      name: string;
+      permissions: string[];
+    }[];
+    for (const name of ['super_admin', 'admin', 'staff']) {
+      expect(roles.find((r) => r.name === name)?.permissions).toEqual(
+        expect.arrayContaining(['notifications:manage', 'reviews:moderate']),
+      );
+    }
+  });
 });
