@@ -25,7 +25,11 @@ export const ORDER_CONFIRMED_TOPIC = 'orders.order.confirmed';
 
 export interface OrderConfirmedEvent {
   orderId: string;
+  /** The order's number as the buyer sees it (notifications mail it); absent in older events. */
+  number?: number;
   customerId: string | null;
+  /** The order's contact address (also a guest's), which notifications mails; absent in older events. */
+  email?: string;
   currency: string;
   /** Inventory's hold for the order, which fulfillment moves and ships. */
   reservationId: string;

@@ -1,5 +1,7 @@
 import { randomPortOffset } from '../platform/testing/ports';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../platform/testing/database';
 import { dataOf, postGraphQL } from '../platform/testing/graphql-client';
@@ -12,11 +14,20 @@ let db: TestDatabase;
 let child: ChildProcess;
 let output = '';
 const offset = randomPortOffset();
+const mailboxDir = mkdtempSync(join(tmpdir(), 'start-mailbox-'));
+let orderId: string;
 
 beforeAll(async () => {
   db = await createTestDatabase('start');
   child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'start.ts')], {
-    env: { ...process.env, DATABASE_URL: db.url, PORT_OFFSET: String(offset), REDIS_URL: '' },
+    env: {
+      ...process.env,
+      DATABASE_URL: db.url,
+      PORT_OFFSET: String(offset),
+      REDIS_URL: '',
+      SMTP_URL: '',
+      DEV_MAILBOX_DIR: mailboxDir,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk) => (output += chunk));
@@ -38,6 +49,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (child.exitCode === null) child.kill('SIGKILL');
   await db?.drop();
+  rmSync(mailboxDir, { recursive: true, force: true });
 });
 
 describe('npm start', () => {
@@ -55,6 +67,8 @@ describe('npm start', () => {
       ['location', 4008],
       ['fulfillment', 4010],
       ['search', 4011],
+      ['notifications', 4013],
+      ['reviews', 4014],
     ] as const) {
       expect(output).toMatch(
         new RegExp(`subgraph ${name}\\s+http://localhost:${port + offset}/graphql`),
@@ -105,6 +119,7 @@ describe('npm start', () => {
       ),
     ).checkout;
     expect(placed.userErrors).toEqual([]);
+    orderId = placed.order.id;
 
     const joined = dataOf(
       await postGraphQL(
@@ -141,6 +156,33 @@ describe('npm start', () => {
     expect(found.edges[0].node.product.name).toMatch(/wool/i);
     const categories = found.facets.find((f: any) => f.name === 'category');
     expect(categories.values.length).toBeGreaterThan(0);
+  });
+
+  it('mails the confirmation of a captured order to the dev mailbox, readable by staff and as a file', async () => {
+    const router = `http://127.0.0.1:${4000 + offset}/graphql`;
+    expect(output).toContain(`dev mailbox (SMTP_URL unset): emails in ${mailboxDir}`);
+    const captured = dataOf(
+      await postGraphQL(
+        router,
+        `mutation ($id: ID!) { orderCapture(id: $id) { order { status } userErrors { code } } }`,
+        { id: orderId },
+      ),
+    ).orderCapture;
+    expect(captured.order.status).toBe('CONFIRMED');
+    let mails: { subject: string; text: string; file: string }[] = [];
+    for (let i = 0; i < 100 && mails.length === 0; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      mails = dataOf(
+        await postGraphQL(
+          router,
+          `{ devMailbox(recipient: "ada@example.com") { subject text file } }`,
+        ),
+      ).devMailbox;
+    }
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.subject).toMatch(/^Ihre Bestellung #\d+ ist bestätigt$/);
+    expect(existsSync(mails[0]!.file)).toBe(true);
+    expect(readFileSync(mails[0]!.file, 'utf8')).toContain('To: ada@example.com');
   });
 
   it('stops cleanly on Ctrl-C', async () => {

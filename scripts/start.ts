@@ -9,7 +9,7 @@
  * watches its ancestors up to npm (./lifeline.ts) and stops the same way when any of them
  * is gone. If this process is killed outright, the embedded PostgreSQL's watchdog stops it.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { loadConfig, runMain, setting } from '../platform/config';
 import { startEmbeddedPostgres, type LocalPostgres } from './embedded-postgres';
 import { watchAncestors } from './lifeline';
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     BOOTSTRAP_ADMIN_EMAIL: setting.string('admin@shop.local'),
     BOOTSTRAP_ADMIN_PASSWORD: setting.string('development only passphrase'),
     PORT_OFFSET: setting.int(0, { min: 0, max: 60000 }),
+    SMTP_URL: setting.optionalString(),
   });
 
   let postgres: LocalPostgres | null = null;
@@ -79,6 +80,13 @@ async function main(): Promise<void> {
       process.env.AUTHORIZATION_MODE = 'open';
       console.log(
         'development mode: every caller may use staff operations (AUTHORIZATION_MODE=open)',
+      );
+    }
+    if (!config.SMTP_URL) {
+      // Notifications sends over SMTP to its in-process dev mailbox, which also keeps files.
+      process.env.DEV_MAILBOX_DIR ??= join(root, '.data', 'mailbox');
+      console.log(
+        `dev mailbox (SMTP_URL unset): emails in ${process.env.DEV_MAILBOX_DIR} and the staff query devMailbox`,
       );
     }
   }

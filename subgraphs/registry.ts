@@ -4,9 +4,11 @@ import { fulfillmentSubgraph } from './fulfillment';
 import { identitySubgraph } from './identity';
 import { inventorySubgraph } from './inventory';
 import { locationSubgraph } from './location';
+import { notificationsSubgraph } from './notifications';
 import { ordersSubgraph } from './orders';
 import { paymentsSubgraph } from './payments';
 import { pricingSubgraph } from './pricing';
+import { reviewsSubgraph } from './reviews';
 import { promotionsSubgraph } from './promotions';
 import { searchSubgraph } from './search';
 import { shippingSubgraph } from './shipping';
@@ -22,6 +24,12 @@ export const subgraphs: SubgraphModule<any, any>[] = [
   identitySubgraph,
   // Before catalog, pricing and inventory: it indexes from their events, listening first.
   searchSubgraph,
+  // Before fulfillment, shipping and orders: it mails about their events, listening first;
+  // after identity, which it asks for a customer's address.
+  notificationsSubgraph,
+  // Before catalog, orders and fulfillment: it keeps products and delivered purchases from
+  // their events (verified purchases), listening first.
+  reviewsSubgraph,
   catalogSubgraph,
   inventorySubgraph,
   pricingSubgraph,

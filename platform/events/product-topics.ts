@@ -1,5 +1,5 @@
 /**
- * What catalog, pricing, inventory (and later reviews) announce about products, for
+ * What catalog, pricing, inventory and reviews announce about products, for
  * domains that keep a view of the catalog of their own: search indexes from these alone.
  * Each is recorded in the transaction of the change (platform/outbox.ts).
  */
@@ -62,7 +62,7 @@ export interface StockChangedEvent {
   eventId?: string;
 }
 
-/** Reviews (not built yet), when a product's rating changes: search's rating facet and sort. */
+/** Reviews, when a product's rating changes (a review published or withdrawn): search's rating facet and sort. */
 export const RATING_CHANGED_TOPIC = 'reviews.product.rating.changed';
 
 export interface RatingChangedEvent {

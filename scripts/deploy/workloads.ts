@@ -33,6 +33,8 @@ const COMMON_SECRETS = ['DATABASE_URL', 'REDIS_URL', 'ROUTER_SIGNING_SECRET'];
 const SUBGRAPH_SECRETS: Record<string, string[]> = {
   identity: ['IDENTITY_ENCRYPTION_KEY', 'BOOTSTRAP_ADMIN_PASSWORD'],
   payments: ['PAYMENT_WEBHOOK_SECRET'],
+  // smtp://user:password@host: the mail relay's credentials are in the URL.
+  notifications: ['SMTP_URL'],
   shipping: ['SHIPPING_WEBHOOK_SECRET', 'SHIPPING_LABEL_URL_SECRET'],
 };
 

@@ -82,11 +82,14 @@ describe('staff', () => {
     expect(created.staffUser.permissions).toEqual([
       'customers:read',
       'fulfillment:manage',
+      // Staff look into emails that did not arrive and moderate reviews (migration 0007).
+      'notifications:manage',
       'orders:manage',
       'payments:read',
       'promotions:read',
       // Staff who handle orders handle returns too (migration 0006).
       'returns:manage',
+      'reviews:moderate',
     ]);
 
     const clerkLogin = await staffLogin(h, 'clerk@shop.test', 'clerk passphrase 1', {

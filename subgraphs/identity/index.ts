@@ -11,6 +11,7 @@ import { IdentityFulfillmentPermission1765000000100 } from './migrations/0003-fu
 import { IdentityShippingPermission1765100000000 } from './migrations/0004-shipping-permission';
 import { IdentityDraftsPermission1765200000000 } from './migrations/0005-drafts-permission';
 import { IdentityOrderChangesPermissions1766100000000 } from './migrations/0006-order-changes-permissions';
+import { IdentityNotificationsReviewsPermissions1767200000001 } from './migrations/0007-notifications-reviews-permissions';
 import { identityResolvers } from './resolvers';
 import { identityRoutes } from './routes';
 import { createIdentityServices, type IdentityServices } from './service';
@@ -35,6 +36,7 @@ export const identitySubgraph: SubgraphModule<IdentityServices, IdentityLoaders>
     IdentityShippingPermission1765100000000,
     IdentityDraftsPermission1765200000000,
     IdentityOrderChangesPermissions1766100000000,
+    IdentityNotificationsReviewsPermissions1767200000001,
   ],
   createServices: (deps) => createIdentityServices(deps),
   createLoaders: createIdentityLoaders,

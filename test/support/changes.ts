@@ -148,7 +148,14 @@ export async function deliveredOrder(
   platform: TestPlatform,
   lines: { variantId: string; quantity: number }[],
 ): Promise<string> {
-  const orderId = await confirmedOrder(platform, lines);
+  return deliverConfirmed(platform, await confirmedOrder(platform, lines));
+}
+
+/**
+ * A CONFIRMED order (a customer's own, say) through the floor and the carrier to DELIVERED;
+ * `platform.query` must be allowed to run the warehouse (staff).
+ */
+export async function deliverConfirmed(platform: TestPlatform, orderId: string): Promise<string> {
   const assigned = await eventually(
     () => orderFulfillment(platform, orderId),
     (o) => o.fulfillments?.[0]?.status === 'ASSIGNED',

@@ -289,7 +289,9 @@ async function recordConfirmed(tx: EntityManager, order: OrderRow): Promise<void
     .find({ where: { orderId: order.id }, order: { position: 'ASC' } });
   const event: OrderConfirmedEvent = {
     orderId: order.id,
+    number: order.number,
     customerId: order.customerId,
+    email: order.email,
     currency: order.currency,
     reservationId: order.reservationId,
     shippingAddress: order.shippingAddress,
