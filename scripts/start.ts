@@ -82,6 +82,8 @@ async function main(): Promise<void> {
         'development mode: every caller may use staff operations (AUTHORIZATION_MODE=open)',
       );
     }
+    // The sandbox carriers deliver what the demo shop ships by themselves, a step every 20 s.
+    process.env.SHIPPING_SANDBOX_STEP_SECONDS ??= '20';
     if (!config.SMTP_URL) {
       // Notifications sends over SMTP to its in-process dev mailbox, which also keeps files.
       process.env.DEV_MAILBOX_DIR ??= join(root, '.data', 'mailbox');

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { CarrierProvider, CarrierResult, LabelRequest, PurchasedLabel } from './provider';
 import { renderLabel } from './label';
+import { JOURNEY } from './sandbox-network';
 import type { ShipmentStatus } from '../entities';
 
 /** The two demo carriers; clearly sandboxes, never a real carrier account. */
@@ -16,8 +17,9 @@ export const FAIL_LABEL_LINE = 'FAIL-LABEL';
 /**
  * A carrier API in PostgreSQL (shipping.sandbox_parcel): tracking numbers in the carrier's
  * format from a sequence (DHL-like 0034043410000001, UPS-like 1ZSBX…), refusals with a
- * carrier error code, and the parcel's state for tracking. Tracking events come later,
- * through the signed webhook (see webhooks.ts and `emitTrackingEvent` in tests/demo).
+ * carrier error code, and the parcel's state for tracking. Its tracking events reach the
+ * shop through the signed webhook: sent by the sandbox network (sandbox-network.ts) when
+ * SHIPPING_SANDBOX_STEP_SECONDS is set, or by whoever plays the carrier (tests).
  */
 export class SandboxCarrier implements CarrierProvider {
   constructor(
@@ -34,11 +36,11 @@ export class SandboxCarrier implements CarrierProvider {
   }
 
   async track(trackingNumber: string): Promise<{ status: ShipmentStatus } | null> {
-    const rows: { tracking_number: string }[] = await this.dataSource.query(
-      `SELECT tracking_number FROM shipping.sandbox_parcel WHERE tracking_number = $1 AND carrier = $2`,
+    const rows: { journey_step: number }[] = await this.dataSource.query(
+      `SELECT journey_step FROM shipping.sandbox_parcel WHERE tracking_number = $1 AND carrier = $2`,
       [trackingNumber, this.name],
     );
-    return rows.length ? { status: 'LABEL_PURCHASED' } : null;
+    return rows.length ? { status: JOURNEY[rows[0]!.journey_step] ?? 'DELIVERED' } : null;
   }
 
   private async buy(
