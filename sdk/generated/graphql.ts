@@ -121,6 +121,7 @@ export type OrderChangeKind = 'CLAIM' | 'EDIT' | 'EXCHANGE' | 'RETURN';
 /**
  * Edits: PREVIEWED → COMMITTED (or FAILED when payments or inventory refused; nothing kept).
  * Returns and exchanges: REQUESTED → APPROVED → RECEIVED → REFUNDED / EXCHANGED, or REJECTED.
+ * Claims: REQUESTED → RESHIPPED (the goods sent again) or REFUNDED, or FAILED.
  */
 export type OrderChangeStatus =
   | 'APPROVED'
@@ -132,7 +133,8 @@ export type OrderChangeStatus =
   | 'RECEIVED'
   | 'REFUNDED'
   | 'REJECTED'
-  | 'REQUESTED';
+  | 'REQUESTED'
+  | 'RESHIPPED';
 
 export type OrderEditCommitInput = {
   changeId: string;

@@ -28,6 +28,8 @@ export class FulfillmentOrderRow {
   @Column({ name: 'shipping_method', type: 'jsonb', nullable: true })
   shippingMethod: { methodId: string; name: string; kind: string; carrier: string } | null;
   @Column({ type: 'text' }) status: FulfillmentOrderStatus;
+  /** The order version applied (orders.order.changed): older or repeated ones change nothing. */
+  @Column({ name: 'order_version', type: 'int', default: 1 }) orderVersion: number;
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt: Date;
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' }) updatedAt: Date;
 }

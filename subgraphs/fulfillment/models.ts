@@ -35,6 +35,7 @@ export function toFulfillmentOrder(row: FulfillmentOrderRow): FulfillmentOrderMo
   return {
     id: row.id,
     orderId: row.orderId,
+    orderVersion: row.orderVersion,
     status: row.status,
     createdAt: row.createdAt.toISOString(),
   };

@@ -232,7 +232,12 @@ export type OrderChangeStatus =
   | 'RECEIVED'
   | 'REFUNDED'
   | 'EXCHANGED'
+  | 'RESHIPPED'
   | 'REJECTED';
+
+/** A claim's goods: LOST in transit or arrived DAMAGED; sent again or refunded. */
+export type ClaimReason = 'LOST' | 'DAMAGED';
+export type ClaimResolution = 'RESHIP' | 'REFUND';
 
 /** One item of a change: a line returned (with its condition once received) or edited. */
 export interface ChangeItemValue {
@@ -297,6 +302,12 @@ export class OrderChangeRow {
   } | null;
   @Column({ type: 'text', nullable: true }) failure: string | null;
   @Column({ name: 'requested_by', type: 'text', nullable: true }) requestedBy: string | null;
+  /** Refused settlements so far: each try holds stock and authorizes under keys of its own. */
+  @Column({ type: 'int', default: 0 }) attempt: number;
+  /** A claim's key from the client: a retry returns the first claim. */
+  @Column({ name: 'idempotency_key', type: 'text', nullable: true }) idempotencyKey: string | null;
+  @Column({ name: 'claim_reason', type: 'text', nullable: true }) claimReason: ClaimReason | null;
+  @Column({ type: 'text', nullable: true }) resolution: ClaimResolution | null;
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt: Date;
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' }) updatedAt: Date;
 }

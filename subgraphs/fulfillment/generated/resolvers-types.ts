@@ -114,6 +114,8 @@ export type FulfillmentOrder = {
   id: Scalars['ID']['output'];
   lines: Array<FulfillmentOrderLine>;
   orderId: Scalars['ID']['output'];
+  /** The order version the lines, address and method follow (orders.order.changed; 1: as confirmed). */
+  orderVersion: Scalars['Int']['output'];
   status: FulfillmentOrderStatus;
 };
 
@@ -749,6 +751,7 @@ export type FulfillmentOrderResolvers<
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lines?: Resolver<Array<ResolversTypes['FulfillmentOrderLine']>, ParentType, ContextType>;
   orderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  orderVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['FulfillmentOrderStatus'], ParentType, ContextType>;
 };
 

@@ -674,6 +674,7 @@ export type OrderChangePreview = {
 /**
  * Edits: PREVIEWED → COMMITTED (or FAILED when payments or inventory refused; nothing kept).
  * Returns and exchanges: REQUESTED → APPROVED → RECEIVED → REFUNDED / EXCHANGED, or REJECTED.
+ * Claims: REQUESTED → RESHIPPED (the goods sent again) or REFUNDED, or FAILED.
  */
 export type OrderChangeStatus =
   | 'APPROVED'
@@ -685,7 +686,8 @@ export type OrderChangeStatus =
   | 'RECEIVED'
   | 'REFUNDED'
   | 'REJECTED'
-  | 'REQUESTED';
+  | 'REQUESTED'
+  | 'RESHIPPED';
 
 export type OrderConnection = {
   __typename?: 'OrderConnection';

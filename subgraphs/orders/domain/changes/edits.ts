@@ -7,6 +7,7 @@ import { OrdersErrorCode } from '../../errors';
 import type { CartQuoter } from '../cart-quote';
 import type { OrderService } from '../orders';
 import { type EditInput, planEdit, stockDeltas } from './edit-rules';
+import { announceOrderChanged } from './change-events';
 import { previewOf } from './preview';
 import type { ChangeSettlement, PaymentChoice } from './settlement';
 import { lockChange, lockOrder, staleError } from './locks';
@@ -266,6 +267,7 @@ export class OrderEdits {
       `Edited (version ${order.version + 1}): ${signed(change.differenceAmount)} ${order.currency}`,
       actor,
     );
+    await announceOrderChanged(tx, order.id, change);
   }
 }
 

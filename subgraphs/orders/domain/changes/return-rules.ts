@@ -6,11 +6,15 @@ import { returnedValue } from './edit-rules';
 const DAY_MS = 24 * 3600 * 1000;
 const MAX_REASON = 500;
 
-/** Units of each line already coming back (every return or exchange not rejected). */
+/**
+ * Units of each line already coming back or claimed (every return, exchange or claim not
+ * rejected or failed): a unit is returned or claimed once.
+ */
 export function returnedSoFar(changes: OrderChangeRow[]): Map<string, number> {
   const returned = new Map<string, number>();
   for (const change of changes) {
-    if (change.kind === 'EDIT' || change.status === 'REJECTED') continue;
+    if (change.kind === 'EDIT' || change.status === 'REJECTED' || change.status === 'FAILED')
+      continue;
     for (const item of change.items) {
       if (item.lineId) returned.set(item.lineId, (returned.get(item.lineId) ?? 0) + item.quantity);
     }
