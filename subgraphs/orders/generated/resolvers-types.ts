@@ -205,6 +205,20 @@ export type CheckoutPayload = {
   userErrors: Array<UserError>;
 };
 
+export type ClaimItemInput = {
+  lineId: Scalars['ID']['input'];
+  quantity: Scalars['Int']['input'];
+};
+
+/** LOST: the parcel never arrived (in transit); DAMAGED: the goods arrived broken. */
+export type ClaimReason = 'DAMAGED' | 'LOST';
+
+/**
+ * RESHIP: the goods are sent again at no charge (stock held, fulfillment ships them);
+ * REFUND: their share of the line is refunded.
+ */
+export type ClaimResolution = 'REFUND' | 'RESHIP';
+
 /** A customer's order history; readable by the customer and by staff with orders:manage. */
 export type Customer = {
   __typename?: 'Customer';
@@ -402,6 +416,12 @@ export type Mutation = {
    */
   orderCapture: OrderPayload;
   /**
+   * Staff (returns:manage or orders:edit): a claim for shipped goods, LOST or DAMAGED,
+   * resolved at once: RESHIP (the units held again and shipped at no charge; RESHIPPED) or
+   * REFUND (their value refunded; REFUNDED). Idempotent by idempotencyKey; bumps the version.
+   */
+  orderClaimCreate: OrderChangePayload;
+  /**
    * Staff (orders:edit): applies a previewed edit: the difference is charged (authorized and
    * captured) or refunded, stock reserved or released, the version bumped. A preview taken
    * on an older version is ORDER_CHANGE_STALE and changes nothing. A retry is safe.
@@ -510,6 +530,10 @@ export type MutationOrderCaptureArgs = {
   id: Scalars['ID']['input'];
 };
 
+export type MutationOrderClaimCreateArgs = {
+  input: OrderClaimInput;
+};
+
 export type MutationOrderEditCommitArgs = {
   input: OrderEditCommitInput;
 };
@@ -604,6 +628,8 @@ export type Order = {
 /** One versioned change of an order after the sale. */
 export type OrderChange = {
   __typename?: 'OrderChange';
+  /** A claim's: why the goods are claimed for, and how it was resolved. */
+  claimReason?: Maybe<ClaimReason>;
   createdAt: Scalars['String']['output'];
   /** Positive: charged to the buyer; negative: refunded. */
   difference: Money;
@@ -617,6 +643,7 @@ export type OrderChange = {
   /** What the order looks like after the change (edits and exchanges' new lines). */
   preview?: Maybe<OrderChangePreview>;
   reason?: Maybe<Scalars['String']['output']>;
+  resolution?: Maybe<ClaimResolution>;
   /** The carrier label the buyer sends the goods back with (returns, once approved). */
   returnLabel?: Maybe<OrderReturnLabel>;
   status: OrderChangeStatus;
@@ -635,7 +662,7 @@ export type OrderChangeItem = {
   variant: ProductVariant;
 };
 
-/** EDIT: staff change lines, address or method. RETURN, EXCHANGE: goods come back (RMA). CLAIM: reserved for damaged or lost goods. */
+/** EDIT: staff change lines, address or method. RETURN, EXCHANGE: goods come back (RMA). CLAIM: goods lost in transit or arrived damaged. */
 export type OrderChangeKind = 'CLAIM' | 'EDIT' | 'EXCHANGE' | 'RETURN';
 
 /** A line of the order as the change leaves it. */
@@ -688,6 +715,20 @@ export type OrderChangeStatus =
   | 'REJECTED'
   | 'REQUESTED'
   | 'RESHIPPED';
+
+export type OrderClaimInput = {
+  /** A key the client generates once per claim (a UUID): a retry returns the first claim. */
+  idempotencyKey: Scalars['String']['input'];
+  /** Shipped lines and their units claimed for (at most the line less what was returned or claimed). */
+  items: Array<ClaimItemInput>;
+  /** Staff's note (at most 500 characters). */
+  note?: InputMaybe<Scalars['String']['input']>;
+  orderId: Scalars['ID']['input'];
+  reason: ClaimReason;
+  resolution: ClaimResolution;
+  /** DAMAGED only: the broken goods come back, with a return label against the order's shipment. */
+  returnItems?: InputMaybe<Scalars['Boolean']['input']>;
+};
 
 export type OrderConnection = {
   __typename?: 'OrderConnection';
@@ -1072,6 +1113,9 @@ export type ResolversTypes = {
   CheckoutPayload: ResolverTypeWrapper<
     Omit<CheckoutPayload, 'order'> & { order?: Maybe<ResolversTypes['Order']> }
   >;
+  ClaimItemInput: ClaimItemInput;
+  ClaimReason: ClaimReason;
+  ClaimResolution: ClaimResolution;
   Customer: ResolverTypeWrapper<CustomerModel>;
   DiscountApplication: ResolverTypeWrapper<DiscountApplication>;
   DraftOrder: ResolverTypeWrapper<DraftOrderModel>;
@@ -1108,6 +1152,7 @@ export type ResolversTypes = {
   >;
   OrderChangePreview: ResolverTypeWrapper<OrderChangePreview>;
   OrderChangeStatus: OrderChangeStatus;
+  OrderClaimInput: OrderClaimInput;
   OrderConnection: ResolverTypeWrapper<
     Omit<OrderConnection, 'edges'> & { edges: Array<ResolversTypes['OrderEdge']> }
   >;
@@ -1160,6 +1205,7 @@ export type ResolversParentTypes = {
   CheckoutPayload: Omit<CheckoutPayload, 'order'> & {
     order?: Maybe<ResolversParentTypes['Order']>;
   };
+  ClaimItemInput: ClaimItemInput;
   Customer: CustomerModel;
   DiscountApplication: DiscountApplication;
   DraftOrder: DraftOrderModel;
@@ -1191,6 +1237,7 @@ export type ResolversParentTypes = {
     order?: Maybe<ResolversParentTypes['Order']>;
   };
   OrderChangePreview: OrderChangePreview;
+  OrderClaimInput: OrderClaimInput;
   OrderConnection: Omit<OrderConnection, 'edges'> & {
     edges: Array<ResolversParentTypes['OrderEdge']>;
   };
@@ -1546,6 +1593,12 @@ export type MutationResolvers<
     ContextType,
     RequireFields<MutationOrderCaptureArgs, 'id'>
   >;
+  orderClaimCreate?: Resolver<
+    ResolversTypes['OrderChangePayload'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationOrderClaimCreateArgs, 'input'>
+  >;
   orderEditCommit?: Resolver<
     ResolversTypes['OrderChangePayload'],
     ParentType,
@@ -1654,6 +1707,7 @@ export type OrderChangeResolvers<
   ContextType = Context,
   ParentType extends ResolversParentTypes['OrderChange'] = ResolversParentTypes['OrderChange'],
 > = {
+  claimReason?: Resolver<Maybe<ResolversTypes['ClaimReason']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   difference?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   failure?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1663,6 +1717,7 @@ export type OrderChangeResolvers<
   orderVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   preview?: Resolver<Maybe<ResolversTypes['OrderChangePreview']>, ParentType, ContextType>;
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  resolution?: Resolver<Maybe<ResolversTypes['ClaimResolution']>, ParentType, ContextType>;
   returnLabel?: Resolver<Maybe<ResolversTypes['OrderReturnLabel']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OrderChangeStatus'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
