@@ -593,7 +593,7 @@ export type Order = {
    */
   accessGrant: Scalars['String']['output'];
   billingAddress?: Maybe<Address>;
-  /** Edits, returns and exchanges of this order, oldest first (its history after the sale). */
+  /** Edits, returns, exchanges and claims of this order, oldest first (its history after the sale). */
   changes: Array<OrderChange>;
   createdAt: Scalars['String']['output'];
   discountCodes: Array<Scalars['String']['output']>;
@@ -621,7 +621,7 @@ export type Order = {
   /** What was authorized: subtotal - discounts + shipping, plus tax when prices exclude it. */
   total: Money;
   updatedAt: Scalars['String']['output'];
-  /** Bumped by every committed change (edit, return, exchange); a preview names the one it saw. */
+  /** Bumped by every committed change (edit, return, exchange, claim); a preview names the one it saw. */
   version: Scalars['Int']['output'];
 };
 
@@ -644,7 +644,7 @@ export type OrderChange = {
   preview?: Maybe<OrderChangePreview>;
   reason?: Maybe<Scalars['String']['output']>;
   resolution?: Maybe<ClaimResolution>;
-  /** The carrier label the buyer sends the goods back with (returns, once approved). */
+  /** The carrier label the buyer sends the goods back with (returns once approved, damaged claims). */
   returnLabel?: Maybe<OrderReturnLabel>;
   status: OrderChangeStatus;
   updatedAt: Scalars['String']['output'];
