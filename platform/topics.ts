@@ -144,3 +144,21 @@ export interface OrderChangedEvent {
   lines: { lineId: string; variantId: string; sku: string; quantity: number }[];
   eventId?: string;
 }
+
+/**
+ * Fulfillment, per parcel: one fulfillment shipped (with its shipment) or delivered, and
+ * the order lines it carried. Orders keeps each line's shipped and delivered units from
+ * them: a shipped line is not edited, a delivered one may be returned, and its return
+ * label is bought against the shipment that carried it.
+ */
+export const PARCEL_SHIPPED_TOPIC = 'fulfillment.parcel.shipped';
+export const PARCEL_DELIVERED_TOPIC = 'fulfillment.parcel.delivered';
+
+export interface ParcelEvent {
+  orderId: string;
+  fulfillmentId: string;
+  shipmentId: string | null;
+  /** Order lines (orders' ids) and the units of each in this parcel. */
+  lines: { lineId: string; sku: string; quantity: number }[];
+  eventId?: string;
+}

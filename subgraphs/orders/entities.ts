@@ -143,6 +143,19 @@ export class OrderLineRow {
   lineTotalAmount: number;
 }
 
+/** What fulfillment said left (and arrived) of an order line, one row per parcel. */
+@Entity({ name: 'order_line_parcel' })
+export class OrderLineParcelRow {
+  @PrimaryColumn({ name: 'order_line_id', type: 'uuid' }) orderLineId: string;
+  @PrimaryColumn({ name: 'fulfillment_id', type: 'uuid' }) fulfillmentId: string;
+  @Column({ name: 'order_id', type: 'uuid' }) orderId: string;
+  /** Shipping's shipment of the parcel: a return of the line gets its label against it. */
+  @Column({ name: 'shipment_id', type: 'text', nullable: true }) shipmentId: string | null;
+  @Column({ type: 'int' }) quantity: number;
+  @Column({ name: 'shipped_at', type: 'timestamptz' }) shippedAt: Date;
+  @Column({ name: 'delivered_at', type: 'timestamptz', nullable: true }) deliveredAt: Date | null;
+}
+
 export type StepProgress = Record<
   string,
   { state: 'started' | 'done'; output?: Record<string, unknown> | null }
@@ -314,6 +327,7 @@ export class OrderChangeRow {
 
 export const ordersEntities = [
   OrderChangeRow,
+  OrderLineParcelRow,
   DraftOrderRow,
   CartRow,
   CartLineRow,

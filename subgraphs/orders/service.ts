@@ -14,7 +14,7 @@ import { OrderClaims } from './domain/changes/claims';
 import { OrderEdits } from './domain/changes/edits';
 import { OrderReturns } from './domain/changes/returns';
 import { ChangeSettlement } from './domain/changes/settlement';
-import { OrderChangeRow } from './entities';
+import { OrderChangeRow, OrderLineParcelRow } from './entities';
 import { In } from 'typeorm';
 
 /**
@@ -73,11 +73,15 @@ export function createOrdersServices(
     labels,
     config.ORDERS_RETURN_WINDOW_DAYS,
   );
-  const claims = new OrderClaims(dataSource, clients, orders, settlement, labels);
+  const claims = new OrderClaims(dataSource, clients, orders, settlement, labels, (order, lineId) =>
+    returns.shipmentOf(order, lineId),
+  );
   return {
     edits,
     returns,
     claims,
+    parcelsOfOrders: (ids: readonly string[]) =>
+      dataSource.getRepository(OrderLineParcelRow).findBy({ orderId: In([...ids]) }),
     changesOfOrders: (ids: readonly string[]) =>
       dataSource.getRepository(OrderChangeRow).find({
         where: { orderId: In([...ids]) },

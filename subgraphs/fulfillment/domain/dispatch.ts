@@ -87,6 +87,7 @@ export class Dispatch {
         shippedAt: () => 'now()',
       });
       await announce.changed(tx, fulfillment.orderId);
+      await announceParcel(tx, fulfillmentId, false);
       await this.closeIfShipped(tx, order);
       return tx.getRepository(FulfillmentRow).findOneByOrFail({ id: fulfillmentId });
     });
@@ -106,6 +107,7 @@ export class Dispatch {
       .getRepository(FulfillmentRow)
       .update(fulfillment.id, { status: 'DELIVERED', deliveredAt: () => 'now()' });
     await announce.changed(tx, fulfillment.orderId);
+    await announceParcel(tx, fulfillment.id, true);
     const order = await tx
       .getRepository(FulfillmentOrderRow)
       .createQueryBuilder('o')
@@ -160,6 +162,29 @@ export class Dispatch {
       shipped.map((f) => f.id),
     );
   }
+}
+
+/** The parcel's order lines (orders' ids) and the units of each that left in it. */
+async function announceParcel(
+  tx: EntityManager,
+  fulfillmentId: string,
+  delivered: boolean,
+): Promise<void> {
+  const fulfillment = await tx.getRepository(FulfillmentRow).findOneByOrFail({ id: fulfillmentId });
+  const rows: { order_line_id: string; sku: string; quantity: number }[] = await tx.query(
+    `SELECT o.order_line_id, l.sku, sum(l.picked)::int AS quantity
+       FROM fulfillment.fulfillment_line l
+       JOIN fulfillment.fulfillment_order_line o ON o.id = l.fulfillment_order_line_id
+      WHERE l.fulfillment_id = $1 AND l.picked > 0
+      GROUP BY o.order_line_id, l.sku ORDER BY o.order_line_id`,
+    [fulfillmentId],
+  );
+  await announce.parcel(tx, delivered, {
+    orderId: fulfillment.orderId,
+    fulfillmentId,
+    shipmentId: fulfillment.shipmentId,
+    lines: rows.map((r) => ({ lineId: r.order_line_id, sku: r.sku, quantity: r.quantity })),
+  });
 }
 
 /** The parcel per SKU: the picked units, or what was asked, never more than was picked. */

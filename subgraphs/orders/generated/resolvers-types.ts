@@ -767,12 +767,16 @@ export type OrderEditLineInput = {
 
 export type OrderLine = {
   __typename?: 'OrderLine';
+  /** Units whose parcel arrived: these may be returned. */
+  deliveredQuantity: Scalars['Int']['output'];
   discount: Money;
   id: Scalars['ID']['output'];
   /** What the line costs the buyer, after its discount, with its tax. */
   lineTotal: Money;
   productName: Scalars['String']['output'];
   quantity: Scalars['Int']['output'];
+  /** Units that left in a parcel (fulfillment's events); all of them once staff mark the order fulfilled. */
+  shippedQuantity: Scalars['Int']['output'];
   sku: Scalars['String']['output'];
   tax: Money;
   unitPrice: Money;
@@ -1797,11 +1801,13 @@ export type OrderLineResolvers<
   ContextType = Context,
   ParentType extends ResolversParentTypes['OrderLine'] = ResolversParentTypes['OrderLine'],
 > = {
+  deliveredQuantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   discount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lineTotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   productName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  shippedQuantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   sku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   tax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   unitPrice?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;

@@ -4,12 +4,14 @@ import type {
   ClaimReason,
   ClaimResolution,
   OrderChangeRow,
+  OrderLineParcelRow,
   OrderLineRow,
   OrderRow,
   PreviewLineValue,
 } from '../../entities';
 import { OrdersErrorCode } from '../../errors';
 import { returnedValue } from './edit-rules';
+import { lineProgress } from './line-progress';
 import { returnedSoFar } from './return-rules';
 
 export interface ClaimInput {
@@ -26,9 +28,10 @@ const MAX_NOTE = 500;
 const MAX_KEY = 200;
 
 /**
- * A claim checked against what shipped, apart from I/O: the order's goods left (FULFILLED
- * or DELIVERED), each line at most once, no more units than the line less those already
- * returned or claimed, and lost goods never come back. Each item carries what it is worth
+ * A claim checked against what shipped, apart from I/O: some of the order's goods left (a
+ * parcel, or the whole order FULFILLED or DELIVERED), each line at most once, no more units
+ * than shipped of the line less those already returned or claimed, and lost goods never
+ * come back. Each item carries what it is worth
  * (its share of the line total, as a return's), which a REFUND pays back.
  */
 export function planClaim(
@@ -36,6 +39,7 @@ export function planClaim(
   lines: OrderLineRow[],
   changes: OrderChangeRow[],
   input: ClaimInput,
+  parcels: OrderLineParcelRow[] = [],
 ): { items: ChangeItemValue[]; value: number; note: string | null } {
   const key = input.idempotencyKey.trim();
   if (key.length === 0 || key.length > MAX_KEY) {
@@ -44,7 +48,7 @@ export function planClaim(
       'idempotencyKey',
     ]);
   }
-  if (order.status !== 'FULFILLED' && order.status !== 'DELIVERED') {
+  if (order.status !== 'FULFILLED' && order.status !== 'DELIVERED' && parcels.length === 0) {
     throw new DomainError(
       OrdersErrorCode.INVALID_ORDER_STATUS,
       `An order that is ${order.status} has shipped nothing to claim for`,
@@ -91,10 +95,11 @@ export function planClaim(
       ]);
     }
     const already = claimed.get(line.id) ?? 0;
-    if (item.quantity > line.quantity - already) {
+    const { shipped } = lineProgress(order, line, parcels);
+    if (item.quantity > shipped - already) {
       throw new DomainError(
         OrdersErrorCode.CLAIM_QUANTITY_EXCEEDED,
-        `${Math.max(line.quantity - already, 0)} of ${line.sku} can be claimed (shipped ${line.quantity}, returned or claimed ${already})`,
+        `${Math.max(shipped - already, 0)} of ${line.sku} can be claimed (shipped ${shipped}, returned or claimed ${already})`,
         [...field, 'quantity'],
       );
     }

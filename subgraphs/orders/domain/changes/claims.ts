@@ -9,6 +9,7 @@ import { appendLines } from './append-lines';
 import { announceOrderChanged, announceOrderUpdated } from './change-events';
 import { type ClaimInput, planClaim, reshipLines } from './claim-rules';
 import { stockDeltas } from './edit-rules';
+import { parcelsOf } from './line-progress';
 import { lockOrder } from './locks';
 import type { ReturnLabels } from './returns';
 import type { ChangeSettlement } from './settlement';
@@ -32,6 +33,8 @@ export class OrderClaims {
     private readonly orders: OrderService,
     private readonly settlement: ChangeSettlement,
     private readonly labels: ReturnLabels,
+    /** The shipment that carried a line (returns.ts), for a damaged claim's return label. */
+    private readonly shipmentOf: (order: OrderRow, lineId: string | null) => Promise<string | null>,
   ) {}
 
   async create(input: ClaimInput, actor: string | null): Result {
@@ -41,9 +44,10 @@ export class OrderClaims {
     let label: { id: string; trackingNumber: string } | null = null;
     try {
       // The label first: a refusal after it leaves no stock held and no money moved.
-      const shipmentId = order.shipmentIds[0];
-      if (input.returnItems && shipmentId)
-        label = await this.labels.buy(shipmentId, `claim:${change.id}`);
+      const shipmentId = input.returnItems
+        ? await this.shipmentOf(order, change.items[0]?.lineId ?? null)
+        : null;
+      if (shipmentId) label = await this.labels.buy(shipmentId, `claim:${change.id}`);
       if (change.resolution === 'RESHIP') {
         await this.clients.inventory.adjust(
           order.reservationId,
@@ -84,7 +88,7 @@ export class OrderClaims {
       if (existing) return { change: existing, order };
       const lines = await tx.getRepository(OrderLineRow).findBy({ orderId: order.id });
       const changes = await tx.getRepository(OrderChangeRow).findBy({ orderId: order.id });
-      const plan = planClaim(order, lines, changes, input);
+      const plan = planClaim(order, lines, changes, input, await parcelsOf(tx, order.id));
       const reship = input.resolution === 'RESHIP';
       const change = await tx.getRepository(OrderChangeRow).save(
         tx.getRepository(OrderChangeRow).create({

@@ -24,6 +24,7 @@ import { previewOf } from './preview';
 import { planReturn } from './return-rules';
 import { appendLines } from './append-lines';
 import { announceOrderChanged } from './change-events';
+import { lineProgress, parcelsOf } from './line-progress';
 import { stockDeltas } from './edit-rules';
 import type { ChangeSettlement, PaymentChoice } from './settlement';
 
@@ -65,7 +66,8 @@ export class OrderReturns {
       const locked = await lockOrder(tx, order.id);
       const lines = await tx.getRepository(OrderLineRow).findBy({ orderId: order.id });
       const changes = await tx.getRepository(OrderChangeRow).findBy({ orderId: order.id });
-      const plan = planReturn(locked, lines, changes, input, this.windowDays, new Date());
+      const parcels = await parcelsOf(tx, order.id);
+      const plan = planReturn(locked, lines, changes, input, this.windowDays, new Date(), parcels);
       const change = await tx.getRepository(OrderChangeRow).save(
         tx.getRepository(OrderChangeRow).create({
           orderId: order.id,
@@ -89,8 +91,9 @@ export class OrderReturns {
     const change = await this.find(id);
     if (change.status === 'REQUESTED') {
       const order = await this.db.getRepository(OrderRow).findOneByOrFail({ id: change.orderId });
-      // Goods that came with a carrier go back with one; staff-delivered orders have none.
-      const shipmentId = order.shipmentIds[0];
+      // Goods that came with a carrier go back with one (the parcel that carried the
+      // first line returned); staff-delivered orders have none.
+      const shipmentId = await this.shipmentOf(order, change.items[0]?.lineId ?? null);
       const label = shipmentId ? await this.labels.buy(shipmentId, `return:${id}`) : null;
       return this.move(id, ['REQUESTED'], 'APPROVED', async (tx) => {
         await tx.getRepository(OrderChangeRow).update(id, { returnLabel: label });
@@ -186,6 +189,16 @@ export class OrderReturns {
       );
       await announceOrderChanged(tx, locked.id, change);
     });
+  }
+
+  /** The shipment that brought this line (its latest delivered parcel), else the order's first. */
+  async shipmentOf(order: OrderRow, lineId: string | null): Promise<string | null> {
+    const line = lineId
+      ? await this.db.getRepository(OrderLineRow).findOneBy({ id: lineId })
+      : null;
+    const parcels = await parcelsOf(this.db.manager, order.id);
+    const carried = line ? lineProgress(order, line, parcels).shipmentId : null;
+    return carried ?? order.shipmentIds[0] ?? null;
   }
 
   private refund(change: OrderChangeRow, order: OrderRow): Promise<void> {
