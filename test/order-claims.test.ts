@@ -165,6 +165,32 @@ describe('claims', () => {
     expect((await orderView(platform, orderId)).payments[0].refundedAmount.amount).toBe(3200);
   });
 
+  it('the same claim sent twice at once is one claim and one refund', async () => {
+    const orderId = await deliveredOrder(platform, [{ variantId: shop.large, quantity: 1 }]);
+    const line = (await orderView(platform, orderId)).lines[0];
+    const input = {
+      orderId,
+      idempotencyKey: randomUUID(),
+      reason: 'DAMAGED',
+      resolution: 'REFUND',
+      items: [{ lineId: line.id, quantity: 1 }],
+    };
+    const [first, second] = await Promise.all([
+      run(platform, CLAIM, { input }),
+      run(platform, CLAIM, { input }),
+    ]);
+    expect(first.change.id).toBe(second.change.id);
+    const settled = await eventually(
+      () => orderView(platform, orderId),
+      (o) => o.changes[0]?.status === 'REFUNDED',
+    );
+    expect(settled.changes).toHaveLength(1);
+    expect(settled.version).toBe(2);
+    expect(settled.payments).toEqual([
+      expect.objectContaining({ refundedAmount: { amount: 2500 } }),
+    ]);
+  });
+
   it('refuses a claim for goods that did not ship, or lost goods sent back', async () => {
     const orderId = await confirmedOrder(platform, [{ variantId: shop.large, quantity: 1 }]);
     const line = (await orderView(platform, orderId)).lines[0];
