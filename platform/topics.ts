@@ -142,6 +142,11 @@ export interface OrderChangedEvent {
    * lines of their own); a line left out was removed.
    */
   lines: { lineId: string; variantId: string; sku: string; quantity: number }[];
+  /**
+   * Parcels (fulfillment ids) a claim reported LOST in transit: they will never arrive, so
+   * the order is delivered once the rest (the reship included) is.
+   */
+  lostFulfillmentIds?: string[];
   eventId?: string;
 }
 

@@ -9,7 +9,8 @@ import {
   run,
   stockChangeShop,
 } from './support/changes';
-import { eventually } from './support/fulfillment';
+import { dataOf } from '../platform/testing/graphql-client';
+import { carrierWebhook, eventually } from './support/fulfillment';
 import { shipAll, warehouseView } from './support/change-shipping';
 import { expectLedgerConsistent, stockOf } from './support/shop';
 
@@ -108,6 +109,29 @@ describe('claims', () => {
     });
     expect((await orderView(platform, orderId)).payments).toEqual(before.payments);
     await expectLedgerConsistent(platform);
+
+    // The lost parcel never arrives; the reship does, and the order is delivered.
+    const [lostParcel] = (await warehouseView(platform, orderId)).fulfillments.filter(
+      (f: { id: string; status: string }) =>
+        f.status === 'SHIPPED' && !parcels.some((p: { id: string }) => p.id === f.id),
+    );
+    const answer = await carrierWebhook(platform, parcel!.carrier, {
+      trackingNumber: parcel!.trackingNumber,
+      status: 'DELIVERED',
+    });
+    expect(answer.status).toBe(200);
+    await eventually(
+      () => orderView(platform, orderId),
+      (o) => o.status === 'DELIVERED',
+    );
+    const lostAt = dataOf(
+      await platform.query(`query ($id: ID!) { order(id: $id) { fulfillments { id lostAt } } }`, {
+        id: orderId,
+      }),
+    ).order.fulfillments;
+    expect(lostAt).toEqual(
+      expect.arrayContaining([{ id: lostParcel.id, lostAt: expect.any(String) }]),
+    );
   });
 
   it('damaged goods are refunded to the cent, with a return label when they come back', async () => {

@@ -68,6 +68,8 @@ export class FulfillmentRow {
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt: Date;
   @Column({ name: 'shipped_at', type: 'timestamptz', nullable: true }) shippedAt: Date | null;
   @Column({ name: 'delivered_at', type: 'timestamptz', nullable: true }) deliveredAt: Date | null;
+  /** Set when a claim reported the parcel lost in transit: it will never arrive. */
+  @Column({ name: 'lost_at', type: 'timestamptz', nullable: true }) lostAt: Date | null;
 }
 
 @Entity({ name: 'fulfillment_line' })

@@ -57,6 +57,7 @@ export function toFulfillment(row: FulfillmentRow): FulfillmentModel {
     shipmentId: row.shipmentId,
     shippedAt: row.shippedAt?.toISOString() ?? null,
     deliveredAt: row.deliveredAt?.toISOString() ?? null,
+    lostAt: row.lostAt?.toISOString() ?? null,
   };
 }
 

@@ -115,13 +115,15 @@ export class Dispatch {
       .setLock('pessimistic_write')
       .getOneOrFail();
     const all = await tx.getRepository(FulfillmentRow).findBy({ fulfillmentOrderId: order.id });
-    if (order.status === 'SHIPPED' && all.every((f) => f.status === 'DELIVERED')) {
+    // A parcel reported lost never arrives: its reship counts instead.
+    const arrived = all.filter((f) => f.lostAt === null);
+    if (order.status === 'SHIPPED' && arrived.every((f) => f.status === 'DELIVERED')) {
       await tx.getRepository(FulfillmentOrderRow).update(order.id, { status: 'DELIVERED' });
       await announce.delivered(
         tx,
         order.orderId,
-        all.map((f) => f.id),
-        all.flatMap((f) => (f.shipmentId ? [f.shipmentId] : [])),
+        arrived.map((f) => f.id),
+        arrived.flatMap((f) => (f.shipmentId ? [f.shipmentId] : [])),
       );
     }
   }

@@ -69,6 +69,13 @@ export class OrderChanges {
     }
     for (const line of lines.filter((l) => !event.lines.some((w) => w.lineId === l.orderLineId)))
       await this.drop(tx, line, line.quantity, 0);
+    if (event.lostFulfillmentIds?.length) {
+      await tx.query(
+        `UPDATE fulfillment.fulfillment SET lost_at = coalesce(lost_at, now())
+          WHERE fulfillment_order_id = $1 AND id = ANY($2::uuid[]) AND status = 'SHIPPED'`,
+        [order.id, event.lostFulfillmentIds],
+      );
+    }
     await tx.getRepository(FulfillmentOrderRow).update(order.id, {
       orderVersion: event.version,
       shipTo: event.shippingAddress,

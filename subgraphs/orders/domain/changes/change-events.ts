@@ -17,6 +17,7 @@ export async function announceOrderChanged(
   tx: EntityManager,
   orderId: string,
   change: { id: string; kind: OrderChangeKind },
+  lostFulfillmentIds: string[] = [],
 ): Promise<void> {
   const order = await tx.getRepository(OrderRow).findOneByOrFail({ id: orderId });
   const lines = await tx
@@ -36,6 +37,7 @@ export async function announceOrderChanged(
       sku: l.sku,
       quantity: l.quantity,
     })),
+    ...(lostFulfillmentIds.length ? { lostFulfillmentIds } : {}),
   };
   await recordEvent(tx, 'orders', ORDER_CHANGED_TOPIC, event);
 }

@@ -165,7 +165,17 @@ export class OrderClaims {
           `Claim (${change.claimReason}, version ${order.version + 1}): ${what}`,
           actor,
         );
-        await announceOrderChanged(tx, order.id, change);
+        // Lost parcels of the claimed lines (not delivered): fulfillment stops waiting for them.
+        const lost =
+          change.claimReason === 'LOST'
+            ? (await parcelsOf(tx, order.id))
+                .filter(
+                  (p) =>
+                    p.deliveredAt === null && change.items.some((i) => i.lineId === p.orderLineId),
+                )
+                .map((p) => p.fulfillmentId)
+            : [];
+        await announceOrderChanged(tx, order.id, change, [...new Set(lost)]);
       }
       return {
         change: await tx.getRepository(OrderChangeRow).findOneByOrFail({ id: change.id }),
