@@ -11,7 +11,8 @@ import {
 } from './support/changes';
 import { eventually } from './support/fulfillment';
 import { shipAll, shippedTo, warehouseView } from './support/change-shipping';
-import { expectLedgerConsistent, stockOf } from './support/shop';
+import { cartWith, expectLedgerConsistent, stockOf } from './support/shop';
+import { dataOf } from '../platform/testing/graphql-client';
 import { CONFIRM, PICK_LIST } from './support/warehouse-floor';
 
 /**
@@ -104,6 +105,43 @@ describe('order changes reach fulfillment', () => {
     expect(await shippedTo(platform, orderId)).toEqual([
       expect.objectContaining({ line1: 'Karl-Marx-Allee 90', postalCode: '10243', city: 'Berlin' }),
     ]);
+  });
+
+  it('an edit that changes the method: the label is bought from the new method’s carrier', async () => {
+    const weighed = await run(
+      platform,
+      `mutation ($id: ID!) { productVariantUpdate(id: $id, input: { weightGrams: 400 }) { userErrors { code } } }`,
+      { id: shop.mug },
+    );
+    expect(weighed.userErrors).toEqual([]);
+    const amsterdam = {
+      name: 'Ada Lovelace',
+      line1: 'Damrak 1',
+      city: 'Amsterdam',
+      postalCode: '1012 LG',
+      country: 'NL',
+    };
+    const orderId = await confirmedOrder(
+      platform,
+      [{ variantId: shop.mug, quantity: 1 }],
+      amsterdam,
+    );
+    await assigned(orderId);
+    const cartId = await cartWith(platform, [{ variantId: shop.mug, quantity: 1 }]);
+    const options = dataOf(
+      await platform.query(
+        `query ($id: ID!) { cart(id: $id) { shippingOptions(countryCode: "NL") { method { id kind carrier } } } }`,
+        { id: cartId },
+      ),
+    ).cart.shippingOptions as { method: { id: string; kind: string; carrier: string } }[];
+    const express = options.find((o) => o.method.carrier === 'UPS-sandbox')!.method;
+    await commitEdit({ orderId, shippingMethodId: express.id }, { token: 'tok_visa' });
+    const after = await eventually(
+      () => warehouseView(platform, orderId),
+      (o) => o.fulfillmentOrder?.orderVersion === 2,
+    );
+    const [parcel] = await shipAll(platform, after.fulfillments);
+    expect(parcel!.carrier).toBe('UPS-sandbox');
   });
 
   it('an edit that takes units away before picking: the parcel ships only what is left', async () => {
