@@ -9,9 +9,15 @@ import {
   run,
   stockChangeShop,
 } from './support/changes';
-import { eventually } from './support/fulfillment';
+import { eventually, warehouseIn } from './support/fulfillment';
 import { shipAll, shippedTo, warehouseView } from './support/change-shipping';
-import { cartWith, expectLedgerConsistent, stockOf } from './support/shop';
+import {
+  cartWith,
+  createProduct,
+  expectLedgerConsistent,
+  receiveStock,
+  stockOf,
+} from './support/shop';
 import { dataOf } from '../platform/testing/graphql-client';
 import { CONFIRM, PICK_LIST } from './support/warehouse-floor';
 
@@ -165,6 +171,37 @@ describe('order changes reach fulfillment', () => {
       onHand: small.onHand - 1,
       reserved: small.reserved,
     });
+    await expectLedgerConsistent(platform);
+  });
+
+  it('an edit that takes away a split line’s smaller parcel: the hold moves to the parcel left', async () => {
+    const product = await createProduct(platform, 'OCF Split', [{ sku: 'OCF-SPLIT', price: 1000 }]);
+    const split = product.variants[0]!.id;
+    const other = await warehouseIn(platform, 'OCF-HAM', 'DE');
+    await receiveStock(platform, 'OCF-SPLIT', shop.warehouse, 1);
+    await receiveStock(platform, 'OCF-SPLIT', other, 3);
+    const orderId = await confirmedOrder(platform, [{ variantId: split, quantity: 4 }]);
+    const before = await assigned(orderId, 2);
+    expect(
+      before.fulfillments
+        .map((f: { lines: { quantity: number }[] }) => f.lines[0]!.quantity)
+        .sort(),
+    ).toEqual([1, 3]);
+    await commitEdit({
+      orderId,
+      updateLines: [{ lineId: (await orderView(platform, orderId)).lines[0].id, quantity: 3 }],
+    });
+    const after = await eventually(
+      () => warehouseView(platform, orderId),
+      (o) => o.fulfillmentOrder?.orderVersion === 2 && o.fulfillments.length === 1,
+    );
+    expect(after.fulfillments).toMatchObject([
+      { warehouse: { id: other }, lines: [{ sku: 'OCF-SPLIT', quantity: 3 }] },
+    ]);
+    // Inventory gave the unit back where it had most; the hold follows the parcel, so it ships.
+    const [parcel] = await shipAll(platform, after.fulfillments);
+    expect(parcel!.status).toBe('SHIPPED');
+    expect(await stockOf(platform, 'OCF-SPLIT')).toMatchObject({ onHand: 1, reserved: 0 });
     await expectLedgerConsistent(platform);
   });
 

@@ -99,8 +99,12 @@ export class FulfillmentService {
     const changed: EventHandler<OrderChangedEvent> = {
       topic: ORDER_CHANGED_TOPIC,
       handle: (tx, event) => this.changes.apply(tx, event).then(() => undefined),
-      // New lines and units are assigned like a confirmed order's; a no-op when none are.
-      afterCommit: (event) => this.assignment.assign(event.orderId),
+      // New lines and units are assigned like a confirmed order's (a no-op when none are);
+      // holds a change shrank are moved to where the remaining parcels are.
+      afterCommit: async (event) => {
+        await this.assignment.assign(event.orderId);
+        await this.assignment.realign(event.orderId);
+      },
     };
     const received: EventHandler<{ sku: string }> = {
       topic: 'inventory.stock.received',

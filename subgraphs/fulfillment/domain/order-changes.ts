@@ -105,6 +105,8 @@ export class OrderChanges {
           lock: { mode: 'pessimistic_write' },
         })
       : [];
+    // Smallest parts first: whole parcels go (and give their slots back) before others shrink.
+    parts.sort((a, b) => a.quantity - a.short - (b.quantity - b.short) || a.id.localeCompare(b.id));
     const inWork = parts.reduce((sum, p) => sum + p.quantity - p.short, 0);
     const outstanding = Math.min(units, Math.max(0, line.quantity - inWork));
     let left = units - outstanding;
