@@ -116,3 +116,51 @@ export interface OrderReturnReceivedEvent {
   items: { itemKey: string; sku: string; quantity: number }[];
   eventId?: string;
 }
+
+/**
+ * Orders, whenever a committed change (edit, return, exchange, claim) bumps an order's
+ * version: what the order now asks to be delivered. Recorded in the transaction of the
+ * change. A snapshot, not a delta, so fulfillment applies each version once and an older
+ * version never overwrites a newer one (it keeps the version it applied).
+ */
+export const ORDER_CHANGED_TOPIC = 'orders.order.changed';
+
+export interface OrderChangedEvent {
+  orderId: string;
+  changeId: string;
+  kind: 'EDIT' | 'RETURN' | 'EXCHANGE' | 'CLAIM';
+  /** The order's version after the change (1 is the order as confirmed). */
+  version: number;
+  reservationId: string;
+  shippingAddress: OrderConfirmedEvent['shippingAddress'];
+  shippingMethod: { methodId: string; name: string; kind: string; carrier: string } | null;
+  /**
+   * Every line the order delivers, with its units (an exchange's or a reship's goods are
+   * lines of their own); a line left out was removed.
+   */
+  lines: { lineId: string; variantId: string; sku: string; quantity: number }[];
+  /**
+   * Parcels (fulfillment ids) a claim reported LOST in transit: they will never arrive, so
+   * the order is delivered once the rest (the reship included) is.
+   */
+  lostFulfillmentIds?: string[];
+  eventId?: string;
+}
+
+/**
+ * Fulfillment, per parcel: one fulfillment shipped (with its shipment) or delivered, and
+ * the order lines it carried. Orders keeps each line's shipped and delivered units from
+ * them: a shipped line is not edited, a delivered one may be returned, and its return
+ * label is bought against the shipment that carried it.
+ */
+export const PARCEL_SHIPPED_TOPIC = 'fulfillment.parcel.shipped';
+export const PARCEL_DELIVERED_TOPIC = 'fulfillment.parcel.delivered';
+
+export interface ParcelEvent {
+  orderId: string;
+  fulfillmentId: string;
+  shipmentId: string | null;
+  /** Order lines (orders' ids) and the units of each in this parcel. */
+  lines: { lineId: string; sku: string; quantity: number }[];
+  eventId?: string;
+}

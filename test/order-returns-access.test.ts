@@ -3,6 +3,7 @@ import { dataOf } from '../platform/testing/graphql-client';
 import {
   createCommerceClient,
   OrderChangesDocument,
+  OrderClaimCreateDocument,
   OrderEditPreviewDocument,
   ReturnApproveDocument,
   ReturnRequestDocument,
@@ -123,6 +124,38 @@ describe('who may return what (through the SDK)', () => {
       expect((await stranger.request(OrderChangesDocument, { id: orderId })).order).toBeNull();
     } finally {
       await Promise.all([storefront.close(), stranger.close(), staffTool.close()]);
+    }
+  });
+
+  it("claims are staff's: the customer is refused, staff claim through the SDK", async () => {
+    const url = platform.router.url;
+    const storefront = createCommerceClient({ url, getToken: () => ada });
+    const staffTool = createCommerceClient({ url, getToken: () => staffBearer });
+    try {
+      const { orderId, lineId } = await adasDeliveredOrder();
+      const input = {
+        orderId,
+        idempotencyKey: randomUUID(),
+        reason: 'DAMAGED' as const,
+        resolution: 'REFUND' as const,
+        items: [{ lineId, quantity: 1 }],
+      };
+      await expect(storefront.request(OrderClaimCreateDocument, { input })).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+      });
+      const { orderClaimCreate } = await staffTool.request(OrderClaimCreateDocument, { input });
+      expect(orderClaimCreate.userErrors).toEqual([]);
+      expect(orderClaimCreate.change).toMatchObject({
+        kind: 'CLAIM',
+        status: 'REFUNDED',
+        claimReason: 'DAMAGED',
+        resolution: 'REFUND',
+      });
+      // Ada sees the claim on her order.
+      const { order } = await storefront.request(OrderChangesDocument, { id: orderId });
+      expect(order!.changes).toEqual([expect.objectContaining({ kind: 'CLAIM' })]);
+    } finally {
+      await Promise.all([storefront.close(), staffTool.close()]);
     }
   });
 });

@@ -55,6 +55,20 @@ export type CheckoutInput = {
   shippingMethodId?: string | null | undefined;
 };
 
+export type ClaimItemInput = {
+  lineId: string;
+  quantity: number;
+};
+
+/** LOST: the parcel never arrived (in transit); DAMAGED: the goods arrived broken. */
+export type ClaimReason = 'DAMAGED' | 'LOST';
+
+/**
+ * RESHIP: the goods are sent again at no charge (stock held, fulfillment ships them);
+ * REFUND: their share of the line is refunded.
+ */
+export type ClaimResolution = 'REFUND' | 'RESHIP';
+
 export type DraftOrderCheckoutInput = {
   /** Defaults to the draft's shipping address. */
   billingAddress?: AddressInput | null | undefined;
@@ -126,12 +140,13 @@ export type NotificationDeliveryStatus =
 export type NotificationTemplate =
   'ORDER_CONFIRMED' | 'ORDER_DELIVERED' | 'ORDER_SHIPPED' | 'RETURN_RECEIVED';
 
-/** EDIT: staff change lines, address or method. RETURN, EXCHANGE: goods come back (RMA). CLAIM: reserved for damaged or lost goods. */
+/** EDIT: staff change lines, address or method. RETURN, EXCHANGE: goods come back (RMA). CLAIM: goods lost in transit or arrived damaged. */
 export type OrderChangeKind = 'CLAIM' | 'EDIT' | 'EXCHANGE' | 'RETURN';
 
 /**
  * Edits: PREVIEWED → COMMITTED (or FAILED when payments or inventory refused; nothing kept).
  * Returns and exchanges: REQUESTED → APPROVED → RECEIVED → REFUNDED / EXCHANGED, or REJECTED.
+ * Claims: REQUESTED → RESHIPPED (the goods sent again) or REFUNDED, or FAILED.
  */
 export type OrderChangeStatus =
   | 'APPROVED'
@@ -143,7 +158,22 @@ export type OrderChangeStatus =
   | 'RECEIVED'
   | 'REFUNDED'
   | 'REJECTED'
-  | 'REQUESTED';
+  | 'REQUESTED'
+  | 'RESHIPPED';
+
+export type OrderClaimInput = {
+  /** A key the client generates once per claim (a UUID): a retry returns the first claim. */
+  idempotencyKey: string;
+  /** Shipped lines and their units claimed for (at most the line less what was returned or claimed). */
+  items: Array<ClaimItemInput>;
+  /** Staff's note (at most 500 characters). */
+  note?: string | null | undefined;
+  orderId: string;
+  reason: ClaimReason;
+  resolution: ClaimResolution;
+  /** DAMAGED only: the broken goods come back, with a return label against the order's shipment. */
+  returnItems?: boolean | null | undefined;
+};
 
 export type OrderEditCommitInput = {
   changeId: string;
@@ -496,6 +526,8 @@ export type OrderChangeSummaryFragment = {
   status: OrderChangeStatus;
   orderVersion: number;
   reason: string | null;
+  claimReason: ClaimReason | null;
+  resolution: ClaimResolution | null;
   failure: string | null;
   createdAt: string;
   updatedAt: string;
@@ -530,6 +562,8 @@ export type OrderChangeResultFragment = {
     status: OrderChangeStatus;
     orderVersion: number;
     reason: string | null;
+    claimReason: ClaimReason | null;
+    resolution: ClaimResolution | null;
     failure: string | null;
     createdAt: string;
     updatedAt: string;
@@ -786,6 +820,8 @@ export type OrderEditPreviewMutation = {
       status: OrderChangeStatus;
       orderVersion: number;
       reason: string | null;
+      claimReason: ClaimReason | null;
+      resolution: ClaimResolution | null;
       failure: string | null;
       createdAt: string;
       updatedAt: string;
@@ -834,6 +870,8 @@ export type OrderEditCommitMutation = {
       status: OrderChangeStatus;
       orderVersion: number;
       reason: string | null;
+      claimReason: ClaimReason | null;
+      resolution: ClaimResolution | null;
       failure: string | null;
       createdAt: string;
       updatedAt: string;
@@ -882,6 +920,8 @@ export type ReturnApproveMutation = {
       status: OrderChangeStatus;
       orderVersion: number;
       reason: string | null;
+      claimReason: ClaimReason | null;
+      resolution: ClaimResolution | null;
       failure: string | null;
       createdAt: string;
       updatedAt: string;
@@ -931,6 +971,8 @@ export type ReturnRejectMutation = {
       status: OrderChangeStatus;
       orderVersion: number;
       reason: string | null;
+      claimReason: ClaimReason | null;
+      resolution: ClaimResolution | null;
       failure: string | null;
       createdAt: string;
       updatedAt: string;
@@ -980,6 +1022,8 @@ export type ReturnReceiveMutation = {
       status: OrderChangeStatus;
       orderVersion: number;
       reason: string | null;
+      claimReason: ClaimReason | null;
+      resolution: ClaimResolution | null;
       failure: string | null;
       createdAt: string;
       updatedAt: string;
@@ -1028,6 +1072,58 @@ export type ReturnSettleMutation = {
       status: OrderChangeStatus;
       orderVersion: number;
       reason: string | null;
+      claimReason: ClaimReason | null;
+      resolution: ClaimResolution | null;
+      failure: string | null;
+      createdAt: string;
+      updatedAt: string;
+      items: Array<{
+        lineId: string | null;
+        sku: string;
+        quantity: number;
+        condition: ReturnItemCondition | null;
+      }>;
+      preview: {
+        lines: Array<{
+          lineId: string | null;
+          sku: string;
+          productName: string;
+          quantity: number;
+          unitPrice: { amount: number; currency: string };
+          lineTotal: { amount: number; currency: string };
+        }>;
+        subtotal: { amount: number; currency: string };
+        shipping: { amount: number; currency: string };
+        tax: { amount: number; currency: string };
+        total: { amount: number; currency: string };
+      } | null;
+      difference: { amount: number; currency: string };
+      returnLabel: { id: string; trackingNumber: string } | null;
+    } | null;
+    order: {
+      id: string;
+      status: OrderStatus;
+      version: number;
+      total: { amount: number; currency: string };
+    } | null;
+    userErrors: Array<{ field: Array<string> | null; message: string; code: string }>;
+  };
+};
+
+export type OrderClaimCreateMutationVariables = Exact<{
+  input: OrderClaimInput;
+}>;
+
+export type OrderClaimCreateMutation = {
+  orderClaimCreate: {
+    change: {
+      id: string;
+      kind: OrderChangeKind;
+      status: OrderChangeStatus;
+      orderVersion: number;
+      reason: string | null;
+      claimReason: ClaimReason | null;
+      resolution: ClaimResolution | null;
       failure: string | null;
       createdAt: string;
       updatedAt: string;
@@ -2964,6 +3060,8 @@ export type ReturnRequestMutation = {
       status: OrderChangeStatus;
       orderVersion: number;
       reason: string | null;
+      claimReason: ClaimReason | null;
+      resolution: ClaimResolution | null;
       failure: string | null;
       createdAt: string;
       updatedAt: string;
@@ -3014,6 +3112,8 @@ export type OrderChangesQuery = {
       status: OrderChangeStatus;
       orderVersion: number;
       reason: string | null;
+      claimReason: ClaimReason | null;
+      resolution: ClaimResolution | null;
       failure: string | null;
       createdAt: string;
       updatedAt: string;
@@ -3699,6 +3799,8 @@ export const OrderChangeSummaryFragmentDoc = {
           { kind: 'Field', name: { kind: 'Name', value: 'status' } },
           { kind: 'Field', name: { kind: 'Name', value: 'orderVersion' } },
           { kind: 'Field', name: { kind: 'Name', value: 'reason' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'claimReason' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'resolution' } },
           { kind: 'Field', name: { kind: 'Name', value: 'failure' } },
           {
             kind: 'Field',
@@ -3920,6 +4022,8 @@ export const OrderChangeResultFragmentDoc = {
           { kind: 'Field', name: { kind: 'Name', value: 'status' } },
           { kind: 'Field', name: { kind: 'Name', value: 'orderVersion' } },
           { kind: 'Field', name: { kind: 'Name', value: 'reason' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'claimReason' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'resolution' } },
           { kind: 'Field', name: { kind: 'Name', value: 'failure' } },
           {
             kind: 'Field',
@@ -5209,6 +5313,8 @@ export const OrderEditPreviewDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'status' } },
           { kind: 'Field', name: { kind: 'Name', value: 'orderVersion' } },
           { kind: 'Field', name: { kind: 'Name', value: 'reason' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'claimReason' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'resolution' } },
           { kind: 'Field', name: { kind: 'Name', value: 'failure' } },
           {
             kind: 'Field',
@@ -5468,6 +5574,8 @@ export const OrderEditCommitDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'status' } },
           { kind: 'Field', name: { kind: 'Name', value: 'orderVersion' } },
           { kind: 'Field', name: { kind: 'Name', value: 'reason' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'claimReason' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'resolution' } },
           { kind: 'Field', name: { kind: 'Name', value: 'failure' } },
           {
             kind: 'Field',
@@ -5727,6 +5835,8 @@ export const ReturnApproveDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'status' } },
           { kind: 'Field', name: { kind: 'Name', value: 'orderVersion' } },
           { kind: 'Field', name: { kind: 'Name', value: 'reason' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'claimReason' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'resolution' } },
           { kind: 'Field', name: { kind: 'Name', value: 'failure' } },
           {
             kind: 'Field',
@@ -5996,6 +6106,8 @@ export const ReturnRejectDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'status' } },
           { kind: 'Field', name: { kind: 'Name', value: 'orderVersion' } },
           { kind: 'Field', name: { kind: 'Name', value: 'reason' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'claimReason' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'resolution' } },
           { kind: 'Field', name: { kind: 'Name', value: 'failure' } },
           {
             kind: 'Field',
@@ -6277,6 +6389,8 @@ export const ReturnReceiveDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'status' } },
           { kind: 'Field', name: { kind: 'Name', value: 'orderVersion' } },
           { kind: 'Field', name: { kind: 'Name', value: 'reason' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'claimReason' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'resolution' } },
           { kind: 'Field', name: { kind: 'Name', value: 'failure' } },
           {
             kind: 'Field',
@@ -6536,6 +6650,8 @@ export const ReturnSettleDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'status' } },
           { kind: 'Field', name: { kind: 'Name', value: 'orderVersion' } },
           { kind: 'Field', name: { kind: 'Name', value: 'reason' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'claimReason' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'resolution' } },
           { kind: 'Field', name: { kind: 'Name', value: 'failure' } },
           {
             kind: 'Field',
@@ -6731,6 +6847,267 @@ export const ReturnSettleDocument = {
     },
   ],
 } as unknown as DocumentNode<ReturnSettleMutation, ReturnSettleMutationVariables>;
+export const OrderClaimCreateDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'OrderClaimCreate' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'OrderClaimInput' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'orderClaimCreate' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'input' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'OrderChangeResult' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MoneyFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Money' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'amount' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'OrderChangeSummary' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'OrderChange' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'orderVersion' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'reason' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'claimReason' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'resolution' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'failure' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'items' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'lineId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'sku' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'quantity' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'condition' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'preview' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'lines' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'lineId' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'sku' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'productName' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'quantity' } },
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'unitPrice' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            {
+                              kind: 'FragmentSpread',
+                              name: { kind: 'Name', value: 'MoneyFields' },
+                            },
+                          ],
+                        },
+                      },
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'lineTotal' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            {
+                              kind: 'FragmentSpread',
+                              name: { kind: 'Name', value: 'MoneyFields' },
+                            },
+                          ],
+                        },
+                      },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'subtotal' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MoneyFields' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'shipping' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MoneyFields' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'tax' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MoneyFields' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'total' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MoneyFields' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'difference' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MoneyFields' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'returnLabel' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'trackingNumber' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'updatedAt' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'UserErrorFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'UserError' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'field' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'message' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'OrderChangeResult' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'OrderChangePayload' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'change' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'OrderChangeSummary' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'order' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'version' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'total' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MoneyFields' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'userErrors' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'UserErrorFields' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<OrderClaimCreateMutation, OrderClaimCreateMutationVariables>;
 export const DraftOrderCreateDocument = {
   kind: 'Document',
   definitions: [
@@ -16279,6 +16656,8 @@ export const ReturnRequestDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'status' } },
           { kind: 'Field', name: { kind: 'Name', value: 'orderVersion' } },
           { kind: 'Field', name: { kind: 'Name', value: 'reason' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'claimReason' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'resolution' } },
           { kind: 'Field', name: { kind: 'Name', value: 'failure' } },
           {
             kind: 'Field',
@@ -16552,6 +16931,8 @@ export const OrderChangesDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'status' } },
           { kind: 'Field', name: { kind: 'Name', value: 'orderVersion' } },
           { kind: 'Field', name: { kind: 'Name', value: 'reason' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'claimReason' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'resolution' } },
           { kind: 'Field', name: { kind: 'Name', value: 'failure' } },
           {
             kind: 'Field',

@@ -21,6 +21,8 @@ export class FulfillmentOrderRow {
   @Column({ name: 'shipping_method', type: 'jsonb', nullable: true })
   shippingMethod: { methodId: string; name: string; kind: string; carrier: string } | null;
   @Column({ type: 'text' }) status: FulfillmentOrderStatus;
+  /** The order version applied (orders.order.changed): older or repeated ones change nothing. */
+  @Column({ name: 'order_version', type: 'int', default: 1 }) orderVersion: number;
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt: Date;
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' }) updatedAt: Date;
 }
@@ -59,6 +61,8 @@ export class FulfillmentRow {
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt: Date;
   @Column({ name: 'shipped_at', type: 'timestamptz', nullable: true }) shippedAt: Date | null;
   @Column({ name: 'delivered_at', type: 'timestamptz', nullable: true }) deliveredAt: Date | null;
+  /** Set when a claim reported the parcel lost in transit: it will never arrive. */
+  @Column({ name: 'lost_at', type: 'timestamptz', nullable: true }) lostAt: Date | null;
 }
 
 @Entity({ name: 'fulfillment_line' })

@@ -9,6 +9,7 @@ import { InventoryGateway, OrdersGateway } from './gateways';
 import { createFulfillmentLoaders, type FulfillmentLoaders } from './loaders';
 import { FulfillmentInitial1765000000000 } from './migrations/0001-fulfillment-initial';
 import { FulfillmentShippingMethod1765000000003 } from './migrations/0002-shipping-method';
+import { FulfillmentOrderChanges1767000000001 } from './migrations/0003-order-changes';
 import { fulfillmentResolvers } from './resolvers';
 import { FulfillmentService } from './service';
 
@@ -53,7 +54,11 @@ export const fulfillmentSubgraph: SubgraphModule<FulfillmentServices, Fulfillmen
   typeDefs: subgraphTypeDefs(join(__dirname, 'schema.graphql')),
   resolvers: fulfillmentResolvers,
   entities: fulfillmentEntities,
-  migrations: [FulfillmentInitial1765000000000, FulfillmentShippingMethod1765000000003],
+  migrations: [
+    FulfillmentInitial1765000000000,
+    FulfillmentShippingMethod1765000000003,
+    FulfillmentOrderChanges1767000000001,
+  ],
   createServices: createFulfillmentServices,
   createLoaders: ({ fulfillment, orders }) => createFulfillmentLoaders(fulfillment, orders),
   consumers: ({ fulfillment }) => fulfillment.consumers(),

@@ -35,6 +35,7 @@ export function toFulfillmentOrder(row: FulfillmentOrderRow): FulfillmentOrderMo
   return {
     id: row.id,
     orderId: row.orderId,
+    orderVersion: row.orderVersion,
     status: row.status,
     createdAt: row.createdAt.toISOString(),
   };
@@ -56,6 +57,7 @@ export function toFulfillment(row: FulfillmentRow): FulfillmentModel {
     shipmentId: row.shipmentId,
     shippedAt: row.shippedAt?.toISOString() ?? null,
     deliveredAt: row.deliveredAt?.toISOString() ?? null,
+    lostAt: row.lostAt?.toISOString() ?? null,
   };
 }
 

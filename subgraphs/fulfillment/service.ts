@@ -2,14 +2,17 @@ import { type DataSource, In } from 'typeorm';
 import type { EventHandler } from '../../platform/events/consume';
 import { type Connection, type PageRequest, toConnection } from '../../platform/pagination';
 import {
+  ORDER_CHANGED_TOPIC,
   ORDER_CONFIRMED_TOPIC,
   SHIPMENT_DELIVERED_TOPIC,
+  type OrderChangedEvent,
   type OrderConfirmedEvent,
   type ShipmentDeliveredEvent,
 } from '../../platform/topics';
 import { createLogger } from '../../platform/logging';
 import { Assignment } from './domain/assignment';
 import { Dispatch } from './domain/dispatch';
+import { OrderChanges } from './domain/order-changes';
 import { Picking } from './domain/picking';
 import type { DistanceOracle, LabelPurchaser } from './domain/ports';
 import { WarehouseSetup } from './domain/setup';
@@ -49,6 +52,7 @@ export class FulfillmentService {
   readonly picking: Picking;
   readonly dispatch: Dispatch;
   readonly setup: WarehouseSetup;
+  readonly changes = new OrderChanges();
   /** Tests swap the ports (a fake label purchaser); nothing else changes them. */
   readonly ports: FulfillmentPorts;
 
@@ -84,13 +88,23 @@ export class FulfillmentService {
     return ids.length;
   }
 
-  /** The events fulfillment acts on: confirmed orders, received stock, delivered parcels. */
+  /** The events fulfillment acts on: confirmed and changed orders, received stock, delivered parcels. */
   consumers(): EventHandler<never>[] {
     const confirmed: EventHandler<OrderConfirmedEvent> = {
       topic: ORDER_CONFIRMED_TOPIC,
       handle: (tx, event) => this.assignment.createFromEvent(tx, event),
       // Calls inventory, so after the fulfillment order committed; the sweep retries failures.
       afterCommit: (event) => this.assignment.assign(event.orderId),
+    };
+    const changed: EventHandler<OrderChangedEvent> = {
+      topic: ORDER_CHANGED_TOPIC,
+      handle: (tx, event) => this.changes.apply(tx, event).then(() => undefined),
+      // New lines and units are assigned like a confirmed order's (a no-op when none are);
+      // holds a change shrank are moved to where the remaining parcels are.
+      afterCommit: async (event) => {
+        await this.assignment.assign(event.orderId);
+        await this.assignment.realign(event.orderId);
+      },
     };
     const received: EventHandler<{ sku: string }> = {
       topic: 'inventory.stock.received',
@@ -104,7 +118,7 @@ export class FulfillmentService {
       topic: SHIPMENT_DELIVERED_TOPIC,
       handle: (tx, event) => this.dispatch.delivered(tx, event),
     };
-    return [confirmed, received, delivered] as EventHandler<never>[];
+    return [confirmed, changed, received, delivered] as EventHandler<never>[];
   }
 
   fulfillmentOrdersByIds(ids: readonly string[]): Promise<FulfillmentOrderRow[]> {

@@ -135,6 +135,19 @@ export class OrderLineRow {
   lineTotalAmount: number;
 }
 
+/** What fulfillment said left (and arrived) of an order line, one row per parcel. */
+@Entity({ name: 'order_line_parcel' })
+export class OrderLineParcelRow {
+  @PrimaryColumn({ name: 'order_line_id', type: 'uuid' }) orderLineId: string;
+  @PrimaryColumn({ name: 'fulfillment_id', type: 'uuid' }) fulfillmentId: string;
+  @Column({ name: 'order_id', type: 'uuid' }) orderId: string;
+  /** Shipping's shipment of the parcel: a return of the line gets its label against it. */
+  @Column({ name: 'shipment_id', type: 'text', nullable: true }) shipmentId: string | null;
+  @Column({ type: 'int' }) quantity: number;
+  @Column({ name: 'shipped_at', type: 'timestamptz' }) shippedAt: Date;
+  @Column({ name: 'delivered_at', type: 'timestamptz', nullable: true }) deliveredAt: Date | null;
+}
+
 export type StepProgress = Record<
   string,
   { state: 'started' | 'done'; output?: Record<string, unknown> | null }
@@ -224,7 +237,12 @@ export type OrderChangeStatus =
   | 'RECEIVED'
   | 'REFUNDED'
   | 'EXCHANGED'
+  | 'RESHIPPED'
   | 'REJECTED';
+
+/** A claim's goods: LOST in transit or arrived DAMAGED; sent again or refunded. */
+export type ClaimReason = 'LOST' | 'DAMAGED';
+export type ClaimResolution = 'RESHIP' | 'REFUND';
 
 /** One item of a change: a line returned (with its condition once received) or edited. */
 export interface ChangeItemValue {
@@ -289,12 +307,19 @@ export class OrderChangeRow {
   } | null;
   @Column({ type: 'text', nullable: true }) failure: string | null;
   @Column({ name: 'requested_by', type: 'text', nullable: true }) requestedBy: string | null;
+  /** Refused settlements so far: each try holds stock and authorizes under keys of its own. */
+  @Column({ type: 'int', default: 0 }) attempt: number;
+  /** A claim's key from the client: a retry returns the first claim. */
+  @Column({ name: 'idempotency_key', type: 'text', nullable: true }) idempotencyKey: string | null;
+  @Column({ name: 'claim_reason', type: 'text', nullable: true }) claimReason: ClaimReason | null;
+  @Column({ type: 'text', nullable: true }) resolution: ClaimResolution | null;
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt: Date;
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' }) updatedAt: Date;
 }
 
 export const ordersEntities = [
   OrderChangeRow,
+  OrderLineParcelRow,
   DraftOrderRow,
   CartRow,
   CartLineRow,

@@ -36,6 +36,8 @@ export const OrdersErrorCode = {
   RETURN_QUANTITY_EXCEEDED: 'RETURN_QUANTITY_EXCEEDED',
   RETURN_WINDOW_CLOSED: 'RETURN_WINDOW_CLOSED',
   PAYMENT_REQUIRED: 'PAYMENT_REQUIRED',
+  /** A claim for more units than shipped less those already claimed or returned. */
+  CLAIM_QUANTITY_EXCEEDED: 'CLAIM_QUANTITY_EXCEEDED',
 } as const;
 export type OrdersErrorCode = (typeof OrdersErrorCode)[keyof typeof OrdersErrorCode];
 

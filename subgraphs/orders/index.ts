@@ -14,6 +14,8 @@ import { OrdersShippingMethod1765000000000 } from './migrations/0005-order-shipp
 import { OrdersForcedCancellation1765000000001 } from './migrations/0006-forced-cancellation';
 import { OrdersDraftOrders1765200000000 } from './migrations/0007-draft-orders';
 import { OrdersOrderChanges1766100000000 } from './migrations/0008-order-changes';
+import { OrdersClaims1767000000000 } from './migrations/0009-claims';
+import { OrdersLineParcels1767000000002 } from './migrations/0010-line-parcels';
 import { ordersResolvers } from './resolvers';
 import { createOrdersServices, type OrdersServices } from './service';
 import { createLogger } from '../../platform/logging';
@@ -36,6 +38,8 @@ export const ordersSubgraph: SubgraphModule<OrdersServices, OrdersLoaders> = {
     OrdersForcedCancellation1765000000001,
     OrdersDraftOrders1765200000000,
     OrdersOrderChanges1766100000000,
+    OrdersClaims1767000000000,
+    OrdersLineParcels1767000000002,
   ],
   createServices: createOrdersServices,
   createLoaders: createOrdersLoaders,

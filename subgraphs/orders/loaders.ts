@@ -28,9 +28,11 @@ export function createOrdersLoaders({
   quoter,
   segmentsOf,
   changesOfOrders,
+  parcelsOfOrders,
 }: OrdersServices) {
   return {
     changesOfOrder: loaderOfMany(changesOfOrders, (c) => c.orderId),
+    parcelsOfOrder: loaderOfMany(parcelsOfOrders, (p) => p.orderId),
     cartById: loaderByKey(
       (ids: readonly string[]) => carts.cartsByIds(ids),
       (c) => c.id,

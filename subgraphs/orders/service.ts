@@ -10,10 +10,11 @@ import { recoverAbandonedCheckouts } from './domain/checkout/recovery';
 import { checkoutSteps, stepOrder } from './domain/checkout/steps';
 import { OrderAccess } from './domain/order-access';
 import { OrderService } from './domain/orders';
+import { OrderClaims } from './domain/changes/claims';
 import { OrderEdits } from './domain/changes/edits';
 import { OrderReturns } from './domain/changes/returns';
 import { ChangeSettlement } from './domain/changes/settlement';
-import { OrderChangeRow } from './entities';
+import { OrderChangeRow, OrderLineParcelRow } from './entities';
 import { In } from 'typeorm';
 
 /**
@@ -60,18 +61,27 @@ export function createOrdersServices(
   const access = new OrderAccess(dataSource, config.ORDER_ACCESS_SECRET);
   const settlement = new ChangeSettlement(clients);
   const edits = new OrderEdits(dataSource, clients, quoter, orders, settlement);
+  const labels = {
+    buy: (shipmentId: string, key: string) => clients.shipping.returnLabel(shipmentId, key),
+  };
   const returns = new OrderReturns(
     dataSource,
     clients,
     quoter,
     orders,
     settlement,
-    { buy: (shipmentId, key) => clients.shipping.returnLabel(shipmentId, key) },
+    labels,
     config.ORDERS_RETURN_WINDOW_DAYS,
+  );
+  const claims = new OrderClaims(dataSource, clients, orders, settlement, labels, (order, lineId) =>
+    returns.shipmentOf(order, lineId),
   );
   return {
     edits,
     returns,
+    claims,
+    parcelsOfOrders: (ids: readonly string[]) =>
+      dataSource.getRepository(OrderLineParcelRow).findBy({ orderId: In([...ids]) }),
     changesOfOrders: (ids: readonly string[]) =>
       dataSource.getRepository(OrderChangeRow).find({
         where: { orderId: In([...ids]) },

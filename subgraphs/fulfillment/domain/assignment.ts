@@ -160,6 +160,58 @@ export class Assignment {
     });
   }
 
+  /**
+   * After an order change gave units back: orders' hold shrank where inventory had most,
+   * which need not be where the dropped work was. For each SKU whose hold is exactly what
+   * the unshipped fulfillments need (nothing outstanding), the hold is moved to where they
+   * are, so every parcel can ship from its warehouse. Never grows or shrinks a hold.
+   */
+  realign(orderId: string): Promise<void> {
+    // Under the fulfillment order's lock, as assignment runs: the two never overlap.
+    return this.deps.db.transaction((tx) => this.realignLocked(tx, orderId));
+  }
+
+  private async realignLocked(tx: EntityManager, orderId: string): Promise<void> {
+    const order = await tx
+      .getRepository(FulfillmentOrderRow)
+      .createQueryBuilder('o')
+      .where('o.order_id = :orderId', { orderId })
+      .setLock('pessimistic_write')
+      .getOne();
+    if (!order) return;
+    const open: { sku: string; warehouse_id: string; quantity: number }[] = await tx.query(
+      `SELECT l.sku, f.warehouse_id, sum(l.quantity - l.short)::int AS quantity
+         FROM fulfillment.fulfillment_line l
+         JOIN fulfillment.fulfillment f ON f.id = l.fulfillment_id
+        WHERE f.fulfillment_order_id = $1 AND f.status NOT IN ('SHIPPED', 'DELIVERED')
+        GROUP BY l.sku, f.warehouse_id`,
+      [order.id],
+    );
+    const skus = [...new Set(open.map((o) => o.sku))];
+    if (!skus.length) return;
+    const stock = await this.deps.inventory.stock(skus, order.reservationId);
+    if (stock.reservationStatus !== 'COMMITTED') return;
+    const sum = (rows: { quantity: number }[]) => rows.reduce((t, r) => t + r.quantity, 0);
+    const targets = skus.flatMap((sku) => {
+      const held = stock.held.filter((h) => h.sku === sku);
+      const needed = open.filter((o) => o.sku === sku);
+      const misplaced = needed.some(
+        (n) => sum(held.filter((h) => h.warehouseId === n.warehouse_id)) !== n.quantity,
+      );
+      if (sum(held) !== sum(needed) || !misplaced) return [];
+      const warehouses = new Set([
+        ...held.map((h) => h.warehouseId),
+        ...needed.map((n) => n.warehouse_id),
+      ]);
+      return [...warehouses].map((warehouseId) => ({
+        sku,
+        warehouseId,
+        quantity: sum(needed.filter((n) => n.warehouse_id === warehouseId)),
+      }));
+    });
+    if (targets.length) await this.deps.inventory.allocate(order.reservationId, targets);
+  }
+
   /** Order ids whose fulfillment order waits for this SKU, oldest first. */
   async waitingFor(sku: string): Promise<string[]> {
     const rows: { order_id: string }[] = await this.deps.db.query(

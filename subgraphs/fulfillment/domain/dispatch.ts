@@ -87,6 +87,7 @@ export class Dispatch {
         shippedAt: () => 'now()',
       });
       await announce.changed(tx, fulfillment.orderId);
+      await announceParcel(tx, fulfillmentId, false);
       await this.closeIfShipped(tx, order);
       return tx.getRepository(FulfillmentRow).findOneByOrFail({ id: fulfillmentId });
     });
@@ -106,6 +107,7 @@ export class Dispatch {
       .getRepository(FulfillmentRow)
       .update(fulfillment.id, { status: 'DELIVERED', deliveredAt: () => 'now()' });
     await announce.changed(tx, fulfillment.orderId);
+    await announceParcel(tx, fulfillment.id, true);
     const order = await tx
       .getRepository(FulfillmentOrderRow)
       .createQueryBuilder('o')
@@ -113,13 +115,15 @@ export class Dispatch {
       .setLock('pessimistic_write')
       .getOneOrFail();
     const all = await tx.getRepository(FulfillmentRow).findBy({ fulfillmentOrderId: order.id });
-    if (order.status === 'SHIPPED' && all.every((f) => f.status === 'DELIVERED')) {
+    // A parcel reported lost never arrives: its reship counts instead.
+    const arrived = all.filter((f) => f.lostAt === null);
+    if (order.status === 'SHIPPED' && arrived.every((f) => f.status === 'DELIVERED')) {
       await tx.getRepository(FulfillmentOrderRow).update(order.id, { status: 'DELIVERED' });
       await announce.delivered(
         tx,
         order.orderId,
-        all.map((f) => f.id),
-        all.flatMap((f) => (f.shipmentId ? [f.shipmentId] : [])),
+        arrived.map((f) => f.id),
+        arrived.flatMap((f) => (f.shipmentId ? [f.shipmentId] : [])),
       );
     }
   }
@@ -160,6 +164,29 @@ export class Dispatch {
       shipped.map((f) => f.id),
     );
   }
+}
+
+/** The parcel's order lines (orders' ids) and the units of each that left in it. */
+async function announceParcel(
+  tx: EntityManager,
+  fulfillmentId: string,
+  delivered: boolean,
+): Promise<void> {
+  const fulfillment = await tx.getRepository(FulfillmentRow).findOneByOrFail({ id: fulfillmentId });
+  const rows: { order_line_id: string; sku: string; quantity: number }[] = await tx.query(
+    `SELECT o.order_line_id, l.sku, sum(l.picked)::int AS quantity
+       FROM fulfillment.fulfillment_line l
+       JOIN fulfillment.fulfillment_order_line o ON o.id = l.fulfillment_order_line_id
+      WHERE l.fulfillment_id = $1 AND l.picked > 0
+      GROUP BY o.order_line_id, l.sku ORDER BY o.order_line_id`,
+    [fulfillmentId],
+  );
+  await announce.parcel(tx, delivered, {
+    orderId: fulfillment.orderId,
+    fulfillmentId,
+    shipmentId: fulfillment.shipmentId,
+    lines: rows.map((r) => ({ lineId: r.order_line_id, sku: r.sku, quantity: r.quantity })),
+  });
 }
 
 /** The parcel per SKU: the picked units, or what was asked, never more than was picked. */

@@ -4,6 +4,9 @@ import {
   ORDER_DELIVERED_TOPIC,
   ORDER_SHIPPED_TOPIC,
   orderUpdatedTopic,
+  PARCEL_DELIVERED_TOPIC,
+  PARCEL_SHIPPED_TOPIC,
+  type ParcelEvent,
   type OrderFulfillmentEvent,
   type OrderUpdatedEvent,
 } from '../../../platform/topics';
@@ -30,5 +33,14 @@ export const announce = {
     // The shipments go along: orders buys return labels against them.
     const event: OrderFulfillmentEvent = { orderId, fulfillmentIds, shipmentIds };
     return recordEvent(tx, 'fulfillment', ORDER_DELIVERED_TOPIC, event);
+  },
+  /** One parcel left (or arrived), with the order lines it carried: orders counts them per line. */
+  parcel(tx: EntityManager, delivered: boolean, event: ParcelEvent): Promise<void> {
+    return recordEvent(
+      tx,
+      'fulfillment',
+      delivered ? PARCEL_DELIVERED_TOPIC : PARCEL_SHIPPED_TOPIC,
+      event,
+    );
   },
 };

@@ -52,6 +52,8 @@ export type Fulfillment = {
   holdReason?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   lines: Array<FulfillmentLine>;
+  /** When a claim reported the parcel lost in transit (orders' LOST claim): the order is delivered without it. */
+  lostAt?: Maybe<Scalars['String']['output']>;
   onHold: Scalars['Boolean']['output'];
   orderId: Scalars['ID']['output'];
   /**
@@ -114,6 +116,8 @@ export type FulfillmentOrder = {
   id: Scalars['ID']['output'];
   lines: Array<FulfillmentOrderLine>;
   orderId: Scalars['ID']['output'];
+  /** The order version the lines, address and method follow (orders.order.changed; 1: as confirmed). */
+  orderVersion: Scalars['Int']['output'];
   status: FulfillmentOrderStatus;
 };
 
@@ -687,6 +691,7 @@ export type FulfillmentResolvers<
   holdReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lines?: Resolver<Array<ResolversTypes['FulfillmentLine']>, ParentType, ContextType>;
+  lostAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   onHold?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   orderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   packingSlipPdf?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -749,6 +754,7 @@ export type FulfillmentOrderResolvers<
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lines?: Resolver<Array<ResolversTypes['FulfillmentOrderLine']>, ParentType, ContextType>;
   orderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  orderVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['FulfillmentOrderStatus'], ParentType, ContextType>;
 };
 

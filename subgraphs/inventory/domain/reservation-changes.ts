@@ -38,7 +38,21 @@ export class ReservationChanges {
     return translateCheckViolation(() =>
       this.db.transaction(async (tx) => {
         const reservation = await lockReservation(tx, input.id);
-        if (reservation.status === 'RELEASED' || reservation.status === 'FULFILLED') {
+        const done: unknown[] = await tx.query(
+          `SELECT 1 FROM inventory.stock_movement WHERE reference = $1 LIMIT 1`,
+          [reference],
+        );
+        if (done.length > 0) return reservation;
+        // An order that shipped can still send goods (an exchange's replacement, a claim's
+        // reship): its hold opens again, so fulfillment ships from it and the orphan sweep
+        // knows it by the order's reference. Nothing can be given back from a shipped hold.
+        const grows = input.lines.every((line) => line.delta > 0);
+        if (reservation.status === 'FULFILLED' && grows) {
+          await tx.query(
+            `UPDATE inventory.reservation SET status = 'COMMITTED', updated_at = now() WHERE id = $1`,
+            [reservation.id],
+          );
+        } else if (reservation.status === 'RELEASED' || reservation.status === 'FULFILLED') {
           throw new DomainError(
             reservation.status === 'RELEASED'
               ? InventoryErrorCode.RESERVATION_RELEASED
@@ -47,11 +61,6 @@ export class ReservationChanges {
             ['id'],
           );
         }
-        const done: unknown[] = await tx.query(
-          `SELECT 1 FROM inventory.stock_movement WHERE reference = $1 LIMIT 1`,
-          [reference],
-        );
-        if (done.length > 0) return reservation;
         const skus = [...new Set(input.lines.map((l) => l.sku))];
         const items = await tx
           .getRepository(InventoryItemRow)
@@ -67,6 +76,17 @@ export class ReservationChanges {
           if (line.delta > 0) await hold(tx, reservation.id, reference, items, held, line, index);
           else await giveBack(tx, reference, held, line, index);
         }
+        // Given back all a reopened hold held (a refused exchange): shipped again, as it was.
+        await tx.query(
+          `UPDATE inventory.reservation r SET status = 'FULFILLED', updated_at = now()
+            WHERE r.id = $1 AND r.status = 'COMMITTED'
+              AND EXISTS (SELECT 1 FROM inventory.reservation_shipment s WHERE s.reservation_id = r.id)
+              AND NOT EXISTS (SELECT 1 FROM inventory.reservation_line l
+                               WHERE l.reservation_id = r.id AND l.quantity > 0)
+              AND NOT EXISTS (SELECT 1 FROM inventory.reservation_backorder b
+                               WHERE b.reservation_id = r.id)`,
+          [reservation.id],
+        );
         return reservation;
       }),
     );

@@ -100,7 +100,8 @@ export type Mutation = {
   backorderPolicySet: BackorderPolicyPayload;
   /**
    * An order changed after checkout: holds more of some SKUs or gives some back, on an
-   * ACTIVE or COMMITTED reservation; all or nothing. Idempotent by reference.
+   * ACTIVE or COMMITTED reservation (a FULFILLED one opens again to hold more: an exchange's
+   * or a claim's goods); all or nothing. Idempotent by reference.
    */
   reservationAdjust: ReservationPayload;
   /**

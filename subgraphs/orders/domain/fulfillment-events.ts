@@ -4,6 +4,9 @@ import {
   ORDER_DELIVERED_TOPIC,
   ORDER_SHIPPED_TOPIC,
   type OrderFulfillmentEvent,
+  PARCEL_DELIVERED_TOPIC,
+  PARCEL_SHIPPED_TOPIC,
+  type ParcelEvent,
 } from '../../../platform/topics';
 import { OrderRow, type OrderStatus } from '../entities';
 import type { OrderService } from './orders';
@@ -47,5 +50,39 @@ export function fulfillmentEventHandlers(orders: OrderService): EventHandler<nev
     topic: ORDER_DELIVERED_TOPIC,
     handle: advance(['FULFILLED', 'DELIVERED'], 'Delivered'),
   };
-  return [shipped, delivered] as EventHandler<never>[];
+  return [shipped, delivered, ...parcelHandlers()] as EventHandler<never>[];
+}
+
+/**
+ * Each parcel's order lines, shipped then delivered: one row per line and parcel, so a
+ * redelivered event changes nothing and a delivery heard before its shipment still counts.
+ */
+function parcelHandlers(): EventHandler<ParcelEvent>[] {
+  const record =
+    (delivered: boolean) =>
+    async (tx: EntityManager, event: ParcelEvent): Promise<void> => {
+      for (const line of event.lines) {
+        await tx.query(
+          `INSERT INTO orders.order_line_parcel
+             (order_line_id, fulfillment_id, order_id, shipment_id, quantity, delivered_at)
+           SELECT $1, $2, $3, $4, $5, CASE WHEN $6 THEN now() END
+            WHERE EXISTS (SELECT 1 FROM orders.customer_order WHERE id = $3)
+           ON CONFLICT (order_line_id, fulfillment_id) DO UPDATE
+             SET delivered_at = coalesce(order_line_parcel.delivered_at, EXCLUDED.delivered_at),
+                 shipment_id = coalesce(order_line_parcel.shipment_id, EXCLUDED.shipment_id)`,
+          [
+            line.lineId,
+            event.fulfillmentId,
+            event.orderId,
+            event.shipmentId,
+            line.quantity,
+            delivered,
+          ],
+        );
+      }
+    };
+  return [
+    { topic: PARCEL_SHIPPED_TOPIC, handle: record(false) },
+    { topic: PARCEL_DELIVERED_TOPIC, handle: record(true) },
+  ];
 }

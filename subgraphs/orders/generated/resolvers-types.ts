@@ -205,6 +205,20 @@ export type CheckoutPayload = {
   userErrors: Array<UserError>;
 };
 
+export type ClaimItemInput = {
+  lineId: Scalars['ID']['input'];
+  quantity: Scalars['Int']['input'];
+};
+
+/** LOST: the parcel never arrived (in transit); DAMAGED: the goods arrived broken. */
+export type ClaimReason = 'DAMAGED' | 'LOST';
+
+/**
+ * RESHIP: the goods are sent again at no charge (stock held, fulfillment ships them);
+ * REFUND: their share of the line is refunded.
+ */
+export type ClaimResolution = 'REFUND' | 'RESHIP';
+
 /** A customer's order history; readable by the customer and by staff with orders:manage. */
 export type Customer = {
   __typename?: 'Customer';
@@ -402,6 +416,12 @@ export type Mutation = {
    */
   orderCapture: OrderPayload;
   /**
+   * Staff (returns:manage or orders:edit): a claim for shipped goods, LOST or DAMAGED,
+   * resolved at once: RESHIP (the units held again and shipped at no charge; RESHIPPED) or
+   * REFUND (their value refunded; REFUNDED). Idempotent by idempotencyKey; bumps the version.
+   */
+  orderClaimCreate: OrderChangePayload;
+  /**
    * Staff (orders:edit): applies a previewed edit: the difference is charged (authorized and
    * captured) or refunded, stock reserved or released, the version bumped. A preview taken
    * on an older version is ORDER_CHANGE_STALE and changes nothing. A retry is safe.
@@ -510,6 +530,10 @@ export type MutationOrderCaptureArgs = {
   id: Scalars['ID']['input'];
 };
 
+export type MutationOrderClaimCreateArgs = {
+  input: OrderClaimInput;
+};
+
 export type MutationOrderEditCommitArgs = {
   input: OrderEditCommitInput;
 };
@@ -569,7 +593,7 @@ export type Order = {
    */
   accessGrant: Scalars['String']['output'];
   billingAddress?: Maybe<Address>;
-  /** Edits, returns and exchanges of this order, oldest first (its history after the sale). */
+  /** Edits, returns, exchanges and claims of this order, oldest first (its history after the sale). */
   changes: Array<OrderChange>;
   createdAt: Scalars['String']['output'];
   discountCodes: Array<Scalars['String']['output']>;
@@ -597,13 +621,15 @@ export type Order = {
   /** What was authorized: subtotal - discounts + shipping, plus tax when prices exclude it. */
   total: Money;
   updatedAt: Scalars['String']['output'];
-  /** Bumped by every committed change (edit, return, exchange); a preview names the one it saw. */
+  /** Bumped by every committed change (edit, return, exchange, claim); a preview names the one it saw. */
   version: Scalars['Int']['output'];
 };
 
 /** One versioned change of an order after the sale. */
 export type OrderChange = {
   __typename?: 'OrderChange';
+  /** A claim's: why the goods are claimed for, and how it was resolved. */
+  claimReason?: Maybe<ClaimReason>;
   createdAt: Scalars['String']['output'];
   /** Positive: charged to the buyer; negative: refunded. */
   difference: Money;
@@ -617,7 +643,8 @@ export type OrderChange = {
   /** What the order looks like after the change (edits and exchanges' new lines). */
   preview?: Maybe<OrderChangePreview>;
   reason?: Maybe<Scalars['String']['output']>;
-  /** The carrier label the buyer sends the goods back with (returns, once approved). */
+  resolution?: Maybe<ClaimResolution>;
+  /** The carrier label the buyer sends the goods back with (returns once approved, damaged claims). */
   returnLabel?: Maybe<OrderReturnLabel>;
   status: OrderChangeStatus;
   updatedAt: Scalars['String']['output'];
@@ -635,7 +662,7 @@ export type OrderChangeItem = {
   variant: ProductVariant;
 };
 
-/** EDIT: staff change lines, address or method. RETURN, EXCHANGE: goods come back (RMA). CLAIM: reserved for damaged or lost goods. */
+/** EDIT: staff change lines, address or method. RETURN, EXCHANGE: goods come back (RMA). CLAIM: goods lost in transit or arrived damaged. */
 export type OrderChangeKind = 'CLAIM' | 'EDIT' | 'EXCHANGE' | 'RETURN';
 
 /** A line of the order as the change leaves it. */
@@ -674,6 +701,7 @@ export type OrderChangePreview = {
 /**
  * Edits: PREVIEWED → COMMITTED (or FAILED when payments or inventory refused; nothing kept).
  * Returns and exchanges: REQUESTED → APPROVED → RECEIVED → REFUNDED / EXCHANGED, or REJECTED.
+ * Claims: REQUESTED → RESHIPPED (the goods sent again) or REFUNDED, or FAILED.
  */
 export type OrderChangeStatus =
   | 'APPROVED'
@@ -685,7 +713,22 @@ export type OrderChangeStatus =
   | 'RECEIVED'
   | 'REFUNDED'
   | 'REJECTED'
-  | 'REQUESTED';
+  | 'REQUESTED'
+  | 'RESHIPPED';
+
+export type OrderClaimInput = {
+  /** A key the client generates once per claim (a UUID): a retry returns the first claim. */
+  idempotencyKey: Scalars['String']['input'];
+  /** Shipped lines and their units claimed for (at most the line less what was returned or claimed). */
+  items: Array<ClaimItemInput>;
+  /** Staff's note (at most 500 characters). */
+  note?: InputMaybe<Scalars['String']['input']>;
+  orderId: Scalars['ID']['input'];
+  reason: ClaimReason;
+  resolution: ClaimResolution;
+  /** DAMAGED only: the broken goods come back, with a return label against the order's shipment. */
+  returnItems?: InputMaybe<Scalars['Boolean']['input']>;
+};
 
 export type OrderConnection = {
   __typename?: 'OrderConnection';
@@ -724,12 +767,16 @@ export type OrderEditLineInput = {
 
 export type OrderLine = {
   __typename?: 'OrderLine';
+  /** Units whose parcel arrived: these may be returned. */
+  deliveredQuantity: Scalars['Int']['output'];
   discount: Money;
   id: Scalars['ID']['output'];
   /** What the line costs the buyer, after its discount, with its tax. */
   lineTotal: Money;
   productName: Scalars['String']['output'];
   quantity: Scalars['Int']['output'];
+  /** Units that left in a parcel (fulfillment's events); all of them once staff mark the order fulfilled. */
+  shippedQuantity: Scalars['Int']['output'];
   sku: Scalars['String']['output'];
   tax: Money;
   unitPrice: Money;
@@ -1070,6 +1117,9 @@ export type ResolversTypes = {
   CheckoutPayload: ResolverTypeWrapper<
     Omit<CheckoutPayload, 'order'> & { order?: Maybe<ResolversTypes['Order']> }
   >;
+  ClaimItemInput: ClaimItemInput;
+  ClaimReason: ClaimReason;
+  ClaimResolution: ClaimResolution;
   Customer: ResolverTypeWrapper<CustomerModel>;
   DiscountApplication: ResolverTypeWrapper<DiscountApplication>;
   DraftOrder: ResolverTypeWrapper<DraftOrderModel>;
@@ -1106,6 +1156,7 @@ export type ResolversTypes = {
   >;
   OrderChangePreview: ResolverTypeWrapper<OrderChangePreview>;
   OrderChangeStatus: OrderChangeStatus;
+  OrderClaimInput: OrderClaimInput;
   OrderConnection: ResolverTypeWrapper<
     Omit<OrderConnection, 'edges'> & { edges: Array<ResolversTypes['OrderEdge']> }
   >;
@@ -1158,6 +1209,7 @@ export type ResolversParentTypes = {
   CheckoutPayload: Omit<CheckoutPayload, 'order'> & {
     order?: Maybe<ResolversParentTypes['Order']>;
   };
+  ClaimItemInput: ClaimItemInput;
   Customer: CustomerModel;
   DiscountApplication: DiscountApplication;
   DraftOrder: DraftOrderModel;
@@ -1189,6 +1241,7 @@ export type ResolversParentTypes = {
     order?: Maybe<ResolversParentTypes['Order']>;
   };
   OrderChangePreview: OrderChangePreview;
+  OrderClaimInput: OrderClaimInput;
   OrderConnection: Omit<OrderConnection, 'edges'> & {
     edges: Array<ResolversParentTypes['OrderEdge']>;
   };
@@ -1544,6 +1597,12 @@ export type MutationResolvers<
     ContextType,
     RequireFields<MutationOrderCaptureArgs, 'id'>
   >;
+  orderClaimCreate?: Resolver<
+    ResolversTypes['OrderChangePayload'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationOrderClaimCreateArgs, 'input'>
+  >;
   orderEditCommit?: Resolver<
     ResolversTypes['OrderChangePayload'],
     ParentType,
@@ -1652,6 +1711,7 @@ export type OrderChangeResolvers<
   ContextType = Context,
   ParentType extends ResolversParentTypes['OrderChange'] = ResolversParentTypes['OrderChange'],
 > = {
+  claimReason?: Resolver<Maybe<ResolversTypes['ClaimReason']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   difference?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   failure?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1661,6 +1721,7 @@ export type OrderChangeResolvers<
   orderVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   preview?: Resolver<Maybe<ResolversTypes['OrderChangePreview']>, ParentType, ContextType>;
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  resolution?: Resolver<Maybe<ResolversTypes['ClaimResolution']>, ParentType, ContextType>;
   returnLabel?: Resolver<Maybe<ResolversTypes['OrderReturnLabel']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OrderChangeStatus'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1740,11 +1801,13 @@ export type OrderLineResolvers<
   ContextType = Context,
   ParentType extends ResolversParentTypes['OrderLine'] = ResolversParentTypes['OrderLine'],
 > = {
+  deliveredQuantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   discount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lineTotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   productName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  shippedQuantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   sku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   tax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   unitPrice?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;

@@ -49,6 +49,8 @@ export function toChange(row: OrderChangeRow) {
     difference: money(row.differenceAmount, c),
     reason: row.reason,
     returnLabel: row.returnLabel,
+    claimReason: row.claimReason,
+    resolution: row.resolution,
     failure: row.failure,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

@@ -107,6 +107,24 @@ export const changeResolvers = {
           actorOf(ctx),
         ),
       ),
+    orderClaimCreate: (_, { input }, ctx) =>
+      run(() =>
+        ctx.services.claims.create(
+          {
+            orderId: idAt(input.orderId, ['input', 'orderId']),
+            idempotencyKey: input.idempotencyKey,
+            reason: input.reason,
+            resolution: input.resolution,
+            items: input.items.map((item, i) => ({
+              lineId: idAt(item.lineId, ['input', 'items', String(i), 'lineId']),
+              quantity: item.quantity,
+            })),
+            returnItems: input.returnItems ?? false,
+            note: input.note ?? null,
+          },
+          actorOf(ctx),
+        ),
+      ),
   },
   Order: {
     async changes(order, _, ctx) {

@@ -8,6 +8,7 @@ import type { OrderRow } from '../entities';
 import type { Resolvers, SubscriptionOrderUpdatedArgs } from '../generated/resolvers-types';
 import type { OrdersServices } from '../service';
 import { assertIdentified, orderConnection, orderPage } from './access';
+import { lineProgress } from '../domain/changes/line-progress';
 import { type Context, toOrder, toOrderLine, toStatusChange } from './models';
 
 interface StepArgs {
@@ -147,9 +148,19 @@ export const orderResolvers = {
       return ctx.services.access.tokenFor(order.id);
     },
     async lines(order, _, ctx) {
-      return (await ctx.loaders.linesOfOrder.load(order.id)).map((l) =>
-        toOrderLine(l, order.currency),
-      );
+      const [lines, parcels, row] = await Promise.all([
+        ctx.loaders.linesOfOrder.load(order.id),
+        ctx.loaders.parcelsOfOrder.load(order.id),
+        ctx.loaders.orderById.load(order.id),
+      ]);
+      return lines.map((l) => {
+        const progress = row ? lineProgress(row, l, parcels) : null;
+        return {
+          ...toOrderLine(l, order.currency),
+          shippedQuantity: progress?.shipped ?? 0,
+          deliveredQuantity: progress?.delivered ?? 0,
+        };
+      });
     },
     async statusHistory(order, _, ctx) {
       return (await ctx.loaders.statusHistoryOfOrder.load(order.id)).map(toStatusChange);

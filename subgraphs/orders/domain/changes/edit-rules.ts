@@ -25,11 +25,14 @@ const SHIPPED: OrderStatus[] = ['FULFILLED', 'DELIVERED'];
 /**
  * The lines an edit leaves, apart from I/O: quantities changed (0 removes a line), new
  * variants added (a variant already on the order adds to its line). Only a CONFIRMED
- * order is edited: before capture the payment is still moving, after shipping the goods are.
+ * order is edited: before capture the payment is still moving, after shipping the goods
+ * are; of a partly shipped one, a line a parcel carried (`shipped`, units per line id) is
+ * LINE_ALREADY_SHIPPED.
  */
 export function planEdit(
   order: { status: OrderStatus; lines: OrderLineRow[] },
   input: EditInput,
+  shipped: ReadonlyMap<string, number> = new Map(),
 ): PlannedLine[] {
   const base = ['input'];
   if (SHIPPED.includes(order.status) && input.updateLines.length > 0) {
@@ -73,12 +76,23 @@ export function planEdit(
       );
     }
     seen.add(update.lineId);
+    // A parcel carried some of it: what left comes back as a return, not as an edit.
+    if ((shipped.get(update.lineId) ?? 0) > 0) {
+      throw new DomainError(
+        OrdersErrorCode.LINE_ALREADY_SHIPPED,
+        'This line has shipped: return it instead of editing it',
+        [...field, 'lineId'],
+      );
+    }
     checkQuantity(update.quantity, 0, [...field, 'quantity']);
     line.quantity = update.quantity;
   });
   input.addLines.forEach((add, index) => {
     checkQuantity(add.quantity, 1, [...base, 'addLines', String(index), 'quantity']);
-    const line = planned.find((p) => p.variantId === add.variantId);
+    // More of a variant joins its line, unless some of that line already shipped.
+    const line = planned.find(
+      (p) => p.variantId === add.variantId && !(p.lineId && (shipped.get(p.lineId) ?? 0) > 0),
+    );
     if (line) line.quantity += add.quantity;
     else
       planned.push({

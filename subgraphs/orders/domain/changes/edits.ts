@@ -7,6 +7,8 @@ import { OrdersErrorCode } from '../../errors';
 import type { CartQuoter } from '../cart-quote';
 import type { OrderService } from '../orders';
 import { type EditInput, planEdit, stockDeltas } from './edit-rules';
+import { announceOrderChanged } from './change-events';
+import { parcelsOf, shippedByLine } from './line-progress';
 import { previewOf } from './preview';
 import type { ChangeSettlement, PaymentChoice } from './settlement';
 import { lockChange, lockOrder, staleError } from './locks';
@@ -43,7 +45,12 @@ export class OrderEdits {
       ]);
     }
     const lines = await this.orders.linesOfOrders([orderId]);
-    const planned = planEdit({ status: order.status, lines }, input);
+    const parcels = await parcelsOf(this.db.manager, orderId);
+    const planned = planEdit(
+      { status: order.status, lines },
+      input,
+      shippedByLine(order, lines, parcels),
+    );
     const address = input.shippingAddress
       ? await this.clients.location.normalise(input.shippingAddress, ['input', 'shippingAddress'])
       : order.shippingAddress;
@@ -123,6 +130,18 @@ export class OrderEdits {
       ) {
         throw staleError(order.version, change.baseVersion);
       }
+      // A parcel may have left since the preview (shipping does not bump the version).
+      const lines = await tx.getRepository(OrderLineRow).findBy({ orderId: order.id });
+      const shipped = shippedByLine(order, lines, await parcelsOf(tx, order.id));
+      change.items.forEach((item) => {
+        if (item.lineId && (shipped.get(item.lineId) ?? 0) > 0) {
+          throw new DomainError(
+            OrdersErrorCode.LINE_ALREADY_SHIPPED,
+            `${item.sku} shipped since the preview: return it instead of editing it`,
+            ['input', 'changeId'],
+          );
+        }
+      });
       await tx.getRepository(OrderRow).update(order.id, { pendingChangeId: change.id });
       await tx.getRepository(OrderChangeRow).update(change.id, { status: 'COMMITTING' });
       return { change, order, done: false };
@@ -266,6 +285,7 @@ export class OrderEdits {
       `Edited (version ${order.version + 1}): ${signed(change.differenceAmount)} ${order.currency}`,
       actor,
     );
+    await announceOrderChanged(tx, order.id, change);
   }
 }
 

@@ -1,16 +1,27 @@
 import { DomainError } from '../../../../platform/errors';
-import type { ChangeItemValue, OrderChangeRow, OrderLineRow, OrderRow } from '../../entities';
+import type {
+  ChangeItemValue,
+  OrderChangeRow,
+  OrderLineParcelRow,
+  OrderLineRow,
+  OrderRow,
+} from '../../entities';
 import { OrdersErrorCode } from '../../errors';
 import { returnedValue } from './edit-rules';
+import { lineProgress } from './line-progress';
 
 const DAY_MS = 24 * 3600 * 1000;
 const MAX_REASON = 500;
 
-/** Units of each line already coming back (every return or exchange not rejected). */
+/**
+ * Units of each line already coming back or claimed (every return, exchange or claim not
+ * rejected or failed): a unit is returned or claimed once.
+ */
 export function returnedSoFar(changes: OrderChangeRow[]): Map<string, number> {
   const returned = new Map<string, number>();
   for (const change of changes) {
-    if (change.kind === 'EDIT' || change.status === 'REJECTED') continue;
+    if (change.kind === 'EDIT' || change.status === 'REJECTED' || change.status === 'FAILED')
+      continue;
     for (const item of change.items) {
       if (item.lineId) returned.set(item.lineId, (returned.get(item.lineId) ?? 0) + item.quantity);
     }
@@ -19,9 +30,10 @@ export function returnedSoFar(changes: OrderChangeRow[]): Map<string, number> {
 }
 
 /**
- * A return request checked against what was delivered, apart from I/O: the order was
- * delivered no longer ago than the window, each line at most once, and no more units than
- * were delivered less those already coming back. Each item carries what it is worth.
+ * A return request checked against what was delivered, apart from I/O: each line at most
+ * once, delivered (by a parcel that arrived, or with the whole order) no longer ago than
+ * the window, and no more units than were delivered less those already coming back or
+ * claimed. Each item carries what it is worth.
  */
 export function planReturn(
   order: OrderRow,
@@ -30,6 +42,7 @@ export function planReturn(
   input: { items: { lineId: string; quantity: number }[]; reason: string },
   windowDays: number,
   now: Date,
+  parcels: OrderLineParcelRow[] = [],
 ): { items: ChangeItemValue[]; reason: string; value: number } {
   const reason = input.reason.trim();
   if (reason.length === 0 || reason.length > MAX_REASON) {
@@ -45,14 +58,6 @@ export function planReturn(
       'items',
     ]);
   }
-  const delivered = order.status === 'DELIVERED' && order.deliveredAt !== null;
-  if (delivered && now.getTime() - order.deliveredAt!.getTime() > windowDays * DAY_MS) {
-    throw new DomainError(
-      OrdersErrorCode.RETURN_WINDOW_CLOSED,
-      `Returns are accepted within ${windowDays} days of delivery`,
-      ['input', 'orderId'],
-    );
-  }
   const returned = returnedSoFar(changes);
   const seen = new Set<string>();
   let value = 0;
@@ -67,8 +72,19 @@ export function planReturn(
       );
     }
     seen.add(item.lineId);
+    const progress = lineProgress(order, line, parcels);
+    if (
+      progress.deliveredAt &&
+      now.getTime() - progress.deliveredAt.getTime() > windowDays * DAY_MS
+    ) {
+      throw new DomainError(
+        OrdersErrorCode.RETURN_WINDOW_CLOSED,
+        `Returns are accepted within ${windowDays} days of delivery`,
+        ['input', 'orderId'],
+      );
+    }
     const already = returned.get(line.id) ?? 0;
-    const left = (delivered ? line.quantity : 0) - already;
+    const left = progress.delivered - already;
     if (!Number.isInteger(item.quantity) || item.quantity < 1) {
       throw new DomainError(OrdersErrorCode.INVALID_QUANTITY, 'quantity must be 1 or more', [
         ...field,
@@ -78,7 +94,7 @@ export function planReturn(
     if (item.quantity > left) {
       throw new DomainError(
         OrdersErrorCode.RETURN_QUANTITY_EXCEEDED,
-        `${Math.max(left, 0)} of ${line.sku} can be returned (delivered ${delivered ? line.quantity : 0}, returned ${already})`,
+        `${Math.max(left, 0)} of ${line.sku} can be returned (delivered ${progress.delivered}, returned ${already})`,
         [...field, 'quantity'],
       );
     }

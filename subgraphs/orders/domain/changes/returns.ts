@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../../../../platform/errors';
+import { UpstreamError } from '../../../../platform/service-client';
 import { recordEvent } from '../../../../platform/outbox';
 import {
   ORDER_RETURN_RECEIVED_TOPIC,
@@ -21,6 +22,10 @@ import type { OrderService } from '../orders';
 import { lockChange, lockOrder } from './locks';
 import { previewOf } from './preview';
 import { planReturn } from './return-rules';
+import { appendLines } from './append-lines';
+import { announceOrderChanged } from './change-events';
+import { lineProgress, parcelsOf } from './line-progress';
+import { stockDeltas } from './edit-rules';
 import type { ChangeSettlement, PaymentChoice } from './settlement';
 
 /** Shipping's return labels, behind an interface: orders needs one call of it. */
@@ -61,7 +66,8 @@ export class OrderReturns {
       const locked = await lockOrder(tx, order.id);
       const lines = await tx.getRepository(OrderLineRow).findBy({ orderId: order.id });
       const changes = await tx.getRepository(OrderChangeRow).findBy({ orderId: order.id });
-      const plan = planReturn(locked, lines, changes, input, this.windowDays, new Date());
+      const parcels = await parcelsOf(tx, order.id);
+      const plan = planReturn(locked, lines, changes, input, this.windowDays, new Date(), parcels);
       const change = await tx.getRepository(OrderChangeRow).save(
         tx.getRepository(OrderChangeRow).create({
           orderId: order.id,
@@ -85,8 +91,9 @@ export class OrderReturns {
     const change = await this.find(id);
     if (change.status === 'REQUESTED') {
       const order = await this.db.getRepository(OrderRow).findOneByOrFail({ id: change.orderId });
-      // Goods that came with a carrier go back with one; staff-delivered orders have none.
-      const shipmentId = order.shipmentIds[0];
+      // Goods that came with a carrier go back with one (the parcel that carried the
+      // first line returned); staff-delivered orders have none.
+      const shipmentId = await this.shipmentOf(order, change.items[0]?.lineId ?? null);
       const label = shipmentId ? await this.labels.buy(shipmentId, `return:${id}`) : null;
       return this.move(id, ['REQUESTED'], 'APPROVED', async (tx) => {
         await tx.getRepository(OrderChangeRow).update(id, { returnLabel: label });
@@ -154,35 +161,24 @@ export class OrderReturns {
       );
     }
     const order = await this.db.getRepository(OrderRow).findOneByOrFail({ id: change.orderId });
-    const key = `return:${id}`;
-    if (change.kind === 'EXCHANGE') {
-      const lines = change.preview!.lines.map((l) => ({ sku: l.sku, quantity: l.quantity }));
-      // Held until the difference is settled; a refused payment lets the hold expire.
-      const hold = await this.clients.inventory.reserve(`exchange:${id}`, lines, 900);
-      if (change.differenceAmount > 0) {
-        await this.settlement.charge(order, `exchange:${id}`, change.differenceAmount, payment, [
-          'input',
-          'payment',
-        ]);
-      }
-      await this.clients.inventory.commit(hold.id);
-    }
-    if (change.differenceAmount < 0) {
-      await this.settlement.refund(
-        order,
-        `${key}:refund`,
-        -change.differenceAmount,
-        change.reason ?? 'Return',
-        ['input', 'id'],
-      );
-    }
+    if (change.kind === 'EXCHANGE') await this.exchangeGoods(change, order, payment);
+    else if (change.differenceAmount < 0) await this.refund(change, order);
     const to: OrderChangeStatus = change.kind === 'EXCHANGE' ? 'EXCHANGED' : 'REFUNDED';
     return this.move(id, ['RECEIVED'], to, async (tx, _change, locked) => {
-      await tx.getRepository(OrderChangeRow).update(id, { committedVersion: locked.version + 1 });
       await tx.getRepository(OrderRow).update(locked.id, {
         version: locked.version + 1,
         updatedAt: () => 'now()',
       });
+      const settled: Partial<OrderChangeRow> = { committedVersion: locked.version + 1 };
+      if (change.kind === 'EXCHANGE') {
+        // The replacement is an order line like any other: fulfillment picks and ships it.
+        const ids = await appendLines(tx, locked.id, change.preview!.lines);
+        settled.preview = {
+          ...change.preview!,
+          lines: change.preview!.lines.map((l, i) => ({ ...l, lineId: ids[i]! })),
+        };
+      }
+      await tx.getRepository(OrderChangeRow).update(id, settled);
       const verb = to === 'EXCHANGED' ? 'Exchanged' : 'Return refunded';
       await this.orders.recordStatus(
         tx,
@@ -191,7 +187,65 @@ export class OrderReturns {
         `${verb} (version ${locked.version + 1}): ${change.differenceAmount} ${order.currency}`,
         actor,
       );
+      await announceOrderChanged(tx, locked.id, change);
     });
+  }
+
+  /** The shipment that brought this line (its latest delivered parcel), else the order's first. */
+  async shipmentOf(order: OrderRow, lineId: string | null): Promise<string | null> {
+    const line = lineId
+      ? await this.db.getRepository(OrderLineRow).findOneBy({ id: lineId })
+      : null;
+    const parcels = await parcelsOf(this.db.manager, order.id);
+    const carried = line ? lineProgress(order, line, parcels).shipmentId : null;
+    return carried ?? order.shipmentIds[0] ?? null;
+  }
+
+  private refund(change: OrderChangeRow, order: OrderRow): Promise<void> {
+    return this.settlement.refund(
+      order,
+      `return:${change.id}:refund`,
+      -change.differenceAmount,
+      change.reason ?? 'Return',
+      ['input', 'id'],
+    );
+  }
+
+  /**
+   * An exchange's new goods are held on the order's own reservation (inventory reopens it
+   * when the order had shipped), so fulfillment ships them from that hold and nothing is
+   * held under a reference only this change knows. The payment is checked before the hold;
+   * a refused one gives the hold back and counts an attempt, so the next try holds and
+   * authorizes under fresh keys.
+   */
+  private async exchangeGoods(
+    change: OrderChangeRow,
+    order: OrderRow,
+    payment: PaymentChoice | null,
+  ): Promise<void> {
+    const field = ['input', 'payment'];
+    if (change.differenceAmount > 0)
+      this.settlement.methodFor(order, change.differenceAmount, payment, field);
+    const key = `exchange:${change.id}:${change.attempt}`;
+    const deltas = stockDeltas(
+      change.preview!.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, previousQuantity: 0 })),
+    );
+    await this.clients.inventory.adjust(order.reservationId, key, deltas);
+    try {
+      if (change.differenceAmount > 0)
+        await this.settlement.charge(order, key, change.differenceAmount, payment, field);
+      else if (change.differenceAmount < 0) await this.refund(change, order);
+    } catch (error) {
+      if (!(error instanceof UpstreamError)) {
+        await this.clients.inventory.adjust(
+          order.reservationId,
+          `${key}:undo`,
+          deltas.map((d) => ({ sku: d.sku, delta: -d.delta })),
+        );
+        await this.db.getRepository(OrderChangeRow).increment({ id: change.id }, 'attempt', 1);
+      }
+      throw error;
+    }
   }
 
   /** New lines of an exchange, priced as checkout prices them; they ship free. */

@@ -26,15 +26,7 @@ export class ChangeSettlement {
     choice: PaymentChoice | null,
     field: string[],
   ): Promise<string> {
-    const card = Boolean(choice?.token || choice?.savedMethodId);
-    const method = choice?.method ?? (card ? 'CARD' : order.paymentMethod);
-    if (method === 'CARD' && !card) {
-      throw new DomainError(
-        OrdersErrorCode.PAYMENT_REQUIRED,
-        `${amount} ${order.currency} more is due: give a card token or a saved method`,
-        field,
-      );
-    }
+    const method = this.methodFor(order, amount, choice, field);
     const result = await this.clients.payments.authorize({
       orderId: order.id,
       amount,
@@ -60,6 +52,28 @@ export class ChangeSettlement {
       await this.clients.payments.capture(result.payment.id, `${key}:capture`, amount);
     }
     return result.payment.id;
+  }
+
+  /**
+   * How a positive difference would be paid, or PAYMENT_REQUIRED: checked before a change
+   * holds stock, so a missing card costs nothing.
+   */
+  methodFor(
+    order: OrderRow,
+    amount: number,
+    choice: PaymentChoice | null,
+    field: string[],
+  ): 'CARD' | 'BANK_TRANSFER' | 'CASH_ON_DELIVERY' {
+    const card = Boolean(choice?.token || choice?.savedMethodId);
+    const method = choice?.method ?? (card ? 'CARD' : order.paymentMethod);
+    if (method === 'CARD' && !card) {
+      throw new DomainError(
+        OrdersErrorCode.PAYMENT_REQUIRED,
+        `${amount} ${order.currency} more is due: give a card token or a saved method`,
+        field,
+      );
+    }
+    return method;
   }
 
   async refund(
