@@ -1,12 +1,11 @@
 /**
- * `npx tsx scripts/bench/search.ts` (or a `search` scenario of `npm run bench`): search on
+ * `npm run bench -- search` (BENCH_SEARCH_VARIANTS, BENCH_SEARCH_SAMPLES): search on
  * a generated catalog of BENCH_SEARCH_VARIANTS variants (100,000 by default; 4 per product),
  * written into search's sources by its own seed (generated here, never committed), then
  * through the router: search with two facet filters, suggest, commit → searchable (a
  * product created in catalog until search finds it), and a reindex.
  */
 import { randomUUID } from 'node:crypto';
-import { loadConfig, runMain, setting } from '../../platform/config';
 import { dataOf, postGraphQL } from '../../platform/testing/graphql-client';
 import { seedSearch, type SearchSeed } from '../../subgraphs/search/seed';
 import { startPlatform } from '../platform';
@@ -53,7 +52,8 @@ const NOUNS = [
 ];
 const pick = <T>(list: T[], i: number) => list[i % list.length]!;
 
-function generate(variants: number): SearchSeed {
+/** The generated catalog (exported for profiling the search SQL on it). */
+export function generate(variants: number): SearchSeed {
   const products = Math.ceil(variants / 4);
   const departments = Array.from({ length: 4 }, (_, i) => ({
     id: randomUUID(),
@@ -211,20 +211,4 @@ export async function searchBench(options: { variants: number; samples: number }
     await platform.stop();
     await db.stop();
   }
-}
-
-if (require.main === module) {
-  runMain(
-    async () => {
-      const config = loadConfig({
-        BENCH_SEARCH_VARIANTS: setting.int(100_000, { min: 4 }),
-        BENCH_SEARCH_SAMPLES: setting.int(200, { min: 1 }),
-      });
-      await searchBench({
-        variants: config.BENCH_SEARCH_VARIANTS,
-        samples: config.BENCH_SEARCH_SAMPLES,
-      });
-    },
-    (message, error) => console.error(message, error),
-  );
 }

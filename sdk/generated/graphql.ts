@@ -286,7 +286,16 @@ export type ReturnSettleInput = {
   payment?: PaymentInput | null | undefined;
 };
 
+export type SearchAttributeFilter = {
+  /** A catalog attribute's code, e.g. material (facet attr:material). */
+  code: string;
+  /** Any of these values, as the facet lists them (numbers as 12.5, booleans as true/false). */
+  values: Array<string>;
+};
+
 export type SearchFilters = {
+  /** Catalog attributes that are filterable or facetable. */
+  attributes?: Array<SearchAttributeFilter> | null | undefined;
   brandIds?: Array<string> | null | undefined;
   /** Products in any of these categories or below them. */
   categoryIds?: Array<string> | null | undefined;

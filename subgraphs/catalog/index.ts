@@ -6,6 +6,7 @@ import { createCatalogLoaders, type CatalogLoaders } from './loaders';
 import { CatalogInitial1764100000000 } from './migrations/0001-catalog-initial';
 import { CatalogPricesMoveToPricing1764300000000 } from './migrations/0002-prices-move-to-pricing';
 import { CatalogVariantWeight1765000000000 } from './migrations/0003-variant-weight';
+import { CatalogAttributesMediaVisibility1767100000000 } from './migrations/0004-attributes-media-visibility';
 import { catalogResolvers } from './resolvers';
 import { CatalogService } from './service';
 
@@ -20,6 +21,7 @@ export const catalogSubgraph: SubgraphModule<{ catalog: CatalogService }, Catalo
     CatalogInitial1764100000000,
     CatalogPricesMoveToPricing1764300000000,
     CatalogVariantWeight1765000000000,
+    CatalogAttributesMediaVisibility1767100000000,
   ],
   createServices: ({ dataSource }) => ({ catalog: new CatalogService(dataSource) }),
   createLoaders: ({ catalog }) => createCatalogLoaders(catalog),
