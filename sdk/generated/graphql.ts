@@ -226,7 +226,11 @@ export type PriceSetInput = {
 export type ProductCreateInput = {
   brandId?: string | null | undefined;
   categoryId?: string | null | undefined;
+  /** ISO 3166-1 alpha-2 codes (INVALID_COUNTRY otherwise). */
+  deniedCountries?: Array<string> | null | undefined;
   description?: string | null | undefined;
+  /** 1 to 99 (INVALID_AGE otherwise). */
+  minimumAge?: number | null | undefined;
   name: string;
   slug?: string | null | undefined;
   status?: ProductStatus | null | undefined;
