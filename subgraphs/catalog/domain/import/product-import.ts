@@ -131,8 +131,9 @@ export class ProductImportService {
       );
     if (variantId) {
       await tx.query(
-        `UPDATE catalog.product_variant SET title = coalesce($2, title), options = coalesce($3, options),
-           weight_grams = coalesce($4, weight_grams), archived_at = NULL WHERE id = $1`,
+        `UPDATE catalog.product_variant SET title = coalesce($2::text, title),
+           options = coalesce($3::jsonb, options), weight_grams = coalesce($4::int, weight_grams),
+           archived_at = NULL WHERE id = $1`,
         [
           variantId,
           plan.variantTitle ?? null,
@@ -143,7 +144,8 @@ export class ProductImportService {
     } else {
       const [row] = await tx.query(
         `INSERT INTO catalog.product_variant (product_id, sku, title, options, weight_grams, position)
-         SELECT $1, $2, $3, $4, $5, count(*) FROM catalog.product_variant WHERE product_id = $1
+         SELECT $1, $2, $3, $4::jsonb, $5::int, count(*) FROM catalog.product_variant
+          WHERE product_id = $1
          RETURNING id`,
         [
           product.id,
@@ -177,12 +179,14 @@ export class ProductImportService {
       plan.minimumAge ?? null,
       plan.deniedCountries ?? null,
     ];
+    // (Wrapped in a SELECT: TypeORM answers a bare UPDATE with [rows, count].)
     const updated: { id: string }[] = await tx.query(
-      `UPDATE catalog.product SET name = coalesce($2, name), description = coalesce($3, description),
-         status = coalesce($4, status), brand_id = coalesce($5, brand_id),
-         category_id = coalesce($6, category_id), minimum_age = coalesce($7, minimum_age),
-         denied_countries = coalesce($8, denied_countries), updated_at = now()
-       WHERE slug = $1 RETURNING id`,
+      `WITH u AS (UPDATE catalog.product SET name = coalesce($2::text, name),
+         description = coalesce($3::text, description), status = coalesce($4::text, status),
+         brand_id = coalesce($5::uuid, brand_id), category_id = coalesce($6::uuid, category_id),
+         minimum_age = coalesce($7::int, minimum_age),
+         denied_countries = coalesce($8::text[], denied_countries), updated_at = now()
+       WHERE slug = $1 RETURNING id) SELECT id FROM u`,
       values,
     );
     if (updated[0]) return { id: updated[0].id, created: false };
@@ -196,7 +200,8 @@ export class ProductImportService {
     const inserted: { id: string }[] = await tx.query(
       `INSERT INTO catalog.product (slug, name, description, status, brand_id, category_id,
          minimum_age, denied_countries)
-       VALUES ($1, $2, coalesce($3, ''), coalesce($4, 'ACTIVE'), $5, $6, $7, coalesce($8, '{}'))
+       VALUES ($1, $2, coalesce($3::text, ''), coalesce($4::text, 'ACTIVE'), $5::uuid, $6::uuid,
+         $7::int, coalesce($8::text[], '{}'))
        ON CONFLICT (slug) DO NOTHING RETURNING id`,
       values,
     );
