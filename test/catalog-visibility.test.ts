@@ -1,4 +1,5 @@
 import { dataOf } from '../platform/testing/graphql-client';
+import { createCommerceClient, ProductByIdDocument, SearchDocument } from '../sdk';
 import {
   bootstrapAdmin,
   callerOf,
@@ -21,6 +22,7 @@ const as = (token: string | null) => callerOf(() => platform.router.url, token);
 let staff: ReturnType<typeof as>;
 let adult: ReturnType<typeof as>;
 let minor: ReturnType<typeof as>;
+let adultToken: string;
 let wine: { id: string; variants: { id: string; sku: string }[] };
 let knife: { id: string; variants: { id: string; sku: string }[] };
 let draftId: string;
@@ -50,7 +52,8 @@ async function product(input: Record<string, unknown>, prices: Record<string, nu
 async function shopper(email: string, birthDate: string) {
   const password = 'a long enough passphrase';
   await registerVerified(as(null), email, password);
-  const caller = as(await customerToken(as(null), email, password));
+  const token = await customerToken(as(null), email, password);
+  const caller = as(token);
   const verified = dataOf(
     await caller(
       `mutation ($t: String!) { customerAgeVerify(token: $t) { adult userErrors { code } } }`,
@@ -58,7 +61,7 @@ async function shopper(email: string, birthDate: string) {
     ),
   ).customerAgeVerify;
   expect(verified.userErrors).toEqual([]);
-  return { caller, adult: verified.adult as boolean };
+  return { caller, token, adult: verified.adult as boolean };
 }
 
 let clearAdmin = (): void => {};
@@ -106,6 +109,7 @@ beforeAll(async () => {
   );
   expect([adultShopper.adult, minorShopper.adult]).toEqual([true, false]);
   adult = adultShopper.caller;
+  adultToken = adultShopper.token;
   minor = minorShopper.caller;
 });
 
@@ -205,6 +209,36 @@ describe('attributes and media', () => {
       { attribute: { code: 'grape' }, values: ['riesling', 'pinot'] },
     ]);
     expect(page.variants[0].media).toEqual([{ url: 'https://cdn.example/magnum.png' }]);
+  });
+});
+
+describe('storefront SDK', () => {
+  it('has the product page with media and attributes, and search with attribute facets', async () => {
+    const shop = createCommerceClient({ url: platform.router.url, getToken: () => adultToken });
+    const { product } = await shop.request(ProductByIdDocument, { id: wine.id });
+    expect(product?.minimumAge).toBe(18);
+    expect(product?.media.map((m) => [m.position, m.alt])).toEqual([
+      [0, 'Front label'],
+      [1, 'The bottle'],
+      [2, 'Magnum'],
+    ]);
+    expect(product?.attributes).toEqual([
+      { attribute: { code: 'abv', name: 'Alcohol', type: 'NUMBER', unit: '%' }, values: ['8.5'] },
+    ]);
+    expect(product?.variants[0]?.media.map((m) => m.url)).toEqual([
+      'https://cdn.example/magnum.png',
+    ]);
+    const { search } = await shop.request(SearchDocument, {
+      query: 'riesling',
+      country: 'DE',
+      facets: ['attr:grape'],
+      filters: { attributes: [{ code: 'grape', values: ['pinot'] }] },
+    });
+    expect(search.edges.map((e) => e.node.product.id)).toEqual([wine.id]);
+    expect(search.facets[0]?.values.map((v) => [v.value, v.count])).toEqual([
+      ['pinot', 1],
+      ['riesling', 1],
+    ]);
   });
 });
 

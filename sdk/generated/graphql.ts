@@ -16,6 +16,35 @@ export type AddressInput = {
   region?: string | null | undefined;
 };
 
+export type AttributeDefinitionInput = {
+  choices?: Array<string> | null | undefined;
+  code: string;
+  facetable?: boolean | null | undefined;
+  filterable?: boolean | null | undefined;
+  name: string;
+  type: AttributeType;
+  unit?: string | null | undefined;
+  visibleOnPage?: boolean | null | undefined;
+};
+
+export type AttributeType =
+  | 'BOOLEAN'
+  /** YYYY-MM-DD. */
+  | 'DATE'
+  /** One of the definition's choices. */
+  | 'ENUM'
+  /** Any of the definition's choices. */
+  | 'MULTI_ENUM'
+  /** A decimal number, with the definition's unit. */
+  | 'NUMBER'
+  | 'TEXT';
+
+export type AttributeValueInput = {
+  code: string;
+  /** Empty: remove the attribute. Checked against its type (ATTRIBUTE_VALUE_INVALID). */
+  values: Array<string>;
+};
+
 export type CartCreateInput = {
   currency?: string | null | undefined;
   lines?: Array<CartLineInput> | null | undefined;
@@ -109,6 +138,8 @@ export type DraftPriceOverrideInput = {
 /** ASSIGNED → PICKING (on a pick list) → PICKED → PACKED → SHIPPED → DELIVERED. */
 export type FulfillmentStatus =
   'ASSIGNED' | 'DELIVERED' | 'PACKED' | 'PICKED' | 'PICKING' | 'SHIPPED';
+
+export type MediaKind = 'IMAGE' | 'VIDEO';
 
 export type MoneyInput = {
   amount: number;
@@ -235,6 +266,18 @@ export type ProductCreateInput = {
   slug?: string | null | undefined;
   status?: ProductStatus | null | undefined;
   variants?: Array<ProductVariantInput> | null | undefined;
+};
+
+export type ProductMediaInput = {
+  alt?: string | null | undefined;
+  height?: number | null | undefined;
+  kind?: MediaKind | null | undefined;
+  /** Where to insert it (0 first); omit for last. */
+  position?: number | null | undefined;
+  url: string;
+  /** A variant of the product; omit for the product as a whole. */
+  variantId?: string | null | undefined;
+  width?: number | null | undefined;
 };
 
 export type ProductStatus = 'ACTIVE' | 'ARCHIVED' | 'DRAFT';
@@ -679,11 +722,42 @@ export type VariantDetailsFragment = {
   options: Array<{ name: string; value: string }>;
   price: { amount: number; currency: string } | null;
   priceTiers: Array<{ minQuantity: number; price: { amount: number; currency: string } }> | null;
+  attributes: Array<{
+    values: Array<string>;
+    attribute: { code: string; name: string; type: AttributeType; unit: string | null };
+  }>;
+  media: Array<{
+    id: string;
+    kind: MediaKind;
+    url: string;
+    alt: string;
+    position: number;
+    width: number | null;
+    height: number | null;
+    variantId: string | null;
+  }>;
+};
+
+export type AttributeValueFieldsFragment = {
+  values: Array<string>;
+  attribute: { code: string; name: string; type: AttributeType; unit: string | null };
+};
+
+export type MediaFieldsFragment = {
+  id: string;
+  kind: MediaKind;
+  url: string;
+  alt: string;
+  position: number;
+  width: number | null;
+  height: number | null;
+  variantId: string | null;
 };
 
 export type ProductPageFragment = {
   description: string;
   status: ProductStatus;
+  minimumAge: number | null;
   id: string;
   slug: string;
   name: string;
@@ -694,6 +768,20 @@ export type ProductPageFragment = {
     parent: { id: string; name: string; slug: string } | null;
   } | null;
   availability: { availableQuantity: number; inStock: boolean; lowStock: boolean } | null;
+  attributes: Array<{
+    values: Array<string>;
+    attribute: { code: string; name: string; type: AttributeType; unit: string | null };
+  }>;
+  media: Array<{
+    id: string;
+    kind: MediaKind;
+    url: string;
+    alt: string;
+    position: number;
+    width: number | null;
+    height: number | null;
+    variantId: string | null;
+  }>;
   variants: Array<{
     id: string;
     sku: string;
@@ -702,6 +790,20 @@ export type ProductPageFragment = {
     options: Array<{ name: string; value: string }>;
     price: { amount: number; currency: string } | null;
     priceTiers: Array<{ minQuantity: number; price: { amount: number; currency: string } }> | null;
+    attributes: Array<{
+      values: Array<string>;
+      attribute: { code: string; name: string; type: AttributeType; unit: string | null };
+    }>;
+    media: Array<{
+      id: string;
+      kind: MediaKind;
+      url: string;
+      alt: string;
+      position: number;
+      width: number | null;
+      height: number | null;
+      variantId: string | null;
+    }>;
   }>;
   brand: { id: string; name: string } | null;
   priceRange: {
@@ -752,6 +854,78 @@ export type PriceSetMutation = {
       validTo: string | null;
       amount: { amount: number; currency: string };
     } | null;
+    userErrors: Array<{ field: Array<string> | null; message: string; code: string }>;
+  };
+};
+
+export type AttributeDefinitionCreateMutationVariables = Exact<{
+  input: AttributeDefinitionInput;
+}>;
+
+export type AttributeDefinitionCreateMutation = {
+  attributeDefinitionCreate: {
+    attributeDefinition: {
+      id: string;
+      code: string;
+      name: string;
+      type: AttributeType;
+      unit: string | null;
+      choices: Array<string>;
+      filterable: boolean;
+      facetable: boolean;
+      visibleOnPage: boolean;
+    } | null;
+    userErrors: Array<{ field: Array<string> | null; message: string; code: string }>;
+  };
+};
+
+export type ProductAttributesSetMutationVariables = Exact<{
+  productId: string;
+  variantId?: string | null | undefined;
+  values: Array<AttributeValueInput> | AttributeValueInput;
+}>;
+
+export type ProductAttributesSetMutation = {
+  productAttributesSet: {
+    product: { id: string } | null;
+    userErrors: Array<{ field: Array<string> | null; message: string; code: string }>;
+  };
+};
+
+export type ProductMediaAddMutationVariables = Exact<{
+  productId: string;
+  input: ProductMediaInput;
+}>;
+
+export type ProductMediaAddMutation = {
+  productMediaAdd: {
+    media: {
+      id: string;
+      kind: MediaKind;
+      url: string;
+      alt: string;
+      position: number;
+      width: number | null;
+      height: number | null;
+      variantId: string | null;
+    } | null;
+    userErrors: Array<{ field: Array<string> | null; message: string; code: string }>;
+  };
+};
+
+export type ProductImportMutationVariables = Exact<{
+  csv: string;
+}>;
+
+export type ProductImportMutation = {
+  productImport: {
+    rows: number;
+    imported: number;
+    productsCreated: number;
+    productsUpdated: number;
+    variantsCreated: number;
+    variantsUpdated: number;
+    errors: Array<{ row: number; column: string | null; code: string; message: string }>;
     userErrors: Array<{ field: Array<string> | null; message: string; code: string }>;
   };
 };
@@ -2286,6 +2460,7 @@ export type ProductsQueryVariables = Exact<{
   after?: string | null | undefined;
   categoryId?: string | null | undefined;
   search?: string | null | undefined;
+  country?: string | null | undefined;
 }>;
 
 export type ProductsQuery = {
@@ -2327,12 +2502,14 @@ export type CategoriesQuery = {
 
 export type ProductBySlugQueryVariables = Exact<{
   slug: string;
+  country?: string | null | undefined;
 }>;
 
 export type ProductBySlugQuery = {
   product: {
     description: string;
     status: ProductStatus;
+    minimumAge: number | null;
     id: string;
     slug: string;
     name: string;
@@ -2343,6 +2520,20 @@ export type ProductBySlugQuery = {
       parent: { id: string; name: string; slug: string } | null;
     } | null;
     availability: { availableQuantity: number; inStock: boolean; lowStock: boolean } | null;
+    attributes: Array<{
+      values: Array<string>;
+      attribute: { code: string; name: string; type: AttributeType; unit: string | null };
+    }>;
+    media: Array<{
+      id: string;
+      kind: MediaKind;
+      url: string;
+      alt: string;
+      position: number;
+      width: number | null;
+      height: number | null;
+      variantId: string | null;
+    }>;
     variants: Array<{
       id: string;
       sku: string;
@@ -2354,6 +2545,20 @@ export type ProductBySlugQuery = {
         minQuantity: number;
         price: { amount: number; currency: string };
       }> | null;
+      attributes: Array<{
+        values: Array<string>;
+        attribute: { code: string; name: string; type: AttributeType; unit: string | null };
+      }>;
+      media: Array<{
+        id: string;
+        kind: MediaKind;
+        url: string;
+        alt: string;
+        position: number;
+        width: number | null;
+        height: number | null;
+        variantId: string | null;
+      }>;
     }>;
     brand: { id: string; name: string } | null;
     priceRange: {
@@ -2365,12 +2570,14 @@ export type ProductBySlugQuery = {
 
 export type ProductByIdQueryVariables = Exact<{
   id: string;
+  country?: string | null | undefined;
 }>;
 
 export type ProductByIdQuery = {
   product: {
     description: string;
     status: ProductStatus;
+    minimumAge: number | null;
     id: string;
     slug: string;
     name: string;
@@ -2381,6 +2588,20 @@ export type ProductByIdQuery = {
       parent: { id: string; name: string; slug: string } | null;
     } | null;
     availability: { availableQuantity: number; inStock: boolean; lowStock: boolean } | null;
+    attributes: Array<{
+      values: Array<string>;
+      attribute: { code: string; name: string; type: AttributeType; unit: string | null };
+    }>;
+    media: Array<{
+      id: string;
+      kind: MediaKind;
+      url: string;
+      alt: string;
+      position: number;
+      width: number | null;
+      height: number | null;
+      variantId: string | null;
+    }>;
     variants: Array<{
       id: string;
       sku: string;
@@ -2392,6 +2613,20 @@ export type ProductByIdQuery = {
         minQuantity: number;
         price: { amount: number; currency: string };
       }> | null;
+      attributes: Array<{
+        values: Array<string>;
+        attribute: { code: string; name: string; type: AttributeType; unit: string | null };
+      }>;
+      media: Array<{
+        id: string;
+        kind: MediaKind;
+        url: string;
+        alt: string;
+        position: number;
+        width: number | null;
+        height: number | null;
+        variantId: string | null;
+      }>;
     }>;
     brand: { id: string; name: string } | null;
     priceRange: {
@@ -2399,6 +2634,18 @@ export type ProductByIdQuery = {
       max: { amount: number; currency: string };
     } | null;
   } | null;
+};
+
+export type CustomerAgeVerifyMutationVariables = Exact<{
+  token: string;
+}>;
+
+export type CustomerAgeVerifyMutation = {
+  customerAgeVerify: {
+    adult: boolean | null;
+    verifiedAt: string | null;
+    userErrors: Array<{ field: Array<string> | null; message: string; code: string }>;
+  };
 };
 
 export type VariantBySkuQueryVariables = Exact<{
@@ -2425,6 +2672,20 @@ export type VariantBySkuQuery = {
     options: Array<{ name: string; value: string }>;
     price: { amount: number; currency: string } | null;
     priceTiers: Array<{ minQuantity: number; price: { amount: number; currency: string } }> | null;
+    attributes: Array<{
+      values: Array<string>;
+      attribute: { code: string; name: string; type: AttributeType; unit: string | null };
+    }>;
+    media: Array<{
+      id: string;
+      kind: MediaKind;
+      url: string;
+      alt: string;
+      position: number;
+      width: number | null;
+      height: number | null;
+      variantId: string | null;
+    }>;
   } | null;
 };
 
@@ -2901,6 +3162,7 @@ export type SearchQueryVariables = Exact<{
   facets?: Array<string> | string | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
+  country?: string | null | undefined;
 }>;
 
 export type SearchQuery = {
@@ -2943,6 +3205,7 @@ export type SearchQuery = {
 export type SearchSuggestQueryVariables = Exact<{
   prefix: string;
   first?: number | null | undefined;
+  country?: string | null | undefined;
 }>;
 
 export type SearchSuggestQuery = {
@@ -4362,6 +4625,58 @@ export const ProductCardFragmentDoc = {
     },
   ],
 } as unknown as DocumentNode<ProductCardFragment, unknown>;
+export const AttributeValueFieldsFragmentDoc = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'AttributeValueFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'AttributeValue' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attribute' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'type' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'unit' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'values' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<AttributeValueFieldsFragment, unknown>;
+export const MediaFieldsFragmentDoc = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MediaFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ProductMedia' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'url' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'alt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'position' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'width' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'height' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'variantId' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<MediaFieldsFragment, unknown>;
 export const VariantDetailsFragmentDoc = {
   kind: 'Document',
   definitions: [
@@ -4417,6 +4732,26 @@ export const VariantDetailsFragmentDoc = {
             },
           },
           { kind: 'Field', name: { kind: 'Name', value: 'availableQuantity' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attributes' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'AttributeValueFields' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'media' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MediaFields' } },
+              ],
+            },
+          },
         ],
       },
     },
@@ -4429,6 +4764,48 @@ export const VariantDetailsFragmentDoc = {
         selections: [
           { kind: 'Field', name: { kind: 'Name', value: 'amount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'AttributeValueFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'AttributeValue' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attribute' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'type' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'unit' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'values' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MediaFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ProductMedia' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'url' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'alt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'position' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'width' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'height' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'variantId' } },
         ],
       },
     },
@@ -4479,6 +4856,27 @@ export const ProductPageFragmentDoc = {
               selections: [{ kind: 'Field', name: { kind: 'Name', value: 'availableQuantity' } }],
             },
           },
+          { kind: 'Field', name: { kind: 'Name', value: 'minimumAge' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attributes' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'AttributeValueFields' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'media' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MediaFields' } },
+              ],
+            },
+          },
           {
             kind: 'Field',
             name: { kind: 'Name', value: 'variants' },
@@ -4501,6 +4899,48 @@ export const ProductPageFragmentDoc = {
         selections: [
           { kind: 'Field', name: { kind: 'Name', value: 'amount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'AttributeValueFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'AttributeValue' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attribute' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'type' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'unit' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'values' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MediaFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ProductMedia' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'url' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'alt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'position' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'width' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'height' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'variantId' } },
         ],
       },
     },
@@ -4620,6 +5060,26 @@ export const ProductPageFragmentDoc = {
             },
           },
           { kind: 'Field', name: { kind: 'Name', value: 'availableQuantity' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attributes' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'AttributeValueFields' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'media' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MediaFields' } },
+              ],
+            },
+          },
         ],
       },
     },
@@ -4850,6 +5310,380 @@ export const PriceSetDocument = {
     },
   ],
 } as unknown as DocumentNode<PriceSetMutation, PriceSetMutationVariables>;
+export const AttributeDefinitionCreateDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'AttributeDefinitionCreate' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'AttributeDefinitionInput' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attributeDefinitionCreate' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'input' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'attributeDefinition' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'type' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'unit' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'choices' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'filterable' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'facetable' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'visibleOnPage' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'userErrors' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'UserErrorFields' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'UserErrorFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'UserError' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'field' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'message' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<
+  AttributeDefinitionCreateMutation,
+  AttributeDefinitionCreateMutationVariables
+>;
+export const ProductAttributesSetDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'ProductAttributesSet' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'productId' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'variantId' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'values' } },
+          type: {
+            kind: 'NonNullType',
+            type: {
+              kind: 'ListType',
+              type: {
+                kind: 'NonNullType',
+                type: { kind: 'NamedType', name: { kind: 'Name', value: 'AttributeValueInput' } },
+              },
+            },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'productAttributesSet' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'productId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'productId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'variantId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'variantId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'values' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'values' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'product' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [{ kind: 'Field', name: { kind: 'Name', value: 'id' } }],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'userErrors' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'UserErrorFields' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'UserErrorFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'UserError' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'field' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'message' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<ProductAttributesSetMutation, ProductAttributesSetMutationVariables>;
+export const ProductMediaAddDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'ProductMediaAdd' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'productId' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ProductMediaInput' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'productMediaAdd' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'productId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'productId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'input' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'media' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MediaFields' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'userErrors' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'UserErrorFields' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MediaFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ProductMedia' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'url' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'alt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'position' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'width' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'height' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'variantId' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'UserErrorFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'UserError' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'field' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'message' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<ProductMediaAddMutation, ProductMediaAddMutationVariables>;
+export const ProductImportDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'ProductImport' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'csv' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'productImport' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'csv' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'csv' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'rows' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'imported' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'productsCreated' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'productsUpdated' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'variantsCreated' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'variantsUpdated' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'errors' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'row' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'column' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'message' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'userErrors' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'UserErrorFields' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'UserErrorFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'UserError' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'field' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'message' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<ProductImportMutation, ProductImportMutationVariables>;
 export const OrderEditPreviewDocument = {
   kind: 'Document',
   definitions: [
@@ -12944,6 +13778,11 @@ export const ProductsDocument = {
           variable: { kind: 'Variable', name: { kind: 'Name', value: 'search' } },
           type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
         },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'country' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
       ],
       selectionSet: {
         kind: 'SelectionSet',
@@ -12971,6 +13810,11 @@ export const ProductsDocument = {
                 kind: 'Argument',
                 name: { kind: 'Name', value: 'search' },
                 value: { kind: 'Variable', name: { kind: 'Name', value: 'search' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'country' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'country' } },
               },
             ],
             selectionSet: {
@@ -13162,6 +14006,11 @@ export const ProductBySlugDocument = {
             type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
           },
         },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'country' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
       ],
       selectionSet: {
         kind: 'SelectionSet',
@@ -13174,6 +14023,11 @@ export const ProductBySlugDocument = {
                 kind: 'Argument',
                 name: { kind: 'Name', value: 'slug' },
                 value: { kind: 'Variable', name: { kind: 'Name', value: 'slug' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'country' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'country' } },
               },
             ],
             selectionSet: {
@@ -13264,6 +14118,48 @@ export const ProductBySlugDocument = {
     },
     {
       kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'AttributeValueFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'AttributeValue' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attribute' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'type' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'unit' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'values' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MediaFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ProductMedia' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'url' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'alt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'position' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'width' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'height' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'variantId' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
       name: { kind: 'Name', value: 'VariantDetails' },
       typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ProductVariant' } },
       selectionSet: {
@@ -13314,6 +14210,26 @@ export const ProductBySlugDocument = {
             },
           },
           { kind: 'Field', name: { kind: 'Name', value: 'availableQuantity' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attributes' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'AttributeValueFields' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'media' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MediaFields' } },
+              ],
+            },
+          },
         ],
       },
     },
@@ -13357,6 +14273,27 @@ export const ProductBySlugDocument = {
             selectionSet: {
               kind: 'SelectionSet',
               selections: [{ kind: 'Field', name: { kind: 'Name', value: 'availableQuantity' } }],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'minimumAge' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attributes' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'AttributeValueFields' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'media' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MediaFields' } },
+              ],
             },
           },
           {
@@ -13390,6 +14327,11 @@ export const ProductByIdDocument = {
             type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
           },
         },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'country' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
       ],
       selectionSet: {
         kind: 'SelectionSet',
@@ -13402,6 +14344,11 @@ export const ProductByIdDocument = {
                 kind: 'Argument',
                 name: { kind: 'Name', value: 'id' },
                 value: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'country' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'country' } },
               },
             ],
             selectionSet: {
@@ -13492,6 +14439,48 @@ export const ProductByIdDocument = {
     },
     {
       kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'AttributeValueFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'AttributeValue' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attribute' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'type' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'unit' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'values' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MediaFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ProductMedia' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'url' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'alt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'position' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'width' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'height' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'variantId' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
       name: { kind: 'Name', value: 'VariantDetails' },
       typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ProductVariant' } },
       selectionSet: {
@@ -13542,6 +14531,26 @@ export const ProductByIdDocument = {
             },
           },
           { kind: 'Field', name: { kind: 'Name', value: 'availableQuantity' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attributes' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'AttributeValueFields' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'media' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MediaFields' } },
+              ],
+            },
+          },
         ],
       },
     },
@@ -13587,6 +14596,27 @@ export const ProductByIdDocument = {
               selections: [{ kind: 'Field', name: { kind: 'Name', value: 'availableQuantity' } }],
             },
           },
+          { kind: 'Field', name: { kind: 'Name', value: 'minimumAge' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attributes' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'AttributeValueFields' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'media' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MediaFields' } },
+              ],
+            },
+          },
           {
             kind: 'Field',
             name: { kind: 'Name', value: 'variants' },
@@ -13602,6 +14632,61 @@ export const ProductByIdDocument = {
     },
   ],
 } as unknown as DocumentNode<ProductByIdQuery, ProductByIdQueryVariables>;
+export const CustomerAgeVerifyDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'CustomerAgeVerify' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'token' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'customerAgeVerify' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'token' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'token' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'adult' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'verifiedAt' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'userErrors' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'field' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'message' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CustomerAgeVerifyMutation, CustomerAgeVerifyMutationVariables>;
 export const VariantBySkuDocument = {
   kind: 'Document',
   definitions: [
@@ -13666,6 +14751,48 @@ export const VariantBySkuDocument = {
     },
     {
       kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'AttributeValueFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'AttributeValue' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attribute' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'type' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'unit' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'values' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MediaFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ProductMedia' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'url' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'alt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'position' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'width' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'height' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'variantId' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
       name: { kind: 'Name', value: 'VariantDetails' },
       typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ProductVariant' } },
       selectionSet: {
@@ -13716,6 +14843,26 @@ export const VariantBySkuDocument = {
             },
           },
           { kind: 'Field', name: { kind: 'Name', value: 'availableQuantity' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attributes' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'AttributeValueFields' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'media' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MediaFields' } },
+              ],
+            },
+          },
         ],
       },
     },
@@ -15940,6 +17087,11 @@ export const SearchDocument = {
           variable: { kind: 'Variable', name: { kind: 'Name', value: 'after' } },
           type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
         },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'country' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
       ],
       selectionSet: {
         kind: 'SelectionSet',
@@ -15952,6 +17104,11 @@ export const SearchDocument = {
                 kind: 'Argument',
                 name: { kind: 'Name', value: 'query' },
                 value: { kind: 'Variable', name: { kind: 'Name', value: 'query' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'country' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'country' } },
               },
               {
                 kind: 'Argument',
@@ -16209,6 +17366,11 @@ export const SearchSuggestDocument = {
           variable: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
           type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } },
         },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'country' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
       ],
       selectionSet: {
         kind: 'SelectionSet',
@@ -16226,6 +17388,11 @@ export const SearchSuggestDocument = {
                 kind: 'Argument',
                 name: { kind: 'Name', value: 'first' },
                 value: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'country' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'country' } },
               },
             ],
             selectionSet: {
