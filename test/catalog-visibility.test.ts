@@ -9,6 +9,7 @@ import {
 } from './support/accounts';
 import { eventually } from './support/fulfillment';
 import { startTestPlatform, type TestPlatform } from './support/platform';
+import { ADDRESS, CHECKOUT } from './support/shop';
 
 /**
  * A catalog a merchant dresses, through the router with tokens deciding: typed attributes
@@ -292,6 +293,29 @@ describe('visibility rules', () => {
     expect((await cart(adult, 'EUR', wine.variants[0]!.id)).userErrors).toEqual([]);
     // A GBP cart ships to GB, where the knife is sold.
     expect((await cart(adult, 'GBP', knife.variants[0]!.id)).userErrors).toEqual([]);
+  });
+
+  it('refuses at checkout what may not be shipped to the address’s country', async () => {
+    const created = dataOf(
+      await adult(
+        `mutation ($input: CartCreateInput) { cartCreate(input: $input) { cart { id } userErrors { code } } }`,
+        { input: { currency: 'GBP', lines: [{ variantId: knife.variants[0]!.id, quantity: 1 }] } },
+      ),
+    ).cartCreate;
+    expect(created.userErrors).toEqual([]);
+    const checkout = dataOf(
+      await adult(CHECKOUT, {
+        input: {
+          cartId: created.cart.id,
+          idempotencyKey: 'a4d1c1f0-6c1e-4c55-9d3a-0f6e2b7e9a11',
+          email: 'adult@example.com',
+          shippingAddress: ADDRESS,
+          payment: { token: 'tok_visa' },
+        },
+      }),
+    ).checkout;
+    expect(checkout.order).toBeNull();
+    expect(checkout.userErrors.map((e: { code: string }) => e.code)).toEqual(['COUNTRY_DENIED']);
   });
 
   it('answers a DRAFT product by id for a customer as it answers an unknown id: null', async () => {
