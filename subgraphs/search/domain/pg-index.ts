@@ -118,19 +118,22 @@ export async function writeDocuments(
     [JSON.stringify(rows)],
   );
   await db.query(
-    `INSERT INTO search.label (kind, id, name, name_norm)
-     SELECT DISTINCT ON (kind, id) kind, id, name, lower(${fold('name')}) FROM (
-       SELECT 'BRAND' AS kind, d.brand_id AS id, d.brand_name AS name
+    `INSERT INTO search.label (kind, id, name, name_norm, parent_id)
+     SELECT DISTINCT ON (kind, id) kind, id, name, lower(${fold('name')}), parent FROM (
+       SELECT 'BRAND' AS kind, d.brand_id AS id, d.brand_name AS name, NULL::uuid AS parent
          FROM jsonb_to_recordset($1::jsonb) AS d(visible boolean, brand_id uuid, brand_name text)
         WHERE d.visible AND d.brand_id IS NOT NULL
        UNION ALL
-       SELECT 'CATEGORY', c.id, c.name
-         FROM jsonb_to_recordset($1::jsonb) AS d(visible boolean, category_ids uuid[], category_names text[]),
-              unnest(d.category_ids, d.category_names) AS c(id, name)
+       SELECT 'CATEGORY', c.id, c.name, c.parent
+         FROM jsonb_to_recordset($1::jsonb) AS d(visible boolean, category_ids uuid[],
+                category_names text[], category_parents uuid[]),
+              unnest(d.category_ids, d.category_names, d.category_parents) AS c(id, name, parent)
         WHERE d.visible) named
      ORDER BY kind, id
-     ON CONFLICT (kind, id) DO UPDATE SET name = EXCLUDED.name, name_norm = EXCLUDED.name_norm
-       WHERE search.label.name <> EXCLUDED.name`,
+     ON CONFLICT (kind, id) DO UPDATE SET name = EXCLUDED.name, name_norm = EXCLUDED.name_norm,
+       parent_id = EXCLUDED.parent_id
+       WHERE search.label.name <> EXCLUDED.name
+          OR search.label.parent_id IS DISTINCT FROM EXCLUDED.parent_id`,
     [JSON.stringify(rows)],
   );
 }

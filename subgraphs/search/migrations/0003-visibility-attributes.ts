@@ -1,7 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Catalog's attributes (facets `attr:<code>`) and visibility rules in the index, and the
+ * Catalog's attributes (facets `attr:<code>`) and visibility rules in the index, category
+ * parents in the labels (the category facet's names), and the
  * customers' verified birth dates catalog announced: what age-restricted products are
  * checked against, without asking catalog on every search.
  */
@@ -16,6 +17,8 @@ export class SearchVisibilityAttributes1767100000001 implements MigrationInterfa
          ADD COLUMN IF NOT EXISTS min_age int,
          ADD COLUMN IF NOT EXISTS denied_countries text[] NOT NULL DEFAULT '{}'`,
     );
+    // Category facets take names and parents from here (filled again by a reindex).
+    await db.query(`ALTER TABLE search.label ADD COLUMN parent_id uuid`);
     await db.query(`
       CREATE TABLE search.customer_age (
         customer_id text PRIMARY KEY,
@@ -26,6 +29,7 @@ export class SearchVisibilityAttributes1767100000001 implements MigrationInterfa
 
   async down(db: QueryRunner): Promise<void> {
     await db.query(`DROP TABLE search.customer_age`);
+    await db.query(`ALTER TABLE search.label DROP COLUMN parent_id`);
     await db.query(
       `ALTER TABLE search.document DROP COLUMN attributes, DROP COLUMN min_age,
          DROP COLUMN denied_countries`,
