@@ -213,11 +213,43 @@ describe('attributes and media', () => {
   });
 });
 
+describe('translations', () => {
+  it('names a product in the locale asked, falling back to its language and then to the original', async () => {
+    const set = (locale: string, name: string) =>
+      staff(
+        `mutation ($p: ID!, $l: String!, $n: String!) { productTranslationSet(productId: $p, locale: $l,
+           input: { name: $n, description: "Ein Wein." }) { translation { locale } userErrors { field code } } }`,
+        { p: knife.id, l: locale, n: name },
+      ).then((r) => dataOf(r).productTranslationSet);
+    expect((await set('de', 'Erntemesser')).translation).toEqual({ locale: 'de' });
+    expect((await set('de-ch', 'Ernte-Sackmesser')).translation).toEqual({ locale: 'de-CH' });
+    expect((await set('german', 'X')).userErrors).toEqual([
+      { field: ['locale'], code: 'INVALID_LOCALE' },
+    ]);
+    const named = async (locale: string | null) =>
+      dataOf(
+        await as(null)(`query ($id: ID!, $l: String) { product(id: $id) { name(locale: $l) } }`, {
+          id: knife.id,
+          l: locale,
+        }),
+      ).product.name;
+    expect(await named('de-CH')).toBe('Ernte-Sackmesser');
+    expect(await named('de-AT')).toBe('Erntemesser');
+    expect(await named('fr')).toBe('Riesling Harvest Knife');
+    expect(await named(null)).toBe('Riesling Harvest Knife');
+    const bad = await as(null)(`query ($id: ID!) { product(id: $id) { name(locale: "x_1") } }`, {
+      id: knife.id,
+    });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+  });
+});
+
 describe('storefront SDK', () => {
   it('has the product page with media and attributes, and search with attribute facets', async () => {
     const shop = createCommerceClient({ url: platform.router.url, getToken: () => adultToken });
-    const { product } = await shop.request(ProductByIdDocument, { id: wine.id });
+    const { product } = await shop.request(ProductByIdDocument, { id: wine.id, locale: 'de' });
     expect(product?.minimumAge).toBe(18);
+    expect(product?.localizedName).toBe('Riesling Spätlese');
     expect(product?.media.map((m) => [m.position, m.alt])).toEqual([
       [0, 'Front label'],
       [1, 'The bottle'],

@@ -2503,6 +2503,7 @@ export type CategoriesQuery = {
 export type ProductBySlugQueryVariables = Exact<{
   slug: string;
   country?: string | null | undefined;
+  locale?: string | null | undefined;
 }>;
 
 export type ProductBySlugQuery = {
@@ -2513,6 +2514,8 @@ export type ProductBySlugQuery = {
     id: string;
     slug: string;
     name: string;
+    localizedName: string;
+    localizedDescription: string;
     category: {
       id: string;
       name: string;
@@ -2571,6 +2574,7 @@ export type ProductBySlugQuery = {
 export type ProductByIdQueryVariables = Exact<{
   id: string;
   country?: string | null | undefined;
+  locale?: string | null | undefined;
 }>;
 
 export type ProductByIdQuery = {
@@ -2581,6 +2585,8 @@ export type ProductByIdQuery = {
     id: string;
     slug: string;
     name: string;
+    localizedName: string;
+    localizedDescription: string;
     category: {
       id: string;
       name: string;
@@ -14011,6 +14017,11 @@ export const ProductBySlugDocument = {
           variable: { kind: 'Variable', name: { kind: 'Name', value: 'country' } },
           type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
         },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'locale' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
       ],
       selectionSet: {
         kind: 'SelectionSet',
@@ -14034,6 +14045,30 @@ export const ProductBySlugDocument = {
               kind: 'SelectionSet',
               selections: [
                 { kind: 'FragmentSpread', name: { kind: 'Name', value: 'ProductPage' } },
+                {
+                  kind: 'Field',
+                  alias: { kind: 'Name', value: 'localizedName' },
+                  name: { kind: 'Name', value: 'name' },
+                  arguments: [
+                    {
+                      kind: 'Argument',
+                      name: { kind: 'Name', value: 'locale' },
+                      value: { kind: 'Variable', name: { kind: 'Name', value: 'locale' } },
+                    },
+                  ],
+                },
+                {
+                  kind: 'Field',
+                  alias: { kind: 'Name', value: 'localizedDescription' },
+                  name: { kind: 'Name', value: 'description' },
+                  arguments: [
+                    {
+                      kind: 'Argument',
+                      name: { kind: 'Name', value: 'locale' },
+                      value: { kind: 'Variable', name: { kind: 'Name', value: 'locale' } },
+                    },
+                  ],
+                },
               ],
             },
           },
@@ -14332,6 +14367,11 @@ export const ProductByIdDocument = {
           variable: { kind: 'Variable', name: { kind: 'Name', value: 'country' } },
           type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
         },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'locale' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
       ],
       selectionSet: {
         kind: 'SelectionSet',
@@ -14355,6 +14395,30 @@ export const ProductByIdDocument = {
               kind: 'SelectionSet',
               selections: [
                 { kind: 'FragmentSpread', name: { kind: 'Name', value: 'ProductPage' } },
+                {
+                  kind: 'Field',
+                  alias: { kind: 'Name', value: 'localizedName' },
+                  name: { kind: 'Name', value: 'name' },
+                  arguments: [
+                    {
+                      kind: 'Argument',
+                      name: { kind: 'Name', value: 'locale' },
+                      value: { kind: 'Variable', name: { kind: 'Name', value: 'locale' } },
+                    },
+                  ],
+                },
+                {
+                  kind: 'Field',
+                  alias: { kind: 'Name', value: 'localizedDescription' },
+                  name: { kind: 'Name', value: 'description' },
+                  arguments: [
+                    {
+                      kind: 'Argument',
+                      name: { kind: 'Name', value: 'locale' },
+                      value: { kind: 'Variable', name: { kind: 'Name', value: 'locale' } },
+                    },
+                  ],
+                },
               ],
             },
           },

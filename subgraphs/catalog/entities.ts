@@ -108,7 +108,16 @@ export class AgeClaimRow {
   @Column({ name: 'verified_at', type: 'timestamptz', default: () => 'now()' }) verifiedAt: Date;
 }
 
+@Entity({ name: 'product_translation' })
+export class ProductTranslationRow {
+  @Column({ name: 'product_id', type: 'uuid', primary: true }) productId: string;
+  @Column({ type: 'text', primary: true }) locale: string;
+  @Column({ type: 'text' }) name: string;
+  @Column({ type: 'text', default: '' }) description: string;
+}
+
 export const catalogEntities = [
+  ProductTranslationRow,
   CategoryRow,
   BrandRow,
   ProductRow,

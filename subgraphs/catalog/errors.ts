@@ -26,6 +26,8 @@ export const CatalogErrorCode = {
   MEDIA_TOO_LARGE: 'MEDIA_TOO_LARGE',
   INVALID_AGE: 'INVALID_AGE',
   INVALID_COUNTRY: 'INVALID_COUNTRY',
+  /** Not a locale like de or de-AT. */
+  INVALID_LOCALE: 'INVALID_LOCALE',
   /** The age verification provider did not confirm a birth date. */
   AGE_VERIFICATION_FAILED: 'AGE_VERIFICATION_FAILED',
   /** Only a signed-in customer verifies their own age. */

@@ -34,8 +34,11 @@ export type Context = SubgraphContext<CatalogServices, CatalogLoaders>;
  */
 export type ProductModel = ModelFields<
   Product,
-  'brand' | 'category' | 'variants' | 'attributes' | 'media'
+  'brand' | 'category' | 'variants' | 'attributes' | 'media' | 'name' | 'description'
 > & {
+  /** The product's own texts; `name(locale)` and `description(locale)` may translate them. */
+  name: string;
+  description: string;
   brandId: string | null;
   categoryId: string | null;
 };

@@ -172,6 +172,8 @@ export type Mutation = {
   productImport: ProductImportPayload;
   productMediaAdd: ProductMediaPayload;
   productMediaRemove: ProductMediaPayload;
+  /** The product's name and description in a locale (de, de-AT); set again to replace. */
+  productTranslationSet: ProductTranslationPayload;
   productUpdate: ProductPayload;
   productVariantArchive: ProductVariantPayload;
   productVariantCreate: ProductVariantPayload;
@@ -265,6 +267,16 @@ export type MutationProductMediaRemoveArgs = {
  * Staff mutations; they need the catalog:write permission (UNAUTHENTICATED without a
  * viewer, FORBIDDEN without the permission).
  */
+export type MutationProductTranslationSetArgs = {
+  input: ProductTranslationInput;
+  locale: Scalars['String']['input'];
+  productId: Scalars['ID']['input'];
+};
+
+/**
+ * Staff mutations; they need the catalog:write permission (UNAUTHENTICATED without a
+ * viewer, FORBIDDEN without the permission).
+ */
 export type MutationProductUpdateArgs = {
   id: Scalars['ID']['input'];
   input: ProductUpdateInput;
@@ -313,18 +325,31 @@ export type Product = {
   createdAt: Scalars['String']['output'];
   /** ISO 3166-1 alpha-2 codes of the countries it is neither shown in nor sold to. */
   deniedCountries: Array<Scalars['String']['output']>;
+  /** Translated like name. */
   description: Scalars['String']['output'];
   id: Scalars['ID']['output'];
   /** Images and video links in display order: the product's own and every variant's. */
   media: Array<ProductMedia>;
   /** Customers younger than this (or whose age is not verified) neither find nor buy it; null: anyone. */
   minimumAge?: Maybe<Scalars['Int']['output']>;
+  /**
+   * In `locale` (e.g. de-AT) when translated: the exact locale, else its language (de), else
+   * the product's own text. INVALID_LOCALE for anything not like de or de-AT.
+   */
   name: Scalars['String']['output'];
   slug: Scalars['String']['output'];
   status: ProductStatus;
   updatedAt: Scalars['String']['output'];
   /** Sellable variants, in display order; archived variants are left out. */
   variants: Array<ProductVariant>;
+};
+
+export type ProductDescriptionArgs = {
+  locale?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ProductNameArgs = {
+  locale?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type ProductConnection = {
@@ -421,6 +446,24 @@ export type ProductPayload = {
 };
 
 export type ProductStatus = 'ACTIVE' | 'ARCHIVED' | 'DRAFT';
+
+export type ProductTranslation = {
+  __typename?: 'ProductTranslation';
+  description: Scalars['String']['output'];
+  locale: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+};
+
+export type ProductTranslationInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+};
+
+export type ProductTranslationPayload = {
+  __typename?: 'ProductTranslationPayload';
+  translation?: Maybe<ProductTranslation>;
+  userErrors: Array<UserError>;
+};
 
 export type ProductUpdateInput = {
   brandId?: InputMaybe<Scalars['ID']['input']>;
@@ -754,6 +797,9 @@ export type ResolversTypes = {
     Omit<ProductPayload, 'product'> & { product?: Maybe<ResolversTypes['Product']> }
   >;
   ProductStatus: ProductStatus;
+  ProductTranslation: ResolverTypeWrapper<ProductTranslation>;
+  ProductTranslationInput: ProductTranslationInput;
+  ProductTranslationPayload: ResolverTypeWrapper<ProductTranslationPayload>;
   ProductUpdateInput: ProductUpdateInput;
   ProductVariant: ResolverTypeWrapper<VariantModel>;
   ProductVariantInput: ProductVariantInput;
@@ -807,6 +853,9 @@ export type ResolversParentTypes = {
   ProductPayload: Omit<ProductPayload, 'product'> & {
     product?: Maybe<ResolversParentTypes['Product']>;
   };
+  ProductTranslation: ProductTranslation;
+  ProductTranslationInput: ProductTranslationInput;
+  ProductTranslationPayload: ProductTranslationPayload;
   ProductUpdateInput: ProductUpdateInput;
   ProductVariant: VariantModel;
   ProductVariantInput: ProductVariantInput;
@@ -1020,6 +1069,12 @@ export type MutationResolvers<
     ContextType,
     RequireFields<MutationProductMediaRemoveArgs, 'id'>
   >;
+  productTranslationSet?: Resolver<
+    ResolversTypes['ProductTranslationPayload'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationProductTranslationSetArgs, 'input' | 'locale' | 'productId'>
+  >;
   productUpdate?: Resolver<
     ResolversTypes['ProductPayload'],
     ParentType,
@@ -1072,11 +1127,16 @@ export type ProductResolvers<
   category?: Resolver<Maybe<ResolversTypes['Category']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   deniedCountries?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
-  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  description?: Resolver<
+    ResolversTypes['String'],
+    ParentType,
+    ContextType,
+    Partial<ProductDescriptionArgs>
+  >;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   media?: Resolver<Array<ResolversTypes['ProductMedia']>, ParentType, ContextType>;
   minimumAge?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
-  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType, Partial<ProductNameArgs>>;
   slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ProductStatus'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1156,6 +1216,25 @@ export type ProductPayloadResolvers<
     ResolversParentTypes['ProductPayload'],
 > = {
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type ProductTranslationResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['ProductTranslation'] =
+    ResolversParentTypes['ProductTranslation'],
+> = {
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ProductTranslationPayloadResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['ProductTranslationPayload'] =
+    ResolversParentTypes['ProductTranslationPayload'],
+> = {
+  translation?: Resolver<Maybe<ResolversTypes['ProductTranslation']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
@@ -1282,6 +1361,8 @@ export type Resolvers<ContextType = Context> = {
   ProductMedia?: ProductMediaResolvers<ContextType>;
   ProductMediaPayload?: ProductMediaPayloadResolvers<ContextType>;
   ProductPayload?: ProductPayloadResolvers<ContextType>;
+  ProductTranslation?: ProductTranslationResolvers<ContextType>;
+  ProductTranslationPayload?: ProductTranslationPayloadResolvers<ContextType>;
   ProductVariant?: ProductVariantResolvers<ContextType>;
   ProductVariantPayload?: ProductVariantPayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

@@ -3,6 +3,7 @@ import { forbidden, withUserErrors } from '../../../platform/errors';
 import { parseId } from '../../../platform/ids';
 import { CATALOG_STAFF } from '../access';
 import type { AttributeValueView } from '../domain/attributes';
+import { pickTranslation } from '../domain/translations';
 import { checkCountryCode, saleRestriction, type Shopper } from '../domain/visibility';
 import type { AttributeRow, ProductMediaRow, ProductRow } from '../entities';
 import type {
@@ -88,7 +89,17 @@ export const depthMutation: Pick<
   | 'productMediaRemove'
   | 'productImport'
   | 'customerAgeVerify'
+  | 'productTranslationSet'
 > = {
+  productTranslationSet(_, args, ctx) {
+    const productId = parseId(args.productId, 'productId');
+    return withUserErrors(async () => {
+      const row = await ctx.services.translations.set(productId, args.locale, args.input);
+      return {
+        translation: { locale: row.locale, name: row.name, description: row.description },
+      };
+    });
+  },
   attributeDefinitionCreate(_, { input }, ctx) {
     return withUserErrors(async () => ({
       attributeDefinition: toDefinition(await ctx.services.attributes.define(input)),
@@ -127,14 +138,26 @@ export const depthMutation: Pick<
   },
 };
 
-export const productDepth: Pick<ProductResolvers, 'attributes' | 'media'> = {
-  async attributes(product, _, ctx) {
-    return toValues(await ctx.loaders.attributeValuesOfProduct.load(product.id), null);
-  },
-  async media(product, _, ctx) {
-    return (await ctx.loaders.mediaOfProduct.load(product.id)).map(toMedia);
-  },
-};
+export const productDepth: Pick<ProductResolvers, 'attributes' | 'media' | 'name' | 'description'> =
+  {
+    async name(product, args, ctx) {
+      if (!args.locale) return product.name;
+      const translations = await ctx.loaders.translationsOfProduct.load(product.id);
+      return pickTranslation(translations, args.locale)?.name ?? product.name;
+    },
+    async description(product, args, ctx) {
+      if (!args.locale) return product.description;
+      const translations = await ctx.loaders.translationsOfProduct.load(product.id);
+      const translation = pickTranslation(translations, args.locale);
+      return translation ? translation.description : product.description;
+    },
+    async attributes(product, _, ctx) {
+      return toValues(await ctx.loaders.attributeValuesOfProduct.load(product.id), null);
+    },
+    async media(product, _, ctx) {
+      return (await ctx.loaders.mediaOfProduct.load(product.id)).map(toMedia);
+    },
+  };
 
 export const variantDepth: Pick<
   ProductVariantResolvers,
