@@ -1,7 +1,7 @@
 // First: every module that logs reads LOG_LEVEL when it loads.
 import './bench/log-level';
 /**
- * `npm run bench [scenario…]`: measured figures for the README. Scenarios: subscriptions, checkout, coupons, gateway, gateways, revocation.
+ * `npm run bench [scenario…]`: measured figures for the README. Scenarios: subscriptions, checkout, coupons, gateway, gateways, revocation, search.
  * Runs against DATABASE_URL's server (a fresh database) or an embedded PostgreSQL.
  */
 import { ConfigError, loadConfig, runMain, setting } from '../platform/config';
@@ -10,6 +10,7 @@ import { couponBench } from './bench/coupons';
 import { gatewayComparisonBench } from './bench/gateway-comparison';
 import { gatewaysBench } from './bench/gateways';
 import { revocationBench } from './bench/revocation';
+import { searchBench } from './bench/search';
 import { subscriptionBench } from './bench/subscriptions';
 
 function scenariosFromEnv(): Record<string, () => Promise<unknown>> {
@@ -39,6 +40,8 @@ function scenariosFromEnv(): Record<string, () => Promise<unknown>> {
     BENCH_REVOCATION_ROUNDS: setting.int(3, { min: 1 }),
     // More sessions than requests in 2 s: most requests miss the router's cache.
     BENCH_REVOCATION_SESSIONS: setting.int(500, { min: 1, max: 5000 }),
+    BENCH_SEARCH_VARIANTS: setting.int(100_000, { min: 4 }),
+    BENCH_SEARCH_SAMPLES: setting.int(200, { min: 1 }),
   });
 
   const subscriberCounts = config.BENCH_SUBSCRIBERS.map((n) => {
@@ -82,6 +85,8 @@ function scenariosFromEnv(): Record<string, () => Promise<unknown>> {
         rounds: config.BENCH_REVOCATION_ROUNDS,
         sessions: config.BENCH_REVOCATION_SESSIONS,
       }),
+    search: () =>
+      searchBench({ variants: config.BENCH_SEARCH_VARIANTS, samples: config.BENCH_SEARCH_SAMPLES }),
   };
 }
 

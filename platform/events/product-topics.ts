@@ -32,6 +32,21 @@ export interface ProductChangedEvent {
     options: { name: string; value: string }[];
   }[];
   createdAt: string;
+  /** Filterable or facetable attributes (product's and variants' values together). */
+  attributes?: { code: string; name: string; values: string[] }[];
+  /** Visibility rules: shoppers younger than this, or from these countries, neither find nor buy it. */
+  minimumAge?: number | null;
+  deniedCountries?: string[];
+  eventId?: string;
+}
+
+/** Catalog, when an age verification provider confirmed a customer's birth date. */
+export const CUSTOMER_AGE_VERIFIED_TOPIC = 'catalog.customer.age.verified';
+
+export interface CustomerAgeVerifiedEvent {
+  customerId: string;
+  /** YYYY-MM-DD. */
+  birthDate: string;
   eventId?: string;
 }
 

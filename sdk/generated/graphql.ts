@@ -16,6 +16,35 @@ export type AddressInput = {
   region?: string | null | undefined;
 };
 
+export type AttributeDefinitionInput = {
+  choices?: Array<string> | null | undefined;
+  code: string;
+  facetable?: boolean | null | undefined;
+  filterable?: boolean | null | undefined;
+  name: string;
+  type: AttributeType;
+  unit?: string | null | undefined;
+  visibleOnPage?: boolean | null | undefined;
+};
+
+export type AttributeType =
+  | 'BOOLEAN'
+  /** YYYY-MM-DD. */
+  | 'DATE'
+  /** One of the definition's choices. */
+  | 'ENUM'
+  /** Any of the definition's choices. */
+  | 'MULTI_ENUM'
+  /** A decimal number, with the definition's unit. */
+  | 'NUMBER'
+  | 'TEXT';
+
+export type AttributeValueInput = {
+  code: string;
+  /** Empty: remove the attribute. Checked against its type (ATTRIBUTE_VALUE_INVALID). */
+  values: Array<string>;
+};
+
 export type CartCreateInput = {
   currency?: string | null | undefined;
   lines?: Array<CartLineInput> | null | undefined;
@@ -123,6 +152,8 @@ export type DraftPriceOverrideInput = {
 /** ASSIGNED → PICKING (on a pick list) → PICKED → PACKED → SHIPPED → DELIVERED. */
 export type FulfillmentStatus =
   'ASSIGNED' | 'DELIVERED' | 'PACKED' | 'PICKED' | 'PICKING' | 'SHIPPED';
+
+export type MediaKind = 'IMAGE' | 'VIDEO';
 
 export type MoneyInput = {
   amount: number;
@@ -267,11 +298,27 @@ export type PriceSetInput = {
 export type ProductCreateInput = {
   brandId?: string | null | undefined;
   categoryId?: string | null | undefined;
+  /** ISO 3166-1 alpha-2 codes (INVALID_COUNTRY otherwise). */
+  deniedCountries?: Array<string> | null | undefined;
   description?: string | null | undefined;
+  /** 1 to 99 (INVALID_AGE otherwise). */
+  minimumAge?: number | null | undefined;
   name: string;
   slug?: string | null | undefined;
   status?: ProductStatus | null | undefined;
   variants?: Array<ProductVariantInput> | null | undefined;
+};
+
+export type ProductMediaInput = {
+  alt?: string | null | undefined;
+  height?: number | null | undefined;
+  kind?: MediaKind | null | undefined;
+  /** Where to insert it (0 first); omit for last. */
+  position?: number | null | undefined;
+  url: string;
+  /** A variant of the product; omit for the product as a whole. */
+  variantId?: string | null | undefined;
+  width?: number | null | undefined;
 };
 
 export type ProductStatus = 'ACTIVE' | 'ARCHIVED' | 'DRAFT';
@@ -347,7 +394,16 @@ export type ReviewStatus =
   /** Refused by staff: visible only to its author and staff. */
   | 'REJECTED';
 
+export type SearchAttributeFilter = {
+  /** A catalog attribute's code, e.g. material (facet attr:material). */
+  code: string;
+  /** Any of these values, as the facet lists them (numbers as 12.5, booleans as true/false). */
+  values: Array<string>;
+};
+
 export type SearchFilters = {
+  /** Catalog attributes that are filterable or facetable. */
+  attributes?: Array<SearchAttributeFilter> | null | undefined;
   brandIds?: Array<string> | null | undefined;
   /** Products in any of these categories or below them. */
   categoryIds?: Array<string> | null | undefined;
@@ -731,11 +787,42 @@ export type VariantDetailsFragment = {
   options: Array<{ name: string; value: string }>;
   price: { amount: number; currency: string } | null;
   priceTiers: Array<{ minQuantity: number; price: { amount: number; currency: string } }> | null;
+  attributes: Array<{
+    values: Array<string>;
+    attribute: { code: string; name: string; type: AttributeType; unit: string | null };
+  }>;
+  media: Array<{
+    id: string;
+    kind: MediaKind;
+    url: string;
+    alt: string;
+    position: number;
+    width: number | null;
+    height: number | null;
+    variantId: string | null;
+  }>;
+};
+
+export type AttributeValueFieldsFragment = {
+  values: Array<string>;
+  attribute: { code: string; name: string; type: AttributeType; unit: string | null };
+};
+
+export type MediaFieldsFragment = {
+  id: string;
+  kind: MediaKind;
+  url: string;
+  alt: string;
+  position: number;
+  width: number | null;
+  height: number | null;
+  variantId: string | null;
 };
 
 export type ProductPageFragment = {
   description: string;
   status: ProductStatus;
+  minimumAge: number | null;
   id: string;
   slug: string;
   name: string;
@@ -746,6 +833,20 @@ export type ProductPageFragment = {
     parent: { id: string; name: string; slug: string } | null;
   } | null;
   availability: { availableQuantity: number; inStock: boolean; lowStock: boolean } | null;
+  attributes: Array<{
+    values: Array<string>;
+    attribute: { code: string; name: string; type: AttributeType; unit: string | null };
+  }>;
+  media: Array<{
+    id: string;
+    kind: MediaKind;
+    url: string;
+    alt: string;
+    position: number;
+    width: number | null;
+    height: number | null;
+    variantId: string | null;
+  }>;
   variants: Array<{
     id: string;
     sku: string;
@@ -754,6 +855,20 @@ export type ProductPageFragment = {
     options: Array<{ name: string; value: string }>;
     price: { amount: number; currency: string } | null;
     priceTiers: Array<{ minQuantity: number; price: { amount: number; currency: string } }> | null;
+    attributes: Array<{
+      values: Array<string>;
+      attribute: { code: string; name: string; type: AttributeType; unit: string | null };
+    }>;
+    media: Array<{
+      id: string;
+      kind: MediaKind;
+      url: string;
+      alt: string;
+      position: number;
+      width: number | null;
+      height: number | null;
+      variantId: string | null;
+    }>;
   }>;
   brand: { id: string; name: string } | null;
   priceRange: {
@@ -804,6 +919,78 @@ export type PriceSetMutation = {
       validTo: string | null;
       amount: { amount: number; currency: string };
     } | null;
+    userErrors: Array<{ field: Array<string> | null; message: string; code: string }>;
+  };
+};
+
+export type AttributeDefinitionCreateMutationVariables = Exact<{
+  input: AttributeDefinitionInput;
+}>;
+
+export type AttributeDefinitionCreateMutation = {
+  attributeDefinitionCreate: {
+    attributeDefinition: {
+      id: string;
+      code: string;
+      name: string;
+      type: AttributeType;
+      unit: string | null;
+      choices: Array<string>;
+      filterable: boolean;
+      facetable: boolean;
+      visibleOnPage: boolean;
+    } | null;
+    userErrors: Array<{ field: Array<string> | null; message: string; code: string }>;
+  };
+};
+
+export type ProductAttributesSetMutationVariables = Exact<{
+  productId: string;
+  variantId?: string | null | undefined;
+  values: Array<AttributeValueInput> | AttributeValueInput;
+}>;
+
+export type ProductAttributesSetMutation = {
+  productAttributesSet: {
+    product: { id: string } | null;
+    userErrors: Array<{ field: Array<string> | null; message: string; code: string }>;
+  };
+};
+
+export type ProductMediaAddMutationVariables = Exact<{
+  productId: string;
+  input: ProductMediaInput;
+}>;
+
+export type ProductMediaAddMutation = {
+  productMediaAdd: {
+    media: {
+      id: string;
+      kind: MediaKind;
+      url: string;
+      alt: string;
+      position: number;
+      width: number | null;
+      height: number | null;
+      variantId: string | null;
+    } | null;
+    userErrors: Array<{ field: Array<string> | null; message: string; code: string }>;
+  };
+};
+
+export type ProductImportMutationVariables = Exact<{
+  csv: string;
+}>;
+
+export type ProductImportMutation = {
+  productImport: {
+    rows: number;
+    imported: number;
+    productsCreated: number;
+    productsUpdated: number;
+    variantsCreated: number;
+    variantsUpdated: number;
+    errors: Array<{ row: number; column: string | null; code: string; message: string }>;
     userErrors: Array<{ field: Array<string> | null; message: string; code: string }>;
   };
 };
@@ -2533,6 +2720,7 @@ export type ProductsQueryVariables = Exact<{
   after?: string | null | undefined;
   categoryId?: string | null | undefined;
   search?: string | null | undefined;
+  country?: string | null | undefined;
 }>;
 
 export type ProductsQuery = {
@@ -2574,15 +2762,20 @@ export type CategoriesQuery = {
 
 export type ProductBySlugQueryVariables = Exact<{
   slug: string;
+  country?: string | null | undefined;
+  locale?: string | null | undefined;
 }>;
 
 export type ProductBySlugQuery = {
   product: {
     description: string;
     status: ProductStatus;
+    minimumAge: number | null;
     id: string;
     slug: string;
     name: string;
+    localizedName: string;
+    localizedDescription: string;
     category: {
       id: string;
       name: string;
@@ -2590,6 +2783,20 @@ export type ProductBySlugQuery = {
       parent: { id: string; name: string; slug: string } | null;
     } | null;
     availability: { availableQuantity: number; inStock: boolean; lowStock: boolean } | null;
+    attributes: Array<{
+      values: Array<string>;
+      attribute: { code: string; name: string; type: AttributeType; unit: string | null };
+    }>;
+    media: Array<{
+      id: string;
+      kind: MediaKind;
+      url: string;
+      alt: string;
+      position: number;
+      width: number | null;
+      height: number | null;
+      variantId: string | null;
+    }>;
     variants: Array<{
       id: string;
       sku: string;
@@ -2601,6 +2808,20 @@ export type ProductBySlugQuery = {
         minQuantity: number;
         price: { amount: number; currency: string };
       }> | null;
+      attributes: Array<{
+        values: Array<string>;
+        attribute: { code: string; name: string; type: AttributeType; unit: string | null };
+      }>;
+      media: Array<{
+        id: string;
+        kind: MediaKind;
+        url: string;
+        alt: string;
+        position: number;
+        width: number | null;
+        height: number | null;
+        variantId: string | null;
+      }>;
     }>;
     brand: { id: string; name: string } | null;
     priceRange: {
@@ -2612,15 +2833,20 @@ export type ProductBySlugQuery = {
 
 export type ProductByIdQueryVariables = Exact<{
   id: string;
+  country?: string | null | undefined;
+  locale?: string | null | undefined;
 }>;
 
 export type ProductByIdQuery = {
   product: {
     description: string;
     status: ProductStatus;
+    minimumAge: number | null;
     id: string;
     slug: string;
     name: string;
+    localizedName: string;
+    localizedDescription: string;
     category: {
       id: string;
       name: string;
@@ -2628,6 +2854,20 @@ export type ProductByIdQuery = {
       parent: { id: string; name: string; slug: string } | null;
     } | null;
     availability: { availableQuantity: number; inStock: boolean; lowStock: boolean } | null;
+    attributes: Array<{
+      values: Array<string>;
+      attribute: { code: string; name: string; type: AttributeType; unit: string | null };
+    }>;
+    media: Array<{
+      id: string;
+      kind: MediaKind;
+      url: string;
+      alt: string;
+      position: number;
+      width: number | null;
+      height: number | null;
+      variantId: string | null;
+    }>;
     variants: Array<{
       id: string;
       sku: string;
@@ -2639,6 +2879,20 @@ export type ProductByIdQuery = {
         minQuantity: number;
         price: { amount: number; currency: string };
       }> | null;
+      attributes: Array<{
+        values: Array<string>;
+        attribute: { code: string; name: string; type: AttributeType; unit: string | null };
+      }>;
+      media: Array<{
+        id: string;
+        kind: MediaKind;
+        url: string;
+        alt: string;
+        position: number;
+        width: number | null;
+        height: number | null;
+        variantId: string | null;
+      }>;
     }>;
     brand: { id: string; name: string } | null;
     priceRange: {
@@ -2646,6 +2900,18 @@ export type ProductByIdQuery = {
       max: { amount: number; currency: string };
     } | null;
   } | null;
+};
+
+export type CustomerAgeVerifyMutationVariables = Exact<{
+  token: string;
+}>;
+
+export type CustomerAgeVerifyMutation = {
+  customerAgeVerify: {
+    adult: boolean | null;
+    verifiedAt: string | null;
+    userErrors: Array<{ field: Array<string> | null; message: string; code: string }>;
+  };
 };
 
 export type VariantBySkuQueryVariables = Exact<{
@@ -2672,6 +2938,20 @@ export type VariantBySkuQuery = {
     options: Array<{ name: string; value: string }>;
     price: { amount: number; currency: string } | null;
     priceTiers: Array<{ minQuantity: number; price: { amount: number; currency: string } }> | null;
+    attributes: Array<{
+      values: Array<string>;
+      attribute: { code: string; name: string; type: AttributeType; unit: string | null };
+    }>;
+    media: Array<{
+      id: string;
+      kind: MediaKind;
+      url: string;
+      alt: string;
+      position: number;
+      width: number | null;
+      height: number | null;
+      variantId: string | null;
+    }>;
   } | null;
 };
 
@@ -3244,6 +3524,7 @@ export type SearchQueryVariables = Exact<{
   facets?: Array<string> | string | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
+  country?: string | null | undefined;
 }>;
 
 export type SearchQuery = {
@@ -3286,6 +3567,7 @@ export type SearchQuery = {
 export type SearchSuggestQueryVariables = Exact<{
   prefix: string;
   first?: number | null | undefined;
+  country?: string | null | undefined;
 }>;
 
 export type SearchSuggestQuery = {
@@ -4709,6 +4991,58 @@ export const ProductCardFragmentDoc = {
     },
   ],
 } as unknown as DocumentNode<ProductCardFragment, unknown>;
+export const AttributeValueFieldsFragmentDoc = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'AttributeValueFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'AttributeValue' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attribute' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'type' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'unit' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'values' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<AttributeValueFieldsFragment, unknown>;
+export const MediaFieldsFragmentDoc = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MediaFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ProductMedia' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'url' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'alt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'position' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'width' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'height' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'variantId' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<MediaFieldsFragment, unknown>;
 export const VariantDetailsFragmentDoc = {
   kind: 'Document',
   definitions: [
@@ -4764,6 +5098,26 @@ export const VariantDetailsFragmentDoc = {
             },
           },
           { kind: 'Field', name: { kind: 'Name', value: 'availableQuantity' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attributes' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'AttributeValueFields' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'media' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MediaFields' } },
+              ],
+            },
+          },
         ],
       },
     },
@@ -4776,6 +5130,48 @@ export const VariantDetailsFragmentDoc = {
         selections: [
           { kind: 'Field', name: { kind: 'Name', value: 'amount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'AttributeValueFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'AttributeValue' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attribute' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'type' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'unit' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'values' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MediaFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ProductMedia' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'url' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'alt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'position' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'width' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'height' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'variantId' } },
         ],
       },
     },
@@ -4826,6 +5222,27 @@ export const ProductPageFragmentDoc = {
               selections: [{ kind: 'Field', name: { kind: 'Name', value: 'availableQuantity' } }],
             },
           },
+          { kind: 'Field', name: { kind: 'Name', value: 'minimumAge' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attributes' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'AttributeValueFields' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'media' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MediaFields' } },
+              ],
+            },
+          },
           {
             kind: 'Field',
             name: { kind: 'Name', value: 'variants' },
@@ -4848,6 +5265,48 @@ export const ProductPageFragmentDoc = {
         selections: [
           { kind: 'Field', name: { kind: 'Name', value: 'amount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'AttributeValueFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'AttributeValue' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attribute' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'type' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'unit' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'values' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MediaFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ProductMedia' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'url' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'alt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'position' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'width' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'height' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'variantId' } },
         ],
       },
     },
@@ -4967,6 +5426,26 @@ export const ProductPageFragmentDoc = {
             },
           },
           { kind: 'Field', name: { kind: 'Name', value: 'availableQuantity' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attributes' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'AttributeValueFields' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'media' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MediaFields' } },
+              ],
+            },
+          },
         ],
       },
     },
@@ -5249,6 +5728,380 @@ export const PriceSetDocument = {
     },
   ],
 } as unknown as DocumentNode<PriceSetMutation, PriceSetMutationVariables>;
+export const AttributeDefinitionCreateDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'AttributeDefinitionCreate' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'AttributeDefinitionInput' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attributeDefinitionCreate' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'input' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'attributeDefinition' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'type' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'unit' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'choices' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'filterable' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'facetable' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'visibleOnPage' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'userErrors' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'UserErrorFields' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'UserErrorFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'UserError' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'field' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'message' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<
+  AttributeDefinitionCreateMutation,
+  AttributeDefinitionCreateMutationVariables
+>;
+export const ProductAttributesSetDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'ProductAttributesSet' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'productId' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'variantId' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'values' } },
+          type: {
+            kind: 'NonNullType',
+            type: {
+              kind: 'ListType',
+              type: {
+                kind: 'NonNullType',
+                type: { kind: 'NamedType', name: { kind: 'Name', value: 'AttributeValueInput' } },
+              },
+            },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'productAttributesSet' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'productId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'productId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'variantId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'variantId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'values' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'values' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'product' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [{ kind: 'Field', name: { kind: 'Name', value: 'id' } }],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'userErrors' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'UserErrorFields' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'UserErrorFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'UserError' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'field' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'message' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<ProductAttributesSetMutation, ProductAttributesSetMutationVariables>;
+export const ProductMediaAddDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'ProductMediaAdd' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'productId' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ProductMediaInput' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'productMediaAdd' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'productId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'productId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'input' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'media' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MediaFields' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'userErrors' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'UserErrorFields' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MediaFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ProductMedia' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'url' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'alt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'position' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'width' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'height' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'variantId' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'UserErrorFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'UserError' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'field' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'message' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<ProductMediaAddMutation, ProductMediaAddMutationVariables>;
+export const ProductImportDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'ProductImport' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'csv' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'productImport' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'csv' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'csv' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'rows' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'imported' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'productsCreated' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'productsUpdated' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'variantsCreated' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'variantsUpdated' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'errors' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'row' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'column' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'message' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'userErrors' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'UserErrorFields' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'UserErrorFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'UserError' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'field' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'message' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<ProductImportMutation, ProductImportMutationVariables>;
 export const OrderEditPreviewDocument = {
   kind: 'Document',
   definitions: [
@@ -14117,6 +14970,11 @@ export const ProductsDocument = {
           variable: { kind: 'Variable', name: { kind: 'Name', value: 'search' } },
           type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
         },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'country' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
       ],
       selectionSet: {
         kind: 'SelectionSet',
@@ -14144,6 +15002,11 @@ export const ProductsDocument = {
                 kind: 'Argument',
                 name: { kind: 'Name', value: 'search' },
                 value: { kind: 'Variable', name: { kind: 'Name', value: 'search' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'country' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'country' } },
               },
             ],
             selectionSet: {
@@ -14335,6 +15198,16 @@ export const ProductBySlugDocument = {
             type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
           },
         },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'country' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'locale' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
       ],
       selectionSet: {
         kind: 'SelectionSet',
@@ -14348,11 +15221,40 @@ export const ProductBySlugDocument = {
                 name: { kind: 'Name', value: 'slug' },
                 value: { kind: 'Variable', name: { kind: 'Name', value: 'slug' } },
               },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'country' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'country' } },
+              },
             ],
             selectionSet: {
               kind: 'SelectionSet',
               selections: [
                 { kind: 'FragmentSpread', name: { kind: 'Name', value: 'ProductPage' } },
+                {
+                  kind: 'Field',
+                  alias: { kind: 'Name', value: 'localizedName' },
+                  name: { kind: 'Name', value: 'name' },
+                  arguments: [
+                    {
+                      kind: 'Argument',
+                      name: { kind: 'Name', value: 'locale' },
+                      value: { kind: 'Variable', name: { kind: 'Name', value: 'locale' } },
+                    },
+                  ],
+                },
+                {
+                  kind: 'Field',
+                  alias: { kind: 'Name', value: 'localizedDescription' },
+                  name: { kind: 'Name', value: 'description' },
+                  arguments: [
+                    {
+                      kind: 'Argument',
+                      name: { kind: 'Name', value: 'locale' },
+                      value: { kind: 'Variable', name: { kind: 'Name', value: 'locale' } },
+                    },
+                  ],
+                },
               ],
             },
           },
@@ -14437,6 +15339,48 @@ export const ProductBySlugDocument = {
     },
     {
       kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'AttributeValueFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'AttributeValue' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attribute' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'type' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'unit' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'values' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MediaFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ProductMedia' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'url' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'alt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'position' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'width' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'height' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'variantId' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
       name: { kind: 'Name', value: 'VariantDetails' },
       typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ProductVariant' } },
       selectionSet: {
@@ -14487,6 +15431,26 @@ export const ProductBySlugDocument = {
             },
           },
           { kind: 'Field', name: { kind: 'Name', value: 'availableQuantity' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attributes' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'AttributeValueFields' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'media' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MediaFields' } },
+              ],
+            },
+          },
         ],
       },
     },
@@ -14530,6 +15494,27 @@ export const ProductBySlugDocument = {
             selectionSet: {
               kind: 'SelectionSet',
               selections: [{ kind: 'Field', name: { kind: 'Name', value: 'availableQuantity' } }],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'minimumAge' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attributes' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'AttributeValueFields' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'media' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MediaFields' } },
+              ],
             },
           },
           {
@@ -14563,6 +15548,16 @@ export const ProductByIdDocument = {
             type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
           },
         },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'country' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'locale' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
       ],
       selectionSet: {
         kind: 'SelectionSet',
@@ -14576,11 +15571,40 @@ export const ProductByIdDocument = {
                 name: { kind: 'Name', value: 'id' },
                 value: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
               },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'country' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'country' } },
+              },
             ],
             selectionSet: {
               kind: 'SelectionSet',
               selections: [
                 { kind: 'FragmentSpread', name: { kind: 'Name', value: 'ProductPage' } },
+                {
+                  kind: 'Field',
+                  alias: { kind: 'Name', value: 'localizedName' },
+                  name: { kind: 'Name', value: 'name' },
+                  arguments: [
+                    {
+                      kind: 'Argument',
+                      name: { kind: 'Name', value: 'locale' },
+                      value: { kind: 'Variable', name: { kind: 'Name', value: 'locale' } },
+                    },
+                  ],
+                },
+                {
+                  kind: 'Field',
+                  alias: { kind: 'Name', value: 'localizedDescription' },
+                  name: { kind: 'Name', value: 'description' },
+                  arguments: [
+                    {
+                      kind: 'Argument',
+                      name: { kind: 'Name', value: 'locale' },
+                      value: { kind: 'Variable', name: { kind: 'Name', value: 'locale' } },
+                    },
+                  ],
+                },
               ],
             },
           },
@@ -14665,6 +15689,48 @@ export const ProductByIdDocument = {
     },
     {
       kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'AttributeValueFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'AttributeValue' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attribute' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'type' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'unit' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'values' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MediaFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ProductMedia' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'url' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'alt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'position' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'width' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'height' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'variantId' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
       name: { kind: 'Name', value: 'VariantDetails' },
       typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ProductVariant' } },
       selectionSet: {
@@ -14715,6 +15781,26 @@ export const ProductByIdDocument = {
             },
           },
           { kind: 'Field', name: { kind: 'Name', value: 'availableQuantity' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attributes' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'AttributeValueFields' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'media' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MediaFields' } },
+              ],
+            },
+          },
         ],
       },
     },
@@ -14760,6 +15846,27 @@ export const ProductByIdDocument = {
               selections: [{ kind: 'Field', name: { kind: 'Name', value: 'availableQuantity' } }],
             },
           },
+          { kind: 'Field', name: { kind: 'Name', value: 'minimumAge' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attributes' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'AttributeValueFields' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'media' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MediaFields' } },
+              ],
+            },
+          },
           {
             kind: 'Field',
             name: { kind: 'Name', value: 'variants' },
@@ -14775,6 +15882,61 @@ export const ProductByIdDocument = {
     },
   ],
 } as unknown as DocumentNode<ProductByIdQuery, ProductByIdQueryVariables>;
+export const CustomerAgeVerifyDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'CustomerAgeVerify' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'token' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'customerAgeVerify' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'token' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'token' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'adult' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'verifiedAt' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'userErrors' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'field' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'message' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CustomerAgeVerifyMutation, CustomerAgeVerifyMutationVariables>;
 export const VariantBySkuDocument = {
   kind: 'Document',
   definitions: [
@@ -14839,6 +16001,48 @@ export const VariantBySkuDocument = {
     },
     {
       kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'AttributeValueFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'AttributeValue' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attribute' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'type' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'unit' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'values' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MediaFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ProductMedia' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'url' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'alt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'position' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'width' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'height' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'variantId' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
       name: { kind: 'Name', value: 'VariantDetails' },
       typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ProductVariant' } },
       selectionSet: {
@@ -14889,6 +16093,26 @@ export const VariantBySkuDocument = {
             },
           },
           { kind: 'Field', name: { kind: 'Name', value: 'availableQuantity' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attributes' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'AttributeValueFields' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'media' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MediaFields' } },
+              ],
+            },
+          },
         ],
       },
     },
@@ -17476,6 +18700,11 @@ export const SearchDocument = {
           variable: { kind: 'Variable', name: { kind: 'Name', value: 'after' } },
           type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
         },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'country' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
       ],
       selectionSet: {
         kind: 'SelectionSet',
@@ -17488,6 +18717,11 @@ export const SearchDocument = {
                 kind: 'Argument',
                 name: { kind: 'Name', value: 'query' },
                 value: { kind: 'Variable', name: { kind: 'Name', value: 'query' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'country' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'country' } },
               },
               {
                 kind: 'Argument',
@@ -17745,6 +18979,11 @@ export const SearchSuggestDocument = {
           variable: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
           type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } },
         },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'country' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
       ],
       selectionSet: {
         kind: 'SelectionSet',
@@ -17762,6 +19001,11 @@ export const SearchSuggestDocument = {
                 kind: 'Argument',
                 name: { kind: 'Name', value: 'first' },
                 value: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'country' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'country' } },
               },
             ],
             selectionSet: {

@@ -29,6 +29,11 @@ export class ProductRow {
   @Column({ name: 'category_id', type: 'uuid', nullable: true }) categoryId: string | null;
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt: Date;
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' }) updatedAt: Date;
+  /** Customers younger than this (or not age-verified) neither find nor buy it; null: anyone. */
+  @Column({ name: 'minimum_age', type: 'int', nullable: true }) minimumAge: number | null;
+  /** ISO 3166-1 alpha-2 codes of countries it is not shown in nor sold to. */
+  @Column({ name: 'denied_countries', type: 'text', array: true, default: () => "'{}'" })
+  deniedCountries: string[];
 }
 
 export interface VariantOptionValue {
@@ -53,4 +58,72 @@ export class ProductVariantRow {
   @Column({ name: 'archived_at', type: 'timestamptz', nullable: true }) archivedAt: Date | null;
 }
 
-export const catalogEntities = [CategoryRow, BrandRow, ProductRow, ProductVariantRow];
+export type AttributeType = 'TEXT' | 'NUMBER' | 'BOOLEAN' | 'ENUM' | 'MULTI_ENUM' | 'DATE';
+
+@Entity({ name: 'attribute' })
+export class AttributeRow {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'text' }) code: string;
+  @Column({ type: 'text' }) name: string;
+  @Column({ type: 'text' }) type: AttributeType;
+  @Column({ type: 'text', nullable: true }) unit: string | null;
+  @Column({ type: 'text', array: true, default: () => "'{}'" }) choices: string[];
+  @Column({ type: 'boolean', default: false }) filterable: boolean;
+  @Column({ type: 'boolean', default: false }) facetable: boolean;
+  @Column({ name: 'visible_on_page', type: 'boolean', default: true }) visibleOnPage: boolean;
+  @Column({ type: 'int', default: 0 }) position: number;
+}
+
+/** An attribute's value on a product (variantId null) or on one variant, in canonical text. */
+@Entity({ name: 'attribute_value' })
+export class AttributeValueRow {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ name: 'product_id', type: 'uuid' }) productId: string;
+  @Column({ name: 'variant_id', type: 'uuid', nullable: true }) variantId: string | null;
+  @Column({ name: 'attribute_id', type: 'uuid' }) attributeId: string;
+  @Column({ type: 'text', array: true }) values: string[];
+}
+
+export type MediaKind = 'IMAGE' | 'VIDEO';
+
+@Entity({ name: 'product_media' })
+export class ProductMediaRow {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ name: 'product_id', type: 'uuid' }) productId: string;
+  @Column({ name: 'variant_id', type: 'uuid', nullable: true }) variantId: string | null;
+  @Column({ type: 'text' }) kind: MediaKind;
+  @Column({ type: 'text' }) url: string;
+  @Column({ type: 'text', default: '' }) alt: string;
+  @Column({ type: 'int', default: 0 }) position: number;
+  @Column({ type: 'int', nullable: true }) width: number | null;
+  @Column({ type: 'int', nullable: true }) height: number | null;
+}
+
+@Entity({ name: 'age_claim' })
+export class AgeClaimRow {
+  @Column({ name: 'customer_id', type: 'text', primary: true }) customerId: string;
+  @Column({ name: 'birth_date', type: 'date' }) birthDate: string;
+  @Column({ type: 'text' }) provider: string;
+  @Column({ type: 'text' }) reference: string;
+  @Column({ name: 'verified_at', type: 'timestamptz', default: () => 'now()' }) verifiedAt: Date;
+}
+
+@Entity({ name: 'product_translation' })
+export class ProductTranslationRow {
+  @Column({ name: 'product_id', type: 'uuid', primary: true }) productId: string;
+  @Column({ type: 'text', primary: true }) locale: string;
+  @Column({ type: 'text' }) name: string;
+  @Column({ type: 'text', default: '' }) description: string;
+}
+
+export const catalogEntities = [
+  ProductTranslationRow,
+  CategoryRow,
+  BrandRow,
+  ProductRow,
+  ProductVariantRow,
+  AttributeRow,
+  AttributeValueRow,
+  ProductMediaRow,
+  AgeClaimRow,
+];

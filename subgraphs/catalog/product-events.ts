@@ -24,6 +24,9 @@ export async function recordProductChanged(tx: EntityManager, productId: string)
     brand: { id: string; name: string } | null;
     categories: ProductChangedEvent['categories'];
     variants: ProductChangedEvent['variants'];
+    attributes: NonNullable<ProductChangedEvent['attributes']>;
+    minimum_age: number | null;
+    denied_countries: string[];
   }[] = await tx.query(
     `SELECT p.id, p.name, p.description, p.status, p.created_at,
             (extract(epoch FROM clock_timestamp()) * 1000000)::bigint::text AS version,
@@ -40,7 +43,19 @@ export async function recordProductChanged(tx: EntityManager, productId: string)
             (SELECT coalesce(jsonb_agg(jsonb_build_object('id', v.id, 'sku', v.sku, 'title', v.title,
                     'options', v.options) ORDER BY v.position, v.sku), '[]'::jsonb)
                FROM catalog.product_variant v
-              WHERE v.product_id = p.id AND v.archived_at IS NULL) AS variants
+              WHERE v.product_id = p.id AND v.archived_at IS NULL) AS variants,
+            -- Filterable and facetable attributes only, the product's and its sellable variants' values together.
+            (SELECT coalesce(jsonb_agg(jsonb_build_object('code', a.code, 'name', a.name, 'values', av.vals)
+                    ORDER BY a.position, a.code), '[]'::jsonb)
+               FROM (SELECT v.attribute_id, array_agg(DISTINCT x ORDER BY x) AS vals
+                       FROM catalog.attribute_value v
+                       LEFT JOIN catalog.product_variant pv ON pv.id = v.variant_id,
+                       unnest(v."values") AS x
+                      WHERE v.product_id = p.id AND (v.variant_id IS NULL OR pv.archived_at IS NULL)
+                      GROUP BY v.attribute_id) av
+               JOIN catalog.attribute a ON a.id = av.attribute_id
+              WHERE a.filterable OR a.facetable) AS attributes,
+            p.minimum_age, p.denied_countries
        FROM catalog.product p WHERE p.id = $1 FOR UPDATE OF p`,
     [productId],
   );
@@ -57,6 +72,9 @@ export async function recordProductChanged(tx: EntityManager, productId: string)
     categories: row.categories,
     variants: row.variants,
     createdAt: new Date(row.created_at).toISOString(),
+    attributes: row.attributes,
+    minimumAge: row.minimum_age,
+    deniedCountries: row.denied_countries,
   };
   await recordEvent(tx, 'catalog', PRODUCT_CHANGED_TOPIC, event);
 }

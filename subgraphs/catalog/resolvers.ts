@@ -13,10 +13,18 @@ import type {
   Resolvers,
 } from './generated/resolvers-types';
 import { canSeeProduct } from './access';
+import type { CatalogServices } from './index';
 import type { CatalogLoaders } from './loaders';
-import type { CatalogService } from './service';
+import {
+  depthMutation,
+  depthQuery,
+  productDepth,
+  shopperOf,
+  variantDepth,
+  visibleTo,
+} from './resolvers/depth';
 
-export type Context = SubgraphContext<{ catalog: CatalogService }, CatalogLoaders>;
+export type Context = SubgraphContext<CatalogServices, CatalogLoaders>;
 
 /**
  * GraphQL shapes: the schema's fields, plus the ids that child resolvers load from. The
@@ -24,17 +32,26 @@ export type Context = SubgraphContext<{ catalog: CatalogService }, CatalogLoader
  * resolver's parent and result with them, and ModelFields ties them to the schema (a
  * field without a resolver must be in the model, with the schema's type).
  */
-export type ProductModel = ModelFields<Product, 'brand' | 'category' | 'variants'> & {
+export type ProductModel = ModelFields<
+  Product,
+  'brand' | 'category' | 'variants' | 'attributes' | 'media' | 'name' | 'description'
+> & {
+  /** The product's own texts; `name(locale)` and `description(locale)` may translate them. */
+  name: string;
+  description: string;
   brandId: string | null;
   categoryId: string | null;
 };
-export type VariantModel = ModelFields<ProductVariant, 'product'> & { productId: string };
+export type VariantModel = ModelFields<
+  ProductVariant,
+  'product' | 'attributes' | 'media' | 'saleRestriction'
+> & { productId: string };
 export type CategoryModel = ModelFields<Category, 'parent' | 'children' | 'products'> & {
   parentId: string | null;
 };
 export type BrandModel = ModelFields<Brand>;
 
-function toProduct(row: ProductRow): ProductModel {
+export function toProduct(row: ProductRow): ProductModel {
   return {
     id: row.id,
     slug: row.slug,
@@ -43,6 +60,8 @@ function toProduct(row: ProductRow): ProductModel {
     status: row.status,
     brandId: row.brandId,
     categoryId: row.categoryId,
+    minimumAge: row.minimumAge,
+    deniedCountries: row.deniedCountries,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -77,10 +96,11 @@ export const catalogResolvers = {
     async products(_, args, ctx) {
       const page = parsePageArgs(args, 2);
       const categoryId = args.categoryId ? parseId(args.categoryId, 'categoryId') : null;
-      const connection = await ctx.services.catalog.listProducts(page, {
-        categoryId,
-        search: args.search,
-      });
+      const connection = await ctx.services.catalog.listProducts(
+        page,
+        { categoryId, search: args.search },
+        await shopperOf(ctx, args.country),
+      );
       for (const edge of connection.edges) ctx.loaders.productById.prime(edge.node.id, edge.node);
       return {
         ...connection,
@@ -93,7 +113,8 @@ export const catalogResolvers = {
       const row = args.id
         ? await ctx.loaders.productById.load(parseId(args.id, 'id'))
         : await ctx.services.catalog.productBySlug(args.slug!);
-      return row && canSeeProduct(row, ctx.viewer) ? toProduct(row) : null;
+      if (!row || !canSeeProduct(row, ctx.viewer)) return null;
+      return (await visibleTo(ctx, row, args.country)) ? toProduct(row) : null;
     },
     async variant(_, args, ctx) {
       if (Boolean(args.id) === Boolean(args.sku)) throw badInput('Give exactly one of id and sku');
@@ -113,6 +134,7 @@ export const catalogResolvers = {
     async brands(_, __, ctx) {
       return (await ctx.services.catalog.allBrands()).map(toBrand);
     },
+    ...depthQuery,
   },
   Mutation: {
     productCreate(_, { input }, ctx) {
@@ -163,8 +185,10 @@ export const catalogResolvers = {
         brand: toBrand(await ctx.services.catalog.createBrand(input)),
       }));
     },
+    ...depthMutation,
   },
   Product: {
+    ...productDepth,
     async __resolveReference(ref, ctx) {
       if (!isUuid(ref.id)) return null;
       const row = await ctx.loaders.productById.load(ref.id);
@@ -185,6 +209,7 @@ export const catalogResolvers = {
     },
   },
   ProductVariant: {
+    ...variantDepth,
     // Variants are referenced by the carts and orders that hold them: a line keeps showing
     // its variant (and product) after the product is archived, to whoever may read the line.
     async __resolveReference(ref, ctx) {
@@ -215,9 +240,11 @@ export const catalogResolvers = {
       return (await ctx.loaders.childrenOfCategory.load(category.id)).map(toCategory);
     },
     async products(category, args, ctx) {
-      const connection = await ctx.services.catalog.listProducts(parsePageArgs(args, 2), {
-        categoryId: category.id,
-      });
+      const connection = await ctx.services.catalog.listProducts(
+        parsePageArgs(args, 2),
+        { categoryId: category.id },
+        await shopperOf(ctx, null),
+      );
       return {
         ...connection,
         edges: connection.edges.map((e) => ({ cursor: e.cursor, node: toProduct(e.node) })),

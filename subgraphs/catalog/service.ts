@@ -1,8 +1,6 @@
 import { type DataSource, In, IsNull, type Repository } from 'typeorm';
-import { isUniqueViolation } from '../../platform/db';
 import { DomainError } from '../../platform/errors';
-import { type Connection, type PageRequest, toConnection } from '../../platform/pagination';
-import { parseInput, sku as skuSchema, longText, text } from '../../platform/validation';
+import type { Connection, PageRequest } from '../../platform/pagination';
 import {
   BrandRow,
   CategoryRow,
@@ -11,15 +9,22 @@ import {
   ProductVariantRow,
   type VariantOptionValue,
 } from './entities';
+import { listProducts, type ProductListFilter } from './domain/product-list';
+import {
+  checkDescription,
+  checkOptions,
+  checkSku,
+  checkSlug,
+  requireText,
+  translateUniqueViolation,
+} from './domain/product-rules';
+import { checkCountries, checkMinimumAge, type Shopper } from './domain/visibility';
 import { CatalogErrorCode } from './errors';
 import { checkMeasures, type VariantMeasures } from './measures';
 import { recordProductChanged } from './product-events';
 import { slugify } from './slug';
 
-export interface ProductListFilter {
-  categoryId?: string | null;
-  search?: string | null;
-}
+export type { ProductListFilter };
 
 export interface VariantInput extends VariantMeasures {
   sku: string;
@@ -34,9 +39,9 @@ export interface ProductInput {
   status?: ProductStatus | null;
   brandId?: string | null;
   categoryId?: string | null;
+  minimumAge?: number | null;
+  deniedCountries?: string[] | null;
 }
-
-const MAX_SEARCH_LENGTH = 200;
 
 export class CatalogService {
   private readonly products: Repository<ProductRow>;
@@ -51,48 +56,13 @@ export class CatalogService {
     this.brands = db.getRepository(BrandRow);
   }
 
-  /** Active products by (name, id), so that cursors stay stable while products are added. */
-  async listProducts(
+  /** Active products by (name, id) that this shopper may see (domain/product-list.ts). */
+  listProducts(
     page: PageRequest,
     filter: ProductListFilter,
+    shopper: Shopper | null = null,
   ): Promise<Connection<ProductRow>> {
-    const query = this.products.createQueryBuilder('p').where(`p.status = 'ACTIVE'`);
-    if (filter.categoryId) {
-      query.andWhere(
-        `p.category_id IN (
-          WITH RECURSIVE tree AS (
-            SELECT id FROM catalog.category WHERE id = :categoryId
-            UNION ALL
-            SELECT c.id FROM catalog.category c JOIN tree ON c.parent_id = tree.id
-          ) SELECT id FROM tree)`,
-        { categoryId: filter.categoryId },
-      );
-    }
-    const search = filter.search?.trim();
-    if (search) {
-      if (search.length > MAX_SEARCH_LENGTH) {
-        throw new DomainError(
-          CatalogErrorCode.SEARCH_TOO_LONG,
-          `search is longer than ${MAX_SEARCH_LENGTH} characters`,
-          ['search'],
-        );
-      }
-      query.andWhere(
-        `(p.search @@ websearch_to_tsquery('english', :search) OR p.name ILIKE :pattern)`,
-        { search, pattern: `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` },
-      );
-    }
-    const totalCount = await query.clone().getCount();
-    if (page.after) {
-      const [name, id] = page.after;
-      query.andWhere('(p.name, p.id) > (:afterName, :afterId)', { afterName: name, afterId: id });
-    }
-    const rows = await query
-      .orderBy('p.name', 'ASC')
-      .addOrderBy('p.id', 'ASC')
-      .take(page.limit + 1)
-      .getMany();
-    return toConnection(rows, page, (row) => [row.name, row.id], totalCount);
+    return listProducts(this.db, page, filter, shopper);
   }
 
   productsByIds(ids: readonly string[]): Promise<ProductRow[]> {
@@ -160,6 +130,8 @@ export class CatalogService {
             status: input.status ?? 'ACTIVE',
             brandId: input.brandId ?? null,
             categoryId: input.categoryId ?? null,
+            minimumAge: checkMinimumAge(input.minimumAge ?? null),
+            deniedCountries: checkCountries(input.deniedCountries ?? []),
           }),
         ),
       );
@@ -188,6 +160,8 @@ export class CatalogService {
     if (input.status) product.status = input.status;
     if (input.brandId !== undefined) product.brandId = input.brandId;
     if (input.categoryId !== undefined) product.categoryId = input.categoryId;
+    if (input.minimumAge !== undefined) product.minimumAge = checkMinimumAge(input.minimumAge);
+    if (input.deniedCountries) product.deniedCountries = checkCountries(input.deniedCountries);
     product.updatedAt = new Date();
     return this.db.transaction(async (tx) => {
       const saved = await translateUniqueViolation(() =>
@@ -324,76 +298,5 @@ export class CatalogService {
     if (!variant)
       throw new DomainError(CatalogErrorCode.NOT_FOUND, `Variant ${id} was not found`, ['id']);
     return variant;
-  }
-}
-
-const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-const MAX_NAME_LENGTH = 200;
-const MAX_DESCRIPTION_LENGTH = 20_000;
-const MAX_OPTIONS = 20;
-
-function checkSku(sku: string): string {
-  return parseInput(skuSchema, sku, ['sku'], CatalogErrorCode.INVALID_SKU);
-}
-
-function checkSlug(slug: string): string {
-  if (!SLUG.test(slug) || slug.length > 120) {
-    throw new DomainError(
-      CatalogErrorCode.INVALID_SLUG,
-      'Slug must be lowercase words joined by dashes',
-      ['slug'],
-    );
-  }
-  return slug;
-}
-
-/** Names and titles: trimmed, 1-200 characters, no control characters. */
-function requireText(value: string | null | undefined, field: string): string {
-  if (!value?.trim())
-    throw new DomainError(CatalogErrorCode.REQUIRED, `${field} cannot be empty`, [field]);
-  return parseInput(text(MAX_NAME_LENGTH), value, [field], CatalogErrorCode.INVALID_TEXT);
-}
-
-function checkDescription(value: string): string {
-  return parseInput(
-    longText(MAX_DESCRIPTION_LENGTH),
-    value,
-    ['description'],
-    CatalogErrorCode.INVALID_TEXT,
-  );
-}
-
-function checkOptions(options: VariantOptionValue[]): VariantOptionValue[] {
-  if (options.length > MAX_OPTIONS) {
-    throw new DomainError(CatalogErrorCode.INVALID_TEXT, `At most ${MAX_OPTIONS} options`, [
-      'options',
-    ]);
-  }
-  return options.map((option, index) => ({
-    name: parseInput(
-      text(100),
-      option.name,
-      ['options', String(index), 'name'],
-      CatalogErrorCode.INVALID_TEXT,
-    ),
-    value: parseInput(
-      text(100),
-      option.value,
-      ['options', String(index), 'value'],
-      CatalogErrorCode.INVALID_TEXT,
-    ),
-  }));
-}
-
-/** A unique index is the only race-free uniqueness check; turn its violation into a userError. */
-async function translateUniqueViolation<T>(body: () => Promise<T>): Promise<T> {
-  try {
-    return await body();
-  } catch (error) {
-    if (isUniqueViolation(error, 'product_variant_sku_key'))
-      throw new DomainError(CatalogErrorCode.SKU_TAKEN, 'That SKU is already used', ['sku']);
-    if (isUniqueViolation(error))
-      throw new DomainError(CatalogErrorCode.SLUG_TAKEN, 'That slug is already used', ['slug']);
-    throw error;
   }
 }

@@ -17,6 +17,10 @@ export const OrdersErrorCode = {
   CART_EMPTY: 'CART_EMPTY',
   CART_ALREADY_CHECKED_OUT: 'CART_ALREADY_CHECKED_OUT',
   VARIANT_UNAVAILABLE: 'VARIANT_UNAVAILABLE',
+  /** Catalog's visibility rules: the customer's verified age is below the product's minimum (or unknown). */
+  AGE_RESTRICTED: 'AGE_RESTRICTED',
+  /** Catalog's visibility rules: the product is not sold to the cart's country. */
+  COUNTRY_DENIED: 'COUNTRY_DENIED',
   PRICE_CHANGED: 'PRICE_CHANGED',
   PAYMENT_FAILED: 'PAYMENT_FAILED',
   PAYMENT_ACTION_REQUIRED: 'PAYMENT_ACTION_REQUIRED',

@@ -7,6 +7,7 @@ import { searchEntities } from './entities';
 import { createSearchLoaders, type SearchLoaders } from './loaders';
 import { SearchInitial1765100000000 } from './migrations/0001-search-initial';
 import { SearchSuggestLabels1765100000001 } from './migrations/0002-suggest-labels';
+import { SearchVisibilityAttributes1767100000001 } from './migrations/0003-visibility-attributes';
 import { searchResolvers } from './resolvers';
 import { SearchService } from './service';
 
@@ -29,7 +30,11 @@ export const searchSubgraph: SubgraphModule<SearchServices, SearchLoaders> = {
   typeDefs: subgraphTypeDefs(join(__dirname, 'schema.graphql')),
   resolvers: searchResolvers,
   entities: searchEntities,
-  migrations: [SearchInitial1765100000000, SearchSuggestLabels1765100000001],
+  migrations: [
+    SearchInitial1765100000000,
+    SearchSuggestLabels1765100000001,
+    SearchVisibilityAttributes1767100000001,
+  ],
   createServices: createSearchServices,
   createLoaders: () => createSearchLoaders(),
   consumers: ({ search }) => search.consumers(),

@@ -23,7 +23,7 @@ function toHit(hit: SearchHit, currency: string) {
 export const searchResolvers = {
   Query: {
     async search(_, args, ctx) {
-      const page = await ctx.services.search.search(args);
+      const page = await ctx.services.search.search(args, ctx.viewer);
       const offset = ctx.services.search.offsetOf(args.after);
       const edges = page.hits.map((hit, index) => ({
         cursor: hitCursor(offset + index),
@@ -51,8 +51,8 @@ export const searchResolvers = {
         corrections: page.corrections,
       };
     },
-    async searchSuggest(_, { prefix, first }, ctx) {
-      const suggestions = await ctx.services.search.suggest(prefix, first);
+    async searchSuggest(_, args, ctx) {
+      const suggestions = await ctx.services.search.suggest(args, ctx.viewer);
       return suggestions.map((s) => ({
         ...s,
         product: s.kind === 'PRODUCT' ? { id: s.id } : null,

@@ -1,6 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventHandler } from '../../platform/events/consume';
+import type { Viewer } from '../../platform/identity';
 import {
+  CUSTOMER_AGE_VERIFIED_TOPIC,
+  type CustomerAgeVerifiedEvent,
   PRICE_CHANGED_TOPIC,
   PRODUCT_CHANGED_TOPIC,
   RATING_CHANGED_TOPIC,
@@ -11,8 +14,8 @@ import {
   type StockChangedEvent,
 } from '../../platform/events/product-topics';
 import type { SearchConfig } from './config';
-import type { SearchEngine, SearchPage, Suggestion } from './domain/engine';
-import { parseSearchArgs, queryTerms, type SearchArgs } from './domain/request';
+import type { SearchEngine, SearchPage, Shopper, Suggestion } from './domain/engine';
+import { parseCountry, parseSearchArgs, queryTerms, type SearchArgs } from './domain/request';
 import { SearchSources } from './domain/sources';
 
 /**
@@ -30,8 +33,24 @@ export class SearchService {
     this.sources = new SearchSources(db);
   }
 
-  search(args: SearchArgs): Promise<SearchPage> {
-    return this.engine.search(parseSearchArgs(args, this.config.SEARCH_DEFAULT_LOCALE));
+  async search(args: SearchArgs, viewer: Viewer): Promise<SearchPage> {
+    const request = parseSearchArgs(args, this.config.SEARCH_DEFAULT_LOCALE);
+    return this.engine.search({ ...request, shopper: await this.shopper(viewer, args.country) });
+  }
+
+  /**
+   * Who searches, for the visibility rules: the country the storefront names, and the
+   * customer's age from the birth date catalog verified (nobody else has a known age).
+   */
+  async shopper(viewer: Viewer, country: string | null | undefined): Promise<Shopper> {
+    const shopper: Shopper = { country: parseCountry(country), age: null };
+    if (viewer.kind !== 'customer') return shopper;
+    const rows: { age: number }[] = await this.db.query(
+      `SELECT extract(year FROM age(current_date, birth_date))::int AS age
+         FROM search.customer_age WHERE customer_id = $1`,
+      [viewer.customerId],
+    );
+    return { ...shopper, age: rows[0]?.age ?? null };
   }
 
   /** Where a page starts, from its `after` cursor (already checked by search()). */
@@ -39,9 +58,13 @@ export class SearchService {
     return parseSearchArgs({ after }, this.config.SEARCH_DEFAULT_LOCALE).offset;
   }
 
-  suggest(prefix: string, first: number | null | undefined): Promise<Suggestion[]> {
-    const limit = Math.min(Math.max(first ?? this.config.SEARCH_SUGGEST_LIMIT, 1), 20);
-    return this.engine.suggest(queryTerms(prefix, ['prefix']).slice(0, 5), limit);
+  async suggest(
+    args: { prefix: string; first?: number | null; country?: string | null },
+    viewer: Viewer,
+  ): Promise<Suggestion[]> {
+    const limit = Math.min(Math.max(args.first ?? this.config.SEARCH_SUGGEST_LIMIT, 1), 20);
+    const terms = queryTerms(args.prefix, ['prefix']).slice(0, 5);
+    return this.engine.suggest(terms, limit, await this.shopper(viewer, args.country));
   }
 
   async reindex(): Promise<{ documents: number; tookMs: number }> {
@@ -56,6 +79,7 @@ export class SearchService {
       EventHandler<PriceChangedEvent>,
       EventHandler<StockChangedEvent>,
       EventHandler<RatingChangedEvent>,
+      EventHandler<CustomerAgeVerifiedEvent>,
     ] = [
       {
         topic: PRODUCT_CHANGED_TOPIC,
@@ -76,6 +100,18 @@ export class SearchService {
         topic: RATING_CHANGED_TOPIC,
         handle: async (tx, e) =>
           this.reindexIn(tx, await this.guarded(tx, () => this.sources.applyRating(tx, e))),
+      },
+      {
+        // Changes no document: only who may find the age-restricted ones.
+        topic: CUSTOMER_AGE_VERIFIED_TOPIC,
+        handle: async (tx, e) => {
+          await tx.query(
+            `INSERT INTO search.customer_age (customer_id, birth_date) VALUES ($1, $2)
+             ON CONFLICT (customer_id) DO UPDATE
+               SET birth_date = EXCLUDED.birth_date, changed_at = clock_timestamp()`,
+            [e.customerId, e.birthDate],
+          );
+        },
       },
     ];
     return handlers as unknown as EventHandler<never>[];

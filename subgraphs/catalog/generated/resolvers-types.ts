@@ -16,6 +16,77 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown };
 };
 
+export type AgeVerificationPayload = {
+  __typename?: 'AgeVerificationPayload';
+  /** Whether the customer is now known to be of age 18 or more. */
+  adult?: Maybe<Scalars['Boolean']['output']>;
+  userErrors: Array<UserError>;
+  verifiedAt?: Maybe<Scalars['String']['output']>;
+};
+
+/** A typed attribute (EAV) that products and variants carry. */
+export type AttributeDefinition = {
+  __typename?: 'AttributeDefinition';
+  /** ENUM and MULTI_ENUM: the values offered. */
+  choices: Array<Scalars['String']['output']>;
+  /** Lower-case, e.g. material: the search facet is attr:<code>. */
+  code: Scalars['String']['output'];
+  /** Search counts it as a facet (attr:<code>). */
+  facetable: Scalars['Boolean']['output'];
+  /** Search filters by it. */
+  filterable: Scalars['Boolean']['output'];
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  type: AttributeType;
+  /** NUMBER only, e.g. cm or g. */
+  unit?: Maybe<Scalars['String']['output']>;
+  /** The product page shows it. */
+  visibleOnPage: Scalars['Boolean']['output'];
+};
+
+export type AttributeDefinitionInput = {
+  choices?: InputMaybe<Array<Scalars['String']['input']>>;
+  code: Scalars['String']['input'];
+  facetable?: InputMaybe<Scalars['Boolean']['input']>;
+  filterable?: InputMaybe<Scalars['Boolean']['input']>;
+  name: Scalars['String']['input'];
+  type: AttributeType;
+  unit?: InputMaybe<Scalars['String']['input']>;
+  visibleOnPage?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type AttributeDefinitionPayload = {
+  __typename?: 'AttributeDefinitionPayload';
+  attributeDefinition?: Maybe<AttributeDefinition>;
+  userErrors: Array<UserError>;
+};
+
+export type AttributeType =
+  | 'BOOLEAN'
+  /** YYYY-MM-DD. */
+  | 'DATE'
+  /** One of the definition's choices. */
+  | 'ENUM'
+  /** Any of the definition's choices. */
+  | 'MULTI_ENUM'
+  /** A decimal number, with the definition's unit. */
+  | 'NUMBER'
+  | 'TEXT';
+
+/** An attribute's value on a product or a variant. */
+export type AttributeValue = {
+  __typename?: 'AttributeValue';
+  attribute: AttributeDefinition;
+  /** Canonical text: numbers as 12.5, booleans true/false, dates YYYY-MM-DD; several for MULTI_ENUM. */
+  values: Array<Scalars['String']['output']>;
+};
+
+export type AttributeValueInput = {
+  code: Scalars['String']['input'];
+  /** Empty: remove the attribute. Checked against its type (ATTRIBUTE_VALUE_INVALID). */
+  values: Array<Scalars['String']['input']>;
+};
+
 export type Brand = {
   __typename?: 'Brand';
   id: Scalars['ID']['output'];
@@ -62,6 +133,8 @@ export type CategoryPayload = {
   userErrors: Array<UserError>;
 };
 
+export type MediaKind = 'IMAGE' | 'VIDEO';
+
 /** Money in integer minor units (cents) and an ISO 4217 currency code. Never a float. */
 export type Money = {
   __typename?: 'Money';
@@ -75,14 +148,44 @@ export type Money = {
  */
 export type Mutation = {
   __typename?: 'Mutation';
+  attributeDefinitionCreate: AttributeDefinitionPayload;
   brandCreate: BrandPayload;
   categoryCreate: CategoryPayload;
+  /**
+   * A signed-in customer's age, confirmed by the age verification provider's token (the
+   * sandbox's: age_sandbox_<YYYY-MM-DD>); age-restricted products are then theirs to find
+   * and buy when old enough.
+   */
+  customerAgeVerify: AgeVerificationPayload;
   productArchive: ProductPayload;
+  /** Sets attribute values of the product, or of one of its variants; one wrong value saves none. */
+  productAttributesSet: ProductPayload;
   productCreate: ProductPayload;
+  /**
+   * Creates and updates products and variants from CSV text (at most 5,000 rows, 5 MB), keyed
+   * by SKU: running it again changes nothing more. Columns (header row): sku, product_slug,
+   * product_name, variant_title, description, status, brand, category (slugs), options
+   * (Size=M;Color=Red), weight_grams, minimum_age, denied_countries (DE;FR), and attr:<code>
+   * for attributes (several values joined with ;). A bad row is reported in `errors` and
+   * changes nothing; the others are imported.
+   */
+  productImport: ProductImportPayload;
+  productMediaAdd: ProductMediaPayload;
+  productMediaRemove: ProductMediaPayload;
+  /** The product's name and description in a locale (de, de-AT); set again to replace. */
+  productTranslationSet: ProductTranslationPayload;
   productUpdate: ProductPayload;
   productVariantArchive: ProductVariantPayload;
   productVariantCreate: ProductVariantPayload;
   productVariantUpdate: ProductVariantPayload;
+};
+
+/**
+ * Staff mutations; they need the catalog:write permission (UNAUTHENTICATED without a
+ * viewer, FORBIDDEN without the permission).
+ */
+export type MutationAttributeDefinitionCreateArgs = {
+  input: AttributeDefinitionInput;
 };
 
 /**
@@ -105,6 +208,14 @@ export type MutationCategoryCreateArgs = {
  * Staff mutations; they need the catalog:write permission (UNAUTHENTICATED without a
  * viewer, FORBIDDEN without the permission).
  */
+export type MutationCustomerAgeVerifyArgs = {
+  token: Scalars['String']['input'];
+};
+
+/**
+ * Staff mutations; they need the catalog:write permission (UNAUTHENTICATED without a
+ * viewer, FORBIDDEN without the permission).
+ */
 export type MutationProductArchiveArgs = {
   id: Scalars['ID']['input'];
 };
@@ -113,8 +224,53 @@ export type MutationProductArchiveArgs = {
  * Staff mutations; they need the catalog:write permission (UNAUTHENTICATED without a
  * viewer, FORBIDDEN without the permission).
  */
+export type MutationProductAttributesSetArgs = {
+  productId: Scalars['ID']['input'];
+  values: Array<AttributeValueInput>;
+  variantId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/**
+ * Staff mutations; they need the catalog:write permission (UNAUTHENTICATED without a
+ * viewer, FORBIDDEN without the permission).
+ */
 export type MutationProductCreateArgs = {
   input: ProductCreateInput;
+};
+
+/**
+ * Staff mutations; they need the catalog:write permission (UNAUTHENTICATED without a
+ * viewer, FORBIDDEN without the permission).
+ */
+export type MutationProductImportArgs = {
+  csv: Scalars['String']['input'];
+};
+
+/**
+ * Staff mutations; they need the catalog:write permission (UNAUTHENTICATED without a
+ * viewer, FORBIDDEN without the permission).
+ */
+export type MutationProductMediaAddArgs = {
+  input: ProductMediaInput;
+  productId: Scalars['ID']['input'];
+};
+
+/**
+ * Staff mutations; they need the catalog:write permission (UNAUTHENTICATED without a
+ * viewer, FORBIDDEN without the permission).
+ */
+export type MutationProductMediaRemoveArgs = {
+  id: Scalars['ID']['input'];
+};
+
+/**
+ * Staff mutations; they need the catalog:write permission (UNAUTHENTICATED without a
+ * viewer, FORBIDDEN without the permission).
+ */
+export type MutationProductTranslationSetArgs = {
+  input: ProductTranslationInput;
+  locale: Scalars['String']['input'];
+  productId: Scalars['ID']['input'];
 };
 
 /**
@@ -162,17 +318,38 @@ export type PageInfo = {
 
 export type Product = {
   __typename?: 'Product';
+  /** The product's own attribute values that are visible on the page, in the attributes' order. */
+  attributes: Array<AttributeValue>;
   brand?: Maybe<Brand>;
   category?: Maybe<Category>;
   createdAt: Scalars['String']['output'];
+  /** ISO 3166-1 alpha-2 codes of the countries it is neither shown in nor sold to. */
+  deniedCountries: Array<Scalars['String']['output']>;
+  /** Translated like name. */
   description: Scalars['String']['output'];
   id: Scalars['ID']['output'];
+  /** Images and video links in display order: the product's own and every variant's. */
+  media: Array<ProductMedia>;
+  /** Customers younger than this (or whose age is not verified) neither find nor buy it; null: anyone. */
+  minimumAge?: Maybe<Scalars['Int']['output']>;
+  /**
+   * In `locale` (e.g. de-AT) when translated: the exact locale, else its language (de), else
+   * the product's own text. INVALID_LOCALE for anything not like de or de-AT.
+   */
   name: Scalars['String']['output'];
   slug: Scalars['String']['output'];
   status: ProductStatus;
   updatedAt: Scalars['String']['output'];
   /** Sellable variants, in display order; archived variants are left out. */
   variants: Array<ProductVariant>;
+};
+
+export type ProductDescriptionArgs = {
+  locale?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ProductNameArgs = {
+  locale?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type ProductConnection = {
@@ -185,7 +362,11 @@ export type ProductConnection = {
 export type ProductCreateInput = {
   brandId?: InputMaybe<Scalars['ID']['input']>;
   categoryId?: InputMaybe<Scalars['ID']['input']>;
+  /** ISO 3166-1 alpha-2 codes (INVALID_COUNTRY otherwise). */
+  deniedCountries?: InputMaybe<Array<Scalars['String']['input']>>;
   description?: InputMaybe<Scalars['String']['input']>;
+  /** 1 to 99 (INVALID_AGE otherwise). */
+  minimumAge?: InputMaybe<Scalars['Int']['input']>;
   name: Scalars['String']['input'];
   slug?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<ProductStatus>;
@@ -198,6 +379,66 @@ export type ProductEdge = {
   node: Product;
 };
 
+export type ProductImportPayload = {
+  __typename?: 'ProductImportPayload';
+  /** Exactly the refused rows; each refused row changes nothing. */
+  errors: Array<ProductImportRowError>;
+  /** Rows applied (created or updated). */
+  imported: Scalars['Int']['output'];
+  productsCreated: Scalars['Int']['output'];
+  productsUpdated: Scalars['Int']['output'];
+  /** Data rows read. */
+  rows: Scalars['Int']['output'];
+  userErrors: Array<UserError>;
+  variantsCreated: Scalars['Int']['output'];
+  variantsUpdated: Scalars['Int']['output'];
+};
+
+/** One refused row of a CSV import. */
+export type ProductImportRowError = {
+  __typename?: 'ProductImportRowError';
+  code: Scalars['String']['output'];
+  /** The column at fault; null: the row as a whole. */
+  column?: Maybe<Scalars['String']['output']>;
+  message: Scalars['String']['output'];
+  /** The row's line in the file (the header is line 1). */
+  row: Scalars['Int']['output'];
+};
+
+export type ProductMedia = {
+  __typename?: 'ProductMedia';
+  /** What a screen reader says. */
+  alt: Scalars['String']['output'];
+  height?: Maybe<Scalars['Int']['output']>;
+  id: Scalars['ID']['output'];
+  kind: MediaKind;
+  /** 0 first. */
+  position: Scalars['Int']['output'];
+  /** https: the file (jpg, jpeg, png, webp, avif, gif; mp4, webm) or a video host's page. */
+  url: Scalars['String']['output'];
+  /** The variant it shows; null: the product as a whole. */
+  variantId?: Maybe<Scalars['ID']['output']>;
+  width?: Maybe<Scalars['Int']['output']>;
+};
+
+export type ProductMediaInput = {
+  alt?: InputMaybe<Scalars['String']['input']>;
+  height?: InputMaybe<Scalars['Int']['input']>;
+  kind?: InputMaybe<MediaKind>;
+  /** Where to insert it (0 first); omit for last. */
+  position?: InputMaybe<Scalars['Int']['input']>;
+  url: Scalars['String']['input'];
+  /** A variant of the product; omit for the product as a whole. */
+  variantId?: InputMaybe<Scalars['ID']['input']>;
+  width?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type ProductMediaPayload = {
+  __typename?: 'ProductMediaPayload';
+  media?: Maybe<ProductMedia>;
+  userErrors: Array<UserError>;
+};
+
 export type ProductPayload = {
   __typename?: 'ProductPayload';
   product?: Maybe<Product>;
@@ -206,10 +447,32 @@ export type ProductPayload = {
 
 export type ProductStatus = 'ACTIVE' | 'ARCHIVED' | 'DRAFT';
 
+export type ProductTranslation = {
+  __typename?: 'ProductTranslation';
+  description: Scalars['String']['output'];
+  locale: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+};
+
+export type ProductTranslationInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+};
+
+export type ProductTranslationPayload = {
+  __typename?: 'ProductTranslationPayload';
+  translation?: Maybe<ProductTranslation>;
+  userErrors: Array<UserError>;
+};
+
 export type ProductUpdateInput = {
   brandId?: InputMaybe<Scalars['ID']['input']>;
   categoryId?: InputMaybe<Scalars['ID']['input']>;
+  /** Replaces the list; omit to keep. */
+  deniedCountries?: InputMaybe<Array<Scalars['String']['input']>>;
   description?: InputMaybe<Scalars['String']['input']>;
+  /** null: no age limit; omit to keep. */
+  minimumAge?: InputMaybe<Scalars['Int']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
   slug?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<ProductStatus>;
@@ -219,16 +482,32 @@ export type ProductUpdateInput = {
 export type ProductVariant = {
   __typename?: 'ProductVariant';
   archived: Scalars['Boolean']['output'];
+  /** The variant's own attribute values that are visible on the page. */
+  attributes: Array<AttributeValue>;
   /** Parcel dimensions; null until measured. */
   dimensions?: Maybe<VariantDimensions>;
   id: Scalars['ID']['output'];
+  /** Media of this variant, in display order. */
+  media: Array<ProductMedia>;
   /** Option values such as size and color. */
   options: Array<VariantOption>;
   product: Product;
+  /**
+   * Why it cannot be sold to the customer in `country`, or null. The customer is the
+   * signed-in viewer; platform services (orders' carts) name one with `customerId`, which is
+   * FORBIDDEN for anyone else but staff.
+   */
+  saleRestriction?: Maybe<SaleRestriction>;
   sku: Scalars['String']['output'];
   title: Scalars['String']['output'];
   /** Shipping weight in grams (public, like a product page's weight); null until weighed. */
   weightGrams?: Maybe<Scalars['Int']['output']>;
+};
+
+/** Prices live in the pricing subgraph (`price(currency, quantity)`), stock in inventory. */
+export type ProductVariantSaleRestrictionArgs = {
+  country?: InputMaybe<Scalars['String']['input']>;
+  customerId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type ProductVariantInput = {
@@ -257,13 +536,17 @@ export type ProductVariantUpdateInput = {
 
 export type Query = {
   __typename?: 'Query';
+  /** Every attribute definition, in display order. */
+  attributeDefinitions: Array<AttributeDefinition>;
   brands: Array<Brand>;
   /** Top-level categories; walk `children` for the tree. */
   categories: Array<Category>;
   category?: Maybe<Category>;
   /**
    * A product by id or by slug (give exactly one). DRAFT and ARCHIVED products are found by
-   * staff with catalog:write only; for everyone else they do not exist (null).
+   * staff with catalog:write only; for everyone else they do not exist (null, as for an
+   * unknown id). So are age-restricted products for customers without a verified age that
+   * is enough, and products denied in `country`.
    */
   product?: Maybe<Product>;
   /**
@@ -281,6 +564,7 @@ export type QueryCategoryArgs = {
 };
 
 export type QueryProductArgs = {
+  country?: InputMaybe<Scalars['String']['input']>;
   id?: InputMaybe<Scalars['ID']['input']>;
   slug?: InputMaybe<Scalars['String']['input']>;
 };
@@ -288,6 +572,7 @@ export type QueryProductArgs = {
 export type QueryProductsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   categoryId?: InputMaybe<Scalars['ID']['input']>;
+  country?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   search?: InputMaybe<Scalars['String']['input']>;
 };
@@ -296,6 +581,13 @@ export type QueryVariantArgs = {
   id?: InputMaybe<Scalars['ID']['input']>;
   sku?: InputMaybe<Scalars['String']['input']>;
 };
+
+/** Why a variant cannot be sold to a customer in a country. */
+export type SaleRestriction =
+  /** Age-restricted, and the customer's age is not verified or below the product's minimum. */
+  | 'AGE_RESTRICTED'
+  /** Not sold to that country. */
+  | 'COUNTRY_DENIED';
 
 export type UserError = {
   __typename?: 'UserError';
@@ -466,8 +758,16 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
-  Brand: ResolverTypeWrapper<BrandModel>;
+  AgeVerificationPayload: ResolverTypeWrapper<AgeVerificationPayload>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  AttributeDefinition: ResolverTypeWrapper<AttributeDefinition>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  AttributeDefinitionInput: AttributeDefinitionInput;
+  AttributeDefinitionPayload: ResolverTypeWrapper<AttributeDefinitionPayload>;
+  AttributeType: AttributeType;
+  AttributeValue: ResolverTypeWrapper<AttributeValue>;
+  AttributeValueInput: AttributeValueInput;
+  Brand: ResolverTypeWrapper<BrandModel>;
   BrandCreateInput: BrandCreateInput;
   BrandPayload: ResolverTypeWrapper<
     Omit<BrandPayload, 'brand'> & { brand?: Maybe<ResolversTypes['Brand']> }
@@ -478,20 +778,28 @@ export type ResolversTypes = {
   CategoryPayload: ResolverTypeWrapper<
     Omit<CategoryPayload, 'category'> & { category?: Maybe<ResolversTypes['Category']> }
   >;
+  MediaKind: MediaKind;
   Money: ResolverTypeWrapper<Money>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Product: ResolverTypeWrapper<ProductModel>;
   ProductConnection: ResolverTypeWrapper<
     Omit<ProductConnection, 'edges'> & { edges: Array<ResolversTypes['ProductEdge']> }
   >;
   ProductCreateInput: ProductCreateInput;
   ProductEdge: ResolverTypeWrapper<Omit<ProductEdge, 'node'> & { node: ResolversTypes['Product'] }>;
+  ProductImportPayload: ResolverTypeWrapper<ProductImportPayload>;
+  ProductImportRowError: ResolverTypeWrapper<ProductImportRowError>;
+  ProductMedia: ResolverTypeWrapper<ProductMedia>;
+  ProductMediaInput: ProductMediaInput;
+  ProductMediaPayload: ResolverTypeWrapper<ProductMediaPayload>;
   ProductPayload: ResolverTypeWrapper<
     Omit<ProductPayload, 'product'> & { product?: Maybe<ResolversTypes['Product']> }
   >;
   ProductStatus: ProductStatus;
+  ProductTranslation: ResolverTypeWrapper<ProductTranslation>;
+  ProductTranslationInput: ProductTranslationInput;
+  ProductTranslationPayload: ResolverTypeWrapper<ProductTranslationPayload>;
   ProductUpdateInput: ProductUpdateInput;
   ProductVariant: ResolverTypeWrapper<VariantModel>;
   ProductVariantInput: ProductVariantInput;
@@ -500,6 +808,7 @@ export type ResolversTypes = {
   >;
   ProductVariantUpdateInput: ProductVariantUpdateInput;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SaleRestriction: SaleRestriction;
   UserError: ResolverTypeWrapper<UserError>;
   VariantDimensions: ResolverTypeWrapper<VariantDimensions>;
   VariantDimensionsInput: VariantDimensionsInput;
@@ -510,8 +819,15 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
-  Brand: BrandModel;
+  AgeVerificationPayload: AgeVerificationPayload;
+  Boolean: Scalars['Boolean']['output'];
+  AttributeDefinition: AttributeDefinition;
   ID: Scalars['ID']['output'];
+  AttributeDefinitionInput: AttributeDefinitionInput;
+  AttributeDefinitionPayload: AttributeDefinitionPayload;
+  AttributeValue: AttributeValue;
+  AttributeValueInput: AttributeValueInput;
+  Brand: BrandModel;
   BrandCreateInput: BrandCreateInput;
   BrandPayload: Omit<BrandPayload, 'brand'> & { brand?: Maybe<ResolversParentTypes['Brand']> };
   Category: CategoryModel;
@@ -523,16 +839,23 @@ export type ResolversParentTypes = {
   Money: Money;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
-  Boolean: Scalars['Boolean']['output'];
   Product: ProductModel;
   ProductConnection: Omit<ProductConnection, 'edges'> & {
     edges: Array<ResolversParentTypes['ProductEdge']>;
   };
   ProductCreateInput: ProductCreateInput;
   ProductEdge: Omit<ProductEdge, 'node'> & { node: ResolversParentTypes['Product'] };
+  ProductImportPayload: ProductImportPayload;
+  ProductImportRowError: ProductImportRowError;
+  ProductMedia: ProductMedia;
+  ProductMediaInput: ProductMediaInput;
+  ProductMediaPayload: ProductMediaPayload;
   ProductPayload: Omit<ProductPayload, 'product'> & {
     product?: Maybe<ResolversParentTypes['Product']>;
   };
+  ProductTranslation: ProductTranslation;
+  ProductTranslationInput: ProductTranslationInput;
+  ProductTranslationPayload: ProductTranslationPayload;
   ProductUpdateInput: ProductUpdateInput;
   ProductVariant: VariantModel;
   ProductVariantInput: ProductVariantInput;
@@ -568,6 +891,54 @@ export type SignedInDirectiveResolver<
   ContextType = Context,
   Args = SignedInDirectiveArgs,
 > = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type AgeVerificationPayloadResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['AgeVerificationPayload'] =
+    ResolversParentTypes['AgeVerificationPayload'],
+> = {
+  adult?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  verifiedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type AttributeDefinitionResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['AttributeDefinition'] =
+    ResolversParentTypes['AttributeDefinition'],
+> = {
+  choices?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  facetable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  filterable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['AttributeType'], ParentType, ContextType>;
+  unit?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  visibleOnPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type AttributeDefinitionPayloadResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['AttributeDefinitionPayload'] =
+    ResolversParentTypes['AttributeDefinitionPayload'],
+> = {
+  attributeDefinition?: Resolver<
+    Maybe<ResolversTypes['AttributeDefinition']>,
+    ParentType,
+    ContextType
+  >;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type AttributeValueResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['AttributeValue'] =
+    ResolversParentTypes['AttributeValue'],
+> = {
+  attribute?: Resolver<ResolversTypes['AttributeDefinition'], ParentType, ContextType>;
+  values?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
 
 export type BrandResolvers<
   ContextType = Context,
@@ -638,6 +1009,12 @@ export type MutationResolvers<
   ContextType = Context,
   ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation'],
 > = {
+  attributeDefinitionCreate?: Resolver<
+    ResolversTypes['AttributeDefinitionPayload'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationAttributeDefinitionCreateArgs, 'input'>
+  >;
   brandCreate?: Resolver<
     ResolversTypes['BrandPayload'],
     ParentType,
@@ -650,17 +1027,53 @@ export type MutationResolvers<
     ContextType,
     RequireFields<MutationCategoryCreateArgs, 'input'>
   >;
+  customerAgeVerify?: Resolver<
+    ResolversTypes['AgeVerificationPayload'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationCustomerAgeVerifyArgs, 'token'>
+  >;
   productArchive?: Resolver<
     ResolversTypes['ProductPayload'],
     ParentType,
     ContextType,
     RequireFields<MutationProductArchiveArgs, 'id'>
   >;
+  productAttributesSet?: Resolver<
+    ResolversTypes['ProductPayload'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationProductAttributesSetArgs, 'productId' | 'values'>
+  >;
   productCreate?: Resolver<
     ResolversTypes['ProductPayload'],
     ParentType,
     ContextType,
     RequireFields<MutationProductCreateArgs, 'input'>
+  >;
+  productImport?: Resolver<
+    ResolversTypes['ProductImportPayload'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationProductImportArgs, 'csv'>
+  >;
+  productMediaAdd?: Resolver<
+    ResolversTypes['ProductMediaPayload'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationProductMediaAddArgs, 'input' | 'productId'>
+  >;
+  productMediaRemove?: Resolver<
+    ResolversTypes['ProductMediaPayload'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationProductMediaRemoveArgs, 'id'>
+  >;
+  productTranslationSet?: Resolver<
+    ResolversTypes['ProductTranslationPayload'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationProductTranslationSetArgs, 'input' | 'locale' | 'productId'>
   >;
   productUpdate?: Resolver<
     ResolversTypes['ProductPayload'],
@@ -709,12 +1122,21 @@ export type ProductResolvers<
     FederationReferenceType,
     ContextType
   >;
+  attributes?: Resolver<Array<ResolversTypes['AttributeValue']>, ParentType, ContextType>;
   brand?: Resolver<Maybe<ResolversTypes['Brand']>, ParentType, ContextType>;
   category?: Resolver<Maybe<ResolversTypes['Category']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  deniedCountries?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  description?: Resolver<
+    ResolversTypes['String'],
+    ParentType,
+    ContextType,
+    Partial<ProductDescriptionArgs>
+  >;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  media?: Resolver<Array<ResolversTypes['ProductMedia']>, ParentType, ContextType>;
+  minimumAge?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType, Partial<ProductNameArgs>>;
   slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ProductStatus'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -739,12 +1161,80 @@ export type ProductEdgeResolvers<
   node?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
 };
 
+export type ProductImportPayloadResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['ProductImportPayload'] =
+    ResolversParentTypes['ProductImportPayload'],
+> = {
+  errors?: Resolver<Array<ResolversTypes['ProductImportRowError']>, ParentType, ContextType>;
+  imported?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  productsCreated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  productsUpdated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rows?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  variantsCreated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  variantsUpdated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ProductImportRowErrorResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['ProductImportRowError'] =
+    ResolversParentTypes['ProductImportRowError'],
+> = {
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  column?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  row?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ProductMediaResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['ProductMedia'] = ResolversParentTypes['ProductMedia'],
+> = {
+  alt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  height?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['MediaKind'], ParentType, ContextType>;
+  position?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  variantId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  width?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type ProductMediaPayloadResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['ProductMediaPayload'] =
+    ResolversParentTypes['ProductMediaPayload'],
+> = {
+  media?: Resolver<Maybe<ResolversTypes['ProductMedia']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export type ProductPayloadResolvers<
   ContextType = Context,
   ParentType extends ResolversParentTypes['ProductPayload'] =
     ResolversParentTypes['ProductPayload'],
 > = {
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type ProductTranslationResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['ProductTranslation'] =
+    ResolversParentTypes['ProductTranslation'],
+> = {
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ProductTranslationPayloadResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['ProductTranslationPayload'] =
+    ResolversParentTypes['ProductTranslationPayload'],
+> = {
+  translation?: Resolver<Maybe<ResolversTypes['ProductTranslation']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
@@ -761,10 +1251,18 @@ export type ProductVariantResolvers<
     ContextType
   >;
   archived?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  attributes?: Resolver<Array<ResolversTypes['AttributeValue']>, ParentType, ContextType>;
   dimensions?: Resolver<Maybe<ResolversTypes['VariantDimensions']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  media?: Resolver<Array<ResolversTypes['ProductMedia']>, ParentType, ContextType>;
   options?: Resolver<Array<ResolversTypes['VariantOption']>, ParentType, ContextType>;
   product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+  saleRestriction?: Resolver<
+    Maybe<ResolversTypes['SaleRestriction']>,
+    ParentType,
+    ContextType,
+    Partial<ProductVariantSaleRestrictionArgs>
+  >;
   sku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   weightGrams?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -783,6 +1281,11 @@ export type QueryResolvers<
   ContextType = Context,
   ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query'],
 > = {
+  attributeDefinitions?: Resolver<
+    Array<ResolversTypes['AttributeDefinition']>,
+    ParentType,
+    ContextType
+  >;
   brands?: Resolver<Array<ResolversTypes['Brand']>, ParentType, ContextType>;
   categories?: Resolver<Array<ResolversTypes['Category']>, ParentType, ContextType>;
   category?: Resolver<
@@ -839,6 +1342,10 @@ export type VariantOptionResolvers<
 };
 
 export type Resolvers<ContextType = Context> = {
+  AgeVerificationPayload?: AgeVerificationPayloadResolvers<ContextType>;
+  AttributeDefinition?: AttributeDefinitionResolvers<ContextType>;
+  AttributeDefinitionPayload?: AttributeDefinitionPayloadResolvers<ContextType>;
+  AttributeValue?: AttributeValueResolvers<ContextType>;
   Brand?: BrandResolvers<ContextType>;
   BrandPayload?: BrandPayloadResolvers<ContextType>;
   Category?: CategoryResolvers<ContextType>;
@@ -849,7 +1356,13 @@ export type Resolvers<ContextType = Context> = {
   Product?: ProductResolvers<ContextType>;
   ProductConnection?: ProductConnectionResolvers<ContextType>;
   ProductEdge?: ProductEdgeResolvers<ContextType>;
+  ProductImportPayload?: ProductImportPayloadResolvers<ContextType>;
+  ProductImportRowError?: ProductImportRowErrorResolvers<ContextType>;
+  ProductMedia?: ProductMediaResolvers<ContextType>;
+  ProductMediaPayload?: ProductMediaPayloadResolvers<ContextType>;
   ProductPayload?: ProductPayloadResolvers<ContextType>;
+  ProductTranslation?: ProductTranslationResolvers<ContextType>;
+  ProductTranslationPayload?: ProductTranslationPayloadResolvers<ContextType>;
   ProductVariant?: ProductVariantResolvers<ContextType>;
   ProductVariantPayload?: ProductVariantPayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

@@ -16,10 +16,18 @@ export function categoryIds(variant: VariantInfo): string[] {
 export class CatalogClient {
   constructor(private readonly client: ServiceClient) {}
 
-  /** Variants by id in one call; unknown ids are simply absent from the map. */
-  async variants(ids: string[]): Promise<Map<string, VariantInfo>> {
+  /**
+   * Variants by id in one call; unknown ids are simply absent from the map. With a buyer,
+   * each says whether catalog's visibility rules let them buy it (`saleRestriction`).
+   */
+  async variants(
+    ids: string[],
+    buyer: { customerId: string | null; country: string } | null = null,
+  ): Promise<Map<string, VariantInfo>> {
     const data = await this.client.execute(OrdersVariantsDocument, {
       representations: ids.map((id) => ({ __typename: 'ProductVariant', id })),
+      country: buyer?.country ?? null,
+      customerId: buyer?.customerId ?? null,
     });
     return new Map(
       data._entities

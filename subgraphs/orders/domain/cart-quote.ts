@@ -35,6 +35,11 @@ export interface QuoteRequest {
   shippingMethodId?: string | null;
   /** Where shipping refusals point (cost arguments by default, checkout input for checkout). */
   shippingFields?: ShippingFields;
+  /**
+   * Checkout: the buyer whom catalog's visibility rules are checked for, in `country` (the
+   * shipping address's); a restricted line is refused with AGE_RESTRICTED or COUNTRY_DENIED.
+   */
+  buyer?: { customerId: string | null };
 }
 
 export interface CartQuote {
@@ -58,15 +63,26 @@ export class CartQuoter {
   constructor(private readonly clients: OrdersClients) {}
 
   async quote(request: QuoteRequest): Promise<CartQuote> {
-    const variants = await this.clients.catalog.variants([
-      ...new Set(request.lines.map((l) => l.variantId)),
-    ]);
+    const buyer = request.buyer
+      ? { customerId: request.buyer.customerId, country: request.country }
+      : null;
+    const variants = await this.clients.catalog.variants(
+      [...new Set(request.lines.map((l) => l.variantId))],
+      buyer,
+    );
     request.lines.forEach((line, index) => {
       const variant = variants.get(line.variantId);
       if (!variant || variant.archived || variant.product.status !== 'ACTIVE') {
         throw new DomainError(
           'VARIANT_UNAVAILABLE',
           `${variant?.sku ?? line.variantId} is not for sale`,
+          ['lines', String(index)],
+        );
+      }
+      if (buyer && variant.saleRestriction) {
+        throw new DomainError(
+          variant.saleRestriction,
+          `${variant.sku} cannot be sold to this buyer in ${request.country}`,
           ['lines', String(index)],
         );
       }

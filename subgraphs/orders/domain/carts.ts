@@ -29,7 +29,7 @@ export class CartService {
     const currency = money(0, input.currency ?? 'EUR').currency;
     homeCountry(currency);
     const lines = input.lines ?? [];
-    const quotes = await this.quote(lines, currency);
+    const quotes = await this.quote(lines, currency, customerId);
     return this.db.transaction(async (tx) => {
       const cart = await tx
         .getRepository(CartRow)
@@ -41,7 +41,7 @@ export class CartService {
 
   async addLines(cartId: string, lines: LineInput[]): Promise<CartRow> {
     const cart = await this.mustFindActive(cartId);
-    const quotes = await this.quote(lines, cart.currency);
+    const quotes = await this.quote(lines, cart.currency, cart.customerId);
     return this.db.transaction(async (tx) => {
       await this.lockCart(tx, cart.id);
       await this.insertLines(tx, cart, lines, quotes);
@@ -129,9 +129,15 @@ export class CartService {
 
   /**
    * Looks every variant up in catalog once and asks pricing for a price in the cart's
-   * currency, so a cart never holds what cannot be sold or charged.
+   * currency, so a cart never holds what cannot be sold or charged, nor what catalog's
+   * visibility rules keep from this customer in the cart's country (AGE_RESTRICTED,
+   * COUNTRY_DENIED).
    */
-  private async quote(lines: LineInput[], currency: string): Promise<Map<string, VariantInfo>> {
+  private async quote(
+    lines: LineInput[],
+    currency: string,
+    customerId: string | null,
+  ): Promise<Map<string, VariantInfo>> {
     if (lines.length > MAX_CART_LINES) {
       throw new DomainError('TOO_MANY_LINES', `A cart holds at most ${MAX_CART_LINES} lines`, [
         'lines',
@@ -148,9 +154,10 @@ export class CartService {
       checkQuantity(line.quantity, index, false);
     });
     if (lines.length === 0) return new Map();
-    const variants = await this.clients.catalog.variants([
-      ...new Set(lines.map((l) => l.variantId.toLowerCase())),
-    ]);
+    const variants = await this.clients.catalog.variants(
+      [...new Set(lines.map((l) => l.variantId.toLowerCase()))],
+      { customerId, country: homeCountry(currency) },
+    );
     lines.forEach((line, index) => {
       const variant = variants.get(line.variantId.toLowerCase());
       const field = ['lines', String(index), 'variantId'];
@@ -158,6 +165,13 @@ export class CartService {
         throw new DomainError('NOT_FOUND', `Variant ${line.variantId} was not found`, field);
       if (variant.archived || variant.product.status !== 'ACTIVE') {
         throw new DomainError('VARIANT_UNAVAILABLE', `${variant.sku} is not for sale`, field);
+      }
+      if (variant.saleRestriction) {
+        const reason =
+          variant.saleRestriction === 'AGE_RESTRICTED'
+            ? 'needs a verified age of at least its minimum'
+            : 'is not sold to this country';
+        throw new DomainError(variant.saleRestriction, `${variant.sku} ${reason}`, field);
       }
     });
     await this.clients.pricing.quote({

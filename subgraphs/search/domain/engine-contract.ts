@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { FACET_NAMES, type IndexDocument, type SearchEngine, type SearchRequest } from './engine';
+import {
+  FACET_NAMES,
+  type IndexDocument,
+  type SearchEngine,
+  type SearchRequest,
+  type Shopper,
+} from './engine';
 import { queryTerms } from './request';
 
 /**
@@ -7,6 +13,8 @@ import { queryTerms } from './request';
  * `describeEngineContract('postgres', () => engine)` for each engine (pg-engine.contract.test.ts;
  * an OpenSearch engine would add its own file, run where OPENSEARCH_URL is set).
  */
+/** A shopper of unknown country and age: what an anonymous caller is. */
+const ANYONE: Shopper = { country: null, age: null };
 const ids = { knit: randomUUID(), tops: randomUUID(), mugs: randomUUID(), acme: randomUUID() };
 
 export function doc(overrides: Partial<IndexDocument> & { name: string }): IndexDocument {
@@ -22,6 +30,9 @@ export function doc(overrides: Partial<IndexDocument> & { name: string }): Index
     ],
     options: [{ name: 'Size', value: 'M' }],
     skus: [`SKU-${Math.random().toString(36).slice(2, 8)}`],
+    attributes: [],
+    minimumAge: null,
+    deniedCountries: [],
     prices: { EUR: { min: 4900, max: 5900 } },
     inStock: true,
     rating: null,
@@ -41,6 +52,7 @@ export function request(
     currency: 'EUR',
     locale: 'en',
     facets: [...FACET_NAMES],
+    shopper: ANYONE,
     offset: 0,
     limit: 20,
     ...overrides,
@@ -109,7 +121,7 @@ export function describeEngineContract(label: string, engineOf: () => SearchEngi
     it('never shows a product that is not visible', async () => {
       expect(await found('secret')).toEqual([]);
       expect(await found(null)).not.toContain(draft.productId);
-      expect(await engine.suggest(['secret'], 5)).toEqual([]);
+      expect(await engine.suggest(['secret'], 5, ANYONE)).toEqual([]);
     });
 
     it('counts facets over the other filters, and each count is what filtering by it gives', async () => {
@@ -136,9 +148,11 @@ export function describeEngineContract(label: string, engineOf: () => SearchEngi
         }
       }
       const categories = page.facets.find((f) => f.name === 'category')!.values;
-      expect(categories).toContainEqual(expect.objectContaining({ value: ids.tops, count: 2 }));
       expect(categories).toContainEqual(
-        expect.objectContaining({ value: ids.knit, count: 2, parent: ids.tops }),
+        expect.objectContaining({ value: ids.tops, label: 'Tops', count: 2, parent: null }),
+      );
+      expect(categories).toContainEqual(
+        expect.objectContaining({ value: ids.knit, label: 'Knitwear', count: 2, parent: ids.tops }),
       );
     });
 
@@ -178,19 +192,57 @@ export function describeEngineContract(label: string, engineOf: () => SearchEngi
     });
 
     it('suggests names by prefix, near misses, brands and categories', async () => {
-      expect((await engine.suggest(['meri'], 5))[0]).toMatchObject({
+      expect((await engine.suggest(['meri'], 5, ANYONE))[0]).toMatchObject({
         kind: 'PRODUCT',
         text: 'Merino Wool Sweater',
       });
-      expect(await engine.suggest(['enamle'], 5)).toContainEqual(
+      expect(await engine.suggest(['enamle'], 5, ANYONE)).toContainEqual(
         expect.objectContaining({ text: 'Enamel Mug' }),
       );
-      expect(await engine.suggest(['camp'], 5)).toContainEqual(
+      expect(await engine.suggest(['camp'], 5, ANYONE)).toContainEqual(
         expect.objectContaining({ kind: 'BRAND', text: 'Campware' }),
       );
-      expect(await engine.suggest(['knit'], 5)).toContainEqual(
+      expect(await engine.suggest(['knit'], 5, ANYONE)).toContainEqual(
         expect.objectContaining({ kind: 'CATEGORY', text: 'Knitwear' }),
       );
+    });
+
+    it('applies visibility rules: a minimum age, countries denied', async () => {
+      const wine = doc({ name: 'Riesling Wine', minimumAge: 18 });
+      const knife = doc({ name: 'Riesling Pocket Knife', deniedCountries: ['GB'] });
+      await engine.index([wine, knife]);
+      const as = (country: string | null, age: number | null) => ({ shopper: { country, age } });
+      expect(await found('riesling', as(null, null))).toEqual([knife.productId]);
+      expect(await found('riesling', as('GB', 17))).toEqual([]);
+      expect((await found('riesling', as('DE', 18))).sort()).toEqual(
+        [wine.productId, knife.productId].sort(),
+      );
+      expect((await engine.suggest(['riesl'], 5, as('GB', 30).shopper)).map((s) => s.id)).toEqual([
+        wine.productId,
+      ]);
+      await engine.remove([wine.productId, knife.productId]);
+    });
+
+    it('counts attribute facets and filters by them', async () => {
+      const linen = doc({
+        name: 'Linen Shirt',
+        attributes: [{ code: 'material', values: ['linen'] }],
+      });
+      const silk = doc({
+        name: 'Silk Shirt',
+        attributes: [{ code: 'material', values: ['silk', 'linen'] }],
+      });
+      await engine.index([linen, silk]);
+      const page = await engine.search(request('shirt', { facets: ['attr:material'] }));
+      expect(page.facets[0]!.values.map((v) => [v.value, v.count])).toEqual([
+        ['linen', 2],
+        ['silk', 1],
+      ]);
+      const filtered = await found('shirt', {
+        filters: { attributes: [{ code: 'material', values: ['silk'] }] },
+      });
+      expect(filtered).toEqual([silk.productId]);
+      await engine.remove([linen.productId, silk.productId]);
     });
 
     it('indexes again on change and forgets removed products', async () => {

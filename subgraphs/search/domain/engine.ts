@@ -19,6 +19,12 @@ export interface IndexDocument {
   /** Variant options, e.g. { name: 'Size', value: 'M' }, distinct. */
   options: { name: string; value: string }[];
   skus: string[];
+  /** Catalog's filterable or facetable attributes, values in canonical text (e.g. 12.5, true). */
+  attributes: { code: string; values: string[] }[];
+  /** Shoppers younger than this (or of unknown age) do not find the product; null: anyone. */
+  minimumAge: number | null;
+  /** ISO country codes whose shoppers do not find it. */
+  deniedCountries: string[];
   /** Lowest and highest variant price per currency, integer minor units. */
   prices: Record<string, { min: number; max: number }>;
   inStock: boolean;
@@ -30,8 +36,11 @@ export type SearchSort = 'RELEVANCE' | 'PRICE_ASC' | 'PRICE_DESC' | 'NEWEST' | '
 
 export const FACET_NAMES = ['category', 'brand', 'price', 'inStock', 'rating'] as const;
 export type FixedFacetName = (typeof FACET_NAMES)[number];
-/** A fixed facet, or `option:<name>` for a variant option such as `option:Size`. */
-export type FacetName = FixedFacetName | `option:${string}`;
+/**
+ * A fixed facet, `option:<name>` for a variant option such as `option:Size`, or
+ * `attr:<code>` for a catalog attribute such as `attr:material`.
+ */
+export type FacetName = FixedFacetName | `option:${string}` | `attr:${string}`;
 
 export interface SearchFilters {
   categoryIds?: string[];
@@ -41,6 +50,16 @@ export interface SearchFilters {
   inStock?: boolean;
   minRating?: number;
   options?: { name: string; values: string[] }[];
+  /** Catalog attributes by code: any of the values. */
+  attributes?: { code: string; values: string[] }[];
+}
+
+/** Who searches: what the visibility rules of products are checked against. */
+export interface Shopper {
+  /** ISO 3166-1 alpha-2, or null when the shop does not know (country rules then apply at the cart). */
+  country: string | null;
+  /** Whole years from a verified birth date; null: unknown (age-restricted products stay hidden). */
+  age: number | null;
 }
 
 /** A validated request (domain/request.ts checks what callers send). */
@@ -52,6 +71,7 @@ export interface SearchRequest {
   currency: string;
   locale: string;
   facets: FacetName[];
+  shopper: Shopper;
   offset: number;
   limit: number;
 }
@@ -117,7 +137,7 @@ export interface SearchEngine {
   index(documents: IndexDocument[], tx?: EntityManager): Promise<void>;
   remove(productIds: string[], tx?: EntityManager): Promise<void>;
   search(request: SearchRequest): Promise<SearchPage>;
-  suggest(prefixTerms: string[], limit: number): Promise<Suggestion[]>;
+  suggest(prefixTerms: string[], limit: number, shopper: Shopper): Promise<Suggestion[]>;
   /** Builds a new index beside the live one and swaps it in; searches never stop. */
   rebuild(source: RebuildSource): Promise<{ documents: number }>;
   /** Every document gone (tests). */

@@ -7,11 +7,13 @@ import type {
   SearchEngine,
   SearchPage,
   SearchRequest,
+  Shopper,
   Suggestion,
 } from './engine';
+import { Params } from './pg-facets';
 import { documentTableSql } from './pg-document-table';
 import { writeDocuments } from './pg-index';
-import { pgSearch } from './pg-search';
+import { pgSearch, shopperCondition } from './pg-search';
 
 /** The default engine: the index is a table of search's own schema (pg-document-table.ts). */
 export class PostgresSearchEngine implements SearchEngine {
@@ -35,7 +37,7 @@ export class PostgresSearchEngine implements SearchEngine {
   }
 
   /** Names starting with the words (the last one a prefix), then near misses; brands and categories. */
-  async suggest(terms: string[], limit: number): Promise<Suggestion[]> {
+  async suggest(terms: string[], limit: number, shopper: Shopper): Promise<Suggestion[]> {
     if (terms.length === 0) return [];
     const prefix = terms.map((term) => `'${term}':*A`).join(' & ');
     const phrase = terms.join(' ');
@@ -43,31 +45,33 @@ export class PostgresSearchEngine implements SearchEngine {
     // Near misses: a word of the name within one or two letters of what was typed.
     return this.db.transaction(async (tx) => {
       await tx.query(`SET LOCAL pg_trgm.word_similarity_threshold = 0.45`);
-      return this.suggestIn(tx, prefix, limit, phrase, last);
+      return this.suggestIn(tx, [prefix, limit, phrase, last], shopper);
     });
   }
 
   private suggestIn(
     tx: EntityManager,
-    prefix: string,
-    limit: number,
-    phrase: string,
-    last: string,
+    values: [prefix: string, limit: number, phrase: string, last: string],
+    shopper: Shopper,
   ): Promise<Suggestion[]> {
+    const params = new Params();
+    params.values.push(...values);
+    const visible = shopperCondition(params, shopper);
     return tx.query(
       `WITH folded AS (SELECT lower(public.unaccent('public.unaccent'::regdictionary, $3)) AS phrase,
                               lower(public.unaccent('public.unaccent'::regdictionary, $4)) AS last),
        named AS (
          SELECT 'PRODUCT' AS kind, d.product_id::text AS id, d.name AS text, 0 AS tier,
                 length(d.name)::float8 AS rank
-           FROM search.document d WHERE d.visible AND d.tsv @@ to_tsquery('search.unaccented', $1)
+           FROM search.document d
+          WHERE d.visible AND ${visible} AND d.tsv @@ to_tsquery('search.unaccented', $1)
           ORDER BY length(d.name), d.name LIMIT $2),
        near AS (
          SELECT 'PRODUCT' AS kind, d.product_id::text AS id, d.name AS text, 1 AS tier,
                 -public.word_similarity(f.phrase, d.name_norm) AS rank
            FROM search.document d, folded f
           WHERE length(f.phrase) >= 3 AND (SELECT count(*) FROM named) < $2
-            AND d.visible AND f.phrase OPERATOR(public.<%) d.name_norm
+            AND d.visible AND ${visible} AND f.phrase OPERATOR(public.<%) d.name_norm
             AND d.product_id NOT IN (SELECT id::uuid FROM named)
           ORDER BY rank, d.name LIMIT $2),
        labels AS (
@@ -79,7 +83,7 @@ export class PostgresSearchEngine implements SearchEngine {
        SELECT kind, id, text FROM (
          SELECT * FROM named UNION ALL SELECT * FROM near UNION ALL SELECT * FROM labels) s
        ORDER BY tier, rank, text LIMIT $2`,
-      [prefix, limit, phrase, last],
+      params.values,
     );
   }
 

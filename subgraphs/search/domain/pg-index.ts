@@ -54,8 +54,15 @@ export async function writeDocuments(
     category_names: doc.categories.map((c) => c.name),
     category_parents: doc.categories.map((c) => c.parentId),
     options: doc.options.map((o) => `${o.name}=${o.value}`),
+    attributes: doc.attributes.flatMap((a) => a.values.map((v) => `${a.code}=${v}`)),
+    min_age: doc.minimumAge,
+    denied_countries: doc.deniedCountries,
     facet_text: [doc.brand?.name ?? '', ...doc.categories.map((c) => c.name)].join(' '),
-    variant_text: [...doc.options.map((o) => o.value), ...doc.skus].join(' '),
+    variant_text: [
+      ...doc.options.map((o) => o.value),
+      ...doc.skus,
+      ...doc.attributes.flatMap((a) => a.values),
+    ].join(' '),
     prices: doc.prices,
     in_stock: doc.inStock,
     rating: doc.rating?.average ?? null,
@@ -66,11 +73,11 @@ export async function writeDocuments(
   for (const row of rows) row.description = row.description.replace(/[\uD800-\uDBFF]$/, '');
   await db.query(
     `INSERT INTO search.${table} (product_id, visible, name, name_norm, description, language,
-       brand_id, brand_name, category_ids, category_names, category_parents, options, prices,
-       in_stock, rating, rating_count, created_at, tsv, indexed_at)
+       brand_id, brand_name, category_ids, category_names, category_parents, options, attributes,
+       min_age, denied_countries, prices, in_stock, rating, rating_count, created_at, tsv, indexed_at)
      SELECT d.product_id, d.visible, d.name, lower(${fold('d.name')}), d.description,
        d.language::regconfig, d.brand_id, d.brand_name, d.category_ids, d.category_names,
-       d.category_parents, d.options, d.prices, d.in_stock, d.rating, d.rating_count, d.created_at,
+       d.category_parents, d.options, d.attributes, d.min_age, d.denied_countries, d.prices, d.in_stock, d.rating, d.rating_count, d.created_at,
        setweight(to_tsvector(d.language::regconfig, ${fold('d.name')}), 'A')
          || setweight(to_tsvector('search.unaccented', d.name), 'A')
          || setweight(to_tsvector(d.language::regconfig, ${fold('d.facet_text')}), 'B')
@@ -80,7 +87,8 @@ export async function writeDocuments(
        clock_timestamp()
      FROM jsonb_to_recordset($1::jsonb) AS d(product_id uuid, visible boolean, name text,
        description text, language text, brand_id uuid, brand_name text, category_ids uuid[],
-       category_names text[], category_parents uuid[], options text[], facet_text text,
+       category_names text[], category_parents uuid[], options text[], attributes text[],
+       min_age int, denied_countries text[], facet_text text,
        variant_text text, prices jsonb, in_stock boolean, rating real, rating_count int,
        created_at timestamptz)
      ON CONFLICT (product_id) DO UPDATE SET
@@ -89,6 +97,8 @@ export async function writeDocuments(
        brand_id = EXCLUDED.brand_id, brand_name = EXCLUDED.brand_name,
        category_ids = EXCLUDED.category_ids, category_names = EXCLUDED.category_names,
        category_parents = EXCLUDED.category_parents, options = EXCLUDED.options,
+       attributes = EXCLUDED.attributes, min_age = EXCLUDED.min_age,
+       denied_countries = EXCLUDED.denied_countries,
        prices = EXCLUDED.prices, in_stock = EXCLUDED.in_stock, rating = EXCLUDED.rating,
        rating_count = EXCLUDED.rating_count, created_at = EXCLUDED.created_at,
        tsv = EXCLUDED.tsv, indexed_at = EXCLUDED.indexed_at`,
@@ -108,19 +118,22 @@ export async function writeDocuments(
     [JSON.stringify(rows)],
   );
   await db.query(
-    `INSERT INTO search.label (kind, id, name, name_norm)
-     SELECT DISTINCT ON (kind, id) kind, id, name, lower(${fold('name')}) FROM (
-       SELECT 'BRAND' AS kind, d.brand_id AS id, d.brand_name AS name
+    `INSERT INTO search.label (kind, id, name, name_norm, parent_id)
+     SELECT DISTINCT ON (kind, id) kind, id, name, lower(${fold('name')}), parent FROM (
+       SELECT 'BRAND' AS kind, d.brand_id AS id, d.brand_name AS name, NULL::uuid AS parent
          FROM jsonb_to_recordset($1::jsonb) AS d(visible boolean, brand_id uuid, brand_name text)
         WHERE d.visible AND d.brand_id IS NOT NULL
        UNION ALL
-       SELECT 'CATEGORY', c.id, c.name
-         FROM jsonb_to_recordset($1::jsonb) AS d(visible boolean, category_ids uuid[], category_names text[]),
-              unnest(d.category_ids, d.category_names) AS c(id, name)
+       SELECT 'CATEGORY', c.id, c.name, c.parent
+         FROM jsonb_to_recordset($1::jsonb) AS d(visible boolean, category_ids uuid[],
+                category_names text[], category_parents uuid[]),
+              unnest(d.category_ids, d.category_names, d.category_parents) AS c(id, name, parent)
         WHERE d.visible) named
      ORDER BY kind, id
-     ON CONFLICT (kind, id) DO UPDATE SET name = EXCLUDED.name, name_norm = EXCLUDED.name_norm
-       WHERE search.label.name <> EXCLUDED.name`,
+     ON CONFLICT (kind, id) DO UPDATE SET name = EXCLUDED.name, name_norm = EXCLUDED.name_norm,
+       parent_id = EXCLUDED.parent_id
+       WHERE search.label.name <> EXCLUDED.name
+          OR search.label.parent_id IS DISTINCT FROM EXCLUDED.parent_id`,
     [JSON.stringify(rows)],
   );
 }

@@ -15,6 +15,8 @@ const MAX_TERMS = 10;
 const MAX_TERM_LENGTH = 60;
 const MAX_OFFSET = 10_000;
 const MAX_IDS = 50;
+/** Catalog's attribute codes (catalog.attribute's CHECK). */
+const ATTRIBUTE_CODE = /^[a-z][a-z0-9_]{0,39}$/;
 
 export interface SearchArgs {
   query?: string | null;
@@ -25,7 +27,9 @@ export interface SearchArgs {
     inStock?: boolean | null;
     minRating?: number | null;
     options?: { name: string; values: string[] }[] | null;
+    attributes?: { code: string; values: string[] }[] | null;
   } | null;
+  country?: string | null;
   sort?: SearchSort | null;
   currency?: string | null;
   locale?: string | null;
@@ -108,6 +112,25 @@ function parseFilters(input: SearchArgs['filters']): SearchFilters {
     }
     filters.options = input.options.filter((o) => o.values.length > 0);
   }
+  if (input.attributes) {
+    if (input.attributes.length > 10 || input.attributes.some((a) => a.values.length > MAX_IDS)) {
+      throw new DomainError(Code.TOO_MANY_VALUES, 'At most 10 attributes of 50 values', [
+        'filters',
+        'attributes',
+      ]);
+    }
+    input.attributes.forEach((attribute, index) => {
+      if (!ATTRIBUTE_CODE.test(attribute.code)) {
+        throw new DomainError(Code.SEARCH_ATTRIBUTE_UNKNOWN, 'An attribute code is like material', [
+          'filters',
+          'attributes',
+          String(index),
+          'code',
+        ]);
+      }
+    });
+    filters.attributes = input.attributes.filter((a) => a.values.length > 0);
+  }
   return filters;
 }
 
@@ -119,16 +142,31 @@ function parseFacets(facets: string[] | null | undefined): FacetName[] {
   return facets.map((facet, index) => {
     if ((FACET_NAMES as readonly string[]).includes(facet)) return facet as FacetName;
     if (/^option:\P{Cc}{1,100}$/u.test(facet)) return facet as FacetName;
+    if (facet.startsWith('attr:') && ATTRIBUTE_CODE.test(facet.slice(5))) return facet as FacetName;
     throw new DomainError(
       Code.SEARCH_FACET_UNKNOWN,
-      `Unknown facet ${facet.slice(0, 40)}: one of ${FACET_NAMES.join(', ')} or option:<name>`,
+      `Unknown facet ${facet.slice(0, 40)}: one of ${FACET_NAMES.join(', ')} option:<name> or attr:<code>`,
       ['facets', String(index)],
     );
   });
 }
 
+export function parseCountry(country: string | null | undefined): string | null {
+  if (country == null) return null;
+  if (!/^[A-Za-z]{2}$/.test(country)) {
+    throw new DomainError(Code.INVALID_COUNTRY, 'country is an ISO 3166-1 alpha-2 code', [
+      'country',
+    ]);
+  }
+  return country.toUpperCase();
+}
+
 /** Checks everything a caller sends to `search` before any engine sees it. */
-export function parseSearchArgs(args: SearchArgs, defaultLocale: string): SearchRequest {
+export function parseSearchArgs(
+  args: SearchArgs,
+  defaultLocale: string,
+  age: number | null = null,
+): SearchRequest {
   const currency = (args.currency ?? 'EUR').toUpperCase();
   if (!/^[A-Z]{3}$/.test(currency)) {
     throw new DomainError(Code.INVALID_CURRENCY, 'currency is an ISO 4217 code', ['currency']);
@@ -158,6 +196,7 @@ export function parseSearchArgs(args: SearchArgs, defaultLocale: string): Search
     currency,
     locale: locale.slice(0, 2),
     facets: parseFacets(args.facets),
+    shopper: { country: parseCountry(args.country), age },
     offset,
     limit,
   };

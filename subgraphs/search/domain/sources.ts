@@ -197,6 +197,9 @@ function toDocument(row: DocumentRow): IndexDocument {
     categories: snapshot.categories ?? [],
     options: [...options.values()],
     skus: snapshot.variants.map((variant) => variant.sku),
+    attributes: (snapshot.attributes ?? []).map((a) => ({ code: a.code, values: a.values })),
+    minimumAge: snapshot.minimumAge ?? null,
+    deniedCountries: snapshot.deniedCountries ?? [],
     prices: Object.fromEntries(
       Object.entries(row.prices).map(([currency, p]) => [
         currency,

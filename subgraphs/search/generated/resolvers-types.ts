@@ -53,7 +53,8 @@ export type Query = {
    * language, accents ignored, a misspelt word corrected to indexed words near it), with
    * facets counted over the other filters. Without `query`: browse with filters. Bad input
    * is BAD_USER_INPUT with a `reason` (SEARCH_QUERY_EMPTY, SEARCH_QUERY_TOO_LONG,
-   * SEARCH_FACET_UNKNOWN, ...).
+   * SEARCH_FACET_UNKNOWN, ...). Age-restricted products are only found by customers whose age
+   * catalog has verified as enough; products denied in `country` are not found there.
    */
   search: SearchResult;
   /** Type-ahead: products whose name starts with the words, then near misses, brands, categories. */
@@ -62,6 +63,7 @@ export type Query = {
 
 export type QuerySearchArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  country?: InputMaybe<Scalars['String']['input']>;
   currency?: InputMaybe<Scalars['String']['input']>;
   facets?: InputMaybe<Array<Scalars['String']['input']>>;
   filters?: InputMaybe<SearchFilters>;
@@ -72,8 +74,16 @@ export type QuerySearchArgs = {
 };
 
 export type QuerySearchSuggestArgs = {
+  country?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   prefix: Scalars['String']['input'];
+};
+
+export type SearchAttributeFilter = {
+  /** A catalog attribute's code, e.g. material (facet attr:material). */
+  code: Scalars['String']['input'];
+  /** Any of these values, as the facet lists them (numbers as 12.5, booleans as true/false). */
+  values: Array<Scalars['String']['input']>;
 };
 
 export type SearchCorrection = {
@@ -86,7 +96,7 @@ export type SearchCorrection = {
 
 export type SearchFacet = {
   __typename?: 'SearchFacet';
-  /** category, brand, price, inStock, rating or option:<name>. */
+  /** category, brand, price, inStock, rating, option:<name> or attr:<code>. */
   name: Scalars['String']['output'];
   values: Array<SearchFacetValue>;
 };
@@ -105,6 +115,8 @@ export type SearchFacetValue = {
 };
 
 export type SearchFilters = {
+  /** Catalog attributes that are filterable or facetable. */
+  attributes?: InputMaybe<Array<SearchAttributeFilter>>;
   brandIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** Products in any of these categories or below them. */
   categoryIds?: InputMaybe<Array<Scalars['ID']['input']>>;
@@ -312,6 +324,7 @@ export type ResolversTypes = {
   Product: ResolverTypeWrapper<ProductModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SearchAttributeFilter: SearchAttributeFilter;
   SearchCorrection: ResolverTypeWrapper<SearchCorrection>;
   SearchFacet: ResolverTypeWrapper<SearchFacet>;
   SearchFacetValue: ResolverTypeWrapper<SearchFacetValue>;
@@ -350,6 +363,7 @@ export type ResolversParentTypes = {
   Product: ProductModel;
   ID: Scalars['ID']['output'];
   Query: Record<PropertyKey, never>;
+  SearchAttributeFilter: SearchAttributeFilter;
   SearchCorrection: SearchCorrection;
   SearchFacet: SearchFacet;
   SearchFacetValue: SearchFacetValue;

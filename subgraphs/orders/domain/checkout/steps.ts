@@ -100,6 +100,7 @@ export function checkoutSteps({ clients, quoter, reservationTtlSeconds }: StepDe
         redeemFor: run.refs.ref,
         shippingMethodId: run.input.shippingMethodId ?? null,
         shippingFields: CHECKOUT_SHIPPING_FIELDS,
+        buyer: { customerId: run.cart.customerId },
       });
       const total = quote.price.total;
       const expected = run.input.expectedTotal;

@@ -8,8 +8,17 @@ export type Incremental<T> =
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 export type ProductStatus = 'ACTIVE' | 'ARCHIVED' | 'DRAFT';
 
+/** Why a variant cannot be sold to a customer in a country. */
+export type SaleRestriction =
+  /** Age-restricted, and the customer's age is not verified or below the product's minimum. */
+  | 'AGE_RESTRICTED'
+  /** Not sold to that country. */
+  | 'COUNTRY_DENIED';
+
 export type OrdersVariantsQueryVariables = Exact<{
   representations: Array<Record<string, unknown>> | Record<string, unknown>;
+  country?: string | null | undefined;
+  customerId?: string | null | undefined;
 }>;
 
 export type OrdersVariantsQuery = {
@@ -20,6 +29,7 @@ export type OrdersVariantsQuery = {
         title: string;
         archived: boolean;
         weightGrams: number | null;
+        saleRestriction: SaleRestriction | null;
         product: {
           id: string;
           name: string;
@@ -61,6 +71,16 @@ export const OrdersVariantsDocument = {
             },
           },
         },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'country' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'customerId' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+        },
       ],
       selectionSet: {
         kind: 'SelectionSet',
@@ -92,6 +112,25 @@ export const OrdersVariantsDocument = {
                       { kind: 'Field', name: { kind: 'Name', value: 'title' } },
                       { kind: 'Field', name: { kind: 'Name', value: 'archived' } },
                       { kind: 'Field', name: { kind: 'Name', value: 'weightGrams' } },
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'saleRestriction' },
+                        arguments: [
+                          {
+                            kind: 'Argument',
+                            name: { kind: 'Name', value: 'country' },
+                            value: { kind: 'Variable', name: { kind: 'Name', value: 'country' } },
+                          },
+                          {
+                            kind: 'Argument',
+                            name: { kind: 'Name', value: 'customerId' },
+                            value: {
+                              kind: 'Variable',
+                              name: { kind: 'Name', value: 'customerId' },
+                            },
+                          },
+                        ],
+                      },
                       {
                         kind: 'Field',
                         name: { kind: 'Name', value: 'product' },
