@@ -1,7 +1,8 @@
 import type { Platform } from '../platform';
 import { seedCatalog } from '../../subgraphs/catalog/seed';
 import { buildDemoShop } from './demo-data';
-import { seedFulfillment } from './fulfillment';
+import { demoFulfillmentSeed } from './fulfillment';
+import { seedFulfillment } from '../../subgraphs/fulfillment/seed';
 import { seedInventory } from '../../subgraphs/inventory/seed';
 import { seedPromotions } from '../../subgraphs/promotions/seed';
 import { seedPricing } from '../../subgraphs/pricing/seed';
@@ -24,7 +25,8 @@ export async function seedDemoShop(platform: Platform): Promise<string[]> {
   if (await seedPricing(platform.subgraphs.pricing!.dataSource, variants)) seeded.push('pricing');
   if (await seedPromotions(platform.subgraphs.promotions!.dataSource)) seeded.push('promotions');
   const fulfillment = platform.subgraphs.fulfillment?.dataSource;
-  if (fulfillment && (await seedFulfillment(fulfillment, shop))) seeded.push('fulfillment');
+  if (fulfillment && (await seedFulfillment(fulfillment, demoFulfillmentSeed(shop))))
+    seeded.push('fulfillment');
   if (await seedShipping(platform.subgraphs.shipping!.dataSource)) seeded.push('shipping');
   const search = platform.subgraphs.search?.dataSource;
   if (search && (await seedSearch(search, demoSearchSeed(shop)))) seeded.push('search');
