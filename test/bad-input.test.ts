@@ -1,5 +1,5 @@
 import { setLogSink, type LogRecord } from '../platform/logging';
-import { dataOf, postGraphQL } from '../platform/testing/graphql-client';
+import { dataOf, fieldAnswer, postGraphQL } from '../platform/testing/graphql-client';
 import { startTestPlatform, type TestPlatform } from './support/platform';
 import { cartWith, createProduct } from './support/shop';
 
@@ -46,14 +46,15 @@ describe('bad input gets a clear code through the router', () => {
     expectClean(response);
   });
 
-  it('answers unknown ids with null, not an error', async () => {
-    const data = dataOf(
-      await platform.query(
-        `query ($id: ID!) { product(id: $id) { id } order(id: $id) { id } cart(id: $id) { id } }`,
-        { id: UNKNOWN },
-      ),
+  it('answers an unknown product NOT_FOUND, an unknown order or cart null', async () => {
+    const response = await platform.query(
+      `query ($id: ID!) { product(id: $id) { id } order(id: $id) { id } cart(id: $id) { id } }`,
+      { id: UNKNOWN },
     );
-    expect(data).toEqual({ product: null, order: null, cart: null });
+    expect(response.status).toBe(200);
+    expect(response.data).toEqual({ product: null, order: null, cart: null });
+    expect(fieldAnswer(response, 'product')).toEqual({ value: null, codes: ['NOT_FOUND'] });
+    expect(response.errors).toHaveLength(1);
   });
 
   it('refuses negative and absurd quantities and unknown variants as userErrors', async () => {

@@ -1,4 +1,4 @@
-import { dataOf } from '../platform/testing/graphql-client';
+import { dataOf, fieldAnswer } from '../platform/testing/graphql-client';
 import { bootstrapAdmin, callerOf, codeOf, staffToken as staffTokenOf } from './support/accounts';
 import { startTestPlatform, type TestPlatform } from './support/platform';
 
@@ -135,7 +135,10 @@ describe('catalog, inventory and pricing through the router, authorization enfor
 
   it('finds a DRAFT product for staff only', async () => {
     const query = `query ($id: ID!) { product(id: $id) { id status } }`;
-    expect(dataOf(await as(null)(query, { id: draftId })).product).toBeNull();
+    expect(fieldAnswer(await as(null)(query, { id: draftId }), 'product')).toEqual({
+      value: null,
+      codes: ['NOT_FOUND'],
+    });
     expect(dataOf(await as(staffToken)(query, { id: draftId })).product.status).toBe('DRAFT');
   });
 

@@ -1,4 +1,4 @@
-import { dataOf } from '../platform/testing/graphql-client';
+import { dataOf, fieldAnswer } from '../platform/testing/graphql-client';
 import { createCommerceClient, ProductByIdDocument, SearchDocument } from '../sdk';
 import {
   bootstrapAdmin,
@@ -284,7 +284,10 @@ describe('visibility rules', () => {
     expect(await found(as(null), { q: 'riesling' })).not.toContain(wine.id);
     expect(await found(minor, { q: 'riesling' })).not.toContain(wine.id);
     const page = `query ($id: ID!) { product(id: $id) { id } }`;
-    expect(dataOf(await minor(page, { id: wine.id })).product).toBeNull();
+    expect(fieldAnswer(await minor(page, { id: wine.id }), 'product')).toEqual({
+      value: null,
+      codes: ['NOT_FOUND'],
+    });
     expect(dataOf(await adult(page, { id: wine.id })).product).toEqual({ id: wine.id });
     const list = `{ products(first: 50) { edges { node { id } } } }`;
     const listed = async (caller: ReturnType<typeof as>) =>
@@ -297,7 +300,10 @@ describe('visibility rules', () => {
     expect(await found(adult, { q: 'harvest knife', country: 'DE' })).toEqual([]);
     expect(await found(adult, { q: 'harvest knife', country: 'FR' })).toEqual([knife.id]);
     const page = `query ($id: ID!, $c: String) { product(id: $id, country: $c) { id } }`;
-    expect(dataOf(await as(null)(page, { id: knife.id, c: 'DE' })).product).toBeNull();
+    expect(fieldAnswer(await as(null)(page, { id: knife.id, c: 'DE' }), 'product')).toEqual({
+      value: null,
+      codes: ['NOT_FOUND'],
+    });
     expect(dataOf(await as(null)(page, { id: knife.id, c: 'GB' })).product).toEqual({
       id: knife.id,
     });
@@ -350,11 +356,17 @@ describe('visibility rules', () => {
     expect(checkout.userErrors.map((e: { code: string }) => e.code)).toEqual(['COUNTRY_DENIED']);
   });
 
-  it('answers a DRAFT product by id for a customer as it answers an unknown id: null', async () => {
+  it('answers a DRAFT product by id for a customer as it answers an unknown id: NOT_FOUND', async () => {
     const page = `query ($id: ID!) { product(id: $id) { id status } }`;
     const unknown = '00000000-0000-4000-8000-000000000000';
-    expect(dataOf(await adult(page, { id: draftId })).product).toBeNull();
-    expect(dataOf(await adult(page, { id: unknown })).product).toBeNull();
+    expect(fieldAnswer(await adult(page, { id: draftId }), 'product')).toEqual({
+      value: null,
+      codes: ['NOT_FOUND'],
+    });
+    expect(fieldAnswer(await adult(page, { id: unknown }), 'product')).toEqual({
+      value: null,
+      codes: ['NOT_FOUND'],
+    });
     expect(dataOf(await staff(page, { id: draftId })).product.status).toBe('DRAFT');
   });
 

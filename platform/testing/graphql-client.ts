@@ -46,3 +46,19 @@ export function dataOf<T>(response: GraphQLResponse<T>): T {
   }
   return response.data as T;
 }
+
+/**
+ * One root field of an answer and the codes of the errors on its path, for asserting
+ * partial answers: `{ value: null, codes: ['NOT_FOUND'] }` for a product that is not there.
+ */
+export function fieldAnswer(
+  response: GraphQLResponse,
+  field: string,
+): { value: unknown; codes: unknown[] } {
+  return {
+    value: (response.data as Record<string, unknown> | null | undefined)?.[field] ?? null,
+    codes: (response.errors ?? [])
+      .filter((e) => (e as { path?: unknown[] }).path?.[0] === field)
+      .map((e) => e.extensions?.code),
+  };
+}

@@ -1,3 +1,4 @@
+import { fieldAnswer } from '../../platform/testing/graphql-client';
 import { startSubgraphForTest, type TestSubgraph, viewers } from '../../platform/testing/harness';
 import { catalogSubgraph } from '.';
 import type { CatalogService } from './service';
@@ -33,8 +34,11 @@ describe('catalog: who sees what is not published', () => {
     for (const viewer of shoppers) {
       for (const status of ['DRAFT', 'ARCHIVED']) {
         const { id, slug, variantId } = ids[status]!;
-        expect((await t.data(PRODUCT, { id }, { viewer })).product).toBeNull();
-        expect((await t.data(PRODUCT, { slug }, { viewer })).product).toBeNull();
+        for (const by of [{ id }, { slug }])
+          expect(fieldAnswer(await t.gql(PRODUCT, by, { viewer }), 'product')).toEqual({
+            value: null,
+            codes: ['NOT_FOUND'],
+          });
         expect((await t.data(VARIANT, { id: variantId }, { viewer })).variant).toBeNull();
         expect((await t.data(VARIANT, { sku: `SEC-${status}` }, { viewer })).variant).toBeNull();
         const refs = await t.data(ENTITIES, { r: [{ __typename: 'Product', id }] }, { viewer });

@@ -1,6 +1,6 @@
 import { orNull } from '../../platform/loaders';
 import type { SubgraphContext } from '../../platform/context';
-import { badInput, withUserErrors } from '../../platform/errors';
+import { badInput, notFound, withUserErrors } from '../../platform/errors';
 import { isUuid, parseId } from '../../platform/ids';
 import { parsePageArgs } from '../../platform/pagination';
 import type { BrandRow, CategoryRow, ProductRow, ProductVariantRow } from './entities';
@@ -113,8 +113,12 @@ export const catalogResolvers = {
       const row = args.id
         ? await ctx.loaders.productById.load(parseId(args.id, 'id'))
         : await ctx.services.catalog.productBySlug(args.slug!);
-      if (!row || !canSeeProduct(row, ctx.viewer)) return null;
-      return (await visibleTo(ctx, row, args.country)) ? toProduct(row) : null;
+      // One answer for an unknown product and one this caller may not see (a draft, an
+      // age-restricted or country-denied one): NOT_FOUND, so neither tells that it exists.
+      const found =
+        row && canSeeProduct(row, ctx.viewer) && (await visibleTo(ctx, row, args.country));
+      if (!found) throw notFound('Product', args.id ?? args.slug!);
+      return toProduct(row);
     },
     async variant(_, args, ctx) {
       if (Boolean(args.id) === Boolean(args.sku)) throw badInput('Give exactly one of id and sku');

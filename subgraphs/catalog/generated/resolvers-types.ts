@@ -543,10 +543,10 @@ export type Query = {
   categories: Array<Category>;
   category?: Maybe<Category>;
   /**
-   * A product by id or by slug (give exactly one). DRAFT and ARCHIVED products are found by
-   * staff with catalog:write only; for everyone else they do not exist (null, as for an
-   * unknown id). So are age-restricted products for customers without a verified age that
-   * is enough, and products denied in `country`.
+   * A product by id or by slug (give exactly one); NOT_FOUND (and null) when there is none.
+   * DRAFT and ARCHIVED products are found by staff with catalog:write only; for everyone else
+   * they do not exist (NOT_FOUND, as for an unknown id). So are age-restricted products for
+   * customers without a verified age that is enough, and products denied in `country`.
    */
   product?: Maybe<Product>;
   /**
