@@ -13,6 +13,7 @@ import { dataOf } from '../platform/testing/graphql-client';
 import { carrierWebhook, eventually } from './support/fulfillment';
 import { shipAll, warehouseView } from './support/change-shipping';
 import { expectLedgerConsistent, stockOf } from './support/shop';
+import { subscribeWs, wsClient } from './support/subscriptions';
 
 /**
  * Claims for goods that shipped: a lost parcel is sent again (stock held, fulfillment
@@ -143,6 +144,13 @@ describe('claims', () => {
     const tee = order.lines.find((l: { sku: string }) => l.sku === 'CLM-S');
     const mug = order.lines.find((l: { sku: string }) => l.sku === 'CLM-MUG');
     expect(tee.lineTotal.amount).toBe(6000);
+    const client = wsClient(platform.router.url);
+    const live = subscribeWs(
+      client,
+      `subscription ($id: ID!) { orderUpdated(id: $id) { version changes { kind status } } }`,
+      { id: orderId },
+    );
+    expect((await live.next()).data.orderUpdated).toEqual({ version: 1, changes: [] });
 
     const damaged = await claim({
       orderId,
@@ -165,6 +173,19 @@ describe('claims', () => {
     });
     expect(lost.change).toMatchObject({ status: 'REFUNDED', difference: { amount: -1200 } });
     expect(lost.order.version).toBe(3);
+    // Subscribers see each claim resolved.
+    for (;;) {
+      const seen = (await live.next()).data.orderUpdated;
+      if (seen.version === 3) {
+        expect(seen.changes).toEqual([
+          { kind: 'CLAIM', status: 'REFUNDED' },
+          { kind: 'CLAIM', status: 'REFUNDED' },
+        ]);
+        break;
+      }
+    }
+    await live.close();
+    await client.dispose();
     const after = await orderView(platform, orderId);
     expect(after.payments).toEqual([expect.objectContaining({ refundedAmount: { amount: 3200 } })]);
     expect(after.lines).toHaveLength(2);
