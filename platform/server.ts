@@ -148,6 +148,9 @@ export async function startSubgraph<Services, Loaders>(
   );
   const apollo = new ApolloServer<SubgraphContext<Services, Loaders>>({
     schema,
+    // The process stops its servers itself, in order, on SIGINT/SIGTERM (scripts/start*.ts):
+    // Apollo's own handlers would stop this one early and re-raise the signal, once per server.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),

@@ -111,6 +111,9 @@ export async function startRouter(
   for (const handler of edgeParts.middleware) app.use(handler);
   const apollo = new ApolloServer<RouterContext>({
     gateway,
+    // router/main.ts drains streams and sockets first on SIGTERM; Apollo's own handler would
+    // stop the server under them and re-raise the signal.
+    stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...edgeParts.plugins],
     includeStacktraceInErrorResponses: false,
   });
