@@ -1,3 +1,5 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
 import { signIdentity, subgraphAudienceOf, type Viewer } from '../identity';
 
 export interface GraphQLResponse<T = Record<string, any>> {
@@ -6,17 +8,32 @@ export interface GraphQLResponse<T = Record<string, any>> {
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
 }
 
+/** What a test sends: an operation's text, or a typed document (an SDK operation). */
+export type Operation<T = Record<string, any>, V = Record<string, unknown>> =
+  string | TypedDocumentNode<T, V>;
+
+const printed = new WeakMap<object, string>();
+
+/** The text of an operation, printed once per document. */
+export function operationText(operation: Operation<unknown, never>): string {
+  if (typeof operation === 'string') return operation;
+  let text = printed.get(operation);
+  if (text === undefined) printed.set(operation, (text = print(operation)));
+  return text;
+}
+
 /**
  * Posts an operation the way a client does; `viewer` signs it as the router would: for the
- * subgraph started at `url` in this process (or `options.audience`) and this very body.
+ * subgraph started at `url` in this process (or `options.audience`) and this very body. A
+ * typed document types the answer and the variables.
  */
-export async function postGraphQL<T = Record<string, any>>(
+export async function postGraphQL<T = Record<string, any>, V = Record<string, unknown>>(
   url: string,
-  query: string,
-  variables: Record<string, unknown> = {},
+  query: Operation<T, V>,
+  variables: V = {} as V,
   options: { viewer?: Viewer; headers?: Record<string, string>; audience?: string } = {},
 ): Promise<GraphQLResponse<T>> {
-  const requestBody = JSON.stringify({ query, variables });
+  const requestBody = JSON.stringify({ query: operationText(query), variables });
   const response = await fetch(url, {
     method: 'POST',
     headers: {

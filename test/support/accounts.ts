@@ -1,12 +1,17 @@
 import { devMailbox } from '../../subgraphs/identity/domain/mailer';
-import { dataOf, postGraphQL, type GraphQLResponse } from '../../platform/testing/graphql-client';
+import {
+  dataOf,
+  postGraphQL,
+  type GraphQLResponse,
+  type Operation,
+} from '../../platform/testing/graphql-client';
 
 /**
  * Callers of a router as clients are: anonymous, a signed-in customer, a staff member.
  * Tests with authorization enforced build their viewers from these.
  */
 export type Caller = (
-  query: string,
+  query: Operation<any, any>,
   variables?: Record<string, unknown>,
 ) => Promise<GraphQLResponse<Record<string, any>>>;
 

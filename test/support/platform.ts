@@ -2,14 +2,18 @@ import { startPlatform, type Platform, type PlatformOptions } from '../../script
 import { seedPricing } from '../../subgraphs/pricing/seed';
 import { seedShipping } from '../../subgraphs/shipping/seed';
 import { adminUrl, createTestDatabase, type TestDatabase } from '../../platform/testing/database';
-import { postGraphQL, type GraphQLResponse } from '../../platform/testing/graphql-client';
+import {
+  postGraphQL,
+  type GraphQLResponse,
+  type Operation,
+} from '../../platform/testing/graphql-client';
 import { platformTemplate } from './template-database';
 
 export interface TestPlatform extends Platform {
   /** Sends an operation to the router as a client would: plain HTTP, no identity headers. */
-  query<T = Record<string, any>>(
-    query: string,
-    variables?: Record<string, unknown>,
+  query<T = Record<string, any>, V = Record<string, unknown>>(
+    query: Operation<T, V>,
+    variables?: V,
   ): Promise<GraphQLResponse<T>>;
   database: TestDatabase;
 }

@@ -1,29 +1,36 @@
 import { dataOf } from '../../platform/testing/graphql-client';
+import {
+  CartCreateDocument,
+  PriceSetDocument,
+  ProductCreateDocument,
+  StockReceiveDocument,
+  WarehouseCreateDocument,
+} from '../../sdk';
 import type { TestPlatform } from './platform';
 
-/** Staff actions a test needs to set the shop up, driven through the router like a client. */
+/**
+ * Staff actions a test needs to set the shop up, driven through the router like a client,
+ * with the SDK's typed operations (a schema change that breaks them fails the type check).
+ */
 export async function createProduct(
   platform: TestPlatform,
   name: string,
   variants: { sku: string; price: number; currency?: string; prices?: Record<string, number> }[],
 ): Promise<{ id: string; variants: { id: string; sku: string }[] }> {
   const data = dataOf(
-    await platform.query(
-      `mutation ($input: ProductCreateInput!) {
-        productCreate(input: $input) { product { id variants { id sku } } userErrors { code message } }
-      }`,
-      { input: { name, variants: variants.map((v) => ({ sku: v.sku, title: v.sku })) } },
-    ),
+    await platform.query(ProductCreateDocument, {
+      input: { name, variants: variants.map((v) => ({ sku: v.sku, title: v.sku })) },
+    }),
   );
   expect(data.productCreate.userErrors).toEqual([]);
-  const product = data.productCreate.product;
+  const product = data.productCreate.product!;
   for (const [index, variant] of variants.entries()) {
     const prices = variant.prices ?? { [variant.currency ?? 'EUR']: variant.price };
     for (const [currency, amount] of Object.entries(prices)) {
-      await setPrice(platform, product.variants[index].id, variant.sku, currency, amount);
+      await setPrice(platform, product.variants[index]!.id, variant.sku, currency, amount);
     }
   }
-  return product;
+  return { id: product.id, variants: product.variants.map(({ id, sku }) => ({ id, sku })) };
 }
 
 export async function setPrice(
@@ -35,25 +42,21 @@ export async function setPrice(
   minQuantity = 1,
 ): Promise<void> {
   const data = dataOf(
-    await platform.query(
-      `mutation ($input: PriceSetInput!) { priceSet(input: $input) { userErrors { code message } } }`,
-      { input: { variantId, sku, currency, amount, minQuantity } },
-    ),
+    await platform.query(PriceSetDocument, {
+      input: { variantId, sku, currency, amount, minQuantity },
+    }),
   );
   expect(data.priceSet.userErrors).toEqual([]);
 }
 
 export async function createWarehouse(platform: TestPlatform, code: string): Promise<string> {
   const data = dataOf(
-    await platform.query(
-      `mutation ($input: WarehouseCreateInput!) {
-        warehouseCreate(input: $input) { warehouse { id } userErrors { code message } }
-      }`,
-      { input: { code, name: `Warehouse ${code}`, countryCode: 'DE' } },
-    ),
+    await platform.query(WarehouseCreateDocument, {
+      input: { code, name: `Warehouse ${code}`, countryCode: 'DE' },
+    }),
   );
   expect(data.warehouseCreate.userErrors).toEqual([]);
-  return data.warehouseCreate.warehouse.id;
+  return data.warehouseCreate.warehouse!.id;
 }
 
 export async function receiveStock(
@@ -63,12 +66,7 @@ export async function receiveStock(
   quantity: number,
 ): Promise<void> {
   const data = dataOf(
-    await platform.query(
-      `mutation ($input: StockReceiveInput!) {
-        stockReceive(input: $input) { inventoryItem { onHand } userErrors { code message } }
-      }`,
-      { input: { sku, warehouseId, quantity } },
-    ),
+    await platform.query(StockReceiveDocument, { input: { sku, warehouseId, quantity } }),
   );
   expect(data.stockReceive.userErrors).toEqual([]);
 }
@@ -85,14 +83,9 @@ export async function cartWith(
   platform: TestPlatform,
   lines: { variantId: string; quantity: number }[],
 ): Promise<string> {
-  const data = dataOf(
-    await platform.query(
-      `mutation ($input: CartCreateInput) { cartCreate(input: $input) { cart { id } userErrors { code message } } }`,
-      { input: { lines } },
-    ),
-  );
+  const data = dataOf(await platform.query(CartCreateDocument, { input: { lines } }));
   expect(data.cartCreate.userErrors).toEqual([]);
-  return data.cartCreate.cart.id;
+  return data.cartCreate.cart!.id;
 }
 
 export const CHECKOUT = /* GraphQL */ `
