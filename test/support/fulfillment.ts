@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { dataOf } from '../../platform/testing/graphql-client';
 import { signCarrierWebhook } from '../../subgraphs/shipping/domain/webhook-signature';
 import type { TestPlatform } from './platform';
-import { CHECKOUT, cartWith, checkoutInput } from './shop';
+import { type AddressInput, CheckoutDocument, OrderCaptureDocument } from '../../sdk';
+import { cartWith, checkoutInput } from './shop';
 
 /** A street address per demo country, as location accepts it: labels are sent from it. */
 export const WAREHOUSE_ADDRESSES: Record<
@@ -44,7 +45,7 @@ export async function warehouseIn(
 export async function confirmedOrder(
   platform: TestPlatform,
   lines: { variantId: string; quantity: number }[],
-  shippingAddress?: Record<string, string>,
+  shippingAddress?: AddressInput,
   shippingMethodId?: string,
 ): Promise<string> {
   const cartId = await cartWith(platform, lines);
@@ -53,16 +54,13 @@ export async function confirmedOrder(
     ...(shippingAddress ? { shippingAddress } : {}),
     ...(shippingMethodId ? { shippingMethodId } : {}),
   };
-  const placed = dataOf(await platform.query(CHECKOUT, { input })).checkout;
+  const placed = dataOf(await platform.query(CheckoutDocument, { input })).checkout;
   expect(placed.userErrors).toEqual([]);
   const captured = dataOf(
-    await platform.query(
-      `mutation ($id: ID!) { orderCapture(id: $id) { order { status } userErrors { code } } }`,
-      { id: placed.order.id },
-    ),
+    await platform.query(OrderCaptureDocument, { id: placed.order!.id }),
   ).orderCapture;
-  expect(captured.order.status).toBe('CONFIRMED');
-  return placed.order.id;
+  expect(captured.order?.status).toBe('CONFIRMED');
+  return placed.order!.id;
 }
 
 export const ORDER_FULFILLMENT = /* GraphQL */ `
