@@ -1,3 +1,4 @@
+import { LoginDocument, RegisterDocument, VerifyEmailDocument } from '../../sdk';
 import { devMailbox } from '../../subgraphs/identity/domain/mailer';
 import {
   dataOf,
@@ -49,17 +50,11 @@ export async function registerVerified(
 ): Promise<string> {
   const before = devMailbox.messagesTo(email).length;
   const registered = dataOf(
-    await anonymous(
-      `mutation ($input: RegisterInput!) { register(input: $input) { customer { id } userErrors { code } } }`,
-      { input: { email, password, ...name } },
-    ),
+    await anonymous(RegisterDocument, { input: { email, password, ...name } }),
   ).register;
   if (registered.userErrors.length) throw new Error(JSON.stringify(registered.userErrors));
   const verified = dataOf(
-    await anonymous(
-      `mutation ($t: String!) { verifyEmail(token: $t) { customer { id emailVerified } } }`,
-      { t: await mailedToken(email, before) },
-    ),
+    await anonymous(VerifyEmailDocument, { token: await mailedToken(email, before) }),
   ).verifyEmail.customer;
   if (!verified.emailVerified) throw new Error(`${email} was not verified`);
   return verified.id;
@@ -71,12 +66,7 @@ export async function customerToken(
   email: string,
   password: string,
 ): Promise<string> {
-  const login = dataOf(
-    await anonymous(
-      'mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken userErrors { code } } }',
-      { e: email, p: password },
-    ),
-  ).login;
+  const login = dataOf(await anonymous(LoginDocument, { email, password })).login;
   if (login.userErrors.length) throw new Error(JSON.stringify(login.userErrors));
   return login.accessToken;
 }
