@@ -14,6 +14,7 @@ import { OrdersShippingMethod1765000000000 } from './migrations/0005-order-shipp
 import { OrdersForcedCancellation1765000000001 } from './migrations/0006-forced-cancellation';
 import { OrdersDraftOrders1765200000000 } from './migrations/0007-draft-orders';
 import { OrdersOrderChanges1766100000000 } from './migrations/0008-order-changes';
+import { OrdersTenders1767300000001 } from './migrations/0009-order-tenders';
 import { ordersResolvers } from './resolvers';
 import { createOrdersServices, type OrdersServices } from './service';
 import { createLogger } from '../../platform/logging';
@@ -36,6 +37,7 @@ export const ordersSubgraph: SubgraphModule<OrdersServices, OrdersLoaders> = {
     OrdersForcedCancellation1765000000001,
     OrdersDraftOrders1765200000000,
     OrdersOrderChanges1766100000000,
+    OrdersTenders1767300000001,
   ],
   createServices: createOrdersServices,
   createLoaders: createOrdersLoaders,
