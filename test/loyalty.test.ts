@@ -251,6 +251,24 @@ describe('loyalty through the router', () => {
     expect(sums).toEqual({ ledger: after.pointsBalance, lots: after.pointsBalance });
   });
 
+  it('Customer.loyalty is for the customer themself and loyalty:manage staff', async () => {
+    const own = dataOf(await asAda(`{ me { id loyalty { pointsBalance referralCode } } }`)).me;
+    const mine = await loyaltyOf(ada);
+    expect(own.loyalty).toEqual({
+      pointsBalance: mine.pointsBalance,
+      referralCode: mine.referralCode,
+    });
+    const read = `query ($id: ID!) { customer(id: $id) { loyalty { pointsBalance } } }`;
+    const byStaff = dataOf(await admin(read, { id: own.id })).customer;
+    expect(byStaff.loyalty).toEqual({ pointsBalance: mine.pointsBalance });
+    expect(dataOf(await asAda(`{ myLoyalty { customerId } }`)).myLoyalty.customerId).toBe(own.id);
+    const anonymousRead = await callerOf(
+      () => platform.router.url,
+      null,
+    )(`{ myLoyalty { pointsBalance } }`);
+    expect(anonymousRead.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
   it('a gift card pays half a checkout, the card pays the rest', async () => {
     const cartId = await cartOf(
       callerOf(() => platform.router.url, null),
@@ -269,6 +287,12 @@ describe('loyalty through the router', () => {
       })
       .catch((error: Error) => error);
     expect(refused).toBeInstanceOf(Error);
+    const zero = await staff.request(GiftCardIssueDocument, {
+      input: { amount: 0, currency: 'EUR' },
+    });
+    expect(zero.giftCardIssue.userErrors).toEqual([
+      expect.objectContaining({ code: 'INVALID_AMOUNT', field: ['input', 'amount'] }),
+    ]);
     const { giftCardIssue } = await staff.request(GiftCardIssueDocument, {
       input: { amount: half, currency: 'EUR', expiresAt: '2099-01-01T00:00:00.000Z' },
     });
