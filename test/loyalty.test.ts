@@ -18,6 +18,7 @@ import {
 import { type ChangeShop, deliverConfirmed, orderView, stockChangeShop } from './support/changes';
 import { balanceReaches, capture, cartOf, checkoutWith, loyaltyOf } from './support/loyalty';
 import { startTestPlatform, type TestPlatform } from './support/platform';
+import { eventually } from './support/fulfillment';
 import { receiveStock } from './support/shop';
 
 /**
@@ -323,5 +324,19 @@ describe('loyalty through the router', () => {
     expect(
       (await anonymous.request(GiftCardBalanceDocument, { code })).giftCardBalance!.balance.amount,
     ).toBe(0);
+
+    // A full refund of the order gives the gift card its share back, once.
+    await capture(admin, order.id);
+    const refunded = dataOf(
+      await admin(`mutation ($id: ID!) { orderRefund(id: $id) { userErrors { code } } }`, {
+        id: order.id,
+      }),
+    ).orderRefund;
+    expect(refunded.userErrors).toEqual([]);
+    const restored = await eventually(
+      async () => (await anonymous.request(GiftCardBalanceDocument, { code })).giftCardBalance!,
+      (card) => card.balance.amount !== 0,
+    );
+    expect(restored.balance.amount).toBe(half);
   });
 });
