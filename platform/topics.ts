@@ -46,7 +46,22 @@ export interface OrderConfirmedEvent {
     amount: number;
   } | null;
   lines: { lineId: string; variantId: string; sku: string; quantity: number }[];
+  /** What the order costs in minor units of `currency` (loyalty earns on it); absent in older events. */
+  totalAmount?: number;
+  /**
+   * How it is paid: loyalty's POINTS and GIFT_CARD tenders and the CARD (or other method)
+   * for the rest; absent in older events (all by card).
+   */
+  tenders?: OrderTender[];
   eventId?: string;
+}
+
+export interface OrderTender {
+  kind: 'CARD' | 'POINTS' | 'GIFT_CARD' | 'BANK_TRANSFER' | 'CASH_ON_DELIVERY';
+  amount: number;
+  /** Points redeemed (POINTS) or the gift card's last four characters (GIFT_CARD). */
+  points?: number;
+  last4?: string;
 }
 
 /**

@@ -69,6 +69,7 @@ describe('npm start', () => {
       ['search', 4011],
       ['notifications', 4013],
       ['reviews', 4014],
+      ['loyalty', 4015],
     ] as const) {
       expect(output).toMatch(
         new RegExp(`subgraph ${name}\\s+http://localhost:${port + offset}/graphql`),

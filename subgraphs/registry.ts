@@ -4,6 +4,7 @@ import { fulfillmentSubgraph } from './fulfillment';
 import { identitySubgraph } from './identity';
 import { inventorySubgraph } from './inventory';
 import { locationSubgraph } from './location';
+import { loyaltySubgraph } from './loyalty';
 import { notificationsSubgraph } from './notifications';
 import { ordersSubgraph } from './orders';
 import { paymentsSubgraph } from './payments';
@@ -30,6 +31,8 @@ export const subgraphs: SubgraphModule<any, any>[] = [
   // Before catalog, orders and fulfillment: it keeps products and delivered purchases from
   // their events (verified purchases), listening first.
   reviewsSubgraph,
+  // Before orders, fulfillment and payments: it earns from their events, listening first.
+  loyaltySubgraph,
   catalogSubgraph,
   inventorySubgraph,
   pricingSubgraph,

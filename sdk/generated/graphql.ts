@@ -74,6 +74,8 @@ export type CheckoutInput = {
    * result and has no second effect. The same key with a different input is refused.
    */
   idempotencyKey: string;
+  /** Points and a gift card paying part of the total (held by loyalty); the card pays the rest. */
+  loyalty?: LoyaltyTenderInput | null | undefined;
   payment: PaymentInput;
   shippingAddress: AddressInput;
   /**
@@ -152,6 +154,31 @@ export type DraftPriceOverrideInput = {
 /** ASSIGNED → PICKING (on a pick list) → PICKED → PACKED → SHIPPED → DELIVERED. */
 export type FulfillmentStatus =
   'ASSIGNED' | 'DELIVERED' | 'PACKED' | 'PICKED' | 'PICKING' | 'SHIPPED';
+
+export type GiftCardIssueInput = {
+  /** Minor units, more than 0. */
+  amount: number;
+  currency: string;
+  /** ISO 8601; in the future. Without it the card never expires. */
+  expiresAt?: string | null | undefined;
+  /** A retry with the same key issues no second card (its code is not shown again). */
+  idempotencyKey?: string | null | undefined;
+};
+
+/**
+ * What loyalty pays of a checkout. Refusals are loyalty's codes with field ["input", "loyalty", ...]:
+ * INSUFFICIENT_POINTS, GIFT_CARD_UNKNOWN, GIFT_CARD_EXPIRED, GIFT_CARD_CURRENCY,
+ * INSUFFICIENT_GIFT_CARD_BALANCE, TENDERS_COVER_TOTAL (something must be left for the card).
+ */
+export type LoyaltyTenderInput = {
+  /** How much of the gift card to use; default: all it holds, up to what the order needs. */
+  giftCardAmount?: number | null | undefined;
+  giftCardCode?: string | null | undefined;
+  /** Points to redeem (the signed-in customer's), each worth LOYALTY_POINT_VALUE minor units. */
+  points?: number | null | undefined;
+};
+
+export type LoyaltyTierName = 'BRONZE' | 'GOLD' | 'PLATINUM' | 'SILVER';
 
 export type MediaKind = 'IMAGE' | 'VIDEO';
 
@@ -738,6 +765,12 @@ export type OrderTrackingFragment = {
   } | null;
   tax: { amount: number; currency: string };
   total: { amount: number; currency: string };
+  tenders: Array<{
+    kind: string;
+    points: number | null;
+    last4: string | null;
+    amount: { amount: number; currency: string };
+  }>;
   shippingAddress: {
     name: string;
     line1: string;
@@ -1571,6 +1604,12 @@ export type DraftOrderMarkPaidMutation = {
       } | null;
       tax: { amount: number; currency: string };
       total: { amount: number; currency: string };
+      tenders: Array<{
+        kind: string;
+        points: number | null;
+        last4: string | null;
+        amount: { amount: number; currency: string };
+      }>;
       shippingAddress: {
         name: string;
         line1: string;
@@ -1747,6 +1786,25 @@ export type DraftOrdersQuery = {
   }>;
 };
 
+export type GiftCardIssueMutationVariables = Exact<{
+  input: GiftCardIssueInput;
+}>;
+
+export type GiftCardIssueMutation = {
+  giftCardIssue: {
+    code: string | null;
+    giftCard: {
+      id: string;
+      last4: string;
+      expiresAt: string | null;
+      createdAt: string;
+      balance: { amount: number; currency: string };
+      initialBalance: { amount: number; currency: string };
+    } | null;
+    userErrors: Array<{ field: Array<string> | null; message: string; code: string }>;
+  };
+};
+
 export type NotificationDeliveryFieldsFragment = {
   id: string;
   eventId: string;
@@ -1876,6 +1934,12 @@ export type OrderCaptureMutation = {
       } | null;
       tax: { amount: number; currency: string };
       total: { amount: number; currency: string };
+      tenders: Array<{
+        kind: string;
+        points: number | null;
+        last4: string | null;
+        amount: { amount: number; currency: string };
+      }>;
       shippingAddress: {
         name: string;
         line1: string;
@@ -1951,6 +2015,12 @@ export type OrderFulfillMutation = {
       } | null;
       tax: { amount: number; currency: string };
       total: { amount: number; currency: string };
+      tenders: Array<{
+        kind: string;
+        points: number | null;
+        last4: string | null;
+        amount: { amount: number; currency: string };
+      }>;
       shippingAddress: {
         name: string;
         line1: string;
@@ -2026,6 +2096,12 @@ export type OrderMarkDeliveredMutation = {
       } | null;
       tax: { amount: number; currency: string };
       total: { amount: number; currency: string };
+      tenders: Array<{
+        kind: string;
+        points: number | null;
+        last4: string | null;
+        amount: { amount: number; currency: string };
+      }>;
       shippingAddress: {
         name: string;
         line1: string;
@@ -2102,6 +2178,12 @@ export type OrderCancelMutation = {
       } | null;
       tax: { amount: number; currency: string };
       total: { amount: number; currency: string };
+      tenders: Array<{
+        kind: string;
+        points: number | null;
+        last4: string | null;
+        amount: { amount: number; currency: string };
+      }>;
       shippingAddress: {
         name: string;
         line1: string;
@@ -2180,6 +2262,12 @@ export type OrderRefundMutation = {
       } | null;
       tax: { amount: number; currency: string };
       total: { amount: number; currency: string };
+      tenders: Array<{
+        kind: string;
+        points: number | null;
+        last4: string | null;
+        amount: { amount: number; currency: string };
+      }>;
       shippingAddress: {
         name: string;
         line1: string;
@@ -3121,6 +3209,12 @@ export type CheckoutMutation = {
       } | null;
       tax: { amount: number; currency: string };
       total: { amount: number; currency: string };
+      tenders: Array<{
+        kind: string;
+        points: number | null;
+        last4: string | null;
+        amount: { amount: number; currency: string };
+      }>;
       shippingAddress: {
         name: string;
         line1: string;
@@ -3242,6 +3336,12 @@ export type DraftOrderCheckoutMutation = {
       } | null;
       tax: { amount: number; currency: string };
       total: { amount: number; currency: string };
+      tenders: Array<{
+        kind: string;
+        points: number | null;
+        last4: string | null;
+        amount: { amount: number; currency: string };
+      }>;
       shippingAddress: {
         name: string;
         line1: string;
@@ -3283,6 +3383,68 @@ export type DraftOrderCheckoutMutation = {
   };
 };
 
+export type LoyaltyAccountFieldsFragment = {
+  customerId: string;
+  pointsBalance: number;
+  pointsValue: number;
+  rollingSpend: number;
+  referralCode: string;
+  tier: { name: LoyaltyTierName; minSpend: number; multiplier: number };
+  nextTier: { name: LoyaltyTierName; minSpend: number; multiplier: number } | null;
+  nextExpiry: { points: number; expiresAt: string } | null;
+};
+
+export type MyLoyaltyQueryVariables = Exact<{
+  first?: number | null | undefined;
+}>;
+
+export type MyLoyaltyQuery = {
+  myLoyalty: {
+    customerId: string;
+    pointsBalance: number;
+    pointsValue: number;
+    rollingSpend: number;
+    referralCode: string;
+    ledger: Array<{ kind: string; points: number; note: string | null; createdAt: string }>;
+    tier: { name: LoyaltyTierName; minSpend: number; multiplier: number };
+    nextTier: { name: LoyaltyTierName; minSpend: number; multiplier: number } | null;
+    nextExpiry: { points: number; expiresAt: string } | null;
+  } | null;
+};
+
+export type LoyaltyReferralApplyMutationVariables = Exact<{
+  code: string;
+}>;
+
+export type LoyaltyReferralApplyMutation = {
+  loyaltyReferralApply: {
+    account: {
+      customerId: string;
+      pointsBalance: number;
+      pointsValue: number;
+      rollingSpend: number;
+      referralCode: string;
+      tier: { name: LoyaltyTierName; minSpend: number; multiplier: number };
+      nextTier: { name: LoyaltyTierName; minSpend: number; multiplier: number } | null;
+      nextExpiry: { points: number; expiresAt: string } | null;
+    } | null;
+    userErrors: Array<{ field: Array<string> | null; message: string; code: string }>;
+  };
+};
+
+export type GiftCardBalanceQueryVariables = Exact<{
+  code: string;
+}>;
+
+export type GiftCardBalanceQuery = {
+  giftCardBalance: {
+    last4: string;
+    expiresAt: string | null;
+    expired: boolean;
+    balance: { amount: number; currency: string };
+  } | null;
+};
+
 export type OrderQueryVariables = Exact<{
   id: string;
 }>;
@@ -3317,6 +3479,12 @@ export type OrderQuery = {
     } | null;
     tax: { amount: number; currency: string };
     total: { amount: number; currency: string };
+    tenders: Array<{
+      kind: string;
+      points: number | null;
+      last4: string | null;
+      amount: { amount: number; currency: string };
+    }>;
     shippingAddress: {
       name: string;
       line1: string;
@@ -3389,6 +3557,12 @@ export type OrderUpdatedSubscription = {
     } | null;
     tax: { amount: number; currency: string };
     total: { amount: number; currency: string };
+    tenders: Array<{
+      kind: string;
+      points: number | null;
+      last4: string | null;
+      amount: { amount: number; currency: string };
+    }>;
     shippingAddress: {
       name: string;
       line1: string;
@@ -4890,6 +5064,28 @@ export const OrderTrackingFragmentDoc = {
           },
           {
             kind: 'Field',
+            name: { kind: 'Name', value: 'tenders' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'amount' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MoneyFields' } },
+                    ],
+                  },
+                },
+                { kind: 'Field', name: { kind: 'Name', value: 'points' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'last4' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
             name: { kind: 'Name', value: 'shippingAddress' },
             selectionSet: {
               kind: 'SelectionSet',
@@ -5651,6 +5847,61 @@ export const AccountCustomerFragmentDoc = {
     },
   ],
 } as unknown as DocumentNode<AccountCustomerFragment, unknown>;
+export const LoyaltyAccountFieldsFragmentDoc = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'LoyaltyAccountFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'LoyaltyAccount' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'customerId' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'pointsBalance' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'pointsValue' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'rollingSpend' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'referralCode' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'tier' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'minSpend' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'multiplier' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'nextTier' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'minSpend' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'multiplier' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'nextExpiry' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'points' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'expiresAt' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<LoyaltyAccountFieldsFragment, unknown>;
 export const ReviewCardFragmentDoc = {
   kind: 'Document',
   definitions: [
@@ -9273,6 +9524,28 @@ export const DraftOrderMarkPaidDocument = {
           },
           {
             kind: 'Field',
+            name: { kind: 'Name', value: 'tenders' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'amount' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MoneyFields' } },
+                    ],
+                  },
+                },
+                { kind: 'Field', name: { kind: 'Name', value: 'points' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'last4' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
             name: { kind: 'Name', value: 'shippingAddress' },
             selectionSet: {
               kind: 'SelectionSet',
@@ -10132,6 +10405,122 @@ export const DraftOrdersDocument = {
     },
   ],
 } as unknown as DocumentNode<DraftOrdersQuery, DraftOrdersQueryVariables>;
+export const GiftCardIssueDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'GiftCardIssue' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'GiftCardIssueInput' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'giftCardIssue' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'input' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'giftCard' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'last4' } },
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'balance' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            {
+                              kind: 'FragmentSpread',
+                              name: { kind: 'Name', value: 'MoneyFields' },
+                            },
+                          ],
+                        },
+                      },
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'initialBalance' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            {
+                              kind: 'FragmentSpread',
+                              name: { kind: 'Name', value: 'MoneyFields' },
+                            },
+                          ],
+                        },
+                      },
+                      { kind: 'Field', name: { kind: 'Name', value: 'expiresAt' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+                    ],
+                  },
+                },
+                { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'userErrors' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'UserErrorFields' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MoneyFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Money' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'amount' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'UserErrorFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'UserError' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'field' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'message' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<GiftCardIssueMutation, GiftCardIssueMutationVariables>;
 export const NotificationDeliveriesDocument = {
   kind: 'Document',
   definitions: [
@@ -10631,6 +11020,28 @@ export const OrderCaptureDocument = {
           },
           {
             kind: 'Field',
+            name: { kind: 'Name', value: 'tenders' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'amount' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MoneyFields' } },
+                    ],
+                  },
+                },
+                { kind: 'Field', name: { kind: 'Name', value: 'points' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'last4' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
             name: { kind: 'Name', value: 'shippingAddress' },
             selectionSet: {
               kind: 'SelectionSet',
@@ -10963,6 +11374,28 @@ export const OrderFulfillDocument = {
           },
           {
             kind: 'Field',
+            name: { kind: 'Name', value: 'tenders' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'amount' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MoneyFields' } },
+                    ],
+                  },
+                },
+                { kind: 'Field', name: { kind: 'Name', value: 'points' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'last4' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
             name: { kind: 'Name', value: 'shippingAddress' },
             selectionSet: {
               kind: 'SelectionSet',
@@ -11290,6 +11723,28 @@ export const OrderMarkDeliveredDocument = {
               kind: 'SelectionSet',
               selections: [
                 { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MoneyFields' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'tenders' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'amount' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MoneyFields' } },
+                    ],
+                  },
+                },
+                { kind: 'Field', name: { kind: 'Name', value: 'points' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'last4' } },
               ],
             },
           },
@@ -11632,6 +12087,28 @@ export const OrderCancelDocument = {
               kind: 'SelectionSet',
               selections: [
                 { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MoneyFields' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'tenders' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'amount' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MoneyFields' } },
+                    ],
+                  },
+                },
+                { kind: 'Field', name: { kind: 'Name', value: 'points' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'last4' } },
               ],
             },
           },
@@ -11994,6 +12471,28 @@ export const OrderRefundDocument = {
               kind: 'SelectionSet',
               selections: [
                 { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MoneyFields' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'tenders' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'amount' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MoneyFields' } },
+                    ],
+                  },
+                },
+                { kind: 'Field', name: { kind: 'Name', value: 'points' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'last4' } },
               ],
             },
           },
@@ -17067,6 +17566,28 @@ export const CheckoutDocument = {
           },
           {
             kind: 'Field',
+            name: { kind: 'Name', value: 'tenders' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'amount' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MoneyFields' } },
+                    ],
+                  },
+                },
+                { kind: 'Field', name: { kind: 'Name', value: 'points' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'last4' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
             name: { kind: 'Name', value: 'shippingAddress' },
             selectionSet: {
               kind: 'SelectionSet',
@@ -17647,6 +18168,28 @@ export const DraftOrderCheckoutDocument = {
           },
           {
             kind: 'Field',
+            name: { kind: 'Name', value: 'tenders' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'amount' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MoneyFields' } },
+                    ],
+                  },
+                },
+                { kind: 'Field', name: { kind: 'Name', value: 'points' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'last4' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
             name: { kind: 'Name', value: 'shippingAddress' },
             selectionSet: {
               kind: 'SelectionSet',
@@ -17785,6 +18328,302 @@ export const DraftOrderCheckoutDocument = {
     },
   ],
 } as unknown as DocumentNode<DraftOrderCheckoutMutation, DraftOrderCheckoutMutationVariables>;
+export const MyLoyaltyDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'MyLoyalty' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } },
+          defaultValue: { kind: 'IntValue', value: '20' },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'myLoyalty' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'LoyaltyAccountFields' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'ledger' },
+                  arguments: [
+                    {
+                      kind: 'Argument',
+                      name: { kind: 'Name', value: 'first' },
+                      value: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
+                    },
+                  ],
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'points' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'note' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'LoyaltyAccountFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'LoyaltyAccount' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'customerId' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'pointsBalance' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'pointsValue' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'rollingSpend' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'referralCode' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'tier' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'minSpend' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'multiplier' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'nextTier' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'minSpend' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'multiplier' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'nextExpiry' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'points' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'expiresAt' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<MyLoyaltyQuery, MyLoyaltyQueryVariables>;
+export const LoyaltyReferralApplyDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'LoyaltyReferralApply' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'code' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'loyaltyReferralApply' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'code' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'code' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'account' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      {
+                        kind: 'FragmentSpread',
+                        name: { kind: 'Name', value: 'LoyaltyAccountFields' },
+                      },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'userErrors' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'UserErrorFields' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'LoyaltyAccountFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'LoyaltyAccount' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'customerId' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'pointsBalance' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'pointsValue' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'rollingSpend' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'referralCode' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'tier' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'minSpend' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'multiplier' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'nextTier' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'minSpend' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'multiplier' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'nextExpiry' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'points' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'expiresAt' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'UserErrorFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'UserError' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'field' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'message' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<LoyaltyReferralApplyMutation, LoyaltyReferralApplyMutationVariables>;
+export const GiftCardBalanceDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'GiftCardBalance' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'code' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'giftCardBalance' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'code' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'code' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'last4' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'balance' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MoneyFields' } },
+                    ],
+                  },
+                },
+                { kind: 'Field', name: { kind: 'Name', value: 'expiresAt' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'expired' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MoneyFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Money' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'amount' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<GiftCardBalanceQuery, GiftCardBalanceQueryVariables>;
 export const OrderDocument = {
   kind: 'Document',
   definitions: [
@@ -17955,6 +18794,28 @@ export const OrderDocument = {
               kind: 'SelectionSet',
               selections: [
                 { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MoneyFields' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'tenders' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'amount' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MoneyFields' } },
+                    ],
+                  },
+                },
+                { kind: 'Field', name: { kind: 'Name', value: 'points' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'last4' } },
               ],
             },
           },
@@ -18255,6 +19116,28 @@ export const OrderUpdatedDocument = {
               kind: 'SelectionSet',
               selections: [
                 { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MoneyFields' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'tenders' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'amount' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MoneyFields' } },
+                    ],
+                  },
+                },
+                { kind: 'Field', name: { kind: 'Name', value: 'points' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'last4' } },
               ],
             },
           },

@@ -82,6 +82,8 @@ describe('staff', () => {
     expect(created.staffUser.permissions).toEqual([
       'customers:read',
       'fulfillment:manage',
+      // Staff issue goodwill gift cards and look at customers' points (migration 0008).
+      'loyalty:manage',
       // Staff look into emails that did not arrive and moderate reviews (migration 0007).
       'notifications:manage',
       'orders:manage',

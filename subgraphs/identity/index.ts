@@ -12,6 +12,7 @@ import { IdentityShippingPermission1765100000000 } from './migrations/0004-shipp
 import { IdentityDraftsPermission1765200000000 } from './migrations/0005-drafts-permission';
 import { IdentityOrderChangesPermissions1766100000000 } from './migrations/0006-order-changes-permissions';
 import { IdentityNotificationsReviewsPermissions1767200000001 } from './migrations/0007-notifications-reviews-permissions';
+import { IdentityLoyaltyPermission1767300000002 } from './migrations/0008-loyalty-permission';
 import { identityResolvers } from './resolvers';
 import { identityRoutes } from './routes';
 import { createIdentityServices, type IdentityServices } from './service';
@@ -37,6 +38,7 @@ export const identitySubgraph: SubgraphModule<IdentityServices, IdentityLoaders>
     IdentityDraftsPermission1765200000000,
     IdentityOrderChangesPermissions1766100000000,
     IdentityNotificationsReviewsPermissions1767200000001,
+    IdentityLoyaltyPermission1767300000002,
   ],
   createServices: (deps) => createIdentityServices(deps),
   createLoaders: createIdentityLoaders,

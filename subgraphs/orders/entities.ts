@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { ShipToAddress } from '../../platform/ship-to';
+import type { OrderTender } from '../../platform/topics';
 
 const bigintAsNumber = {
   to: (v: number) => v,
@@ -113,6 +114,20 @@ export class OrderRow {
   /** Shipping's shipments of the order (from fulfillment's delivery event): return labels. */
   @Column({ name: 'shipment_ids', type: 'text', array: true, default: () => "'{}'" })
   shipmentIds: string[];
+  /** Loyalty's tenders and the card's share, when points or a gift card paid part (tendersOf). */
+  @Column({ type: 'jsonb', default: () => "'[]'" }) tenders: OrderTender[];
+}
+
+/** What the payment (card, transfer, cash) is for: the total less loyalty's points and gift cards. */
+export function paymentAmountOf(row: OrderRow): number {
+  const loyalty = (row.tenders ?? []).filter((t) => t.kind === 'POINTS' || t.kind === 'GIFT_CARD');
+  return row.totalAmount - loyalty.reduce((sum, t) => sum + t.amount, 0);
+}
+
+/** How an order is paid: its recorded tenders, or all of it by its payment method. */
+export function tendersOf(row: OrderRow): OrderTender[] {
+  if (row.tenders?.length) return row.tenders;
+  return [{ kind: row.paymentMethod, amount: row.totalAmount }];
 }
 
 @Entity({ name: 'order_line' })

@@ -16,6 +16,7 @@ import { OrdersDraftOrders1765200000000 } from './migrations/0007-draft-orders';
 import { OrdersOrderChanges1766100000000 } from './migrations/0008-order-changes';
 import { OrdersClaims1767000000000 } from './migrations/0009-claims';
 import { OrdersLineParcels1767000000002 } from './migrations/0010-line-parcels';
+import { OrdersTenders1767300000001 } from './migrations/0011-order-tenders';
 import { ordersResolvers } from './resolvers';
 import { createOrdersServices, type OrdersServices } from './service';
 import { createLogger } from '../../platform/logging';
@@ -40,6 +41,7 @@ export const ordersSubgraph: SubgraphModule<OrdersServices, OrdersLoaders> = {
     OrdersOrderChanges1766100000000,
     OrdersClaims1767000000000,
     OrdersLineParcels1767000000002,
+    OrdersTenders1767300000001,
   ],
   createServices: createOrdersServices,
   createLoaders: createOrdersLoaders,

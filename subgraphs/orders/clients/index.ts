@@ -4,6 +4,7 @@ import { CatalogClient } from './catalog';
 import { IdentityClient } from './identity';
 import { InventoryClient } from './inventory';
 import { LocationClient } from './location';
+import { LoyaltyClient } from './loyalty';
 import { PaymentsClient } from './payments';
 import { PricingClient } from './pricing';
 import { PromotionsClient } from './promotions';
@@ -24,6 +25,7 @@ export function createClients(urls: SubgraphUrls) {
     identity: new IdentityClient(to('identity')),
     location: new LocationClient(to('location')),
     shipping: new ShippingClient(to('shipping')),
+    loyalty: new LoyaltyClient(to('loyalty')),
   };
 }
 
@@ -34,3 +36,4 @@ export type { PriceQuote } from './pricing';
 export type { ShippingOption } from './shipping';
 export type { ReservationRef } from './inventory';
 export type { PaymentRef } from './payments';
+export type { LoyaltyHold } from './loyalty';

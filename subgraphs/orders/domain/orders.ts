@@ -12,7 +12,14 @@ import {
 } from '../../../platform/topics';
 import type { InventoryClient } from '../clients/inventory';
 import type { PaymentsClient } from '../clients/payments';
-import { OrderLineRow, OrderRow, type OrderStatus, OrderStatusChangeRow } from '../entities';
+import {
+  OrderLineRow,
+  OrderRow,
+  type OrderStatus,
+  OrderStatusChangeRow,
+  paymentAmountOf,
+  tendersOf,
+} from '../entities';
 import { assertTransition } from './order-status';
 
 const MAX_REASON_LENGTH = 500;
@@ -80,20 +87,13 @@ export class OrderService {
     const order = await this.findOrFail(id);
     // Past PENDING the capture moves no status: a retry, or cash collected on delivery.
     if (!CAPTURABLE.includes(order.status)) assertTransition(order.status, 'CONFIRMED');
-    if (
-      amount !== null &&
-      (!Number.isInteger(amount) || amount <= 0 || amount > order.totalAmount)
-    ) {
-      throw new DomainError('INVALID_AMOUNT', `Capture between 1 and ${order.totalAmount}`, [
-        'amount',
-      ]);
+    // Points and gift cards paid their part at checkout: the payment is for the rest.
+    const payable = paymentAmountOf(order);
+    if (amount !== null && (!Number.isInteger(amount) || amount <= 0 || amount > payable)) {
+      throw new DomainError('INVALID_AMOUNT', `Capture between 1 and ${payable}`, ['amount']);
     }
     // Always the amount, never "the rest": payments compares it with the first capture's.
-    await this.payments.capture(
-      order.paymentId,
-      `order:${id}:capture`,
-      amount ?? order.totalAmount,
-    );
+    await this.payments.capture(order.paymentId, `order:${id}:capture`, amount ?? payable);
     if (order.status !== 'PENDING') return order;
     return this.move(
       order,
@@ -305,6 +305,8 @@ async function recordConfirmed(tx: EntityManager, order: OrderRow): Promise<void
       sku: l.sku,
       quantity: l.quantity,
     })),
+    totalAmount: order.totalAmount,
+    tenders: tendersOf(order),
   };
   await recordEvent(tx, 'orders', ORDER_CONFIRMED_TOPIC, event);
 }

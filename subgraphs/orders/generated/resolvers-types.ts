@@ -177,6 +177,8 @@ export type CheckoutInput = {
    * result and has no second effect. The same key with a different input is refused.
    */
   idempotencyKey: Scalars['String']['input'];
+  /** Points and a gift card paying part of the total (held by loyalty); the card pays the rest. */
+  loyalty?: InputMaybe<LoyaltyTenderInput>;
   payment: PaymentInput;
   shippingAddress: AddressInput;
   /**
@@ -360,6 +362,19 @@ export type DraftPriceOverrideInput = {
   amount: Scalars['Int']['input'];
   /** Required: why the price differs from the lists' (1-500 characters). */
   reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * What loyalty pays of a checkout. Refusals are loyalty's codes with field ["input", "loyalty", ...]:
+ * INSUFFICIENT_POINTS, GIFT_CARD_UNKNOWN, GIFT_CARD_EXPIRED, GIFT_CARD_CURRENCY,
+ * INSUFFICIENT_GIFT_CARD_BALANCE, TENDERS_COVER_TOTAL (something must be left for the card).
+ */
+export type LoyaltyTenderInput = {
+  /** How much of the gift card to use; default: all it holds, up to what the order needs. */
+  giftCardAmount?: InputMaybe<Scalars['Int']['input']>;
+  giftCardCode?: InputMaybe<Scalars['String']['input']>;
+  /** Points to redeem (the signed-in customer's), each worth LOYALTY_POINT_VALUE minor units. */
+  points?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** Money in integer minor units (cents) and an ISO 4217 currency code. Never a float. */
@@ -618,6 +633,8 @@ export type Order = {
   subtotal: Money;
   tax: Money;
   taxInclusive: Scalars['Boolean']['output'];
+  /** How the total is paid: points and gift cards first, then the card for the rest. */
+  tenders: Array<OrderTender>;
   /** What was authorized: subtotal - discounts + shipping, plus tax when prices exclude it. */
   total: Money;
   updatedAt: Scalars['String']['output'];
@@ -821,6 +838,18 @@ export type OrderStatusChange = {
   at: Scalars['String']['output'];
   note?: Maybe<Scalars['String']['output']>;
   status: OrderStatus;
+};
+
+/** One way an order is paid: its tenders add up to the order's total. */
+export type OrderTender = {
+  __typename?: 'OrderTender';
+  amount: Money;
+  /** CARD, BANK_TRANSFER, CASH_ON_DELIVERY, POINTS or GIFT_CARD. */
+  kind: Scalars['String']['output'];
+  /** The gift card's last four characters (GIFT_CARD). */
+  last4?: Maybe<Scalars['String']['output']>;
+  /** Points redeemed (POINTS). */
+  points?: Maybe<Scalars['Int']['output']>;
 };
 
 export type PageInfo = {
@@ -1143,6 +1172,7 @@ export type ResolversTypes = {
   DraftOrderUpdateInput: DraftOrderUpdateInput;
   DraftPriceOverride: ResolverTypeWrapper<DraftPriceOverride>;
   DraftPriceOverrideInput: DraftPriceOverrideInput;
+  LoyaltyTenderInput: LoyaltyTenderInput;
   Money: ResolverTypeWrapper<Money>;
   MoneyInput: MoneyInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -1172,6 +1202,7 @@ export type ResolversTypes = {
   OrderShippingMethod: ResolverTypeWrapper<OrderShippingMethod>;
   OrderStatus: OrderStatus;
   OrderStatusChange: ResolverTypeWrapper<OrderStatusChange>;
+  OrderTender: ResolverTypeWrapper<OrderTender>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PaymentAction: ResolverTypeWrapper<PaymentAction>;
   PaymentInput: PaymentInput;
@@ -1230,6 +1261,7 @@ export type ResolversParentTypes = {
   DraftOrderUpdateInput: DraftOrderUpdateInput;
   DraftPriceOverride: DraftPriceOverride;
   DraftPriceOverrideInput: DraftPriceOverrideInput;
+  LoyaltyTenderInput: LoyaltyTenderInput;
   Money: Money;
   MoneyInput: MoneyInput;
   Mutation: Record<PropertyKey, never>;
@@ -1254,6 +1286,7 @@ export type ResolversParentTypes = {
   OrderReturnLabel: OrderReturnLabel;
   OrderShippingMethod: OrderShippingMethod;
   OrderStatusChange: OrderStatusChange;
+  OrderTender: OrderTender;
   PageInfo: PageInfo;
   PaymentAction: PaymentAction;
   PaymentInput: PaymentInput;
@@ -1702,6 +1735,7 @@ export type OrderResolvers<
   subtotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   tax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   taxInclusive?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  tenders?: Resolver<Array<ResolversTypes['OrderTender']>, ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1854,6 +1888,16 @@ export type OrderStatusChangeResolvers<
   status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
 };
 
+export type OrderTenderResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['OrderTender'] = ResolversParentTypes['OrderTender'],
+> = {
+  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  last4?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  points?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
 export type PageInfoResolvers<
   ContextType = Context,
   ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo'],
@@ -1984,6 +2028,7 @@ export type Resolvers<ContextType = Context> = {
   OrderReturnLabel?: OrderReturnLabelResolvers<ContextType>;
   OrderShippingMethod?: OrderShippingMethodResolvers<ContextType>;
   OrderStatusChange?: OrderStatusChangeResolvers<ContextType>;
+  OrderTender?: OrderTenderResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   PaymentAction?: PaymentActionResolvers<ContextType>;
   ProductVariant?: ProductVariantResolvers<ContextType>;

@@ -7,6 +7,7 @@ import type {
   OrderRow,
   OrderStatusChangeRow,
 } from '../entities';
+import { tendersOf } from '../entities';
 import type { Cart, CartLine, Customer, ModelFields, Order } from '../generated/resolvers-types';
 import type { OrdersLoaders } from '../loaders';
 import type { OrdersServices } from '../service';
@@ -93,6 +94,12 @@ export function toOrder(row: OrderRow): OrderModel {
     tax: money(row.taxTotalAmount, c),
     taxInclusive: row.taxInclusive,
     total: money(row.totalAmount, c),
+    tenders: tendersOf(row).map((t) => ({
+      kind: t.kind,
+      amount: money(t.amount, c),
+      points: t.points ?? null,
+      last4: t.last4 ?? null,
+    })),
     shippingAddress: row.shippingAddress,
     billingAddress: row.billingAddress,
     createdAt: row.createdAt.toISOString(),

@@ -17,7 +17,8 @@ import type { CartService } from '../carts';
 import type { OrderService } from '../orders';
 import { type AttemptLease, CheckoutAttempts, LeaseLostError } from './attempts';
 import { type CheckoutInput, parseCheckoutInput } from './input';
-import { type CheckoutRun, type CheckoutStep, refsFor } from './steps';
+import { type CheckoutRun, type CheckoutStep, cardAmount, refsFor } from './steps';
+import type { OrderTender } from '../../../../platform/topics';
 
 const log = createLogger('orders');
 
@@ -198,6 +199,7 @@ export class CheckoutService {
         reservationId: run.reservation!.id,
         paymentId: run.payment!.id,
         paymentMethod: input.payment.method ?? 'CARD',
+        tenders: tendersOf(run),
       });
       await tx.getRepository(OrderLineRow).insert(
         lines.map((line, position) => {
@@ -230,6 +232,25 @@ export class CheckoutService {
       return tx.getRepository(OrderRow).findOneByOrFail({ id: refs.orderId });
     });
   }
+}
+
+/** Loyalty's tenders first, then the payment method for the rest; empty when it pays all. */
+function tendersOf(run: CheckoutRun): OrderTender[] {
+  const held = run.loyalty;
+  if (!held) return [];
+  const tenders: OrderTender[] = [];
+  if (held.pointsAmount > 0) {
+    tenders.push({ kind: 'POINTS', amount: held.pointsAmount, points: held.points });
+  }
+  if (held.giftCardAmount > 0) {
+    tenders.push({
+      kind: 'GIFT_CARD',
+      amount: held.giftCardAmount,
+      ...(held.giftCardLast4 ? { last4: held.giftCardLast4 } : {}),
+    });
+  }
+  tenders.push({ kind: run.input.payment.method ?? 'CARD', amount: cardAmount(run) });
+  return tenders;
 }
 
 function shippingMethodOf({ method }: ShippingOption): ShippingMethodValue {

@@ -15,6 +15,14 @@ export interface CheckoutInput {
   payment: { method?: PaymentMethod | null; token?: string | null; savedMethodId?: string | null };
   /** The total the buyer was shown; a different quote now is PRICE_CHANGED, not a surprise charge. */
   expectedTotal?: { amount: number; currency: string } | null;
+  /** Points and a gift card paying part of the order (loyalty holds them); the card pays the rest. */
+  loyalty?: LoyaltyTenderInput | null;
+}
+
+export interface LoyaltyTenderInput {
+  points?: number | null;
+  giftCardCode?: string | null;
+  giftCardAmount?: number | null;
 }
 
 /**
@@ -71,6 +79,13 @@ const checkoutInput = z.object({
   shippingMethodId: z.string().uuid({ message: 'Must be a shipping method id' }).nullish(),
   payment,
   expectedTotal: z.object({ amount: z.number().int(), currency: text(3) }).nullish(),
+  loyalty: z
+    .object({
+      points: z.number().int().min(0, { message: 'Points are 0 or more' }).nullish(),
+      giftCardCode: text(64).nullish(),
+      giftCardAmount: z.number().int().positive({ message: 'A positive amount' }).nullish(),
+    })
+    .nullish(),
 });
 
 /** The code of an issue, by the field it is about (clients branch on these). */

@@ -1,6 +1,6 @@
 import { DomainError } from '../../../../platform/errors';
 import type { Viewer } from '../../../../platform/identity';
-import type { OrdersClients, PaymentRef, ReservationRef } from '../../clients/index';
+import type { LoyaltyHold, OrdersClients, PaymentRef, ReservationRef } from '../../clients/index';
 import type { AddressValue, CartLineRow, CartRow } from '../../entities';
 import { OrdersErrorCode } from '../../errors';
 import type { CartQuote, CartQuoter } from '../cart-quote';
@@ -51,6 +51,14 @@ export interface CheckoutRun {
   quote?: CartQuote;
   reservation?: ReservationRef;
   payment?: PaymentRef;
+  /** Loyalty's points and gift card holding part of the total; null when none were asked for. */
+  loyalty?: LoyaltyHold | null;
+}
+
+/** What the card (or other method) is charged: the total less loyalty's tenders. */
+export function cardAmount(run: CheckoutRun): number {
+  const held = run.loyalty ? run.loyalty.pointsAmount + run.loyalty.giftCardAmount : 0;
+  return run.quote!.price.total - held;
 }
 
 export type StepOutput = Record<string, unknown> | null;
@@ -125,6 +133,33 @@ export function checkoutSteps({ clients, quoter, reservationTtlSeconds }: StepDe
     compensate: (refs) => clients.promotions.release(refs.ref),
   };
 
+  /** Points and a gift card pay part of the total: held now, confirmed with the order. */
+  const holdLoyalty: CheckoutStep = {
+    name: 'hold-loyalty',
+    async run(run) {
+      const asked = run.input.loyalty;
+      if (!asked || (!asked.points && !asked.giftCardCode)) {
+        run.loyalty = null;
+        return null;
+      }
+      run.loyalty = await clients.loyalty.hold({
+        orderRef: run.refs.ref,
+        orderId: run.refs.orderId,
+        customerId: run.viewer.kind === 'customer' ? run.viewer.customerId : null,
+        currency: run.cart.currency,
+        amountDue: run.quote!.price.total,
+        points: asked.points ?? 0,
+        giftCardCode: asked.giftCardCode ?? null,
+        giftCardAmount: asked.giftCardAmount ?? null,
+      });
+      return { orderRef: run.refs.ref };
+    },
+    // Released even if the hold's answer was lost: holding is all or nothing, keyed by ref.
+    async compensate(refs, output) {
+      if (output) await clients.loyalty.release(refs.ref);
+    },
+  };
+
   const reserveStock: CheckoutStep = {
     name: 'reserve-stock',
     async run(run) {
@@ -153,7 +188,7 @@ export function checkoutSteps({ clients, quoter, reservationTtlSeconds }: StepDe
       const { input, shipping } = run;
       const result = await clients.payments.authorize({
         orderId: run.refs.orderId,
-        amount: run.quote!.price.total,
+        amount: cardAmount(run),
         currency: run.cart.currency,
         method: input.payment.method ?? 'CARD',
         token: input.payment.token ?? null,
@@ -197,19 +232,26 @@ export function checkoutSteps({ clients, quoter, reservationTtlSeconds }: StepDe
     async run(run) {
       await clients.inventory.commit(run.reservation!.id);
       await clients.promotions.confirm(run.refs.ref);
+      if (run.loyalty) await clients.loyalty.confirm(run.refs.ref);
       return null;
     },
     compensate: async () => {},
   };
 
-  return { holdDiscounts, reserveStock, authorizePayment, commitHolds };
+  return { holdDiscounts, holdLoyalty, reserveStock, authorizePayment, commitHolds };
 }
 
 export type CheckoutSteps = ReturnType<typeof checkoutSteps>;
 
 /** In the order they run; compensation runs the other way. */
 export function stepOrder(steps: CheckoutSteps): CheckoutStep[] {
-  return [steps.holdDiscounts, steps.reserveStock, steps.authorizePayment, steps.commitHolds];
+  return [
+    steps.holdDiscounts,
+    steps.holdLoyalty,
+    steps.reserveStock,
+    steps.authorizePayment,
+    steps.commitHolds,
+  ];
 }
 
 /** The card's bank wants the buyer to authenticate first; the payload shows them where. */
