@@ -150,23 +150,23 @@ export function runMain(
   });
 }
 
-const SUBGRAPH_URL_VARIABLE = /^([A-Z][A-Z0-9_]*)_URL$/;
-const NOT_SUBGRAPHS = new Set([
-  'DATABASE',
-  'REDIS',
-  'OPENSEARCH',
-  'NATS',
-  'IDENTITY_JWKS',
-  'OTEL_EXPORTER_OTLP',
-  'COMMERCE',
-]);
+/**
+ * The variable that says where a subgraph listens: `SUBGRAPH_<NAME>_URL`. A prefix of its
+ * own, so that settings such as REDIS_URL, NATS_URL or SMTP_URL are never taken for a
+ * subgraph of that name.
+ */
+export function subgraphUrlVariable(subgraph: string): string {
+  return `SUBGRAPH_${subgraph.toUpperCase()}_URL`;
+}
 
-/** `<NAME>_URL` variables that override where a fellow subgraph listens (`CATALOG_URL`, …). */
+const SUBGRAPH_URL_VARIABLE = /^SUBGRAPH_([A-Z][A-Z0-9_]*)_URL$/;
+
+/** The `SUBGRAPH_<NAME>_URL` overrides of where subgraphs listen (`SUBGRAPH_CATALOG_URL`, …). */
 export function subgraphUrlsFromEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const urls: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
     const match = SUBGRAPH_URL_VARIABLE.exec(key);
-    if (match && value && !NOT_SUBGRAPHS.has(match[1]!)) urls[match[1]!.toLowerCase()] = value;
+    if (match && value) urls[match[1]!.toLowerCase()] = value;
   }
   return urls;
 }

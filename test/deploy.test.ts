@@ -79,8 +79,8 @@ describe('Kubernetes', () => {
     expect(problems).toEqual(
       expect.arrayContaining([
         'Deployment/orders container orders: no readinessProbe',
-        'ConfigMap/commerce-config: PAYMENTS_URL port 4004 is not a port of Service payments',
-        'ConfigMap/commerce-config: CATALOG_URL reaches Service catalog, whose port 4001 reaches no container port',
+        'ConfigMap/commerce-config: SUBGRAPH_PAYMENTS_URL port 4004 is not a port of Service payments',
+        'ConfigMap/commerce-config: SUBGRAPH_CATALOG_URL reaches Service catalog, whose port 4001 reaches no container port',
         'Deployment/router container router: ROUTER_SIGNING_SECRET is a literal; take it from a Secret',
         'Secret/x: Secrets are created outside the repository',
         expect.stringMatching(/^Service\/location: .*port must be integer/),
@@ -113,11 +113,11 @@ describe('image', () => {
       'CMD dist/router/main.ts is not in the build output',
     ]);
     const wrongPort = compose.replace(
-      'ORDERS_URL: http://orders:4003/graphql',
-      'ORDERS_URL: http://orders:4030/graphql',
+      'SUBGRAPH_ORDERS_URL: http://orders:4003/graphql',
+      'SUBGRAPH_ORDERS_URL: http://orders:4030/graphql',
     );
     expect(composeProblems(wrongPort, built, subgraphs)).toContain(
-      'router: ORDERS_URL port 4030 is not where orders listens (4003)',
+      'router: SUBGRAPH_ORDERS_URL port 4030 is not where orders listens (4003)',
     );
   });
 });

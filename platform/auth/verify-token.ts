@@ -131,16 +131,22 @@ export function viewerOf(payload: JWTPayload): Viewer {
   throw unauthenticatedToken('The access token is not valid');
 }
 
-/** Settings from the environment, matching identity's defaults. */
+/**
+ * Settings from the environment, matching identity's defaults. The keys come from
+ * IDENTITY_JWKS_URL, or else from the supergraph's identity subgraph; a supergraph without
+ * one and no IDENTITY_JWKS_URL verifies no tokens: anonymous callers are served, and a
+ * request with a bearer token is refused UNAUTHENTICATED (nothing could vouch for it).
+ */
 export function tokenVerifierFromEnv(
   env: NodeJS.ProcessEnv = process.env,
   identitySubgraphUrl?: string,
 ): TokenVerifier {
-  const identityUrl = env.IDENTITY_URL ?? identitySubgraphUrl;
   const jwksUrl =
     env.IDENTITY_JWKS_URL ??
-    (identityUrl ? new URL('/.well-known/jwks.json', identityUrl).toString() : undefined);
-  if (!jwksUrl) throw new Error('Set IDENTITY_JWKS_URL (or IDENTITY_URL) to verify access tokens');
+    (identitySubgraphUrl
+      ? new URL('/.well-known/jwks.json', identitySubgraphUrl).toString()
+      : undefined);
+  if (!jwksUrl) return noTokenVerifier();
   return createTokenVerifier({
     jwksUrl,
     issuer: env.IDENTITY_ISSUER ?? 'urn:commerce:identity',
@@ -149,4 +155,19 @@ export function tokenVerifierFromEnv(
     leewaySeconds: loadConfig({ TOKEN_LEEWAY_SECONDS: setting.int(30, { min: 0, max: 300 }) }, env)
       .TOKEN_LEEWAY_SECONDS,
   });
+}
+
+/** Serves anonymous callers only: used where no identity provider is configured. */
+function noTokenVerifier(): TokenVerifier {
+  const verifyCaller = async (authorization: string | null | undefined) => {
+    if (authorization === undefined || authorization === null || authorization === '')
+      return { viewer: { kind: 'anonymous' as const }, session: null };
+    throw unauthenticatedToken(
+      'This router verifies no access tokens (IDENTITY_JWKS_URL is unset)',
+    );
+  };
+  return {
+    verifyCaller,
+    verify: async (authorization) => (await verifyCaller(authorization)).viewer,
+  };
 }

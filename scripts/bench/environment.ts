@@ -6,6 +6,7 @@ import { startEmbeddedPostgres } from '../embedded-postgres';
 import { createTestDatabase } from '../../platform/testing/database';
 export { freePort } from '../../platform/testing/ports';
 import { freePort } from '../../platform/testing/ports';
+import { subgraphUrlVariable } from '../../platform/config';
 
 export interface BenchDatabase {
   url: string;
@@ -61,7 +62,7 @@ export async function spawnRouter(
         ROUTER_SIGNING_SECRET: secret,
         HOST: '127.0.0.1',
         ...Object.fromEntries(
-          Object.entries(subgraphUrls).map(([name, url]) => [`${name.toUpperCase()}_URL`, url]),
+          Object.entries(subgraphUrls).map(([name, url]) => [subgraphUrlVariable(name), url]),
         ),
         ...env,
       },

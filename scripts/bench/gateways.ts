@@ -17,6 +17,7 @@ import {
 import { LOAD_ADDRESS, PRODUCTION_ENV, spawnRouterProcess } from './harness/platform';
 import { spawnScript, Started, waitForHealth, type BenchProcess } from './harness/processes';
 import { benchSetup } from './harness/setup';
+import { subgraphUrlVariable } from '../../platform/config';
 
 export interface GatewaysBenchOptions {
   seconds: number;
@@ -75,7 +76,7 @@ export async function gatewaysBench(options: GatewaysBenchOptions) {
       // No identity here and no tokens sent: the key set is never fetched.
       IDENTITY_JWKS_URL: 'http://127.0.0.1:9/.well-known/jwks.json',
       ...Object.fromEntries(
-        Object.entries(urls).map(([name, url]) => [`${name.toUpperCase()}_URL`, url]),
+        Object.entries(urls).map(([name, url]) => [subgraphUrlVariable(name), url]),
       ),
     };
     const router = await spawnRouterProcess('router', routerEnv);

@@ -1,7 +1,7 @@
 /**
  * What every rendered overlay must satisfy, beyond rendering: each document valid against
  * the Kubernetes schemas (offline, kubernetes-models), every workload with probes and
- * resource limits, every `<NAME>_URL` pointing at a Service port that reaches a container
+ * resource limits, every `SUBGRAPH_<NAME>_URL` (any `*_URL`) pointing at a Service port that reaches a container
  * port, every process with an autoscaler and a disruption budget, no Secret in the
  * manifests and no secret as a literal value.
  */

@@ -5,6 +5,7 @@
  * disruption budget by being registered.
  */
 import { subgraphs } from '../../subgraphs/registry';
+import { subgraphUrlVariable } from '../../platform/config';
 
 export interface Workload {
   name: string;
@@ -65,11 +66,11 @@ export function workloads(): Workload[] {
   ];
 }
 
-/** `<NAME>_URL` of every subgraph, as the router and the subgraphs' clients read them. */
+/** `SUBGRAPH_<NAME>_URL` of every subgraph, as the router and the subgraphs' clients read them. */
 export function subgraphUrls(): Record<string, string> {
   return Object.fromEntries(
     subgraphs.map((module) => [
-      `${module.name.toUpperCase()}_URL`,
+      subgraphUrlVariable(module.name),
       `http://${module.name}:${module.defaultPort}/graphql`,
     ]),
   );

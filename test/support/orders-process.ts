@@ -10,6 +10,7 @@ import { seedPricing } from '../../subgraphs/pricing/seed';
 import { seedShipping } from '../../subgraphs/shipping/seed';
 import { subgraphs } from '../../subgraphs/registry';
 import { freePort } from '../../platform/testing/ports';
+import { subgraphUrlVariable } from '../../platform/config';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -73,7 +74,7 @@ export async function startCrashPlatform(name: string): Promise<CrashPlatform> {
     const calleeUrls = Object.fromEntries(
       Object.entries(urls)
         .filter(([subgraph]) => subgraph !== 'orders')
-        .map(([subgraph, url]) => [`${subgraph.toUpperCase()}_URL`, url]),
+        .map(([subgraph, url]) => [subgraphUrlVariable(subgraph), url]),
     );
     const started = spawn(
       process.execPath,

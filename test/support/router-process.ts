@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { signingSecret } from '../../platform/identity';
 import { freePort } from '../../platform/testing/ports';
+import { subgraphUrlVariable } from '../../platform/config';
 
 /** Memory of the router process after a full garbage collection, in MiB. */
 export interface RouterMemory {
@@ -37,7 +38,7 @@ export function routerProcessEnv(
     // The subgraphs of this test verify with this process's secret.
     ROUTER_SIGNING_SECRET: signingSecret(),
     ...Object.fromEntries(
-      Object.entries(subgraphUrls).map(([name, url]) => [`${name.toUpperCase()}_URL`, url]),
+      Object.entries(subgraphUrls).map(([name, url]) => [subgraphUrlVariable(name), url]),
     ),
     ...env,
   };

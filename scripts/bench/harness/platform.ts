@@ -4,6 +4,7 @@ import { signingSecret } from '../../../platform/identity';
 import { freePort } from '../../../platform/testing/ports';
 import { subgraphs } from '../../../subgraphs/registry';
 import { ROOT, spawnScript, waitForHealth, type BenchProcess } from './processes';
+import { subgraphUrlVariable } from '../../../platform/config';
 
 /** How every process of a bench runs: as production does, logging warnings and errors only. */
 export const PRODUCTION_ENV = { NODE_ENV: 'production', LOG_LEVEL: 'warn' } as const;
@@ -60,7 +61,7 @@ export async function spawnPlatform(options: {
     subgraphs.map((s) => [s.name, `http://127.0.0.1:${ports[s.name]}/graphql`]),
   );
   const urlEnv = Object.fromEntries(
-    Object.entries(subgraphUrls).map(([name, url]) => [`${name.toUpperCase()}_URL`, url]),
+    Object.entries(subgraphUrls).map(([name, url]) => [subgraphUrlVariable(name), url]),
   );
   const running: Record<string, BenchProcess> = {};
   const stopAll = async () => {
