@@ -85,6 +85,7 @@ export async function startRouter(
   const edge: EdgeContext = {
     config,
     apiSdl: printSchema(supergraph.apiGraphQLSchema),
+    listSizes: supergraph.listSizes,
     subgraphNames: [...resolvedUrls.keys()],
     observeSubgraphCalls: (observer) => subgraphCallObservers.push(observer),
     activeSubscriptions: () => subscriptionCounter.active,
@@ -136,7 +137,7 @@ export async function startRouter(
     subscriptions,
     apollo,
     limits,
-    operationLimits: operationLimitsFromEnv(),
+    operationLimits: { ...operationLimitsFromEnv(), declaredListSizes: supergraph.listSizes },
     callerOf,
     sessions,
     maxUnreadBytes,

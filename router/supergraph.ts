@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Supergraph, type Schema } from '@apollo/federation-internals';
 import { QueryPlanner } from '@apollo/query-planner';
-import type { GraphQLSchema } from 'graphql';
+import { Kind, parse, valueFromASTUntyped, type GraphQLSchema } from 'graphql';
 
 /**
  * The composed supergraph as the router's own executors need it: the planner, the
@@ -14,7 +14,18 @@ export interface LoadedSupergraph {
   apiGraphQLSchema: GraphQLSchema;
   supergraphGraphQLSchema: GraphQLSchema;
   subgraphUrls: Record<string, string>;
+  /** The list sizes the subgraphs declared (`@listSize`), by `Type.field`, for the cost. */
+  listSizes: DeclaredListSizes;
 }
+
+export interface DeclaredListSize {
+  /** Items the list is expected to hold when no slicing argument says. */
+  assumedSize?: number;
+  /** Arguments whose value is the number of items (`first`, `limit`, …). */
+  slicingArguments?: string[];
+}
+
+export type DeclaredListSizes = Readonly<Record<string, DeclaredListSize>>;
 
 export function loadSupergraph(path: string): LoadedSupergraph {
   const sdl = readFileSync(path, 'utf8');
@@ -27,5 +38,57 @@ export function loadSupergraph(path: string): LoadedSupergraph {
     apiGraphQLSchema: apiSchema.toGraphQLJSSchema(),
     supergraphGraphQLSchema: supergraph.schema.toGraphQLJSSchema(),
     subgraphUrls: Object.fromEntries(supergraph.subgraphsMetadata().map((s) => [s.name, s.url])),
+    listSizes: declaredListSizes(sdl),
   };
+}
+
+/**
+ * `@listSize(assumedSize:, slicingArguments:)` of every field of the supergraph (the cost
+ * spec, https://specs.apollo.dev/cost/v0.1, composed from the subgraphs' declarations),
+ * under the name the supergraph's `@link` imports it as.
+ */
+export function declaredListSizes(sdl: string): DeclaredListSizes {
+  const document = parse(sdl);
+  let directive = 'listSize';
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.SCHEMA_DEFINITION && definition.kind !== Kind.SCHEMA_EXTENSION)
+      continue;
+    for (const link of definition.directives ?? []) {
+      if (link.name.value !== 'link') continue;
+      const args = Object.fromEntries(
+        (link.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value)]),
+      ) as { url?: string; as?: string; import?: unknown[] };
+      if (!args.url?.startsWith('https://specs.apollo.dev/cost/')) continue;
+      directive = `${(args.as ?? 'cost').replace(/^@/, '')}__listSize`;
+      for (const entry of args.import ?? []) {
+        if (entry === '@listSize') directive = 'listSize';
+        const renamed = entry as { name?: string; as?: string };
+        if (renamed?.name === '@listSize') directive = (renamed.as ?? '@listSize').slice(1);
+      }
+    }
+  }
+  const sizes: Record<string, DeclaredListSize> = {};
+  for (const definition of document.definitions) {
+    if (
+      definition.kind !== Kind.OBJECT_TYPE_DEFINITION &&
+      definition.kind !== Kind.OBJECT_TYPE_EXTENSION &&
+      definition.kind !== Kind.INTERFACE_TYPE_DEFINITION &&
+      definition.kind !== Kind.INTERFACE_TYPE_EXTENSION
+    )
+      continue;
+    for (const field of definition.fields ?? []) {
+      const declared = field.directives?.find((d) => d.name.value === directive);
+      if (!declared) continue;
+      const args = Object.fromEntries(
+        (declared.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value)]),
+      ) as { assumedSize?: number; slicingArguments?: string[] };
+      sizes[`${definition.name.value}.${field.name.value}`] = {
+        ...(typeof args.assumedSize === 'number' ? { assumedSize: args.assumedSize } : {}),
+        ...(Array.isArray(args.slicingArguments)
+          ? { slicingArguments: args.slicingArguments.map(String) }
+          : {}),
+      };
+    }
+  }
+  return sizes;
 }

@@ -16,9 +16,17 @@ import { spawnRouterProcess, type RouterProcess } from './support/router-process
  * identity provider configured the router serves anonymous callers and refuses tokens.
  */
 const ACCOUNTS = `
-  extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
-  type User @key(fields: "id") { id: ID! name: String! }
-  type Query { users: [User!]! }
+  extend schema
+    @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@listSize"])
+  type User @key(fields: "id") {
+    id: ID!
+    name: String!
+    friends: [User!]! @listSize(assumedSize: 3)
+    followers: [User!]!
+    posts(limit: Int = 10): [Post!]! @listSize(slicingArguments: ["limit"])
+  }
+  type Post { id: ID! }
+  type Query { users: [User!]! @listSize(assumedSize: 5) }
 `;
 const REVIEWS = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
@@ -45,7 +53,12 @@ async function serve(typeDefs: string, resolvers: Record<string, any>): Promise<
 beforeAll(async () => {
   const accounts = await serve(ACCOUNTS, {
     Query: { users: () => USERS },
-    User: { __resolveReference: (ref: { id: string }) => USERS.find((u) => u.id === ref.id) },
+    User: {
+      __resolveReference: (ref: { id: string }) => USERS.find((u) => u.id === ref.id),
+      friends: (user: { id: string }) => USERS.filter((u) => u.id !== user.id),
+      followers: () => [],
+      posts: () => [],
+    },
   });
   const reviews = await serve(REVIEWS, {
     User: {
@@ -64,6 +77,7 @@ beforeAll(async () => {
     {},
     {
       SUPERGRAPH_PATH: path,
+      MAX_COST: '1000',
       IDENTITY_JWKS_URL: undefined,
       // Not subgraph addresses: a stray setting, and one named like a subgraph.
       FOO_URL: 'http://127.0.0.1:9/nothing',
@@ -99,4 +113,18 @@ it('verifies no tokens without an identity provider: a bearer token is refused',
   );
   expect(answer.status).toBe(401);
   expect(answer.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+});
+
+it('prices lists by the sizes the subgraphs declare (@listSize), and still refuses a dear query', async () => {
+  const cost = async (query: string) => {
+    const answer = await postGraphQL(router.url, query);
+    return answer.errors?.[0]?.extensions?.code ?? 'OK';
+  };
+  // 1 + 5 × (1 + 3 × (1 + 3 × 1)) = 66: declared sizes, nested three deep.
+  expect(await cost('{ users { friends { friends { name } } } }')).toBe('OK');
+  // The same shape over an undeclared list: 1 + 5 × (1 + 20 × (1 + 20)) = 2,106 > 1,000.
+  expect(await cost('{ users { followers { followers { name } } } }')).toBe('COST_EXCEEDED');
+  // A declared slicing argument is the list's size: 1 + 5 × (1 + 100) = 506, 1 + 5 × 301 = 1,506.
+  expect(await cost('{ users { posts(limit: 100) { id } } }')).toBe('OK');
+  expect(await cost('{ users { posts(limit: 300) { id } } }')).toBe('COST_EXCEEDED');
 });

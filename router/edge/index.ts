@@ -12,6 +12,7 @@ import { persistedOperations } from './persisted';
 import { security } from './security';
 import { playground } from './playground';
 import { rateLimiting } from './ratelimit';
+import type { DeclaredListSizes } from '../supergraph';
 
 /**
  * What the router does at the edge, beyond planning and executing: limits, security
@@ -23,6 +24,8 @@ export interface EdgeContext {
   config: RouterConfig;
   /** The client-facing schema's SDL, for features that read it (cost, playground). */
   apiSdl: string;
+  /** The list sizes the supergraph declares (`@listSize`), for the cost. */
+  listSizes: DeclaredListSizes;
   subgraphNames: string[];
   /** Be told of every call to a subgraph: which, how long, how it ended, for which request. */
   observeSubgraphCalls(observer: SubgraphCallObserver): void;

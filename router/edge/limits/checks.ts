@@ -187,6 +187,7 @@ export function checkOperation(
     operationName,
     defaultListSize: limits.defaultListSize,
     listSizes: limits.listSizes,
+    declaredListSizes: limits.declaredListSizes,
   });
   const oversized = pageSizes.find((p) => p.first > limits.maxFirst);
   if (oversized) {

@@ -1,3 +1,4 @@
+import type { DeclaredListSizes } from '../../supergraph';
 /**
  * Operation limits, checked before the router plans or calls any subgraph.
  *
@@ -21,14 +22,11 @@
  * Aliases, directives and depth count fragments where they are spread.
  */
 /**
- * Sizes assumed for lists without `first` that are known to stay small, so that walking
- * them is not priced as 20 × 20 × 20 (the SDK's `Categories`, a three-level tree, would
- * cost 25,681). LIST_SIZES=`Type.field=N,…` replaces these.
+ * Sizes the router assumes for lists without a slicing argument, by `Type.field`, over what
+ * the subgraphs declare with `@listSize` (router/supergraph.ts): for a team that cannot
+ * change a subgraph. LIST_SIZES=`Type.field=N,…` sets them; none by default.
  */
-export const DEFAULT_LIST_SIZES: Readonly<Record<string, number>> = {
-  'Query.categories': 10,
-  'Category.children': 10,
-};
+export const DEFAULT_LIST_SIZES: Readonly<Record<string, number>> = {};
 
 export interface OperationLimits {
   maxDocumentBytes: number;
@@ -43,6 +41,8 @@ export interface OperationLimits {
   maxBodyBytes: number;
   /** `Type.field` → the size assumed for that list when it has no `first`. */
   listSizes: Readonly<Record<string, number>>;
+  /** What the supergraph declares (`@listSize`); set by the router from its supergraph. */
+  declaredListSizes?: DeclaredListSizes;
 }
 
 export const DEFAULT_OPERATION_LIMITS: OperationLimits = {
@@ -59,7 +59,7 @@ export const DEFAULT_OPERATION_LIMITS: OperationLimits = {
   listSizes: DEFAULT_LIST_SIZES,
 };
 
-type NumericLimit = Exclude<keyof OperationLimits, 'listSizes'>;
+type NumericLimit = Exclude<keyof OperationLimits, 'listSizes' | 'declaredListSizes'>;
 
 const VARIABLES: Record<NumericLimit, string> = {
   maxDocumentBytes: 'MAX_DOCUMENT_BYTES',

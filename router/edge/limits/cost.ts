@@ -17,6 +17,7 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
+import type { DeclaredListSizes } from '../../supergraph';
 import { DEFAULT_LIST_SIZES, DEFAULT_OPERATION_LIMITS } from './config';
 
 /**
@@ -26,7 +27,8 @@ import { DEFAULT_LIST_SIZES, DEFAULT_OPERATION_LIMITS } from './config';
  * - a field returning a connection (an object type named `…Connection` or with `edges`)
  *   or a list multiplies the cost of its selection by its `first` (`last`) argument: the
  *   literal, the variable's value, the variable's default or the argument's schema
- *   default, else the size assumed for that field (DEFAULT_LIST_SIZES in ./config.ts) or
+ *   default (or the slicing arguments its `@listSize` names), else the size assumed for
+ *   that field: LIST_SIZES, then its declared `@listSize(assumedSize:)`, then
  *   `defaultListSize` (20); `edges`/`nodes` lists inside a connection are
  *   its items and do not multiply again;
  * - inline fragments and spreads on the parent's own type add up; those narrowing to
@@ -54,6 +56,8 @@ export interface CostOptions {
   defaultListSize?: number;
   /** `Type.field` → the size assumed for that list without `first` (DEFAULT_LIST_SIZES). */
   listSizes?: Readonly<Record<string, number>>;
+  /** The supergraph's `@listSize` declarations (router/supergraph.ts). */
+  declaredListSizes?: DeclaredListSizes;
 }
 
 export interface CostAnalysis {
@@ -83,6 +87,7 @@ export function analyzeCost(
     const walker = new CostWalker(schema, fragments, operation, variables ?? {}, {
       defaultListSize: options.defaultListSize ?? DEFAULT_OPERATION_LIMITS.defaultListSize,
       listSizes: options.listSizes ?? DEFAULT_LIST_SIZES,
+      declared: options.declaredListSizes ?? {},
     });
     const rootType = schema.getRootType(operation.operation) ?? undefined;
     const cost = walker.selectionSet(operation.selectionSet, rootType, false, '', new Set());
@@ -102,6 +107,7 @@ class CostWalker {
     private readonly sizes: {
       defaultListSize: number;
       listSizes: Readonly<Record<string, number>>;
+      declared: DeclaredListSizes;
     },
   ) {}
 
@@ -165,10 +171,11 @@ class CostWalker {
     const namedType = definition ? getNamedType(definition.type) : undefined;
     const connection = isConnection(namedType);
     const list = definition ? isListType(getNullableType(definition.type)) : false;
-    const first = this.pageSize(node, definition);
+    const key = parentType ? `${parentType.name}.${name}` : '';
+    const declared = this.sizes.declared[key];
+    const first = this.pageSize(node, definition, declared?.slicingArguments);
     const assumed =
-      (parentType && this.sizes.listSizes[`${parentType.name}.${name}`]) ??
-      this.sizes.defaultListSize;
+      this.sizes.listSizes[key] ?? declared?.assumedSize ?? this.sizes.defaultListSize;
     let multiplier = 1;
     if (connection) {
       multiplier = first ?? assumed;
@@ -186,12 +193,13 @@ class CostWalker {
     return 1 + Math.max(0, multiplier) * children;
   }
 
-  /** The `first` (or `last`) this field asks for, if it says or its schema defaults it. */
+  /** The `first` (or `last`, or a declared slicing argument) this field asks for, if it says or its schema defaults it. */
   private pageSize(
     node: FieldNode,
     definition: GraphQLField<unknown, unknown> | undefined,
+    slicingArguments: readonly string[] = ['first', 'last'],
   ): number | undefined {
-    for (const name of ['first', 'last']) {
+    for (const name of slicingArguments) {
       const argument = node.arguments?.find((a) => a.name.value === name);
       const value = argument
         ? this.value(argument.value)

@@ -32,7 +32,7 @@ export { DEFAULT_OPERATION_LIMITS, operationLimitsFromEnv, type OperationLimits 
  * starts without Apollo Server; its `onSubscribe` can call `checkSubscription` below.
  */
 export const operationLimits: EdgeModule = (edge) => {
-  const limits = operationLimitsFromEnv(process.env);
+  const limits = { ...operationLimitsFromEnv(process.env), declaredListSizes: edge.listSizes };
   let schema: GraphQLSchema | undefined;
   const apiSchema = (): GraphQLSchema => (schema ??= buildSchema(edge.apiSdl));
 

@@ -4,11 +4,15 @@ import { buildSchema, getIntrospectionQuery, parse } from 'graphql';
 import { checkOperation, checkSource, countTokens, documentShape } from './checks';
 import { DEFAULT_OPERATION_LIMITS, operationLimitsFromEnv } from './config';
 import { operationCost } from './cost';
+import { declaredListSizes } from '../../supergraph';
 
 const schema = buildSchema(
   readFileSync(join(__dirname, '..', '..', '..', 'schema', 'api.graphql'), 'utf8'),
 );
-const limits = DEFAULT_OPERATION_LIMITS;
+const declared = declaredListSizes(
+  readFileSync(join(__dirname, '..', '..', '..', 'schema', 'supergraph.graphql'), 'utf8'),
+);
+const limits = { ...DEFAULT_OPERATION_LIMITS, declaredListSizes: declared };
 const check = (query: string, variables: Record<string, unknown> = {}) =>
   checkOperation(parse(query), variables, null, schema, limits);
 
@@ -45,13 +49,19 @@ describe('operationCost', () => {
     ).toBe(1 + 1 + 20 * 3);
   });
 
-  it('assumes the configured size for known small lists', () => {
-    expect(operationCost(parse('{ categories { id children { id } } }'), {}, schema)).toBe(
+  it('takes list sizes from the supergraph (@listSize), LIST_SIZES over them, else 20', () => {
+    const query = parse('{ categories { id children { id } } }');
+    // catalog declares @listSize(assumedSize: 10) on both lists.
+    expect(operationCost(query, {}, schema, { declaredListSizes: declared })).toBe(
       1 + 10 * (1 + 1 + 10 * 1),
     );
-    expect(operationCost(parse('{ categories { id } }'), {}, schema, { listSizes: {} })).toBe(
-      1 + 20,
-    );
+    expect(
+      operationCost(query, {}, schema, {
+        declaredListSizes: declared,
+        listSizes: { 'Category.children': 2 },
+      }),
+    ).toBe(1 + 10 * (1 + 1 + 2 * 1));
+    expect(operationCost(query, {}, schema)).toBe(1 + 20 * (1 + 1 + 20 * 1));
   });
 
   it('sums fragments on the same type and takes the dearest of different ones; skipped fields are free', () => {
