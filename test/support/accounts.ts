@@ -33,7 +33,8 @@ export const codeOf = (response: { errors?: { extensions?: Record<string, unknow
 
 /** The token of the verification (or reset) link in the next mail to `email` after `already` mails. */
 export async function mailedToken(email: string, already: number): Promise<string> {
-  const message = await devMailbox.nextMessageTo(email, 10_000, already);
+  // Mail leaves through identity's outbox in the background: a loaded machine takes its time.
+  const message = await devMailbox.nextMessageTo(email, 30_000, already);
   return decodeURIComponent(/token=([A-Za-z0-9_%-]+)/.exec(message.text)![1]!);
 }
 
