@@ -13,6 +13,7 @@ import { security } from './security';
 import { playground } from './playground';
 import { rateLimiting } from './ratelimit';
 import type { DeclaredListSizes } from '../supergraph';
+import { legacyJsonStatus } from './status';
 
 /**
  * What the router does at the edge, beyond planning and executing: limits, security
@@ -71,6 +72,7 @@ export const edgeModules: EdgeModule[] = [
   operationLimits, // body limit, depth, aliases, cost...: before planning and any subgraph
   inputHygiene, // control characters in string arguments and variables, before any subgraph
   playground,
+  legacyJsonStatus, // 200 for request errors to clients that accept only application/json
 ];
 
 export function installEdge(
