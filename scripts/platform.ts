@@ -68,6 +68,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       },
       options.subscriptionLimits,
     );
+    // Webhooks resolves apps' documents through the router; in one process, this one
+    // (a deployment sets ROUTER_URL itself).
+    process.env.ROUTER_URL ??= router.url;
     return {
       router,
       subgraphs: running,

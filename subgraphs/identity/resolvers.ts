@@ -1,3 +1,4 @@
+import { requireService } from '../../platform/authorization';
 import { withUserErrors } from '../../platform/errors';
 import { isUuid, parseId } from '../../platform/ids';
 import { type PageArgs, parsePageArgs } from '../../platform/pagination';
@@ -107,6 +108,11 @@ export const identityResolvers = {
     },
     appToken(_, args, ctx) {
       return withUserErrors(() => ctx.services.apps.token(args.apiKey));
+    },
+    appAccessToken(_, args, ctx) {
+      requireService(ctx.viewer);
+      const id = parseId(args.appId, 'appId');
+      return withUserErrors(() => ctx.services.apps.tokenFor(id));
     },
     register(_, { input }, ctx) {
       // No customer in the answer, whether the address was free or taken (see README.md).

@@ -109,6 +109,21 @@ export class Apps {
       throw new DomainError(IdentityErrorCode.INVALID_CREDENTIALS, 'The API key is not valid', [
         'apiKey',
       ]);
+    return this.sign(app);
+  }
+
+  /** For a platform service acting as the app (webhooks); NOT_FOUND for no live app. */
+  async tokenFor(appId: string): Promise<{ accessToken: string; expiresIn: number }> {
+    const app = await firstRow<App>(
+      this.db,
+      `SELECT ${COLUMNS} FROM identity.app WHERE id = $1 AND revoked_at IS NULL`,
+      [appId],
+    );
+    if (!app) throw new DomainError(IdentityErrorCode.NOT_FOUND, 'No such app', ['appId']);
+    return this.sign(app);
+  }
+
+  private async sign(app: App): Promise<{ accessToken: string; expiresIn: number }> {
     // No session: an app token is not revoked one by one, it lives only its short TTL.
     const access = await this.keys.signAccessToken({
       sub: app.id,

@@ -237,6 +237,8 @@ export type Mutation = {
   addressCreate: CustomerAddressPayload;
   addressDelete: CustomerAddressDeletePayload;
   addressUpdate: CustomerAddressPayload;
+  /** Platform services only (webhooks resolves an app's documents as the app). */
+  appAccessToken: AppTokenPayload;
   /** Requires apps:manage, and every permission given to the app. */
   appCreate: AppCreatePayload;
   /** Exchanges an app's API key for a short-lived access token. */
@@ -304,6 +306,10 @@ export type MutationAddressDeleteArgs = {
 export type MutationAddressUpdateArgs = {
   id: Scalars['ID']['input'];
   input: CustomerAddressUpdateInput;
+};
+
+export type MutationAppAccessTokenArgs = {
+  appId: Scalars['ID']['input'];
 };
 
 export type MutationAppCreateArgs = {
@@ -1110,6 +1116,12 @@ export type MutationResolvers<
     ParentType,
     ContextType,
     RequireFields<MutationAddressUpdateArgs, 'id' | 'input'>
+  >;
+  appAccessToken?: Resolver<
+    ResolversTypes['AppTokenPayload'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationAppAccessTokenArgs, 'appId'>
   >;
   appCreate?: Resolver<
     ResolversTypes['AppCreatePayload'],
