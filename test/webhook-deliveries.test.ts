@@ -9,6 +9,7 @@ import { verifyWebhook } from '../platform/webhook-signature';
 import { bootstrapAdmin, callerOf, codeOf, staffToken, type Caller } from './support/accounts';
 import { confirmedOrder } from './support/fulfillment';
 import { eventually, MerchantEndpoint } from './support/merchant-endpoint';
+import type { WebhooksServices } from '../subgraphs/webhooks';
 import { startTestPlatform, type TestPlatform } from './support/platform';
 import { createProduct, createWarehouse, receiveStock } from './support/shop';
 
@@ -99,6 +100,41 @@ describe('merchant webhooks', () => {
     expect(post!.headers['webhook-id']).toBe(delivery!.id);
     // The ledger said delivered after the POST; no second one follows for this event.
     expect(merchant.to('/ok')).toHaveLength(1);
+
+    // The same event again (a redelivery past the inbox): the (event, endpoint) key holds.
+    const webhooks = platform.subgraphs.webhooks!.services as WebhooksServices;
+    const queued = await platform.subgraphs.webhooks!.dataSource.transaction((tx) =>
+      webhooks.webhooks.queue.enqueue(tx, delivery!.eventId, delivery!.topic, { orderId }),
+    );
+    expect(queued).toBe(0);
+    await webhooks.webhooks.sender.sendDue();
+    expect(merchant.to('/ok')).toHaveLength(1);
+  });
+
+  it('resolves the document with the app’s permissions, not more', async () => {
+    const catalogApp = dataOf(
+      await admin(AppCreateDocument, {
+        input: { name: 'Catalog only', permissions: ['catalog:write'] },
+      }),
+    ).appCreate.app!;
+    merchant.answer('/catalog-app', 200);
+    const hook = dataOf(
+      await admin(WebhookCreateDocument, {
+        input: {
+          appId: catalogApp.id,
+          url: merchant.url('/catalog-app'),
+          topics: ['ORDER_CONFIRMED'],
+          query: ORDER_DOCUMENT,
+        },
+      }),
+    ).webhookCreate;
+    expect(hook.userErrors).toEqual([]);
+    await placeOrder();
+    const [post] = await eventually(() =>
+      merchant.to('/catalog-app').length ? merchant.to('/catalog-app') : undefined,
+    );
+    // orders shows an order to its customer and to orders:manage only: this app gets null.
+    expect(JSON.parse(post!.body)).toEqual({ data: { order: null } });
   });
 
   it('an endpoint answering 500 then 200 is retried with the same id and delivered', async () => {
