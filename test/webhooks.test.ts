@@ -47,6 +47,8 @@ describe('merchant apps', () => {
     expect(orders.errors).toBeUndefined();
     // apps:manage is the creator's, not the app's.
     expect(codeOf(await app(`{ apps { id } }`))).toBe('FORBIDDEN');
+    // Nor does the app read the webhook ledger (staff's, apps:manage).
+    expect(codeOf(await app(`{ webhookDeliveries { totalCount } }`))).toBe('FORBIDDEN');
     const listed = dataOf(await as(adminToken)(AppsDocument)).apps;
     expect(listed).toContainEqual(
       expect.objectContaining({ id: created.app.id, name: 'ERP sync' }),
