@@ -34,6 +34,8 @@ export interface StartOptions {
   host?: string;
   databaseUrl: string;
   subgraphUrls?: SubgraphUrls;
+  /** The router started beside it in this process, once it listens. */
+  routerUrl?: () => string | undefined;
   /** Share one pub/sub between subgraphs of one process; created from REDIS_URL otherwise. */
   pubsub?: PubSubHandle;
   background?: boolean;
@@ -78,6 +80,7 @@ export async function startSubgraph<Services, Loaders>(
     dataSource,
     pubsub: pubsub.pubsub,
     subgraphUrls: options.subgraphUrls ?? {},
+    ...(options.routerUrl ? { routerUrl: options.routerUrl } : {}),
   });
 
   const handlers = module.consumers?.(services) ?? [];

@@ -13,6 +13,8 @@ export interface ServiceDeps {
   dataSource: DataSource;
   pubsub: PubSubEngine;
   subgraphUrls: SubgraphUrls;
+  /** The router of this process, once it listens (npm start, tests); undefined elsewhere. */
+  routerUrl?: () => string | undefined;
 }
 
 /**

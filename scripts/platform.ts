@@ -45,6 +45,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const urls: Record<string, string> = {};
   const running: Record<string, RunningSubgraph<unknown>> = {};
   const host = options.host ?? (options.ports === 'ephemeral' ? '127.0.0.1' : '0.0.0.0');
+  let routerUrl: string | undefined;
   try {
     for (const module of subgraphs) {
       const subgraph = await startSubgraph(module, {
@@ -52,6 +53,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         port: options.ports === 'ephemeral' ? 0 : module.defaultPort + (options.portOffset ?? 0),
         host,
         subgraphUrls: urls,
+        routerUrl: () => routerUrl,
         pubsub,
         background: options.background ?? true,
       });
@@ -68,6 +70,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       },
       options.subscriptionLimits,
     );
+    // Webhooks resolves apps' documents through the router; in one process, this one
+    // (a deployment sets ROUTER_URL itself).
+    routerUrl = router.url;
     return {
       router,
       subgraphs: running,

@@ -13,6 +13,7 @@ import { reviewsSubgraph } from './reviews';
 import { promotionsSubgraph } from './promotions';
 import { searchSubgraph } from './search';
 import { shippingSubgraph } from './shipping';
+import { webhooksSubgraph } from './webhooks';
 
 /**
  * Every subgraph of the platform, in start order (orders calls the others, so it comes
@@ -33,6 +34,8 @@ export const subgraphs: SubgraphModule<any, any>[] = [
   reviewsSubgraph,
   // Before orders, fulfillment and payments: it earns from their events, listening first.
   loyaltySubgraph,
+  // Before orders, fulfillment, catalog and inventory: it delivers their events to apps.
+  webhooksSubgraph,
   catalogSubgraph,
   inventorySubgraph,
   pricingSubgraph,

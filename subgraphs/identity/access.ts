@@ -3,6 +3,7 @@ import type { Viewer } from '../../platform/identity';
 import type { Principal } from './domain/sessions';
 import type { Actor } from './domain/staff';
 import { actorOf } from './domain/staff';
+import { APPS_MANAGE } from './domain/apps';
 
 export const IDENTITY_MANAGE = 'identity:manage';
 /** Staff holding any of these may read customer accounts. */
@@ -60,4 +61,13 @@ export function canReadStaff(viewer: Viewer, staffId: string): boolean {
   if (viewer.kind === 'service') return true;
   if (viewer.kind !== 'staff') return false;
   return viewer.staffId === staffId || viewer.permissions.includes(IDENTITY_MANAGE);
+}
+
+/** Staff with apps:manage (apps and their webhooks), or a platform service. */
+export function requireAppsManager(viewer: Viewer): Actor {
+  if (viewer.kind === 'anonymous') throw unauthenticated();
+  const actor = actorOf(viewer);
+  if (!actor || (actor.permissions !== 'all' && !actor.permissions.includes(APPS_MANAGE)))
+    throw forbidden(`Requires the ${APPS_MANAGE} permission`);
+  return actor;
 }

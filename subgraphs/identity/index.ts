@@ -13,6 +13,7 @@ import { IdentityDraftsPermission1765200000000 } from './migrations/0005-drafts-
 import { IdentityOrderChangesPermissions1766100000000 } from './migrations/0006-order-changes-permissions';
 import { IdentityNotificationsReviewsPermissions1767200000001 } from './migrations/0007-notifications-reviews-permissions';
 import { IdentityLoyaltyPermission1767300000002 } from './migrations/0008-loyalty-permission';
+import { IdentityApps1767500000000 } from './migrations/0009-apps';
 import { identityResolvers } from './resolvers';
 import { identityRoutes } from './routes';
 import { createIdentityServices, type IdentityServices } from './service';
@@ -39,6 +40,7 @@ export const identitySubgraph: SubgraphModule<IdentityServices, IdentityLoaders>
     IdentityOrderChangesPermissions1766100000000,
     IdentityNotificationsReviewsPermissions1767200000001,
     IdentityLoyaltyPermission1767300000002,
+    IdentityApps1767500000000,
   ],
   createServices: (deps) => createIdentityServices(deps),
   createLoaders: createIdentityLoaders,

@@ -1,6 +1,7 @@
 export { orNull } from '../../platform/loaders';
 import type { Connection } from '../../platform/pagination';
 import type { AuthLike } from './resolver-types';
+import type { App } from './domain/apps';
 import type {
   AuditLogRow,
   CustomerAddressRow,
@@ -129,3 +130,5 @@ export function mapConnection<T, R>(connection: Connection<T>, map: (row: T) => 
     edges: connection.edges.map((e) => ({ cursor: e.cursor, node: map(e.node) })),
   };
 }
+
+export const toApp = (app: App) => ({ ...app, createdAt: app.createdAt.toISOString() });

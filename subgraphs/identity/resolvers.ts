@@ -1,3 +1,4 @@
+import { requireService } from '../../platform/authorization';
 import { withUserErrors } from '../../platform/errors';
 import { isUuid, parseId } from '../../platform/ids';
 import { type PageArgs, parsePageArgs } from '../../platform/pagination';
@@ -5,6 +6,7 @@ import {
   canReadCustomer,
   canReadStaff,
   requireCustomer,
+  requireAppsManager,
   requireCustomerReader,
   requireIdentityManager,
   requirePrincipal,
@@ -16,6 +18,7 @@ import {
   mapConnection,
   orNull,
   toAddress,
+  toApp,
   toAuditEntry,
   toAuthPayload,
   toCustomer,
@@ -45,6 +48,10 @@ const withAck = <T extends object>(body: () => Promise<T>) =>
 
 export const identityResolvers = {
   Query: {
+    async apps(_, __, ctx) {
+      requireAppsManager(ctx.viewer);
+      return (await ctx.services.apps.list()).map(toApp);
+    },
     me(_, __, ctx) {
       if (ctx.viewer.kind !== 'customer') return null;
       return ctx.loaders.customerById.load(ctx.viewer.customerId).then(orNull(toCustomer));
@@ -92,6 +99,21 @@ export const identityResolvers = {
     },
   },
   Mutation: {
+    appCreate(_, args, ctx) {
+      const actor = requireAppsManager(ctx.viewer);
+      return withUserErrors(async () => {
+        const { app, apiKey } = await ctx.services.apps.create(args.input, actor);
+        return { app: toApp(app), apiKey };
+      });
+    },
+    appToken(_, args, ctx) {
+      return withUserErrors(() => ctx.services.apps.token(args.apiKey));
+    },
+    appAccessToken(_, args, ctx) {
+      requireService(ctx.viewer);
+      const id = parseId(args.appId, 'appId');
+      return withUserErrors(() => ctx.services.apps.tokenFor(id));
+    },
     register(_, { input }, ctx) {
       // No customer in the answer, whether the address was free or taken (see README.md).
       return withUserErrors(async () => {

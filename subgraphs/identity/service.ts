@@ -6,6 +6,7 @@ import type { ServiceDeps } from '../../platform/subgraph';
 import { locationAddressRules } from './clients/location';
 import { type IdentityConfig, loadIdentityConfig } from './config';
 import { Addresses } from './domain/addresses';
+import { Apps } from './domain/apps';
 import { AuditLog } from './domain/audit';
 import { Authentication } from './domain/authentication';
 import { Customers } from './domain/customers';
@@ -57,6 +58,7 @@ export function createIdentityServices(
   );
   const staff = new Staff(db, audit, sessions);
   const auth = new Authentication(db, keys, sessions, throttle, mfa, audit, customers, staff);
+  const apps = new Apps(db, keys, audit);
   const oidc = new Oidc(db, audit, auth, oidcProvidersFrom(config.OIDC_PROVIDERS));
 
   const ready = (async () => {
@@ -79,6 +81,7 @@ export function createIdentityServices(
     addresses,
     staff,
     auth,
+    apps,
     oidc,
     mailer,
     ready,

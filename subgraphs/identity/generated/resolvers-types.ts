@@ -24,6 +24,43 @@ export type AcknowledgedPayload = {
   userErrors: Array<UserError>;
 };
 
+/**
+ * A merchant's integration (webhooks, an ERP): an API key with a fixed permission list. Its
+ * key buys a short-lived access token (appToken) that acts as a staff user holding just those
+ * permissions.
+ */
+export type App = {
+  __typename?: 'App';
+  createdAt: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** The key's first characters, to tell keys apart (the key itself is shown once). */
+  keyPrefix: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  permissions: Array<Scalars['String']['output']>;
+};
+
+export type AppCreateInput = {
+  name: Scalars['String']['input'];
+  /** A subset of the permissions the creating staff user holds. */
+  permissions: Array<Scalars['String']['input']>;
+};
+
+export type AppCreatePayload = {
+  __typename?: 'AppCreatePayload';
+  /** Shown once; identity keeps only its hash. */
+  apiKey?: Maybe<Scalars['String']['output']>;
+  app?: Maybe<App>;
+  userErrors: Array<UserError>;
+};
+
+export type AppTokenPayload = {
+  __typename?: 'AppTokenPayload';
+  /** A bearer token for the router, acting with the app's permissions. */
+  accessToken?: Maybe<Scalars['String']['output']>;
+  expiresIn?: Maybe<Scalars['Int']['output']>;
+  userErrors: Array<UserError>;
+};
+
 export type AuditLogConnection = {
   __typename?: 'AuditLogConnection';
   edges: Array<AuditLogEdge>;
@@ -200,6 +237,12 @@ export type Mutation = {
   addressCreate: CustomerAddressPayload;
   addressDelete: CustomerAddressDeletePayload;
   addressUpdate: CustomerAddressPayload;
+  /** Platform services only (webhooks resolves an app's documents as the app). */
+  appAccessToken: AppTokenPayload;
+  /** Requires apps:manage, and every permission given to the app. */
+  appCreate: AppCreatePayload;
+  /** Exchanges an app's API key for a short-lived access token. */
+  appToken: AppTokenPayload;
   /** Requires identity:manage. */
   customerSetSegments: CustomerPayload;
   customerUpdate: CustomerPayload;
@@ -263,6 +306,18 @@ export type MutationAddressDeleteArgs = {
 export type MutationAddressUpdateArgs = {
   id: Scalars['ID']['input'];
   input: CustomerAddressUpdateInput;
+};
+
+export type MutationAppAccessTokenArgs = {
+  appId: Scalars['ID']['input'];
+};
+
+export type MutationAppCreateArgs = {
+  input: AppCreateInput;
+};
+
+export type MutationAppTokenArgs = {
+  apiKey: Scalars['String']['input'];
 };
 
 export type MutationCustomerSetSegmentsArgs = {
@@ -380,6 +435,8 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
+  /** Every live app. Requires apps:manage. */
+  apps: Array<App>;
   /** Newest first. Requires identity:manage. */
   auditLog: AuditLogConnection;
   /** Staff (customers:read, orders:manage or identity:manage). */
@@ -674,11 +731,15 @@ export type FederationReferenceTypes = {
 export type ResolversTypes = {
   AcknowledgedPayload: ResolverTypeWrapper<AcknowledgedPayload>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  AuditLogConnection: ResolverTypeWrapper<AuditLogConnection>;
+  App: ResolverTypeWrapper<App>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  AppCreateInput: AppCreateInput;
+  AppCreatePayload: ResolverTypeWrapper<AppCreatePayload>;
+  AppTokenPayload: ResolverTypeWrapper<AppTokenPayload>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  AuditLogConnection: ResolverTypeWrapper<AuditLogConnection>;
   AuditLogEdge: ResolverTypeWrapper<AuditLogEdge>;
   AuditLogEntry: ResolverTypeWrapper<AuditLogEntry>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Customer: ResolverTypeWrapper<CustomerModel>;
   CustomerAddress: ResolverTypeWrapper<CustomerAddress>;
   CustomerAddressDeletePayload: ResolverTypeWrapper<
@@ -742,11 +803,15 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   AcknowledgedPayload: AcknowledgedPayload;
   Boolean: Scalars['Boolean']['output'];
-  AuditLogConnection: AuditLogConnection;
+  App: App;
+  ID: Scalars['ID']['output'];
+  AppCreateInput: AppCreateInput;
+  AppCreatePayload: AppCreatePayload;
+  AppTokenPayload: AppTokenPayload;
   Int: Scalars['Int']['output'];
+  AuditLogConnection: AuditLogConnection;
   AuditLogEdge: AuditLogEdge;
   AuditLogEntry: AuditLogEntry;
-  ID: Scalars['ID']['output'];
   Customer: CustomerModel;
   CustomerAddress: CustomerAddress;
   CustomerAddressDeletePayload: Omit<CustomerAddressDeletePayload, 'customer'> & {
@@ -824,6 +889,37 @@ export type AcknowledgedPayloadResolvers<
     ResolversParentTypes['AcknowledgedPayload'],
 > = {
   ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type AppResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['App'] = ResolversParentTypes['App'],
+> = {
+  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  keyPrefix?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  permissions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type AppCreatePayloadResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['AppCreatePayload'] =
+    ResolversParentTypes['AppCreatePayload'],
+> = {
+  apiKey?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  app?: Resolver<Maybe<ResolversTypes['App']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type AppTokenPayloadResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['AppTokenPayload'] =
+    ResolversParentTypes['AppTokenPayload'],
+> = {
+  accessToken?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  expiresIn?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
@@ -1021,6 +1117,24 @@ export type MutationResolvers<
     ContextType,
     RequireFields<MutationAddressUpdateArgs, 'id' | 'input'>
   >;
+  appAccessToken?: Resolver<
+    ResolversTypes['AppTokenPayload'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationAppAccessTokenArgs, 'appId'>
+  >;
+  appCreate?: Resolver<
+    ResolversTypes['AppCreatePayload'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationAppCreateArgs, 'input'>
+  >;
+  appToken?: Resolver<
+    ResolversTypes['AppTokenPayload'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationAppTokenArgs, 'apiKey'>
+  >;
   customerSetSegments?: Resolver<
     ResolversTypes['CustomerPayload'],
     ParentType,
@@ -1174,6 +1288,7 @@ export type QueryResolvers<
   ContextType = Context,
   ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query'],
 > = {
+  apps?: Resolver<Array<ResolversTypes['App']>, ParentType, ContextType>;
   auditLog?: Resolver<
     ResolversTypes['AuditLogConnection'],
     ParentType,
@@ -1331,6 +1446,9 @@ export type UserErrorResolvers<
 
 export type Resolvers<ContextType = Context> = {
   AcknowledgedPayload?: AcknowledgedPayloadResolvers<ContextType>;
+  App?: AppResolvers<ContextType>;
+  AppCreatePayload?: AppCreatePayloadResolvers<ContextType>;
+  AppTokenPayload?: AppTokenPayloadResolvers<ContextType>;
   AuditLogConnection?: AuditLogConnectionResolvers<ContextType>;
   AuditLogEdge?: AuditLogEdgeResolvers<ContextType>;
   AuditLogEntry?: AuditLogEntryResolvers<ContextType>;

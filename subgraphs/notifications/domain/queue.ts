@@ -7,7 +7,7 @@ import {
   type PageArgs,
 } from '../../../platform/pagination';
 import { NotificationsErrorCode } from '../errors';
-import { afterFailure } from './backoff';
+import { afterFailure } from '../../../platform/backoff';
 import type { RenderedEmail, TemplateName } from './templates';
 
 export type DeliveryStatus = 'PENDING' | 'SENT' | 'DEAD';

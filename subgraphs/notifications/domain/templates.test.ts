@@ -1,4 +1,4 @@
-import { afterFailure } from './backoff';
+import { afterFailure } from '../../../platform/backoff';
 import { localeFor } from './locale';
 import { readMail } from './mime';
 import { render, TEMPLATES } from './templates';

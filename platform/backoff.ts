@@ -1,4 +1,4 @@
-/** What the queue does after a failed attempt: wait this long, or give up (dead letter). */
+/** What a delivery queue (notifications, webhooks) does after a failed attempt: wait this long, or give up (dead letter). */
 export type AfterFailure = { dead: true } | { dead: false; delayMs: number };
 
 /**

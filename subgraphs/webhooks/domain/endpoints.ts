@@ -1,0 +1,85 @@
+import type { DataSource } from 'typeorm';
+import { DomainError } from '../../../platform/errors';
+import { newWebhookSecret } from '../../../platform/webhook-signature';
+import { WebhooksErrorCode } from '../errors';
+import { checkDocument } from './document';
+import { WEBHOOK_TOPICS, type WebhookTopic } from './topics';
+
+export interface Endpoint {
+  id: string;
+  appId: string;
+  url: string;
+  topics: WebhookTopic[];
+  query: string;
+  active: boolean;
+  createdAt: Date;
+}
+
+export interface EndpointInput {
+  appId: string;
+  url: string;
+  topics: WebhookTopic[];
+  query: string;
+}
+
+const COLUMNS = `id, app_id AS "appId", url, topics, query, active, created_at AS "createdAt"`;
+
+function checkUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new DomainError(WebhooksErrorCode.INVALID_URL, 'Not a URL', ['input', 'url']);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    throw new DomainError(WebhooksErrorCode.INVALID_URL, 'The URL must be http(s)', [
+      'input',
+      'url',
+    ]);
+  return parsed.toString();
+}
+
+/** Endpoints: where an app's events go, and the document that makes their payload. */
+export class Endpoints {
+  constructor(private readonly db: DataSource) {}
+
+  /** Checks the input (the app's existence is the caller's); returns the endpoint and its secret. */
+  async create(input: EndpointInput): Promise<{ endpoint: Endpoint; secret: string }> {
+    const url = checkUrl(String(input.url ?? ''));
+    const topics = [...new Set(input.topics)].filter((t) => t in WEBHOOK_TOPICS);
+    if (topics.length === 0)
+      throw new DomainError(WebhooksErrorCode.NO_TOPICS, 'Subscribe to at least one topic', [
+        'input',
+        'topics',
+      ]);
+    checkDocument(String(input.query ?? ''), topics);
+    const secret = newWebhookSecret();
+    const [endpoint] = (await this.db.query(
+      `INSERT INTO webhooks.endpoint (app_id, url, topics, query, secret)
+       VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
+      [input.appId, url, topics.map((t) => WEBHOOK_TOPICS[t].outbox), input.query, secret],
+    )) as Endpoint[];
+    return { endpoint: this.named(endpoint!), secret };
+  }
+
+  async list(appId: string | null): Promise<Endpoint[]> {
+    const rows: Endpoint[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM webhooks.endpoint WHERE ($1::uuid IS NULL OR app_id = $1)
+        ORDER BY created_at`,
+      [appId],
+    );
+    return rows.map((r) => this.named(r));
+  }
+
+  /** Rows keep outbox topic names (what enqueueing matches on); the API shows the enum. */
+  private named(row: Endpoint): Endpoint {
+    const byOutbox = Object.entries(WEBHOOK_TOPICS);
+    const outboxTopics = row.topics as string[];
+    return {
+      ...row,
+      topics: outboxTopics.map(
+        (t) => (byOutbox.find(([, v]) => v.outbox === t)?.[0] ?? t) as WebhookTopic,
+      ),
+    };
+  }
+}

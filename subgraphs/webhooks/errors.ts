@@ -1,0 +1,11 @@
+/** Codes this domain returns in userErrors and as `extensions.reason` of BAD_USER_INPUT. */
+export const WebhooksErrorCode = {
+  NOT_FOUND: 'NOT_FOUND',
+  INVALID_ID: 'INVALID_ID',
+  INVALID_URL: 'INVALID_URL',
+  INVALID_DOCUMENT: 'INVALID_DOCUMENT',
+  NO_TOPICS: 'NO_TOPICS',
+  UNKNOWN_APP: 'UNKNOWN_APP',
+  DELIVERY_ALREADY_DELIVERED: 'DELIVERY_ALREADY_DELIVERED',
+} as const;
+export type WebhooksErrorCode = (typeof WebhooksErrorCode)[keyof typeof WebhooksErrorCode];

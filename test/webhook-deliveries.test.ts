@@ -1,0 +1,214 @@
+import {
+  AppCreateDocument,
+  WebhookCreateDocument,
+  WebhookDeliveriesDocument,
+  WebhookDeliveryRetryDocument,
+} from '../sdk';
+import { dataOf } from '../platform/testing/graphql-client';
+import { verifyWebhook } from '../platform/webhook-signature';
+import { bootstrapAdmin, callerOf, codeOf, staffToken, type Caller } from './support/accounts';
+import { confirmedOrder } from './support/fulfillment';
+import { eventually, MerchantEndpoint } from './support/merchant-endpoint';
+import type { WebhooksServices } from '../subgraphs/webhooks';
+import { startTestPlatform, type TestPlatform } from './support/platform';
+import { createProduct, createWarehouse, receiveStock } from './support/shop';
+
+/**
+ * Merchant webhooks through the router, with authorization enforced: an app's endpoint
+ * gets each order confirmation as the result of its own document, resolved as the app,
+ * signed (Standard Webhooks), retried with backoff, dead-lettered, and retried by staff.
+ */
+const ADMIN = { email: 'hooks-root@shop.test', password: 'correct horse battery staple' };
+const ORDER_DOCUMENT = `query ($orderId: ID!) { order(id: $orderId) { number total { amount currency } } }`;
+let platform: TestPlatform;
+let admin: Caller;
+let shop: TestPlatform;
+let appId: string;
+let variantId: string;
+const merchant = new MerchantEndpoint();
+const as = (token: string | null) => callerOf(() => platform.router.url, token);
+
+let clearAdmin = (): void => {};
+beforeAll(async () => {
+  clearAdmin = bootstrapAdmin(ADMIN);
+  // Quick retries, three attempts: the whole backoff fits in a test.
+  process.env.WEBHOOKS_RETRY_BASE_MS = '50';
+  process.env.WEBHOOKS_RETRY_MAX_MS = '200';
+  process.env.WEBHOOKS_SEND_INTERVAL_MS = '50';
+  process.env.WEBHOOKS_MAX_ATTEMPTS = '3';
+  await merchant.start();
+  platform = await startTestPlatform('webhook-deliveries', {
+    authorization: 'enforced',
+    background: true,
+  });
+  admin = as(await staffToken(as(null), ADMIN.email, ADMIN.password));
+  shop = { ...platform, query: admin } as TestPlatform;
+  variantId = (await createProduct(shop, 'Hook Mug', [{ sku: 'HOOK-1', price: 1250 }])).variants[0]!
+    .id;
+  await receiveStock(shop, 'HOOK-1', await createWarehouse(shop, 'HOOK-W'), 100);
+  const app = dataOf(
+    await admin(AppCreateDocument, {
+      input: { name: 'Order feed', permissions: ['orders:manage'] },
+    }),
+  ).appCreate;
+  expect(app.userErrors).toEqual([]);
+  appId = app.app!.id;
+});
+
+afterAll(async () => {
+  clearAdmin();
+  await platform?.stop();
+  await merchant.stop();
+});
+
+async function register(path: string, query = ORDER_DOCUMENT) {
+  return dataOf(
+    await admin(WebhookCreateDocument, {
+      input: { appId, url: merchant.url(path), topics: ['ORDER_CONFIRMED'], query },
+    }),
+  ).webhookCreate;
+}
+
+async function deliveriesOf(endpointId: string, status?: string) {
+  return dataOf(
+    await admin(WebhookDeliveriesDocument, { endpointId, status }),
+  ).webhookDeliveries.edges.map((e: { node: Record<string, any> }) => e.node);
+}
+
+const placeOrder = () => confirmedOrder(shop, [{ variantId, quantity: 1 }]);
+
+describe('merchant webhooks', () => {
+  it('a checkout and capture deliver exactly one signed POST whose body is the document’s result', async () => {
+    merchant.answer('/ok', 200);
+    const hook = await register('/ok');
+    expect(hook.userErrors).toEqual([]);
+    expect(hook.secret).toMatch(/^whsec_/);
+    const orderId = await placeOrder();
+    const [post] = await eventually(() =>
+      merchant.to('/ok').length ? merchant.to('/ok') : undefined,
+    );
+    const expected = dataOf(await admin(ORDER_DOCUMENT, { orderId }));
+    expect(JSON.parse(post!.body)).toEqual({ data: expected });
+    expect(expected.order.total.amount).toBeGreaterThan(0);
+    expect(verifyWebhook(hook.secret!, post!.headers, post!.body)).toBe(true);
+    expect(verifyWebhook(hook.secret!, post!.headers, post!.body.replace('1', '2'))).toBe(false);
+    const [delivery] = await eventually(async () => {
+      const found = await deliveriesOf(hook.endpoint!.id, 'DELIVERED');
+      return found.length ? found : undefined;
+    });
+    expect(delivery).toMatchObject({ attempts: 1, responseStatus: 200, payload: post!.body });
+    expect(post!.headers['webhook-id']).toBe(delivery!.id);
+    // The ledger said delivered after the POST; no second one follows for this event.
+    expect(merchant.to('/ok')).toHaveLength(1);
+
+    // The same event again (a redelivery past the inbox): the (event, endpoint) key holds.
+    const webhooks = platform.subgraphs.webhooks!.services as WebhooksServices;
+    const queued = await platform.subgraphs.webhooks!.dataSource.transaction((tx) =>
+      webhooks.webhooks.queue.enqueue(tx, delivery!.eventId, delivery!.topic, { orderId }),
+    );
+    expect(queued).toBe(0);
+    await webhooks.webhooks.sender.sendDue();
+    expect(merchant.to('/ok')).toHaveLength(1);
+  });
+
+  it('resolves the document with the app’s permissions, not more', async () => {
+    const catalogApp = dataOf(
+      await admin(AppCreateDocument, {
+        input: { name: 'Catalog only', permissions: ['catalog:write'] },
+      }),
+    ).appCreate.app!;
+    merchant.answer('/catalog-app', 200);
+    const hook = dataOf(
+      await admin(WebhookCreateDocument, {
+        input: {
+          appId: catalogApp.id,
+          url: merchant.url('/catalog-app'),
+          topics: ['ORDER_CONFIRMED'],
+          query: ORDER_DOCUMENT,
+        },
+      }),
+    ).webhookCreate;
+    expect(hook.userErrors).toEqual([]);
+    await placeOrder();
+    const [post] = await eventually(() =>
+      merchant.to('/catalog-app').length ? merchant.to('/catalog-app') : undefined,
+    );
+    // orders shows an order to its customer and to orders:manage only: this app gets null.
+    expect(JSON.parse(post!.body)).toEqual({ data: { order: null } });
+  });
+
+  it('an endpoint answering 500 then 200 is retried with the same id and delivered', async () => {
+    merchant.answer('/flaky', 500, 200);
+    const hook = await register('/flaky');
+    await placeOrder();
+    const [delivery] = await eventually(async () => {
+      const found = await deliveriesOf(hook.endpoint!.id, 'DELIVERED');
+      return found.length ? found : undefined;
+    });
+    expect(delivery).toMatchObject({ attempts: 2, responseStatus: 200, lastError: null });
+    const posts = merchant.to('/flaky');
+    expect(posts.map((p) => p.answered)).toEqual([500, 200]);
+    expect(new Set(posts.map((p) => p.headers['webhook-id']))).toEqual(new Set([delivery!.id]));
+    expect(posts[1]!.body).toBe(posts[0]!.body);
+  });
+
+  it('after N failures the delivery is DEAD, listed for staff only, and retried on demand', async () => {
+    merchant.answer('/down', 500);
+    const hook = await register('/down');
+    await placeOrder();
+    const [dead] = await eventually(async () => {
+      const found = await deliveriesOf(hook.endpoint!.id, 'DEAD');
+      return found.length ? found : undefined;
+    });
+    expect(dead).toMatchObject({ attempts: 3, responseStatus: 500 });
+    expect(dead!.lastError).toContain('HTTP 500');
+    expect(merchant.to('/down')).toHaveLength(3);
+    // The ledger is staff's: neither a shopper nor the app itself reads it.
+    expect(codeOf(await as(null)(WebhookDeliveriesDocument, {}))).toBe('UNAUTHENTICATED');
+
+    merchant.answer('/down', 200);
+    const retried = dataOf(
+      await admin(WebhookDeliveryRetryDocument, { id: dead!.id }),
+    ).webhookDeliveryRetry;
+    expect(retried.userErrors).toEqual([]);
+    expect(retried.delivery).toMatchObject({ status: 'PENDING', attempts: 0 });
+    const [delivered] = await eventually(async () => {
+      const found = await deliveriesOf(hook.endpoint!.id, 'DELIVERED');
+      return found.length ? found : undefined;
+    });
+    expect(delivered).toMatchObject({ id: dead!.id, attempts: 1, responseStatus: 200 });
+    const again = dataOf(
+      await admin(WebhookDeliveryRetryDocument, { id: dead!.id }),
+    ).webhookDeliveryRetry;
+    expect(again.userErrors).toMatchObject([{ code: 'DELIVERY_ALREADY_DELIVERED', field: ['id'] }]);
+  });
+
+  it('refuses a document that does not validate against the API, with the validation message', async () => {
+    const wrong = await register(
+      '/never',
+      `query ($orderId: ID!) { order(id: $orderId) { nope } }`,
+    );
+    expect(wrong.endpoint).toBeNull();
+    expect(wrong.userErrors).toMatchObject([
+      { code: 'INVALID_DOCUMENT', field: ['input', 'query'] },
+    ]);
+    expect(wrong.userErrors[0]!.message).toContain('Cannot query field "nope"');
+    const unknownVariable = await register(
+      '/never',
+      `query ($productId: ID!) { product(id: $productId) { name } }`,
+    );
+    expect(unknownVariable.userErrors).toMatchObject([{ code: 'INVALID_DOCUMENT' }]);
+    expect(unknownVariable.userErrors[0]!.message).toContain('$productId');
+    const noApp = dataOf(
+      await admin(WebhookCreateDocument, {
+        input: {
+          appId: '00000000-0000-4000-8000-000000000000',
+          url: merchant.url('/never'),
+          topics: ['ORDER_CONFIRMED'],
+          query: ORDER_DOCUMENT,
+        },
+      }),
+    ).webhookCreate;
+    expect(noApp.userErrors).toMatchObject([{ code: 'UNKNOWN_APP' }]);
+  });
+});
