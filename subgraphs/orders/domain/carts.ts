@@ -3,7 +3,7 @@ import { DomainError } from '../../../platform/errors';
 import { isUuid } from '../../../platform/ids';
 import { money } from '../../../platform/money';
 import { parseInput, text } from '../../../platform/validation';
-import { homeCountry } from './cart-quote';
+import { homeCountry, settled } from './cart-quote';
 import type { OrdersClients, VariantInfo } from '../clients/index';
 import { CartLineRow, CartRow } from '../entities';
 
@@ -154,10 +154,19 @@ export class CartService {
       checkQuantity(line.quantity, index, false);
     });
     if (lines.length === 0) return new Map();
-    const variants = await this.clients.catalog.variants(
-      [...new Set(lines.map((l) => l.variantId.toLowerCase()))],
-      { customerId, country: homeCountry(currency) },
-    );
+    // Asked at once (pricing's answer, or refusal, counts only after catalog's checks).
+    const [looked, priced] = await Promise.allSettled([
+      this.clients.catalog.variants([...new Set(lines.map((l) => l.variantId.toLowerCase()))], {
+        customerId,
+        country: homeCountry(currency),
+      }),
+      this.clients.pricing.quote({
+        currency,
+        shippingCountry: homeCountry(currency),
+        lines: lines.map((l) => ({ variantId: l.variantId.toLowerCase(), quantity: l.quantity })),
+      }),
+    ]);
+    const variants = settled(looked);
     lines.forEach((line, index) => {
       const variant = variants.get(line.variantId.toLowerCase());
       const field = ['lines', String(index), 'variantId'];
@@ -174,11 +183,7 @@ export class CartService {
         throw new DomainError(variant.saleRestriction, `${variant.sku} ${reason}`, field);
       }
     });
-    await this.clients.pricing.quote({
-      currency,
-      shippingCountry: homeCountry(currency),
-      lines: lines.map((l) => ({ variantId: l.variantId.toLowerCase(), quantity: l.quantity })),
-    });
+    settled(priced);
     return variants;
   }
 

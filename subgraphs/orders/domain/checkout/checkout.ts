@@ -112,9 +112,15 @@ export class CheckoutService {
     lease: AttemptLease,
   ): Promise<OrderRow> {
     const cart = await this.carts.mustFindActive(input.cartId);
-    const lines = await this.db
-      .getRepository(CartLineRow)
-      .find({ where: { cartId: cart.id }, order: { seq: 'ASC' } });
+    // Identity's segments and the cart's lines at once: neither waits for the other.
+    const [lines, customerSegments] = await Promise.all([
+      this.db
+        .getRepository(CartLineRow)
+        .find({ where: { cartId: cart.id }, order: { seq: 'ASC' } }),
+      viewer.kind === 'customer'
+        ? this.clients.identity.segmentsOf(viewer.customerId)
+        : Promise.resolve([]),
+    ]);
     if (lines.length === 0) {
       throw new DomainError(OrdersErrorCode.CART_EMPTY, 'The cart has no lines', ['cartId']);
     }
@@ -126,8 +132,7 @@ export class CheckoutService {
       lines,
       shipping: input.shippingAddress,
       customerKey: viewer.kind === 'customer' ? viewer.customerId : input.email,
-      customerSegments:
-        viewer.kind === 'customer' ? await this.clients.identity.segmentsOf(viewer.customerId) : [],
+      customerSegments,
     };
     const taken: CheckoutStep[] = [];
     const steps = this.steps.filter((step) => step.applies?.(run) ?? true);
