@@ -34,7 +34,7 @@ export class CartService {
       const cart = await tx
         .getRepository(CartRow)
         .save(tx.getRepository(CartRow).create({ currency, customerId }));
-      await this.insertLines(tx, cart, lines, quotes);
+      await this.insertLines(tx, cart, lines, quotes, true);
       return cart;
     });
   }
@@ -187,17 +187,25 @@ export class CartService {
     return variants;
   }
 
-  /** Adding a variant that is already in the cart adds to its quantity. */
+  /**
+   * Adding a variant that is already in the cart adds to its quantity. A cart created in
+   * this transaction (`fresh`) holds only what this call wrote: its lines are known here,
+   * not read back.
+   */
   private async insertLines(
     tx: EntityManager,
     cart: CartRow,
     lines: LineInput[],
     quotes: Map<string, VariantInfo>,
+    fresh = false,
   ): Promise<void> {
     const repository = tx.getRepository(CartLineRow);
+    const written = new Map<string, CartLineRow>();
     for (const [index, line] of lines.entries()) {
       const variant = quotes.get(line.variantId.toLowerCase())!;
-      const existing = await repository.findOneBy({ cartId: cart.id, variantId: variant.id });
+      const existing = fresh
+        ? written.get(variant.id)
+        : await repository.findOneBy({ cartId: cart.id, variantId: variant.id });
       const quantity = (existing?.quantity ?? 0) + line.quantity;
       if (quantity > MAX_LINE_QUANTITY) {
         throw new DomainError('INVALID_QUANTITY', `At most ${MAX_LINE_QUANTITY} of one variant`, [
@@ -206,15 +214,17 @@ export class CartService {
           'quantity',
         ]);
       }
-      await repository.save({
+      const saved = await repository.save({
         ...(existing ?? { cartId: cart.id, variantId: variant.id }),
         sku: variant.sku,
         productName: variant.product.name,
         variantTitle: variant.title,
         quantity,
       });
+      written.set(variant.id, saved);
     }
-    if ((await repository.countBy({ cartId: cart.id })) > MAX_CART_LINES) {
+    const count = fresh ? written.size : await repository.countBy({ cartId: cart.id });
+    if (count > MAX_CART_LINES) {
       throw new DomainError('TOO_MANY_LINES', `A cart holds at most ${MAX_CART_LINES} lines`, [
         'lines',
       ]);
