@@ -1,11 +1,12 @@
 // First: every module that logs reads LOG_LEVEL when it loads.
 import './bench/log-level';
 /**
- * `npm run bench [scenario…]`: measured figures for the README. Scenarios: subscriptions, checkout, coupons, gateway, gateways, revocation, search.
+ * `npm run bench [scenario…]`: measured figures for the README. Scenarios: subscriptions, checkout, checkout-counts, coupons, gateway, gateways, revocation, search.
  * Runs against DATABASE_URL's server (a fresh database) or an embedded PostgreSQL.
  */
 import { ConfigError, loadConfig, runMain, setting } from '../platform/config';
 import { checkoutBench } from './bench/checkout';
+import { checkoutCountBench } from './bench/checkout-counts';
 import { couponBench } from './bench/coupons';
 import { gatewayComparisonBench } from './bench/gateway-comparison';
 import { gatewaysBench } from './bench/gateways';
@@ -23,6 +24,9 @@ function scenariosFromEnv(): Record<string, () => Promise<unknown>> {
     BENCH_CHECKOUT_PRODUCTS: setting.int(50, { min: 1 }),
     BENCH_CHECKOUT_CONTENDED: setting.bool(true),
     BENCH_CHECKOUT_ROUNDS: setting.int(3, { min: 1 }),
+    BENCH_COUNT_ROUNDS: setting.int(40, { min: 1 }),
+    BENCH_COUNT_WARMUP: setting.int(10, { min: 0 }),
+    BENCH_COUNT_TRACE: setting.optionalString(),
     BENCH_COUPONS: setting.int(10_000, { min: 1 }),
     BENCH_COUPON_ROUNDS: setting.int(5, { min: 1 }),
     BENCH_GATEWAY_SECONDS: setting.int(10, { min: 1 }),
@@ -60,6 +64,12 @@ function scenariosFromEnv(): Record<string, () => Promise<unknown>> {
         rounds: config.BENCH_CHECKOUT_ROUNDS,
         products: config.BENCH_CHECKOUT_PRODUCTS,
         contended: config.BENCH_CHECKOUT_CONTENDED,
+      }),
+    'checkout-counts': () =>
+      checkoutCountBench({
+        rounds: config.BENCH_COUNT_ROUNDS,
+        warmup: config.BENCH_COUNT_WARMUP,
+        traceSubgraph: config.BENCH_COUNT_TRACE,
       }),
     coupons: () => couponBench({ count: config.BENCH_COUPONS, rounds: config.BENCH_COUPON_ROUNDS }),
     gateway: () =>

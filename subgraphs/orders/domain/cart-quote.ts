@@ -66,10 +66,18 @@ export class CartQuoter {
     const buyer = request.buyer
       ? { customerId: request.buyer.customerId, country: request.country }
       : null;
-    const variants = await this.clients.catalog.variants(
-      [...new Set(request.lines.map((l) => l.variantId))],
-      buyer,
-    );
+    const destination = {
+      currency: request.currency,
+      shippingCountry: request.country,
+      shippingRegion: request.region ?? null,
+    };
+    // Catalog and pricing's first look do not depend on each other: asked at once, catalog's
+    // refusals still come first (pricing's answer, or error, waits for them).
+    const [looked, priced] = await Promise.allSettled([
+      this.clients.catalog.variants([...new Set(request.lines.map((l) => l.variantId))], buyer),
+      this.clients.pricing.quote({ ...destination, lines: request.lines }),
+    ]);
+    const variants = settled(looked);
     request.lines.forEach((line, index) => {
       const variant = variants.get(line.variantId);
       if (!variant || variant.archived || variant.product.status !== 'ACTIVE') {
@@ -87,12 +95,7 @@ export class CartQuoter {
         );
       }
     });
-    const destination = {
-      currency: request.currency,
-      shippingCountry: request.country,
-      shippingRegion: request.region ?? null,
-    };
-    const base = await this.clients.pricing.quote({ ...destination, lines: request.lines });
+    const base = settled(priced);
     const fields = request.shippingFields ?? COST_FIELDS;
     const measures = measuresOf(request.lines, variants);
     const shippingFor = (orderValue: number) =>
@@ -161,6 +164,12 @@ export class CartQuoter {
     });
     return { variants, price, discounts, couponErrors, shipping: { options, chosen } };
   }
+}
+
+/** The value of a call asked alongside another, or its error. */
+export function settled<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
 }
 
 function noDiscounts(): DiscountQuote {

@@ -3,7 +3,7 @@ import { DomainError } from '../../../platform/errors';
 import { isUuid } from '../../../platform/ids';
 import { money } from '../../../platform/money';
 import { parseInput, text } from '../../../platform/validation';
-import { homeCountry } from './cart-quote';
+import { homeCountry, settled } from './cart-quote';
 import type { OrdersClients, VariantInfo } from '../clients/index';
 import { CartLineRow, CartRow } from '../entities';
 
@@ -34,7 +34,7 @@ export class CartService {
       const cart = await tx
         .getRepository(CartRow)
         .save(tx.getRepository(CartRow).create({ currency, customerId }));
-      await this.insertLines(tx, cart, lines, quotes);
+      await this.insertLines(tx, cart, lines, quotes, true);
       return cart;
     });
   }
@@ -154,10 +154,19 @@ export class CartService {
       checkQuantity(line.quantity, index, false);
     });
     if (lines.length === 0) return new Map();
-    const variants = await this.clients.catalog.variants(
-      [...new Set(lines.map((l) => l.variantId.toLowerCase()))],
-      { customerId, country: homeCountry(currency) },
-    );
+    // Asked at once (pricing's answer, or refusal, counts only after catalog's checks).
+    const [looked, priced] = await Promise.allSettled([
+      this.clients.catalog.variants([...new Set(lines.map((l) => l.variantId.toLowerCase()))], {
+        customerId,
+        country: homeCountry(currency),
+      }),
+      this.clients.pricing.quote({
+        currency,
+        shippingCountry: homeCountry(currency),
+        lines: lines.map((l) => ({ variantId: l.variantId.toLowerCase(), quantity: l.quantity })),
+      }),
+    ]);
+    const variants = settled(looked);
     lines.forEach((line, index) => {
       const variant = variants.get(line.variantId.toLowerCase());
       const field = ['lines', String(index), 'variantId'];
@@ -174,25 +183,29 @@ export class CartService {
         throw new DomainError(variant.saleRestriction, `${variant.sku} ${reason}`, field);
       }
     });
-    await this.clients.pricing.quote({
-      currency,
-      shippingCountry: homeCountry(currency),
-      lines: lines.map((l) => ({ variantId: l.variantId.toLowerCase(), quantity: l.quantity })),
-    });
+    settled(priced);
     return variants;
   }
 
-  /** Adding a variant that is already in the cart adds to its quantity. */
+  /**
+   * Adding a variant that is already in the cart adds to its quantity. A cart created in
+   * this transaction (`fresh`) holds only what this call wrote: its lines are known here,
+   * not read back.
+   */
   private async insertLines(
     tx: EntityManager,
     cart: CartRow,
     lines: LineInput[],
     quotes: Map<string, VariantInfo>,
+    fresh = false,
   ): Promise<void> {
     const repository = tx.getRepository(CartLineRow);
+    const written = new Map<string, CartLineRow>();
     for (const [index, line] of lines.entries()) {
       const variant = quotes.get(line.variantId.toLowerCase())!;
-      const existing = await repository.findOneBy({ cartId: cart.id, variantId: variant.id });
+      const existing = fresh
+        ? written.get(variant.id)
+        : await repository.findOneBy({ cartId: cart.id, variantId: variant.id });
       const quantity = (existing?.quantity ?? 0) + line.quantity;
       if (quantity > MAX_LINE_QUANTITY) {
         throw new DomainError('INVALID_QUANTITY', `At most ${MAX_LINE_QUANTITY} of one variant`, [
@@ -201,15 +214,17 @@ export class CartService {
           'quantity',
         ]);
       }
-      await repository.save({
+      const saved = await repository.save({
         ...(existing ?? { cartId: cart.id, variantId: variant.id }),
         sku: variant.sku,
         productName: variant.product.name,
         variantTitle: variant.title,
         quantity,
       });
+      written.set(variant.id, saved);
     }
-    if ((await repository.countBy({ cartId: cart.id })) > MAX_CART_LINES) {
+    const count = fresh ? written.size : await repository.countBy({ cartId: cart.id });
+    if (count > MAX_CART_LINES) {
       throw new DomainError('TOO_MANY_LINES', `A cart holds at most ${MAX_CART_LINES} lines`, [
         'lines',
       ]);

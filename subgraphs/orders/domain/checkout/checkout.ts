@@ -11,6 +11,7 @@ import {
   OrderLineRow,
   OrderRow,
   type ShippingMethodValue,
+  type StepProgress,
 } from '../../entities';
 import { OrdersErrorCode, RETRYABLE_CHECKOUT_FAILURES } from '../../errors';
 import type { CartService } from '../carts';
@@ -111,9 +112,15 @@ export class CheckoutService {
     lease: AttemptLease,
   ): Promise<OrderRow> {
     const cart = await this.carts.mustFindActive(input.cartId);
-    const lines = await this.db
-      .getRepository(CartLineRow)
-      .find({ where: { cartId: cart.id }, order: { seq: 'ASC' } });
+    // Identity's segments and the cart's lines at once: neither waits for the other.
+    const [lines, customerSegments] = await Promise.all([
+      this.db
+        .getRepository(CartLineRow)
+        .find({ where: { cartId: cart.id }, order: { seq: 'ASC' } }),
+      viewer.kind === 'customer'
+        ? this.clients.identity.segmentsOf(viewer.customerId)
+        : Promise.resolve([]),
+    ]);
     if (lines.length === 0) {
       throw new DomainError(OrdersErrorCode.CART_EMPTY, 'The cart has no lines', ['cartId']);
     }
@@ -125,19 +132,26 @@ export class CheckoutService {
       lines,
       shipping: input.shippingAddress,
       customerKey: viewer.kind === 'customer' ? viewer.customerId : input.email,
-      customerSegments:
-        viewer.kind === 'customer' ? await this.clients.identity.segmentsOf(viewer.customerId) : [],
+      customerSegments,
     };
     const taken: CheckoutStep[] = [];
+    const steps = this.steps.filter((step) => step.applies?.(run) ?? true);
     try {
-      for (const step of this.steps) {
-        // A step a dead attempt finished stays recorded as done (its output is what undoes it).
-        if (lease.steps[step.name]?.state !== 'done') {
-          await this.attempts.record(lease, step.name, { state: 'started' });
-        }
+      // A step a dead attempt finished stays recorded as done (its output is what undoes it).
+      const startedIfNew = (step: CheckoutStep | undefined): StepProgress =>
+        step && lease.steps[step.name]?.state !== 'done'
+          ? { [step.name]: { state: 'started' } }
+          : {};
+      const first = startedIfNew(steps[0]);
+      if (Object.keys(first).length) await this.attempts.recordSteps(lease, first);
+      for (const [index, step] of steps.entries()) {
         taken.push(step);
         const output = await step.run(run);
-        await this.attempts.record(lease, step.name, { state: 'done', output });
+        // Done, and the next step started, before anything else happens (the faults too).
+        await this.attempts.recordSteps(lease, {
+          [step.name]: { state: 'done', output },
+          ...startedIfNew(steps[index + 1]),
+        });
         const fault = FAULT_AFTER[step.name];
         if (fault) await this.faults[fault]?.();
       }

@@ -70,6 +70,8 @@ export type StepOutput = Record<string, unknown> | null;
  */
 export interface CheckoutStep {
   name: string;
+  /** False: the step has nothing to do for this run, and is neither run nor recorded. */
+  applies?(run: CheckoutRun): boolean;
   run(run: CheckoutRun): Promise<StepOutput>;
   compensate(refs: CheckoutRefs, output: StepOutput): Promise<void>;
 }
@@ -136,12 +138,14 @@ export function checkoutSteps({ clients, quoter, reservationTtlSeconds }: StepDe
   /** Points and a gift card pay part of the total: held now, confirmed with the order. */
   const holdLoyalty: CheckoutStep = {
     name: 'hold-loyalty',
-    async run(run) {
+    applies(run) {
       const asked = run.input.loyalty;
-      if (!asked || (!asked.points && !asked.giftCardCode)) {
-        run.loyalty = null;
-        return null;
-      }
+      const wanted = !!asked && (!!asked.points || !!asked.giftCardCode);
+      if (!wanted) run.loyalty = null;
+      return wanted;
+    },
+    async run(run) {
+      const asked = run.input.loyalty!;
       run.loyalty = await clients.loyalty.hold({
         orderRef: run.refs.ref,
         orderId: run.refs.orderId,
