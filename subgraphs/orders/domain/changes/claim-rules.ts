@@ -12,7 +12,7 @@ import type {
 import { OrdersErrorCode } from '../../errors';
 import { returnedValue } from './edit-rules';
 import { lineProgress } from './line-progress';
-import { returnedSoFar } from './return-rules';
+import { namedLine, positiveQuantity, returnedSoFar } from './return-rules';
 
 export interface ClaimInput {
   orderId: string;
@@ -79,21 +79,8 @@ export function planClaim(
   let value = 0;
   const items = input.items.map((item, index) => {
     const field = ['input', 'items', String(index)];
-    const line = lines.find((l) => l.id === item.lineId);
-    if (!line || seen.has(item.lineId)) {
-      throw new DomainError(
-        line ? OrdersErrorCode.INVALID_INPUT : OrdersErrorCode.NOT_FOUND,
-        line ? 'A line may be named once' : `Line ${item.lineId} is not on the order`,
-        [...field, 'lineId'],
-      );
-    }
-    seen.add(item.lineId);
-    if (!Number.isInteger(item.quantity) || item.quantity < 1) {
-      throw new DomainError(OrdersErrorCode.INVALID_QUANTITY, 'quantity must be 1 or more', [
-        ...field,
-        'quantity',
-      ]);
-    }
+    const line = namedLine(lines, seen, item.lineId, field);
+    positiveQuantity(item.quantity, field);
     const already = claimed.get(line.id) ?? 0;
     const { shipped } = lineProgress(order, line, parcels);
     if (item.quantity > shipped - already) {

@@ -63,15 +63,7 @@ export function planReturn(
   let value = 0;
   const items = input.items.map((item, index) => {
     const field = ['input', 'items', String(index)];
-    const line = lines.find((l) => l.id === item.lineId);
-    if (!line || seen.has(item.lineId)) {
-      throw new DomainError(
-        line ? OrdersErrorCode.INVALID_INPUT : OrdersErrorCode.NOT_FOUND,
-        line ? 'A line may be named once' : `Line ${item.lineId} is not on the order`,
-        [...field, 'lineId'],
-      );
-    }
-    seen.add(item.lineId);
+    const line = namedLine(lines, seen, item.lineId, field);
     const progress = lineProgress(order, line, parcels);
     if (
       progress.deliveredAt &&
@@ -85,12 +77,7 @@ export function planReturn(
     }
     const already = returned.get(line.id) ?? 0;
     const left = progress.delivered - already;
-    if (!Number.isInteger(item.quantity) || item.quantity < 1) {
-      throw new DomainError(OrdersErrorCode.INVALID_QUANTITY, 'quantity must be 1 or more', [
-        ...field,
-        'quantity',
-      ]);
-    }
+    positiveQuantity(item.quantity, field);
     if (item.quantity > left) {
       throw new DomainError(
         OrdersErrorCode.RETURN_QUANTITY_EXCEEDED,
@@ -110,4 +97,32 @@ export function planReturn(
     };
   });
   return { items, reason, value };
+}
+
+/** The order line an item of a return or claim names; each line once (`seen` keeps count). */
+export function namedLine<L extends { id: string }>(
+  lines: readonly L[],
+  seen: Set<string>,
+  lineId: string,
+  field: string[],
+): L {
+  const line = lines.find((l) => l.id === lineId);
+  if (!line || seen.has(lineId)) {
+    throw new DomainError(
+      line ? OrdersErrorCode.INVALID_INPUT : OrdersErrorCode.NOT_FOUND,
+      line ? 'A line may be named once' : `Line ${lineId} is not on the order`,
+      [...field, 'lineId'],
+    );
+  }
+  seen.add(lineId);
+  return line;
+}
+
+export function positiveQuantity(quantity: number, field: string[]): void {
+  if (!Number.isInteger(quantity) || quantity < 1) {
+    throw new DomainError(OrdersErrorCode.INVALID_QUANTITY, 'quantity must be 1 or more', [
+      ...field,
+      'quantity',
+    ]);
+  }
 }
