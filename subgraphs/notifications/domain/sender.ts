@@ -1,3 +1,4 @@
+import { BatchDrainer } from '../../../platform/batch-drainer';
 import { createLogger } from '../../../platform/logging';
 import type { Mailer } from './mailer';
 import type { DeliveryQueue } from './queue';
@@ -10,38 +11,22 @@ const log = createLogger('notifications');
  * process never overlap (a kick during a run asks for one more run after it).
  */
 export class DeliverySender {
-  private running: Promise<number> | null = null;
-  private again = false;
+  private readonly drainer: BatchDrainer<Parameters<DeliveryQueue['markFailed']>[0]>;
 
   constructor(
     private readonly queue: DeliveryQueue,
     private readonly mailer: Mailer,
     private readonly options: { batch: number; leaseMs: number },
-  ) {}
+  ) {
+    this.drainer = new BatchDrainer(
+      () => this.queue.claimDue(this.options.batch, this.options.leaseMs),
+      (delivery) => this.sendOne(delivery),
+    );
+  }
 
   /** Sends until nothing is due; resolves with how many were sent. */
   sendDue(): Promise<number> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      let sent = 0;
-      try {
-        do {
-          this.again = false;
-          for (;;) {
-            const batch = await this.queue.claimDue(this.options.batch, this.options.leaseMs);
-            if (batch.length === 0) break;
-            for (const delivery of batch) sent += await this.sendOne(delivery);
-          }
-        } while (this.again);
-      } finally {
-        this.running = null;
-      }
-      return sent;
-    })();
-    return this.running;
+    return this.drainer.run();
   }
 
   private async sendOne(delivery: Parameters<DeliveryQueue['markFailed']>[0]): Promise<number> {

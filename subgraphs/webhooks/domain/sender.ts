@@ -1,3 +1,4 @@
+import { BatchDrainer } from '../../../platform/batch-drainer';
 import { createLogger } from '../../../platform/logging';
 import { webhookHeaders } from '../../../platform/webhook-signature';
 import type { DeliveryQueue, DueDelivery } from './queue';
@@ -22,34 +23,18 @@ export interface SenderDeps {
  * never overlap (a kick during a run asks for one more run after it).
  */
 export class WebhookSender {
-  private running: Promise<number> | null = null;
-  private again = false;
+  private readonly drainer: BatchDrainer<DueDelivery>;
 
-  constructor(private readonly deps: SenderDeps) {}
+  constructor(private readonly deps: SenderDeps) {
+    this.drainer = new BatchDrainer(
+      () => this.deps.queue.claimDue(this.deps.batch, this.deps.leaseMs),
+      (delivery) => this.sendOne(delivery),
+    );
+  }
 
   /** Sends until nothing is due; resolves with how many were delivered. */
   sendDue(): Promise<number> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      let sent = 0;
-      try {
-        do {
-          this.again = false;
-          for (;;) {
-            const batch = await this.deps.queue.claimDue(this.deps.batch, this.deps.leaseMs);
-            if (batch.length === 0) break;
-            for (const delivery of batch) sent += await this.sendOne(delivery);
-          }
-        } while (this.again);
-      } finally {
-        this.running = null;
-      }
-      return sent;
-    })();
-    return this.running;
+    return this.drainer.run();
   }
 
   private async sendOne(delivery: DueDelivery): Promise<number> {
