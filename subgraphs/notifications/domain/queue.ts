@@ -7,8 +7,8 @@ import {
   type PageArgs,
 } from '../../../platform/pagination';
 import { NotificationsErrorCode } from '../errors';
-import { afterFailure } from '../../../platform/backoff';
 import type { RenderedEmail, TemplateName } from './templates';
+import { recordFailedAttempt, requeueDelivery } from '../../../platform/delivery-attempts';
 
 export type DeliveryStatus = 'PENDING' | 'SENT' | 'DEAD';
 
@@ -114,37 +114,20 @@ export class DeliveryQueue {
   }
 
   /** Counts the failed attempt; schedules the next with backoff, or dead-letters it. */
-  async markFailed(delivery: Delivery, error: string): Promise<DeliveryStatus> {
-    const attempts = delivery.attempts + 1;
-    const next = afterFailure(attempts, this.policy);
-    await this.db.query(
-      `UPDATE notifications.delivery
-       SET attempts = $2, last_error = $3, status = $4,
-           next_attempt_at = now() + $5 * interval '1 millisecond'
-       WHERE id = $1 AND status = 'PENDING' AND attempts = $6`,
-      [
-        delivery.id,
-        attempts,
-        error.slice(0, 1000),
-        next.dead ? 'DEAD' : 'PENDING',
-        next.dead ? 0 : next.delayMs,
-        delivery.attempts,
-      ],
-    );
-    return next.dead ? 'DEAD' : 'PENDING';
+  markFailed(delivery: Delivery, error: string): Promise<DeliveryStatus> {
+    return recordFailedAttempt(this.db, 'notifications.delivery', delivery, error, this.policy);
   }
 
   /** Staff: a dead (or waiting) delivery goes out at the next run, with fresh attempts when dead. */
   async retry(id: string): Promise<Delivery> {
-    const [rows]: [Delivery[], number] = await this.db.query(
-      `UPDATE notifications.delivery
-       SET status = 'PENDING', next_attempt_at = now(),
-           attempts = CASE WHEN status = 'DEAD' THEN 0 ELSE attempts END
-       WHERE id = $1 AND status <> 'SENT'
-       RETURNING ${COLUMNS}`,
-      [id],
+    const requeued = await requeueDelivery<Delivery>(
+      this.db,
+      'notifications.delivery',
+      id,
+      'SENT',
+      COLUMNS,
     );
-    if (rows[0]) return rows[0];
+    if (requeued) return requeued;
     const found = await this.byId(id);
     if (!found)
       throw new DomainError(NotificationsErrorCode.NOT_FOUND, `No delivery ${id}`, ['id']);

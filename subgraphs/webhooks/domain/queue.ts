@@ -1,5 +1,4 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { afterFailure } from '../../../platform/backoff';
 import { DomainError } from '../../../platform/errors';
 import {
   parsePageArgs,
@@ -8,6 +7,7 @@ import {
   type PageArgs,
 } from '../../../platform/pagination';
 import { WebhooksErrorCode } from '../errors';
+import { recordFailedAttempt, requeueDelivery } from '../../../platform/delivery-attempts';
 
 export type DeliveryStatus = 'PENDING' | 'DELIVERED' | 'DEAD';
 
@@ -113,42 +113,26 @@ export class DeliveryQueue {
   }
 
   /** Counts the failed attempt; schedules the next with backoff, or dead-letters it. */
-  async markFailed(
+  markFailed(
     delivery: Delivery,
     error: string,
     responseStatus: number | null,
   ): Promise<DeliveryStatus> {
-    const attempts = delivery.attempts + 1;
-    const next = afterFailure(attempts, this.policy);
-    await this.db.query(
-      `UPDATE webhooks.delivery
-          SET attempts = $2, last_error = $3, status = $4, response_status = $7,
-              next_attempt_at = now() + $5 * interval '1 millisecond'
-        WHERE id = $1 AND status = 'PENDING' AND attempts = $6`,
-      [
-        delivery.id,
-        attempts,
-        error.slice(0, 1000),
-        next.dead ? 'DEAD' : 'PENDING',
-        next.dead ? 0 : next.delayMs,
-        delivery.attempts,
-        responseStatus,
-      ],
-    );
-    return next.dead ? 'DEAD' : 'PENDING';
+    return recordFailedAttempt(this.db, 'webhooks.delivery', delivery, error, this.policy, {
+      response_status: responseStatus,
+    });
   }
 
   /** Staff: a dead (or waiting) delivery goes out at the next run, with fresh attempts when dead. */
   async retry(id: string): Promise<Delivery> {
-    const [rows]: [Delivery[], number] = await this.db.query(
-      `UPDATE webhooks.delivery d
-          SET status = 'PENDING', next_attempt_at = now(),
-              attempts = CASE WHEN status = 'DEAD' THEN 0 ELSE attempts END
-        WHERE id = $1 AND status <> 'DELIVERED'
-        RETURNING ${COLUMNS}`,
-      [id],
+    const requeued = await requeueDelivery<Delivery>(
+      this.db,
+      'webhooks.delivery',
+      id,
+      'DELIVERED',
+      COLUMNS,
     );
-    if (rows[0]) return rows[0];
+    if (requeued) return requeued;
     const found = await this.byId(id);
     if (!found) throw new DomainError(WebhooksErrorCode.NOT_FOUND, `No delivery ${id}`, ['id']);
     throw new DomainError(
