@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Pool, type PoolClient } from 'pg';
+import { createLogger } from '../../../platform/logging';
+
+const log = createLogger('payments.card-sandbox');
 
 /** One authorization as the sandbox processor keeps it. */
 export interface SandboxCharge {
@@ -25,9 +28,15 @@ export class SandboxStore {
   constructor(private readonly pool: Pool) {}
 
   static open(databaseUrl: string): SandboxStore {
-    return new SandboxStore(
-      new Pool({ connectionString: databaseUrl, max: 4, application_name: 'card-sandbox' }),
-    );
+    const pool = new Pool({
+      connectionString: databaseUrl,
+      max: 4,
+      application_name: 'card-sandbox',
+    });
+    // An idle connection the server ends (a restart, a failover, a closing pool's socket
+    // cut by DROP DATABASE) must not crash the process: the pool replaces it on demand.
+    pool.on('error', (error) => log.warn('idle connection lost', { error: error.message }));
+    return new SandboxStore(pool);
   }
 
   close(): Promise<void> {
