@@ -3,7 +3,18 @@ import tseslint from 'typescript-eslint';
 import local from './eslint/boundaries.mjs';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.data/**', 'dist/**', 'coverage/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      '.data/**',
+      'dist/**',
+      'coverage/**',
+      'apps/*/dist/**',
+      'apps/*/.next/**',
+      'apps/*/next-env.d.ts',
+      'test/artifacts/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
