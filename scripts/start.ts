@@ -84,6 +84,9 @@ async function main(): Promise<void> {
     }
     // The sandbox carriers deliver what the demo shop ships by themselves, a step every 20 s.
     process.env.SHIPPING_SANDBOX_STEP_SECONDS ??= '20';
+    // A merchant trying webhooks points them at a server on this machine, over http.
+    process.env.WEBHOOKS_ALLOW_PRIVATE_NETWORKS ??= 'true';
+    process.env.WEBHOOKS_ALLOW_HTTP ??= 'true';
     if (!config.SMTP_URL) {
       // Notifications sends over SMTP to its in-process dev mailbox, which also keeps files.
       process.env.DEV_MAILBOX_DIR ??= join(root, '.data', 'mailbox');

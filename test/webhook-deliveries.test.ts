@@ -36,6 +36,9 @@ beforeAll(async () => {
   process.env.WEBHOOKS_RETRY_MAX_MS = '200';
   process.env.WEBHOOKS_SEND_INTERVAL_MS = '50';
   process.env.WEBHOOKS_MAX_ATTEMPTS = '3';
+  // The merchant's endpoint runs on this machine, over plain http.
+  process.env.WEBHOOKS_ALLOW_PRIVATE_NETWORKS = 'true';
+  process.env.WEBHOOKS_ALLOW_HTTP = 'true';
   await merchant.start();
   platform = await startTestPlatform('webhook-deliveries', {
     authorization: 'enforced',

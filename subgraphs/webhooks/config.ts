@@ -1,4 +1,5 @@
 import { loadConfig, setting } from '../../platform/config';
+import type { OutboundPolicy } from '../../platform/outbound-guard';
 
 /** Webhooks' settings, read once where its services are created. */
 export function loadWebhooksConfig(env: NodeJS.ProcessEnv = process.env) {
@@ -20,9 +21,24 @@ export function loadWebhooksConfig(env: NodeJS.ProcessEnv = process.env) {
       WEBHOOKS_SEND_BATCH: setting.int(20, { min: 1, max: 500 }),
       /** How long the merchant's endpoint (and the router) may take per attempt. */
       WEBHOOKS_TIMEOUT_MS: setting.int(10_000, { min: 100 }),
+      /**
+       * Endpoints on loopback, private, link-local (cloud metadata) and other non-public
+       * addresses are refused, at registration and at every connection; development and
+       * tests, whose endpoints run on this machine, turn this on.
+       */
+      WEBHOOKS_ALLOW_PRIVATE_NETWORKS: setting.bool(false),
+      /** Plain-http endpoints (payloads and signatures in clear); https only when off. */
+      WEBHOOKS_ALLOW_HTTP: setting.bool(false),
     },
     env,
   );
 }
 
 export type WebhooksConfig = ReturnType<typeof loadWebhooksConfig>;
+
+export function outboundPolicyOf(config: WebhooksConfig): OutboundPolicy {
+  return {
+    allowPrivateNetworks: config.WEBHOOKS_ALLOW_PRIVATE_NETWORKS,
+    allowHttp: config.WEBHOOKS_ALLOW_HTTP,
+  };
+}

@@ -3,6 +3,8 @@ export const WebhooksErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   INVALID_ID: 'INVALID_ID',
   INVALID_URL: 'INVALID_URL',
+  /** The URL's host is (or resolves to) a loopback, private or other non-public address. */
+  URL_NOT_ALLOWED: 'URL_NOT_ALLOWED',
   INVALID_DOCUMENT: 'INVALID_DOCUMENT',
   NO_TOPICS: 'NO_TOPICS',
   UNKNOWN_APP: 'UNKNOWN_APP',

@@ -45,6 +45,7 @@ export const webhooksSubgraph: SubgraphModule<WebhooksServices, WebhooksLoaders>
   createServices: createWebhooksServices,
   createLoaders: () => createWebhooksLoaders(),
   consumers: ({ webhooks }) => webhooks.consumers(),
+  closeServices: ({ webhooks }) => webhooks.sender.close(),
   // Retries: what failed waits out its backoff, then this job sends it (new ones go at once).
   startBackground: ({ webhooks }) =>
     startPeriodicJob(

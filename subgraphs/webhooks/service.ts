@@ -4,7 +4,7 @@ import { DomainError } from '../../platform/errors';
 import { isUuid } from '../../platform/ids';
 import { createLogger } from '../../platform/logging';
 import type { PageArgs } from '../../platform/pagination';
-import type { WebhooksConfig } from './config';
+import { outboundPolicyOf, type WebhooksConfig } from './config';
 import { Endpoints, type EndpointInput } from './domain/endpoints';
 import { DeliveryQueue, type DeliveryStatus } from './domain/queue';
 import { WebhookSender } from './domain/sender';
@@ -31,7 +31,8 @@ export class WebhooksService {
     /** The router's /graphql, looked up at each call (the router starts after subgraphs). */
     routerUrl: () => string | undefined,
   ) {
-    this.endpoints = new Endpoints(db);
+    const policy = outboundPolicyOf(config);
+    this.endpoints = new Endpoints(db, policy);
     this.queue = new DeliveryQueue(db, {
       maxAttempts: config.WEBHOOKS_MAX_ATTEMPTS,
       baseMs: config.WEBHOOKS_RETRY_BASE_MS,
@@ -45,6 +46,7 @@ export class WebhooksService {
         if (!url) throw new Error('ROUTER_URL is not set');
         return resolveThroughRouter(url, token, query, variables, config.WEBHOOKS_TIMEOUT_MS);
       },
+      policy,
       timeoutMs: config.WEBHOOKS_TIMEOUT_MS,
       batch: config.WEBHOOKS_SEND_BATCH,
       // The router and the endpoint each within the timeout: a live sender's claim never lapses.

@@ -1,5 +1,10 @@
 import type { DataSource } from 'typeorm';
 import { DomainError } from '../../../platform/errors';
+import {
+  checkOutboundUrl,
+  OutboundRefused,
+  type OutboundPolicy,
+} from '../../../platform/outbound-guard';
 import { newWebhookSecret } from '../../../platform/webhook-signature';
 import { WebhooksErrorCode } from '../errors';
 import { checkDocument } from './document';
@@ -24,28 +29,30 @@ export interface EndpointInput {
 
 const COLUMNS = `id, app_id AS "appId", url, topics, query, active, created_at AS "createdAt"`;
 
-function checkUrl(url: string): string {
-  let parsed: URL;
+/** The endpoint's URL, refused with its reason at `input.url` (platform/outbound-guard.ts). */
+async function checkUrl(url: string, policy: OutboundPolicy): Promise<string> {
   try {
-    parsed = new URL(url);
-  } catch {
-    throw new DomainError(WebhooksErrorCode.INVALID_URL, 'Not a URL', ['input', 'url']);
+    return (await checkOutboundUrl(url, policy)).toString();
+  } catch (error) {
+    if (!(error instanceof OutboundRefused)) throw error;
+    const code =
+      error.reason === 'PRIVATE_ADDRESS' || error.reason === 'UNRESOLVABLE_HOST'
+        ? WebhooksErrorCode.URL_NOT_ALLOWED
+        : WebhooksErrorCode.INVALID_URL;
+    throw new DomainError(code, error.message, ['input', 'url']);
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
-    throw new DomainError(WebhooksErrorCode.INVALID_URL, 'The URL must be http(s)', [
-      'input',
-      'url',
-    ]);
-  return parsed.toString();
 }
 
 /** Endpoints: where an app's events go, and the document that makes their payload. */
 export class Endpoints {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly policy: OutboundPolicy,
+  ) {}
 
   /** Checks the input (the app's existence is the caller's); returns the endpoint and its secret. */
   async create(input: EndpointInput): Promise<{ endpoint: Endpoint; secret: string }> {
-    const url = checkUrl(String(input.url ?? ''));
+    const url = await checkUrl(String(input.url ?? ''), this.policy);
     const topics = [...new Set(input.topics)].filter((t) => t in WEBHOOK_TOPICS);
     if (topics.length === 0)
       throw new DomainError(WebhooksErrorCode.NO_TOPICS, 'Subscribe to at least one topic', [

@@ -1,6 +1,12 @@
 import { BatchDrainer } from '../../../platform/batch-drainer';
 import { createLogger } from '../../../platform/logging';
+import {
+  checkUrlForm,
+  outboundDispatcher,
+  type OutboundPolicy,
+} from '../../../platform/outbound-guard';
 import { webhookHeaders } from '../../../platform/webhook-signature';
+import { fetch, type Agent } from 'undici';
 import type { DeliveryQueue, DueDelivery } from './queue';
 
 const log = createLogger('webhooks');
@@ -11,6 +17,8 @@ export interface SenderDeps {
   appToken(appId: string): Promise<string>;
   /** The document's result through the router, as the app. */
   resolve(token: string, query: string, variables: Record<string, unknown>): Promise<string>;
+  /** Which addresses an endpoint may have (checked again at every connection). */
+  policy: OutboundPolicy;
   timeoutMs: number;
   batch: number;
   leaseMs: number;
@@ -24,12 +32,19 @@ export interface SenderDeps {
  */
 export class WebhookSender {
   private readonly drainer: BatchDrainer<DueDelivery>;
+  private readonly dispatcher: Agent;
 
   constructor(private readonly deps: SenderDeps) {
+    this.dispatcher = outboundDispatcher(deps.policy);
     this.drainer = new BatchDrainer(
       () => this.deps.queue.claimDue(this.deps.batch, this.deps.leaseMs),
       (delivery) => this.sendOne(delivery),
     );
+  }
+
+  /** Closes the kept-alive connections to endpoints. */
+  close(): Promise<void> {
+    return this.dispatcher.close();
   }
 
   /** Sends until nothing is due; resolves with how many were delivered. */
@@ -46,8 +61,12 @@ export class WebhookSender {
         payload = await this.deps.resolve(token, delivery.query, delivery.variables);
         await this.deps.queue.savePayload(delivery.id, payload);
       }
+      // Registered under the same policy, but an IP-literal host is refused here too (the
+      // dispatcher's lookup only sees names); a refusal is a failed attempt in the ledger.
+      checkUrlForm(delivery.url, this.deps.policy);
       // The delivery id is the webhook-id: the same for every attempt, so receivers dedupe.
       const response = await fetch(delivery.url, {
+        dispatcher: this.dispatcher,
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -61,7 +80,7 @@ export class WebhookSender {
       await response.arrayBuffer().catch(() => undefined);
       if (status < 200 || status >= 300) throw new Error(`The endpoint answered HTTP ${status}`);
     } catch (error) {
-      const reason = (error as Error).message || String(error);
+      const reason = failureReason(error);
       const outcome = await this.deps.queue.markFailed(delivery, reason, status);
       log[outcome === 'DEAD' ? 'error' : 'warn']('webhook not delivered', {
         deliveryId: delivery.id,
@@ -74,4 +93,11 @@ export class WebhookSender {
     await this.deps.queue.markDelivered(delivery.id, status);
     return 1;
   }
+}
+
+/** undici reports a refused connection as "fetch failed"; its cause says why. */
+function failureReason(error: unknown): string {
+  const cause = (error as { cause?: Error }).cause;
+  const message = (error as Error).message || String(error);
+  return cause?.message ? `${message}: ${cause.message}` : message;
 }
