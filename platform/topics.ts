@@ -179,3 +179,13 @@ export interface ParcelEvent {
   lines: { lineId: string; sku: string; quantity: number }[];
   eventId?: string;
 }
+
+/**
+ * Identity, when staff revoke an app (its key and every token of it stop working):
+ * webhooks stops sending to the app's endpoints. Recorded in the revocation's transaction.
+ */
+export const APP_REVOKED_TOPIC = 'identity.app.revoked';
+
+export interface AppRevokedEvent {
+  appId: string;
+}

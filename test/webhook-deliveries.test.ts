@@ -1,6 +1,8 @@
 import {
   AppCreateDocument,
+  AppRevokeDocument,
   WebhookCreateDocument,
+  WebhookEndpointsDocument,
   WebhookDeliveriesDocument,
   WebhookDeliveryRetryDocument,
 } from '../sdk';
@@ -213,5 +215,57 @@ describe('merchant webhooks', () => {
       }),
     ).webhookCreate;
     expect(noApp.userErrors).toMatchObject([{ code: 'UNKNOWN_APP' }]);
+  });
+
+  it('a revoked app’s endpoints stop: no new delivery, no POST, and its dead ones cannot be retried', async () => {
+    const leaving = dataOf(
+      await admin(AppCreateDocument, {
+        input: { name: 'Leaving feed', permissions: ['orders:manage'] },
+      }),
+    ).appCreate.app!;
+    merchant.answer('/leaving', 500);
+    const hook = dataOf(
+      await admin(WebhookCreateDocument, {
+        input: {
+          appId: leaving.id,
+          url: merchant.url('/leaving'),
+          topics: ['ORDER_CONFIRMED'],
+          query: ORDER_DOCUMENT,
+        },
+      }),
+    ).webhookCreate;
+    expect(hook.userErrors).toEqual([]);
+    await placeOrder();
+    const [dead] = await eventually(async () => {
+      const found = await deliveriesOf(hook.endpoint!.id, 'DEAD');
+      return found.length ? found : undefined;
+    });
+
+    expect(dataOf(await admin(AppRevokeDocument, { id: leaving.id })).appRevoke.userErrors).toEqual(
+      [],
+    );
+    // Webhooks hears of it from identity's outbox.
+    await eventually(async () => {
+      const [endpoint] = dataOf(
+        await admin(WebhookEndpointsDocument, { appId: leaving.id }),
+      ).webhookEndpoints;
+      return endpoint?.active === false ? endpoint : undefined;
+    });
+    const refused = dataOf(
+      await admin(WebhookDeliveryRetryDocument, { id: dead!.id }),
+    ).webhookDeliveryRetry;
+    expect(refused.userErrors).toMatchObject([{ code: 'ENDPOINT_INACTIVE', field: ['id'] }]);
+
+    // The next order reaches the live app's endpoint, and not the revoked one.
+    merchant.answer('/still-live', 200);
+    const live = await register('/still-live');
+    const posted = merchant.to('/leaving').length;
+    await placeOrder();
+    await eventually(() =>
+      merchant.to('/still-live').length ? merchant.to('/still-live') : undefined,
+    );
+    expect(await deliveriesOf(hook.endpoint!.id)).toHaveLength(1);
+    expect(merchant.to('/leaving')).toHaveLength(posted);
+    expect(live.userErrors).toEqual([]);
   });
 });

@@ -1,6 +1,13 @@
-import { AppCreateDocument, AppTokenDocument, AppsDocument } from '../sdk';
+import {
+  AppCreateDocument,
+  AppKeyRotateDocument,
+  AppRevokeDocument,
+  AppTokenDocument,
+  AppsDocument,
+} from '../sdk';
 import { dataOf } from '../platform/testing/graphql-client';
 import { bootstrapAdmin, callerOf, codeOf, staffToken } from './support/accounts';
+import { eventually } from './support/fulfillment';
 import { startTestPlatform, type TestPlatform } from './support/platform';
 
 /**
@@ -107,5 +114,73 @@ describe('merchant apps', () => {
     expect(codeOf(await as(null)(APP_CREATE, { input: { name: 'Anon', permissions: [] } }))).toBe(
       'UNAUTHENTICATED',
     );
+  });
+});
+
+describe('app keys', () => {
+  async function newApp(name: string) {
+    const created = dataOf(
+      await as(adminToken)(APP_CREATE, { input: { name, permissions: ['orders:manage'] } }),
+    ).appCreate;
+    expect(created.userErrors).toEqual([]);
+    return { id: created.app!.id as string, apiKey: created.apiKey as string };
+  }
+  const tokenOf = async (apiKey: string) => dataOf(await as(null)(APP_TOKEN, { apiKey })).appToken;
+  const ordersAs = (token: string) => as(token)(`{ orders(first: 1) { totalCount } }`);
+
+  it('a rotated key and every token it bought stop at once; the new key works', async () => {
+    const app = await newApp('Rotating ERP');
+    const oldToken = (await tokenOf(app.apiKey)).accessToken as string;
+    expect((await ordersAs(oldToken)).errors).toBeUndefined();
+
+    const rotated = dataOf(await as(adminToken)(AppKeyRotateDocument, { id: app.id })).appKeyRotate;
+    expect(rotated.userErrors).toEqual([]);
+    expect(rotated.apiKey).not.toBe(app.apiKey);
+    expect(rotated.apiKey!.startsWith(rotated.app!.keyPrefix)).toBe(true);
+
+    expect((await tokenOf(app.apiKey)).userErrors).toEqual([
+      expect.objectContaining({ code: 'INVALID_CREDENTIALS' }),
+    ]);
+    // The token is unexpired; the router refuses it from the revocation list.
+    const refused = await eventually(
+      () => ordersAs(oldToken),
+      (answer) => answer.status === 401,
+    );
+    expect(codeOf(refused)).toBe('UNAUTHENTICATED');
+    const newToken = (await tokenOf(rotated.apiKey!)).accessToken as string;
+    expect((await ordersAs(newToken)).errors).toBeUndefined();
+  });
+
+  it('a revoked app loses its key and tokens, leaves the list, and cannot be revoked twice', async () => {
+    const app = await newApp('Leaving ERP');
+    const token = (await tokenOf(app.apiKey)).accessToken as string;
+    const revoked = dataOf(await as(adminToken)(AppRevokeDocument, { id: app.id })).appRevoke;
+    expect(revoked).toMatchObject({ app: { id: app.id }, userErrors: [] });
+    const refused = await eventually(
+      () => ordersAs(token),
+      (answer) => answer.status === 401,
+    );
+    expect(codeOf(refused)).toBe('UNAUTHENTICATED');
+    expect((await tokenOf(app.apiKey)).accessToken).toBeNull();
+    const listed = dataOf(await as(adminToken)(AppsDocument)).apps;
+    expect(listed.map((a: { id: string }) => a.id)).not.toContain(app.id);
+    expect(dataOf(await as(adminToken)(AppRevokeDocument, { id: app.id })).appRevoke).toEqual({
+      app: null,
+      userErrors: [expect.objectContaining({ code: 'NOT_FOUND', field: ['id'] })],
+    });
+    expect(
+      dataOf(await as(adminToken)(AppKeyRotateDocument, { id: app.id })).appKeyRotate.userErrors,
+    ).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: ['id'] })]);
+  });
+
+  it('only apps:manage rotates or revokes, and a bad id is a userError', async () => {
+    const app = await newApp('Guarded ERP');
+    const appToken = (await tokenOf(app.apiKey)).accessToken as string;
+    expect(codeOf(await as(null)(AppRevokeDocument, { id: app.id }))).toBe('UNAUTHENTICATED');
+    // The app itself holds orders:manage only.
+    expect(codeOf(await as(appToken)(AppKeyRotateDocument, { id: app.id }))).toBe('FORBIDDEN');
+    const bad = await as(adminToken)(AppRevokeDocument, { id: 'not-an-id' });
+    expect(JSON.stringify(bad)).not.toContain('INTERNAL_SERVER_ERROR');
+    expect((await ordersAs(appToken)).errors).toBeUndefined();
   });
 });

@@ -14,6 +14,7 @@ import { IdentityOrderChangesPermissions1766100000000 } from './migrations/0006-
 import { IdentityNotificationsReviewsPermissions1767200000001 } from './migrations/0007-notifications-reviews-permissions';
 import { IdentityLoyaltyPermission1767300000002 } from './migrations/0008-loyalty-permission';
 import { IdentityApps1767500000000 } from './migrations/0009-apps';
+import { IdentityAppKeyGenerations1768100000000 } from './migrations/0010-app-key-generations';
 import { identityResolvers } from './resolvers';
 import { identityRoutes } from './routes';
 import { createIdentityServices, type IdentityServices } from './service';
@@ -41,6 +42,7 @@ export const identitySubgraph: SubgraphModule<IdentityServices, IdentityLoaders>
     IdentityNotificationsReviewsPermissions1767200000001,
     IdentityLoyaltyPermission1767300000002,
     IdentityApps1767500000000,
+    IdentityAppKeyGenerations1768100000000,
   ],
   createServices: (deps) => createIdentityServices(deps),
   createLoaders: createIdentityLoaders,

@@ -106,6 +106,19 @@ export const identityResolvers = {
         return { app: toApp(app), apiKey };
       });
     },
+    appKeyRotate(_, args, ctx) {
+      const actor = requireAppsManager(ctx.viewer);
+      return withUserErrors(async () => {
+        const { app, apiKey } = await ctx.services.apps.rotateKey(parseId(args.id, 'id'), actor);
+        return { app: toApp(app), apiKey };
+      });
+    },
+    appRevoke(_, args, ctx) {
+      const actor = requireAppsManager(ctx.viewer);
+      return withUserErrors(async () => ({
+        app: toApp(await ctx.services.apps.revoke(parseId(args.id, 'id'), actor)),
+      }));
+    },
     appToken(_, args, ctx) {
       return withUserErrors(() => ctx.services.apps.token(args.apiKey));
     },

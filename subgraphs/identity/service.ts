@@ -58,7 +58,7 @@ export function createIdentityServices(
   );
   const staff = new Staff(db, audit, sessions);
   const auth = new Authentication(db, keys, sessions, throttle, mfa, audit, customers, staff);
-  const apps = new Apps(db, keys, audit);
+  const apps = new Apps(db, keys, audit, sessions);
   const oidc = new Oidc(db, audit, auth, oidcProvidersFrom(config.OIDC_PROVIDERS));
 
   const ready = (async () => {

@@ -9,5 +9,6 @@ export const WebhooksErrorCode = {
   NO_TOPICS: 'NO_TOPICS',
   UNKNOWN_APP: 'UNKNOWN_APP',
   DELIVERY_ALREADY_DELIVERED: 'DELIVERY_ALREADY_DELIVERED',
+  ENDPOINT_INACTIVE: 'ENDPOINT_INACTIVE',
 } as const;
 export type WebhooksErrorCode = (typeof WebhooksErrorCode)[keyof typeof WebhooksErrorCode];

@@ -3,6 +3,7 @@ import type { EventHandler } from '../../platform/events/consume';
 import { DomainError } from '../../platform/errors';
 import { isUuid } from '../../platform/ids';
 import { createLogger } from '../../platform/logging';
+import { APP_REVOKED_TOPIC, type AppRevokedEvent } from '../../platform/topics';
 import type { PageArgs } from '../../platform/pagination';
 import { outboundPolicyOf, type WebhooksConfig } from './config';
 import { Endpoints, type EndpointInput } from './domain/endpoints';
@@ -55,7 +56,11 @@ export class WebhooksService {
   }
 
   consumers(): EventHandler<never>[] {
-    return (Object.keys(WEBHOOK_TOPICS) as WebhookTopic[]).map((topic) => ({
+    const appRevoked: EventHandler<AppRevokedEvent> = {
+      topic: APP_REVOKED_TOPIC,
+      handle: (tx, event) => this.endpoints.deactivateApp(tx, event.appId),
+    };
+    const deliveries = (Object.keys(WEBHOOK_TOPICS) as WebhookTopic[]).map((topic) => ({
       topic: WEBHOOK_TOPICS[topic].outbox,
       handle: async (tx: EntityManager, event: Record<string, unknown> & { eventId: string }) => {
         await this.queue.enqueue(tx, event.eventId, WEBHOOK_TOPICS[topic].outbox, {
@@ -63,7 +68,8 @@ export class WebhooksService {
         });
       },
       afterCommit: async () => this.kick(),
-    })) as unknown as EventHandler<never>[];
+    }));
+    return [appRevoked, ...deliveries] as unknown as EventHandler<never>[];
   }
 
   /** The app must exist (identity says so by giving it a token). */
@@ -85,6 +91,12 @@ export class WebhooksService {
   async retry(id: string) {
     if (!isUuid(id))
       throw new DomainError(WebhooksErrorCode.INVALID_ID, 'Not a delivery id', ['id']);
+    if ((await this.endpoints.activeForDelivery(id.toLowerCase())) === false)
+      throw new DomainError(
+        WebhooksErrorCode.ENDPOINT_INACTIVE,
+        'The endpoint no longer receives deliveries (its app was revoked)',
+        ['id'],
+      );
     const delivery = await this.queue.retry(id.toLowerCase());
     this.kick();
     return delivery;

@@ -1,10 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { recordEvent } from '../../../platform/outbox';
+import { APP_REVOKED_TOPIC, type AppRevokedEvent } from '../../../platform/topics';
 import { DomainError } from '../../../platform/errors';
 import { IdentityErrorCode } from '../errors';
 import type { Actor } from './actor';
 import type { AuditLog } from './audit';
 import type { SigningKeys } from './signing-keys';
+import type { Sessions } from './sessions';
 import { firstRow, rows } from './sql';
 
 export const APPS_MANAGE = 'apps:manage';
@@ -15,10 +18,20 @@ export interface App {
   name: string;
   permissions: string[];
   keyPrefix: string;
+  /** Which key is live: its tokens carry it in their sid (appSessionId). */
+  keyGeneration: number;
   createdAt: Date;
 }
 
-const COLUMNS = `id, name, permissions, key_prefix AS "keyPrefix", created_at AS "createdAt"`;
+const COLUMNS = `id, name, permissions, key_prefix AS "keyPrefix",
+  key_generation AS "keyGeneration", created_at AS "createdAt"`;
+
+/** The `sid` of every token one key of an app bought: revoking it refuses them all. */
+export function appSessionId(appId: string, keyGeneration: number): string {
+  return `app:${appId}:${keyGeneration}`;
+}
+
+const newApiKey = (): string => KEY_PREFIX + randomBytes(32).toString('base64url');
 
 function keyHash(apiKey: string): string {
   return createHash('sha256').update(apiKey).digest('hex');
@@ -35,6 +48,7 @@ export class Apps {
     private readonly db: DataSource,
     private readonly keys: SigningKeys,
     private readonly audit: AuditLog,
+    private readonly sessions: Pick<Sessions, 'announceRevoked'>,
   ) {}
 
   async create(
@@ -71,7 +85,7 @@ export class Apps {
           ['input', 'permissions'],
         );
     }
-    const apiKey = KEY_PREFIX + randomBytes(32).toString('base64url');
+    const apiKey = newApiKey();
     const app = await this.db.transaction(async (tx) => {
       const [created] = (await tx.query(
         `INSERT INTO identity.app (name, permissions, key_hash, key_prefix, created_by)
@@ -124,14 +138,69 @@ export class Apps {
   }
 
   private async sign(app: App): Promise<{ accessToken: string; expiresIn: number }> {
-    // No session: an app token is not revoked one by one, it lives only its short TTL.
+    // The key's generation as its session: rotating the key or revoking the app ends the
+    // tokens it bought at every router within seconds, not at their expiry.
     const access = await this.keys.signAccessToken({
       sub: app.id,
       kind: 'staff',
-      sid: '',
+      sid: appSessionId(app.id, app.keyGeneration),
       permissions: app.permissions,
     });
     return { accessToken: access.token, expiresIn: access.expiresIn };
+  }
+
+  /**
+   * A new key for the app, shown once; the old key and every token it bought stop working
+   * at once (no overlap: a merchant rotating a leaked key wants it dead now).
+   */
+  async rotateKey(id: string, actor: Actor): Promise<{ app: App; apiKey: string }> {
+    const apiKey = newApiKey();
+    const app = await this.db.transaction(async (tx) => {
+      // An UPDATE … RETURNING answers [rows, affected] through TypeORM.
+      const [[rotated]] = (await tx.query(
+        `UPDATE identity.app
+            SET key_hash = $2, key_prefix = $3, key_generation = key_generation + 1,
+                key_rotated_at = now()
+          WHERE id = $1 AND revoked_at IS NULL
+          RETURNING ${COLUMNS}`,
+        [id, keyHash(apiKey), apiKey.slice(0, 10)],
+      )) as [App[], number];
+      if (!rotated) throw new DomainError(IdentityErrorCode.NOT_FOUND, 'No such app', ['id']);
+      await this.audit.record(
+        {
+          event: 'app.key_rotated',
+          actor: actor.party,
+          subject: { kind: 'app', id },
+          details: { keyGeneration: rotated.keyGeneration },
+        },
+        tx,
+      );
+      return rotated;
+    });
+    await this.sessions.announceRevoked([appSessionId(id, app.keyGeneration - 1)]);
+    return { app, apiKey };
+  }
+
+  /** Ends the app: its key, its tokens, and (webhooks hears of it) its endpoints' deliveries. */
+  async revoke(id: string, actor: Actor): Promise<App> {
+    const app = await this.db.transaction(async (tx) => {
+      const [[revoked]] = (await tx.query(
+        `UPDATE identity.app SET revoked_at = now(), revoked_by = $2
+          WHERE id = $1 AND revoked_at IS NULL
+          RETURNING ${COLUMNS}`,
+        [id, actor.party.kind === 'staff' ? actor.party.id : null],
+      )) as [App[], number];
+      if (!revoked) throw new DomainError(IdentityErrorCode.NOT_FOUND, 'No such app', ['id']);
+      await this.audit.record(
+        { event: 'app.revoked', actor: actor.party, subject: { kind: 'app', id } },
+        tx,
+      );
+      const event: AppRevokedEvent = { appId: id };
+      await recordEvent(tx, 'identity', APP_REVOKED_TOPIC, event);
+      return revoked;
+    });
+    await this.sessions.announceRevoked([appSessionId(id, app.keyGeneration)]);
+    return app;
   }
 
   list(): Promise<App[]> {

@@ -53,6 +53,12 @@ export type AppCreatePayload = {
   userErrors: Array<UserError>;
 };
 
+export type AppPayload = {
+  __typename?: 'AppPayload';
+  app?: Maybe<App>;
+  userErrors: Array<UserError>;
+};
+
 export type AppTokenPayload = {
   __typename?: 'AppTokenPayload';
   /** A bearer token for the router, acting with the app's permissions. */
@@ -241,6 +247,16 @@ export type Mutation = {
   appAccessToken: AppTokenPayload;
   /** Requires apps:manage, and every permission given to the app. */
   appCreate: AppCreatePayload;
+  /**
+   * A new API key for the app (shown once). The old key and every token it bought stop
+   * working at once. Requires apps:manage.
+   */
+  appKeyRotate: AppCreatePayload;
+  /**
+   * Ends the app: its key and tokens stop working, and its webhook endpoints stop receiving.
+   * Requires apps:manage.
+   */
+  appRevoke: AppPayload;
   /** Exchanges an app's API key for a short-lived access token. */
   appToken: AppTokenPayload;
   /** Requires identity:manage. */
@@ -314,6 +330,14 @@ export type MutationAppAccessTokenArgs = {
 
 export type MutationAppCreateArgs = {
   input: AppCreateInput;
+};
+
+export type MutationAppKeyRotateArgs = {
+  id: Scalars['ID']['input'];
+};
+
+export type MutationAppRevokeArgs = {
+  id: Scalars['ID']['input'];
 };
 
 export type MutationAppTokenArgs = {
@@ -735,6 +759,7 @@ export type ResolversTypes = {
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AppCreateInput: AppCreateInput;
   AppCreatePayload: ResolverTypeWrapper<AppCreatePayload>;
+  AppPayload: ResolverTypeWrapper<AppPayload>;
   AppTokenPayload: ResolverTypeWrapper<AppTokenPayload>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   AuditLogConnection: ResolverTypeWrapper<AuditLogConnection>;
@@ -807,6 +832,7 @@ export type ResolversParentTypes = {
   ID: Scalars['ID']['output'];
   AppCreateInput: AppCreateInput;
   AppCreatePayload: AppCreatePayload;
+  AppPayload: AppPayload;
   AppTokenPayload: AppTokenPayload;
   Int: Scalars['Int']['output'];
   AuditLogConnection: AuditLogConnection;
@@ -909,6 +935,14 @@ export type AppCreatePayloadResolvers<
     ResolversParentTypes['AppCreatePayload'],
 > = {
   apiKey?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  app?: Resolver<Maybe<ResolversTypes['App']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type AppPayloadResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['AppPayload'] = ResolversParentTypes['AppPayload'],
+> = {
   app?: Resolver<Maybe<ResolversTypes['App']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
@@ -1128,6 +1162,18 @@ export type MutationResolvers<
     ParentType,
     ContextType,
     RequireFields<MutationAppCreateArgs, 'input'>
+  >;
+  appKeyRotate?: Resolver<
+    ResolversTypes['AppCreatePayload'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationAppKeyRotateArgs, 'id'>
+  >;
+  appRevoke?: Resolver<
+    ResolversTypes['AppPayload'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationAppRevokeArgs, 'id'>
   >;
   appToken?: Resolver<
     ResolversTypes['AppTokenPayload'],
@@ -1448,6 +1494,7 @@ export type Resolvers<ContextType = Context> = {
   AcknowledgedPayload?: AcknowledgedPayloadResolvers<ContextType>;
   App?: AppResolvers<ContextType>;
   AppCreatePayload?: AppCreatePayloadResolvers<ContextType>;
+  AppPayload?: AppPayloadResolvers<ContextType>;
   AppTokenPayload?: AppTokenPayloadResolvers<ContextType>;
   AuditLogConnection?: AuditLogConnectionResolvers<ContextType>;
   AuditLogEdge?: AuditLogEdgeResolvers<ContextType>;

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../../../platform/errors';
 import {
   checkOutboundUrl,
@@ -67,6 +67,27 @@ export class Endpoints {
       [input.appId, url, topics.map((t) => WEBHOOK_TOPICS[t].outbox), input.query, secret],
     )) as Endpoint[];
     return { endpoint: this.named(endpoint!), secret };
+  }
+
+  /** The app was revoked: its endpoints stop, and what waited for them is dead-lettered. */
+  async deactivateApp(tx: EntityManager, appId: string): Promise<void> {
+    await tx.query(`UPDATE webhooks.endpoint SET active = false WHERE app_id = $1`, [appId]);
+    await tx.query(
+      `UPDATE webhooks.delivery SET status = 'DEAD', last_error = 'The app was revoked'
+        WHERE status = 'PENDING'
+          AND endpoint_id IN (SELECT id FROM webhooks.endpoint WHERE app_id = $1)`,
+      [appId],
+    );
+  }
+
+  /** Whether the delivery's endpoint is active; null for no such delivery. */
+  async activeForDelivery(deliveryId: string): Promise<boolean | null> {
+    const [row] = (await this.db.query(
+      `SELECT e.active FROM webhooks.delivery d JOIN webhooks.endpoint e ON e.id = d.endpoint_id
+        WHERE d.id = $1`,
+      [deliveryId],
+    )) as { active: boolean }[];
+    return row ? row.active : null;
   }
 
   async list(appId: string | null): Promise<Endpoint[]> {
