@@ -1,6 +1,7 @@
 import {
   AppCreateDocument,
   AppRevokeDocument,
+  AppTokenDocument,
   WebhookCreateDocument,
   WebhookEndpointsDocument,
   WebhookDeliveriesDocument,
@@ -267,5 +268,64 @@ describe('merchant webhooks', () => {
     expect(await deliveriesOf(hook.endpoint!.id)).toHaveLength(1);
     expect(merchant.to('/leaving')).toHaveLength(posted);
     expect(live.userErrors).toEqual([]);
+  });
+
+  it('a Saleor-style subscription document gets the event and the order it names, as the app', async () => {
+    merchant.answer('/event', 200);
+    const hook = await register(
+      '/event',
+      `subscription OrderFeed {
+        webhookEvent {
+          id
+          topic
+          ... on OrderConfirmedWebhookEvent { order { number total { amount currency } } }
+        }
+      }`,
+    );
+    expect(hook.userErrors).toEqual([]);
+    const orderId = await placeOrder();
+    const [post] = await eventually(() =>
+      merchant.to('/event').length ? merchant.to('/event') : undefined,
+    );
+    const expected = dataOf(await admin(ORDER_DOCUMENT, { orderId })).order;
+    expect(JSON.parse(post!.body)).toEqual({
+      data: {
+        webhookEvent: {
+          id: post!.headers['webhook-id'],
+          topic: 'ORDER_CONFIRMED',
+          order: expected,
+        },
+      },
+    });
+
+    // The event is the app's and staff's to read, nobody else's.
+    const EVENT = `query ($id: ID!) { webhookEvent(deliveryId: $id) { topic issuedAt } }`;
+    const id = post!.headers['webhook-id'];
+    expect(dataOf(await admin(EVENT, { id })).webhookEvent).toMatchObject({
+      topic: 'ORDER_CONFIRMED',
+    });
+    expect(codeOf(await as(null)(EVENT, { id }))).toBe('UNAUTHENTICATED');
+    const other = dataOf(
+      await admin(AppCreateDocument, { input: { name: 'Other', permissions: ['orders:manage'] } }),
+    ).appCreate;
+    const otherToken = dataOf(await as(null)(AppTokenDocument, { apiKey: other.apiKey })).appToken
+      .accessToken;
+    expect(codeOf(await as(otherToken)(EVENT, { id }))).toBe('NOT_FOUND');
+  });
+
+  it('refuses subscription documents that are not one plain webhookEvent selection', async () => {
+    const refusals = await Promise.all(
+      [
+        `subscription ($orderId: ID!) { webhookEvent { id } }`,
+        `subscription { orderUpdated(orderId: "x") { id } }`,
+        `subscription { event: webhookEvent { id } }`,
+        `subscription { webhookEvent { id nope } }`,
+      ].map((query) => register('/never', query)),
+    );
+    expect(refusals.map((r) => [r.endpoint, r.userErrors[0]?.code])).toEqual(
+      refusals.map(() => [null, 'INVALID_DOCUMENT']),
+    );
+    expect(refusals[0]!.userErrors[0]!.message).toMatch(/declares no variables/);
+    expect(refusals[3]!.userErrors[0]!.message).toContain('Cannot query field "nope"');
   });
 });

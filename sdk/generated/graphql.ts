@@ -558,7 +558,11 @@ export type WarehouseCreateInput = {
 
 export type WebhookCreateInput = {
   appId: string;
-  /** A GraphQL query document, valid against the API schema, declaring only its topics' variables. */
+  /**
+   * The payload's GraphQL document, valid against the API schema: a subscription to
+   * `webhookEvent` (Saleor's form, no variables), or a query declaring only its topics'
+   * variables ($orderId, $productId, …).
+   */
   query: string;
   topics: Array<WebhookTopic>;
   url: string;

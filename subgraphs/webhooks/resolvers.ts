@@ -3,7 +3,8 @@ import { withUserErrors } from '../../platform/errors';
 import { parseId } from '../../platform/ids';
 import { mapConnection } from '../../platform/pagination';
 import type { Endpoint } from './domain/endpoints';
-import type { Delivery } from './domain/queue';
+import type { Delivery, DeliveryEvent } from './domain/queue';
+import { EVENT_TYPE_NAMES, WEBHOOK_TOPICS, type WebhookTopic } from './domain/topics';
 import type { Resolvers } from './generated/resolvers-types';
 import type { WebhooksServices } from './index';
 import type { WebhooksLoaders } from './loaders';
@@ -33,9 +34,36 @@ function toDelivery(d: Delivery) {
 
 const svc = (ctx: Context) => ctx.services.webhooks;
 
+/** Outbox topic → the API's enum and the event's type (the document's fragments). */
+const EVENT_TYPES: Record<string, { topic: WebhookTopic; type: string }> = Object.fromEntries(
+  (Object.keys(WEBHOOK_TOPICS) as WebhookTopic[]).map((topic) => [
+    WEBHOOK_TOPICS[topic].outbox,
+    { topic, type: EVENT_TYPE_NAMES[topic] },
+  ]),
+);
+
+function toEvent(event: DeliveryEvent) {
+  const v = event.variables as Record<string, string & string[]>;
+  return {
+    __typename: EVENT_TYPES[event.topic]!.type,
+    id: event.id,
+    topic: EVENT_TYPES[event.topic]!.topic,
+    issuedAt: new Date(event.issuedAt).toISOString(),
+    order: v.orderId ? { id: v.orderId } : null,
+    product: v.productId ? { id: v.productId } : null,
+    fulfillmentIds: v.fulfillmentIds ?? [],
+    sku: v.sku ?? null,
+    warehouseId: v.warehouseId ?? null,
+  };
+}
+
 // Who may call what is in schema.graphql (@requiresPermission apps:manage).
 export const webhooksResolvers = {
   Query: {
+    async webhookEvent(_, args, ctx) {
+      // One shape for the five event types; __resolveType below picks the type by topic.
+      return toEvent(await svc(ctx).event(ctx.viewer, args.deliveryId)) as never;
+    },
     async webhookEndpoints(_, args, ctx) {
       const appId = args.appId ? parseId(args.appId, 'appId') : null;
       return (await svc(ctx).endpoints.list(appId)).map(toEndpoint);
@@ -47,6 +75,9 @@ export const webhooksResolvers = {
         toDelivery,
       );
     },
+  },
+  WebhookEvent: {
+    __resolveType: (event) => event.__typename!,
   },
   Mutation: {
     webhookCreate: (_, { input }, ctx) =>

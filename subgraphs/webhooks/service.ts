@@ -1,13 +1,15 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventHandler } from '../../platform/events/consume';
-import { DomainError } from '../../platform/errors';
+import { hasPermission, refuse } from '../../platform/authorization';
+import { DomainError, notFound } from '../../platform/errors';
+import type { Viewer } from '../../platform/identity';
 import { isUuid } from '../../platform/ids';
 import { createLogger } from '../../platform/logging';
 import { APP_REVOKED_TOPIC, type AppRevokedEvent } from '../../platform/topics';
 import type { PageArgs } from '../../platform/pagination';
 import { outboundPolicyOf, type WebhooksConfig } from './config';
 import { Endpoints, type EndpointInput } from './domain/endpoints';
-import { DeliveryQueue, type DeliveryStatus } from './domain/queue';
+import { DeliveryQueue, type DeliveryEvent, type DeliveryStatus } from './domain/queue';
 import { WebhookSender } from './domain/sender';
 import { variablesOf, WEBHOOK_TOPICS, type WebhookTopic } from './domain/topics';
 import { WebhooksErrorCode } from './errors';
@@ -79,6 +81,20 @@ export class WebhooksService {
     const appId = input.appId.toLowerCase();
     await this.identity.appToken(appId);
     return this.endpoints.create({ ...input, appId });
+  }
+
+  /**
+   * A delivery's event for its document: the app whose endpoint it is (resolving its
+   * payload) or staff with apps:manage; NOT_FOUND alike for no delivery and another app's.
+   */
+  async event(viewer: Viewer, deliveryId: string): Promise<DeliveryEvent> {
+    const appOf = viewer.kind === 'staff' ? viewer.staffId : null;
+    const manager = hasPermission(viewer, 'apps:manage');
+    if (!manager && !appOf) refuse(viewer, 'Requires the app the delivery is for, or apps:manage');
+    const event = isUuid(deliveryId) ? await this.queue.eventOf(deliveryId.toLowerCase()) : null;
+    if (!event || (!manager && event.appId !== appOf))
+      throw notFound('WebhookDelivery', deliveryId);
+    return event;
   }
 
   deliveries(

@@ -1,4 +1,5 @@
 import { checkDocument } from './document';
+import { deliveryRequest } from './event-document';
 import { variablesOf } from './topics';
 
 const refusal = (query: string, topics: Parameters<typeof checkDocument>[1]) => {
@@ -24,7 +25,7 @@ describe('webhook documents', () => {
     );
     expect(
       refusal(`mutation { logout(refreshToken: "x") { ok } }`, ['ORDER_CONFIRMED'])?.message,
-    ).toMatch(/must be a query/);
+    ).toMatch(/webhookEvent subscription or a query, not a mutation/);
     expect(
       refusal(`query ($orderId: ID!) { order(id: $orderId) { number } }`, [
         'ORDER_CONFIRMED',
@@ -37,5 +38,33 @@ describe('webhook documents', () => {
     expect(
       variablesOf('STOCK_CHANGED', { sku: 'A', warehouseId: 'w', onHand: 3, eventId: 'e' }),
     ).toEqual({ sku: 'A', warehouseId: 'w' });
+  });
+});
+
+describe('subscription-form documents', () => {
+  it('accepts a webhookEvent subscription with fragments per event type', () => {
+    expect(
+      refusal(
+        `subscription { webhookEvent { id ... on ProductChangedWebhookEvent { product { id } } } }`,
+        ['PRODUCT_CHANGED', 'ORDER_CONFIRMED'],
+      ),
+    ).toBeNull();
+  });
+
+  it('is sent as the query of the delivery’s event, with the same selection', () => {
+    const sent = deliveryRequest(
+      `subscription Feed { webhookEvent { id ... on StockChangedWebhookEvent { sku } } }`,
+      'd-1',
+      { sku: 'A' },
+    );
+    expect(sent.variables).toEqual({ webhookDeliveryId: 'd-1' });
+    expect(sent.query.replace(/\s+/g, ' ')).toBe(
+      'query Feed($webhookDeliveryId: ID!) { webhookEvent(deliveryId: $webhookDeliveryId) { id ... on StockChangedWebhookEvent { sku } } }',
+    );
+    const plain = `query ($sku: String!) { variantBySku(sku: $sku) { id } }`;
+    expect(deliveryRequest(plain, 'd-1', { sku: 'A' })).toEqual({
+      query: plain,
+      variables: { sku: 'A' },
+    });
   });
 });

@@ -11,6 +11,7 @@ import {
 } from 'graphql';
 import { DomainError } from '../../../platform/errors';
 import { WebhooksErrorCode } from '../errors';
+import { subscriptionDocumentProblems } from './event-document';
 import { WEBHOOK_TOPICS, type WebhookTopic } from './topics';
 
 let apiSchema: GraphQLSchema | null = null;
@@ -28,8 +29,9 @@ const invalid = (message: string) =>
 
 /**
  * Checks an endpoint's document when it is registered, so a broken one is refused then
- * rather than failing every delivery: one query operation (resolved through the router per
- * event), valid against the API schema, declaring only variables every topic provides.
+ * rather than failing every delivery: one operation, valid against the API schema, either
+ * a subscription to `webhookEvent` (Saleor's form, ./event-document.ts) or a query
+ * declaring only variables every topic provides (resolved through the router per event).
  */
 export function checkDocument(query: string, topics: WebhookTopic[]): void {
   let document: DocumentNode;
@@ -43,9 +45,14 @@ export function checkDocument(query: string, topics: WebhookTopic[]): void {
   );
   if (operations.length !== 1) throw invalid('The document must hold exactly one operation');
   const operation = operations[0]!;
+  if (operation.operation === 'subscription') {
+    const problems = subscriptionDocumentProblems(schema(), document, operation);
+    if (problems.length) throw invalid(problems.join('; '));
+    return;
+  }
   if (operation.operation !== 'query')
     throw invalid(
-      `The document must be a query (resolved once per event), not a ${operation.operation}`,
+      `The document must be a webhookEvent subscription or a query, not a ${operation.operation}`,
     );
   const errors = validate(schema(), document);
   if (errors.length) throw invalid(errors.map((e) => e.message).join('; '));

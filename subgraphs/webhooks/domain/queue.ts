@@ -41,6 +41,15 @@ export interface RetryPolicy {
   maxMs: number;
 }
 
+export interface DeliveryEvent {
+  id: string;
+  /** The outbox topic. */
+  topic: string;
+  variables: Record<string, unknown>;
+  issuedAt: Date;
+  appId: string;
+}
+
 const COLUMNS = `d.id, d.event_id AS "eventId", d.endpoint_id AS "endpointId", d.topic, d.variables,
   d.payload, d.status, d.attempts, d.next_attempt_at AS "nextAttemptAt", d.last_error AS "lastError",
   d.response_status AS "responseStatus", d.created_at AS "createdAt", d.delivered_at AS "deliveredAt"`;
@@ -92,6 +101,17 @@ export class DeliveryQueue {
       [limit, leaseMs],
     );
     return rows;
+  }
+
+  /** One delivery's event and the app its endpoint belongs to (Query.webhookEvent). */
+  async eventOf(id: string): Promise<DeliveryEvent | null> {
+    const [row] = (await this.db.query(
+      `SELECT d.id, d.topic, d.variables, d.created_at AS "issuedAt", e.app_id AS "appId"
+         FROM webhooks.delivery d JOIN webhooks.endpoint e ON e.id = d.endpoint_id
+        WHERE d.id = $1`,
+      [id],
+    )) as DeliveryEvent[];
+    return row ?? null;
   }
 
   /** The document's result, kept so that every retry sends the same bytes. */

@@ -7,6 +7,7 @@ import {
 } from '../../../platform/outbound-guard';
 import { webhookHeaders } from '../../../platform/webhook-signature';
 import { fetch, type Agent } from 'undici';
+import { deliveryRequest } from './event-document';
 import type { DeliveryQueue, DueDelivery } from './queue';
 
 const log = createLogger('webhooks');
@@ -58,7 +59,8 @@ export class WebhookSender {
       let payload = delivery.payload;
       if (payload === null) {
         const token = await this.deps.appToken(delivery.appId);
-        payload = await this.deps.resolve(token, delivery.query, delivery.variables);
+        const request = deliveryRequest(delivery.query, delivery.id, delivery.variables);
+        payload = await this.deps.resolve(token, request.query, request.variables);
         await this.deps.queue.savePayload(delivery.id, payload);
       }
       // Registered under the same policy, but an IP-literal host is refused here too (the

@@ -23,6 +23,15 @@ export const WEBHOOK_TOPICS = {
 
 export type WebhookTopic = keyof typeof WEBHOOK_TOPICS;
 
+/** Each topic's type in a webhookEvent document (schema.graphql). */
+export const EVENT_TYPE_NAMES: Record<WebhookTopic, string> = {
+  ORDER_CONFIRMED: 'OrderConfirmedWebhookEvent',
+  ORDER_SHIPPED: 'OrderShippedWebhookEvent',
+  ORDER_DELIVERED: 'OrderDeliveredWebhookEvent',
+  PRODUCT_CHANGED: 'ProductChangedWebhookEvent',
+  STOCK_CHANGED: 'StockChangedWebhookEvent',
+};
+
 /** The variables of one event for its topic's document. */
 export function variablesOf(topic: WebhookTopic, event: Record<string, unknown>) {
   const variables: Record<string, unknown> = {};

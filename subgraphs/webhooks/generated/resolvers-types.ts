@@ -37,6 +37,38 @@ export type MutationWebhookDeliveryRetryArgs = {
   id: Scalars['ID']['input'];
 };
 
+/** An order of orders'; a webhook event only names it (the router fetches the rest as the app). */
+export type Order = {
+  __typename?: 'Order';
+  id: Scalars['ID']['output'];
+};
+
+export type OrderConfirmedWebhookEvent = WebhookEvent & {
+  __typename?: 'OrderConfirmedWebhookEvent';
+  id: Scalars['ID']['output'];
+  issuedAt: Scalars['String']['output'];
+  order: Order;
+  topic: WebhookTopic;
+};
+
+export type OrderDeliveredWebhookEvent = WebhookEvent & {
+  __typename?: 'OrderDeliveredWebhookEvent';
+  fulfillmentIds: Array<Scalars['ID']['output']>;
+  id: Scalars['ID']['output'];
+  issuedAt: Scalars['String']['output'];
+  order: Order;
+  topic: WebhookTopic;
+};
+
+export type OrderShippedWebhookEvent = WebhookEvent & {
+  __typename?: 'OrderShippedWebhookEvent';
+  fulfillmentIds: Array<Scalars['ID']['output']>;
+  id: Scalars['ID']['output'];
+  issuedAt: Scalars['String']['output'];
+  order: Order;
+  topic: WebhookTopic;
+};
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
@@ -45,11 +77,30 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** A product of catalog's; a webhook event only names it. */
+export type Product = {
+  __typename?: 'Product';
+  id: Scalars['ID']['output'];
+};
+
+export type ProductChangedWebhookEvent = WebhookEvent & {
+  __typename?: 'ProductChangedWebhookEvent';
+  id: Scalars['ID']['output'];
+  issuedAt: Scalars['String']['output'];
+  product: Product;
+  topic: WebhookTopic;
+};
+
 export type Query = {
   __typename?: 'Query';
   /** The delivery ledger, newest first. */
   webhookDeliveries: WebhookDeliveryConnection;
   webhookEndpoints: Array<WebhookEndpoint>;
+  /**
+   * The event of one delivery, as its document sees it: for the app whose endpoint it is
+   * (that is how deliveries resolve), and for staff with apps:manage (to preview a payload).
+   */
+  webhookEvent?: Maybe<WebhookEvent>;
 };
 
 export type QueryWebhookDeliveriesArgs = {
@@ -63,6 +114,19 @@ export type QueryWebhookEndpointsArgs = {
   appId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+export type QueryWebhookEventArgs = {
+  deliveryId: Scalars['ID']['input'];
+};
+
+export type StockChangedWebhookEvent = WebhookEvent & {
+  __typename?: 'StockChangedWebhookEvent';
+  id: Scalars['ID']['output'];
+  issuedAt: Scalars['String']['output'];
+  sku: Scalars['String']['output'];
+  topic: WebhookTopic;
+  warehouseId: Scalars['ID']['output'];
+};
+
 export type UserError = {
   __typename?: 'UserError';
   /** A stable, machine-readable code such as NOT_FOUND or SKU_TAKEN. */
@@ -74,7 +138,11 @@ export type UserError = {
 
 export type WebhookCreateInput = {
   appId: Scalars['ID']['input'];
-  /** A GraphQL query document, valid against the API schema, declaring only its topics' variables. */
+  /**
+   * The payload's GraphQL document, valid against the API schema: a subscription to
+   * `webhookEvent` (Saleor's form, no variables), or a query declaring only its topics'
+   * variables ($orderId, $productId, …).
+   */
   query: Scalars['String']['input'];
   topics: Array<WebhookTopic>;
   url: Scalars['String']['input'];
@@ -143,6 +211,18 @@ export type WebhookEndpoint = {
   query: Scalars['String']['output'];
   topics: Array<WebhookTopic>;
   url: Scalars['String']['output'];
+};
+
+/**
+ * One event as an endpoint receives it. A Saleor-style webhook document subscribes to it:
+ * `subscription { webhookEvent { ... on OrderConfirmedWebhookEvent { order { number } } } }`;
+ * each delivery resolves that selection through the router as the app.
+ */
+export type WebhookEvent = {
+  /** The delivery's id: the webhook-id header, the same on every attempt. */
+  id: Scalars['ID']['output'];
+  issuedAt: Scalars['String']['output'];
+  topic: WebhookTopic;
 };
 
 /** An event an app's endpoint may receive; the document's variables come from the event. */
@@ -253,15 +333,32 @@ export type DirectiveResolverFn<
   info: GraphQLResolveInfo,
 ) => TResult | Promise<TResult>;
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  WebhookEvent:
+    | OrderConfirmedWebhookEvent
+    | OrderDeliveredWebhookEvent
+    | OrderShippedWebhookEvent
+    | ProductChangedWebhookEvent
+    | StockChangedWebhookEvent;
+};
+
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   Money: ResolverTypeWrapper<Money>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Order: ResolverTypeWrapper<Order>;
+  OrderConfirmedWebhookEvent: ResolverTypeWrapper<OrderConfirmedWebhookEvent>;
+  OrderDeliveredWebhookEvent: ResolverTypeWrapper<OrderDeliveredWebhookEvent>;
+  OrderShippedWebhookEvent: ResolverTypeWrapper<OrderShippedWebhookEvent>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Product: ResolverTypeWrapper<Product>;
+  ProductChangedWebhookEvent: ResolverTypeWrapper<ProductChangedWebhookEvent>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  StockChangedWebhookEvent: ResolverTypeWrapper<StockChangedWebhookEvent>;
   UserError: ResolverTypeWrapper<UserError>;
   WebhookCreateInput: WebhookCreateInput;
   WebhookCreatePayload: ResolverTypeWrapper<WebhookCreatePayload>;
@@ -271,6 +368,7 @@ export type ResolversTypes = {
   WebhookDeliveryPayload: ResolverTypeWrapper<WebhookDeliveryPayload>;
   WebhookDeliveryStatus: WebhookDeliveryStatus;
   WebhookEndpoint: ResolverTypeWrapper<WebhookEndpoint>;
+  WebhookEvent: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['WebhookEvent']>;
   WebhookTopic: WebhookTopic;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
 };
@@ -281,9 +379,16 @@ export type ResolversParentTypes = {
   Int: Scalars['Int']['output'];
   Mutation: Record<PropertyKey, never>;
   ID: Scalars['ID']['output'];
+  Order: Order;
+  OrderConfirmedWebhookEvent: OrderConfirmedWebhookEvent;
+  OrderDeliveredWebhookEvent: OrderDeliveredWebhookEvent;
+  OrderShippedWebhookEvent: OrderShippedWebhookEvent;
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
+  Product: Product;
+  ProductChangedWebhookEvent: ProductChangedWebhookEvent;
   Query: Record<PropertyKey, never>;
+  StockChangedWebhookEvent: StockChangedWebhookEvent;
   UserError: UserError;
   WebhookCreateInput: WebhookCreateInput;
   WebhookCreatePayload: WebhookCreatePayload;
@@ -292,6 +397,7 @@ export type ResolversParentTypes = {
   WebhookDeliveryEdge: WebhookDeliveryEdge;
   WebhookDeliveryPayload: WebhookDeliveryPayload;
   WebhookEndpoint: WebhookEndpoint;
+  WebhookEvent: ResolversInterfaceTypes<ResolversParentTypes>['WebhookEvent'];
   String: Scalars['String']['output'];
 };
 
@@ -341,6 +447,51 @@ export type MutationResolvers<
   >;
 };
 
+export type OrderResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'],
+> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type OrderConfirmedWebhookEventResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['OrderConfirmedWebhookEvent'] =
+    ResolversParentTypes['OrderConfirmedWebhookEvent'],
+> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  issuedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  order?: Resolver<ResolversTypes['Order'], ParentType, ContextType>;
+  topic?: Resolver<ResolversTypes['WebhookTopic'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type OrderDeliveredWebhookEventResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['OrderDeliveredWebhookEvent'] =
+    ResolversParentTypes['OrderDeliveredWebhookEvent'],
+> = {
+  fulfillmentIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  issuedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  order?: Resolver<ResolversTypes['Order'], ParentType, ContextType>;
+  topic?: Resolver<ResolversTypes['WebhookTopic'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type OrderShippedWebhookEventResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['OrderShippedWebhookEvent'] =
+    ResolversParentTypes['OrderShippedWebhookEvent'],
+> = {
+  fulfillmentIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  issuedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  order?: Resolver<ResolversTypes['Order'], ParentType, ContextType>;
+  topic?: Resolver<ResolversTypes['WebhookTopic'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type PageInfoResolvers<
   ContextType = Context,
   ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo'],
@@ -349,6 +500,25 @@ export type PageInfoResolvers<
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ProductResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product'],
+> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type ProductChangedWebhookEventResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['ProductChangedWebhookEvent'] =
+    ResolversParentTypes['ProductChangedWebhookEvent'],
+> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  issuedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+  topic?: Resolver<ResolversTypes['WebhookTopic'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type QueryResolvers<
@@ -367,6 +537,25 @@ export type QueryResolvers<
     ContextType,
     Partial<QueryWebhookEndpointsArgs>
   >;
+  webhookEvent?: Resolver<
+    Maybe<ResolversTypes['WebhookEvent']>,
+    ParentType,
+    ContextType,
+    RequireFields<QueryWebhookEventArgs, 'deliveryId'>
+  >;
+};
+
+export type StockChangedWebhookEventResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['StockChangedWebhookEvent'] =
+    ResolversParentTypes['StockChangedWebhookEvent'],
+> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  issuedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  topic?: Resolver<ResolversTypes['WebhookTopic'], ParentType, ContextType>;
+  warehouseId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type UserErrorResolvers<
@@ -449,11 +638,33 @@ export type WebhookEndpointResolvers<
   url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type WebhookEventResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['WebhookEvent'] = ResolversParentTypes['WebhookEvent'],
+> = {
+  __resolveType: TypeResolveFn<
+    | 'OrderConfirmedWebhookEvent'
+    | 'OrderDeliveredWebhookEvent'
+    | 'OrderShippedWebhookEvent'
+    | 'ProductChangedWebhookEvent'
+    | 'StockChangedWebhookEvent',
+    ParentType,
+    ContextType
+  >;
+};
+
 export type Resolvers<ContextType = Context> = {
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  Order?: OrderResolvers<ContextType>;
+  OrderConfirmedWebhookEvent?: OrderConfirmedWebhookEventResolvers<ContextType>;
+  OrderDeliveredWebhookEvent?: OrderDeliveredWebhookEventResolvers<ContextType>;
+  OrderShippedWebhookEvent?: OrderShippedWebhookEventResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  Product?: ProductResolvers<ContextType>;
+  ProductChangedWebhookEvent?: ProductChangedWebhookEventResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  StockChangedWebhookEvent?: StockChangedWebhookEventResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   WebhookCreatePayload?: WebhookCreatePayloadResolvers<ContextType>;
   WebhookDelivery?: WebhookDeliveryResolvers<ContextType>;
@@ -461,6 +672,7 @@ export type Resolvers<ContextType = Context> = {
   WebhookDeliveryEdge?: WebhookDeliveryEdgeResolvers<ContextType>;
   WebhookDeliveryPayload?: WebhookDeliveryPayloadResolvers<ContextType>;
   WebhookEndpoint?: WebhookEndpointResolvers<ContextType>;
+  WebhookEvent?: WebhookEventResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = Context> = {
