@@ -10,8 +10,9 @@ import type { Field, SelectionSet } from '@apollo/federation-internals';
  * required `comments(limit: 3)` and the client's `comments(limit: 1)` become one field
  * (the client gets three comments), and `price(currency: "USD")` required by one field and
  * `price(currency: "EUR")` by another become one (each estimate gets the other's price).
- * https://github.com/apollographql/federation/issues/2276 (fields with arguments in
- * @requires). With an alias per (field, arguments), each application is fetched under its
+ * Upstream: https://github.com/apollographql/federation/issues/2996 (adding a field changes
+ * another's value, @requires with arguments), #2276; the two-argument-sets case is
+ * https://github.com/graphql-hive/federation-gateway-audit/pull/138. With an alias per (field, arguments), each application is fetched under its
  * own key; requires-rewrites.ts renames it back in the representation the subgraph gets.
  */
 export const REQUIRED_ALIAS_MARK = '__required_';

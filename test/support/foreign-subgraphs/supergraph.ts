@@ -48,7 +48,8 @@ export async function startForeignSupergraph(
   const composed = composeServices(
     subgraphs.map((s) => ({ name: s.name, typeDefs: parse(s.typeDefs), url: urls[s.name] })),
   );
-  if (!composed.supergraphSdl) throw new Error(composed.errors.map((e) => e.message).join('\n'));
+  if (!composed.supergraphSdl)
+    throw new Error((composed.errors ?? []).map((e) => e.message).join('\n'));
   const path = join(mkdtempSync(join(tmpdir(), 'planner-supergraph-')), 'supergraph.graphql');
   writeFileSync(path, composed.supergraphSdl);
   const router = await spawnRouterProcess(
