@@ -12,8 +12,9 @@ import type { Field, SelectionSet } from '@apollo/federation-internals';
  * `price(currency: "EUR")` by another become one (each estimate gets the other's price).
  * Upstream: https://github.com/apollographql/federation/issues/2996 (adding a field changes
  * another's value, @requires with arguments), #2276; the two-argument-sets case is
- * https://github.com/graphql-hive/federation-gateway-audit/pull/138. With an alias per (field, arguments), each application is fetched under its
- * own key; requires-rewrites.ts renames it back in the representation the subgraph gets.
+ * https://github.com/graphql-hive/federation-gateway-audit/pull/138.
+ * With an alias per (field, arguments), each application is fetched under its own key;
+ * requires-rewrites.ts renames it back in the representation the subgraph gets.
  */
 export const REQUIRED_ALIAS_MARK = '__required_';
 
