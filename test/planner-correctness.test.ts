@@ -100,6 +100,19 @@ describe('two requirements of one field with different arguments each get their 
     });
   });
 
+  it('and so when the client asks for both through a fragment', async () => {
+    const answer = await ask(
+      '{ products { ...Estimates } } fragment Estimates on Product { shippingEstimate shippingEstimateEUR }',
+    );
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data).toEqual({
+      products: PRODUCTS.map((p) => ({
+        shippingEstimate: usd(p),
+        shippingEstimateEUR: usd(p) * 2,
+      })),
+    });
+  });
+
   it("keeps the client's own arguments of the same field apart from the requirement's", async () => {
     const answer = await ask('{ products { price(currency: "EUR") shippingEstimate } }');
     expect(answer.errors).toBeUndefined();

@@ -5,8 +5,9 @@ import {
   print,
   stripIgnoredCharacters,
   visit,
+  type DocumentNode,
   type FieldNode,
-  type InlineFragmentNode,
+  type FragmentDefinitionNode,
   type OperationDefinitionNode,
   type SelectionNode,
 } from 'graphql';
@@ -61,65 +62,95 @@ function withoutAliases(
 }
 
 interface Part {
-  fields: Map<string, FieldNode[]>;
+  /** By selection of `_entities`: the fields of it this part keeps. */
+  fields: Map<SelectionNode, SelectionNode[]>;
   aliases: Set<string>;
 }
 
-/** The fetch again with only `part`'s fields, the variables they use and their inputs. */
-function fetchOfPart(fetch: FetchNode, op: OperationDefinitionNode, part: Part, all: Rename[]) {
-  const entities = op.selectionSet.selections[0] as FieldNode;
-  const fragments = entities
-    .selectionSet!.selections.filter(
-      (s): s is InlineFragmentNode => s.kind === Kind.INLINE_FRAGMENT,
-    )
-    .flatMap((s) => {
-      const fields = part.fields.get(s.typeCondition?.name.value ?? '');
-      return fields?.length
-        ? [{ ...s, selectionSet: { ...s.selectionSet, selections: fields } }]
-        : [];
+/** The named fragments `root` spreads, directly or through other fragments. */
+function usedFragments(root: OperationDefinitionNode, all: FragmentDefinitionNode[]) {
+  const byName = new Map(all.map((f) => [f.name.value, f]));
+  const used = new Set<string>();
+  const walk = (node: OperationDefinitionNode | FragmentDefinitionNode) =>
+    visit(node, {
+      FragmentSpread: (spread) => {
+        const name = spread.name.value;
+        if (used.has(name) || !byName.has(name)) return;
+        used.add(name);
+        walk(byName.get(name)!);
+      },
     });
+  walk(root);
+  return all.filter((f) => used.has(f.name.value));
+}
+
+/** The fetch again with only `part`'s fields, the variables they use and their inputs. */
+function fetchOfPart(
+  fetch: FetchNode,
+  op: OperationDefinitionNode,
+  fragments: FragmentDefinitionNode[],
+  part: Part,
+  all: Rename[],
+): FetchNode {
+  const entities = op.selectionSet.selections[0] as FieldNode;
+  const selections = entities.selectionSet!.selections.flatMap((s): SelectionNode[] => {
+    const kept = part.fields.get(s);
+    if (!kept?.length) return [];
+    return s.kind === Kind.INLINE_FRAGMENT
+      ? [{ ...s, selectionSet: { ...s.selectionSet, selections: kept } }]
+      : [s];
+  });
   const body: OperationDefinitionNode = {
     ...op,
     selectionSet: {
       ...op.selectionSet,
-      selections: [
-        { ...entities, selectionSet: { ...entities.selectionSet!, selections: fragments } },
-      ],
+      selections: [{ ...entities, selectionSet: { ...entities.selectionSet!, selections } }],
     },
   };
+  const definitions = [body, ...usedFragments(body, fragments)];
   const used = new Set<string>();
-  visit(body.selectionSet, { Variable: (v) => void used.add(v.name.value) });
+  for (const d of definitions) visit(d, { Variable: (v) => void used.add(v.name.value) });
   const operation: OperationDefinitionNode = {
     ...body,
     variableDefinitions: op.variableDefinitions?.filter((d) => used.has(d.variable.name.value)),
   };
   const dropped = new Set(all.map((r) => r.alias).filter((a) => !part.aliases.has(a)));
   const kept = all.filter((r) => part.aliases.has(r.alias));
+  const document: DocumentNode = {
+    kind: Kind.DOCUMENT,
+    definitions: [operation, ...definitions.slice(1)],
+  };
   return {
     ...fetch,
     requires: withoutAliases(fetch.requires!, dropped),
-    operation: stripIgnoredCharacters(print({ kind: Kind.DOCUMENT, definitions: [operation] })),
+    operation: stripIgnoredCharacters(print(document)),
     operationDocumentNode: undefined,
     variableUsages: fetch.variableUsages?.filter((v) => used.has(v)),
     inputRewrites: [...(fetch.inputRewrites ?? []), ...renamers(kept)],
-  } satisfies FetchNode;
+  };
 }
 
 /** Splits an `_entities` fetch so that no part needs two aliases for one slot. */
 function split(fetch: FetchNode, all: Rename[], aliases: RequiredAliases): FetchNode[] | undefined {
   const document = parse(fetch.operation);
-  const op = document.definitions[0];
-  if (document.definitions.length !== 1 || op?.kind !== Kind.OPERATION_DEFINITION) return;
+  const ops = document.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
+  const fragments = document.definitions.filter(
+    (d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION,
+  );
+  const op = ops[0];
+  if (ops.length !== 1 || !op) return;
   const entities = op.selectionSet.selections[0];
   if (entities?.kind !== Kind.FIELD || entities.name.value !== '_entities') return;
   const slots = new Map(all.map((r) => [r.alias, slotOf(r)]));
   const parts: Part[] = [];
   for (const selection of entities.selectionSet?.selections ?? []) {
-    // Named fragment spreads and untyped fragments are not split; they stay in the first part.
-    const type = selection.kind === Kind.INLINE_FRAGMENT ? selection.typeCondition?.name.value : '';
-    const fields: readonly SelectionNode[] =
-      selection.kind === Kind.INLINE_FRAGMENT ? selection.selectionSet.selections : [selection];
-    for (const field of fields) {
+    // Fields are split inside `... on Type`; a named fragment spread stays whole (it may
+    // still hold both conflicting fields: the planner reuses the client's fragments).
+    const inline = selection.kind === Kind.INLINE_FRAGMENT ? selection : undefined;
+    const type = inline?.typeCondition?.name.value ?? '';
+    for (const field of inline ? inline.selectionSet.selections : [selection]) {
       const needs =
         field.kind === Kind.FIELD
           ? [...(aliases.get(`${fetch.serviceName}.${type}.${field.name.value}`) ?? [])].filter(
@@ -131,13 +162,12 @@ function split(fetch: FetchNode, all: Rename[], aliases: RequiredAliases): Fetch
       let part = parts.find(fits);
       if (!part) parts.push((part = { fields: new Map(), aliases: new Set() }));
       for (const a of needs) part.aliases.add(a);
-      const list = part.fields.get(type ?? '') ?? [];
-      part.fields.set(type ?? '', [...list, field as FieldNode]);
+      part.fields.set(selection, [...(part.fields.get(selection) ?? []), field]);
     }
   }
   if (parts.length < 2) return;
   return parts.map((part, i) => ({
-    ...fetchOfPart(fetch, op, part, all),
+    ...fetchOfPart(fetch, op, fragments, part, all),
     id: i === 0 ? fetch.id : undefined,
   }));
 }
