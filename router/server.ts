@@ -15,6 +15,7 @@ import {
 } from './config';
 import { SignedSubgraphSource, type SubgraphCallObserver } from './subgraph-source';
 import { loadSupergraph } from './supergraph';
+import { correctGatewayPlanners } from './planner';
 import { FederatedSubscriptions } from './subscriptions/executor';
 import { subscriptionRouting } from './subscriptions/http-routing';
 import {
@@ -79,6 +80,8 @@ export async function startRouter(
     supergraphSdl: supergraph.sdl,
     buildService: ({ name }) => sources.get(name)!,
   });
+  // Before the gateway loads the schema: every planner it builds gets the corrections.
+  correctGatewayPlanners(apolloGateway);
   const gateway = dedup.inbound ? deduplicatingGateway(apolloGateway).gateway : apolloGateway;
 
   const subscriptionCounter = new SubscriptionCounter(limits.maxPerProcess);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Supergraph, type Schema } from '@apollo/federation-internals';
 import { QueryPlanner } from '@apollo/query-planner';
+import { correctPlanner } from './planner';
 import { Kind, parse, valueFromASTUntyped, type GraphQLSchema } from 'graphql';
 
 /**
@@ -33,7 +34,7 @@ export function loadSupergraph(path: string): LoadedSupergraph {
   const apiSchema = supergraph.apiSchema();
   return {
     sdl,
-    planner: new QueryPlanner(supergraph),
+    planner: correctPlanner(new QueryPlanner(supergraph)),
     apiSchema,
     apiGraphQLSchema: apiSchema.toGraphQLJSSchema(),
     supergraphGraphQLSchema: supergraph.schema.toGraphQLJSSchema(),
