@@ -42,6 +42,7 @@ let file: string;
 let warehouse: string;
 const all: Tracked[] = [];
 let closedSockets: () => number = () => 0;
+let sockets: { dispose(): void | Promise<void> }[] = [];
 
 /** The router's JSON log lines with this message. */
 function logged(msg: string): Record<string, any>[] {
@@ -59,23 +60,29 @@ const plain = () => all.filter((s) => s.query === PLAIN);
 
 beforeAll(async () => {
   platform = await startTestPlatform('router-schema-reload');
-  await createProduct(platform, 'Reload Scarf', [{ sku: SKU, price: 2500 }]);
-  warehouse = await createWarehouse(platform, 'RELOAD-WH');
-  await receiveStock(platform, SKU, warehouse, 10);
   location = await startHoldProxy(platform.subgraphUrls.location!);
   dir = mkdtempSync(join(tmpdir(), 'supergraph-reload-'));
   file = join(dir, 'supergraph.graphql');
   // Starts without lowStockThreshold: the compatible change adds it.
   writeFileSync(file, supergraphWithout('InventoryItem', 'lowStockThreshold'));
-  router = await spawnRouterProcess(
-    { ...platform.subgraphUrls, location: location.url },
-    { SUPERGRAPH_PATH: file, SUPERGRAPH_WATCH_INTERVAL_MS: '500', LOG_LEVEL: 'info' },
-  );
+  // The shop is set up while the router process starts.
+  [router] = await Promise.all([
+    spawnRouterProcess(
+      { ...platform.subgraphUrls, location: location.url },
+      { SUPERGRAPH_PATH: file, SUPERGRAPH_WATCH_INTERVAL_MS: '500', LOG_LEVEL: 'info' },
+    ),
+    (async () => {
+      await createProduct(platform, 'Reload Scarf', [{ sku: SKU, price: 2500 }]);
+      warehouse = await createWarehouse(platform, 'RELOAD-WH');
+      await receiveStock(platform, SKU, warehouse, 10);
+    })(),
+  ]);
   // Half of each transport's subscriptions select `reserved`, which the second change drops.
   const queries = (n: number) =>
     Array.from({ length: n }, (_, i) => (i % 2 ? WITH_RESERVED : PLAIN));
   const ws = trackWs(router.url, queries(PER_TRANSPORT), { sku: SKU }, 10);
   closedSockets = ws.closedSockets;
+  sockets = ws.sockets;
   all.push(...ws.subscriptions);
   for (const query of queries(PER_TRANSPORT)) all.push(trackSse(router.url, query, { sku: SKU }));
   for (const query of queries(PER_TRANSPORT))
@@ -86,6 +93,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const subscription of all) subscription.close();
+  await Promise.all(sockets.map((socket) => socket.dispose()));
   await router?.stop();
   await location?.close();
   await platform?.stop();

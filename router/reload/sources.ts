@@ -11,7 +11,8 @@ export type SupergraphListener = (sdl: string, origin: string) => void;
  * (`..data`); a stat every `intervalMs` catches what fs.watch misses (network and overlay
  * file systems, a watch lost with its inode). A change is read after a short settle, so a
  * half-written file is rarely read; when it is, it does not parse, is refused, and the
- * rest of the write changes the file again.
+ * rest of the write changes the file again. `onChange` may be told a text that did not
+ * change (the first read): the reloader compares hashes.
  */
 export function watchSupergraphFile(
   path: string,
@@ -48,10 +49,9 @@ export function watchSupergraphFile(
     settle = setTimeout(() => void check(), 50);
     settle.unref();
   };
-  // The file the router started from is the baseline: only later changes reload.
-  void stat(path)
-    .then((info) => (last ??= `${info.ino}:${info.size}:${info.mtimeMs}`))
-    .catch(() => {});
+  // Read once at once too: a change between the router's start and this watch counts
+  // (the reloader ignores a text it serves already).
+  void check();
   let watcher: FSWatcher | null = null;
   try {
     const name = basename(path);
