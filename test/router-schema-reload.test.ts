@@ -138,6 +138,22 @@ describe('supergraph reload', () => {
     expect(after.errors).toBeUndefined();
     expect(typeof (after.data as any).inventoryItems[0].lowStockThreshold).toBe('number');
 
+    // New subscriptions may select it too, on every transport.
+    const NEW_FIELD = `subscription ($sku: String!) { inventoryChanged(sku: $sku) { sku lowStockThreshold } }`;
+    const fresh = trackWs(router.url, [NEW_FIELD], { sku: SKU }, 1);
+    const others = [
+      trackSse(router.url, NEW_FIELD, { sku: SKU }),
+      trackMultipart(router.url, NEW_FIELD, { sku: SKU }),
+    ];
+    const added = [...fresh.subscriptions, ...others];
+    await Promise.all(added.map((s) => s.received(1)));
+    for (const subscription of added) {
+      expect(subscription.events[0]!.errors).toBeUndefined();
+      expect(typeof subscription.events[0]!.data.inventoryChanged.lowStockThreshold).toBe('number');
+      subscription.close();
+    }
+    await Promise.all(fresh.sockets.map((socket) => socket.dispose()));
+
     // Events still reach every subscription, on the new plan.
     await receiveStock(platform, SKU, warehouse, 1);
     await Promise.all(all.map((s) => s.received(2)));
