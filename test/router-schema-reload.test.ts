@@ -218,5 +218,11 @@ describe('supergraph reload', () => {
     expect(still.errors).toBeUndefined();
     expect((still.data as any).inventoryItems[0].onHand).toBe(12);
     expect(plain().every((s) => !s.completed)).toBe(true);
+
+    // Every reload tried is counted.
+    const metrics = await (await fetch(`http://127.0.0.1:${router.port}/metrics`)).text();
+    expect(metrics).toContain('router_supergraph_reloads_total{outcome="applied"} 2');
+    expect(metrics).toContain('router_supergraph_reloads_total{outcome="refused"} 1');
+    expect(metrics).toContain('router_supergraph_reload_subscriptions_total{result="ended"} 150');
   }, 30_000);
 });
