@@ -2,7 +2,7 @@ import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
+import type { GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -14,8 +14,6 @@ import {
   type RouterConfig,
 } from './config';
 import { SignedSubgraphSource, type SubgraphCallObserver } from './subgraph-source';
-import { loadSupergraph } from './supergraph';
-import { correctGatewayPlanners } from './planner';
 import { FederatedSubscriptions } from './subscriptions/executor';
 import { subscriptionRouting } from './subscriptions/http-routing';
 import {
@@ -35,6 +33,11 @@ import { printSchema } from 'graphql';
 import { dedupConfigFromEnv } from './dedup/config';
 import { deduplicatingGateway } from './dedup/inbound';
 import { createLogger } from '../platform/logging';
+import {
+  prepareSchemaReload,
+  schemaReloadConfigFromEnv,
+  type SchemaReloadObserver,
+} from './reload';
 
 const log = createLogger('router');
 
@@ -52,7 +55,14 @@ export async function startRouter(
   config: RouterConfig,
   limits: SubscriptionLimits = subscriptionLimitsFromEnv(),
 ): Promise<RunningRouter> {
-  const supergraph = loadSupergraph(config.supergraphPath);
+  // Zero-drop reloads (router/reload): `supergraph` always reads the one serving now.
+  const reload = await prepareSchemaReload({
+    supergraphPath: config.supergraphPath,
+    config: schemaReloadConfigFromEnv(),
+    log,
+  });
+  const supergraph = reload.live.view;
+  const schemaReloadObservers: SchemaReloadObserver[] = [];
   // Edge modules add observers of subgraph calls (metrics, logs) when they are installed.
   const subgraphCallObservers: SubgraphCallObserver[] = [];
   const resolvedUrls = new Map(
@@ -76,13 +86,8 @@ export async function startRouter(
   const maxUnreadBytes = config.maxUnreadBytes ?? DEFAULT_MAX_UNREAD_BYTES;
   const slowClientGraceMs = config.slowClientGraceMs ?? DEFAULT_SLOW_CLIENT_GRACE_MS;
   const streamDrain = new StreamDrain();
-  const apolloGateway = new ApolloGateway({
-    supergraphSdl: supergraph.sdl,
-    buildService: ({ name }) => sources.get(name)!,
-  });
-  // Before the gateway loads the schema: every planner it builds gets the corrections.
-  correctGatewayPlanners(apolloGateway);
-  const gateway = dedup.inbound ? deduplicatingGateway(apolloGateway).gateway : apolloGateway;
+  const reloadable = await reload.createGateway((name) => sources.get(name)!);
+  const gateway = dedup.inbound ? deduplicatingGateway(reloadable).gateway : reloadable;
 
   const subscriptionCounter = new SubscriptionCounter(limits.maxPerProcess);
   const edge: EdgeContext = {
@@ -92,6 +97,7 @@ export async function startRouter(
     subgraphNames: [...resolvedUrls.keys()],
     observeSubgraphCalls: (observer) => subgraphCallObservers.push(observer),
     activeSubscriptions: () => subscriptionCounter.active,
+    observeSchemaReloads: (observer) => schemaReloadObservers.push(observer),
   };
   const verifier = tokenVerifierFromEnv(process.env, resolvedUrls.get('identity'));
   const edgeParts = installEdge(edge);
@@ -128,7 +134,7 @@ export async function startRouter(
     limits.subgraphRetryAttempts,
   );
   const subscriptions = new FederatedSubscriptions(
-    supergraph,
+    reload.live.current,
     sources,
     connections,
     limits,
@@ -220,6 +226,11 @@ export async function startRouter(
     });
   });
   const port = (httpServer.address() as AddressInfo).port;
+  reload.start({
+    subscriptions,
+    subgraphs: resolvedUrls.keys(),
+    observers: schemaReloadObservers,
+  });
   return {
     url: `http://127.0.0.1:${port}/graphql`,
     port,
@@ -230,6 +241,7 @@ export async function startRouter(
       const streams = streamDrain.drain();
       const sockets = webSockets.drain();
       log.info('router draining', { streams, webSockets: sockets });
+      reload.stop();
       await apollo.stop();
       await webSockets.close();
       await connections.close();

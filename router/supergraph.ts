@@ -29,7 +29,11 @@ export interface DeclaredListSize {
 export type DeclaredListSizes = Readonly<Record<string, DeclaredListSize>>;
 
 export function loadSupergraph(path: string): LoadedSupergraph {
-  const sdl = readFileSync(path, 'utf8');
+  return buildSupergraph(readFileSync(path, 'utf8'));
+}
+
+/** Throws when the text is not a valid supergraph (router/reload refuses it then). */
+export function buildSupergraph(sdl: string): LoadedSupergraph {
   const supergraph = Supergraph.build(sdl);
   const apiSchema = supergraph.apiSchema();
   return {

@@ -13,6 +13,7 @@ import { security } from './security';
 import { playground } from './playground';
 import { rateLimiting } from './ratelimit';
 import type { DeclaredListSizes } from '../supergraph';
+import type { SchemaReloadObserver } from '../reload/reloader';
 import { legacyJsonStatus } from './status';
 
 /**
@@ -32,6 +33,8 @@ export interface EdgeContext {
   observeSubgraphCalls(observer: SubgraphCallObserver): void;
   /** Subscriptions open right now on this router, over every transport (for metrics). */
   activeSubscriptions?(): number;
+  /** Be told of every supergraph reload tried, applied or refused (router/reload). */
+  observeSchemaReloads?(observer: SchemaReloadObserver): void;
 }
 
 /** One router's share of an edge concern: its state lives as long as that router. */

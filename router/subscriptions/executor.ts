@@ -1,11 +1,10 @@
-import { operationFromDocument } from '@apollo/federation-internals';
 import {
   buildOperationContext,
   executeQueryPlan,
   type GraphQLDataSource,
   type ServiceMap,
 } from '@apollo/gateway';
-import type { FetchNode, PlanNode, QueryPlan } from '@apollo/query-planner';
+import type { FetchNode } from '@apollo/query-planner';
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import {
   GraphQLError,
@@ -20,6 +19,12 @@ import type { RouterContext } from '../context';
 import type { LoadedSupergraph } from '../supergraph';
 import type { SubscriptionCounter, SubscriptionLimits } from './limits';
 import type { SubgraphConnections } from './subgraph-connections';
+import {
+  LiveSubscription,
+  type PlannedEvent,
+  type UpstreamSink,
+} from '../reload/live-subscription';
+import { planSubscription, type SubscriptionPlan } from '../reload/subscription-plan';
 
 export interface SubscriptionRequest {
   document: DocumentNode;
@@ -43,8 +48,11 @@ function failure(message: string, code: string): ExecutionResult {
  * exactly the shape it asked for.
  */
 export class FederatedSubscriptions {
+  /** Open subscriptions, each with its current plan (re-planned when the supergraph changes). */
+  readonly open = new Set<LiveSubscription>();
+
   constructor(
-    private readonly supergraph: LoadedSupergraph,
+    private supergraph: LoadedSupergraph,
     private readonly sources: ReadonlyMap<string, GraphQLDataSource>,
     private readonly connections: SubgraphConnections,
     private readonly limits: SubscriptionLimits,
@@ -52,18 +60,8 @@ export class FederatedSubscriptions {
   ) {}
 
   subscribe(request: SubscriptionRequest): SubscriptionResult {
-    let plan: QueryPlan;
-    try {
-      const operation = operationFromDocument(this.supergraph.apiSchema, request.document, {
-        operationName: request.operationName ?? undefined,
-      });
-      plan = this.supergraph.planner.buildQueryPlan(operation);
-    } catch (error) {
-      return failure((error as Error).message, 'GRAPHQL_VALIDATION_FAILED');
-    }
-    const node = plan.node;
-    if (node?.kind !== 'Subscription')
-      return failure('Not a subscription operation', 'BAD_REQUEST');
+    const planned = planSubscription(this.supergraph, request);
+    if (planned instanceof GraphQLError) return { errors: [planned] };
     const release = this.counter.tryAcquire();
     if (!release) {
       return failure(
@@ -71,20 +69,39 @@ export class FederatedSubscriptions {
         'SUBSCRIPTION_LIMIT_REACHED',
       );
     }
-
-    const { primary, rest } = node;
-    let unsubscribe: () => void = () => {};
-    const upstream = new EventQueue<ExecutionResult>(this.limits.maxQueuedEvents, () => {
-      unsubscribe();
+    const upstream = new EventQueue<PlannedEvent>(this.limits.maxQueuedEvents, () => {
+      live.close();
+      this.open.delete(live);
       release();
     });
+    const live = new LiveSubscription(request, planned, upstream, (primary, sink) =>
+      this.openUpstream(primary, request, sink),
+    );
+    this.open.add(live);
+    live.start();
+    return mapEvents(upstream, (event) => this.completeEvent(event.plan, event.result, request));
+  }
+
+  /**
+   * New subscriptions are planned on `supergraph` from now on; open ones are re-planned
+   * by router/reload, which reads `open`.
+   */
+  use(supergraph: LoadedSupergraph): void {
+    this.supergraph = supergraph;
+  }
+
+  private openUpstream(
+    primary: FetchNode,
+    request: SubscriptionRequest,
+    sink: UpstreamSink,
+  ): () => void {
+    const operation = {
+      query: primary.operation,
+      operationName: primary.operationName ?? null,
+      variables: pickVariables(request.variables, primary.variableUsages ?? []),
+    };
     try {
-      const operation = {
-        query: primary.operation,
-        operationName: primary.operationName ?? null,
-        variables: pickVariables(request.variables, primary.variableUsages ?? []),
-      };
-      unsubscribe = this.connections.client(primary.serviceName).subscribe(
+      return this.connections.client(primary.serviceName).subscribe(
         {
           ...operation,
           extensions: {
@@ -98,26 +115,20 @@ export class FederatedSubscriptions {
           },
         },
         {
-          next: (result) => upstream.push(result as ExecutionResult),
-          error: (error) => upstream.fail(sourceError(primary.serviceName, error)),
-          complete: () => upstream.end(),
+          next: (result) => sink.next(result as ExecutionResult),
+          error: (error) => sink.error(sourceError(primary.serviceName, error)),
+          complete: () => sink.complete(),
         },
       );
     } catch (error) {
-      upstream.fail(sourceError(primary.serviceName, error));
+      sink.error(sourceError(primary.serviceName, error));
+      return () => {};
     }
-
-    const eventPlan: QueryPlan = {
-      kind: 'QueryPlan',
-      node: rest ? sequence(primary, rest) : primary,
-    };
-    return mapEvents(upstream, (event) => this.completeEvent(eventPlan, primary, event, request));
   }
 
   /** Runs the rest of the plan with the subgraph's event as the primary fetch's answer. */
   private async completeEvent(
-    plan: QueryPlan,
-    primary: FetchNode,
+    { supergraph, primary, eventPlan: plan }: SubscriptionPlan,
     event: ExecutionResult,
     request: SubscriptionRequest,
   ): Promise<ExecutionResult> {
@@ -139,7 +150,7 @@ export class FederatedSubscriptions {
     };
     const operationName = request.operationName ?? undefined;
     const operationContext = buildOperationContext({
-      schema: this.supergraph.apiGraphQLSchema,
+      schema: supergraph.apiGraphQLSchema,
       operationDocument: request.document,
       operationName,
     });
@@ -150,25 +161,21 @@ export class FederatedSubscriptions {
       context: request.context,
       metrics: {},
       logger: console,
-      schema: this.supergraph.apiGraphQLSchema,
+      schema: supergraph.apiGraphQLSchema,
     } as unknown as GatewayGraphQLRequestContext<RouterContext>;
     const result = await executeQueryPlan(
       plan,
       serviceMap,
       requestContext,
       operationContext,
-      this.supergraph.supergraphGraphQLSchema,
-      this.supergraph.apiSchema,
+      supergraph.supergraphGraphQLSchema,
+      supergraph.apiSchema,
     );
     return {
       data: result.data ?? null,
       ...(result.errors?.length ? { errors: result.errors } : {}),
     } as ExecutionResult;
   }
-}
-
-function sequence(primary: FetchNode, rest: PlanNode): PlanNode {
-  return { kind: 'Sequence', nodes: [primary, rest] };
 }
 
 function pickVariables(
@@ -211,9 +218,9 @@ function asGraphQLError(error: GraphQLFormattedError, subgraph: string): GraphQL
  * Maps each upstream event to a client result, one at a time and in order. When the
  * upstream fails, the client receives one last result carrying the errors, then the end.
  */
-function mapEvents(
-  upstream: EventQueue<ExecutionResult>,
-  map: (event: ExecutionResult) => Promise<ExecutionResult>,
+function mapEvents<T>(
+  upstream: EventQueue<T>,
+  map: (event: T) => Promise<ExecutionResult>,
 ): AsyncIterableIterator<ExecutionResult> {
   let finished = false;
   return {
@@ -221,7 +228,7 @@ function mapEvents(
       if (finished) return { value: undefined, done: true };
       try {
         const item = await upstream.next();
-        if (item.done) return item;
+        if (item.done) return { value: undefined, done: true };
         return { value: await map(item.value), done: false };
       } catch (error) {
         finished = true;
@@ -234,7 +241,8 @@ function mapEvents(
     },
     async return() {
       finished = true;
-      return upstream.return();
+      await upstream.return();
+      return { value: undefined, done: true };
     },
     async throw(error: unknown) {
       finished = true;

@@ -33,7 +33,8 @@ export function sseHandler(options: {
 }): RequestHandler {
   const sockets = new WeakMap<RouterContext, Socket>();
   const handler = createHandler<RouterContext>({
-    schema: options.supergraph.apiGraphQLSchema,
+    // Read per request: the supergraph can be reloaded (router/reload).
+    schema: () => options.supergraph.apiGraphQLSchema,
     context: async (req): Promise<RouterContext> => {
       const caller = await options.callerOf(req.raw);
       const socket = req.raw.socket;

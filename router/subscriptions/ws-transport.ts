@@ -69,7 +69,8 @@ export function startWebSocketTransport(options: {
     { socket: WebSocket; request: IncomingMessage }
   >(
     {
-      schema: supergraph.apiGraphQLSchema,
+      // Read per operation: the supergraph can be reloaded under an open socket.
+      schema: () => supergraph.apiGraphQLSchema,
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization;
         let caller: VerifiedCaller;

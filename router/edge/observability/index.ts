@@ -5,6 +5,7 @@ import { observabilityConfigFromEnv } from './config';
 import { createRouterMetrics } from './metrics';
 import { createRequestTracker, type CompletedRequest } from './requests';
 import { runningTracing, startTracing } from './tracing';
+import { schemaReloadMetrics } from '../../reload/metrics';
 
 /**
  * Observability at the edge: Prometheus metrics on /metrics, one JSON log line per
@@ -27,6 +28,7 @@ export const observability: EdgeModule = (edge) => {
     (request) => logRequest(logger, request),
   ]);
   if (metrics) edge.observeSubgraphCalls(metrics.recordSubgraphCall);
+  if (metrics) edge.observeSchemaReloads?.(schemaReloadMetrics(metrics.registry));
   edge.observeSubgraphCalls(subgraphCallLogger(logger));
 
   return {
