@@ -15,6 +15,7 @@ import { startEmbeddedPostgres, type LocalPostgres } from './embedded-postgres';
 import { watchAncestors } from './lifeline';
 import { startPlatform, type Platform } from './platform';
 import { seedDemoShop } from './demo-shop';
+import { serveAdmin } from '../apps/admin/serve';
 
 const STOP_TIMEOUT_MS = 15_000;
 
@@ -112,6 +113,15 @@ async function main(): Promise<void> {
   console.log(
     `router ready at http://localhost:${platform.router.port}/graphql (${Date.now() - startedAt} ms)`,
   );
+
+  // --- admin panel (apps/admin): built when its sources changed, then served on 3001 ---
+  const adminConfig = loadConfig({ ADMIN_PORT: setting.port(3001) });
+  const admin = await serveAdmin({
+    port: adminConfig.ADMIN_PORT + config.PORT_OFFSET,
+    graphqlUrl: `http://localhost:${platform.router.port}/graphql`,
+  });
+  console.log(`admin http://localhost:${admin.port}`);
+  // --- end admin panel ---
 }
 
 runMain(main, (message, error) => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { dataOf } from '../platform/testing/graphql-client';
 import {
   AdminDashboardDocument,
+  type AdminDashboardQuery,
   CartCreateDocument,
   CheckoutDocument,
   OrderCancelDocument,
@@ -28,6 +29,7 @@ const US_ADDRESS = {
   region: 'NY',
   country: 'US',
 };
+type Report = AdminDashboardQuery['salesReport'];
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString();
 
 async function placeOrder(lines: { variantId: string; quantity: number }[], currency = 'EUR') {
@@ -88,9 +90,9 @@ afterAll(async () => {
 });
 
 test('adds up the sales of the range in one currency, cancelled orders left out', async () => {
-  const { salesReport } = dataOf(
+  const salesReport: Report = dataOf(
     await admin(AdminDashboardDocument, { from: day(-1), to: day(1), currency: 'EUR' }),
-  );
+  ).salesReport;
   const [first, second, third] = orders;
   const revenue = first!.total.amount + second!.total.amount;
   expect(salesReport.orderCount).toBe(3);
@@ -112,7 +114,7 @@ test('adds up the sales of the range in one currency, cancelled orders left out'
     ['REP-MUG', 4, 6000],
     ['REP-LAMP', 1, 4900],
   ]);
-  const usd = dataOf(
+  const usd: Report = dataOf(
     await admin(AdminDashboardDocument, { from: day(-1), to: day(1), currency: 'usd' }),
   ).salesReport;
   expect([usd.currency, usd.orderCount, usd.topProducts.map((p) => p.sku)]).toEqual([
