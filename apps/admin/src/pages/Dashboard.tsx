@@ -50,11 +50,17 @@ export function DashboardPage() {
     enabled: can('inventory:write'),
   });
   const sales = report.data?.salesReport;
-  const days = (sales?.byDay ?? []).map((d) => ({
-    day: d.day.slice(5),
-    revenue: d.revenue.amount / 100,
-    orders: d.orders,
-  }));
+  // Every day of the range, the ones without sales at 0, so the line shows the quiet days too.
+  const byDay = new Map((sales?.byDay ?? []).map((d) => [d.day, d]));
+  const days = Array.from({ length: RANGES[range] + 1 }, (_, i) => {
+    const day = new Date(Date.parse(window.from) + i * 86_400_000).toISOString().slice(0, 10);
+    const sold = byDay.get(day);
+    return {
+      day: day.slice(5),
+      revenue: (sold?.revenue.amount ?? 0) / 100,
+      orders: sold?.orders ?? 0,
+    };
+  });
 
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
