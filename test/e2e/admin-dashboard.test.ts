@@ -48,7 +48,7 @@ beforeAll(async () => {
     }),
   ).mfaEnrollConfirm;
   expect(confirmed.userErrors).toEqual([]);
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await browser?.close();

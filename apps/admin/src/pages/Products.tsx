@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { Alert, App, Button, Form, Input, Modal, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { AdminProductsDocument, ProductCreateDocument } from '../../../../sdk';
@@ -12,14 +12,20 @@ export function ProductsPage() {
   const { message } = App.useApp();
   const [search, setSearch] = useState('');
   const [creating, setCreating] = useState(false);
-  const products = useQuery({
+  // 25 a page: each product with its variants' prices and stock is worth ~150 of the
+  // router's cost budget (10,000 a request).
+  const products = useInfiniteQuery({
     queryKey: ['products', search],
-    queryFn: () =>
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam }) =>
       client.request(AdminProductsDocument, {
-        first: 100,
+        first: 25,
+        after: pageParam,
         search: search || null,
         currency: 'EUR',
       }),
+    getNextPageParam: (last) =>
+      last.products.pageInfo.hasNextPage ? last.products.pageInfo.endCursor : undefined,
   });
 
   async function create(values: { name: string; sku: string; title: string }) {
@@ -35,7 +41,7 @@ export function ProductsPage() {
     }
   }
 
-  const rows = products.data?.products.edges.map((e) => e.node) ?? [];
+  const rows = (products.data?.pages ?? []).flatMap((p) => p.products.edges.map((e) => e.node));
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Typography.Title level={1} style={{ margin: 0, fontSize: 24 }}>
@@ -58,7 +64,7 @@ export function ProductsPage() {
         rowKey="id"
         loading={products.isLoading}
         dataSource={rows}
-        pagination={{ pageSize: 25 }}
+        pagination={false}
         scroll={{ x: true }}
         columns={[
           { title: 'Product', render: (_, p) => <a href={`#/products/${p.id}`}>{p.name}</a> },
@@ -74,6 +80,11 @@ export function ProductsPage() {
           },
         ]}
       />
+      {products.hasNextPage && (
+        <Button onClick={() => void products.fetchNextPage()} loading={products.isFetchingNextPage}>
+          Load more
+        </Button>
+      )}
       <Modal
         title="New product"
         open={creating}
