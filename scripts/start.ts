@@ -116,11 +116,14 @@ async function main(): Promise<void> {
 
   // --- admin panel (apps/admin): built when its sources changed, then served on 3001 ---
   const adminConfig = loadConfig({ ADMIN_PORT: setting.port(3001) });
-  const admin = await serveAdmin({
+  // The API works without the panel: a failed build or a taken port is reported, not fatal.
+  await serveAdmin({
     port: adminConfig.ADMIN_PORT + config.PORT_OFFSET,
     graphqlUrl: `http://localhost:${platform.router.port}/graphql`,
-  });
-  console.log(`admin http://localhost:${admin.port}`);
+  }).then(
+    (admin) => console.log(`admin http://localhost:${admin.port}`),
+    (error: unknown) => console.error('admin panel not served:', error),
+  );
   // --- end admin panel ---
 }
 
