@@ -20,7 +20,7 @@ let browser: Browser;
 let page: Page;
 let errors: string[];
 let order: { id: string; number: number };
-let other: { id: string; number: number };
+let other: { id: string; number: number; total: { amount: number } };
 
 beforeAll(async () => {
   [shop, browser] = await Promise.all([startAdminPlatform('admin_orders'), launchChromium()]);
@@ -93,4 +93,20 @@ test('staff capture and fulfil the order from its page, and it updates live', as
   await photograph(page, 'order', true);
   expect(await seriousViolations(page)).toEqual([]);
   expect(errors).toEqual([]);
+});
+
+test('a part refund, then the rest, from the order page', async () => {
+  await page.goto(`${shop.admin.url}/#/orders/${other.id}`);
+  await page.getByRole('heading', { name: `Order #${other.number}` }).waitFor();
+  expect(await status().innerText()).toBe('CONFIRMED');
+  await page.getByLabel('Refund amount').fill('5.00');
+  await page.getByRole('button', { name: 'Refund' }).click();
+  await page.getByRole('cell', { name: '€5.00' }).waitFor({ timeout: 15_000 });
+  expect(await status().innerText()).toBe('CONFIRMED');
+  await page.getByLabel('Refund amount').fill('');
+  await page.getByRole('button', { name: 'Refund' }).click();
+  await status().getByText('REFUNDED').waitFor({ timeout: 15_000 });
+  const payments = dataOf(await shop.staff(OrderDocument, { id: other.id })).order.payments;
+  expect(payments[0].refundedAmount.amount).toBe(other.total.amount);
+  expect(await page.getByRole('button', { name: 'Refund' }).isDisabled()).toBe(true);
 });
