@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { dataOf } from '../platform/testing/graphql-client';
 import {
   AdminDashboardDocument,
+  AdminOrdersDocument,
   type AdminDashboardQuery,
   CartCreateDocument,
   CheckoutDocument,
@@ -51,7 +52,7 @@ async function placeOrder(lines: { variantId: string; quantity: number }[], curr
 }
 
 let clearAdmin = (): void => {};
-let orders: { id: string; total: { amount: number } }[] = [];
+let orders: { id: string; number: number; total: { amount: number } }[] = [];
 beforeAll(async () => {
   clearAdmin = bootstrapAdmin(ADMIN);
   platform = await startTestPlatform('order_analytics', { authorization: 'enforced' });
@@ -170,4 +171,22 @@ test('only staff with orders:manage see it', async () => {
     await staffToken(anonymous(), 'catalog@shop.test', 'long enough password'),
   );
   expect(codeOf(await catalogStaff(AdminDashboardDocument, variables))).toBe('FORBIDDEN');
+});
+
+// The admin's order list search, on this file's orders (number, email prefix, in a status).
+test('orders(search:) finds an order by number or by the start of the email', async () => {
+  const search = async (variables: Record<string, unknown>) =>
+    dataOf(await admin(AdminOrdersDocument, variables)).orders;
+  const first = orders[0]!;
+  const byNumber = await search({ search: `#${first.number}` });
+  expect(byNumber.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([first.id]);
+  expect((await search({ search: String(first.number) })).totalCount).toBe(1);
+  expect((await search({ search: 'BUYER@EX' })).totalCount).toBe(4);
+  expect((await search({ search: 'buyer@example.com', status: 'CANCELLED' })).totalCount).toBe(1);
+  // LIKE's wildcards are the characters themselves, not patterns.
+  expect((await search({ search: '%' })).totalCount).toBe(0);
+  expect((await search({ search: 'b_yer' })).totalCount).toBe(0);
+  expect(codeOf(await admin(AdminOrdersDocument, { search: 'x'.repeat(201) }))).toBe(
+    'BAD_USER_INPUT',
+  );
 });

@@ -1250,6 +1250,7 @@ export type AdminOrdersQueryVariables = Exact<{
   first?: number | null | undefined;
   after?: string | null | undefined;
   status?: OrderStatus | null | undefined;
+  search?: string | null | undefined;
 }>;
 
 export type AdminOrdersQuery = {
@@ -7665,6 +7666,11 @@ export const AdminOrdersDocument = {
           variable: { kind: 'Variable', name: { kind: 'Name', value: 'status' } },
           type: { kind: 'NamedType', name: { kind: 'Name', value: 'OrderStatus' } },
         },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'search' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
       ],
       selectionSet: {
         kind: 'SelectionSet',
@@ -7687,6 +7693,11 @@ export const AdminOrdersDocument = {
                 kind: 'Argument',
                 name: { kind: 'Name', value: 'status' },
                 value: { kind: 'Variable', name: { kind: 'Name', value: 'status' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'search' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'search' } },
               },
             ],
             selectionSet: {

@@ -68,6 +68,8 @@ test('staff capture and fulfil the order from its page, and it updates live', as
   await page.goto(`${shop.admin.url}/#/orders`);
   await page.reload();
   await page.getByRole('searchbox', { name: 'Search orders' }).fill(String(order.number));
+  await page.getByRole('searchbox', { name: 'Search orders' }).press('Enter');
+  await page.getByText('1 orders').waitFor();
   await page.getByRole('link', { name: `#${order.number}` }).click();
   await page.getByRole('heading', { name: `Order #${order.number}` }).waitFor();
   expect(await status().innerText()).toBe('PENDING');

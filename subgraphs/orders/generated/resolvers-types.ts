@@ -908,7 +908,10 @@ export type Query = {
    * else gets null; a request with neither identity nor token is UNAUTHENTICATED.
    */
   order?: Maybe<Order>;
-  /** Staff: every order, newest first, optionally in one status. */
+  /**
+   * Staff: every order, newest first, optionally in one status. `search` is an order number
+   * (1042 or #1042) or the start of the buyer's email, any case; at most 200 characters.
+   */
   orders: OrderConnection;
   /** The draft a pay token was sent for, to show the customer what they pay; null for a bad token. */
   payableDraftOrder?: Maybe<DraftOrder>;
@@ -941,6 +944,7 @@ export type QueryOrderArgs = {
 export type QueryOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<OrderStatus>;
 };
 
