@@ -15,6 +15,7 @@ import { startEmbeddedPostgres, type LocalPostgres } from './embedded-postgres';
 import { watchAncestors } from './lifeline';
 import { startPlatform, type Platform } from './platform';
 import { seedDemoShop } from './demo-shop';
+import { serveAdmin } from '../apps/admin/serve';
 
 const STOP_TIMEOUT_MS = 15_000;
 
@@ -115,6 +116,18 @@ async function main(): Promise<void> {
   console.log(
     `router ready at http://localhost:${platform.router.port}/graphql (${Date.now() - startedAt} ms)`,
   );
+
+  // --- admin panel (apps/admin): built when its sources changed, then served on 3001 ---
+  const adminConfig = loadConfig({ ADMIN_PORT: setting.port(3001) });
+  // The API works without the panel: a failed build or a taken port is reported, not fatal.
+  await serveAdmin({
+    port: adminConfig.ADMIN_PORT + config.PORT_OFFSET,
+    graphqlUrl: `http://localhost:${platform.router.port}/graphql`,
+  }).then(
+    (admin) => console.log(`admin http://localhost:${admin.port}`),
+    (error: unknown) => console.error('admin panel not served:', error),
+  );
+  // --- end admin panel ---
 }
 
 runMain(main, (message, error) => {

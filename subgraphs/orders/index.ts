@@ -17,6 +17,7 @@ import { OrdersOrderChanges1766100000000 } from './migrations/0008-order-changes
 import { OrdersClaims1767000000000 } from './migrations/0009-claims';
 import { OrdersLineParcels1767000000002 } from './migrations/0010-line-parcels';
 import { OrdersTenders1767300000001 } from './migrations/0011-order-tenders';
+import { OrdersSalesReportIndex1767700000000 } from './migrations/0012-sales-report-index';
 import { ordersResolvers } from './resolvers';
 import { createOrdersServices, type OrdersServices } from './service';
 import { createLogger } from '../../platform/logging';
@@ -42,6 +43,7 @@ export const ordersSubgraph: SubgraphModule<OrdersServices, OrdersLoaders> = {
     OrdersClaims1767000000000,
     OrdersLineParcels1767000000002,
     OrdersTenders1767300000001,
+    OrdersSalesReportIndex1767700000000,
   ],
   createServices: createOrdersServices,
   createLoaders: createOrdersLoaders,

@@ -1,4 +1,5 @@
 import type { Resolvers } from './generated/resolvers-types';
+import { analyticsResolvers } from './resolvers/analytics';
 import { cartResolvers } from './resolvers/cart';
 import { changeResolvers } from './resolvers/changes';
 import { checkoutResolvers } from './resolvers/checkout';
@@ -17,7 +18,12 @@ export type { DraftOrderLineModel, DraftOrderModel } from './resolvers/draft-mod
 
 /** Thin resolvers, one map per concern: carts and their cost, checkout, orders after it, draft orders. */
 export const ordersResolvers = {
-  Query: { ...cartResolvers.Query, ...orderResolvers.Query, ...draftResolvers.Query },
+  Query: {
+    ...cartResolvers.Query,
+    ...orderResolvers.Query,
+    ...draftResolvers.Query,
+    ...analyticsResolvers.Query,
+  },
   Mutation: {
     ...cartResolvers.Mutation,
     ...checkoutResolvers.Mutation,

@@ -1,6 +1,7 @@
 import type { ServiceDeps } from '../../platform/subgraph';
 import { createClients } from './clients/index';
 import { loadOrdersConfig, type OrdersConfig } from './config';
+import { SalesAnalytics } from './domain/analytics';
 import { CartQuoter } from './domain/cart-quote';
 import { CartService } from './domain/carts';
 import { CheckoutAttempts } from './domain/checkout/attempts';
@@ -77,6 +78,7 @@ export function createOrdersServices(
     returns.shipmentOf(order, lineId),
   );
   return {
+    analytics: new SalesAnalytics(dataSource),
     edits,
     returns,
     claims,

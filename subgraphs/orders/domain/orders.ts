@@ -45,12 +45,22 @@ export class OrderService {
   /** Newest first; one customer's or everyone's, optionally in one status. */
   async listOrders(
     page: PageRequest,
-    filter: { customerId?: string; status?: OrderStatus | null },
+    filter: { customerId?: string; status?: OrderStatus | null; search?: string | null },
   ): Promise<Connection<OrderRow>> {
     const query = this.db.getRepository(OrderRow).createQueryBuilder('o');
     if (filter.customerId)
       query.andWhere('o.customer_id = :customerId', { customerId: filter.customerId });
     if (filter.status) query.andWhere('o.status = :status', { status: filter.status });
+    const search = filter.search?.trim();
+    if (search) {
+      // "1042" or "#1042" is an order number; anything else the start of the buyer's email.
+      const number = /^#?(\d{1,15})$/.exec(search);
+      if (number) query.andWhere('o.number = :number', { number: number[1] });
+      else
+        query.andWhere(`lower(o.email) LIKE :prefix ESCAPE '\\'`, {
+          prefix: `${search.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`,
+        });
+    }
     const totalCount = await query.clone().getCount();
     if (page.after) {
       const [createdAt, id] = page.after;

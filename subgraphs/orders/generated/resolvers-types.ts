@@ -908,10 +908,19 @@ export type Query = {
    * else gets null; a request with neither identity nor token is UNAUTHENTICATED.
    */
   order?: Maybe<Order>;
-  /** Staff: every order, newest first, optionally in one status. */
+  /**
+   * Staff: every order, newest first, optionally in one status. `search` is an order number
+   * (1042 or #1042) or the start of the buyer's email, any case; at most 200 characters.
+   */
   orders: OrderConnection;
   /** The draft a pay token was sent for, to show the customer what they pay; null for a bad token. */
   payableDraftOrder?: Maybe<DraftOrder>;
+  /**
+   * Staff (orders:manage): sales of the orders placed in [from, to) in one currency, for the
+   * dashboard. `from` and `to` are ISO dates or times (UTC), at most 366 days apart; a bad
+   * one is BAD_USER_INPUT naming the argument.
+   */
+  salesReport: SalesReport;
 };
 
 export type QueryCartArgs = {
@@ -935,11 +944,18 @@ export type QueryOrderArgs = {
 export type QueryOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<OrderStatus>;
 };
 
 export type QueryPayableDraftOrderArgs = {
   payToken: Scalars['String']['input'];
+};
+
+export type QuerySalesReportArgs = {
+  currency: Scalars['String']['input'];
+  from: Scalars['String']['input'];
+  to: Scalars['String']['input'];
 };
 
 /** RESTOCK: back on the shelf (inventory records it); DAMAGED: written off. */
@@ -968,6 +984,54 @@ export type ReturnSettleInput = {
   id: Scalars['ID']['input'];
   /** Pays an exchange's positive difference (as OrderEditCommitInput.payment). */
   payment?: InputMaybe<PaymentInput>;
+};
+
+export type SalesDay = {
+  __typename?: 'SalesDay';
+  /** YYYY-MM-DD. */
+  day: Scalars['String']['output'];
+  orders: Scalars['Int']['output'];
+  revenue: Money;
+};
+
+export type SalesProduct = {
+  __typename?: 'SalesProduct';
+  productName: Scalars['String']['output'];
+  quantity: Scalars['Int']['output'];
+  revenue: Money;
+  sku: Scalars['String']['output'];
+};
+
+/**
+ * Orders placed in a range and currency. A sale is an order that was not CANCELLED or
+ * REFUNDED (partial refunds still count as sales at their order total).
+ */
+export type SalesReport = {
+  __typename?: 'SalesReport';
+  /** revenue / salesCount, rounded; 0 without sales. */
+  averageOrderValue: Money;
+  /** Days (UTC) with at least one sale, oldest first. */
+  byDay: Array<SalesDay>;
+  /** Every status with at least one order, by status name. */
+  byStatus: Array<SalesStatusCount>;
+  currency: Scalars['String']['output'];
+  from: Scalars['String']['output'];
+  /** Orders placed in the range, in any status. */
+  orderCount: Scalars['Int']['output'];
+  /** The sales' totals added up. */
+  revenue: Money;
+  /** Orders that count as sales. */
+  salesCount: Scalars['Int']['output'];
+  to: Scalars['String']['output'];
+  /** The ten best-selling SKUs by line revenue. */
+  topProducts: Array<SalesProduct>;
+};
+
+export type SalesStatusCount = {
+  __typename?: 'SalesStatusCount';
+  count: Scalars['Int']['output'];
+  status: OrderStatus;
+  total: Money;
 };
 
 /** Shipping's method (name, kind, carrier, rates come from the shipping subgraph). */
@@ -1214,6 +1278,10 @@ export type ResolversTypes = {
   ReturnReceivedItemInput: ReturnReceivedItemInput;
   ReturnRequestInput: ReturnRequestInput;
   ReturnSettleInput: ReturnSettleInput;
+  SalesDay: ResolverTypeWrapper<SalesDay>;
+  SalesProduct: ResolverTypeWrapper<SalesProduct>;
+  SalesReport: ResolverTypeWrapper<SalesReport>;
+  SalesStatusCount: ResolverTypeWrapper<SalesStatusCount>;
   ShippingMethod: ResolverTypeWrapper<ShippingMethod>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UserError: ResolverTypeWrapper<UserError>;
@@ -1296,6 +1364,10 @@ export type ResolversParentTypes = {
   ReturnReceivedItemInput: ReturnReceivedItemInput;
   ReturnRequestInput: ReturnRequestInput;
   ReturnSettleInput: ReturnSettleInput;
+  SalesDay: SalesDay;
+  SalesProduct: SalesProduct;
+  SalesReport: SalesReport;
+  SalesStatusCount: SalesStatusCount;
   ShippingMethod: ShippingMethod;
   Subscription: Record<PropertyKey, never>;
   UserError: UserError;
@@ -1964,6 +2036,57 @@ export type QueryResolvers<
     ContextType,
     RequireFields<QueryPayableDraftOrderArgs, 'payToken'>
   >;
+  salesReport?: Resolver<
+    ResolversTypes['SalesReport'],
+    ParentType,
+    ContextType,
+    RequireFields<QuerySalesReportArgs, 'currency' | 'from' | 'to'>
+  >;
+};
+
+export type SalesDayResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['SalesDay'] = ResolversParentTypes['SalesDay'],
+> = {
+  day?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  orders?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  revenue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+};
+
+export type SalesProductResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['SalesProduct'] = ResolversParentTypes['SalesProduct'],
+> = {
+  productName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  revenue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  sku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type SalesReportResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['SalesReport'] = ResolversParentTypes['SalesReport'],
+> = {
+  averageOrderValue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  byDay?: Resolver<Array<ResolversTypes['SalesDay']>, ParentType, ContextType>;
+  byStatus?: Resolver<Array<ResolversTypes['SalesStatusCount']>, ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  orderCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  revenue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  salesCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  topProducts?: Resolver<Array<ResolversTypes['SalesProduct']>, ParentType, ContextType>;
+};
+
+export type SalesStatusCountResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['SalesStatusCount'] =
+    ResolversParentTypes['SalesStatusCount'],
+> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 };
 
 export type ShippingMethodResolvers<
@@ -2033,6 +2156,10 @@ export type Resolvers<ContextType = Context> = {
   PaymentAction?: PaymentActionResolvers<ContextType>;
   ProductVariant?: ProductVariantResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  SalesDay?: SalesDayResolvers<ContextType>;
+  SalesProduct?: SalesProductResolvers<ContextType>;
+  SalesReport?: SalesReportResolvers<ContextType>;
+  SalesStatusCount?: SalesStatusCountResolvers<ContextType>;
   ShippingMethod?: ShippingMethodResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;

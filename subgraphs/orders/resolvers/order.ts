@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import { DomainError, forbidden, withUserErrors } from '../../../platform/errors';
+import { badInput, DomainError, forbidden, withUserErrors } from '../../../platform/errors';
 import { isUuid, parseId } from '../../../platform/ids';
 import { subscriptionField } from '../../../platform/live';
 import type { OrderUpdatedEvent } from '../../../platform/topics';
@@ -91,8 +91,13 @@ export const orderResolvers = {
         : null;
     },
     async orders(_, args, ctx) {
+      if (args.search && args.search.length > 200)
+        throw badInput('search is at most 200 characters', 'search');
       return orderConnection(
-        await ctx.services.orders.listOrders(orderPage(args), { status: args.status ?? null }),
+        await ctx.services.orders.listOrders(orderPage(args), {
+          status: args.status ?? null,
+          search: args.search ?? null,
+        }),
       );
     },
   },
