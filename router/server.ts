@@ -34,6 +34,7 @@ import { printSchema } from 'graphql';
 import { dedupConfigFromEnv } from './dedup/config';
 import { deduplicatingGateway } from './dedup/inbound';
 import { createLogger } from '../platform/logging';
+import { incrementalDelivery } from './defer';
 
 const log = createLogger('router');
 
@@ -79,7 +80,12 @@ export async function startRouter(
     supergraphSdl: supergraph.sdl,
     buildService: ({ name }) => sources.get(name)!,
   });
-  const gateway = dedup.inbound ? deduplicatingGateway(apolloGateway).gateway : apolloGateway;
+  // @defer: Apollo Server gets a gateway that accepts it and a plugin that streams it.
+  const deferred = incrementalDelivery(
+    dedup.inbound ? deduplicatingGateway(apolloGateway).gateway : apolloGateway,
+    sources,
+  );
+  const gateway = deferred.gateway;
 
   const subscriptionCounter = new SubscriptionCounter(limits.maxPerProcess);
   const edge: EdgeContext = {
@@ -115,7 +121,11 @@ export async function startRouter(
     // router/main.ts drains streams and sockets first on SIGTERM; Apollo's own handler would
     // stop the server under them and re-raise the signal.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...edgeParts.plugins],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ...edgeParts.plugins,
+      deferred.plugin,
+    ],
     includeStacktraceInErrorResponses: false,
   });
   await apollo.start();
