@@ -85,7 +85,10 @@ beforeAll(async () => {
     background: true,
   });
   const nobody = callerOf(() => platform.router.url, null);
-  const staff = callerOf(() => platform.router.url, await staffToken(nobody, ADMIN.email, ADMIN.password));
+  const staff = callerOf(
+    () => platform.router.url,
+    await staffToken(nobody, ADMIN.email, ADMIN.password),
+  );
   // A tee in three sizes, ten of each in stock.
   const shop = await stockChangeShop({ ...platform, query: staff } as TestPlatform, 'DEFER');
   const found = dataOf(
@@ -181,10 +184,10 @@ it('takes @defer(if: false) as no defer at all, and @defer(if: $var) as the vari
   expect(single.headers.get('content-type')).toContain('application/json');
   expect(await single.json()).toEqual({ data: await plainAnswer(PAGE, { slug }) });
 
-  const variable = PAGE.replace('query Page($slug: String!)', 'query Page($slug: String!, $d: Boolean!)').replace(
-    '@defer(label: "reviews")',
-    '@defer(if: $d, label: "reviews")',
-  );
+  const variable = PAGE.replace(
+    'query Page($slug: String!)',
+    'query Page($slug: String!, $d: Boolean!)',
+  ).replace('@defer(label: "reviews")', '@defer(if: $d, label: "reviews")');
   const off = await post(variable, { slug, d: false }, DEFER_ACCEPT);
   expect(off.headers.get('content-type')).toContain('application/json');
   const on = await partsOf(await post(variable, { slug, d: true }, DEFER_ACCEPT));
@@ -237,7 +240,9 @@ it("signs the caller's identity on deferred fetches: a customer's own orders, an
   await registerVerified(anonymous, email, password);
   const token = await customerToken(anonymous, email, password);
   const mine = `{ me { email ... @defer(label: "orders") { orders(first: 5) { totalCount } } } }`;
-  const parts = await partsOf(await post(mine, {}, DEFER_ACCEPT, { authorization: `Bearer ${token}` }));
+  const parts = await partsOf(
+    await post(mine, {}, DEFER_ACCEPT, { authorization: `Bearer ${token}` }),
+  );
   expect(mergeIncremental(parts.map((p) => p.body))).toEqual({
     data: { me: { email, orders: { totalCount: 0 } } },
   });

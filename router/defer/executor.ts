@@ -110,7 +110,8 @@ export async function executeDeferred(
   const deliver = (items: IncrementalItem[]): void => {
     pending -= 1;
     const hasNext = pending > 0;
-    if (items.length || !hasNext) queue.push(items.length ? { incremental: items, hasNext } : { hasNext });
+    if (items.length || !hasNext)
+      queue.push(items.length ? { incremental: items, hasNext } : { hasNext });
     if (!hasNext) queue.end();
   };
 
@@ -121,7 +122,9 @@ export async function executeDeferred(
       // A part whose own plan defers further: its data is that plan's primary.
       const own = node?.kind === 'Defer' ? node.primary.node : node;
       const selection =
-        node?.kind === 'Defer' ? (node.primary.subselection ?? deferred.subselection) : deferred.subselection;
+        node?.kind === 'Defer'
+          ? (node.primary.subselection ?? deferred.subselection)
+          : deferred.subselection;
       const nodes = own ? [...ancestors, own] : ancestors;
       let items: IncrementalItem[];
       try {

@@ -129,7 +129,8 @@ export function itemsAt(data: unknown, queryPath: readonly string[]): DeferredIt
       return;
     }
     if (depth === fields.length) {
-      if (Object.keys(value).length > 0) items.push({ path, data: value as Record<string, unknown> });
+      if (Object.keys(value).length > 0)
+        items.push({ path, data: value as Record<string, unknown> });
       return;
     }
     const step = fields[depth]!;

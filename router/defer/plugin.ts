@@ -24,7 +24,10 @@ export function acceptsDeferSpec(accept: string | undefined | null): boolean {
     const [type, ...params] = range.split(';').map((part) => part.trim().toLowerCase());
     if (type !== 'multipart/mixed') continue;
     const param = (name: string) =>
-      params.find((p) => p.startsWith(`${name}=`))?.slice(name.length + 1).replace(/"/g, '');
+      params
+        .find((p) => p.startsWith(`${name}=`))
+        ?.slice(name.length + 1)
+        .replace(/"/g, '');
     const q = Number(param('q') ?? '1');
     // Equal weights: the one listed first wins, as Apollo Server's negotiation decides.
     const weight = q - index / 1000;

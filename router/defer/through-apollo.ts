@@ -19,7 +19,12 @@ export async function executeIncrementallyThroughApollo(
       variables: (args.variableValues ?? undefined) as Record<string, unknown> | undefined,
       operationName: args.operationName ?? undefined,
       // The transport takes incremental delivery: the deferred plugin reads it from here.
-      http: { method: 'POST', headers: new HeaderMap([['accept', DEFER_SPEC]]), search: '', body: null },
+      http: {
+        method: 'POST',
+        headers: new HeaderMap([['accept', DEFER_SPEC]]),
+        search: '',
+        body: null,
+      },
     },
     { contextValue: args.contextValue as RouterContext },
   );
