@@ -1,4 +1,6 @@
 import { createClient } from 'graphql-sse';
+import { createClient as createWsClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { dataOf, postGraphQL } from '../platform/testing/graphql-client';
 import { startRouter, type RunningRouter } from '../router/server';
 import {
@@ -281,4 +283,19 @@ it('runs a deferred query registered as a persisted query from its hash alone, i
   expect(mergeIncremental(byHash.map((p) => p.body))).toEqual(
     mergeIncremental(registered.map((p) => p.body)),
   );
+});
+
+it('answers a deferred query over graphql-ws in one result, the same as without @defer', async () => {
+  const client = createWsClient({
+    url: router.url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+  });
+  const results: unknown[] = [];
+  try {
+    for await (const result of client.iterate({ query: PAGE, variables: { slug } }))
+      results.push(result);
+  } finally {
+    await client.dispose();
+  }
+  expect(results).toEqual([{ data: await plainAnswer(PAGE, { slug }) }]);
 });

@@ -1,11 +1,12 @@
-import { operationFromDocument } from '@apollo/federation-internals';
+import { operationFromDocument, type VariableDefinitions } from '@apollo/federation-internals';
 import type { GraphQLDataSource } from '@apollo/gateway';
 import type { QueryPlan } from '@apollo/query-planner';
 import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext } from '@apollo/server';
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import type { RouterContext } from '../context';
 import { usesDefer } from './directive';
-import { deferredRoot, executeDeferred } from './executor';
+import { deferredRoot, executeDeferred, type DeferredResponse } from './executor';
+import { createLogger } from '../../platform/logging';
 import type { DeferPlanning } from './gateway';
 
 /** The incremental delivery format the router speaks (Apollo Client's and urql's). */
@@ -38,6 +39,7 @@ export function acceptsDeferSpec(accept: string | undefined | null): boolean {
 }
 
 const PLAN_CACHE_SIZE = 500;
+const log = createLogger('router.defer');
 
 /**
  * Answers deferred queries incrementally, from Apollo Server's `responseForOperation`:
@@ -52,19 +54,23 @@ export function deferPlugin(options: {
   planning: () => DeferPlanning | null;
   sources: ReadonlyMap<string, GraphQLDataSource>;
 }): ApolloServerPlugin<RouterContext> {
-  const plans = new Map<string, { planning: DeferPlanning; plan: QueryPlan }>();
+  const plans = new Map<
+    string,
+    { planning: DeferPlanning; plan: QueryPlan; variableDefinitions: VariableDefinitions }
+  >();
   const planFor = (planning: DeferPlanning, context: GraphQLRequestContext<RouterContext>) => {
     const key = `${context.queryHash}\n${context.operationName ?? ''}`;
     let entry = plans.get(key);
-    const operation = operationFromDocument(planning.apiSchema, context.document!, {
-      operationName: context.operationName ?? undefined,
-    });
     if (!entry || entry.planning !== planning) {
-      entry = { planning, plan: planning.planner.buildQueryPlan(operation) };
+      const operation = operationFromDocument(planning.apiSchema, context.document!, {
+        operationName: context.operationName ?? undefined,
+      });
+      const plan = planning.planner.buildQueryPlan(operation);
+      entry = { planning, plan, variableDefinitions: operation.variableDefinitions };
       if (plans.size >= PLAN_CACHE_SIZE) plans.delete(plans.keys().next().value!);
       plans.set(key, entry);
     }
-    return { plan: entry.plan, variableDefinitions: operation.variableDefinitions };
+    return entry;
   };
 
   return {
@@ -74,16 +80,26 @@ export function deferPlugin(options: {
           const planning = options.planning();
           if (!planning || !context.document || !usesDefer(context.document)) return null;
           if (!acceptsIncremental(context)) return null;
-          const { plan, variableDefinitions } = planFor(planning, context);
-          const root = deferredRoot(plan, variableDefinitions, context.request.variables);
-          if (!root) return null;
-          const deferred = await executeDeferred(
-            root,
-            variableDefinitions,
-            planning,
-            options.sources,
-            gatewayContext(context),
-          );
+          let deferred: DeferredResponse;
+          try {
+            const { plan, variableDefinitions } = planFor(planning, context);
+            const root = deferredRoot(plan, variableDefinitions, context.request.variables);
+            if (!root) return null;
+            deferred = await executeDeferred(
+              root,
+              variableDefinitions,
+              planning,
+              options.sources,
+              gatewayContext(context),
+            );
+          } catch (error) {
+            // A plan this executor cannot run is still a valid query: the gateway answers
+            // it in one part instead.
+            log.warn('deferred execution fell back to one result', {
+              error: (error as Error).message,
+            });
+            return null;
+          }
           return {
             http: { status: undefined, headers: new HeaderMap() },
             body: { kind: 'incremental', ...deferred },
