@@ -197,6 +197,17 @@ it('takes @defer(if: false) as no defer at all, and @defer(if: $var) as the vari
   expect(mergeIncremental(on.map((p) => p.body))).toEqual(await off.json());
 });
 
+it('delivers a deferred part whose subgraph fails as null with its error; the page stands', async () => {
+  reviews.failWith(503);
+  const parts = await partsOf(await post(PAGE, { slug }, DEFER_ACCEPT));
+  expect(parts[0]!.body.data?.product).toMatchObject({ name: expect.any(String) });
+  const failed = parts.flatMap((p) => p.body.incremental ?? []);
+  expect(failed).toHaveLength(1);
+  expect(failed[0]).toMatchObject({ data: null, path: ['product'], label: 'reviews' });
+  expect(failed[0]!.errors?.map((e) => e.extensions?.code)).toContain('UPSTREAM_UNAVAILABLE');
+  expect(mergeIncremental(parts.map((p) => p.body)).data).toEqual(parts[0]!.body.data);
+});
+
 it('streams the same parts over SSE (graphql-sse, distinct connections): one next event each', async () => {
   const client = createClient({ url: `${router.url}/stream`, singleConnection: false });
   const events: { body: IncrementalPayload; arrivedAt: number }[] = [];

@@ -21,7 +21,10 @@ export interface InitialResult {
   hasNext: boolean;
 }
 
-export interface IncrementalItem extends Partial<DeferredItem> {
+export interface IncrementalItem {
+  path: (string | number)[];
+  /** null: the fragment could not complete (see its errors). */
+  data?: Record<string, unknown> | null;
   label?: string;
   errors?: GraphQLFormattedError[];
 }
@@ -129,9 +132,14 @@ export async function executeDeferred(
       let items: IncrementalItem[];
       try {
         const part = await run(nodes, deferred.queryPath, selection);
-        items = withErrors(itemsAt(part.data, deferred.queryPath), part.errors, deferred.label);
+        items = withErrors(
+          itemsAt(part.data, deferred.queryPath),
+          part.errors,
+          deferred.label,
+          deferred.queryPath,
+        );
       } catch (error) {
-        items = withErrors([], [asGraphQLError(error)], deferred.label);
+        items = withErrors([], [asGraphQLError(error)], deferred.label, deferred.queryPath);
       }
       // Children are counted before the parent is delivered: the stream cannot end early.
       if (node?.kind === 'Defer') for (const child of node.deferred) start(child, nodes);
@@ -151,32 +159,52 @@ export async function executeDeferred(
 }
 
 /**
- * Each error goes with the delivery whose path it lies under; one under none of them
- * (the fragment's data could not be placed) is delivered on its own, without data.
+ * Each error goes with the delivery whose path it lies under. A fragment that could not
+ * complete (its subgraph failed, a non-null field inside it came back null) has no
+ * delivery: it is delivered as `data: null` with its errors, at the place the error
+ * names (or the query path), as graphql-js does for a deferred fragment that errs.
  */
 function withErrors(
   items: DeferredItem[],
   errors: readonly GraphQLError[],
   label: string | undefined,
+  queryPath: readonly string[],
 ): IncrementalItem[] {
-  const out: IncrementalItem[] = items.map((item) => ({
-    data: item.data,
-    path: item.path,
-    ...(label !== undefined ? { label } : {}),
-  }));
-  const unplaced: GraphQLFormattedError[] = [];
+  const labelled = label !== undefined ? { label } : {};
+  const out: IncrementalItem[] = items.map((item) => ({ ...item, ...labelled }));
+  const fields = queryPath.filter((step) => !step.startsWith('... on '));
+  const failed = new Map<string, IncrementalItem>();
   for (const raw of errors) {
     const error = raw.toJSON();
-    const owner = out.find((item) =>
-      item.path!.every((step, index) => error.path?.[index] === step),
-    );
-    if (owner) (owner.errors ??= []).push(error);
-    else if (out[0]) (out[0].errors ??= []).push(error);
-    else unplaced.push(error);
+    const owner = out.find((item) => item.path.every((step, i) => error.path?.[i] === step));
+    if (owner) {
+      (owner.errors ??= []).push(error);
+      continue;
+    }
+    const path = placeOf(error.path, fields) ?? fields;
+    const key = JSON.stringify(path);
+    if (!failed.has(key)) failed.set(key, { data: null, path, ...labelled, errors: [] });
+    failed.get(key)!.errors!.push(error);
   }
-  if (unplaced.length)
-    out.push({ path: [], errors: unplaced, ...(label !== undefined ? { label } : {}) });
-  return out;
+  return [...out, ...failed.values()];
+}
+
+/** The concrete place of a fragment at `fields` that an error path lies under, indexes included. */
+function placeOf(
+  errorPath: readonly (string | number)[] | undefined,
+  fields: readonly string[],
+): (string | number)[] | null {
+  if (!errorPath) return null;
+  const place: (string | number)[] = [];
+  let field = 0;
+  for (const step of errorPath) {
+    if (typeof step === 'number') place.push(step);
+    else if (field < fields.length && step === fields[field]) {
+      place.push(step);
+      field += 1;
+    } else break;
+  }
+  return field === fields.length ? place : null;
 }
 
 function asGraphQLError(error: unknown): GraphQLError {

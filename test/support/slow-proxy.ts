@@ -10,12 +10,15 @@ export interface SlowProxy {
   url: string;
   /** When each answer was sent, in order. */
   answeredAt: number[];
+  /** Answer every POST with this HTTP status (after the delay) instead; null: pass on. */
+  failWith(status: number | null): void;
   reset(): void;
   close(): Promise<void>;
 }
 
 export async function startSlowProxy(target: string, delayMs: number): Promise<SlowProxy> {
   const answeredAt: number[] = [];
+  let failure: number | null = null;
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -26,6 +29,11 @@ export async function startSlowProxy(target: string, delayMs: number): Promise<S
         ),
       ) as Record<string, string>;
       const body = req.method === 'POST' ? Buffer.concat(chunks) : undefined;
+      if (req.method === 'POST' && failure !== null) {
+        await new Promise((r) => setTimeout(r, delayMs));
+        answeredAt.push(performance.now());
+        return void res.writeHead(failure).end('unavailable');
+      }
       try {
         const answer = await fetch(new URL(req.url ?? '/', target), {
           method: req.method,
@@ -47,7 +55,11 @@ export async function startSlowProxy(target: string, delayMs: number): Promise<S
   return {
     url: `http://127.0.0.1:${port}${new URL(target).pathname}`,
     answeredAt,
-    reset: () => void answeredAt.splice(0),
+    failWith: (status) => void (failure = status),
+    reset: () => {
+      answeredAt.splice(0);
+      failure = null;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
