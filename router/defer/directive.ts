@@ -6,6 +6,7 @@ import {
   GraphQLSchema,
   GraphQLString,
   visit,
+  BREAK,
   type DocumentNode,
 } from 'graphql';
 
@@ -38,18 +39,26 @@ export function withDeferDirective(schema: GraphQLSchema): GraphQLSchema {
   return extended;
 }
 
-/** True when some fragment of the document carries `@defer` (whatever its `if`). */
+const deferring = new WeakMap<DocumentNode, boolean>();
+
+/**
+ * True when some fragment of the document carries `@defer` (whatever its `if`). Asked of
+ * every query; Apollo Server reuses a parsed document per query text, so once each.
+ */
 export function usesDefer(document: DocumentNode): boolean {
+  const known = deferring.get(document);
+  if (known !== undefined) return known;
   let found = false;
   visit(document, {
     Directive(node) {
       if (node.name.value === 'defer') {
         found = true;
-        return false;
+        return BREAK;
       }
       return undefined;
     },
   });
+  deferring.set(document, found);
   return found;
 }
 
