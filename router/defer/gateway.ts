@@ -7,7 +7,10 @@ import type {
   GatewayInterface,
 } from '@apollo/server-gateway-interface';
 import { getOperationAST, print, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { createLogger } from '../../platform/logging';
 import { usesDefer, withDeferDirective, withoutDefer } from './directive';
+
+const log = createLogger('router.defer');
 
 /** What executing a deferred plan needs, for the supergraph the gateway serves now. */
 export interface DeferPlanning {
@@ -45,9 +48,16 @@ export function deferringGateway(gateway: GatewayInterface): {
   gateway: GatewayInterface;
   planning(): DeferPlanning | null;
 } {
-  let planning: { sdl: string; value: DeferPlanning } | null = null;
+  let planning: { sdl: string; value: DeferPlanning | null } | null = null;
   const plan = (sdl: string): void => {
-    if (planning?.sdl !== sdl) planning = { sdl, value: deferPlanning(sdl) };
+    if (planning?.sdl === sdl) return;
+    try {
+      planning = { sdl, value: deferPlanning(sdl) };
+    } catch (error) {
+      // The gateway serves this supergraph all the same: deferred queries get one result.
+      log.error('no deferred execution for this supergraph', { error: (error as Error).message });
+      planning = { sdl, value: null };
+    }
   };
   const stripped = new WeakMap<DocumentNode, { document: DocumentNode; hash: string }>();
   const undeferred = (context: GatewayGraphQLRequestContext): GatewayGraphQLRequestContext => {
