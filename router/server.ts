@@ -38,6 +38,7 @@ import {
   schemaReloadConfigFromEnv,
   type SchemaReloadObserver,
 } from './reload';
+import { incrementalDelivery } from './defer';
 
 const log = createLogger('router');
 
@@ -87,7 +88,12 @@ export async function startRouter(
   const slowClientGraceMs = config.slowClientGraceMs ?? DEFAULT_SLOW_CLIENT_GRACE_MS;
   const streamDrain = new StreamDrain();
   const reloadable = await reload.createGateway((name) => sources.get(name)!);
-  const gateway = dedup.inbound ? deduplicatingGateway(reloadable).gateway : reloadable;
+  // @defer: Apollo Server gets a gateway that accepts it and a plugin that streams it.
+  const deferred = incrementalDelivery(
+    dedup.inbound ? deduplicatingGateway(reloadable).gateway : reloadable,
+    sources,
+  );
+  const gateway = deferred.gateway;
 
   const subscriptionCounter = new SubscriptionCounter(limits.maxPerProcess);
   const edge: EdgeContext = {
@@ -124,7 +130,11 @@ export async function startRouter(
     // router/main.ts drains streams and sockets first on SIGTERM; Apollo's own handler would
     // stop the server under them and re-raise the signal.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...edgeParts.plugins],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ...edgeParts.plugins,
+      deferred.plugin,
+    ],
     includeStacktraceInErrorResponses: false,
   });
   await apollo.start();

@@ -3,6 +3,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { createClient as createSseClient, type Client as SseClient } from 'graphql-sse';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 import { operationOf, operationText, sha256Hex } from './documents';
+import { INCREMENTAL_ACCEPT, incrementalResults, type IncrementalResult } from './incremental';
 
 export type Token = string | null | undefined;
 
@@ -56,6 +57,14 @@ export interface CommerceClient {
     document: TypedDocumentNode<TData, TVariables>,
     ...args: VariablesArgs<TVariables, RequestOptions>
   ): Promise<TData>;
+  /**
+   * Runs a query with `@defer` fragments; yields its data as each deferred part arrives,
+   * the last with `hasNext: false`. Rejects only without data; a part's failure is in `errors`.
+   */
+  requestIncremental<TData, TVariables extends Record<string, unknown>>(
+    document: TypedDocumentNode<TData, TVariables>,
+    ...args: VariablesArgs<TVariables, RequestOptions>
+  ): AsyncIterableIterator<IncrementalResult<TData>>;
   /**
    * Opens a subscription; iterate it with `for await`. Each value is one event's typed
    * data; an error event rejects with a CommerceError. Leaving the loop unsubscribes.
@@ -236,6 +245,34 @@ export function createCommerceClient(options: CommerceClientOptions): CommerceCl
     return body.data;
   }
 
+  async function* requestIncremental(
+    document: TypedDocumentNode<unknown, never>,
+    variables: unknown = {},
+    call: RequestOptions = {},
+  ): AsyncGenerator<IncrementalResult<unknown>> {
+    const { name } = operationOf(document);
+    const body = JSON.stringify({ query: operationText(document), operationName: name, variables });
+    const send = async (auth: Token) =>
+      fetchImpl(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: INCREMENTAL_ACCEPT,
+          ...options.headers,
+          ...call.headers,
+          ...(await authHeaders(auth)),
+        },
+        body,
+        signal: call.signal,
+      });
+    let response = await send(await token());
+    if (response.status === 401 && refreshHook) response = await send(await refresh());
+    yield* incrementalResults(
+      response,
+      (message, errors, data) => new CommerceError(message, errors, response.status, data),
+    );
+  }
+
   function wsClient(): WsClient {
     ws ??= createWsClient({
       url: options.wsUrl ?? url.replace(/^http/, 'ws'),
@@ -304,6 +341,7 @@ export function createCommerceClient(options: CommerceClientOptions): CommerceCl
       variables?: unknown,
       options?: RequestOptions,
     ) => request(document, variables, options)) as CommerceClient['request'],
+    requestIncremental: requestIncremental as unknown as CommerceClient['requestIncremental'],
     subscribe: ((document: TypedDocumentNode<unknown, never>, variables?: unknown) =>
       subscribe(document, variables)) as CommerceClient['subscribe'],
     async close() {

@@ -17,4 +17,5 @@ export {
   type Token,
 } from './client';
 export { operationText, sha256Hex, type TypedDocumentNode } from './documents';
+export { type IncrementalResult } from './incremental';
 export * from './generated/graphql';

@@ -9,7 +9,7 @@ import type { LoadedSupergraph } from '../supergraph';
 import type { CallerResolver } from '../viewer';
 import type { FederatedSubscriptions } from './executor';
 import type { Admit } from './ws-transport';
-import { executeThroughApollo } from './operations';
+import { executeIncrementallyThroughApollo, withDeferDirective } from '../defer';
 import type { StreamDrain } from './stream-drain';
 import { closeSlowSocket, dispatchedBytes, guardStream } from './stream-guard';
 
@@ -33,8 +33,8 @@ export function sseHandler(options: {
 }): RequestHandler {
   const sockets = new WeakMap<RouterContext, Socket>();
   const handler = createHandler<RouterContext>({
-    // Read per request: the supergraph can be reloaded (router/reload).
-    schema: () => options.supergraph.apiGraphQLSchema,
+    // Read per request: the supergraph can be reloaded (router/reload); @defer is accepted.
+    schema: () => withDeferDirective(options.supergraph.apiGraphQLSchema),
     context: async (req): Promise<RouterContext> => {
       const caller = await options.callerOf(req.raw);
       const socket = req.raw.socket;
@@ -76,7 +76,7 @@ export function sseHandler(options: {
         },
       );
     },
-    execute: (args) => executeThroughApollo(options.apollo, args),
+    execute: (args) => executeIncrementallyThroughApollo(options.apollo, args),
   });
   return (req, res, next) => {
     handler(req, res).catch(next);

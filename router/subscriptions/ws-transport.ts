@@ -15,6 +15,7 @@ import type { OperationAdmission } from '../edge';
 import type { FederatedSubscriptions } from './executor';
 import type { SubscriptionLimits } from './limits';
 import { executeThroughApollo } from './operations';
+import { withDeferDirective } from '../defer';
 import { RESTARTING_CLOSE } from './stream-drain';
 import { closeSlowSocket, guardStream } from './stream-guard';
 
@@ -69,8 +70,9 @@ export function startWebSocketTransport(options: {
     { socket: WebSocket; request: IncomingMessage }
   >(
     {
-      // Read per operation: the supergraph can be reloaded under an open socket.
-      schema: () => supergraph.apiGraphQLSchema,
+      // Read per operation: the supergraph can be reloaded under an open socket. @defer is
+      // accepted; a deferred query over graphql-ws is answered in one result.
+      schema: () => withDeferDirective(supergraph.apiGraphQLSchema),
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization;
         let caller: VerifiedCaller;

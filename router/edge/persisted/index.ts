@@ -93,9 +93,12 @@ export function persistedOperationsPlugin(options: {
         // Reached only when every check passed: Apollo Server registers the query in
         // its own cache at this point, and so does the shared one, before answering, so
         // that the hash alone works on every router once the client has its answer.
-        async executionDidStart({ metrics, queryHash, source }) {
-          if (cache && metrics.persistedQueryRegister && !fromSharedCache)
+        // (responseForOperation, not executionDidStart: a deferred query, answered by a
+        // plugin from this hook, never starts the gateway's execution.)
+        async responseForOperation({ metrics, queryHash, source }) {
+          if (cache && metrics.persistedQueryRegister && !fromSharedCache && queryHash)
             await cache.set(queryHash, source);
+          return null;
         },
       };
     },
