@@ -1,3 +1,4 @@
+import { withDeferDirective, withoutDefer } from '../defer/directive';
 import { existsSync, readFileSync } from 'node:fs';
 import { operationFromDocument } from '@apollo/federation-internals';
 import { parse, validate } from 'graphql';
@@ -47,10 +48,14 @@ export async function preplan(
   for (const { name, document: text } of operations) {
     try {
       const document = parse(text);
-      const errors = validate(supergraph.apiGraphQLSchema, document);
+      // @defer is the router's (router/defer): valid here, and planned as the gateway runs
+      // it when no part is streamed, without it.
+      const errors = validate(withDeferDirective(supergraph.apiGraphQLSchema), document);
       if (errors.length) throw errors[0]!;
       supergraph.planner.buildQueryPlan(
-        operationFromDocument(supergraph.apiSchema, document, { operationName: name }),
+        operationFromDocument(supergraph.apiSchema, withoutDefer(document), {
+          operationName: name,
+        }),
       );
       planned += 1;
     } catch (error) {
