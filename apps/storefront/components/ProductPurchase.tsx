@@ -104,6 +104,7 @@ export function ProductPurchase({
         className={`${styles.stock} ${available === 0 ? styles.out : available < 5 ? styles.low : ''}`}
         aria-live="polite"
         data-testid="stock"
+        data-sku={selected.sku}
       >
         {available === 0 ? 'Out of stock' : `${available} in stock`}
         {byWarehouse && <span className={styles.live}> · live</span>}

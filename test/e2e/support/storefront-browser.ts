@@ -2,6 +2,8 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { dataOf } from '../../../platform/testing/graphql-client';
+import { CartCreateDocument, WebCheckoutDocument } from '../../../sdk';
 import { serveStorefront, type Storefront } from '../../../apps/storefront/serve';
 import { seedDemoShop } from '../../../scripts/demo-shop';
 import { startTestPlatform, type TestPlatform } from '../../support/platform';
@@ -73,7 +75,8 @@ export async function shopper(
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  page.setDefaultTimeout(15_000);
+  // Generous: CI machines run several browsers and platforms side by side.
+  page.setDefaultTimeout(30_000);
   return { context, page, errors };
 }
 
@@ -113,4 +116,47 @@ export async function demoProductSlug(platform: TestPlatform): Promise<string> {
   const slug = response.data?.products.edges.find((e) => e.node.availability.inStock)?.node.slug;
   if (!slug) throw new Error(`no demo product in stock: ${JSON.stringify(response)}`);
   return slug;
+}
+
+/** A guest order placed through the router (tok_visa), with its order-status link's token. */
+export async function guestOrder(
+  platform: TestPlatform,
+  key: string,
+): Promise<{ id: string; accessToken: string }> {
+  const products = dataOf(
+    await platform.query<{
+      products: {
+        edges: { node: { variants: { id: string; availableQuantity: number | null }[] } }[];
+      };
+    }>(`{ products(first: 50) { edges { node { variants { id availableQuantity } } } } }`),
+  ).products.edges;
+  const variant = products
+    .flatMap((edge) => edge.node.variants)
+    .find((v) => (v.availableQuantity ?? 0) > 2);
+  if (!variant) throw new Error('no demo variant in stock');
+  const cart = dataOf(
+    await platform.query(CartCreateDocument, {
+      input: { lines: [{ variantId: variant.id, quantity: 1 }] },
+    }),
+  ).cartCreate.cart!;
+  const { checkout } = dataOf(
+    await platform.query(WebCheckoutDocument, {
+      input: {
+        cartId: cart.id,
+        idempotencyKey: key,
+        email: 'tracker@example.com',
+        shippingAddress: {
+          name: 'Ada Lovelace',
+          line1: 'Unter den Linden 1',
+          city: 'Berlin',
+          postalCode: '10117',
+          country: 'DE',
+        },
+        payment: { token: 'tok_visa' },
+      },
+    }),
+  );
+  if (!checkout.order || !checkout.orderAccessToken)
+    throw new Error(`checkout failed: ${JSON.stringify(checkout.userErrors)}`);
+  return { id: checkout.order.id, accessToken: checkout.orderAccessToken };
 }

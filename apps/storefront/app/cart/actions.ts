@@ -67,8 +67,15 @@ export async function updateCodes(_: CodesState, form: FormData): Promise<CodesS
   revalidatePath('/cart');
   const [error] = payload.userErrors;
   if (error) return { error: error.message };
-  if (remove) return { error: null };
-  // A code the cart keeps but no promotion applies to comes back in couponErrors.
-  const rejected = payload.cart?.cost.couponErrors.at(-1);
-  return { error: rejected ? rejected.message : null };
+  if (remove || !payload.cart) return { error: null };
+  // A code no promotion takes is kept by the cart (and would stop checkout): say why and
+  // take it out again. Its error names it by position (["couponCodes", index]).
+  const index = String(codes.length - 1);
+  const rejected = payload.cart.cost.couponErrors.find((e) => e.field?.[1] === index);
+  if (!rejected) return { error: null };
+  await (await shop()).request(CartDiscountCodesUpdateDocument, {
+    cartId: cart.id,
+    discountCodes: codes.slice(0, -1),
+  });
+  return { error: rejected.message };
 }

@@ -96,7 +96,7 @@ export default async function CartPage({
               Update
             </button>
           </form>
-          <CostSummary cost={cost} />
+          {cost.errors.length === 0 && <CostSummary cost={cost} />}
           {cost.errors.map((e) => (
             <p key={e.message} className="notice notice-error">
               {e.message}
