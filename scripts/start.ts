@@ -15,6 +15,7 @@ import { startEmbeddedPostgres, type LocalPostgres } from './embedded-postgres';
 import { watchAncestors } from './lifeline';
 import { startPlatform, type Platform } from './platform';
 import { seedDemoShop } from './demo-shop';
+import { serveStorefront } from '../apps/storefront/serve';
 
 const STOP_TIMEOUT_MS = 15_000;
 
@@ -112,6 +113,18 @@ async function main(): Promise<void> {
   console.log(
     `router ready at http://localhost:${platform.router.port}/graphql (${Date.now() - startedAt} ms)`,
   );
+
+  // --- storefront (apps/storefront): the customer web shop, built on first start --------
+  // Its Next process stops with this one (serve.ts); a failed build leaves the API running.
+  await serveStorefront({
+    routerUrl: `http://localhost:${platform.router.port}/graphql`,
+    port: 3000 + config.PORT_OFFSET,
+    inheritOutput: true,
+  }).then(
+    (storefront) => console.log(`storefront ${storefront.url}`),
+    (error: Error) => console.error(`storefront not started: ${error.message}`),
+  );
+  // --- end storefront --------------------------------------------------------------------
 }
 
 runMain(main, (message, error) => {

@@ -30,6 +30,7 @@ const REPO = join(__dirname, '..', '..');
 const SOURCES = [STOREFRONT_DIR, join(REPO, 'sdk')];
 const SKIP = new Set(['.next', 'node_modules']);
 const NEXT_BIN = require.resolve('next/dist/bin/next');
+const LIFELINE = join(__dirname, 'lifeline.cjs');
 
 function newestSource(dir: string): number {
   let newest = 0;
@@ -50,7 +51,7 @@ export function storefrontBuildStale(): boolean {
 }
 
 function run(args: string[], env: NodeJS.ProcessEnv, inherit: boolean): ChildProcess {
-  return spawn(process.execPath, [NEXT_BIN, ...args], {
+  return spawn(process.execPath, ['--require', LIFELINE, NEXT_BIN, ...args], {
     cwd: STOREFRONT_DIR,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env },
     stdio: inherit ? 'inherit' : 'pipe',
@@ -120,10 +121,19 @@ export async function serveStorefront(options: StorefrontOptions): Promise<Store
     inherit,
   );
   const output = collect(child);
-  await waitUntilServing(url, child, output);
+  // A host that exits without stop() (process.exit in a signal handler) takes Next along.
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
+  try {
+    await waitUntilServing(url, child, output);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
   return {
     url,
     async stop() {
+      process.removeListener('exit', killOnExit);
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');

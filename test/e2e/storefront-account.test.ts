@@ -56,7 +56,10 @@ test('register, confirm the email, sign in with MFA, keep an address and order s
 
   // Turn MFA on through the API, as the account's security settings would.
   const anonymous = callerOf(() => world.platform.router.url, null);
-  const me = callerOf(() => world.platform.router.url, await customerToken(anonymous, EMAIL, PASSWORD));
+  const me = callerOf(
+    () => world.platform.router.url,
+    await customerToken(anonymous, EMAIL, PASSWORD),
+  );
   const secret = dataOf(await me(`mutation { mfaEnrollStart { secret userErrors { code } } }`))
     .mfaEnrollStart.secret as string;
   const confirmed = dataOf(
@@ -76,7 +79,10 @@ test('register, confirm the email, sign in with MFA, keep an address and order s
   await code.fill(totpCode(secret));
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(`${url}/account`);
-  await page.getByTestId('account-email').getByText(/email confirmed · two-step sign-in on/).waitFor();
+  await page
+    .getByTestId('account-email')
+    .getByText(/email confirmed · two-step sign-in on/)
+    .waitFor();
 
   await page.getByLabel('Full name').fill('Sam Shopper');
   await page.getByLabel('Street and number').fill('Damrak 1');
@@ -87,7 +93,10 @@ test('register, confirm the email, sign in with MFA, keep an address and order s
   await page.getByTestId('error-postalCode').waitFor();
   await page.getByLabel('Postal code').fill('1012 LG');
   await page.getByRole('button', { name: 'Save address' }).click();
-  await page.getByTestId('addresses').getByText(/Damrak 1/).waitFor();
+  await page
+    .getByTestId('addresses')
+    .getByText(/Damrak 1/)
+    .waitFor();
   await screenshots(page, 'account');
   expect(await seriousViolations(page)).toEqual([]);
 
@@ -120,7 +129,9 @@ test('search finds products with facets to filter by', async () => {
   await brand.check();
   await page.getByRole('button', { name: 'Apply filters' }).click();
   await page.waitForURL(/brand=/);
-  const filtered = Number(/(\d+) result/.exec(await page.getByTestId('search-count').innerText())![1]);
+  const filtered = Number(
+    /(\d+) result/.exec(await page.getByTestId('search-count').innerText())![1],
+  );
   expect(filtered).toBeGreaterThan(0);
   expect(filtered).toBeLessThanOrEqual(count);
   await screenshots(page, 'search');

@@ -66,7 +66,10 @@ test('a guest finds a product, uses a coupon and checks out past a declined card
       input: { sku, warehouseId: warehouses[0]!.id, quantity: 7 },
     }),
   );
-  await page.getByTestId('stock').getByText(`${before + 7} in stock`).waitFor();
+  await page
+    .getByTestId('stock')
+    .getByText(`${before + 7} in stock`)
+    .waitFor();
   await screenshots(page, 'product', { docs: true });
   expect(await seriousViolations(page)).toEqual([]);
 
@@ -78,7 +81,10 @@ test('a guest finds a product, uses a coupon and checks out past a declined card
   const totalBefore = await page.getByTestId('total').innerText();
   await page.getByLabel('Discount code').fill('NOPE-NOT-A-CODE');
   await page.getByRole('button', { name: 'Apply' }).click();
-  await page.locator('#discount-error').getByText(/does not exist/).waitFor();
+  await page
+    .locator('#discount-error')
+    .getByText(/does not exist/)
+    .waitFor();
   // A refused code does not stay in the cart, where it would stop the checkout.
   expect(await page.getByRole('list', { name: 'Applied codes' }).count()).toBe(0);
   await page.getByLabel('Discount code').fill('welcome10');
@@ -101,7 +107,10 @@ test('a guest finds a product, uses a coupon and checks out past a declined card
   await fillAddress(page, '10117');
   await page.getByLabel(/declined\)/).check();
   await page.getByRole('button', { name: /Place order/ }).click();
-  await page.getByTestId('error-payment').getByText(/Your card was declined/).waitFor();
+  await page
+    .getByTestId('error-payment')
+    .getByText(/Your card was declined/)
+    .waitFor();
   await screenshots(page, 'checkout');
   expect(await seriousViolations(page)).toEqual([]);
 
@@ -110,7 +119,11 @@ test('a guest finds a product, uses a coupon and checks out past a declined card
   await page.waitForURL(/\/orders\/[^?]+\?token=/);
   await page.getByTestId('order-status').waitFor();
   expect(await page.getByTestId('order-total').innerText()).toMatch(/Total/);
-  await page.getByText('WELCOME10').or(page.getByText(/Discount −/)).first().waitFor();
+  await page
+    .getByText('WELCOME10')
+    .or(page.getByText(/Discount −/))
+    .first()
+    .waitFor();
   // The cart is spent: the header counts nothing.
   await page.getByTestId('cart-link').getByText('(0)').waitFor();
   expect(errors).toEqual([]);

@@ -1,9 +1,5 @@
 import { dataOf } from '../../platform/testing/graphql-client';
-import {
-  OrderCaptureDocument,
-  OrderFulfillDocument,
-  OrderMarkDeliveredDocument,
-} from '../../sdk';
+import { OrderCaptureDocument, OrderFulfillDocument, OrderMarkDeliveredDocument } from '../../sdk';
 import {
   guestOrder,
   screenshots,
@@ -50,7 +46,9 @@ test('the tracking page updates live as staff capture, fulfil and deliver the or
   await page.getByTestId('fulfillment').first().waitFor();
   await screenshots(page, 'tracking', { docs: true });
 
-  const delivered = dataOf(await world.platform.query(OrderMarkDeliveredDocument, { id: order.id }));
+  const delivered = dataOf(
+    await world.platform.query(OrderMarkDeliveredDocument, { id: order.id }),
+  );
   expect(delivered.orderMarkDelivered.userErrors).toEqual([]);
   await status.getByText('Delivered').waitFor();
   // Each step was an update of the open page: it was never reloaded.

@@ -15,7 +15,8 @@ export const CHECKOUT_MESSAGES: Record<string, string> = {
   COUPON_EXPIRED: 'A discount code in your cart has expired. Remove it in your cart.',
   COUPON_NOT_APPLICABLE: 'A discount code in your cart does not apply to this order.',
   COUPON_EXHAUSTED: 'A discount code in your cart has been used up. Remove it in your cart.',
-  COUPON_CUSTOMER_LIMIT: 'You have already used a discount code in your cart. Remove it in your cart.',
+  COUPON_CUSTOMER_LIMIT:
+    'You have already used a discount code in your cart. Remove it in your cart.',
   PRICE_CHANGED: 'Prices changed since you looked. Check the new total and place the order again.',
   PAYMENT_DECLINED: 'Your card was declined. Try another card.',
   PAYMENT_FAILED: 'The payment did not go through. Try again or use another card.',

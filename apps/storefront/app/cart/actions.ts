@@ -73,7 +73,9 @@ export async function updateCodes(_: CodesState, form: FormData): Promise<CodesS
   const index = String(codes.length - 1);
   const rejected = payload.cart.cost.couponErrors.find((e) => e.field?.[1] === index);
   if (!rejected) return { error: null };
-  await (await shop()).request(CartDiscountCodesUpdateDocument, {
+  await (
+    await shop()
+  ).request(CartDiscountCodesUpdateDocument, {
     cartId: cart.id,
     discountCodes: codes.slice(0, -1),
   });
