@@ -28,7 +28,8 @@ export interface Storefront {
 export const STOREFRONT_DIR = __dirname;
 const REPO = join(__dirname, '..', '..');
 const SOURCES = [STOREFRONT_DIR, join(REPO, 'sdk')];
-const SKIP = new Set(['.next', 'node_modules']);
+// Not part of the Next app: changing how it is served needs no new build.
+const SKIP = new Set(['.next', 'node_modules', 'serve.ts', 'lifeline.cjs']);
 const NEXT_BIN = require.resolve('next/dist/bin/next');
 const LIFELINE = join(__dirname, 'lifeline.cjs');
 

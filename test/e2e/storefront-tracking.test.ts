@@ -38,7 +38,10 @@ test('the tracking page updates live as staff capture, fulfil and deliver the or
   const captured = dataOf(await world.platform.query(OrderCaptureDocument, { id: order.id }));
   expect(captured.orderCapture.userErrors).toEqual([]);
   await status.getByText('Payment taken, preparing your parcel').waitFor();
-  await page.getByText(/Payment captured/).waitFor();
+  await page
+    .getByTestId('payment')
+    .getByText(/Payment captured/)
+    .waitFor();
 
   const fulfilled = dataOf(await world.platform.query(OrderFulfillDocument, { id: order.id }));
   expect(fulfilled.orderFulfill.userErrors).toEqual([]);

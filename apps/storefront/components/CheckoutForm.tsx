@@ -22,11 +22,14 @@ export function CheckoutForm({
   initial,
   total,
   shippingOptions,
+  defaultShippingId,
 }: {
   nonce: string;
   initial: Record<string, string>;
   total: Money;
   shippingOptions: ShippingChoice[];
+  /** The method the cart's cost was priced with (the cheapest standard one). */
+  defaultShippingId: string | null;
 }) {
   const [state, action, pending] = useActionState<CheckoutState, FormData>(placeOrder, {
     values: initial,
@@ -131,7 +134,7 @@ export function CheckoutForm({
           <legend>
             <h2 style={{ margin: 0 }}>Delivery</h2>
           </legend>
-          {shippingOptions.map((option, index) => (
+          {shippingOptions.map((option) => (
             <label
               key={option.id}
               style={{ display: 'flex', gap: '0.5rem', minHeight: '2.25rem', alignItems: 'center' }}
@@ -140,7 +143,9 @@ export function CheckoutForm({
                 type="radio"
                 name="shippingMethodId"
                 value={option.id}
-                defaultChecked={v.shippingMethodId ? v.shippingMethodId === option.id : index === 0}
+                defaultChecked={
+                  (v.shippingMethodId || defaultShippingId || shippingOptions[0]?.id) === option.id
+                }
               />
               {option.label}
             </label>

@@ -162,7 +162,7 @@ export function OrderTracker({
           ))}
         </ul>
         {(order.payments ?? []).map((p) => (
-          <p key={p.id}>
+          <p key={p.id} data-testid="payment">
             Payment {p.status.toLowerCase()}
             {p.card ? ` · ${p.card.brand} •••• ${p.card.last4}` : ''} · {formatMoney(p.amount)}
           </p>

@@ -46,8 +46,10 @@ export function checkoutMessage(error: UserError): string {
   // A field's validation message ("Must be a valid postal code") is more precise there.
   if ((error.code === 'INVALID_INPUT' || error.code === 'REQUIRED') && error.field?.length)
     return error.message;
-  if (error.code === 'PAYMENT_DECLINED' || error.code === 'PAYMENT_FAILED')
-    return `${general} (${error.message})`;
+  // The card network's own reason ("Your card has insufficient funds.") says most.
+  if (error.code === 'PAYMENT_DECLINED' && error.message)
+    return `${error.message.replace(/\.?$/, '.')} Try another card.`;
+  if (error.code === 'PAYMENT_FAILED' && error.message) return `${general} (${error.message})`;
   return general ?? error.message;
 }
 

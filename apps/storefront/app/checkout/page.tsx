@@ -68,6 +68,7 @@ export default async function CheckoutPage({
           nonce={randomUUID()}
           initial={initial}
           total={cost.total}
+          defaultShippingId={cost.shippingMethod?.id ?? null}
           shippingOptions={(options.cart?.shippingOptions ?? []).map((o) => ({
             id: o.method.id,
             label: `${o.method.name} (${o.method.carrier}) · ${o.free ? 'free' : formatMoney(o.price)}`,
