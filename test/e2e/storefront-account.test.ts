@@ -97,7 +97,10 @@ test('register, confirm the email, sign in with MFA, keep an address and order s
   await page
     .getByTestId('addresses')
     .getByText(/Damrak 1/)
-    .waitFor();
+    .waitFor()
+    .catch(async (error: Error) => {
+      throw new Error(`${error.message}\n${await page.locator('main').innerText()}`);
+    });
   await screenshots(page, 'account');
   expect(await seriousViolations(page)).toEqual([]);
 

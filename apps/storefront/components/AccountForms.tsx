@@ -8,6 +8,8 @@ import { NO_ERRORS } from '../lib/errors';
 import { Field } from './Field';
 
 const EMPTY: FormState = { values: {}, errors: NO_ERRORS };
+// Forms are keyed by their last answer: React resets a form after its action, and a new
+// form starts from the values just sent (as defaults) instead of blank fields.
 
 function FormMessages({ state }: { state: FormState }) {
   return (
@@ -33,7 +35,7 @@ export function RegisterForm() {
     );
   const e = state.errors.fields;
   return (
-    <form action={action} style={stack} noValidate>
+    <form key={JSON.stringify(state)} action={action} style={stack} noValidate>
       <Field
         name="firstName"
         label="First name"
@@ -98,7 +100,7 @@ export function LoginForm({ next }: { next?: string }) {
   const [state, action, pending] = useActionState(login, EMPTY);
   const e = state.errors.fields;
   return (
-    <form action={action} style={stack} noValidate>
+    <form key={JSON.stringify(state)} action={action} style={stack} noValidate>
       <input type="hidden" name="next" value={next ?? ''} />
       <Field
         name="email"
@@ -139,7 +141,13 @@ export function AddressForm() {
   const e = state.errors.fields;
   const v = state.values;
   return (
-    <form action={action} style={stack} noValidate aria-label="New address">
+    <form
+      key={JSON.stringify(state)}
+      action={action}
+      style={stack}
+      noValidate
+      aria-label="New address"
+    >
       <Field
         name="name"
         label="Full name"

@@ -38,7 +38,9 @@ export function CheckoutForm({
   const v = state.values;
   const fieldError = (path: string) => state.errors.fields[path];
   return (
-    <form action={action} noValidate aria-label="Checkout">
+    // Keyed by the last answer so the fields start from what was sent (React resets a form
+    // after its action).
+    <form key={JSON.stringify(state)} action={action} noValidate aria-label="Checkout">
       <input type="hidden" name="nonce" value={nonce} />
       <input type="hidden" name="expectedAmount" value={total.amount} />
       <input type="hidden" name="expectedCurrency" value={total.currency} />
