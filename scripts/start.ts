@@ -16,6 +16,7 @@ import { watchAncestors } from './lifeline';
 import { startPlatform, type Platform } from './platform';
 import { seedDemoShop } from './demo-shop';
 import { serveAdmin } from '../apps/admin/serve';
+import { serveStorefront } from '../apps/storefront/serve';
 
 const STOP_TIMEOUT_MS = 15_000;
 
@@ -128,6 +129,17 @@ async function main(): Promise<void> {
     (error: unknown) => console.error('admin panel not served:', error),
   );
   // --- end admin panel ---
+  // --- storefront (apps/storefront): the customer web shop, built on first start --------
+  // Its Next process stops with this one (serve.ts); a failed build leaves the API running.
+  await serveStorefront({
+    routerUrl: `http://localhost:${platform.router.port}/graphql`,
+    port: 3000 + config.PORT_OFFSET,
+    inheritOutput: true,
+  }).then(
+    (storefront) => console.log(`storefront ${storefront.url}`),
+    (error: Error) => console.error(`storefront not started: ${error.message}`),
+  );
+  // --- end storefront --------------------------------------------------------------------
 }
 
 runMain(main, (message, error) => {
