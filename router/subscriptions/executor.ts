@@ -20,12 +20,15 @@ import type { RouterContext } from '../context';
 import type { LoadedSupergraph } from '../supergraph';
 import type { SubscriptionCounter, SubscriptionLimits } from './limits';
 import type { SubgraphConnections } from './subgraph-connections';
+import { ResumePoint, eventIdOf } from './resume';
 
 export interface SubscriptionRequest {
   document: DocumentNode;
   variables?: Record<string, unknown> | null;
   operationName?: string | null;
   context: RouterContext;
+  /** The last event id the client saw: it resumes after it (SSE Last-Event-ID, extensions). */
+  lastEventId?: string | null;
 }
 
 export type SubscriptionResult = AsyncIterableIterator<ExecutionResult> | ExecutionResult;
@@ -84,21 +87,22 @@ export class FederatedSubscriptions {
         operationName: primary.operationName ?? null,
         variables: pickVariables(request.variables, primary.variableUsages ?? []),
       };
+      const extensions: Record<string, unknown> = {
+        // For this subgraph and this operation only (not replayable for another).
+        ...signIdentity(request.context.viewer, {
+          audience: primary.serviceName,
+          body: subscribeSignatureBody(operation),
+          ttlSeconds: subscribeSignatureTtl(request.context.session),
+        }),
+        'x-request-id': request.context.requestId,
+      };
+      const resume = new ResumePoint(request.lastEventId, extensions);
       unsubscribe = this.connections.client(primary.serviceName).subscribe(
+        { ...operation, extensions },
         {
-          ...operation,
-          extensions: {
-            // For this subgraph and this operation only (not replayable for another).
-            ...signIdentity(request.context.viewer, {
-              audience: primary.serviceName,
-              body: subscribeSignatureBody(operation),
-              ttlSeconds: subscribeSignatureTtl(request.context.session),
-            }),
-            'x-request-id': request.context.requestId,
+          next: (result) => {
+            if (resume.fresh(result as ExecutionResult)) upstream.push(result as ExecutionResult);
           },
-        },
-        {
-          next: (result) => upstream.push(result as ExecutionResult),
           error: (error) => upstream.fail(sourceError(primary.serviceName, error)),
           complete: () => upstream.end(),
         },
@@ -111,7 +115,11 @@ export class FederatedSubscriptions {
       kind: 'QueryPlan',
       node: rest ? sequence(primary, rest) : primary,
     };
-    return mapEvents(upstream, (event) => this.completeEvent(eventPlan, primary, event, request));
+    return mapEvents(upstream, async (event) => {
+      const result = await this.completeEvent(eventPlan, primary, event, request);
+      const eventId = eventIdOf(event);
+      return eventId ? { ...result, extensions: { ...result.extensions, eventId } } : result;
+    });
   }
 
   /** Runs the rest of the plan with the subgraph's event as the primary fetch's answer. */
