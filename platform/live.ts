@@ -48,14 +48,16 @@ export function liveStream<T>(
     },
     resume ? { after: resume } : {},
   );
-  subscription.then(async () => (resume ? [] : current())).then(
-    (states) => {
-      const waited = early ?? [];
-      early = null;
-      for (const event of [...states, ...waited]) queue.push(event);
-    },
-    (error) => queue.fail(error),
-  );
+  subscription
+    .then(async () => (resume ? [] : current()))
+    .then(
+      (states) => {
+        const waited = early ?? [];
+        early = null;
+        for (const event of [...states, ...waited]) queue.push(event);
+      },
+      (error) => queue.fail(error),
+    );
   return queue;
 }
 

@@ -52,6 +52,8 @@ export function createPubSub(
   choice: TransportChoice = {},
 ): PubSubHandle {
   const config = loadConfig({
+    // Events may have a Redis of their own (and the tests that stop it do).
+    EVENT_REDIS_URL: setting.optionalString(),
     EVENT_TRANSPORT: setting.oneOf(['auto', ...TRANSPORTS], 'auto'),
     NATS_URL: setting.optionalUrl(),
     EVENT_STREAM_MAX_LENGTH: setting.int(100_000, { min: 100 }),
@@ -59,6 +61,7 @@ export function createPubSub(
     EVENT_CLAIM_IDLE_MS: setting.int(30_000, { min: 100 }),
   });
   const natsUrl = choice.natsUrl ?? config.NATS_URL;
+  redisUrl = config.EVENT_REDIS_URL ?? redisUrl;
   const kind = choice.transport ?? chooseTransport(config.EVENT_TRANSPORT, natsUrl, redisUrl);
   const retention = {
     retainMs: config.EVENT_RETAIN_MS,
@@ -79,11 +82,12 @@ export function createPubSub(
   if (!redisUrl) throw new Error(`EVENT_TRANSPORT=${kind} needs REDIS_URL`);
   const options = { maxRetriesPerRequest: null };
   const publisher = new Redis(redisUrl, options);
-  reportRedisOutages(publisher, 'events-publisher');
+  reportRedisOutages(publisher, 'pubsub-publisher');
   if (kind === 'streams') {
     const transport = new RedisStreamsTransport(publisher, namespace, {
       ...retention,
       maxLength: config.EVENT_STREAM_MAX_LENGTH,
+      reportOutages: reportRedisOutages,
     });
     return {
       pubsub: transport,

@@ -121,7 +121,11 @@ export async function consumeEvents(
     const engine = deps.pubsub;
     const ids = await Promise.all(
       handlers.map((handler) =>
-        engine.subscribe(handler.topic, (event: { eventId?: unknown }) => enqueue(handler, event), {}),
+        engine.subscribe(
+          handler.topic,
+          (event: { eventId?: unknown }) => enqueue(handler, event),
+          {},
+        ),
       ),
     );
     group = { stop: async () => ids.forEach((id) => engine.unsubscribe(id)) };

@@ -21,6 +21,8 @@ export interface RedisStreamsOptions {
   retainMs: number;
   /** A group member's entry unacknowledged this long is taken over (its member crashed). */
   claimIdleMs: number;
+  /** Reports the reader's outages (the publisher's are its creator's to report). */
+  reportOutages?: (client: Redis, name: string) => void;
 }
 
 type Entry = [id: string, fields: string[]];
@@ -72,6 +74,8 @@ export class RedisStreamsTransport extends EventTransport {
   ) {
     super();
     this.key = `${namespace}:events`;
+    // Started at once, as pub/sub's subscriber connection was: the reader reports outages.
+    void this.startReading().catch(() => {});
   }
 
   async publish(topic: string, payload: unknown): Promise<void> {
@@ -108,7 +112,14 @@ export class RedisStreamsTransport extends EventTransport {
     const events: DeliveredEvent[] = [];
     let from = `(${after}`;
     for (;;) {
-      const entries = (await this.redis.call('XRANGE', this.key, from, '+', 'COUNT', 1000)) as Entry[];
+      const entries = (await this.redis.call(
+        'XRANGE',
+        this.key,
+        from,
+        '+',
+        'COUNT',
+        1000,
+      )) as Entry[];
       for (const entry of entries) {
         const parsed = toEvent(entry);
         if (parsed?.topic === topic) events.push(parsed.event);
@@ -122,14 +133,24 @@ export class RedisStreamsTransport extends EventTransport {
     if (this.reading) return this.reading;
     const reader = this.redis.duplicate();
     this.reader = reader;
-    reader.on('error', () => {}); // The publisher's connection reports outages.
+    if (this.options.reportOutages) this.options.reportOutages(reader, 'pubsub-subscriber');
+    else reader.on('error', () => {});
     this.reading = (async () => {
-      const [last] = (await this.redis.call('XREVRANGE', this.key, '+', '-', 'COUNT', 1)) as Entry[];
+      const [last] = (await this.redis.call(
+        'XREVRANGE',
+        this.key,
+        '+',
+        '-',
+        'COUNT',
+        1,
+      )) as Entry[];
       return last?.[0] ?? '0-0';
     })();
-    void this.reading.then((start) => this.readLoop(reader, start)).catch(() => {
-      this.reading = null;
-    });
+    void this.reading
+      .then((start) => this.readLoop(reader, start))
+      .catch(() => {
+        this.reading = null;
+      });
     return this.reading;
   }
 
@@ -161,7 +182,7 @@ export class RedisStreamsTransport extends EventTransport {
 
   async consume(group: string, topics: string[], handle: GroupHandler): Promise<GroupHandle> {
     const connection = this.redis.duplicate();
-    connection.on('error', () => {});
+    connection.on('error', () => {}); // The reader reports the outage for this process.
     this.groups.add(connection);
     const consumer = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
     const wanted = new Set(topics);
