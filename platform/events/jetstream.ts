@@ -4,7 +4,7 @@ import {
   DeliverPolicy,
   jetstream,
   jetstreamManager,
-  type ConsumerMessages,
+  type Consumer,
   type JetStreamClient,
   type JetStreamManager,
   type JsMsg,
@@ -37,6 +37,8 @@ interface Broker {
 }
 
 /** Stream names and subject tokens allow letters, digits, `_` and `-` only. */
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 const token = (value: string) => value.replace(/[^A-Za-z0-9_-]/g, '_');
 
 /**
@@ -54,7 +56,6 @@ export class JetStreamTransport extends EventTransport {
   private readonly broker: Promise<Broker>;
   private readonly live = new LiveDispatcher((topic, after) => this.replay(topic, after));
   private reading: Promise<void> | null = null;
-  private readonly open = new Set<ConsumerMessages>();
   private closed = false;
 
   constructor(
@@ -160,30 +161,51 @@ export class JetStreamTransport extends EventTransport {
     }
   }
 
-  /** One ordered consumer per process follows every topic from the stream's end. */
+  /**
+   * One ordered consumer per process follows every topic from the stream's end, in short
+   * pulls: after a server restart a pull simply expires, and a consumer that has fallen
+   * silent while the stream grew is replaced by one starting after the last event seen.
+   */
   private startReading(): Promise<void> {
     this.reading ??= (async () => {
-      const { js, jsm } = await this.broker;
+      const { jsm } = await this.broker;
       const last = (await jsm.streams.info(this.stream)).state.last_seq;
-      const consumer = await js.consumers.get(this.stream, {
-        filter_subjects: `${this.prefix}.>`,
-        opt_start_seq: last + 1,
-      });
-      const messages = await consumer.consume();
-      this.open.add(messages);
-      void (async () => {
-        for await (const msg of messages) {
-          const parsed = this.toEvent(msg);
-          if (parsed) this.live.dispatch(parsed.topic, parsed.event);
-        }
-      })().catch((error) => {
-        if (!this.closed) log.warn('live reader ended', { error: (error as Error).message });
-      });
+      void this.readLoop(last);
     })();
     this.reading.catch(() => {
       this.reading = null;
     });
     return this.reading;
+  }
+
+  private async readLoop(from: number): Promise<void> {
+    const { js, jsm } = await this.broker;
+    let last = from;
+    let consumer: Consumer | null = null;
+    while (!this.closed) {
+      try {
+        consumer ??= await js.consumers.get(this.stream, {
+          filter_subjects: `${this.prefix}.>`,
+          opt_start_seq: last + 1,
+        });
+        let seen = 0;
+        for await (const msg of await consumer.fetch({ max_messages: 500, expires: 1000 })) {
+          seen += 1;
+          if (msg.seq <= last) continue;
+          last = msg.seq;
+          const parsed = this.toEvent(msg);
+          if (parsed) this.live.dispatch(parsed.topic, parsed.event);
+        }
+        if (seen === 0 && (await jsm.streams.info(this.stream)).state.last_seq > last) {
+          await consumer.delete().catch(() => {});
+          consumer = null;
+        }
+      } catch {
+        consumer = null;
+        if (!this.closed) await pause(250);
+      }
+    }
+    await consumer?.delete().catch(() => {});
   }
 
   async consume(group: string, topics: string[], handle: GroupHandler): Promise<GroupHandle> {
@@ -203,25 +225,27 @@ export class JetStreamTransport extends EventTransport {
         .catch(() => jsm.consumers.info(this.stream, durable));
     }
     const consumer = await js.consumers.get(this.stream, durable);
-    const messages = await consumer.consume({ max_messages: 100 });
-    this.open.add(messages);
     const wanted = new Set(topics);
     let stopped = false;
+    // Short pulls: one lost with a server restart expires, and the next one is answered.
     const loop = (async () => {
-      for await (const msg of messages) {
-        const parsed = this.toEvent(msg);
-        if (parsed && wanted.has(parsed.topic)) await handle(parsed.topic, parsed.event);
-        // Unacknowledged when stopped mid-event: another member (or this one) gets it again.
-        if (!stopped) msg.ack();
+      while (!stopped && !this.closed) {
+        try {
+          for await (const msg of await consumer.fetch({ max_messages: 100, expires: 1000 })) {
+            const parsed = this.toEvent(msg);
+            if (parsed && wanted.has(parsed.topic)) await handle(parsed.topic, parsed.event);
+            // Unacknowledged when stopped mid-event: a member gets it again after ack_wait.
+            if (stopped) break;
+            await msg.ackAck().catch(() => msg.ack());
+          }
+        } catch {
+          if (!stopped) await pause(250);
+        }
       }
-    })().catch((error) => {
-      if (!stopped) log.warn('group consumer ended', { group, error: (error as Error).message });
-    });
+    })();
     return {
       stop: async () => {
         stopped = true;
-        await messages.close();
-        this.open.delete(messages);
         await loop;
       },
     };
@@ -229,9 +253,7 @@ export class JetStreamTransport extends EventTransport {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const messages of this.open) await messages.close().catch(() => {});
-    this.open.clear();
     const broker = await this.broker.catch(() => null);
-    await broker?.nc.drain().catch(() => {});
+    await broker?.nc.close().catch(() => {});
   }
 }
