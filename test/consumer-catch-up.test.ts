@@ -54,14 +54,17 @@ it('notifications handles the order confirmed while it was down when it comes ba
   await new Promise((resolve) => setTimeout(resolve, 500));
   expect(await handled(missed)).toBe(false);
 
-  const restarted = await startSubgraph(subgraphs.find((s) => s.name === 'notifications')!, {
-    databaseUrl: platform.database.url,
-    port: 0,
-    host: '127.0.0.1',
-    subgraphUrls: platform.subgraphUrls,
-    pubsub: platform.pubsub,
-    background: false,
-  });
+  const restarted = await startSubgraph(
+    subgraphs.find((s) => s.name === 'notifications')!,
+    {
+      databaseUrl: platform.database.url,
+      port: 0,
+      host: '127.0.0.1',
+      subgraphUrls: platform.subgraphUrls,
+      pubsub: platform.pubsub,
+      background: false,
+    },
+  );
   platform.subgraphs.notifications = restarted; // the platform stops this one
   await until('the restarted notifications handled it', () => handled(missed), 20_000);
   // Once: its inbox has the event a single time, and the first one was not handled again.

@@ -18,6 +18,7 @@ import {
  */
 const SUBSCRIBERS = 500;
 const ORDERS = 10;
+const RECONNECT_AFTER_MS = 8000;
 
 let platform: TestPlatform;
 let routerA: RouterProcess;
@@ -41,7 +42,7 @@ beforeAll(async () => {
     const orderId = orderIds[i % ORDERS]!;
     subscribers.push(
       i % 2 === 0
-        ? new ResumingSubscriber(routerA.url, orderId, routerB.url)
+        ? new ResumingSubscriber(routerA.url, orderId, routerB.url, RECONNECT_AFTER_MS)
         : new ResumingSubscriber(routerB.url, orderId),
     );
   }
@@ -62,15 +63,31 @@ async function everyoneHasEverything(): Promise<boolean> {
   return subscribers.every((s) => s.eventIds().length >= counts.get(s.orderId)!);
 }
 
+const everyoneOnBHasEverything = async () =>
+  (await missing(subscribers.filter((s) => !s.reconnects))) === 0;
+
+/** How many of `these` have not seen every change of their order yet. */
+async function missing(these: ResumingSubscriber[]): Promise<number> {
+  const counts = new Map<string, number>();
+  for (const id of orderIds) counts.set(id, await since(id));
+  return these.filter((s) => s.eventIds().length < counts.get(s.orderId)!).length;
+}
+
 it('clients of a router that stops resume on the other and miss nothing', async () => {
   for (const id of orderIds) await changeOrder(platform, id, 0);
   await until('the captures reached every subscriber', everyoneHasEverything, 60_000);
 
-  // Orders keep changing while router A drains and its clients move to router B.
-  const stopping = routerA.stop();
+  // Orders keep changing while router A drains and its clients wait to reconnect to B.
+  await routerA.stop();
+  const stoppedAt = Date.now();
   for (let step = 1; step <= 3; step += 1)
     for (const id of orderIds) await changeOrder(platform, id, step);
-  await stopping;
+  await until('those changes reached router B', everyoneOnBHasEverything, 30_000);
+  // They are still away, and have missed these changes: resuming is what brings them back.
+  expect(Date.now() - stoppedAt).toBeLessThan(RECONNECT_AFTER_MS);
+  const away = subscribers.filter((s) => s.reconnects > 0);
+  expect(away).toHaveLength(SUBSCRIBERS / 2);
+  expect(await missing(away)).toBe(away.length);
   for (const id of orderIds) await changeOrder(platform, id, 4);
 
   await until('every outbox drained', async () => (await unpublished(platform)) === 0);

@@ -99,6 +99,8 @@ export class ResumingSubscriber {
     private url: string,
     readonly orderId: string,
     private readonly failover: string | null = null,
+    /** How long it waits before it reconnects (a client's backoff; events go on meanwhile). */
+    private readonly failoverDelayMs = 0,
   ) {}
 
   get lastEventId(): string | null {
@@ -153,7 +155,9 @@ export class ResumingSubscriber {
     if (this.closed || !this.failover || client !== this.client) return;
     this.url = this.failover;
     this.reconnects += 1;
-    void this.start();
+    setTimeout(() => {
+      if (!this.closed) void this.start();
+    }, this.failoverDelayMs);
   }
 
   async close(): Promise<void> {
