@@ -133,6 +133,9 @@ describe('order emails', () => {
       (e: { eventId?: string }) => void (e.eventId === event.eventId && heard.push(e)),
       {},
     );
+    // A broker that stores an event once per id (Redis Streams, JetStream) drops the
+    // copies itself; pub/sub and in-process pass them on, and the inbox drops them.
+    const passesCopies = !['streams', 'jetstream'].includes(platform.pubsub.pubsub.kind);
     const redeliver = async (times: number) => {
       const before = heard.length;
       for (let i = 0; i < times; i += 1) {
@@ -140,7 +143,7 @@ describe('order emails', () => {
       }
       await eventually(
         async () => heard.length,
-        (n) => n === before + times,
+        (n) => n === before + (passesCopies ? times : 0),
       );
       await platform.subgraphs.notifications!.events.idle();
     };
