@@ -11,4 +11,10 @@ export interface SubgraphContext<Services, Loaders> {
    * loaders (see platform/live.ts), or it would be served the first event's cached rows.
    */
   refreshLoaders(): void;
+  /**
+   * Subscriptions: the position of the last event the subscriber saw, when it resumes
+   * (the router's `extensions.lastEventId`), and the position of the event being sent.
+   */
+  resumeAfter?: string | null;
+  eventPosition?: string | null;
 }

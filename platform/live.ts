@@ -1,5 +1,6 @@
 import type { PubSubEngine } from 'graphql-subscriptions';
 import { EventQueue } from './event-queue';
+import { isEventTransport, isPosition } from './events/transport';
 import { loadConfig, setting } from './config';
 
 /** Events a subscriber may fall behind by before it is cut off rather than buffered forever. */
@@ -17,13 +18,18 @@ export function openLiveStreams(): number {
  * A subscription's event stream: it listens on the topic first and only then reads the
  * current state, so nothing that happens in between is missed; the current state comes
  * first, so a client that (re)connects always starts from the truth.
+ *
+ * A subscriber that resumes (`after`, the position of the last event it saw) gets the
+ * events it missed instead, in order, from a transport that can replay them.
  */
 export function liveStream<T>(
   pubsub: PubSubEngine,
   topic: string,
   current: () => Promise<T[]>,
   accept: (event: T) => boolean = () => true,
+  after?: string | null,
 ): AsyncIterableIterator<T> {
+  const resume = isPosition(after) && isEventTransport(pubsub) && pubsub.replays ? after : null;
   let subscription: Promise<number> | null = null;
   open += 1;
   const queue = new EventQueue<T>(MAX_PENDING, async () => {
@@ -40,16 +46,18 @@ export function liveStream<T>(
       if (early) early.push(event);
       else queue.push(event);
     },
-    {},
+    resume ? { after: resume } : {},
   );
-  subscription.then(current).then(
-    (states) => {
-      const waited = early ?? [];
-      early = null;
-      for (const event of [...states, ...waited]) queue.push(event);
-    },
-    (error) => queue.fail(error),
-  );
+  subscription
+    .then(async () => (resume ? [] : current()))
+    .then(
+      (states) => {
+        const waited = early ?? [];
+        early = null;
+        for (const event of [...states, ...waited]) queue.push(event);
+      },
+      (error) => queue.fail(error),
+    );
   return queue;
 }
 
@@ -57,7 +65,11 @@ export function liveStream<T>(
  * A subscription field whose events are resolved with fresh DataLoaders each time: the
  * context lives as long as the subscription, the rows it loaded must not.
  */
-export function subscriptionField<Event, Args, Ctx extends { refreshLoaders(): void }>(
+export function subscriptionField<
+  Event,
+  Args,
+  Ctx extends { refreshLoaders(): void; eventPosition?: string | null },
+>(
   subscribe: (
     args: Args,
     ctx: Ctx,
@@ -65,10 +77,36 @@ export function subscriptionField<Event, Args, Ctx extends { refreshLoaders(): v
   resolve: (event: Event, args: Args, ctx: Ctx) => unknown,
 ) {
   return {
-    subscribe: (_: unknown, args: Args, ctx: Ctx) => subscribe(args, ctx),
+    subscribe: async (_: unknown, args: Args, ctx: Ctx) =>
+      notePositions(await subscribe(args, ctx), ctx),
     resolve: (event: Event, args: Args, ctx: Ctx) => {
       ctx.refreshLoaders();
       return resolve(event, args, ctx);
+    },
+  };
+}
+
+/**
+ * Keeps the position of the event being resolved on the subscription's context, where the
+ * server puts it into the result (`extensions.eventId`) for the client to resume from.
+ */
+function notePositions<Event>(
+  events: AsyncIterableIterator<Event>,
+  ctx: { eventPosition?: string | null },
+): AsyncIterableIterator<Event> {
+  return {
+    async next() {
+      const item = await events.next();
+      if (!item.done) {
+        const position = (item.value as { eventPosition?: unknown } | null)?.eventPosition;
+        ctx.eventPosition = isPosition(position) ? position : null;
+      }
+      return item;
+    },
+    return: () => events.return?.() ?? Promise.resolve({ value: undefined, done: true }),
+    throw: (error) => events.throw?.(error) ?? Promise.reject(error),
+    [Symbol.asyncIterator]() {
+      return this;
     },
   };
 }

@@ -1,8 +1,11 @@
-import { EventEmitter } from 'node:events';
-import { PubSub, PubSubEngine } from 'graphql-subscriptions';
-import { RedisPubSub } from 'graphql-redis-subscriptions';
 import Redis from 'ioredis';
 import { createLogger } from './logging';
+import { loadConfig, setting } from './config';
+import type { EventTransport, TransportKind } from './events/transport';
+import { MemoryTransport } from './events/memory';
+import { RedisPubSubTransport } from './events/redis-pubsub';
+import { RedisStreamsTransport } from './events/redis-streams';
+import { JetStreamTransport } from './events/jetstream';
 
 const log = createLogger('pubsub');
 
@@ -25,63 +28,92 @@ export function reportRedisOutages(client: Redis, name: string): void {
 }
 
 export interface PubSubHandle {
-  pubsub: PubSubEngine;
+  pubsub: EventTransport;
   close(): Promise<void>;
 }
 
-/**
- * Prefixes every topic, so that several platforms sharing one Redis (staging and
- * preview environments, parallel test files) never hear each other's events.
- */
-class NamespacedPubSub extends PubSubEngine {
-  constructor(
-    private readonly inner: PubSubEngine,
-    private readonly namespace: string,
-  ) {
-    super();
-  }
-  publish(topic: string, payload: unknown): Promise<void> {
-    return this.inner.publish(`${this.namespace}:${topic}`, payload);
-  }
-  subscribe(
-    topic: string,
-    onMessage: (...args: unknown[]) => void,
-    options: object,
-  ): Promise<number> {
-    return this.inner.subscribe(`${this.namespace}:${topic}`, onMessage, options);
-  }
-  unsubscribe(id: number): void {
-    this.inner.unsubscribe(id);
-  }
+export interface TransportChoice {
+  transport?: TransportKind;
+  natsUrl?: string;
 }
 
+const TRANSPORTS = ['streams', 'jetstream', 'pubsub', 'memory'] as const;
+
 /**
- * Redis when REDIS_URL is set, so that events reach subscribers on every process;
- * in-process otherwise, which is enough for one machine running `npm start`.
+ * The event transport (platform/events/transport.ts), chosen by EVENT_TRANSPORT or else
+ * by what is configured: NATS JetStream when NATS_URL is set, Redis Streams when Redis
+ * is, in-process otherwise (`npm start` on one machine). Every topic is prefixed with
+ * `namespace`, so that platforms sharing one broker (staging and preview environments,
+ * parallel test files) never hear each other's events.
  */
 export function createPubSub(
   redisUrl = process.env.REDIS_URL,
   namespace = process.env.PUBSUB_NAMESPACE ?? 'commerce',
+  choice: TransportChoice = {},
 ): PubSubHandle {
-  if (!redisUrl) {
-    // Every subscriber is a listener on one emitter; thousands are expected, not a leak.
-    const eventEmitter = new EventEmitter();
-    eventEmitter.setMaxListeners(0);
-    return {
-      pubsub: new NamespacedPubSub(new PubSub({ eventEmitter }), namespace),
-      close: async () => {},
-    };
+  const config = loadConfig({
+    // Events may have a Redis of their own (and the tests that stop it do).
+    EVENT_REDIS_URL: setting.optionalString(),
+    EVENT_TRANSPORT: setting.oneOf(['auto', ...TRANSPORTS], 'auto'),
+    NATS_URL: setting.optionalUrl(),
+    EVENT_STREAM_MAX_LENGTH: setting.int(100_000, { min: 100 }),
+    EVENT_RETAIN_MS: setting.int(24 * 60 * 60 * 1000, { min: 1000 }),
+    EVENT_CLAIM_IDLE_MS: setting.int(30_000, { min: 100 }),
+  });
+  const natsUrl = choice.natsUrl ?? config.NATS_URL;
+  redisUrl = config.EVENT_REDIS_URL ?? redisUrl;
+  const kind = choice.transport ?? chooseTransport(config.EVENT_TRANSPORT, natsUrl, redisUrl);
+  const retention = {
+    retainMs: config.EVENT_RETAIN_MS,
+    claimIdleMs: config.EVENT_CLAIM_IDLE_MS,
+  };
+  if (kind === 'memory') {
+    const transport = new MemoryTransport();
+    return { pubsub: transport, close: () => transport.close() };
   }
+  if (kind === 'jetstream') {
+    if (!natsUrl) throw new Error('EVENT_TRANSPORT=jetstream needs NATS_URL');
+    const transport = new JetStreamTransport(natsUrl, namespace, {
+      ...retention,
+      maxMessages: config.EVENT_STREAM_MAX_LENGTH,
+    });
+    return { pubsub: transport, close: () => transport.close() };
+  }
+  if (!redisUrl) throw new Error(`EVENT_TRANSPORT=${kind} needs REDIS_URL`);
   const options = { maxRetriesPerRequest: null };
   const publisher = new Redis(redisUrl, options);
-  const subscriber = new Redis(redisUrl, options);
   reportRedisOutages(publisher, 'pubsub-publisher');
+  if (kind === 'streams') {
+    const transport = new RedisStreamsTransport(publisher, namespace, {
+      ...retention,
+      maxLength: config.EVENT_STREAM_MAX_LENGTH,
+      reportOutages: reportRedisOutages,
+    });
+    return {
+      pubsub: transport,
+      close: async () => {
+        await transport.close();
+        publisher.disconnect();
+      },
+    };
+  }
+  const subscriber = new Redis(redisUrl, options);
   reportRedisOutages(subscriber, 'pubsub-subscriber');
   return {
-    pubsub: new NamespacedPubSub(new RedisPubSub({ publisher, subscriber }), namespace),
+    pubsub: new RedisPubSubTransport(publisher, subscriber, namespace),
     close: async () => {
       publisher.disconnect();
       subscriber.disconnect();
     },
   };
+}
+
+function chooseTransport(
+  configured: TransportKind | 'auto',
+  natsUrl: string | undefined,
+  redisUrl: string | undefined,
+): TransportKind {
+  if (configured !== 'auto') return configured;
+  if (natsUrl) return 'jetstream';
+  return redisUrl ? 'streams' : 'memory';
 }

@@ -10,6 +10,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError } from 'graphql';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
+import { isPosition } from './events/transport';
 import type { SubscribePayload } from 'graphql-ws';
 import type { DataSource } from 'typeorm';
 import type { SubgraphContext } from './context';
@@ -141,11 +142,22 @@ export async function startSubgraph<Services, Loaders>(
                 extensions: { code: 'UNAUTHENTICATED' },
               }),
             ],
-      context: (_ctx, id, payload) =>
-        contextFor(
+      context: (_ctx, id, payload) => {
+        const extensions = stringRecord(payload.extensions);
+        const context = contextFor(
           subscriberOf(payload)!,
-          headerValue(stringRecord(payload.extensions)['x-request-id']) ?? id,
-        ),
+          headerValue(extensions['x-request-id']) ?? id,
+        );
+        const lastEventId = payload.extensions?.lastEventId;
+        context.resumeAfter = isPosition(lastEventId) ? lastEventId : null;
+        return context;
+      },
+      // Each event carries its position, from which the router (and its client) resume.
+      onNext: (_ctx, _id, _payload, args, result) => {
+        const position = (args.contextValue as { eventPosition?: string | null }).eventPosition;
+        if (!position) return;
+        return { ...result, extensions: { ...result.extensions, eventId: position } };
+      },
     },
     wsServer,
   );

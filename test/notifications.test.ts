@@ -133,6 +133,9 @@ describe('order emails', () => {
       (e: { eventId?: string }) => void (e.eventId === event.eventId && heard.push(e)),
       {},
     );
+    // A broker that stores an event once per id (Redis Streams, JetStream) drops the
+    // copies itself; pub/sub and in-process pass them on, and the inbox drops them.
+    const passesCopies = !['streams', 'jetstream'].includes(platform.pubsub.pubsub.kind);
     const redeliver = async (times: number) => {
       const before = heard.length;
       for (let i = 0; i < times; i += 1) {
@@ -140,7 +143,7 @@ describe('order emails', () => {
       }
       await eventually(
         async () => heard.length,
-        (n) => n === before + times,
+        (n) => n === before + (passesCopies ? times : 0),
       );
       await platform.subgraphs.notifications!.events.idle();
     };
@@ -156,8 +159,9 @@ describe('order emails', () => {
       `SELECT count(*)::int AS n FROM notifications.inbox WHERE event_id = $1`,
       [event.eventId],
     );
-    // The last copy went through the handler (the inbox took it again) and queued nothing.
-    expect(inbox.n).toBe(1);
+    // The last copy went through the handler (the inbox took it again) and queued nothing;
+    // a deduplicating broker never passed it on (EVENT_TRANSPORT=pubsub runs this path).
+    expect(inbox.n).toBe(passesCopies ? 1 : 0);
     await notifications().notifications.sender.sendDue();
 
     expect((await deliveries({ orderId })).length).toBe(3);

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import type { PubSubEngine } from 'graphql-subscriptions';
+import { isEventTransport, type GroupHandle } from './transport';
 import { createLogger } from '../logging';
 
 const log = createLogger('events');
@@ -10,9 +11,12 @@ const log = createLogger('events');
  * its inbox. A redelivered event (the relay re-sends after a crash; every replica hears
  * every event) finds its id there and has no second effect.
  *
- * Delivery itself is what the pub/sub gives: fire-and-forget. An event published while no
- * consumer listens is lost (durable delivery, a replayable broker, is issue 18's job);
- * consumers keep a sweep for what they may have missed where that matters.
+ * Delivery is the transport's (platform/events/transport.ts): with Redis Streams or NATS
+ * JetStream the subgraph consumes as a group named after its schema, so one replica gets
+ * each event, an event is acknowledged only once handled, and what was published while
+ * every replica was down is delivered when one is back. In the light modes (pub/sub,
+ * in-process) every replica hears every event live and a missed one is lost; consumers
+ * keep a sweep for that where it matters.
  */
 export interface EventHandler<E = Record<string, unknown>> {
   topic: string;
@@ -98,17 +102,34 @@ export async function consumeEvents(
     }
   }
 
-  const ids = await Promise.all(
-    handlers.map((handler) =>
-      deps.pubsub.subscribe(
-        handler.topic,
-        (event: { eventId?: unknown }) => {
-          chain = chain.then(() => handle(handler, event));
-        },
-        {},
+  const byTopic = new Map<string, EventHandler<never>[]>();
+  for (const handler of handlers)
+    byTopic.set(handler.topic, [...(byTopic.get(handler.topic) ?? []), handler]);
+  // Acknowledged to the broker when this resolves: after the handler (and its inbox row).
+  const enqueue = (handler: EventHandler<never>, event: { eventId?: unknown }) => {
+    const handled = chain.then(() => handle(handler, event));
+    chain = handled;
+    return handled;
+  };
+  let group: GroupHandle;
+  if (isEventTransport(deps.pubsub)) {
+    group = await deps.pubsub.consume(deps.schema, [...byTopic.keys()], async (topic, event) => {
+      for (const handler of byTopic.get(topic) ?? [])
+        await enqueue(handler, event as { eventId?: unknown });
+    });
+  } else {
+    const engine = deps.pubsub;
+    const ids = await Promise.all(
+      handlers.map((handler) =>
+        engine.subscribe(
+          handler.topic,
+          (event: { eventId?: unknown }) => enqueue(handler, event),
+          {},
+        ),
       ),
-    ),
-  );
+    );
+    group = { stop: async () => ids.forEach((id) => engine.unsubscribe(id)) };
+  }
   return {
     idle: async () => {
       let seen: Promise<void>;
@@ -118,8 +139,8 @@ export async function consumeEvents(
       } while (seen !== chain);
     },
     async stop() {
+      await group.stop();
       stopped = true;
-      for (const id of ids) deps.pubsub.unsubscribe(id);
       await chain;
     },
   };

@@ -1,4 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { freePort } from './ports';
 
 export interface TestRedis {
@@ -33,7 +36,7 @@ export async function startTestRedis(): Promise<TestRedis> {
 
 export interface PrivateRedis extends TestRedis {
   port: number;
-  /** Starts it again on the same port (after `stop`), empty. */
+  /** Starts it again on the same port (after `stop`): empty, unless persistent. */
   start(): Promise<void>;
 }
 
@@ -41,13 +44,27 @@ export interface PrivateRedis extends TestRedis {
  * A redis-server of this test's own, always (never REDIS_URL's, which other test files
  * share): for tests that stop Redis to see what its clients do, then start it again.
  */
-export async function startPrivateRedis(): Promise<PrivateRedis> {
+export async function startPrivateRedis(
+  options: { persistent?: boolean } = {},
+): Promise<PrivateRedis> {
   const port = await freePort();
   let child: ChildProcess | null = null;
+  // Persistent: every write in an append-only file before Redis answers, as a broker that
+  // acknowledges events must run; it comes back with what it had.
+  const persistence = options.persistent
+    ? [
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+        '--dir',
+        mkdtempSync(join(tmpdir(), 'redis-')),
+      ]
+    : ['--appendonly', 'no'];
   const start = async () => {
     child = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence],
       { stdio: 'ignore' },
     );
     await new Promise((resolve) => setTimeout(resolve, 300));

@@ -25,12 +25,15 @@ import {
   type UpstreamSink,
 } from '../reload/live-subscription';
 import { planSubscription, type SubscriptionPlan } from '../reload/subscription-plan';
+import { ResumePoint, eventIdOf } from './resume';
 
 export interface SubscriptionRequest {
   document: DocumentNode;
   variables?: Record<string, unknown> | null;
   operationName?: string | null;
   context: RouterContext;
+  /** The last event id the client saw: it resumes after it (SSE Last-Event-ID, extensions). */
+  lastEventId?: string | null;
 }
 
 export type SubscriptionResult = AsyncIterableIterator<ExecutionResult> | ExecutionResult;
@@ -74,12 +77,19 @@ export class FederatedSubscriptions {
       this.open.delete(live);
       release();
     });
+    // One position per subscription, carried by every upstream subscribe it makes (a
+    // re-plan after a reload included): each resumes after the last event passed on.
+    const resume = new ResumePoint(request.lastEventId);
     const live = new LiveSubscription(request, planned, upstream, (primary, sink) =>
-      this.openUpstream(primary, request, sink),
+      this.openUpstream(primary, request, sink, resume),
     );
     this.open.add(live);
     live.start();
-    return mapEvents(upstream, (event) => this.completeEvent(event.plan, event.result, request));
+    return mapEvents(upstream, async (event) => {
+      const result = await this.completeEvent(event.plan, event.result, request);
+      const eventId = eventIdOf(event.result);
+      return eventId ? { ...result, extensions: { ...result.extensions, eventId } } : result;
+    });
   }
 
   /**
@@ -94,6 +104,7 @@ export class FederatedSubscriptions {
     primary: FetchNode,
     request: SubscriptionRequest,
     sink: UpstreamSink,
+    resume: ResumePoint,
   ): () => void {
     const operation = {
       query: primary.operation,
@@ -101,21 +112,21 @@ export class FederatedSubscriptions {
       variables: pickVariables(request.variables, primary.variableUsages ?? []),
     };
     try {
+      const extensions = resume.attach({
+        // For this subgraph and this operation only (not replayable for another).
+        ...signIdentity(request.context.viewer, {
+          audience: primary.serviceName,
+          body: subscribeSignatureBody(operation),
+          ttlSeconds: subscribeSignatureTtl(request.context.session),
+        }),
+        'x-request-id': request.context.requestId,
+      });
       return this.connections.client(primary.serviceName).subscribe(
+        { ...operation, extensions },
         {
-          ...operation,
-          extensions: {
-            // For this subgraph and this operation only (not replayable for another).
-            ...signIdentity(request.context.viewer, {
-              audience: primary.serviceName,
-              body: subscribeSignatureBody(operation),
-              ttlSeconds: subscribeSignatureTtl(request.context.session),
-            }),
-            'x-request-id': request.context.requestId,
+          next: (result) => {
+            if (resume.fresh(result as ExecutionResult)) sink.next(result as ExecutionResult);
           },
-        },
-        {
-          next: (result) => sink.next(result as ExecutionResult),
           error: (error) => sink.error(sourceError(primary.serviceName, error)),
           complete: () => sink.complete(),
         },

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { ApolloServer } from '@apollo/server';
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
+import { isPosition } from '../../platform/events/transport';
 import { createHandler } from 'graphql-sse/lib/use/express';
 import type { SessionGuard } from '../auth/sessions';
 import type { RouterContext } from '../context';
@@ -32,10 +33,11 @@ export function sseHandler(options: {
   admit?: Admit;
 }): RequestHandler {
   const sockets = new WeakMap<RouterContext, Socket>();
+  const resumeOf = new WeakMap<RouterContext, string>();
   const handler = createHandler<RouterContext>({
     // Read per request: the supergraph can be reloaded (router/reload); @defer is accepted.
     schema: () => withDeferDirective(options.supergraph.apiGraphQLSchema),
-    context: async (req): Promise<RouterContext> => {
+    context: async (req, params): Promise<RouterContext> => {
       const caller = await options.callerOf(req.raw);
       const socket = req.raw.socket;
       const context: RouterContext = {
@@ -44,6 +46,10 @@ export function sseHandler(options: {
         requestId: req.headers.get('x-request-id') ?? randomUUID(),
       };
       sockets.set(context, socket);
+      // EventSource sends the last `id:` it saw when it reconnects; other clients may say so
+      // in the request's extensions as over graphql-ws.
+      const lastEventId = req.headers.get('last-event-id') ?? params.extensions?.lastEventId;
+      if (typeof lastEventId === 'string') resumeOf.set(context, lastEventId);
       return context;
     },
     subscribe: async (args) => {
@@ -63,6 +69,7 @@ export function sseHandler(options: {
           variables: args.variableValues as Record<string, unknown> | undefined,
           operationName: args.operationName,
           context: args.contextValue,
+          lastEventId: resumeOf.get(args.contextValue) ?? null,
         }),
         {
           session: args.contextValue.session ?? null,
@@ -79,6 +86,36 @@ export function sseHandler(options: {
     execute: (args) => executeIncrementallyThroughApollo(options.apollo, args),
   });
   return (req, res, next) => {
+    withEventIds(res);
     handler(req, res).catch(next);
   };
+}
+
+/**
+ * graphql-sse writes `event:` and `data:` only: each event that has an id (its position in
+ * the broker, `extensions.eventId`) gets an `id:` line as well, which EventSource keeps and
+ * sends back as Last-Event-ID when it reconnects.
+ */
+function withEventIds(res: Response): void {
+  const write = res.write.bind(res) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  res.write = ((chunk: unknown, ...rest: unknown[]) => {
+    if (typeof chunk === 'string' && chunk.startsWith('event: next\ndata: ')) {
+      const eventId = eventIdOfMessage(chunk.slice('event: next\ndata: '.length));
+      if (eventId) return write(`id: ${eventId}\n${chunk}`, ...rest);
+    }
+    return write(chunk, ...rest);
+  }) as Response['write'];
+}
+
+function eventIdOfMessage(data: string): string | null {
+  try {
+    const message = JSON.parse(data) as {
+      extensions?: { eventId?: unknown };
+      payload?: { extensions?: { eventId?: unknown } };
+    };
+    const eventId = (message.payload ?? message).extensions?.eventId;
+    return isPosition(eventId) ? eventId : null;
+  } catch {
+    return null;
+  }
 }

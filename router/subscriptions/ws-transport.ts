@@ -62,6 +62,7 @@ export function startWebSocketTransport(options: {
   });
   const connections = new WeakMap<object, Connection>();
   const socketOf = new WeakMap<RouterContext, WebSocket>();
+  const resumeOf = new WeakMap<RouterContext, string>();
   const endSession = (socket: WebSocket, reason: 'expired' | 'revoked') =>
     socket.close(SESSION_CLOSE.code, SESSION_CLOSE.reasons[reason]);
 
@@ -138,7 +139,7 @@ export function startWebSocketTransport(options: {
       onComplete: (ctx, id) => {
         connections.get(ctx.extra.socket)?.open.delete(id);
       },
-      context: (ctx): RouterContext => {
+      context: (ctx, _id, payload): RouterContext => {
         const { caller } = connections.get(ctx.extra.socket)!;
         const context: RouterContext = {
           viewer: caller.viewer,
@@ -146,6 +147,9 @@ export function startWebSocketTransport(options: {
           requestId: randomUUID(),
         };
         socketOf.set(context, ctx.extra.socket);
+        // A client resuming after a reconnect: `extensions.lastEventId` of its subscribe.
+        const lastEventId = payload.extensions?.lastEventId;
+        if (typeof lastEventId === 'string') resumeOf.set(context, lastEventId);
         return context;
       },
       subscribe: (args) => {
@@ -157,6 +161,7 @@ export function startWebSocketTransport(options: {
             variables: args.variableValues as Record<string, unknown> | undefined,
             operationName: args.operationName,
             context,
+            lastEventId: resumeOf.get(context) ?? null,
           }),
           {
             // The socket closes itself when the session ends (above).

@@ -228,14 +228,24 @@ export class OrderService {
     await recordEvent(tx, 'orders', orderUpdatedTopic(orderId), event);
   }
 
-  /** The order now, then every change any domain announces for it. */
-  async watch(orderId: string): Promise<AsyncIterableIterator<OrderUpdatedEvent>> {
+  /**
+   * The order now, then every change any domain announces for it; resuming `after` the
+   * last event a subscriber saw, the changes it missed instead of the order now.
+   */
+  async watch(
+    orderId: string,
+    after: string | null = null,
+  ): Promise<AsyncIterableIterator<OrderUpdatedEvent>> {
     if (!(await this.db.getRepository(OrderRow).existsBy({ id: orderId }))) {
       throw new DomainError('NOT_FOUND', `Order ${orderId} was not found`, ['id']);
     }
-    return liveStream<OrderUpdatedEvent>(this.pubsub, orderUpdatedTopic(orderId), async () => [
-      { orderId, source: 'current' },
-    ]);
+    return liveStream<OrderUpdatedEvent>(
+      this.pubsub,
+      orderUpdatedTopic(orderId),
+      async () => [{ orderId, source: 'current' }],
+      undefined,
+      after,
+    );
   }
 
   /** Loads the order and checks the step is allowed; an order already there is returned as is. */

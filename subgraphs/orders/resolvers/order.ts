@@ -64,7 +64,7 @@ export const orderResolvers = {
         )
           throw notFound(id);
         try {
-          return await ctx.services.orders.watch(id);
+          return await ctx.services.orders.watch(id, ctx.resumeAfter ?? null);
         } catch (error) {
           if (error instanceof DomainError)
             throw new GraphQLError(error.message, { extensions: { code: error.code } });

@@ -1,0 +1,99 @@
+import Redis from 'ioredis';
+import { startPrivateRedis, type PrivateRedis } from '../testing/redis';
+import { RedisStreamsTransport } from './redis-streams';
+import type { DeliveredEvent } from './transport';
+
+/** The Redis Streams transport alone, on a Redis of this test's own. */
+let redis: PrivateRedis;
+let client: Redis;
+const transports: RedisStreamsTransport[] = [];
+const connections: Redis[] = [];
+
+function transport(namespace: string, claimIdleMs = 30_000): RedisStreamsTransport {
+  const connection = client.duplicate();
+  connections.push(connection);
+  const created = new RedisStreamsTransport(connection, namespace, {
+    maxLength: 1000,
+    retainMs: 60_000,
+    claimIdleMs,
+  });
+  transports.push(created);
+  return created;
+}
+
+const until = async (check: () => boolean | Promise<boolean>, ms = 5000) => {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+
+beforeAll(async () => {
+  redis = await startPrivateRedis();
+  client = new Redis(redis.url, { maxRetriesPerRequest: null });
+});
+
+afterAll(async () => {
+  for (const t of transports) await t.close();
+  for (const connection of connections) connection.disconnect();
+  client.disconnect();
+  await redis.stop();
+});
+
+it('stores an event once per event id, however often the relay sends it', async () => {
+  const t = transport('once');
+  for (let i = 0; i < 3; i += 1) await t.publish('a', { eventId: 'orders:1', n: 1 });
+  await t.publish('a', { eventId: 'orders:2', n: 2 });
+  expect(await client.xlen('once:events')).toBe(2);
+});
+
+it('replays a topic after a position, then goes on live, none twice', async () => {
+  const t = transport('replay');
+  const heard: DeliveredEvent[] = [];
+  const first = await t.subscribe('a', (e: DeliveredEvent) => heard.push(e));
+  for (let n = 1; n <= 4; n += 1) await t.publish(n % 2 ? 'a' : 'b', { eventId: `x:${n}`, n });
+  await until(() => heard.length === 2);
+  t.unsubscribe(first);
+
+  const resumed: DeliveredEvent[] = [];
+  await t.subscribe('a', (e: DeliveredEvent) => resumed.push(e), {
+    after: heard[0]!.eventPosition,
+  });
+  await t.publish('a', { eventId: 'x:5', n: 5 });
+  await until(() => resumed.length === 2);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(resumed.map((e) => e.n)).toEqual([3, 5]);
+});
+
+it('gives a group the entry a crashed member took and never acknowledged', async () => {
+  const t = transport('claim', 200);
+  const handled: unknown[] = [];
+  const group = await t.consume('search', ['a'], async (_topic, e) => void handled.push(e.n));
+  await group.stop();
+  await t.publish('a', { eventId: 'y:1', n: 1 });
+  // A member that read the entry and died before XACK.
+  await client.call(
+    'XREADGROUP',
+    'GROUP',
+    'search',
+    'crashed',
+    'COUNT',
+    10,
+    'STREAMS',
+    'claim:events',
+    '>',
+  );
+  await new Promise((resolve) => setTimeout(resolve, 300));
+
+  const again = await transport('claim', 200).consume(
+    'search',
+    ['a'],
+    async (_topic, e) => void handled.push(e.n),
+  );
+  await until(() => handled.length === 1);
+  const [pending] = (await client.call('XPENDING', 'claim:events', 'search')) as unknown[];
+  await again.stop();
+  expect(handled).toEqual([1]);
+  expect(pending).toBe(0);
+});
