@@ -34,11 +34,11 @@ const as = (token: string | null) => callerOf(() => platform.router.url, token);
 let clearAdmin = (): void => {};
 beforeAll(async () => {
   clearAdmin = bootstrapAdmin(ADMIN);
-  // Quick retries, three attempts: the whole backoff fits in a test.
+  // Quick retries, five attempts: the whole backoff fits in a test.
   process.env.WEBHOOKS_RETRY_BASE_MS = '50';
   process.env.WEBHOOKS_RETRY_MAX_MS = '200';
   process.env.WEBHOOKS_SEND_INTERVAL_MS = '50';
-  process.env.WEBHOOKS_MAX_ATTEMPTS = '3';
+  process.env.WEBHOOKS_MAX_ATTEMPTS = '5';
   // The merchant's endpoint runs on this machine, over plain http.
   process.env.WEBHOOKS_ALLOW_PRIVATE_NETWORKS = 'true';
   process.env.WEBHOOKS_ALLOW_HTTP = 'true';
@@ -143,17 +143,29 @@ describe('merchant webhooks', () => {
     expect(JSON.parse(post!.body)).toEqual({ data: { order: null } });
   });
 
-  it('an endpoint answering 500 then 200 is retried with the same id and delivered', async () => {
-    merchant.answer('/flaky', 500, 200);
+  it('an endpoint failing 3 times is retried with the same id and delivered on the 4th try', async () => {
+    merchant.answer('/flaky', 500, 500, 500, 200);
     const hook = await register('/flaky');
     await placeOrder();
     const [delivery] = await eventually(async () => {
       const found = await deliveriesOf(hook.endpoint!.id, 'DELIVERED');
       return found.length ? found : undefined;
     });
-    expect(delivery).toMatchObject({ attempts: 2, responseStatus: 200, lastError: null });
+    expect(delivery).toMatchObject({ attempts: 4, responseStatus: 200, lastError: null });
     const posts = merchant.to('/flaky');
-    expect(posts.map((p) => p.answered)).toEqual([500, 200]);
+    expect(posts.map((p) => p.answered)).toEqual([500, 500, 500, 200]);
+    // The ledger shows each try, oldest first.
+    expect(delivery!.attemptHistory).toEqual([
+      ...[1, 2, 3].map(() => ({
+        at: expect.any(String),
+        durationMs: expect.any(Number),
+        responseStatus: 500,
+        error: 'The endpoint answered HTTP 500',
+      })),
+      { at: expect.any(String), durationMs: expect.any(Number), responseStatus: 200, error: null },
+    ]);
+    const times = delivery!.attemptHistory.map((a: { at: string }) => Date.parse(a.at));
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
     expect(new Set(posts.map((p) => p.headers['webhook-id']))).toEqual(new Set([delivery!.id]));
     expect(posts[1]!.body).toBe(posts[0]!.body);
   });
@@ -166,9 +178,12 @@ describe('merchant webhooks', () => {
       const found = await deliveriesOf(hook.endpoint!.id, 'DEAD');
       return found.length ? found : undefined;
     });
-    expect(dead).toMatchObject({ attempts: 3, responseStatus: 500 });
+    expect(dead).toMatchObject({ attempts: 5, responseStatus: 500 });
     expect(dead!.lastError).toContain('HTTP 500');
-    expect(merchant.to('/down')).toHaveLength(3);
+    expect(merchant.to('/down')).toHaveLength(5);
+    expect(dead!.attemptHistory.map((a: { responseStatus: number }) => a.responseStatus)).toEqual([
+      500, 500, 500, 500, 500,
+    ]);
     // The ledger is staff's: neither a shopper nor the app itself reads it.
     expect(codeOf(await as(null)(WebhookDeliveriesDocument, {}))).toBe('UNAUTHENTICATED');
 
@@ -183,6 +198,10 @@ describe('merchant webhooks', () => {
       return found.length ? found : undefined;
     });
     expect(delivered).toMatchObject({ id: dead!.id, attempts: 1, responseStatus: 200 });
+    // The staff retry restarts the count, not the history.
+    expect(
+      delivered!.attemptHistory.map((a: { responseStatus: number }) => a.responseStatus),
+    ).toEqual([500, 500, 500, 500, 500, 200]);
     const again = dataOf(
       await admin(WebhookDeliveryRetryDocument, { id: dead!.id }),
     ).webhookDeliveryRetry;

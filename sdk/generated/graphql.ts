@@ -3035,6 +3035,12 @@ export type WebhookDeliveryFieldsFragment = {
   nextAttemptAt: string | null;
   createdAt: string;
   deliveredAt: string | null;
+  attemptHistory: Array<{
+    at: string;
+    durationMs: number;
+    responseStatus: number | null;
+    error: string | null;
+  }>;
 };
 
 export type WebhookCreateMutationVariables = Exact<{
@@ -3080,6 +3086,12 @@ export type WebhookDeliveriesQuery = {
         nextAttemptAt: string | null;
         createdAt: string;
         deliveredAt: string | null;
+        attemptHistory: Array<{
+          at: string;
+          durationMs: number;
+          responseStatus: number | null;
+          error: string | null;
+        }>;
       };
     }>;
   };
@@ -3104,6 +3116,12 @@ export type WebhookDeliveryRetryMutation = {
       nextAttemptAt: string | null;
       createdAt: string;
       deliveredAt: string | null;
+      attemptHistory: Array<{
+        at: string;
+        durationMs: number;
+        responseStatus: number | null;
+        error: string | null;
+      }>;
     } | null;
     userErrors: Array<{ field: Array<string> | null; message: string; code: string }>;
   };
@@ -6939,6 +6957,19 @@ export const WebhookDeliveryFieldsFragmentDoc = {
           { kind: 'Field', name: { kind: 'Name', value: 'nextAttemptAt' } },
           { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
           { kind: 'Field', name: { kind: 'Name', value: 'deliveredAt' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attemptHistory' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'at' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'durationMs' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'responseStatus' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'error' } },
+              ],
+            },
+          },
         ],
       },
     },
@@ -16769,6 +16800,19 @@ export const WebhookDeliveriesDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'nextAttemptAt' } },
           { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
           { kind: 'Field', name: { kind: 'Name', value: 'deliveredAt' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attemptHistory' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'at' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'durationMs' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'responseStatus' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'error' } },
+              ],
+            },
+          },
         ],
       },
     },
@@ -16857,6 +16901,19 @@ export const WebhookDeliveryRetryDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'nextAttemptAt' } },
           { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
           { kind: 'Field', name: { kind: 'Name', value: 'deliveredAt' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'attemptHistory' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'at' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'durationMs' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'responseStatus' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'error' } },
+              ],
+            },
+          },
         ],
       },
     },

@@ -8,6 +8,7 @@ import { webhooksEntities } from './entities';
 import { IdentityGateway } from './gateways';
 import { createWebhooksLoaders, type WebhooksLoaders } from './loaders';
 import { WebhooksInitial1767500000001 } from './migrations/0001-webhooks-initial';
+import { WebhooksDeliveryAttempts1768200000000 } from './migrations/0002-delivery-attempts';
 import { webhooksResolvers } from './resolvers';
 import { WebhooksService } from './service';
 
@@ -41,9 +42,9 @@ export const webhooksSubgraph: SubgraphModule<WebhooksServices, WebhooksLoaders>
   typeDefs: subgraphTypeDefs(join(__dirname, 'schema.graphql')),
   resolvers: webhooksResolvers,
   entities: webhooksEntities,
-  migrations: [WebhooksInitial1767500000001],
+  migrations: [WebhooksInitial1767500000001, WebhooksDeliveryAttempts1768200000000],
   createServices: createWebhooksServices,
-  createLoaders: () => createWebhooksLoaders(),
+  createLoaders: ({ webhooks }) => createWebhooksLoaders(webhooks.attempts),
   consumers: ({ webhooks }) => webhooks.consumers(),
   closeServices: ({ webhooks }) => webhooks.sender.close(),
   // Retries: what failed waits out its backoff, then this job sends it (new ones go at once).

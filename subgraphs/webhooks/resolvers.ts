@@ -32,6 +32,9 @@ function toDelivery(d: Delivery) {
   };
 }
 
+/** A delivery as the resolvers hand it on; its attemptHistory is loaded per field. */
+export type WebhookDeliveryModel = ReturnType<typeof toDelivery>;
+
 const svc = (ctx: Context) => ctx.services.webhooks;
 
 /** Outbox topic → the API's enum and the event's type (the document's fragments). */
@@ -74,6 +77,16 @@ export const webhooksResolvers = {
         await svc(ctx).deliveries({ status: args.status, endpointId }, args),
         toDelivery,
       );
+    },
+  },
+  WebhookDelivery: {
+    async attemptHistory(delivery, _, ctx) {
+      return (await ctx.loaders.attempts.load(delivery.id)).map((a) => ({
+        at: new Date(a.attemptedAt).toISOString(),
+        durationMs: a.durationMs,
+        responseStatus: a.responseStatus,
+        error: a.error,
+      }));
     },
   },
   WebhookEvent: {

@@ -8,6 +8,7 @@ import { createLogger } from '../../platform/logging';
 import { APP_REVOKED_TOPIC, type AppRevokedEvent } from '../../platform/topics';
 import type { PageArgs } from '../../platform/pagination';
 import { outboundPolicyOf, type WebhooksConfig } from './config';
+import { DeliveryAttempts } from './domain/attempts';
 import { Endpoints, type EndpointInput } from './domain/endpoints';
 import { DeliveryQueue, type DeliveryEvent, type DeliveryStatus } from './domain/queue';
 import { WebhookSender } from './domain/sender';
@@ -26,6 +27,7 @@ export class WebhooksService {
   readonly queue: DeliveryQueue;
   readonly sender: WebhookSender;
   readonly endpoints: Endpoints;
+  readonly attempts: DeliveryAttempts;
 
   constructor(
     db: DataSource,
@@ -41,8 +43,10 @@ export class WebhooksService {
       baseMs: config.WEBHOOKS_RETRY_BASE_MS,
       maxMs: config.WEBHOOKS_RETRY_MAX_MS,
     });
+    this.attempts = new DeliveryAttempts(db);
     this.sender = new WebhookSender({
       queue: this.queue,
+      attempts: this.attempts,
       appToken: (appId) => identity.appToken(appId),
       resolve: (token, query, variables) => {
         const url = routerUrl();

@@ -8,12 +8,14 @@ import {
 import { webhookHeaders } from '../../../platform/webhook-signature';
 import { fetch, type Agent } from 'undici';
 import { deliveryRequest } from './event-document';
+import type { DeliveryAttempts } from './attempts';
 import type { DeliveryQueue, DueDelivery } from './queue';
 
 const log = createLogger('webhooks');
 
 export interface SenderDeps {
   queue: DeliveryQueue;
+  attempts: DeliveryAttempts;
   /** The app's access token (identity, cached). */
   appToken(appId: string): Promise<string>;
   /** The document's result through the router, as the app. */
@@ -55,6 +57,15 @@ export class WebhookSender {
 
   private async sendOne(delivery: DueDelivery): Promise<number> {
     let status: number | null = null;
+    const attemptedAt = new Date();
+    const tried = (error: string | null) =>
+      this.deps.attempts.record({
+        deliveryId: delivery.id,
+        attemptedAt,
+        durationMs: Date.now() - attemptedAt.getTime(),
+        responseStatus: status,
+        error,
+      });
     try {
       let payload = delivery.payload;
       if (payload === null) {
@@ -83,6 +94,7 @@ export class WebhookSender {
       if (status < 200 || status >= 300) throw new Error(`The endpoint answered HTTP ${status}`);
     } catch (error) {
       const reason = failureReason(error);
+      await tried(reason);
       const outcome = await this.deps.queue.markFailed(delivery, reason, status);
       log[outcome === 'DEAD' ? 'error' : 'warn']('webhook not delivered', {
         deliveryId: delivery.id,
@@ -92,6 +104,7 @@ export class WebhookSender {
       });
       return 0;
     }
+    await tried(null);
     await this.deps.queue.markDelivered(delivery.id, status);
     return 1;
   }
