@@ -40,6 +40,16 @@ function channel(schema: string): string {
 }
 
 /** Records an event inside the caller's transaction; NOTIFY wakes the relay at commit. */
+/**
+ * An outbox row's event id, as SQL over its columns: the same on every re-send of the row
+ * (brokers and inboxes drop the copies) and unique beyond this database. The row id alone
+ * repeats in another database sharing the broker, or after a restore, and a broker would
+ * then drop a new event as a copy of an old one; its creation instant tells them apart.
+ */
+export function outboxEventIdSql(schema: string): string {
+  return `'${schema}:' || id || ':' || (extract(epoch FROM created_at) * 1000000)::bigint`;
+}
+
 export async function recordEvent(
   tx: EntityManager,
   schema: string,
@@ -103,12 +113,14 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         id: string;
         topic: string;
         payload: Record<string, unknown>;
+        event_id: string;
       }>(
-        `SELECT id, topic, payload FROM ${table} WHERE published_at IS NULL ORDER BY id LIMIT $1`,
+        `SELECT id, topic, payload, ${outboxEventIdSql(schema)} AS event_id
+           FROM ${table} WHERE published_at IS NULL ORDER BY id LIMIT $1`,
         [batchSize],
       );
       for (const row of rows)
-        await pubsub.publish(row.topic, { ...row.payload, eventId: `${schema}:${row.id}` });
+        await pubsub.publish(row.topic, { ...row.payload, eventId: row.event_id });
       if (rows.length) {
         await db.query(
           `UPDATE ${table} SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])`,

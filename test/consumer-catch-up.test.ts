@@ -1,3 +1,4 @@
+import { outboxEventIdSql } from '../platform/outbox';
 import { startSubgraph } from '../platform/server';
 import { subgraphs } from '../subgraphs/registry';
 import { startTestPlatform, type TestPlatform } from './support/platform';
@@ -28,10 +29,11 @@ const handled = async (eventId: string) =>
 
 async function confirmedEventId(orderId: string): Promise<string> {
   const [row] = await platform.subgraphs.orders!.dataSource.query(
-    `SELECT id, published_at FROM orders.outbox WHERE topic = 'orders.order.confirmed' AND payload->>'orderId' = $1`,
+    `SELECT ${outboxEventIdSql('orders')} AS event_id FROM orders.outbox
+      WHERE topic = 'orders.order.confirmed' AND payload->>'orderId' = $1`,
     [orderId],
   );
-  return `orders:${row.id}`;
+  return row.event_id;
 }
 
 it('notifications handles the order confirmed while it was down when it comes back', async () => {

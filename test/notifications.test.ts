@@ -1,3 +1,4 @@
+import { outboxEventIdSql } from '../platform/outbox';
 import { DevMailbox } from '../subgraphs/notifications/domain/dev-mailbox';
 import type { NotificationsServices } from '../subgraphs/notifications';
 import { ORDER_CONFIRMED_TOPIC } from '../platform/topics';
@@ -120,10 +121,11 @@ describe('order emails', () => {
 
     // The confirmed event again, three times, as a relay replaying after a crash would.
     const [row] = await platform.subgraphs.orders!.dataSource.query(
-      `SELECT id, payload FROM orders.outbox WHERE topic = $1 AND payload->>'orderId' = $2`,
+      `SELECT payload, ${outboxEventIdSql('orders')} AS event_id FROM orders.outbox
+        WHERE topic = $1 AND payload->>'orderId' = $2`,
       [ORDER_CONFIRMED_TOPIC, orderId],
     );
-    const event = { ...row.payload, eventId: `orders:${row.id}` };
+    const event = { ...row.payload, eventId: row.event_id };
     expect(event.eventId).toBe(confirmed.eventId);
     // The pub/sub may be Redis: wait until this process heard every copy, then until the
     // consumer handled what it heard.

@@ -1,3 +1,4 @@
+import { createPubSub } from '../pubsub';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type DocumentNode } from 'graphql';
 import type { Viewer } from '../identity';
@@ -81,12 +82,17 @@ export async function startSubgraphForTest<Services, Loaders>(
     else process.env[key] = value;
   }
   const db = await createTestDatabase(options.database ?? module.name);
+  // Events in a namespace of this database's own: a shared broker then carries no other
+  // test's events to this subgraph's consumers (as the platform does, scripts/platform.ts).
+  const ownPubSub = options.pubsub
+    ? null
+    : createPubSub(process.env.REDIS_URL, new URL(db.url).pathname.slice(1));
   const subgraph = await startSubgraph(module, {
     databaseUrl: db.url,
     port: 0,
     host: '127.0.0.1',
     subgraphUrls: options.subgraphUrls,
-    pubsub: options.pubsub,
+    pubsub: options.pubsub ?? ownPubSub!,
     outboxRelay: options.outboxRelay,
     background: options.background,
   });
@@ -121,6 +127,7 @@ export async function startSubgraphForTest<Services, Loaders>(
     },
     stop: async () => {
       await subgraph.stop();
+      await ownPubSub?.close();
       await db.drop();
       for (const [key, value] of Object.entries(previousEnv)) {
         if (value === undefined) delete process.env[key];

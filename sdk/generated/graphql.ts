@@ -4314,6 +4314,14 @@ export type InventoryChangedSubscription = {
   };
 };
 
+export type StockAvailabilityChangedSubscriptionVariables = Exact<{
+  sku: string;
+}>;
+
+export type StockAvailabilityChangedSubscription = {
+  stockAvailabilityChanged: { sku: string; availableQuantity: number; inStock: boolean };
+};
+
 export type ProductPageDeferredQueryVariables = Exact<{
   slug: string;
   currency?: string;
@@ -23010,6 +23018,53 @@ export const InventoryChangedDocument = {
     },
   ],
 } as unknown as DocumentNode<InventoryChangedSubscription, InventoryChangedSubscriptionVariables>;
+export const StockAvailabilityChangedDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'subscription',
+      name: { kind: 'Name', value: 'StockAvailabilityChanged' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'sku' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'stockAvailabilityChanged' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'sku' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'sku' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'sku' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'availableQuantity' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'inStock' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<
+  StockAvailabilityChangedSubscription,
+  StockAvailabilityChangedSubscriptionVariables
+>;
 export const ProductPageDeferredDocument = {
   kind: 'Document',
   definitions: [

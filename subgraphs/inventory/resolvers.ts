@@ -162,7 +162,7 @@ function typedSubscription<Event, Args, Result>(
     args: Args,
     ctx: Context,
   ) => AsyncIterableIterator<Event> | Promise<AsyncIterableIterator<Event>>,
-  resolve: (event: Event) => Result,
+  resolve: (event: Event, args: Args, ctx: Context) => Result,
 ) {
   const field = subscriptionField(subscribe, resolve);
   return {
@@ -180,6 +180,15 @@ export const inventoryResolvers = {
           args.warehouseId ? parseId(args.warehouseId, 'warehouseId') : null,
         ),
       (event: InventoryChangedEvent) => itemAfter(event),
+    ),
+    // Each event re-reads the SKU's items (the loaders are fresh per event): the sum is
+    // over every warehouse, whichever one the event was about.
+    stockAvailabilityChanged: typedSubscription(
+      (args: { sku: string }, ctx: Context) => ctx.services.inventory.reads.watch(args.sku, null),
+      async (_: InventoryChangedEvent, args: { sku: string }, ctx: Context) => {
+        const availableQuantity = availableOf(await ctx.loaders.itemsBySku.load(args.sku));
+        return { sku: args.sku, availableQuantity, inStock: availableQuantity > 0 };
+      },
     ),
   },
   Query: {

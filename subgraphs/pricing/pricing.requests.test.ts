@@ -37,13 +37,15 @@ describe('pricing subgraph', () => {
   it('answers bad staff input with userErrors and writes nothing', async () => {
     const before = (await sql(`SELECT count(*)::int AS n FROM pricing.price`))[0].n;
     const base = { variantId: A.id, sku: A.sku, currency: 'EUR', amount: 100 };
+    // One instant for an empty window: two inDays(2) calls can fall a millisecond apart.
+    const twoDays = inDays(2);
     const cases: [Record<string, unknown>, string, string[]][] = [
       [{ ...base, amount: -1 }, 'INVALID_AMOUNT', ['amount']],
       [{ ...base, currency: 'JPY' }, 'UNKNOWN_CURRENCY', ['currency']],
       [{ ...base, currency: 'EURO' }, 'UNKNOWN_CURRENCY', ['currency']],
       [{ ...base, minQuantity: 0 }, 'INVALID_QUANTITY', ['minQuantity']],
       [{ ...base, validFrom: inDays(2), validTo: inDays(1) }, 'INVALID_WINDOW', ['validTo']],
-      [{ ...base, validFrom: inDays(2), validTo: inDays(2) }, 'INVALID_WINDOW', ['validTo']],
+      [{ ...base, validFrom: twoDays, validTo: twoDays }, 'INVALID_WINDOW', ['validTo']],
       [{ ...base, validTo: inDays(-1) }, 'INVALID_WINDOW', ['validTo']],
       [{ ...base, validFrom: inDays(-1) }, 'INVALID_WINDOW', ['validFrom']],
       [{ ...base, validFrom: 'tomorrow' }, 'INVALID_DATE', ['validFrom']],

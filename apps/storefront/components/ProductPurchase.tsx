@@ -5,7 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useState, useTransition } from 'react';
 import {
   createCommerceClient,
-  InventoryChangedDocument,
+  StockAvailabilityChangedDocument,
   type VariantDetailsFragment,
 } from '../../../sdk';
 import { addToCart, type AddToCartResult } from '../app/cart/actions';
@@ -16,7 +16,8 @@ type Variant = Pick<VariantDetailsFragment, 'id' | 'sku' | 'title' | 'price' | '
 
 /**
  * The live part of the product page: variant choice, price, stock as it changes
- * (`inventoryChanged`, summed over warehouses) and the add-to-cart button. Everything it
+ * (`stockAvailabilityChanged`: sellable units over all warehouses, public) and the
+ * add-to-cart button. Everything it
  * starts from was rendered on the server; the subscription only brings changes.
  */
 export function ProductPurchase({
@@ -31,7 +32,7 @@ export function ProductPurchase({
     () => (variants.find((v) => (v.availableQuantity ?? 0) > 0) ?? variants[0])?.id,
   );
   const [quantity, setQuantity] = useState(1);
-  const [live, setLive] = useState<Record<string, Record<string, number>>>({});
+  const [live, setLive] = useState<Record<string, number>>({});
   const [result, setResult] = useState<AddToCartResult | null>(null);
   const [pending, startTransition] = useTransition();
   const selected = variants.find((v) => v.id === selectedId);
@@ -40,20 +41,17 @@ export function ProductPurchase({
   useEffect(() => {
     if (!sku) return;
     const client = createCommerceClient({ url: routerUrl });
-    const events = client.subscribe(InventoryChangedDocument, { sku });
+    const events = client.subscribe(StockAvailabilityChangedDocument, { sku });
     let open = true;
     void (async () => {
       try {
-        for await (const { inventoryChanged: item } of events) {
+        for await (const { stockAvailabilityChanged: stock } of events) {
           if (!open) break;
-          setLive((now) => ({
-            ...now,
-            [item.sku]: { ...now[item.sku], [item.warehouse.id]: item.available },
-          }));
+          setLive((now) => ({ ...now, [stock.sku]: stock.availableQuantity }));
         }
       } catch {
-        // Live stock is a bonus (the router may refuse anonymous watchers): the server's
-        // figure stays on the page.
+        // Live stock is a bonus (the router or inventory may be away): the server's figure
+        // stays on the page.
       }
     })();
     return () => {
@@ -64,10 +62,8 @@ export function ProductPurchase({
   }, [routerUrl, sku]);
 
   if (!selected) return <p>This product cannot be bought right now.</p>;
-  const byWarehouse = live[selected.sku];
-  const available = byWarehouse
-    ? Object.values(byWarehouse).reduce((sum, n) => sum + Math.max(0, n), 0)
-    : (selected.availableQuantity ?? 0);
+  const liveAvailable = live[selected.sku];
+  const available = liveAvailable ?? selected.availableQuantity ?? 0;
 
   function add() {
     if (!selected) return;
@@ -107,7 +103,7 @@ export function ProductPurchase({
         data-sku={selected.sku}
       >
         {available === 0 ? 'Out of stock' : `${available} in stock`}
-        {byWarehouse && <span className={styles.live}> · live</span>}
+        {liveAvailable !== undefined && <span className={styles.live}> · live</span>}
       </p>
       <div className={styles.row}>
         <div>

@@ -376,6 +376,14 @@ export type StockAdjustInput = {
   warehouseId: Scalars['ID']['input'];
 };
 
+/** What a shopper may know of a SKU's stock. */
+export type StockAvailability = {
+  __typename?: 'StockAvailability';
+  availableQuantity: Scalars['Int']['output'];
+  inStock: Scalars['Boolean']['output'];
+  sku: Scalars['String']['output'];
+};
+
 /**
  * One entry of the stock ledger. For every item, onHand is the sum of the onHandDelta of
  * its movements and reserved the sum of their reservedDelta.
@@ -461,11 +469,21 @@ export type Subscription = {
    * from the truth. Each event is the item as that change left it. Staff with inventory:write.
    */
   inventoryChanged: InventoryItem;
+  /**
+   * Public: a SKU's units that can be sold now, summed over warehouses (what
+   * availableQuantity says), first as it is and then after every change: a product page's
+   * live stock. No per-warehouse detail.
+   */
+  stockAvailabilityChanged: StockAvailability;
 };
 
 export type SubscriptionInventoryChangedArgs = {
   sku: Scalars['String']['input'];
   warehouseId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type SubscriptionStockAvailabilityChangedArgs = {
+  sku: Scalars['String']['input'];
 };
 
 export type UserError = {
@@ -707,6 +725,7 @@ export type ResolversTypes = {
   ReservationShipInput: ReservationShipInput;
   ReservationStatus: ReservationStatus;
   StockAdjustInput: StockAdjustInput;
+  StockAvailability: ResolverTypeWrapper<StockAvailability>;
   StockMovement: ResolverTypeWrapper<MovementModel>;
   StockMovementConnection: ResolverTypeWrapper<
     Omit<StockMovementConnection, 'edges'> & { edges: Array<ResolversTypes['StockMovementEdge']> }
@@ -770,6 +789,7 @@ export type ResolversParentTypes = {
   };
   ReservationShipInput: ReservationShipInput;
   StockAdjustInput: StockAdjustInput;
+  StockAvailability: StockAvailability;
   StockMovement: MovementModel;
   StockMovementConnection: Omit<StockMovementConnection, 'edges'> & {
     edges: Array<ResolversParentTypes['StockMovementEdge']>;
@@ -1091,6 +1111,16 @@ export type ReservationPayloadResolvers<
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
+export type StockAvailabilityResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['StockAvailability'] =
+    ResolversParentTypes['StockAvailability'],
+> = {
+  availableQuantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  inStock?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  sku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type StockMovementResolvers<
   ContextType = Context,
   ParentType extends ResolversParentTypes['StockMovement'] = ResolversParentTypes['StockMovement'],
@@ -1144,6 +1174,13 @@ export type SubscriptionResolvers<
     ParentType,
     ContextType,
     RequireFields<SubscriptionInventoryChangedArgs, 'sku'>
+  >;
+  stockAvailabilityChanged?: SubscriptionResolver<
+    ResolversTypes['StockAvailability'],
+    'stockAvailabilityChanged',
+    ParentType,
+    ContextType,
+    RequireFields<SubscriptionStockAvailabilityChangedArgs, 'sku'>
   >;
 };
 
@@ -1212,6 +1249,7 @@ export type Resolvers<ContextType = Context> = {
   ReservationBackorder?: ReservationBackorderResolvers<ContextType>;
   ReservationLine?: ReservationLineResolvers<ContextType>;
   ReservationPayload?: ReservationPayloadResolvers<ContextType>;
+  StockAvailability?: StockAvailabilityResolvers<ContextType>;
   StockMovement?: StockMovementResolvers<ContextType>;
   StockMovementConnection?: StockMovementConnectionResolvers<ContextType>;
   StockMovementEdge?: StockMovementEdgeResolvers<ContextType>;
