@@ -15,8 +15,7 @@ import { startEmbeddedPostgres, type LocalPostgres } from './embedded-postgres';
 import { watchAncestors } from './lifeline';
 import { startPlatform, type Platform } from './platform';
 import { seedDemoShop } from './demo-shop';
-import { serveAdmin } from '../apps/admin/serve';
-import { serveStorefront } from '../apps/storefront/serve';
+import { serveScreens } from './screens';
 
 const STOP_TIMEOUT_MS = 15_000;
 
@@ -118,28 +117,7 @@ async function main(): Promise<void> {
     `router ready at http://localhost:${platform.router.port}/graphql (${Date.now() - startedAt} ms)`,
   );
 
-  // --- admin panel (apps/admin): built when its sources changed, then served on 3001 ---
-  const adminConfig = loadConfig({ ADMIN_PORT: setting.port(3001) });
-  // The API works without the panel: a failed build or a taken port is reported, not fatal.
-  await serveAdmin({
-    port: adminConfig.ADMIN_PORT + config.PORT_OFFSET,
-    graphqlUrl: `http://localhost:${platform.router.port}/graphql`,
-  }).then(
-    (admin) => console.log(`admin http://localhost:${admin.port}`),
-    (error: unknown) => console.error('admin panel not served:', error),
-  );
-  // --- end admin panel ---
-  // --- storefront (apps/storefront): the customer web shop, built on first start --------
-  // Its Next process stops with this one (serve.ts); a failed build leaves the API running.
-  await serveStorefront({
-    routerUrl: `http://localhost:${platform.router.port}/graphql`,
-    port: 3000 + config.PORT_OFFSET,
-    inheritOutput: true,
-  }).then(
-    (storefront) => console.log(`storefront ${storefront.url}`),
-    (error: Error) => console.error(`storefront not started: ${error.message}`),
-  );
-  // --- end storefront --------------------------------------------------------------------
+  await serveScreens(platform.router.port, config.PORT_OFFSET);
 }
 
 runMain(main, (message, error) => {
