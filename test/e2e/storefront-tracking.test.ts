@@ -44,6 +44,10 @@ test('the tracking page updates live as staff capture, fulfil and deliver the or
     .getByTestId('payment')
     .getByText(/Payment captured/)
     .waitFor();
+  // The warehouse takes the paid order in the background (fulfillment hears it confirmed):
+  // its parcel shows up live too. Staff ship it only once it is assigned, as a warehouse
+  // would; a staff override before that bypasses the parcel (see subgraphs/orders/README.md).
+  await page.getByTestId('fulfillment').first().waitFor();
 
   const fulfilled = dataOf(await world.platform.query(OrderFulfillDocument, { id: order.id }));
   expect(fulfilled.orderFulfill.userErrors).toEqual([]);
