@@ -88,6 +88,19 @@ export interface PaymentChangedEvent {
   eventId?: string;
 }
 
+/**
+ * Orders, when staff moved an order by hand (`orderFulfill`, `orderMarkDelivered`): the
+ * goods left, or arrived, outside the warehouse flow. Fulfillment stops working on the
+ * order and marks what it had not shipped as shipped (or delivered) by staff's word.
+ */
+export const ORDER_OVERRIDDEN_TOPIC = 'orders.order.overridden';
+
+export interface OrderOverriddenEvent {
+  orderId: string;
+  status: 'FULFILLED' | 'DELIVERED';
+  eventId?: string;
+}
+
 /** Fulfillment, when every line of an order has shipped: orders moves it to FULFILLED. */
 export const ORDER_SHIPPED_TOPIC = 'fulfillment.order.shipped';
 /** Fulfillment, when every shipment of an order was delivered: orders moves it to DELIVERED. */

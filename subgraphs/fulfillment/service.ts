@@ -4,9 +4,11 @@ import { type Connection, type PageRequest, toConnection } from '../../platform/
 import {
   ORDER_CHANGED_TOPIC,
   ORDER_CONFIRMED_TOPIC,
+  ORDER_OVERRIDDEN_TOPIC,
   SHIPMENT_DELIVERED_TOPIC,
   type OrderChangedEvent,
   type OrderConfirmedEvent,
+  type OrderOverriddenEvent,
   type ShipmentDeliveredEvent,
 } from '../../platform/topics';
 import { createLogger } from '../../platform/logging';
@@ -14,6 +16,7 @@ import { Assignment } from './domain/assignment';
 import { Dispatch } from './domain/dispatch';
 import { OrderChanges } from './domain/order-changes';
 import { Picking } from './domain/picking';
+import { StaffOverrides } from './domain/staff-overrides';
 import type { DistanceOracle, LabelPurchaser } from './domain/ports';
 import { WarehouseSetup } from './domain/setup';
 import { STRATEGIES, type StrategyName } from './domain/strategies';
@@ -53,6 +56,7 @@ export class FulfillmentService {
   readonly dispatch: Dispatch;
   readonly setup: WarehouseSetup;
   readonly changes = new OrderChanges();
+  readonly overrides = new StaffOverrides();
   /** Tests swap the ports (a fake label purchaser); nothing else changes them. */
   readonly ports: FulfillmentPorts;
 
@@ -88,7 +92,7 @@ export class FulfillmentService {
     return ids.length;
   }
 
-  /** The events fulfillment acts on: confirmed and changed orders, received stock, delivered parcels. */
+  /** The events fulfillment acts on: confirmed, changed and overridden orders, received stock, delivered parcels. */
   consumers(): EventHandler<never>[] {
     const confirmed: EventHandler<OrderConfirmedEvent> = {
       topic: ORDER_CONFIRMED_TOPIC,
@@ -118,7 +122,11 @@ export class FulfillmentService {
       topic: SHIPMENT_DELIVERED_TOPIC,
       handle: (tx, event) => this.dispatch.delivered(tx, event),
     };
-    return [confirmed, changed, received, delivered] as EventHandler<never>[];
+    const overridden: EventHandler<OrderOverriddenEvent> = {
+      topic: ORDER_OVERRIDDEN_TOPIC,
+      handle: (tx, event) => this.overrides.apply(tx, event),
+    };
+    return [confirmed, changed, received, delivered, overridden] as EventHandler<never>[];
   }
 
   fulfillmentOrdersByIds(ids: readonly string[]): Promise<FulfillmentOrderRow[]> {

@@ -46,7 +46,7 @@ test('the tracking page updates live as staff capture, fulfil and deliver the or
     .waitFor();
   // The warehouse takes the paid order in the background (fulfillment hears it confirmed):
   // its parcel shows up live too. Staff ship it only once it is assigned, as a warehouse
-  // would; a staff override before that bypasses the parcel (see subgraphs/orders/README.md).
+  // would; a staff override before that ships the order without one (fulfillment closes it).
   await page.getByTestId('fulfillment').first().waitFor();
 
   const fulfilled = dataOf(await world.platform.query(OrderFulfillDocument, { id: order.id }));

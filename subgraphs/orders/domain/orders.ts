@@ -6,8 +6,10 @@ import { liveStream } from '../../../platform/live';
 import { recordEvent } from '../../../platform/outbox';
 import {
   ORDER_CONFIRMED_TOPIC,
+  ORDER_OVERRIDDEN_TOPIC,
   orderUpdatedTopic,
   type OrderConfirmedEvent,
+  type OrderOverriddenEvent,
   type OrderUpdatedEvent,
 } from '../../../platform/topics';
 import type { InventoryClient } from '../clients/inventory';
@@ -116,7 +118,7 @@ export class OrderService {
     const order = await this.prepare(id, 'FULFILLED');
     if (order.status === 'FULFILLED') return order;
     await this.inventory.fulfill(order.reservationId);
-    return this.move(order, 'FULFILLED', 'Shipped');
+    return this.move(order, 'FULFILLED', 'Shipped', (tx) => recordOverride(tx, id, 'FULFILLED'));
   }
 
   async markDelivered(id: string): Promise<OrderRow> {
@@ -125,7 +127,7 @@ export class OrderService {
     await this.db
       .getRepository(OrderRow)
       .update(id, { deliveredAt: order.deliveredAt ?? new Date() });
-    return this.move(order, 'DELIVERED', null);
+    return this.move(order, 'DELIVERED', null, (tx) => recordOverride(tx, id, 'DELIVERED'));
   }
 
   /** Puts the stock back and gives the money back: void before capture, refund after. */
@@ -283,9 +285,14 @@ export class OrderService {
     return true;
   }
 
-  private async move(order: OrderRow, to: OrderStatus, note: string | null): Promise<OrderRow> {
+  private async move(
+    order: OrderRow,
+    to: OrderStatus,
+    note: string | null,
+    alsoRecord?: (tx: EntityManager) => Promise<void>,
+  ): Promise<OrderRow> {
     return this.db.transaction(async (tx) => {
-      await this.advanceWithin(tx, order, to, note);
+      if ((await this.advanceWithin(tx, order, to, note)) && alsoRecord) await alsoRecord(tx);
       const current = await tx.getRepository(OrderRow).findOneByOrFail({ id: order.id });
       if (current.status !== to) {
         throw new DomainError(
@@ -297,6 +304,16 @@ export class OrderService {
       return current;
     });
   }
+}
+
+/** A staff override of the warehouse flow, for fulfillment to stop working on the order. */
+function recordOverride(
+  tx: EntityManager,
+  orderId: string,
+  status: OrderOverriddenEvent['status'],
+): Promise<void> {
+  const event: OrderOverriddenEvent = { orderId, status };
+  return recordEvent(tx, 'orders', ORDER_OVERRIDDEN_TOPIC, event);
 }
 
 /**
