@@ -12,6 +12,7 @@ function plan(serviceName: string, operation: string, name: string): Subscriptio
     supergraph: { sdl: name } as LoadedSupergraph,
     primary,
     eventPlan: { kind: 'QueryPlan', node: primary },
+    operationContext: {} as SubscriptionPlan['operationContext'],
   };
 }
 

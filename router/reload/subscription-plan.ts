@@ -1,6 +1,7 @@
 import { operationFromDocument } from '@apollo/federation-internals';
+import { buildOperationContext } from '@apollo/gateway';
 import type { FetchNode, PlanNode, QueryPlan } from '@apollo/query-planner';
-import { GraphQLError, getOperationAST, validate, type DocumentNode } from 'graphql';
+import { GraphQLError, getOperationAST, print, validate, type DocumentNode } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import type { LoadedSupergraph } from '../supergraph';
 
@@ -11,6 +12,8 @@ export interface SubscriptionPlan {
   primary: FetchNode;
   /** The primary fetch followed by the fields other subgraphs add, run for each event. */
   eventPlan: QueryPlan;
+  /** The operation as the plan executor reads it (its fragments, its definition). */
+  operationContext: OperationContext;
 }
 
 export interface PlannableRequest {
@@ -19,21 +22,58 @@ export interface PlannableRequest {
   operationName?: string | null;
 }
 
+/** Distinct subscription documents whose plans one supergraph keeps. */
+const PLANS_PER_SUPERGRAPH = 1000;
+
+type OperationContext = ReturnType<typeof buildOperationContext>;
+const plansOf = new WeakMap<LoadedSupergraph, Map<string, SubscriptionPlan | GraphQLError>>();
+
 /**
  * Plans a subscription, or says why it cannot run on this supergraph (a GraphQLError with
  * its code). Transports validated the document already; router/reload validates it again
  * (`validateSubscription`) before re-planning an open one on a new supergraph.
+ *
+ * A plan depends on the supergraph, the document and the operation name only, and is
+ * never changed once made: ten thousand clients of one storefront subscription share one
+ * plan (planned once, held once) instead of each keeping its own.
  */
 export function planSubscription(
   supergraph: LoadedSupergraph,
   request: PlannableRequest,
 ): SubscriptionPlan | GraphQLError {
+  let plans = plansOf.get(supergraph);
+  if (!plans) plansOf.set(supergraph, (plans = new Map()));
+  const key = `${request.operationName ?? ''}\n${print(request.document)}`;
+  const known = plans.get(key);
+  if (known) {
+    // Most recently used last: the oldest is the one dropped when the cache is full.
+    plans.delete(key);
+    plans.set(key, known);
+    return known;
+  }
+  const planned = planFresh(supergraph, request);
+  plans.set(key, planned);
+  if (plans.size > PLANS_PER_SUPERGRAPH) plans.delete(plans.keys().next().value as string);
+  return planned;
+}
+
+function planFresh(
+  supergraph: LoadedSupergraph,
+  request: PlannableRequest,
+): SubscriptionPlan | GraphQLError {
   let plan: QueryPlan;
+  let operationContext: OperationContext;
   try {
+    const operationName = request.operationName ?? undefined;
     const operation = operationFromDocument(supergraph.apiSchema, request.document, {
-      operationName: request.operationName ?? undefined,
+      operationName,
     });
     plan = supergraph.planner.buildQueryPlan(operation);
+    operationContext = buildOperationContext({
+      schema: supergraph.apiGraphQLSchema,
+      operationDocument: request.document,
+      operationName,
+    });
   } catch (error) {
     return validationFailed((error as Error).message);
   }
@@ -46,6 +86,7 @@ export function planSubscription(
   return {
     supergraph,
     primary,
+    operationContext,
     eventPlan: { kind: 'QueryPlan', node: rest ? sequence(primary, rest) : primary },
   };
 }

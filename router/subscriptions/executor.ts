@@ -1,9 +1,4 @@
-import {
-  buildOperationContext,
-  executeQueryPlan,
-  type GraphQLDataSource,
-  type ServiceMap,
-} from '@apollo/gateway';
+import { executeQueryPlan, type GraphQLDataSource, type ServiceMap } from '@apollo/gateway';
 import type { FetchNode } from '@apollo/query-planner';
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import {
@@ -139,7 +134,7 @@ export class FederatedSubscriptions {
 
   /** Runs the rest of the plan with the subgraph's event as the primary fetch's answer. */
   private async completeEvent(
-    { supergraph, primary, eventPlan: plan }: SubscriptionPlan,
+    { supergraph, primary, eventPlan: plan, operationContext }: SubscriptionPlan,
     event: ExecutionResult,
     request: SubscriptionRequest,
   ): Promise<ExecutionResult> {
@@ -160,11 +155,6 @@ export class FederatedSubscriptions {
       [primary.serviceName]: answered,
     };
     const operationName = request.operationName ?? undefined;
-    const operationContext = buildOperationContext({
-      schema: supergraph.apiGraphQLSchema,
-      operationDocument: request.document,
-      operationName,
-    });
     const requestContext = {
       request: { variables: request.variables ?? {}, operationName },
       document: request.document,

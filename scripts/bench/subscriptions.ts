@@ -1,71 +1,97 @@
 import { createClient, type Client } from 'graphql-ws';
+import type { ClientRequestArgs } from 'node:http';
 import WebSocket from 'ws';
-import type { InventoryService } from '../../subgraphs/inventory/service';
-import { startPlatform } from '../platform';
-import { dataOf, postGraphQL } from '../../platform/testing/graphql-client';
-import { benchDatabase, spawnRouter } from './environment';
+import { benchDatabase } from './environment';
+import { BENCH_ADMIN, LOAD_ADDRESS, spawnPlatform } from './harness/platform';
+import { Started } from './harness/processes';
+import { benchSetup } from './harness/setup';
+import { staffCaller } from './harness/staff';
+import { startPrivateRedis } from '../../platform/testing/redis';
 import { summarize } from './stats';
 
+const SKU = 'BENCH-LIVE';
+const SUBSCRIPTION = `subscription { stockAvailabilityChanged(sku: "${SKU}") { availableQuantity } }`;
+
+/** Clients connect from LOAD_ADDRESS, which the bench router's rate limits exempt. */
+class LoadSocket extends WebSocket {
+  constructor(url: string, protocols?: string | string[], options: ClientRequestArgs = {}) {
+    super(url, protocols, { ...options, localAddress: LOAD_ADDRESS });
+  }
+}
+
 /**
- * Subscription figures:
- *  - latency from commit to client: a stock change is committed by the inventory service
- *    (the call returns after COMMIT), and the clock stops when the client's WebSocket
- *    delivers the event, which went outbox → relay → pub/sub → subgraph → router → client;
- *  - how many concurrent subscribers one router process holds, and its memory, with the
- *    latency of one change fanned out to all of them.
- * The router runs as its own process; subgraphs and clients share this one.
+ * Subscription figures, the platform as deployed (harness/platform.ts: every subgraph and
+ * the router in its own process, compiled to dist/ as the production image runs it,
+ * NODE_ENV=production, LOG_LEVEL=warn, events through Redis Streams). Clients subscribe
+ * anonymously to the storefront's public `stockAvailabilityChanged`, one WebSocket each,
+ * from this process; staff change the stock through the router (`stockAdjust`), and the
+ * clock starts when that mutation has answered (it commits before it answers):
+ *  - commit → client: one subscriber, changes one after another;
+ *  - for each subscriber count, the router's memory and one change fanned out to all of
+ *    them (5 changes; latency of every arrival).
  */
 export async function subscriptionBench(options: { changes: number; subscribers: number[] }) {
-  process.env.AUTHORIZATION_MODE = 'open';
-  const db = await benchDatabase();
-  const platform = await startPlatform({
-    databaseUrl: db.url,
-    ports: 'ephemeral',
-    background: false,
-  });
-  const router = await spawnRouter(platform.subgraphUrls, {
-    MAX_SUBSCRIPTIONS: '100000',
-    MAX_QUEUED_EVENTS: '1000',
-  });
-  const inventory = (platform.subgraphs.inventory!.services as { inventory: InventoryService })
-    .inventory;
+  const started = new Started();
   const clients: Client[] = [];
   try {
-    const warehouse = dataOf(
-      await postGraphQL(
-        router.url,
-        `mutation { warehouseCreate(input: { code: "BENCH", name: "Bench", countryCode: "DE" }) { warehouse { id } } }`,
-      ),
-    ).warehouseCreate.warehouse.id as string;
-    // Inventory receives only SKUs that catalog knows.
-    await postGraphQL(
-      router.url,
-      `mutation { productCreate(input: { name: "Bench", variants: [{ sku: "BENCH-SKU", title: "Bench" }] }) { product { id } } }`,
+    const db = started.add(await benchDatabase());
+    const redisUrl = process.env.REDIS_URL ?? started.add(await startPrivateRedis()).url;
+    const setup = benchSetup({ REDIS_URL: process.env.REDIS_URL ? 'shared' : 'private' });
+    const platform = started.add(
+      await spawnPlatform({
+        databaseUrl: db.url,
+        redisUrl,
+        namespace: new URL(db.url).pathname.slice(1),
+        routerEnv: { MAX_SUBSCRIPTIONS: '100000' },
+        compiled: true,
+      }),
     );
-    await inventory.changes.receiveStock({
-      sku: 'BENCH-SKU',
-      warehouseId: warehouse,
-      quantity: 1_000_000,
-    });
+    const staff = await staffCaller(platform.routerUrl, BENCH_ADMIN);
+    const warehouse = (
+      await staff<{ warehouse: { id: string } }>(
+        `mutation ($input: WarehouseCreateInput!) { warehouseCreate(input: $input) { warehouse { id } userErrors { code } } }`,
+        { input: { code: 'BENCH', name: 'Bench', countryCode: 'DE' } },
+      )
+    ).warehouse.id;
+    // Inventory receives only SKUs that catalog knows.
+    await staff(
+      `mutation ($input: ProductCreateInput!) { productCreate(input: $input) { product { id } userErrors { code } } }`,
+      { input: { name: 'Bench live stock', variants: [{ sku: SKU, title: 'Bench' }] } },
+    );
+    let available = 1_000_000;
+    await staff(
+      `mutation ($input: StockReceiveInput!) { stockReceive(input: $input) { userErrors { code } } }`,
+      { input: { sku: SKU, warehouseId: warehouse, quantity: available } },
+    );
+    const change = async (): Promise<number> => {
+      await staff(
+        `mutation ($input: StockAdjustInput!) { stockAdjust(input: $input) { userErrors { code } } }`,
+        { input: { sku: SKU, warehouseId: warehouse, delta: -1, reason: 'bench' } },
+      );
+      available -= 1;
+      return performance.now();
+    };
 
-    const subscribe = (onEvent: (onHand: number) => void): Promise<void> =>
+    const subscribe = (onEvent: (available: number) => void): Promise<void> =>
       new Promise((ready, fail) => {
         const client = createClient({
-          url: router.url.replace(/^http/, 'ws'),
-          webSocketImpl: WebSocket,
+          url: platform.routerUrl.replace(/^http/, 'ws'),
+          webSocketImpl: LoadSocket,
           retryAttempts: 0,
         });
         clients.push(client);
         let first = true;
-        client.subscribe<{ inventoryChanged: { onHand: number } }>(
-          { query: `subscription { inventoryChanged(sku: "BENCH-SKU") { onHand } }` },
+        client.subscribe<{ stockAvailabilityChanged: { availableQuantity: number } }>(
+          { query: SUBSCRIPTION },
           {
             next: (result) => {
+              if (!result.data) return fail(new Error(JSON.stringify(result.errors)));
+              // The first event is the stock as it is: the subscription is open.
               if (first) {
                 first = false;
                 return ready();
               }
-              onEvent(result.data!.inventoryChanged.onHand);
+              onEvent(result.data.stockAvailabilityChanged.availableQuantity);
             },
             error: fail,
             complete: () => {},
@@ -75,28 +101,18 @@ export async function subscriptionBench(options: { changes: number; subscribers:
 
     // 1. One subscriber, changes one after another: commit → client.
     const latencies: number[] = [];
-    let expect: { onHand: number; committedAt: number; done: () => void } | null = null;
-    await subscribe((onHand) => {
-      if (expect && onHand === expect.onHand) {
-        latencies.push(performance.now() - expect.committedAt);
-        expect.done();
-      }
+    let waiting: { value: number; done: (at: number) => void } | null = null;
+    await subscribe((value) => {
+      if (waiting?.value === value) waiting.done(performance.now());
     });
-    let onHand = 1_000_000;
     for (let i = 0; i < options.changes; i++) {
-      const arrived = new Promise<void>((done) => {
-        expect = { onHand: onHand - 1, committedAt: 0, done };
+      const arrived = new Promise<number>((done) => {
+        waiting = { value: available - 1, done };
       });
-      await inventory.changes.adjustStock({
-        sku: 'BENCH-SKU',
-        warehouseId: warehouse,
-        delta: -1,
-        reason: 'bench',
-      });
-      expect!.committedAt = performance.now();
-      onHand -= 1;
-      await arrived;
+      const committedAt = await change();
+      latencies.push((await arrived) - committedAt);
     }
+    waiting = null;
     const single = summarize(latencies);
 
     // 2. Many subscribers on one router process: memory, and one change fanned out to all.
@@ -105,7 +121,7 @@ export async function subscriptionBench(options: { changes: number; subscribers:
       routerRssMiB: number;
       latencyMs: ReturnType<typeof summarize>;
     }[] = [];
-    const baselineRss = router.rssMiB();
+    const baselineRss = platform.router.rssMiB();
     let arrivals: number[] = [];
     let target = 0;
     let expected = 0;
@@ -117,10 +133,9 @@ export async function subscriptionBench(options: { changes: number; subscribers:
       for (; open < count; open++) {
         batch.push(
           subscribe((value) => {
-            if (value === target) {
-              arrivals.push(performance.now());
-              if (arrivals.length === expected) allArrived();
-            }
+            if (value !== target) return;
+            arrivals.push(performance.now());
+            if (arrivals.length === expected) allArrived();
           }),
         );
         if (batch.length === 200) await Promise.all(batch.splice(0));
@@ -130,30 +145,26 @@ export async function subscriptionBench(options: { changes: number; subscribers:
       const rounds: number[] = [];
       for (let round = 0; round < 5; round++) {
         arrivals = [];
-        target = onHand - 1;
+        target = available - 1;
         const done = new Promise<void>((resolve) => (allArrived = resolve));
-        await inventory.changes.adjustStock({
-          sku: 'BENCH-SKU',
-          warehouseId: warehouse,
-          delta: -1,
-          reason: 'bench',
-        });
-        const committedAt = performance.now();
-        onHand -= 1;
+        const committedAt = await change();
         await done;
         rounds.push(...arrivals.map((at) => at - committedAt));
       }
       fanOut.push({
         subscribers: count,
-        routerRssMiB: router.rssMiB(),
+        routerRssMiB: platform.router.rssMiB(),
         latencyMs: summarize(rounds),
       });
     }
-    return { commitToClientMs: single, routerBaselineRssMiB: baselineRss, fanOut };
+    return {
+      setup,
+      commitToClientMs: single,
+      routerBaselineRssMiB: baselineRss,
+      fanOut,
+    };
   } finally {
     await Promise.all(clients.map((c) => c.dispose()));
-    await router.stop();
-    await platform.stop();
-    await db.stop();
+    await started.stopAll();
   }
 }

@@ -18,6 +18,7 @@ import type {
   WarehouseRow,
 } from './entities';
 import type { InventoryChangedEvent } from './events';
+import { availableOf } from './domain/stock-reads';
 import type {
   InventoryItem,
   ModelFields,
@@ -128,10 +129,6 @@ function lowStockPage(args: PageArgs): PageRequest {
   return page;
 }
 
-function availableOf(items: InventoryItemRow[]): number {
-  return items.reduce((sum, item) => sum + Math.max(0, item.onHand - item.reserved), 0);
-}
-
 /** The item as the change left it, straight from the event. */
 function itemAfter(event: InventoryChangedEvent) {
   return toItem({
@@ -181,12 +178,15 @@ export const inventoryResolvers = {
         ),
       (event: InventoryChangedEvent) => itemAfter(event),
     ),
-    // Each event re-reads the SKU's items (the loaders are fresh per event): the sum is
-    // over every warehouse, whichever one the event was about.
+    // The sum is over every warehouse, whichever one the event was about: the current
+    // state is read per subscriber, a change once for all of them.
     stockAvailabilityChanged: typedSubscription(
       (args: { sku: string }, ctx: Context) => ctx.services.inventory.reads.watch(args.sku, null),
-      async (_: InventoryChangedEvent, args: { sku: string }, ctx: Context) => {
-        const availableQuantity = availableOf(await ctx.loaders.itemsBySku.load(args.sku));
+      async (event: InventoryChangedEvent, args: { sku: string }, ctx: Context) => {
+        const availableQuantity =
+          event.kind === 'CURRENT' || !event.movementId
+            ? availableOf(await ctx.loaders.itemsBySku.load(args.sku))
+            : await ctx.services.inventory.reads.availableAfter(event);
         return { sku: args.sku, availableQuantity, inStock: availableQuantity > 0 };
       },
     ),

@@ -40,7 +40,10 @@ export async function spawnPlatform(options: {
   redisUrl: string;
   namespace: string;
   routerEnv?: Record<string, string>;
+  /** Runs the compiled platform (dist/, as the production image does) instead of tsx. */
+  compiled?: boolean;
 }): Promise<PlatformProcesses> {
+  const compiled = options.compiled ?? false;
   const secret = signingSecret();
   const webhookSecret = randomBytes(16).toString('hex');
   const shared = {
@@ -85,18 +88,23 @@ export async function spawnPlatform(options: {
           PAYMENT_PROVIDER: 'sandbox',
           PAYMENT_WEBHOOK_SECRET: webhookSecret,
         },
+        { compiled },
       );
       running[module.name] = process;
       await waitForHealth(new URL('/health', subgraphUrls[module.name]).toString(), process);
     }
-    const router = await spawnRouterProcess('router', {
-      ...shared,
-      ...urlEnv,
-      DATABASE_URL: undefined,
-      METRICS_BEARER_TOKEN: randomBytes(16).toString('hex'),
-      RATE_LIMIT_EXEMPT_IPS: LOAD_ADDRESS,
-      ...options.routerEnv,
-    });
+    const router = await spawnRouterProcess(
+      'router',
+      {
+        ...shared,
+        ...urlEnv,
+        DATABASE_URL: undefined,
+        METRICS_BEARER_TOKEN: randomBytes(16).toString('hex'),
+        RATE_LIMIT_EXEMPT_IPS: LOAD_ADDRESS,
+        ...options.routerEnv,
+      },
+      { compiled },
+    );
     running.router = router.process;
     const { router: _router, ...subgraphProcesses } = running;
     return {
@@ -116,13 +124,16 @@ export async function spawnPlatform(options: {
 export async function spawnRouterProcess(
   name: string,
   env: Record<string, string | undefined>,
+  options: { compiled?: boolean } = {},
 ): Promise<{ url: string; process: BenchProcess }> {
   const port = await freePort();
-  const process = spawnScript(name, join(ROOT, 'router', 'main.ts'), [], {
-    HOST: '127.0.0.1',
-    ...env,
-    ROUTER_PORT: String(port),
-  });
+  const process = spawnScript(
+    name,
+    join(ROOT, 'router', 'main.ts'),
+    [],
+    { HOST: '127.0.0.1', ...env, ROUTER_PORT: String(port) },
+    options,
+  );
   await waitForHealth(`http://127.0.0.1:${port}/health`, process);
   return { url: `http://127.0.0.1:${port}/graphql`, process };
 }

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { build } from '../../build';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 
@@ -16,18 +17,34 @@ export interface BenchProcess {
   stop(): Promise<void>;
 }
 
+let built = false;
+
 /**
- * Runs `script` (TypeScript, through tsx) as its own process with `env` on top of this
- * one's. Its output is passed on: at LOG_LEVEL=warn, warnings and errors only.
+ * `script`'s compiled counterpart in dist/ (what the production image runs: `npm run
+ * build`, compiled once per bench run, so it is the code of this checkout).
+ */
+function compiledScript(script: string): string {
+  if (!built) {
+    build();
+    built = true;
+  }
+  return join(ROOT, 'dist', relative(ROOT, script).replace(/\.ts$/, '.js'));
+}
+
+/**
+ * Runs `script` as its own process with `env` on top of this one's: TypeScript through
+ * tsx, or (`compiled`) its compiled JavaScript under plain node, as deployed. Its output
+ * is passed on: at LOG_LEVEL=warn, warnings and errors only.
  */
 export function spawnScript(
   name: string,
   script: string,
   args: string[],
   env: Record<string, string | undefined>,
-  options: { ipc?: boolean } = {},
+  options: { ipc?: boolean; compiled?: boolean } = {},
 ): BenchProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  const command = options.compiled ? [compiledScript(script)] : ['--import', 'tsx', script];
+  const child = spawn(process.execPath, [...command, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', ...(options.ipc ? (['ipc'] as const) : [])],

@@ -1,5 +1,6 @@
 import { type DataSource, In, type Repository } from 'typeorm';
 import type { PubSubEngine } from 'graphql-subscriptions';
+import { EventMemo } from '../../../platform/event-memo';
 import { liveStream } from '../../../platform/live';
 import { type Connection, type PageRequest, toConnection } from '../../../platform/pagination';
 import {
@@ -13,6 +14,11 @@ import { inventoryTopic, type InventoryChangedEvent } from '../events';
 
 export type MovementFilter = { sku: string } | { inventoryItemId: string };
 
+/** Units of a SKU that can be sold now, summed over its warehouses (never below 0 per warehouse). */
+export function availableOf(items: readonly InventoryItemRow[]): number {
+  return items.reduce((sum, item) => sum + Math.max(0, item.onHand - item.reserved), 0);
+}
+
 /** What the resolvers and loaders read: warehouses, items, the ledger, reservations, live changes. */
 export class StockReads {
   private readonly warehouses: Repository<WarehouseRow>;
@@ -20,6 +26,8 @@ export class StockReads {
   private readonly movements: Repository<StockMovementRow>;
   private readonly reservations: Repository<ReservationRow>;
   private readonly lines: Repository<ReservationLineRow>;
+  /** Per change, for all of the process's `stockAvailabilityChanged` subscribers at once. */
+  private readonly availableAfterChange = new EventMemo<number>();
 
   constructor(
     db: DataSource,
@@ -63,6 +71,17 @@ export class StockReads {
       where: { reservationId: In([...reservationIds]) },
       order: { sku: 'ASC', quantity: 'DESC' },
     });
+  }
+
+  /**
+   * A SKU's sellable units over every warehouse after a change (the sum needs every
+   * warehouse's item, which the event of one does not carry): read once per change
+   * however many subscribers it reaches.
+   */
+  availableAfter(event: InventoryChangedEvent): Promise<number> {
+    return this.availableAfterChange.get(`${event.sku}:${event.movementId}`, async () =>
+      availableOf(await this.itemsBySkus([event.sku])),
+    );
   }
 
   /** The SKU's items now, then every change as it commits (see platform/live.ts). */
