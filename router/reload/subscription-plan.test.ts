@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { parse } from 'graphql';
+import { parse, type GraphQLError } from 'graphql';
 import { loadSupergraph } from '../supergraph';
 import { planSubscription } from './subscription-plan';
 
@@ -36,9 +36,7 @@ describe('planSubscription', () => {
     const bad = parse('subscription { stockAvailabilityChanged(sku: "A") { nope } }');
     const refused = planSubscription(supergraph, { document: bad });
     expect(refused).toBeInstanceOf(Error);
-    expect((refused as Error & { extensions: { code: string } }).extensions.code).toBe(
-      'GRAPHQL_VALIDATION_FAILED',
-    );
+    expect((refused as GraphQLError).extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(planSubscription(supergraph, { document: bad })).toBe(refused);
   });
 });

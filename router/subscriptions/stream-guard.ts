@@ -67,8 +67,11 @@ export function guardStream(
   let returned = false;
   let pumping = false;
   let wakeConsumer: (() => void) | null = null;
-  let wakePump: () => void = () => {};
-  const sessionEnded = new Promise<void>((resolve) => (wakePump = resolve));
+  // Wakes the pump's wait for the next event when the stream ends meanwhile. One promise
+  // per wait: racing each wait against one long-lived promise would leave a reaction on
+  // it per event, kept for as long as the subscription is open.
+  let interruptWait: (() => void) | null = null;
+  const wakePump = () => interruptWait?.();
   const stopWatchingSession = options.guard.watch(options.session, (reason) => {
     end({ errors: [sessionEndedError(reason)] });
     wakePump();
@@ -107,7 +110,13 @@ export function guardStream(
     pumping = true;
     try {
       while (!ending) {
-        const item = await Promise.race([inner.next(), sessionEnded.then(() => null)]);
+        const item = await new Promise<IteratorResult<ExecutionResult> | null>(
+          (resolve, reject) => {
+            interruptWait = () => resolve(null);
+            inner.next().then(resolve, reject);
+          },
+        );
+        interruptWait = null;
         if (ending || item === null) break;
         if (item.done) {
           end(null);

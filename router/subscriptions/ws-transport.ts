@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
-import { GraphQLError, parse, getOperationAST } from 'graphql';
+import { GraphQLError, getOperationAST, type parse, type validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { VerifiedCaller } from '../../platform/auth/verify-token';
@@ -14,6 +14,7 @@ import type { OperationLimits } from '../edge/limits/config';
 import type { OperationAdmission } from '../edge';
 import type { FederatedSubscriptions } from './executor';
 import type { SubscriptionLimits } from './limits';
+import { DocumentCache } from './document-cache';
 import { executeThroughApollo } from './operations';
 import { withDeferDirective } from '../defer';
 import { RESTARTING_CLOSE } from './stream-drain';
@@ -66,11 +67,22 @@ export function startWebSocketTransport(options: {
   const endSession = (socket: WebSocket, reason: 'expired' | 'revoked') =>
     socket.close(SESSION_CLOSE.code, SESSION_CLOSE.reasons[reason]);
 
+  const documents = new DocumentCache();
+  const isSubscription = (query: string, operationName?: string | null): boolean => {
+    try {
+      return getOperationAST(documents.parse(query), operationName)?.operation === 'subscription';
+    } catch {
+      return false;
+    }
+  };
+
   const cleanup = useServer<
     Record<string, unknown>,
     { socket: WebSocket; request: IncomingMessage }
   >(
     {
+      parse: documents.parse as typeof parse,
+      validate: documents.validate as typeof validate,
       // Read per operation: the supergraph can be reloaded under an open socket. @defer is
       // accepted; a deferred query over graphql-ws is answered in one result.
       schema: () => withDeferDirective(supergraph.apiGraphQLSchema),
@@ -208,12 +220,4 @@ function closeTooSlow(socket: WebSocket, graceMs: number): void {
     },
     graceMs,
   );
-}
-
-function isSubscription(query: string, operationName?: string | null): boolean {
-  try {
-    return getOperationAST(parse(query), operationName)?.operation === 'subscription';
-  } catch {
-    return false;
-  }
 }
