@@ -42,7 +42,7 @@ export async function subscriptionBench(options: { changes: number; subscribers:
         databaseUrl: db.url,
         redisUrl,
         namespace: new URL(db.url).pathname.slice(1),
-        routerEnv: { MAX_SUBSCRIPTIONS: '100000', NODE_OPTIONS: process.env.BENCH_ROUTER_NODE_OPTIONS ?? '' },
+        routerEnv: { MAX_SUBSCRIPTIONS: '100000' },
         compiled: true,
       }),
     );
@@ -156,10 +156,6 @@ export async function subscriptionBench(options: { changes: number; subscribers:
         routerRssMiB: platform.router.rssMiB(),
         latencyMs: summarize(rounds),
       });
-    }
-    if (process.env.BENCH_PAUSE_MS) {
-      console.error('PAUSE router pid', platform.router.pid);
-      await new Promise((r) => setTimeout(r, Number(process.env.BENCH_PAUSE_MS)));
     }
     return {
       setup,
