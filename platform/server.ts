@@ -97,16 +97,23 @@ export async function startSubgraph<Services, Loaders>(
           pubsub: pubsub.pubsub,
         });
   const contextFor = (viewer: Viewer, requestId: string): SubgraphContext<Services, Loaders> => {
-    const context: SubgraphContext<Services, Loaders> = {
+    // Made on first use: a subscription's event that needs no loader (most are resolved
+    // from the event or once per event for every subscriber) builds none.
+    let loaders: Loaders | null = null;
+    return {
       viewer,
       requestId,
       services,
-      loaders: module.createLoaders(services),
+      get loaders(): Loaders {
+        return (loaders ??= module.createLoaders(services));
+      },
+      set loaders(fresh: Loaders) {
+        loaders = fresh;
+      },
       refreshLoaders: () => {
-        context.loaders = module.createLoaders(services);
+        loaders = null;
       },
     };
-    return context;
   };
 
   const schema = enforceAuthorizationDirectives(
