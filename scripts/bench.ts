@@ -17,7 +17,7 @@ import { subscriptionBench } from './bench/subscriptions';
 function scenariosFromEnv(): Record<string, () => Promise<unknown>> {
   const config = loadConfig({
     BENCH_CHANGES: setting.int(300, { min: 1 }),
-    BENCH_SUBSCRIBERS: setting.list(['100', '1000', '5000']),
+    BENCH_SUBSCRIBERS: setting.list(['1000', '5000', '10000']),
     BENCH_CHECKOUT_SECONDS: setting.int(10, { min: 1 }),
     BENCH_CHECKOUT_WARMUP_SECONDS: setting.int(3, { min: 0 }),
     BENCH_CHECKOUT_CLIENTS: setting.int(20, { min: 1 }),
