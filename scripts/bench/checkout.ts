@@ -7,7 +7,7 @@ import { interleavedRounds, startLoadProcess, summarizeRounds, type Target } fro
 import { BENCH_ADMIN, LOAD_ADDRESS, PRODUCTION_ENV, spawnPlatform } from './harness/platform';
 import { Started } from './harness/processes';
 import { benchSetup } from './harness/setup';
-import { staffCaller } from './harness/staff';
+import { benchWarehouse, staffCaller } from './harness/staff';
 
 export interface CheckoutBenchOptions {
   /** Measured seconds per variant and round. */
@@ -58,12 +58,7 @@ export async function checkoutBench(options: CheckoutBenchOptions) {
     await seedShipping(sql);
 
     const staff = await staffCaller(platform.routerUrl, BENCH_ADMIN);
-    const warehouse = (
-      await staff<{ warehouse: { id: string } }>(
-        `mutation ($input: WarehouseCreateInput!) { warehouseCreate(input: $input) { warehouse { id } userErrors { code } } }`,
-        { input: { code: 'BENCH', name: 'Bench', countryCode: 'DE' } },
-      )
-    ).warehouse.id;
+    const warehouse = await benchWarehouse(staff);
     const createVariant = async (sku: string, price: number): Promise<string> => {
       const product = (
         await staff<{ product: { variants: { id: string }[] } }>(

@@ -5,7 +5,7 @@ import { benchDatabase } from './environment';
 import { BENCH_ADMIN, LOAD_ADDRESS, spawnPlatform } from './harness/platform';
 import { Started } from './harness/processes';
 import { benchSetup } from './harness/setup';
-import { staffCaller } from './harness/staff';
+import { benchWarehouse, staffCaller } from './harness/staff';
 import { startPrivateRedis } from '../../platform/testing/redis';
 import { summarize } from './stats';
 
@@ -47,12 +47,7 @@ export async function subscriptionBench(options: { changes: number; subscribers:
       }),
     );
     const staff = await staffCaller(platform.routerUrl, BENCH_ADMIN);
-    const warehouse = (
-      await staff<{ warehouse: { id: string } }>(
-        `mutation ($input: WarehouseCreateInput!) { warehouseCreate(input: $input) { warehouse { id } userErrors { code } } }`,
-        { input: { code: 'BENCH', name: 'Bench', countryCode: 'DE' } },
-      )
-    ).warehouse.id;
+    const warehouse = await benchWarehouse(staff);
     // Inventory receives only SKUs that catalog knows.
     await staff(
       `mutation ($input: ProductCreateInput!) { productCreate(input: $input) { product { id } userErrors { code } } }`,

@@ -30,3 +30,14 @@ export async function staffCaller(
     return payload as T;
   };
 }
+
+export type StaffCaller = Awaited<ReturnType<typeof staffCaller>>;
+
+/** The bench's one warehouse (code BENCH, in Germany), created by `staff`; its id. */
+export async function benchWarehouse(staff: StaffCaller): Promise<string> {
+  const created = await staff<{ warehouse: { id: string } }>(
+    `mutation ($input: WarehouseCreateInput!) { warehouseCreate(input: $input) { warehouse { id } userErrors { code } } }`,
+    { input: { code: 'BENCH', name: 'Bench', countryCode: 'DE' } },
+  );
+  return created.warehouse.id;
+}

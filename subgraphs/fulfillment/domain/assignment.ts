@@ -11,6 +11,7 @@ import { bookSlot, firstFreeSlot, hourOf, loadSlots } from './capacity';
 import { announce } from './fulfillment-events';
 import type { DistanceOracle } from './ports';
 import type { AssignmentStrategy, Candidate, Plan, WantedLine } from './strategies';
+import { lockFulfillmentOrder } from './order-lock';
 
 const HOUR = 3_600_000;
 const DONE: FulfillmentRow['status'][] = ['SHIPPED', 'DELIVERED'];
@@ -73,12 +74,7 @@ export class Assignment {
   /** Assigns what is unassigned of the order's fulfillment order; a no-op when nothing is. */
   assign(orderId: string, now = new Date()): Promise<void> {
     return this.deps.db.transaction(async (tx) => {
-      const order = await tx
-        .getRepository(FulfillmentOrderRow)
-        .createQueryBuilder('o')
-        .where('o.order_id = :orderId', { orderId })
-        .setLock('pessimistic_write')
-        .getOne();
+      const order = await lockFulfillmentOrder(tx, orderId);
       if (!order || order.status === 'SHIPPED' || order.status === 'DELIVERED') return;
       const lines = await tx
         .getRepository(FulfillmentOrderLineRow)
@@ -172,12 +168,7 @@ export class Assignment {
   }
 
   private async realignLocked(tx: EntityManager, orderId: string): Promise<void> {
-    const order = await tx
-      .getRepository(FulfillmentOrderRow)
-      .createQueryBuilder('o')
-      .where('o.order_id = :orderId', { orderId })
-      .setLock('pessimistic_write')
-      .getOne();
+    const order = await lockFulfillmentOrder(tx, orderId);
     if (!order) return;
     const open: { sku: string; warehouse_id: string; quantity: number }[] = await tx.query(
       `SELECT l.sku, f.warehouse_id, sum(l.quantity - l.short)::int AS quantity

@@ -8,6 +8,7 @@ import {
   FulfillmentRow,
 } from '../entities';
 import { announce } from './fulfillment-events';
+import { lockFulfillmentOrder } from './order-lock';
 
 const log = createLogger('fulfillment');
 const UNSHIPPED: FulfillmentRow['status'][] = ['ASSIGNED', 'PICKING', 'PICKED', 'PACKED'];
@@ -26,12 +27,7 @@ const UNSHIPPED: FulfillmentRow['status'][] = ['ASSIGNED', 'PICKING', 'PICKED', 
 export class OrderChanges {
   /** True when the event changed something (and the order is to be assigned again). */
   async apply(tx: EntityManager, event: OrderChangedEvent): Promise<boolean> {
-    const order = await tx
-      .getRepository(FulfillmentOrderRow)
-      .createQueryBuilder('o')
-      .where('o.order_id = :orderId', { orderId: event.orderId })
-      .setLock('pessimistic_write')
-      .getOne();
+    const order = await lockFulfillmentOrder(tx, event.orderId);
     if (!order) {
       // Orders changes CONFIRMED orders only, and its confirmed event comes first.
       log.warn('order change for an order fulfillment never heard of', {

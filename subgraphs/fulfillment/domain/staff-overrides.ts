@@ -3,6 +3,7 @@ import { createLogger } from '../../../platform/logging';
 import type { OrderOverriddenEvent } from '../../../platform/topics';
 import { FulfillmentOrderRow } from '../entities';
 import { announce } from './fulfillment-events';
+import { lockFulfillmentOrder } from './order-lock';
 
 const log = createLogger('fulfillment');
 
@@ -16,12 +17,7 @@ const log = createLogger('fulfillment');
  */
 export class StaffOverrides {
   async apply(tx: EntityManager, event: OrderOverriddenEvent): Promise<void> {
-    const order = await tx
-      .getRepository(FulfillmentOrderRow)
-      .createQueryBuilder('o')
-      .where('o.order_id = :orderId', { orderId: event.orderId })
-      .setLock('pessimistic_write')
-      .getOne();
+    const order = await lockFulfillmentOrder(tx, event.orderId);
     if (!order) {
       // Placed before fulfillment existed, or never confirmed: nothing of it is in a warehouse.
       log.info('override for an order fulfillment never heard of', { orderId: event.orderId });
