@@ -1,6 +1,6 @@
 import type { PubSubEngine } from 'graphql-subscriptions';
 import { EventQueue } from './event-queue';
-import { isEventTransport, isPosition } from './events/transport';
+import { isEventTransport, isPosition, isReplayGap } from './events/transport';
 import { loadConfig, setting } from './config';
 
 /** Events a subscriber may fall behind by before it is cut off rather than buffered forever. */
@@ -20,7 +20,8 @@ export function openLiveStreams(): number {
  * first, so a client that (re)connects always starts from the truth.
  *
  * A subscriber that resumes (`after`, the position of the last event it saw) gets the
- * events it missed instead, in order, from a transport that can replay them.
+ * events it missed instead, in order, from a transport that can replay them; when some
+ * of them are gone (trimmed or expired), the current state again, then what follows.
  */
 export function liveStream<T>(
   pubsub: PubSubEngine,
@@ -39,9 +40,23 @@ export function liveStream<T>(
   });
   // Events that arrive while the current state is read wait behind it.
   let early: T[] | null = [];
+  let rereading = false;
+  const deliver = (states: T[]) => {
+    const waited = early ?? [];
+    early = null;
+    for (const event of [...states, ...waited]) queue.push(event);
+  };
+  // The transport no longer holds every event after `after`: start from the truth.
+  const reread = () => {
+    if (rereading) return;
+    rereading = true;
+    early ??= [];
+    current().then(deliver, (error) => queue.fail(error));
+  };
   subscription = pubsub.subscribe(
     topic,
     (event: T) => {
+      if (isReplayGap(event)) return reread();
       if (!accept(event)) return;
       if (early) early.push(event);
       else queue.push(event);
@@ -52,9 +67,7 @@ export function liveStream<T>(
     .then(async () => (resume ? [] : current()))
     .then(
       (states) => {
-        const waited = early ?? [];
-        early = null;
-        for (const event of [...states, ...waited]) queue.push(event);
+        if (!rereading) deliver(states);
       },
       (error) => queue.fail(error),
     );

@@ -86,6 +86,15 @@ it('SSE: each event has an id: line, and Last-Event-ID replays what came after i
   expect(resumed.every((e) => e.id !== null && !seen.slice(0, 1).includes(e.id))).toBe(true);
 });
 
+it('SSE: a Last-Event-ID the broker no longer holds events after starts from the order now', async () => {
+  // Older than anything in the stream (as after a long absence: trimmed, or expired).
+  const resumed = await readSse({ 'last-event-id': '1-0' }, 1);
+  expect(resumed).toHaveLength(1);
+  // The order as it is now (no id: it is no event), not a replay with a hole in it.
+  expect(resumed[0]!.id).toBeNull();
+  expect(resumed[0]!.data.data.orderUpdated).toMatchObject({ id: orderId });
+});
+
 it('graphql-ws: extensions.lastEventId replays the missed events, then goes on live', async () => {
   const resumed = new ResumingSubscriber(platform.router.url, orderId);
   // As if it had seen everything up to the capture's last event.

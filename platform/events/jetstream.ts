@@ -17,6 +17,7 @@ import {
   type DeliveredEvent,
   type GroupHandle,
   type GroupHandler,
+  type Replay,
   type SubscribeOptions,
 } from './transport';
 
@@ -133,11 +134,14 @@ export class JetStreamTransport extends EventTransport {
     this.live.remove(id);
   }
 
-  private async replay(topic: string, after: string): Promise<DeliveredEvent[]> {
+  private async replay(topic: string, after: string): Promise<Replay> {
     const { js, jsm } = await this.broker;
-    const last = (await jsm.streams.info(this.stream)).state.last_seq;
+    const { first_seq: first, last_seq: last } = (await jsm.streams.info(this.stream)).state;
     const from = Number(after) + 1;
-    if (from > last) return [];
+    // Messages after `after` were removed (limits, age), or the position is from a stream
+    // that has since been recreated (its sequence is behind it), or another broker's.
+    if (!/^\d+$/.test(after) || first > from || from > last + 1) return { events: [], gap: true };
+    if (from > last) return { events: [], gap: false };
     const consumer = await js.consumers.get(this.stream, {
       filter_subjects: this.subject(topic),
       opt_start_seq: from,
@@ -154,7 +158,7 @@ export class JetStreamTransport extends EventTransport {
           if (parsed) events.push(parsed.event);
           if (msg.seq >= last || msg.info.pending === 0) done = true;
         }
-        if (done || seen === 0) return events;
+        if (done || seen === 0) return { events, gap: false };
       }
     } finally {
       await consumer.delete().catch(() => {});

@@ -1,5 +1,5 @@
 import { createLogger } from '../logging';
-import { comparePositions, type DeliveredEvent } from './transport';
+import { comparePositions, REPLAY_GAP, type DeliveredEvent, type Replay } from './transport';
 
 const log = createLogger('events');
 
@@ -8,17 +8,16 @@ type Listener = (event: DeliveredEvent) => void;
 /**
  * The subscribers of one process, by topic, behind one reader of the broker: a thousand
  * subscriptions cost one connection, not a thousand. A subscriber that resumes gets the
- * topic's events after its position from `replay` first; live events that arrive
- * meanwhile wait, and whatever the replay already gave (same position) is not given twice.
+ * topic's events after its position from `replay` first (or REPLAY_GAP, when some are
+ * gone); live events that arrive meanwhile wait, and whatever the replay already gave
+ * (same position) is not given twice.
  */
 export class LiveDispatcher {
   private nextId = 1;
   private readonly byTopic = new Map<string, Map<number, Listener>>();
   private readonly topicOf = new Map<number, string>();
 
-  constructor(
-    private readonly replay: (topic: string, after: string) => Promise<DeliveredEvent[]>,
-  ) {}
+  constructor(private readonly replay: (topic: string, after: string) => Promise<Replay>) {}
 
   get size(): number {
     return this.topicOf.size;
@@ -46,7 +45,9 @@ export class LiveDispatcher {
     listeners.set(id, (event) => (waiting ? waiting.push(event) : emit(event)));
     this.replay(topic, after)
       .then(
-        (events) => events.forEach(emit),
+        // With a gap, what is still held is older than the current state the subscriber
+        // is told to read again: only events from now on follow.
+        ({ events, gap }) => (gap ? onMessage(REPLAY_GAP) : events.forEach(emit)),
         (error) => log.warn('replay failed', { topic, after, error: (error as Error).message }),
       )
       .finally(() => {

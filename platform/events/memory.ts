@@ -19,11 +19,19 @@ export class MemoryTransport extends EventTransport {
   readonly replays = true;
   private sequence = 0;
   private readonly recent: { topic: string; event: DeliveredEvent }[] = [];
-  private readonly live = new LiveDispatcher(async (topic, after) =>
-    this.recent
+  private readonly live = new LiveDispatcher(async (topic, after) => {
+    const oldest = this.recent[0]?.event.eventPosition;
+    // Dropped beyond `retain`, a position of an earlier process (this one counts from 0),
+    // or a broker's (`<ms>-<seq>`).
+    const gap =
+      !/^\d+$/.test(after) ||
+      comparePositions(after, String(this.sequence)) > 0 ||
+      (oldest !== undefined && BigInt(oldest) > BigInt(after) + 1n);
+    const events = this.recent
       .filter((r) => r.topic === topic && comparePositions(r.event.eventPosition!, after) > 0)
-      .map((r) => r.event),
-  );
+      .map((r) => r.event);
+    return { events, gap };
+  });
 
   constructor(private readonly retain = 10_000) {
     super();

@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { startPrivateRedis, type PrivateRedis } from '../testing/redis';
 import { RedisStreamsTransport } from './redis-streams';
-import type { DeliveredEvent } from './transport';
+import { isReplayGap, type DeliveredEvent } from './transport';
 
 /** The Redis Streams transport alone, on a Redis of this test's own. */
 let redis: PrivateRedis;
@@ -64,6 +64,31 @@ it('replays a topic after a position, then goes on live, none twice', async () =
   await until(() => resumed.length === 2);
   await new Promise((resolve) => setTimeout(resolve, 100));
   expect(resumed.map((e) => e.n)).toEqual([3, 5]);
+});
+
+it('says so instead of replaying when events after the position were trimmed', async () => {
+  const t = transport('trimmed');
+  const heard: DeliveredEvent[] = [];
+  const live = await t.subscribe('a', (e: DeliveredEvent) => heard.push(e));
+  for (let n = 1; n <= 3; n += 1) await t.publish('a', { eventId: `t:${n}`, n });
+  await until(() => heard.length === 3);
+  t.unsubscribe(live);
+  await client.call('XTRIM', 'trimmed:events', 'MAXLEN', '1');
+
+  const behind: DeliveredEvent[] = [];
+  await t.subscribe('a', (e: DeliveredEvent) => behind.push(e), {
+    after: heard[0]!.eventPosition,
+  });
+  const current: DeliveredEvent[] = [];
+  await t.subscribe('a', (e: DeliveredEvent) => current.push(e), {
+    after: heard[2]!.eventPosition,
+  });
+  await t.publish('a', { eventId: 't:4', n: 4 });
+  await until(() => behind.length === 2 && current.length === 1);
+  // The trimmed events 2 and 3 are not silently skipped: the gap, then what follows.
+  expect(isReplayGap(behind[0])).toBe(true);
+  expect(behind[1]!.n).toBe(4);
+  expect(current.map((e) => e.n)).toEqual([4]);
 });
 
 it('gives a group the entry a crashed member took and never acknowledged', async () => {

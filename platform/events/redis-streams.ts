@@ -4,9 +4,11 @@ import type Redis from 'ioredis';
 import { createLogger } from '../logging';
 import { LiveDispatcher } from './live-dispatch';
 import {
+  comparePositions,
   EventTransport,
   resumeAfter,
   type DeliveredEvent,
+  type Replay,
   type GroupHandle,
   type GroupHandler,
   type SubscribeOptions,
@@ -108,7 +110,11 @@ export class RedisStreamsTransport extends EventTransport {
     this.live.remove(id);
   }
 
-  private async replay(topic: string, after: string): Promise<DeliveredEvent[]> {
+  private async replay(topic: string, after: string): Promise<Replay> {
+    // The entry `after` names is still held when the oldest is no later; when it is gone
+    // (trimmed, or the stream expired or started anew), events after it may be too.
+    const [oldest] = (await this.redis.call('XRANGE', this.key, '-', '+', 'COUNT', 1)) as Entry[];
+    if (!oldest || comparePositions(oldest[0], after) > 0) return { events: [], gap: true };
     const events: DeliveredEvent[] = [];
     let from = `(${after}`;
     for (;;) {
@@ -124,7 +130,7 @@ export class RedisStreamsTransport extends EventTransport {
         const parsed = toEvent(entry);
         if (parsed?.topic === topic) events.push(parsed.event);
       }
-      if (entries.length < 1000) return events;
+      if (entries.length < 1000) return { events, gap: false };
       from = `(${entries[entries.length - 1]![0]}`;
     }
   }

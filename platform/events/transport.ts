@@ -15,6 +15,26 @@ export type TransportKind = 'streams' | 'jetstream' | 'pubsub' | 'memory';
 /** A delivered event: the outbox payload with the broker's position of it. */
 export type DeliveredEvent = Record<string, unknown> & { eventPosition?: string };
 
+/**
+ * What a transport still holds after a resume position: the topic's events, or `gap` when
+ * some after it are gone (trimmed past the stream's length, expired, or a position from
+ * a broker or process that has since started empty). Replaying the rest would hide that.
+ */
+export interface Replay {
+  events: DeliveredEvent[];
+  gap: boolean;
+}
+
+/**
+ * Delivered instead of a replay that has a gap: the subscriber starts again from the
+ * current state (platform/live.ts), as a new one does, rather than silently missing events.
+ */
+export const REPLAY_GAP: DeliveredEvent = Object.freeze({ replayGap: true });
+
+export function isReplayGap(event: unknown): boolean {
+  return event === REPLAY_GAP;
+}
+
 export interface SubscribeOptions {
   /** Replays this topic's events after that position first, then continues live. */
   after?: string;
