@@ -50,6 +50,8 @@ function scenariosFromEnv(): Record<string, () => Promise<unknown>> {
 
   const subscriberCounts = config.BENCH_SUBSCRIBERS.map((n) => {
     if (!/^\d+$/.test(n)) throw new ConfigError([`BENCH_SUBSCRIBERS: ${n} is not a count`]);
+    // The fan-out is measured on the subscribers beside the commit → client one.
+    if (Number(n) < 2) throw new ConfigError([`BENCH_SUBSCRIBERS: ${n} is below 2`]);
     return Number(n);
   });
 
