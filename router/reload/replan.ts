@@ -1,7 +1,8 @@
-import { GraphQLError, print } from 'graphql';
+import { GraphQLError } from 'graphql';
 import type { LoadedSupergraph } from '../supergraph';
 import type { LiveSubscription } from './live-subscription';
 import {
+  documentKey,
   planSubscription,
   validateDocument,
   validateVariables,
@@ -38,11 +39,11 @@ export function replanOpenSubscriptions(
   const report: ReplanReport = { kept: 0, resubscribed: 0, ended: 0 };
   const plans = new Map<string, SubscriptionPlan | GraphQLError>();
   for (const live of [...open]) {
-    const { document, operationName } = live.request;
-    const key = `${operationName ?? ''}\n${print(document)}`;
+    const key = documentKey(live.request);
     let planned = plans.get(key);
     if (!planned) {
-      planned = validateDocument(next, document) ?? planSubscription(next, live.request);
+      planned =
+        validateDocument(next, live.request.document) ?? planSubscription(next, live.request);
       plans.set(key, planned);
     }
     const refused =

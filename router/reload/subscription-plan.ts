@@ -1,5 +1,6 @@
 import { operationFromDocument } from '@apollo/federation-internals';
 import { buildOperationContext } from '@apollo/gateway';
+import { LruMap } from '../../platform/lru-map';
 import type { FetchNode, PlanNode, QueryPlan } from '@apollo/query-planner';
 import { GraphQLError, getOperationAST, print, validate, type DocumentNode } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
@@ -26,7 +27,12 @@ export interface PlannableRequest {
 const PLANS_PER_SUPERGRAPH = 1000;
 
 type OperationContext = ReturnType<typeof buildOperationContext>;
-const plansOf = new WeakMap<LoadedSupergraph, Map<string, SubscriptionPlan | GraphQLError>>();
+const plansOf = new WeakMap<LoadedSupergraph, LruMap<string, SubscriptionPlan | GraphQLError>>();
+
+/** What a subscription's plan depends on besides the supergraph: its document and name. */
+export function documentKey(request: PlannableRequest): string {
+  return `${request.operationName ?? ''}\n${print(request.document)}`;
+}
 
 /**
  * Plans a subscription, or says why it cannot run on this supergraph (a GraphQLError with
@@ -42,18 +48,12 @@ export function planSubscription(
   request: PlannableRequest,
 ): SubscriptionPlan | GraphQLError {
   let plans = plansOf.get(supergraph);
-  if (!plans) plansOf.set(supergraph, (plans = new Map()));
-  const key = `${request.operationName ?? ''}\n${print(request.document)}`;
+  if (!plans) plansOf.set(supergraph, (plans = new LruMap(PLANS_PER_SUPERGRAPH)));
+  const key = documentKey(request);
   const known = plans.get(key);
-  if (known) {
-    // Most recently used last: the oldest is the one dropped when the cache is full.
-    plans.delete(key);
-    plans.set(key, known);
-    return known;
-  }
+  if (known) return known;
   const planned = planFresh(supergraph, request);
   plans.set(key, planned);
-  if (plans.size > PLANS_PER_SUPERGRAPH) plans.delete(plans.keys().next().value as string);
   return planned;
 }
 

@@ -7,6 +7,7 @@ import {
   type ParseOptions,
   type Source,
 } from 'graphql';
+import { LruMap } from '../../platform/lru-map';
 
 /**
  * Documents by their text, parsed and validated once for every socket that sends them:
@@ -17,28 +18,23 @@ import {
  * is not kept (its error is thrown to the caller each time).
  */
 export class DocumentCache {
-  private readonly documents = new Map<string, DocumentNode>();
+  private readonly documents: LruMap<string, DocumentNode>;
   private readonly validated = new WeakMap<
     DocumentNode,
     { schema: GraphQLSchema; errors: readonly GraphQLError[] }
   >();
 
-  constructor(private readonly maxDocuments = 1000) {}
+  constructor(maxDocuments = 1000) {
+    this.documents = new LruMap(maxDocuments);
+  }
 
   /** graphql-js `parse`, shared: the same text gives the same document. */
   readonly parse = (source: string | Source, options?: ParseOptions): DocumentNode => {
     if (typeof source !== 'string' || options) return parse(source, options);
     const known = this.documents.get(source);
-    if (known) {
-      this.documents.delete(source);
-      this.documents.set(source, known);
-      return known;
-    }
+    if (known) return known;
     const document = parse(source);
     this.documents.set(source, document);
-    if (this.documents.size > this.maxDocuments) {
-      this.documents.delete(this.documents.keys().next().value as string);
-    }
     return document;
   };
 
