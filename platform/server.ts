@@ -107,9 +107,6 @@ export async function startSubgraph<Services, Loaders>(
       get loaders(): Loaders {
         return (loaders ??= module.createLoaders(services));
       },
-      set loaders(fresh: Loaders) {
-        loaders = fresh;
-      },
       refreshLoaders: () => {
         loaders = null;
       },

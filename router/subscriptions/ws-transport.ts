@@ -135,6 +135,7 @@ export function startWebSocketTransport(options: {
           payload.operationName,
           supergraph.apiGraphQLSchema,
           operationLimits,
+          documents.parse,
         );
         if (tooMuch) return [tooMuch];
         if (isSubscription(payload.query, payload.operationName)) {

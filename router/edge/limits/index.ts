@@ -63,10 +63,12 @@ export function checkSubscription(
   operationName: unknown,
   schema: GraphQLSchema,
   limits: OperationLimits,
+  /** The transport's own parser, when it keeps parsed documents (router/subscriptions). */
+  parseDocument: (query: string) => DocumentNode = parse,
 ): GraphQLError | null {
   let document: DocumentNode;
   try {
-    document = parse(query);
+    document = parseDocument(query);
   } catch {
     return null; // the transport reports syntax errors
   }
