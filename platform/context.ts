@@ -17,4 +17,6 @@ export interface SubgraphContext<Services, Loaders> {
    */
   resumeAfter?: string | null;
   eventPosition?: string | null;
+  /** Subscriptions: each result is the whole watched state (platform/live.ts). */
+  snapshots?: boolean;
 }

@@ -74,6 +74,17 @@ export function liveStream<T>(
   return queue;
 }
 
+/** What a subscription field promises about its results. */
+export interface SubscriptionFieldOptions {
+  /**
+   * Every result is the whole state the subscription watches (the order now, a SKU's
+   * availability now), not a change to an earlier one. Each result then says so
+   * (`extensions.snapshot`), and the router may hand a client the last result of another
+   * client's identical subscription instead of opening one of its own.
+   */
+  snapshots?: boolean;
+}
+
 /**
  * A subscription field whose events are resolved with fresh DataLoaders each time: the
  * context lives as long as the subscription, the rows it loaded must not.
@@ -81,17 +92,20 @@ export function liveStream<T>(
 export function subscriptionField<
   Event,
   Args,
-  Ctx extends { refreshLoaders(): void; eventPosition?: string | null },
+  Ctx extends { refreshLoaders(): void; eventPosition?: string | null; snapshots?: boolean },
 >(
   subscribe: (
     args: Args,
     ctx: Ctx,
   ) => AsyncIterableIterator<Event> | Promise<AsyncIterableIterator<Event>>,
   resolve: (event: Event, args: Args, ctx: Ctx) => unknown,
+  options: SubscriptionFieldOptions = {},
 ) {
   return {
-    subscribe: async (_: unknown, args: Args, ctx: Ctx) =>
-      notePositions(await subscribe(args, ctx), ctx),
+    subscribe: async (_: unknown, args: Args, ctx: Ctx) => {
+      if (options.snapshots) ctx.snapshots = true;
+      return notePositions(await subscribe(args, ctx), ctx);
+    },
     resolve: (event: Event, args: Args, ctx: Ctx) => {
       ctx.refreshLoaders();
       return resolve(event, args, ctx);

@@ -156,11 +156,22 @@ export async function startSubgraph<Services, Loaders>(
         context.resumeAfter = isPosition(lastEventId) ? lastEventId : null;
         return context;
       },
-      // Each event carries its position, from which the router (and its client) resume.
+      // Each event carries its position, from which the router (and its client) resume,
+      // and whether it is the whole watched state (the router may share such a stream).
       onNext: (_ctx, _id, _payload, args, result) => {
-        const position = (args.contextValue as { eventPosition?: string | null }).eventPosition;
-        if (!position) return;
-        return { ...result, extensions: { ...result.extensions, eventId: position } };
+        const { eventPosition, snapshots } = args.contextValue as {
+          eventPosition?: string | null;
+          snapshots?: boolean;
+        };
+        if (!eventPosition && !snapshots) return;
+        return {
+          ...result,
+          extensions: {
+            ...result.extensions,
+            ...(eventPosition ? { eventId: eventPosition } : {}),
+            ...(snapshots ? { snapshot: true } : {}),
+          },
+        };
       },
     },
     wsServer,

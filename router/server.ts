@@ -47,6 +47,8 @@ export interface RunningRouter {
   port: number;
   /** Subscriptions open right now, over every transport. */
   activeSubscriptions(): number;
+  /** Subgraph subscriptions held for them: identical ones share one. */
+  subscriptionUpstreams(): number;
   stop(): Promise<void>;
 }
 
@@ -103,6 +105,8 @@ export async function startRouter(
     subgraphNames: [...resolvedUrls.keys()],
     observeSubgraphCalls: (observer) => subgraphCallObservers.push(observer),
     activeSubscriptions: () => subscriptionCounter.active,
+    // Read on a scrape, after the subscriptions below exist.
+    subscriptionUpstreams: () => subscriptions.upstreams,
     observeSchemaReloads: (observer) => schemaReloadObservers.push(observer),
   };
   const verifier = tokenVerifierFromEnv(process.env, resolvedUrls.get('identity'));
@@ -245,6 +249,7 @@ export async function startRouter(
     url: `http://127.0.0.1:${port}/graphql`,
     port,
     activeSubscriptions: () => subscriptions.counter.active,
+    subscriptionUpstreams: () => subscriptions.upstreams,
     async stop() {
       // Readiness fails first, then every client is told to go elsewhere, then what is
       // in flight finishes (the drain plugin: new connections refused, at most 10 s).

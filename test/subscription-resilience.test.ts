@@ -27,6 +27,7 @@ beforeAll(async () => {
       maxPerConnection: 10,
       maxQueuedEvents: 100,
       subgraphRetryAttempts: 4,
+      shareStreams: true,
     },
   });
 });

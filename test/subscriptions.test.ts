@@ -53,6 +53,7 @@ beforeAll(async () => {
       maxPerConnection: 3,
       maxQueuedEvents: 100,
       subgraphRetryAttempts: 1,
+      shareStreams: true,
     },
   });
   variantId = (await createProduct(platform, 'Wool Beanie', [{ sku: 'BEANIE-1', price: 1500 }]))

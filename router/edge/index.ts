@@ -33,6 +33,8 @@ export interface EdgeContext {
   observeSubgraphCalls(observer: SubgraphCallObserver): void;
   /** Subscriptions open right now on this router, over every transport (for metrics). */
   activeSubscriptions?(): number;
+  /** Subgraph subscriptions held for them (clients of one stream share one). */
+  subscriptionUpstreams?(): number;
   /** Be told of every supergraph reload tried, applied or refused (router/reload). */
   observeSchemaReloads?(observer: SchemaReloadObserver): void;
 }

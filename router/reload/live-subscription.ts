@@ -19,7 +19,8 @@ export interface PlannedEvent {
 }
 
 /**
- * One client subscription whose plan can change under it while its stream stays open.
+ * One subgraph subscription, for one client or several that share it (shared-stream.ts),
+ * whose plan can change under it while its stream stays open.
  * Each event is tagged with the plan current when it arrived, so events already queued
  * when the supergraph changes are completed as they were planned, and later ones with the
  * new plan. A subgraph subscription that a superseded plan opened says nothing more.
@@ -27,6 +28,8 @@ export interface PlannedEvent {
 export class LiveSubscription {
   private generation = 0;
   private unsubscribe: () => void = () => {};
+  /** Clients served by this one subscription (they share it: shared-stream.ts). */
+  clients: () => number = () => 1;
 
   constructor(
     readonly request: PlannableRequest,

@@ -9,7 +9,7 @@ import {
   type SubscriptionPlan,
 } from './subscription-plan';
 
-/** What a reload did to the subscriptions that were open. */
+/** What a reload did to the subscriptions that were open, counted by client. */
 export interface ReplanReport {
   /** Re-planned, their subgraph subscription left open. */
   kept: number;
@@ -49,12 +49,13 @@ export function replanOpenSubscriptions(
     const refused =
       planned instanceof GraphQLError ? planned : validateVariables(next, live.request);
     if (refused || planned instanceof GraphQLError) {
+      const clients = live.clients();
       live.end(schemaChangedError((refused ?? (planned as GraphQLError)).message));
-      report.ended += 1;
+      report.ended += clients;
       continue;
     }
-    if (live.switchTo(planned) === 'kept') report.kept += 1;
-    else report.resubscribed += 1;
+    if (live.switchTo(planned) === 'kept') report.kept += live.clients();
+    else report.resubscribed += live.clients();
   }
   return report;
 }

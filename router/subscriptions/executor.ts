@@ -21,6 +21,7 @@ import {
 } from '../reload/live-subscription';
 import { planSubscription, type SubscriptionPlan } from '../reload/subscription-plan';
 import { ResumePoint, eventIdOf } from './resume';
+import { SharedStream, shareKey } from './shared-stream';
 
 export interface SubscriptionRequest {
   document: DocumentNode;
@@ -48,6 +49,8 @@ function failure(message: string, code: string): ExecutionResult {
 export class FederatedSubscriptions {
   /** Open subscriptions, each with its current plan (re-planned when the supergraph changes). */
   readonly open = new Set<LiveSubscription>();
+  /** Streams new clients may join, by what makes two subscriptions the same (shareKey). */
+  private readonly shared = new Map<string, SharedStream>();
 
   constructor(
     private supergraph: LoadedSupergraph,
@@ -67,10 +70,49 @@ export class FederatedSubscriptions {
         'SUBSCRIPTION_LIMIT_REACHED',
       );
     }
+    // A client resuming from its own position gets its own stream: it is owed the events
+    // after that position, which a shared stream's other members are not.
+    if (!this.limits.shareStreams || request.lastEventId) {
+      const own = this.openStream(request, planned);
+      return new SharedStream(own.results, this.limits.maxQueuedEvents, () => {}, null).join(
+        release,
+      );
+    }
+    const key = shareKey(request);
+    let shared = this.shared.get(key);
+    if (!shared?.joinable || shared.supergraph !== this.supergraph) {
+      const { live, results } = this.openStream(request, planned);
+      const stream: SharedStream = new SharedStream(
+        results,
+        this.limits.maxQueuedEvents,
+        () => {
+          if (this.shared.get(key) === stream) this.shared.delete(key);
+        },
+        this.supergraph,
+      );
+      live.clients = () => stream.size;
+      this.shared.set(key, stream);
+      shared = stream;
+    }
+    return shared.join(release);
+  }
+
+  /** Subgraph subscriptions open for clients: one per stream, however many share it. */
+  get upstreams(): number {
+    return this.open.size;
+  }
+
+  /**
+   * Opens the subgraph subscription of `planned` and maps its events to client results
+   * (with the subgraph's snapshot mark, which SharedStream reads and removes).
+   */
+  private openStream(
+    request: SubscriptionRequest,
+    planned: SubscriptionPlan,
+  ): { live: LiveSubscription; results: AsyncIterableIterator<ExecutionResult> } {
     const upstream = new EventQueue<PlannedEvent>(this.limits.maxQueuedEvents, () => {
       live.close();
       this.open.delete(live);
-      release();
     });
     // One position per subscription, carried by every upstream subscribe it makes (a
     // re-plan after a reload included): each resumes after the last event passed on.
@@ -80,11 +122,21 @@ export class FederatedSubscriptions {
     );
     this.open.add(live);
     live.start();
-    return mapEvents(upstream, async (event) => {
+    const results = mapEvents(upstream, async (event) => {
       const result = await this.completeEvent(event.plan, event.result, request);
       const eventId = eventIdOf(event.result);
-      return eventId ? { ...result, extensions: { ...result.extensions, eventId } } : result;
+      const snapshot = event.result.extensions?.snapshot === true;
+      if (!eventId && !snapshot) return result;
+      return {
+        ...result,
+        extensions: {
+          ...result.extensions,
+          ...(eventId ? { eventId } : {}),
+          ...(snapshot ? { snapshot } : {}),
+        },
+      };
     });
+    return { live, results };
   }
 
   /**

@@ -10,6 +10,8 @@ export interface SubscriptionLimits {
   maxQueuedEvents: number;
   /** Attempts to re-open a lost subgraph subscription before telling the client. */
   subgraphRetryAttempts: number;
+  /** Clients that send the same subscription as the same viewer share one stream. */
+  shareStreams: boolean;
 }
 
 export function subscriptionLimitsFromEnv(
@@ -21,6 +23,7 @@ export function subscriptionLimitsFromEnv(
       MAX_SUBSCRIPTIONS_PER_CONNECTION: setting.int(100, { min: 1 }),
       MAX_QUEUED_EVENTS: setting.int(100, { min: 1 }),
       SUBGRAPH_RETRY_ATTEMPTS: setting.int(5, { min: 0 }),
+      SHARE_SUBSCRIPTIONS: setting.bool(true),
     },
     env,
   );
@@ -29,6 +32,7 @@ export function subscriptionLimitsFromEnv(
     maxPerConnection: config.MAX_SUBSCRIPTIONS_PER_CONNECTION,
     maxQueuedEvents: config.MAX_QUEUED_EVENTS,
     subgraphRetryAttempts: config.SUBGRAPH_RETRY_ATTEMPTS,
+    shareStreams: config.SHARE_SUBSCRIPTIONS,
   };
 }
 

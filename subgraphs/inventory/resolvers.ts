@@ -31,7 +31,7 @@ import type {
   Warehouse,
 } from './generated/resolvers-types';
 import type { InventoryLoaders } from './loaders';
-import { subscriptionField } from '../../platform/live';
+import { subscriptionField, type SubscriptionFieldOptions } from '../../platform/live';
 import type { InventoryServices } from './index';
 
 export type Context = SubgraphContext<InventoryServices, InventoryLoaders>;
@@ -160,8 +160,9 @@ function typedSubscription<Event, Args, Result>(
     ctx: Context,
   ) => AsyncIterableIterator<Event> | Promise<AsyncIterableIterator<Event>>,
   resolve: (event: Event, args: Args, ctx: Context) => Result,
+  options?: SubscriptionFieldOptions,
 ) {
-  const field = subscriptionField(subscribe, resolve);
+  const field = subscriptionField(subscribe, resolve, options);
   return {
     subscribe: field.subscribe,
     resolve: (event: Event, args: Args, ctx: Context) => field.resolve(event, args, ctx) as Result,
@@ -189,6 +190,7 @@ export const inventoryResolvers = {
             : await ctx.services.inventory.reads.availableAfter(event);
         return { sku: args.sku, availableQuantity, inStock: availableQuantity > 0 };
       },
+      { snapshots: true },
     ),
   },
   Query: {

@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 export type Result = {
   data?: any;
   errors?: { message: string; extensions?: Record<string, any> }[];
+  extensions?: Record<string, any>;
 };
 
 /** A subscription a test can pull events from, one at a time, with a deadline. */

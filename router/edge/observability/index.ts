@@ -21,7 +21,10 @@ export const observability: EdgeModule = (edge) => {
   const config = observabilityConfigFromEnv(process.env);
   const logger = createLogger('router');
   const metrics = config.metrics
-    ? createRouterMetrics({ activeSubscriptions: edge.activeSubscriptions })
+    ? createRouterMetrics({
+        activeSubscriptions: edge.activeSubscriptions,
+        subscriptionUpstreams: edge.subscriptionUpstreams,
+      })
     : undefined;
   const tracker = createRequestTracker([
     ...(metrics ? [metrics.recordRequest] : []),

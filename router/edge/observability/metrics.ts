@@ -28,6 +28,7 @@ import type { CompletedRequest } from './requests';
  */
 export interface RouterMetricsOptions {
   activeSubscriptions?: () => number;
+  subscriptionUpstreams?: () => number;
   maxOperationNames?: number;
   defaultMetrics?: boolean;
 }
@@ -83,6 +84,15 @@ export function createRouterMetrics(options: RouterMetricsOptions = {}) {
     registers,
     collect() {
       this.set(activeSubscriptions?.() ?? 0);
+    },
+  });
+  const subscriptionUpstreams = options.subscriptionUpstreams;
+  new Gauge({
+    name: 'router_subscription_upstreams',
+    help: 'Subgraph subscriptions this router holds for its clients: one per stream, however many clients share it',
+    registers,
+    collect() {
+      this.set(subscriptionUpstreams?.() ?? 0);
     },
   });
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { badInput, DomainError, forbidden, withUserErrors } from '../../../platform/errors';
 import { isUuid, parseId } from '../../../platform/ids';
-import { subscriptionField } from '../../../platform/live';
+import { subscriptionField, type SubscriptionFieldOptions } from '../../../platform/live';
 import type { OrderUpdatedEvent } from '../../../platform/topics';
 import type { OrderRow } from '../entities';
 import type { Resolvers, SubscriptionOrderUpdatedArgs } from '../generated/resolvers-types';
@@ -39,8 +39,9 @@ function typedSubscription<Event, Args, Result>(
     ctx: Context,
   ) => AsyncIterableIterator<Event> | Promise<AsyncIterableIterator<Event>>,
   resolve: (event: Event, args: Args, ctx: Context) => Promise<Result>,
+  options?: SubscriptionFieldOptions,
 ) {
-  const field = subscriptionField(subscribe, resolve);
+  const field = subscriptionField(subscribe, resolve, options);
   return {
     subscribe: field.subscribe,
     resolve: (event: Event, args: Args, ctx: Context) =>
@@ -78,6 +79,7 @@ export const orderResolvers = {
         // The status this change left, even if a later change has already committed.
         return toOrder(event.status ? { ...row, status: event.status as OrderRow['status'] } : row);
       },
+      { snapshots: true },
     ),
   },
   Query: {

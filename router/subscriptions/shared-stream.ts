@@ -1,0 +1,152 @@
+import type { ExecutionResult } from 'graphql';
+import { EventQueue } from '../../platform/event-queue';
+import type { RouterContext } from '../context';
+import { documentKey, type PlannableRequest } from '../reload/subscription-plan';
+
+/**
+ * One client's events from a stream it may share with others, ended by the transport
+ * (`return`) or by the stream: the stream's last result (its errors), then done.
+ */
+export type MemberStream = AsyncIterableIterator<ExecutionResult>;
+
+/**
+ * A subgraph subscription and its completion, run once for every client that sent the
+ * same subscription as the same viewer: ten thousand shoppers watching a product's stock
+ * are one subscription on the inventory subgraph and one plan execution per change, not
+ * ten thousand. Each member keeps a queue of its own (a slow reader is cut off alone, by
+ * the transport's guard); the stream closes when its last member leaves.
+ *
+ * Who may join after the first result: only when the subgraph said each of its results is
+ * the whole state the subscription watches (`extensions.snapshot`). A joiner is handed the
+ * last result, which is what a subscription of its own would have started with; from a
+ * stream whose first results are the current state and later ones changes to it, a late
+ * joiner would get changes to a state it never saw, so such a stream takes no one after
+ * its first result.
+ */
+export class SharedStream {
+  private readonly members = new Set<EventQueue<ExecutionResult>>();
+  private last: ExecutionResult | null = null;
+  private results = 0;
+  private snapshots = false;
+  private ended = false;
+
+  constructor(
+    /** The stream's results, in order; ends (or throws) when the subscription does. */
+    private readonly source: AsyncIterableIterator<ExecutionResult>,
+    private readonly maxQueuedEvents: number,
+    /** The stream takes no more members from now on (its owner forgets it). */
+    private readonly onSealed: () => void,
+    /** The supergraph it was planned on: a client planned on another one does not join. */
+    readonly supergraph: unknown,
+  ) {}
+
+  get size(): number {
+    return this.members.size;
+  }
+
+  get joinable(): boolean {
+    return !this.ended && (this.results === 0 || this.snapshots);
+  }
+
+  /** A new member's events; `release` runs once when it leaves or the stream ends. */
+  join(release: () => void): MemberStream {
+    const queue = new EventQueue<ExecutionResult>(this.maxQueuedEvents, () => {
+      this.members.delete(queue);
+      release();
+      if (this.members.size === 0) this.close();
+    });
+    if (this.last) queue.push(this.last);
+    this.members.add(queue);
+    if (this.members.size === 1 && this.results === 0) void this.pump();
+    return asMemberStream(queue);
+  }
+
+  private async pump(): Promise<void> {
+    try {
+      for (;;) {
+        const item = await this.source.next();
+        if (item.done) break;
+        const result = item.value;
+        if (this.results++ === 0) {
+          this.snapshots = result.extensions?.snapshot === true;
+          if (!this.snapshots) this.onSealed();
+        }
+        const delivered = withoutSnapshotMark(result);
+        // A joiner starts from the last state; a result that failed is not one.
+        if (delivered.data) this.last = delivered;
+        for (const member of this.members) member.push(delivered);
+      }
+      for (const member of [...this.members]) member.end();
+    } catch (error) {
+      for (const member of [...this.members]) member.fail(error);
+    } finally {
+      this.close();
+    }
+  }
+
+  private close(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.onSealed();
+    void this.source.return?.();
+  }
+}
+
+/** The mark is for the router; clients never see it. */
+function withoutSnapshotMark(result: ExecutionResult): ExecutionResult {
+  if (result.extensions?.snapshot === undefined) return result;
+  const { snapshot: _snapshot, ...extensions } = result.extensions;
+  return Object.keys(extensions).length ? { ...result, extensions } : omitExtensions(result);
+}
+
+function omitExtensions({ extensions: _extensions, ...rest }: ExecutionResult): ExecutionResult {
+  return rest;
+}
+
+/**
+ * A member's queue as the transports read it: a stream that failed (the subgraph stopped
+ * it, the member fell too far behind) ends with one result carrying the errors.
+ */
+function asMemberStream(queue: EventQueue<ExecutionResult>): MemberStream {
+  let finished = false;
+  const stream: MemberStream = {
+    async next() {
+      if (finished) return { value: undefined, done: true };
+      try {
+        return await queue.next();
+      } catch (error) {
+        finished = true;
+        return { value: { errors: Array.isArray(error) ? error : [error] }, done: false };
+      }
+    },
+    async return() {
+      finished = true;
+      return queue.return();
+    },
+    async throw(error: unknown) {
+      finished = true;
+      await queue.return();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return stream;
+    },
+  };
+  return stream;
+}
+
+/**
+ * What makes two subscriptions the same stream: the document, the operation, the
+ * variables and who asks, as the subgraphs see it (the viewer and its token's session,
+ * whose end ends the stream); the caller's address is not part of it.
+ */
+export function shareKey(request: PlannableRequest & { context: RouterContext }): string {
+  const { clientIp: _clientIp, ...viewer } = request.context.viewer;
+  const session = request.context.session;
+  return JSON.stringify([
+    documentKey(request),
+    request.variables ?? {},
+    viewer,
+    session ? [session.sid, session.expiresAt] : null,
+  ]);
+}
