@@ -58,7 +58,7 @@ export class SharedStream {
     if (this.last) queue.push(this.last);
     this.members.add(queue);
     if (this.members.size === 1 && this.results === 0) void this.pump();
-    return asMemberStream(queue);
+    return new MemberResults(queue);
   }
 
   private async pump(): Promise<void> {
@@ -105,34 +105,38 @@ function omitExtensions({ extensions: _extensions, ...rest }: ExecutionResult): 
 
 /**
  * A member's queue as the transports read it: a stream that failed (the subgraph stopped
- * it, the member fell too far behind) ends with one result carrying the errors.
+ * it, the member fell too far behind) ends with one result carrying the errors. A class:
+ * there is one per subscriber.
  */
-function asMemberStream(queue: EventQueue<ExecutionResult>): MemberStream {
-  let finished = false;
-  const stream: MemberStream = {
-    async next() {
-      if (finished) return { value: undefined, done: true };
-      try {
-        return await queue.next();
-      } catch (error) {
-        finished = true;
-        return { value: { errors: Array.isArray(error) ? error : [error] }, done: false };
-      }
-    },
-    async return() {
-      finished = true;
-      return queue.return();
-    },
-    async throw(error: unknown) {
-      finished = true;
-      await queue.return();
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return stream;
-    },
-  };
-  return stream;
+class MemberResults implements MemberStream {
+  private finished = false;
+
+  constructor(private readonly queue: EventQueue<ExecutionResult>) {}
+
+  async next(): Promise<IteratorResult<ExecutionResult>> {
+    if (this.finished) return { value: undefined, done: true };
+    try {
+      return await this.queue.next();
+    } catch (error) {
+      this.finished = true;
+      return { value: { errors: Array.isArray(error) ? error : [error] }, done: false };
+    }
+  }
+
+  async return(): Promise<IteratorResult<ExecutionResult>> {
+    this.finished = true;
+    return this.queue.return();
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<ExecutionResult>> {
+    this.finished = true;
+    await this.queue.return();
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
 }
 
 /**

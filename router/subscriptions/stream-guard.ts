@@ -57,123 +57,136 @@ export function guardStream(
   result: SubscriptionResult,
   options: StreamGuardOptions,
 ): SubscriptionResult {
-  if (!isIterator(result)) return result;
-  const inner: AsyncIterableIterator<ExecutionResult> = result;
-  const queue: { value: ExecutionResult; bytes: number }[] = [];
-  let queuedBytes = 0;
-  let handedOut = 0;
+  return isIterator(result) ? new GuardedStream(result, options) : result;
+}
+
+/**
+ * The guard of one subscriber, a class rather than closures: a router holds one per open
+ * subscription, ten thousand at a time, and methods on a prototype cost nothing per instance.
+ */
+class GuardedStream implements AsyncIterableIterator<ExecutionResult> {
+  private readonly queue: { value: ExecutionResult; bytes: number }[] = [];
+  private queuedBytes = 0;
+  private handedOut = 0;
   // Set when the stream will end: after the queue, this last result (if any), then done.
-  let ending: { last: ExecutionResult | null; thrown?: unknown } | null = null;
-  let returned = false;
-  let pumping = false;
-  let wakeConsumer: (() => void) | null = null;
+  private ending: { last: ExecutionResult | null; thrown?: unknown } | null = null;
+  private returned = false;
+  private pumping = false;
+  private wakeConsumer: (() => void) | null = null;
   // Wakes the pump's wait for the next event when the stream ends meanwhile. One promise
   // per wait: racing each wait against one long-lived promise would leave a reaction on
   // it per event, kept for as long as the subscription is open.
-  let interruptWait: (() => void) | null = null;
-  const wakePump = () => interruptWait?.();
-  const stopWatchingSession = options.guard.watch(options.session, (reason) => {
-    end({ errors: [sessionEndedError(reason)] });
-    wakePump();
-  });
-  let stopWatchingDrain = () => {};
-  const stopWatching = () => {
-    stopWatchingSession();
-    stopWatchingDrain();
-  };
-  const notify = () => {
-    const wake = wakeConsumer;
-    wakeConsumer = null;
+  private interruptWait: (() => void) | null = null;
+  private stopWatchingSession: () => void = () => {};
+  private stopWatchingDrain: () => void = () => {};
+
+  constructor(
+    private readonly inner: AsyncIterableIterator<ExecutionResult>,
+    private readonly options: StreamGuardOptions,
+  ) {
+    this.stopWatchingSession = options.guard.watch(options.session, (reason) => {
+      this.end({ errors: [sessionEndedError(reason)] });
+      this.interruptWait?.();
+    });
+    // What was already queued is still delivered: the client resumes after it.
+    this.stopWatchingDrain =
+      options.drain?.watch(() => {
+        this.end({ errors: [restartingError()] }, undefined, true);
+        this.interruptWait?.();
+      }) ?? (() => {});
+  }
+
+  async next(): Promise<IteratorResult<ExecutionResult>> {
+    if (!this.pumping && !this.returned) void this.pump();
+    for (;;) {
+      if (this.returned) return { value: undefined, done: true };
+      const head = this.queue.shift();
+      if (head) {
+        this.queuedBytes -= head.bytes;
+        this.handedOut += head.bytes;
+        return { value: head.value, done: false };
+      }
+      if (this.ending) {
+        const { last, thrown } = this.ending;
+        this.returned = true;
+        if (thrown !== undefined) throw thrown;
+        return last ? { value: last, done: false } : { value: undefined, done: true };
+      }
+      await new Promise<void>((resolve) => (this.wakeConsumer = resolve));
+    }
+  }
+
+  async return(): Promise<IteratorResult<ExecutionResult>> {
+    this.returned = true;
+    this.end(null);
+    this.queue.length = 0;
+    this.queuedBytes = 0;
+    return { value: undefined, done: true };
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<ExecutionResult>> {
+    this.returned = true;
+    this.end(null);
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  private notify(): void {
+    const wake = this.wakeConsumer;
+    this.wakeConsumer = null;
     wake?.();
-  };
-  const end = (last: ExecutionResult | null, thrown?: unknown, keepQueued = false) => {
-    if (ending) return;
-    ending = { last, ...(thrown === undefined ? {} : { thrown }) };
-    stopWatching();
+  }
+
+  private end(last: ExecutionResult | null, thrown?: unknown, keepQueued = false): void {
+    if (this.ending) return;
+    this.ending = { last, ...(thrown === undefined ? {} : { thrown }) };
+    this.stopWatchingSession();
+    this.stopWatchingDrain();
     if (last?.errors && !keepQueued) {
       // Nothing queued is sent after an error that ends the stream: free it now.
-      queue.length = 0;
-      queuedBytes = 0;
+      this.queue.length = 0;
+      this.queuedBytes = 0;
     }
-    void inner.return?.();
-    notify();
-  };
+    void this.inner.return?.();
+    this.notify();
+  }
 
-  // What was already queued is still delivered: the client resumes after it.
-  stopWatchingDrain =
-    options.drain?.watch(() => {
-      end({ errors: [restartingError()] }, undefined, true);
-      wakePump();
-    }) ?? (() => {});
+  private nextEvent(): Promise<IteratorResult<ExecutionResult> | null> {
+    return new Promise((resolve, reject) => {
+      this.interruptWait = () => resolve(null);
+      this.inner.next().then(resolve, reject);
+    });
+  }
 
-  const pump = async () => {
-    pumping = true;
+  private async pump(): Promise<void> {
+    this.pumping = true;
     try {
-      while (!ending) {
-        const item = await new Promise<IteratorResult<ExecutionResult> | null>(
-          (resolve, reject) => {
-            interruptWait = () => resolve(null);
-            inner.next().then(resolve, reject);
-          },
-        );
-        interruptWait = null;
-        if (ending || item === null) break;
+      while (!this.ending) {
+        const item = await this.nextEvent();
+        this.interruptWait = null;
+        if (this.ending || item === null) break;
         if (item.done) {
-          end(null);
+          this.end(null);
           break;
         }
         const bytes = sizeOf(item.value);
-        queue.push({ value: item.value, bytes });
-        queuedBytes += bytes;
-        if (options.unreadBytes(handedOut) + queuedBytes > options.maxUnreadBytes) {
+        this.queue.push({ value: item.value, bytes });
+        this.queuedBytes += bytes;
+        const { options } = this;
+        if (options.unreadBytes(this.handedOut) + this.queuedBytes > options.maxUnreadBytes) {
           options.onTooSlow?.();
-          end({ errors: [tooSlowError(options.maxUnreadBytes)] });
+          this.end({ errors: [tooSlowError(options.maxUnreadBytes)] });
           break;
         }
-        notify();
+        this.notify();
       }
     } catch (error) {
-      end(null, error);
+      this.end(null, error);
     }
-  };
-
-  const guarded: AsyncIterableIterator<ExecutionResult> = {
-    async next() {
-      if (!pumping && !returned) void pump();
-      for (;;) {
-        if (returned) return { value: undefined, done: true };
-        const head = queue.shift();
-        if (head) {
-          queuedBytes -= head.bytes;
-          handedOut += head.bytes;
-          return { value: head.value, done: false };
-        }
-        if (ending) {
-          const { last, thrown } = ending;
-          returned = true;
-          if (thrown !== undefined) throw thrown;
-          return last ? { value: last, done: false } : { value: undefined, done: true };
-        }
-        await new Promise<void>((resolve) => (wakeConsumer = resolve));
-      }
-    },
-    async return() {
-      returned = true;
-      end(null);
-      queue.length = 0;
-      queuedBytes = 0;
-      return { value: undefined, done: true };
-    },
-    async throw(error: unknown) {
-      returned = true;
-      end(null);
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return guarded;
-    },
-  };
-  return guarded;
+  }
 }
 
 /**
@@ -181,12 +194,19 @@ export function guardStream(
  * the price of knowing what a slow client costs before it costs it.
  */
 function sizeOf(value: ExecutionResult): number {
-  try {
-    return Buffer.byteLength(JSON.stringify(value));
-  } catch {
-    return 0;
+  // One result object goes to every client of a shared stream: measured once.
+  let size = sizes.get(value);
+  if (size === undefined) {
+    try {
+      size = Buffer.byteLength(JSON.stringify(value));
+    } catch {
+      size = 0;
+    }
+    sizes.set(value, size);
   }
+  return size;
 }
+const sizes = new WeakMap<ExecutionResult, number>();
 
 export function isIterator(
   value: SubscriptionResult,

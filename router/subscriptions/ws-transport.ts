@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import { GraphQLError, getOperationAST, type parse, type validate } from 'graphql';
@@ -100,6 +100,9 @@ export function startWebSocketTransport(options: {
         } catch {
           return false;
         }
+        // Nothing needs the upgrade request after this, and ten thousand open sockets
+        // would each keep one (its headers, raw and parsed) for as long as they live.
+        (ctx.extra as { request?: IncomingMessage }).request = undefined;
         const socket = ctx.extra.socket;
         connections.set(socket, {
           caller,
@@ -157,7 +160,8 @@ export function startWebSocketTransport(options: {
         const context: RouterContext = {
           viewer: caller.viewer,
           session: caller.session,
-          requestId: randomUUID(),
+          // randomUUID's string is a rope of its pieces, kept per open subscription.
+          requestId: randomBytes(16).toString('hex'),
         };
         socketOf.set(context, ctx.extra.socket);
         // A client resuming after a reconnect: `extensions.lastEventId` of its subscribe.
