@@ -6,7 +6,7 @@ import type {
   GatewayGraphQLRequestContext,
   GatewayInterface,
 } from '@apollo/server-gateway-interface';
-import { getOperationAST, print, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { getOperationAST, parse, print, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { createLogger } from '../../platform/logging';
 import { correctPlanner } from '../planner';
 import { usesDefer, withDeferDirective, withoutDefer, withoutDeferDirective } from './directive';
@@ -24,7 +24,8 @@ export interface DeferPlanning {
 }
 
 export function deferPlanning(supergraphSdl: string): DeferPlanning {
-  const supergraph = Supergraph.build(supergraphSdl);
+  // Without token locations, as router/supergraph.ts builds it.
+  const supergraph = Supergraph.build(parse(supergraphSdl, { noLocation: true }));
   const apiSchema = supergraph.apiSchema();
   return {
     // The same corrections as the gateway's own planners (router/planner).
