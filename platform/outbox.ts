@@ -3,6 +3,7 @@ import type { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import type { PubSubEngine } from 'graphql-subscriptions';
 import { createLogger } from './logging';
 import { loadConfig, setting } from './config';
+import type { SqlParams } from './sql-params';
 
 const log = createLogger('outbox');
 
@@ -39,7 +40,6 @@ function channel(schema: string): string {
   return `${schema}_outbox`;
 }
 
-/** Records an event inside the caller's transaction; NOTIFY wakes the relay at commit. */
 /**
  * An outbox row's event id, as SQL over its columns: the same on every re-send of the row
  * (brokers and inboxes drop the copies) and unique beyond this database. The row id alone
@@ -50,6 +50,7 @@ export function outboxEventIdSql(schema: string): string {
   return `'${schema}:' || id || ':' || (extract(epoch FROM created_at) * 1000000)::bigint`;
 }
 
+/** Records an event inside the caller's transaction; NOTIFY wakes the relay at commit. */
 export async function recordEvent(
   tx: EntityManager,
   schema: string,
@@ -61,6 +62,36 @@ export async function recordEvent(
     JSON.stringify(payload),
   ]);
   await tx.query(`SELECT pg_notify($1, '')`, [channel(schema)]);
+}
+
+export interface OutboxEvent {
+  topic: string;
+  payload: object;
+}
+
+/**
+ * A CTE body that records `events` in the order given (their outbox ids, hence the order
+ * they are published in), for a statement that also writes the change they announce. The
+ * statement must also run `outboxNotifySql(schema)` once, or the relay hears of them only
+ * at its next poll.
+ */
+export function outboxInsertSql(schema: string, events: OutboxEvent[], params: SqlParams): string {
+  const topics = params.add(
+    events.map((e) => e.topic),
+    'text[]',
+  );
+  const payloads = params.add(
+    events.map((e) => JSON.stringify(e.payload)),
+    'text[]',
+  );
+  return `INSERT INTO "${schema}".outbox (topic, payload)
+    SELECT e.topic, e.payload::jsonb FROM unnest(${topics}, ${payloads}) WITH ORDINALITY AS e(topic, payload, n)
+    ORDER BY e.n`;
+}
+
+/** The expression that wakes the relay at commit (a NOTIFY repeated in one transaction is sent once). */
+export function outboxNotifySql(schema: string): string {
+  return `pg_notify('${channel(schema)}', '')`;
 }
 
 export interface OutboxRelayOptions {
