@@ -3,7 +3,7 @@ import type { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import type { PubSubEngine } from 'graphql-subscriptions';
 import { createLogger } from './logging';
 import { loadConfig, setting } from './config';
-import type { SqlParams } from './sql-params';
+import { SqlParams, withParts } from './sql-params';
 
 const log = createLogger('outbox');
 
@@ -51,17 +51,27 @@ export function outboxEventIdSql(schema: string): string {
 }
 
 /** Records an event inside the caller's transaction; NOTIFY wakes the relay at commit. */
-export async function recordEvent(
+export function recordEvent(
   tx: EntityManager,
   schema: string,
   topic: string,
   payload: object,
 ): Promise<void> {
-  await tx.query(`INSERT INTO "${schema}".outbox (topic, payload) VALUES ($1, $2)`, [
-    topic,
-    JSON.stringify(payload),
-  ]);
-  await tx.query(`SELECT pg_notify($1, '')`, [channel(schema)]);
+  return recordEvents(tx, schema, [{ topic, payload }]);
+}
+
+/** Records events in the order given, and the relay's NOTIFY, in one statement. */
+export async function recordEvents(
+  tx: EntityManager,
+  schema: string,
+  events: OutboxEvent[],
+): Promise<void> {
+  if (events.length === 0) return;
+  const params = new SqlParams();
+  await tx.query(
+    withParts([outboxInsertSql(schema, events, params)], `SELECT ${outboxNotifySql(schema)}`),
+    params.values,
+  );
 }
 
 export interface OutboxEvent {

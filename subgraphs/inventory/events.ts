@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { STOCK_CHANGED_TOPIC, type StockChangedEvent } from '../../platform/events/product-topics';
-import { type OutboxEvent, recordEvent } from '../../platform/outbox';
+import { type OutboxEvent, recordEvents } from '../../platform/outbox';
 
 /**
  * What subscribers of one SKU hear: the whole item as the change left it, so that a
@@ -41,8 +41,7 @@ export async function recordInventoryChanged(
   tx: EntityManager,
   event: InventoryChangedEvent,
 ): Promise<void> {
-  for (const { topic, payload } of inventoryChangedEvents(event))
-    await recordEvent(tx, 'inventory', topic, payload);
+  await recordEvents(tx, 'inventory', inventoryChangedEvents(event));
 }
 
 /** Goods received: what fulfillment waits for to allocate backordered lines. */
