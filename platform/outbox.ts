@@ -3,6 +3,7 @@ import type { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import type { PubSubEngine } from 'graphql-subscriptions';
 import { createLogger } from './logging';
 import { loadConfig, setting } from './config';
+import { SqlParams, withParts } from './sql-params';
 
 const log = createLogger('outbox');
 
@@ -39,7 +40,6 @@ function channel(schema: string): string {
   return `${schema}_outbox`;
 }
 
-/** Records an event inside the caller's transaction; NOTIFY wakes the relay at commit. */
 /**
  * An outbox row's event id, as SQL over its columns: the same on every re-send of the row
  * (brokers and inboxes drop the copies) and unique beyond this database. The row id alone
@@ -50,17 +50,58 @@ export function outboxEventIdSql(schema: string): string {
   return `'${schema}:' || id || ':' || (extract(epoch FROM created_at) * 1000000)::bigint`;
 }
 
-export async function recordEvent(
+/** Records an event inside the caller's transaction; NOTIFY wakes the relay at commit. */
+export function recordEvent(
   tx: EntityManager,
   schema: string,
   topic: string,
   payload: object,
 ): Promise<void> {
-  await tx.query(`INSERT INTO "${schema}".outbox (topic, payload) VALUES ($1, $2)`, [
-    topic,
-    JSON.stringify(payload),
-  ]);
-  await tx.query(`SELECT pg_notify($1, '')`, [channel(schema)]);
+  return recordEvents(tx, schema, [{ topic, payload }]);
+}
+
+/** Records events in the order given, and the relay's NOTIFY, in one statement. */
+export async function recordEvents(
+  tx: EntityManager,
+  schema: string,
+  events: OutboxEvent[],
+): Promise<void> {
+  if (events.length === 0) return;
+  const params = new SqlParams();
+  await tx.query(
+    withParts([outboxInsertSql(schema, events, params)], `SELECT ${outboxNotifySql(schema)}`),
+    params.values,
+  );
+}
+
+export interface OutboxEvent {
+  topic: string;
+  payload: object;
+}
+
+/**
+ * A CTE body that records `events` in the order given (their outbox ids, hence the order
+ * they are published in), for a statement that also writes the change they announce. The
+ * statement must also run `outboxNotifySql(schema)` once, or the relay hears of them only
+ * at its next poll.
+ */
+export function outboxInsertSql(schema: string, events: OutboxEvent[], params: SqlParams): string {
+  const topics = params.add(
+    events.map((e) => e.topic),
+    'text[]',
+  );
+  const payloads = params.add(
+    events.map((e) => JSON.stringify(e.payload)),
+    'text[]',
+  );
+  return `INSERT INTO "${schema}".outbox (topic, payload)
+    SELECT e.topic, e.payload::jsonb FROM unnest(${topics}, ${payloads}) WITH ORDINALITY AS e(topic, payload, n)
+    ORDER BY e.n`;
+}
+
+/** The expression that wakes the relay at commit (a NOTIFY repeated in one transaction is sent once). */
+export function outboxNotifySql(schema: string): string {
+  return `pg_notify('${channel(schema)}', '')`;
 }
 
 export interface OutboxRelayOptions {
@@ -81,9 +122,11 @@ export interface OutboxRelay {
 }
 
 /**
- * Publishes outbox rows in id order. One relay drains at a time per schema (an advisory
- * lock), so events keep their order even with several replicas; a row is marked
- * published only after the pub/sub accepted it, so a crash means a re-send, never a loss.
+ * Publishes outbox rows in id order, in batches of up to `batchSize`. One relay drains per
+ * schema (it holds an advisory lock), so events keep their order even with several
+ * replicas; a row is marked published only after the pub/sub accepted it, so a crash
+ * means a re-send, never a loss. Several relays taking rows with SKIP LOCKED would
+ * publish one aggregate's events from two processes at once, out of order.
  * Delivery is at least once: events carry their outbox id for consumers that dedupe.
  * The relay has a connection of its own (it LISTENs on it), apart from the request pool.
  */
@@ -99,40 +142,57 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let connecting: Promise<void> | null = null;
   let lastPrune = 0;
 
+  /**
+   * Whether this relay leads: it holds the schema's advisory lock on its own connection
+   * (session-level, so a drain needs no transaction: one SELECT and one UPDATE). The lock
+   * goes with the connection: a relay that dies or loses it hands over to the next one
+   * that tries.
+   */
+  let leading: Client | null = null;
+
+  async function lead(db: Client): Promise<boolean> {
+    if (leading === db) return true;
+    const {
+      rows: [lock],
+    } = await db.query(`SELECT pg_try_advisory_lock(hashtext($1)) AS locked`, [table]);
+    if (lock.locked) leading = db;
+    return Boolean(lock.locked);
+  }
+
   async function drainBatch(db: Client): Promise<number> {
-    await db.query('BEGIN');
-    try {
-      const {
-        rows: [lock],
-      } = await db.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [table]);
-      if (!lock.locked) {
-        await db.query('ROLLBACK');
-        return 0;
-      }
-      const { rows } = await db.query<{
-        id: string;
-        topic: string;
-        payload: Record<string, unknown>;
-        event_id: string;
-      }>(
-        `SELECT id, topic, payload, ${outboxEventIdSql(schema)} AS event_id
-           FROM ${table} WHERE published_at IS NULL ORDER BY id LIMIT $1`,
-        [batchSize],
-      );
-      for (const row of rows)
+    if (!(await lead(db))) return 0;
+    const { rows } = await db.query<{
+      id: string;
+      topic: string;
+      payload: Record<string, unknown>;
+      event_id: string;
+    }>(
+      `SELECT id, topic, payload, ${outboxEventIdSql(schema)} AS event_id
+         FROM ${table} WHERE published_at IS NULL ORDER BY id LIMIT $1`,
+      [batchSize],
+    );
+    // One at a time, in id order: a failed publish stops the batch, so nothing after it
+    // reaches the broker before it does (per-aggregate order holds across the retry).
+    let sent = 0;
+    let failure: unknown = null;
+    for (const row of rows) {
+      try {
         await pubsub.publish(row.topic, { ...row.payload, eventId: row.event_id });
-      if (rows.length) {
-        await db.query(
-          `UPDATE ${table} SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])`,
-          [rows.map((r) => r.id)],
-        );
+      } catch (error) {
+        failure = error;
+        break;
       }
-      await db.query('COMMIT');
-      return rows.length;
-    } catch (error) {
-      await db.query('ROLLBACK').catch(() => {});
-      throw error;
+      sent += 1;
     }
+    // What the broker took is marked even when a later row failed: only the rest is sent again.
+    if (sent) {
+      await db.query(
+        `UPDATE ${table} SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])`,
+        [rows.slice(0, sent).map((r) => r.id)],
+      );
+    }
+    if (failure) throw failure;
+    return rows.length;
   }
 
   async function drainOnce(): Promise<number> {

@@ -1,7 +1,7 @@
 // First: every module that logs reads LOG_LEVEL when it loads.
 import './bench/log-level';
 /**
- * `npm run bench [scenario…]`: measured figures for the README. Scenarios: subscriptions, checkout, checkout-counts, coupons, gateway, gateways, revocation, search.
+ * `npm run bench [scenario…]`: measured figures for the README. Scenarios: subscriptions, checkout, checkout-counts, reservations, coupons, gateway, gateways, revocation, search.
  * Runs against DATABASE_URL's server (a fresh database) or an embedded PostgreSQL.
  */
 import { ConfigError, loadConfig, runMain, setting } from '../platform/config';
@@ -10,6 +10,7 @@ import { checkoutCountBench } from './bench/checkout-counts';
 import { couponBench } from './bench/coupons';
 import { gatewayComparisonBench } from './bench/gateway-comparison';
 import { gatewaysBench } from './bench/gateways';
+import { reservationBench } from './bench/reservations';
 import { revocationBench } from './bench/revocation';
 import { searchBench } from './bench/search';
 import { subscriptionBench } from './bench/subscriptions';
@@ -24,6 +25,10 @@ function scenariosFromEnv(): Record<string, () => Promise<unknown>> {
     BENCH_CHECKOUT_PRODUCTS: setting.int(50, { min: 1 }),
     BENCH_CHECKOUT_CONTENDED: setting.bool(true),
     BENCH_CHECKOUT_ROUNDS: setting.int(3, { min: 1 }),
+    BENCH_RESERVE_SECONDS: setting.int(10, { min: 1 }),
+    BENCH_RESERVE_WARMUP_SECONDS: setting.int(3, { min: 0 }),
+    BENCH_RESERVE_CLIENTS: setting.int(20, { min: 1 }),
+    BENCH_RESERVE_ROUNDS: setting.int(3, { min: 1 }),
     BENCH_COUNT_ROUNDS: setting.int(40, { min: 1 }),
     BENCH_COUNT_WARMUP: setting.int(10, { min: 0 }),
     BENCH_COUNT_TRACE: setting.optionalString(),
@@ -72,6 +77,13 @@ function scenariosFromEnv(): Record<string, () => Promise<unknown>> {
         rounds: config.BENCH_COUNT_ROUNDS,
         warmup: config.BENCH_COUNT_WARMUP,
         traceSubgraph: config.BENCH_COUNT_TRACE,
+      }),
+    reservations: () =>
+      reservationBench({
+        seconds: config.BENCH_RESERVE_SECONDS,
+        warmupSeconds: config.BENCH_RESERVE_WARMUP_SECONDS,
+        clients: config.BENCH_RESERVE_CLIENTS,
+        rounds: config.BENCH_RESERVE_ROUNDS,
       }),
     coupons: () => couponBench({ count: config.BENCH_COUPONS, rounds: config.BENCH_COUPON_ROUNDS }),
     gateway: () =>

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { STOCK_CHANGED_TOPIC, type StockChangedEvent } from '../../platform/events/product-topics';
-import { recordEvent } from '../../platform/outbox';
+import { type OutboxEvent, recordEvents } from '../../platform/outbox';
 
 /**
  * What subscribers of one SKU hear: the whole item as the change left it, so that a
@@ -24,18 +24,24 @@ export function inventoryTopic(sku: string): string {
 }
 
 /** Per SKU for live subscribers, and on one topic for views of all stock (search's in-stock). */
-export async function recordInventoryChanged(
-  tx: EntityManager,
-  event: InventoryChangedEvent,
-): Promise<void> {
-  await recordEvent(tx, 'inventory', inventoryTopic(event.sku), event);
+export function inventoryChangedEvents(event: InventoryChangedEvent): OutboxEvent[] {
   const stock: StockChangedEvent = {
     sku: event.sku,
     warehouseId: event.warehouseId,
     onHand: event.onHand,
     reserved: event.reserved,
   };
-  await recordEvent(tx, 'inventory', STOCK_CHANGED_TOPIC, stock);
+  return [
+    { topic: inventoryTopic(event.sku), payload: event },
+    { topic: STOCK_CHANGED_TOPIC, payload: stock },
+  ];
+}
+
+export async function recordInventoryChanged(
+  tx: EntityManager,
+  event: InventoryChangedEvent,
+): Promise<void> {
+  await recordEvents(tx, 'inventory', inventoryChangedEvents(event));
 }
 
 /** Goods received: what fulfillment waits for to allocate backordered lines. */

@@ -1,5 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Pool } from 'undici';
+import { reserveStep, type ReserveWorkload } from './reserve-workload';
 
 /** What one request of a workload came to: its time, or the code of what went wrong. */
 export type Outcome = { ms: number } | { error: string };
@@ -23,7 +24,8 @@ export type WorkloadSpec =
       variants: string[];
       /** A variant every cart holds as its first line (one inventory row every checkout locks). */
       hot?: string;
-    };
+    }
+  | ReserveWorkload;
 
 type GraphQLAnswer = {
   data?: Record<string, unknown> | null;
@@ -55,6 +57,7 @@ function failure(answer: { status: number; json: GraphQLAnswer }): string | null
 }
 
 export function stepOf(spec: WorkloadSpec): Step {
+  if (spec.kind === 'reserve') return reserveStep(spec);
   return spec.kind === 'post' ? postStep(spec) : checkoutStep(spec);
 }
 

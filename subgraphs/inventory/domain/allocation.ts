@@ -1,8 +1,16 @@
 import { type DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../../../platform/errors';
-import { InventoryItemRow, ReservationLineRow, type ReservationRow } from '../entities';
+import { outboxNotifySql } from '../../../platform/outbox';
+import { SqlParams, withParts } from '../../../platform/sql-params';
+import { ReservationLineRow, type ReservationRow } from '../entities';
 import { InventoryErrorCode } from '../errors';
-import { applyMovement, translateCheckViolation } from './ledger';
+import {
+  applyMovement,
+  type ItemRef,
+  lockItems,
+  movementWrites,
+  translateCheckViolation,
+} from './ledger';
 import { lockReservation } from './reservations';
 import { checkPositive, checkSku, MAX_KEY_LENGTH, requireText } from './rules';
 
@@ -46,12 +54,9 @@ export class ReservationAllocation {
         const reservation = await lockReservation(tx, input.id);
         mustBeHeld(reservation);
         const skus = [...new Set(targets.map((t) => t.sku))];
-        const current = await tx
-          .getRepository(ReservationLineRow)
-          .createQueryBuilder('l')
-          .where('l.reservation_id = :id AND l.sku IN (:...skus)', { id: reservation.id, skus })
-          .getMany();
-        const items = await lockItems(tx, skus);
+        // Items are read without a lock: only those whose hold changes are locked below,
+        // so an allocation that moves nothing (the usual one) never waits on a hot SKU.
+        const { current, items } = await linesAndItems(tx, reservation.id, skus);
         const itemFor = (sku: string, warehouseId: string) =>
           items.find((i) => i.sku === sku && i.warehouseId === warehouseId);
         for (const target of targets) {
@@ -63,52 +68,91 @@ export class ReservationAllocation {
             );
           }
         }
-        for (const item of items) {
-          const before = current
-            .filter((l) => l.inventoryItemId === item.id)
-            .reduce((sum, l) => sum + l.quantity, 0);
-          const after = targets
+        const heldAfter = (item: ItemRef) =>
+          targets
             .filter((t) => t.sku === item.sku && t.warehouseId === item.warehouseId)
             .reduce((sum, t) => sum + t.quantity, 0);
-          if (after === before) continue;
-          await applyMovement(tx, item, {
-            kind: after > before ? 'RESERVATION' : 'RELEASE',
-            onHandDelta: 0,
-            reservedDelta: after - before,
-            reason: 'allocated by fulfillment',
-            reference: reservation.reference,
-          });
+        const moves = items
+          .map((item) => {
+            const before = current
+              .filter((l) => l.itemId === item.id)
+              .reduce((sum, l) => sum + l.quantity, 0);
+            return { item, delta: heldAfter(item) - before };
+          })
+          .filter((move) => move.delta !== 0);
+        const params = new SqlParams();
+        const parts: string[] = [];
+        if (moves.length) {
+          const locked = await lockItems(tx, { ids: moves.map((m) => m.item.id) });
+          parts.push(
+            ...movementWrites(
+              params,
+              new Map(locked.items.map((item) => [item.id, item])),
+              locked.now,
+              moves.map(({ item, delta }) => ({
+                item,
+                kind: delta > 0 ? 'RESERVATION' : 'RELEASE',
+                onHandDelta: 0,
+                reservedDelta: delta,
+                reason: 'allocated by fulfillment',
+                reference: reservation.reference,
+              })),
+            ),
+          );
         }
+        const id = params.add(reservation.id, 'uuid');
         if (current.length)
-          await tx.getRepository(ReservationLineRow).delete(current.map((l) => l.id));
-        for (const item of items) {
-          const quantity = targets
-            .filter((t) => t.sku === item.sku && t.warehouseId === item.warehouseId)
-            .reduce((sum, t) => sum + t.quantity, 0);
-          if (quantity === 0) continue;
-          await tx.getRepository(ReservationLineRow).insert({
-            reservationId: reservation.id,
-            inventoryItemId: item.id,
-            sku: item.sku,
-            warehouseId: item.warehouseId,
-            quantity,
-          });
+          parts.push(
+            `DELETE FROM inventory.reservation_line WHERE id = ANY(${params.add(
+              current.map((l) => l.id),
+              'uuid[]',
+            )})`,
+          );
+        const kept = items.filter((item) => heldAfter(item) > 0);
+        if (kept.length) {
+          parts.push(`INSERT INTO inventory.reservation_line (reservation_id, inventory_item_id, sku, warehouse_id, quantity)
+            SELECT ${id}, l.item, l.sku, l.warehouse, l.quantity
+              FROM unnest(${params.add(
+                kept.map((i) => i.id),
+                'uuid[]',
+              )}, ${params.add(
+                kept.map((i) => i.sku),
+                'text[]',
+              )}, ${params.add(
+                kept.map((i) => i.warehouseId),
+                'uuid[]',
+              )}, ${params.add(kept.map(heldAfter), 'int[]')}) WITH ORDINALITY AS l(item, sku, warehouse, quantity, n)
+             ORDER BY l.n`);
         }
         // Units held beyond what was held before pay off what the reservation still owed.
-        for (const sku of skus) {
-          const grown =
-            targets.filter((t) => t.sku === sku).reduce((sum, t) => sum + t.quantity, 0) -
-            current.filter((l) => l.sku === sku).reduce((sum, l) => sum + l.quantity, 0);
-          if (grown <= 0) continue;
-          await tx.query(
-            `DELETE FROM inventory.reservation_backorder WHERE reservation_id = $1 AND sku = $2 AND quantity <= $3`,
-            [reservation.id, sku, grown],
-          );
-          await tx.query(
-            `UPDATE inventory.reservation_backorder SET quantity = quantity - $3 WHERE reservation_id = $1 AND sku = $2`,
-            [reservation.id, sku, grown],
+        const grown = skus
+          .map((sku) => ({
+            sku,
+            units:
+              targets.filter((t) => t.sku === sku).reduce((sum, t) => sum + t.quantity, 0) -
+              current.filter((l) => l.sku === sku).reduce((sum, l) => sum + l.quantity, 0),
+          }))
+          .filter((g) => g.units > 0);
+        if (grown.length) {
+          const paid = `unnest(${params.add(
+            grown.map((g) => g.sku),
+            'text[]',
+          )}, ${params.add(
+            grown.map((g) => g.units),
+            'int[]',
+          )}) AS g(sku, units)`;
+          parts.push(
+            `DELETE FROM inventory.reservation_backorder b USING ${paid}
+              WHERE b.reservation_id = ${id} AND b.sku = g.sku AND b.quantity <= g.units`,
+            `UPDATE inventory.reservation_backorder b SET quantity = b.quantity - g.units FROM ${paid}
+              WHERE b.reservation_id = ${id} AND b.sku = g.sku AND b.quantity > g.units`,
           );
         }
+        if (parts.length)
+          await tx.query(
+            withParts(parts, `SELECT ${moves.length ? outboxNotifySql('inventory') : '1'}`),
+            params.values,
+          );
         return reservation;
       }),
     );
@@ -219,12 +263,37 @@ function checkLines(lines: AllocationLine[]): AllocationLine[] {
   });
 }
 
-function lockItems(tx: EntityManager, skus: string[]): Promise<InventoryItemRow[]> {
-  return tx
-    .getRepository(InventoryItemRow)
-    .createQueryBuilder('i')
-    .where('i.sku IN (:...skus)', { skus })
-    .orderBy('i.id', 'ASC')
-    .setLock('pessimistic_write')
-    .getMany();
+/** The reservation's lines of these SKUs, and every item of them (unlocked). */
+async function linesAndItems(
+  tx: EntityManager,
+  reservationId: string,
+  skus: string[],
+): Promise<{
+  current: { id: string; itemId: string; sku: string; quantity: number }[];
+  items: ItemRef[];
+}> {
+  const rows: {
+    line: boolean;
+    id: string;
+    item_id: string;
+    sku: string;
+    warehouse_id: string;
+    quantity: number;
+  }[] = await tx.query(
+    `SELECT true AS line, l.id, l.inventory_item_id AS item_id, l.sku, l.warehouse_id, l.quantity
+       FROM inventory.reservation_line l WHERE l.reservation_id = $1 AND l.sku = ANY($2)
+     UNION ALL
+     SELECT false, i.id, i.id, i.sku, i.warehouse_id, 0
+       FROM inventory.inventory_item i WHERE i.sku = ANY($2)
+     ORDER BY line, id`,
+    [reservationId, skus],
+  );
+  return {
+    current: rows
+      .filter((r) => r.line)
+      .map((r) => ({ id: r.id, itemId: r.item_id, sku: r.sku, quantity: r.quantity })),
+    items: rows
+      .filter((r) => !r.line)
+      .map((r) => ({ id: r.id, sku: r.sku, warehouseId: r.warehouse_id })),
+  };
 }

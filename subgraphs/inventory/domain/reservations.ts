@@ -1,14 +1,29 @@
-import { type DataSource, type EntityManager, type Repository } from 'typeorm';
+import { type DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../../../platform/errors';
-import {
-  InventoryItemRow,
-  ReservationLineRow,
-  ReservationRow,
-  type ReservationStatus,
-} from '../entities';
+import { outboxNotifySql } from '../../../platform/outbox';
+import { SqlParams, withParts } from '../../../platform/sql-params';
+import type { ReservationRow, ReservationStatus } from '../entities';
 import { InventoryErrorCode } from '../errors';
-import { applyMovement, itemOf, linesInLockOrder, translateCheckViolation } from './ledger';
+import { allocate } from './reserve-allocation';
+import {
+  lockItems,
+  lockLinesOf,
+  movementWrites,
+  type MovementInput,
+  translateCheckViolation,
+} from './ledger';
+import {
+  findReservation,
+  lockReservation,
+  releasedError,
+  RESERVATION_COLUMNS,
+  reservationOf,
+  type ReservationSqlRow,
+  statusUpdateSql,
+} from './reservation-rows';
 import { checkReserveLines, MAX_KEY_LENGTH, requireText } from './rules';
+
+export { lockReservation } from './reservation-rows';
 
 export interface StockReserveInput {
   reference: string;
@@ -22,14 +37,12 @@ const MAX_RESERVATION_TTL_SECONDS = 7 * 24 * 3600;
 /**
  * Holds for checkouts: ACTIVE (expires) → COMMITTED (an order holds it) → FULFILLED
  * (shipped), or → RELEASED. Concurrent writers serialize on the inventory_item rows,
- * locked in id order, so two transactions never wait for each other in a cycle.
+ * locked in id order, so two transactions never wait for each other in a cycle. A hot SKU
+ * is one row every checkout locks: while it is held a transaction sends one statement
+ * (all its writes) and COMMIT, so the lock lasts two round trips, not one per write.
  */
 export class Reservations {
-  private readonly reservations: Repository<ReservationRow>;
-
-  constructor(private readonly db: DataSource) {
-    this.reservations = db.getRepository(ReservationRow);
-  }
+  constructor(private readonly db: DataSource) {}
 
   /**
    * Holds stock for every line, all or nothing, splitting a line over warehouses with the
@@ -55,76 +68,87 @@ export class Reservations {
       );
     }
 
-    const existing = await this.reservations.findOneBy({ reference });
-    if (existing) return existing;
-
     return translateCheckViolation(() =>
       this.db.transaction(async (tx) => {
         // A concurrent call with the same reference waits here for the first to finish.
-        const inserted: { id: string }[] = await tx.query(
+        const inserted: ReservationSqlRow[] = await tx.query(
           `INSERT INTO inventory.reservation (reference, status, expires_at) VALUES ($1, 'ACTIVE', $2)
-           ON CONFLICT (reference) DO NOTHING RETURNING id`,
+           ON CONFLICT (reference) DO NOTHING RETURNING ${RESERVATION_COLUMNS}`,
           [reference, new Date(Date.now() + ttl * 1000)],
         );
-        const reservationId = inserted[0]?.id;
-        if (!reservationId) return tx.getRepository(ReservationRow).findOneByOrFail({ reference });
+        if (!inserted[0]) return (await findReservation(tx, 'reference', reference))!;
+        const reservation = reservationOf(inserted[0]);
 
         const skus = [...new Set(lines.map((line) => line.sku))];
-        const items = await tx
-          .getRepository(InventoryItemRow)
-          .createQueryBuilder('i')
-          .where('i.sku IN (:...skus)', { skus })
-          .orderBy('i.id', 'ASC')
-          .setLock('pessimistic_write')
-          .getMany();
-        const backorderable: { sku: string }[] = await tx.query(
-          `SELECT sku FROM inventory.backorder_policy WHERE sku = ANY($1)`,
-          [skus],
+        const { items, now } = await lockItems(tx, { skus });
+        const { allocated, backordered } = await allocate(lines, items, (short) =>
+          backorderable(tx, short),
         );
-        const { allocated, backordered } = allocate(
-          lines,
-          items,
-          new Set(backorderable.map((p) => p.sku)),
-        );
-        for (const [sku, quantity] of backordered) {
-          await tx.query(
-            `INSERT INTO inventory.reservation_backorder (reservation_id, sku, quantity) VALUES ($1, $2, $3)
-             ON CONFLICT (reservation_id, sku) DO UPDATE SET quantity = reservation_backorder.quantity + EXCLUDED.quantity`,
-            [reservationId, sku, quantity],
-          );
-        }
 
-        // Items are already locked in id order; update them in the same order.
-        for (const item of items) {
-          const quantity = allocated.get(item.id);
-          if (!quantity) continue;
-          await applyMovement(tx, item, {
+        const params = new SqlParams();
+        const held = items.filter((item) => allocated.has(item.id));
+        const parts = movementWrites(
+          params,
+          new Map(items.map((item) => [item.id, item])),
+          now,
+          held.map((item) => ({
+            item,
             kind: 'RESERVATION',
             onHandDelta: 0,
-            reservedDelta: quantity,
+            reservedDelta: allocated.get(item.id)!,
             reference,
-          });
-          await tx.getRepository(ReservationLineRow).insert({
-            reservationId,
-            inventoryItemId: item.id,
-            sku: item.sku,
-            warehouseId: item.warehouseId,
-            quantity,
-          });
+          })),
+        );
+        const id = params.add(reservation.id, 'uuid');
+        if (held.length) {
+          parts.push(`INSERT INTO inventory.reservation_line (reservation_id, inventory_item_id, sku, warehouse_id, quantity)
+            SELECT ${id}, l.item, l.sku, l.warehouse, l.quantity
+              FROM unnest(${params.add(
+                held.map((i) => i.id),
+                'uuid[]',
+              )}, ${params.add(
+                held.map((i) => i.sku),
+                'text[]',
+              )}, ${params.add(
+                held.map((i) => i.warehouseId),
+                'uuid[]',
+              )}, ${params.add(
+                held.map((i) => allocated.get(i.id)!),
+                'int[]',
+              )}) WITH ORDINALITY AS l(item, sku, warehouse, quantity, n)
+             ORDER BY l.n`);
         }
-        return tx.getRepository(ReservationRow).findOneByOrFail({ id: reservationId });
+        if (backordered.size) {
+          parts.push(`INSERT INTO inventory.reservation_backorder (reservation_id, sku, quantity)
+            SELECT ${id}, b.sku, b.quantity FROM unnest(${params.add(
+              [...backordered.keys()],
+              'text[]',
+            )}, ${params.add([...backordered.values()], 'int[]')}) AS b(sku, quantity)`);
+        }
+        if (parts.length)
+          await tx.query(withParts(parts, `SELECT ${outboxNotifySql('inventory')}`), params.values);
+        return reservation;
       }),
     );
   }
 
   /** ACTIVE → COMMITTED: the hold stops expiring. Repeating it changes nothing. */
-  commitReservation(id: string): Promise<ReservationRow> {
-    return this.db.transaction(async (tx) => {
-      const reservation = await lockReservation(tx, id);
-      if (reservation.status === 'RELEASED') throw releasedError(reservation);
-      if (reservation.status !== 'ACTIVE') return reservation;
-      return setStatus(tx, reservation, 'COMMITTED');
-    });
+  async commitReservation(id: string): Promise<ReservationRow> {
+    // One statement: it waits for a writer holding the row and re-checks ACTIVE after it.
+    // TypeORM answers an UPDATE with [rows, count].
+    const [committed]: [ReservationSqlRow[], number] = await this.db.query(
+      `UPDATE inventory.reservation SET status = 'COMMITTED', expires_at = NULL, updated_at = now()
+        WHERE id = $1 AND status = 'ACTIVE' RETURNING ${RESERVATION_COLUMNS}`,
+      [id],
+    );
+    if (committed[0]) return reservationOf(committed[0]);
+    const reservation = await findReservation(this.db.manager, 'id', id);
+    if (!reservation)
+      throw new DomainError(InventoryErrorCode.NOT_FOUND, `Reservation ${id} was not found`, [
+        'id',
+      ]);
+    if (reservation.status === 'RELEASED') throw releasedError(reservation);
+    return reservation;
   }
 
   /** ACTIVE or COMMITTED → RELEASED: the units become available again. Repeating it changes nothing. */
@@ -159,15 +183,12 @@ export class Reservations {
             ['id'],
           );
         }
-        for (const line of await linesInLockOrder(tx, reservation.id)) {
-          await applyMovement(tx, itemOf(line), {
-            kind: 'SHIPMENT',
-            onHandDelta: -line.quantity,
-            reservedDelta: -line.quantity,
-            reference: reservation.reference,
-          });
-        }
-        return setStatus(tx, reservation, 'FULFILLED');
+        return moveEveryLine(tx, reservation, 'FULFILLED', (quantity) => ({
+          kind: 'SHIPMENT',
+          onHandDelta: -quantity,
+          reservedDelta: -quantity,
+          reference: reservation.reference,
+        }));
       }),
     );
   }
@@ -181,17 +202,14 @@ export class Reservations {
     let released = 0;
     for (;;) {
       const done = await this.db.transaction(async (tx) => {
-        const reservation = await tx
-          .getRepository(ReservationRow)
-          .createQueryBuilder('r')
-          .where(`r.status = 'ACTIVE' AND r.expires_at < :now`, { now })
-          .orderBy('r.expires_at', 'ASC')
-          .limit(1)
-          .setLock('pessimistic_write')
-          .setOnLocked('skip_locked')
-          .getOne();
-        if (!reservation) return true;
-        await releaseLocked(tx, reservation, 'expired');
+        const [row]: ReservationSqlRow[] = await tx.query(
+          `SELECT ${RESERVATION_COLUMNS} FROM inventory.reservation
+            WHERE status = 'ACTIVE' AND expires_at < $1
+            ORDER BY expires_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
+          [now],
+        );
+        if (!row) return true;
+        await releaseLocked(tx, reservationOf(row), 'expired');
         return false;
       });
       if (done) return released;
@@ -200,88 +218,55 @@ export class Reservations {
   }
 }
 
-/**
- * Splits each line over the items of its SKU, most available first; all or nothing,
- * except that what a backorderable SKU lacks is owed (backordered) instead of refused.
- */
-function allocate(
-  lines: StockReserveInput['lines'],
-  items: InventoryItemRow[],
-  backorderable: Set<string>,
-): { allocated: Map<string, number>; backordered: Map<string, number> } {
-  const backordered = new Map<string, number>();
-  const available = new Map(items.map((item) => [item.id, item.onHand - item.reserved]));
-  const allocated = new Map<string, number>();
-  for (const [index, line] of lines.entries()) {
-    const candidates = items
-      .filter((item) => item.sku === line.sku && available.get(item.id)! > 0)
-      .sort((a, b) => available.get(b.id)! - available.get(a.id)! || a.id.localeCompare(b.id));
-    let missing = line.quantity;
-    for (const item of candidates) {
-      if (missing === 0) break;
-      const take = Math.min(missing, available.get(item.id)!);
-      available.set(item.id, available.get(item.id)! - take);
-      allocated.set(item.id, (allocated.get(item.id) ?? 0) + take);
-      missing -= take;
-    }
-    if (missing > 0 && backorderable.has(line.sku)) {
-      backordered.set(line.sku, (backordered.get(line.sku) ?? 0) + missing);
-    } else if (missing > 0) {
-      throw new DomainError(
-        InventoryErrorCode.INSUFFICIENT_STOCK,
-        `Not enough stock of ${line.sku}: ${line.quantity} requested, ${line.quantity - missing} available`,
-        ['lines', String(index)],
-      );
-    }
-  }
-  return { allocated, backordered };
-}
-
-export async function lockReservation(tx: EntityManager, id: string): Promise<ReservationRow> {
-  const reservation = await tx
-    .getRepository(ReservationRow)
-    .createQueryBuilder('r')
-    .where('r.id = :id', { id })
-    .setLock('pessimistic_write')
-    .getOne();
-  if (!reservation)
-    throw new DomainError(InventoryErrorCode.NOT_FOUND, `Reservation ${id} was not found`, ['id']);
-  return reservation;
+/** The SKUs of `skus` that may be sold beyond their stock. */
+async function backorderable(tx: EntityManager, skus: string[]): Promise<Set<string>> {
+  const rows: { sku: string }[] = await tx.query(
+    `SELECT sku FROM inventory.backorder_policy WHERE sku = ANY($1)`,
+    [skus],
+  );
+  return new Set(rows.map((row) => row.sku));
 }
 
 /** Gives a locked reservation's units back, one RELEASE movement per line. */
-export async function releaseLocked(
+export function releaseLocked(
   tx: EntityManager,
   reservation: ReservationRow,
   reason: string | null,
 ): Promise<ReservationRow> {
-  for (const line of await linesInLockOrder(tx, reservation.id)) {
-    await applyMovement(tx, itemOf(line), {
-      kind: 'RELEASE',
-      onHandDelta: 0,
-      reservedDelta: -line.quantity,
-      reason,
-      reference: reservation.reference,
-    });
-  }
-  return setStatus(tx, reservation, 'RELEASED');
+  return moveEveryLine(tx, reservation, 'RELEASED', (quantity) => ({
+    kind: 'RELEASE',
+    onHandDelta: 0,
+    reservedDelta: -quantity,
+    reason,
+    reference: reservation.reference,
+  }));
 }
 
-async function setStatus(
+/**
+ * One movement per line of a locked reservation and its new status: a statement that locks
+ * the items, one that writes everything, then the caller's COMMIT.
+ */
+async function moveEveryLine(
   tx: EntityManager,
   reservation: ReservationRow,
   status: ReservationStatus,
+  movementOf: (quantity: number) => MovementInput,
 ): Promise<ReservationRow> {
-  await tx
-    .getRepository(ReservationRow)
-    .update(reservation.id, { status, expiresAt: null, updatedAt: () => 'now()' });
-  return tx.getRepository(ReservationRow).findOneByOrFail({ id: reservation.id });
-}
-
-function releasedError(reservation: ReservationRow): DomainError {
-  return new DomainError(
-    InventoryErrorCode.RESERVATION_RELEASED,
-    `Reservation ${reservation.reference} was released`,
-    ['id'],
+  const { lines, items, now } = await lockLinesOf(tx, reservation.id);
+  const params = new SqlParams();
+  const parts = movementWrites(
+    params,
+    items,
+    now,
+    lines.map((line) => ({ item: line.item, ...movementOf(line.quantity) })),
   );
+  parts.push(statusUpdateSql(params, reservation.id, status));
+  const [row]: ReservationSqlRow[] = await tx.query(
+    withParts(
+      parts,
+      `SELECT ${RESERVATION_COLUMNS}, ${outboxNotifySql('inventory')} FROM w${parts.length - 1}`,
+    ),
+    params.values,
+  );
+  return reservationOf(row!);
 }

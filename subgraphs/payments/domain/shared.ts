@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../../../platform/errors';
-import { recordEvent } from '../../../platform/outbox';
+import { recordEvents } from '../../../platform/outbox';
 import {
   orderUpdatedTopic,
   PAYMENT_CHANGED_TOPIC,
@@ -62,7 +62,6 @@ export async function announce(
   changedBy: string,
 ): Promise<void> {
   const updated: OrderUpdatedEvent = { orderId: payment.orderId, source: 'payments' };
-  await recordEvent(tx, 'payments', orderUpdatedTopic(payment.orderId), updated);
   const changed: PaymentChangedEvent = {
     paymentId: payment.id,
     orderId: payment.orderId,
@@ -73,7 +72,10 @@ export async function announce(
     refundedAmount: payment.refundedAmount,
     changedBy,
   };
-  await recordEvent(tx, 'payments', PAYMENT_CHANGED_TOPIC, changed);
+  await recordEvents(tx, 'payments', [
+    { topic: orderUpdatedTopic(payment.orderId), payload: updated },
+    { topic: PAYMENT_CHANGED_TOPIC, payload: changed },
+  ]);
 }
 
 export async function lockPayment(tx: EntityManager, id: string): Promise<PaymentRow> {
