@@ -8,6 +8,7 @@ import {
   type ShippingOption,
   type VariantInfo,
 } from '../clients/index';
+import { RequestAnswers } from './request-answers';
 import { chooseShipping, COST_FIELDS, measuresOf, type ShippingFields } from './shipping-choice';
 
 /** Where a cart is priced for when the buyer has not said: the home market of its currency. */
@@ -40,6 +41,8 @@ export interface QuoteRequest {
    * shipping address's); a restricted line is refused with AGE_RESTRICTED or COUNTRY_DENIED.
    */
   buyer?: { customerId: string | null };
+  /** What this request already asked catalog and pricing (cartCreate's checks), reused when the same. */
+  asked?: RequestAnswers;
 }
 
 export interface CartQuote {
@@ -62,7 +65,13 @@ export interface CartQuote {
 export class CartQuoter {
   constructor(private readonly clients: OrdersClients) {}
 
+  /** One request's memory of catalog's and pricing's answers (loaders.ts keeps one per request). */
+  requestAnswers(): RequestAnswers {
+    return new RequestAnswers(this.clients);
+  }
+
   async quote(request: QuoteRequest): Promise<CartQuote> {
+    const asked = request.asked ?? this.requestAnswers();
     const buyer = request.buyer
       ? { customerId: request.buyer.customerId, country: request.country }
       : null;
@@ -74,8 +83,8 @@ export class CartQuoter {
     // Catalog and pricing's first look do not depend on each other: asked at once, catalog's
     // refusals still come first (pricing's answer, or error, waits for them).
     const [looked, priced] = await Promise.allSettled([
-      this.clients.catalog.variants([...new Set(request.lines.map((l) => l.variantId))], buyer),
-      this.clients.pricing.quote({ ...destination, lines: request.lines }),
+      asked.variants([...new Set(request.lines.map((l) => l.variantId))], buyer),
+      asked.priceQuote({ ...destination, lines: request.lines }),
     ]);
     const variants = settled(looked);
     request.lines.forEach((line, index) => {

@@ -4,6 +4,7 @@ import { isUuid } from '../../../platform/ids';
 import { money } from '../../../platform/money';
 import { parseInput, text } from '../../../platform/validation';
 import { homeCountry, settled } from './cart-quote';
+import { RequestAnswers } from './request-answers';
 import type { OrdersClients, VariantInfo } from '../clients/index';
 import { CartLineRow, CartRow } from '../entities';
 
@@ -22,14 +23,16 @@ export class CartService {
     private readonly clients: OrdersClients,
   ) {}
 
+  /** `asked`: the request's answers, so the new cart's cost in the same response asks nothing twice. */
   async create(
     input: { currency?: string | null; lines?: LineInput[] | null },
     customerId: string | null,
+    asked?: RequestAnswers,
   ): Promise<CartRow> {
     const currency = money(0, input.currency ?? 'EUR').currency;
     homeCountry(currency);
     const lines = input.lines ?? [];
-    const quotes = await this.quote(lines, currency, customerId);
+    const quotes = await this.quote(lines, currency, customerId, asked);
     return this.db.transaction(async (tx) => {
       const cart = await tx
         .getRepository(CartRow)
@@ -39,9 +42,9 @@ export class CartService {
     });
   }
 
-  async addLines(cartId: string, lines: LineInput[]): Promise<CartRow> {
+  async addLines(cartId: string, lines: LineInput[], asked?: RequestAnswers): Promise<CartRow> {
     const cart = await this.mustFindActive(cartId);
-    const quotes = await this.quote(lines, cart.currency, cart.customerId);
+    const quotes = await this.quote(lines, cart.currency, cart.customerId, asked);
     return this.db.transaction(async (tx) => {
       await this.lockCart(tx, cart.id);
       await this.insertLines(tx, cart, lines, quotes);
@@ -137,6 +140,7 @@ export class CartService {
     lines: LineInput[],
     currency: string,
     customerId: string | null,
+    asked = new RequestAnswers(this.clients),
   ): Promise<Map<string, VariantInfo>> {
     if (lines.length > MAX_CART_LINES) {
       throw new DomainError('TOO_MANY_LINES', `A cart holds at most ${MAX_CART_LINES} lines`, [
@@ -156,13 +160,15 @@ export class CartService {
     if (lines.length === 0) return new Map();
     // Asked at once (pricing's answer, or refusal, counts only after catalog's checks).
     const [looked, priced] = await Promise.allSettled([
-      this.clients.catalog.variants([...new Set(lines.map((l) => l.variantId.toLowerCase()))], {
+      asked.variants([...new Set(lines.map((l) => l.variantId.toLowerCase()))], {
         customerId,
         country: homeCountry(currency),
       }),
-      this.clients.pricing.quote({
+      // The cart's cost's first look, word for word: the same request asks it only once.
+      asked.priceQuote({
         currency,
         shippingCountry: homeCountry(currency),
+        shippingRegion: null,
         lines: lines.map((l) => ({ variantId: l.variantId.toLowerCase(), quantity: l.quantity })),
       }),
     ]);

@@ -50,14 +50,20 @@ export const cartResolvers = {
   Mutation: {
     cartCreate(_, args, ctx) {
       return withUserErrors(async () =>
-        changedCart(ctx, await ctx.services.carts.create(args.input ?? {}, customerOf(ctx))),
+        changedCart(
+          ctx,
+          await ctx.services.carts.create(args.input ?? {}, customerOf(ctx), ctx.loaders.asked),
+        ),
       );
     },
     cartLinesAdd(_, args, ctx) {
       const cartId = parseId(args.cartId, 'cartId');
       return withUserErrors(async () => {
         await assertCartAccess(cartId, ctx);
-        return changedCart(ctx, await ctx.services.carts.addLines(cartId, args.lines));
+        return changedCart(
+          ctx,
+          await ctx.services.carts.addLines(cartId, args.lines, ctx.loaders.asked),
+        );
       });
     },
     cartLinesUpdate(_, args, ctx) {
