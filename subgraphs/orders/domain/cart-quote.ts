@@ -8,6 +8,7 @@ import {
   type ShippingOption,
   type VariantInfo,
 } from '../clients/index';
+import { valueOf } from '../clients/raise';
 import { RequestAnswers } from './request-answers';
 import { chooseShipping, COST_FIELDS, measuresOf, type ShippingFields } from './shipping-choice';
 
@@ -140,11 +141,14 @@ export class CartQuoter {
     };
     let discounts: DiscountQuote;
     let couponErrors: UserError[] = [];
-    if (request.redeemFor) {
-      discounts = await this.clients.promotions.redeem(request.redeemFor, discountRequest);
+    if (holdsCoupons(request)) {
+      discounts = await this.clients.promotions.redeem(request.redeemFor!, discountRequest);
     } else {
       const looked = await this.clients.promotions.quote(discountRequest);
-      discounts = looked.quote ?? noDiscounts();
+      // Checkout without codes: a look is what redeeming would compute, and a refusal is one.
+      discounts = request.redeemFor
+        ? valueOf(looked, looked.quote, 'discount quote')
+        : (looked.quote ?? noDiscounts());
       couponErrors = looked.userErrors;
     }
     // Free-over thresholds and value bands measure what the buyer pays for the goods: a
@@ -173,6 +177,15 @@ export class CartQuoter {
     });
     return { variants, price, discounts, couponErrors, shipping: { options, chosen } };
   }
+}
+
+/**
+ * Only coupons are held (promotions counts their uses); automatic promotions are not. A
+ * checkout without codes has nothing to hold, so it looks instead of redeeming, and
+ * nothing is confirmed or released for it.
+ */
+export function holdsCoupons(request: Pick<QuoteRequest, 'redeemFor' | 'couponCodes'>): boolean {
+  return !!request.redeemFor && request.couponCodes.length > 0;
 }
 
 /** The value of a call asked alongside another, or its error. */
