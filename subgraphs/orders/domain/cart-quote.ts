@@ -9,6 +9,7 @@ import {
   type VariantInfo,
 } from '../clients/index';
 import { valueOf } from '../clients/raise';
+import { type PricedLines, pricedLinesFor, stillPriced } from './priced-lines';
 import { RequestAnswers } from './request-answers';
 import { chooseShipping, COST_FIELDS, measuresOf, type ShippingFields } from './shipping-choice';
 
@@ -44,6 +45,12 @@ export interface QuoteRequest {
   buyer?: { customerId: string | null };
   /** What this request already asked catalog and pricing (cartCreate's checks), reused when the same. */
   asked?: RequestAnswers;
+  /**
+   * Unit prices pricing gave earlier for these lines (the cart's `priced_lines`): used for
+   * the first look when nothing is held on them, kept only if the final quote prices every
+   * line the same, else the quote is made again from a fresh look.
+   */
+  pricedLines?: PricedLines | null;
 }
 
 export interface CartQuote {
@@ -72,7 +79,22 @@ export class CartQuoter {
   }
 
   async quote(request: QuoteRequest): Promise<CartQuote> {
+    // A coupon redemption is keyed by its reference and cannot be asked again with other
+    // prices: a quote that holds coupons starts from pricing's own look.
+    const kept = holdsCoupons(request)
+      ? null
+      : pricedLinesFor(request.pricedLines, request.currency, request.lines);
     const asked = request.asked ?? this.requestAnswers();
+    const quote = await this.quoteFrom(request, asked, kept);
+    if (!kept || stillPriced(kept, quote.price)) return quote;
+    return this.quoteFrom(request, asked, null);
+  }
+
+  private async quoteFrom(
+    request: QuoteRequest,
+    asked: RequestAnswers,
+    kept: PricedLines | null,
+  ): Promise<CartQuote> {
     const buyer = request.buyer
       ? { customerId: request.buyer.customerId, country: request.country }
       : null;
@@ -85,7 +107,7 @@ export class CartQuoter {
     // refusals still come first (pricing's answer, or error, waits for them).
     const [looked, priced] = await Promise.allSettled([
       asked.variants([...new Set(request.lines.map((l) => l.variantId))], buyer),
-      asked.priceQuote({ ...destination, lines: request.lines }),
+      kept ?? asked.priceQuote({ ...destination, lines: request.lines }),
     ]);
     const variants = settled(looked);
     request.lines.forEach((line, index) => {

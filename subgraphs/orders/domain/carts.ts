@@ -5,7 +5,8 @@ import { money } from '../../../platform/money';
 import { parseInput, text } from '../../../platform/validation';
 import { homeCountry, settled } from './cart-quote';
 import { RequestAnswers } from './request-answers';
-import type { OrdersClients, VariantInfo } from '../clients/index';
+import type { OrdersClients, PriceQuote, VariantInfo } from '../clients/index';
+import { pricedLinesOf } from './priced-lines';
 import { CartLineRow, CartRow } from '../entities';
 
 export const MAX_LINE_QUANTITY = 999;
@@ -32,22 +33,24 @@ export class CartService {
     const currency = money(0, input.currency ?? 'EUR').currency;
     homeCountry(currency);
     const lines = input.lines ?? [];
-    const quotes = await this.quote(lines, currency, customerId, asked);
+    const { variants, priced } = await this.quote(lines, currency, customerId, asked);
+    // Checkout starts from these unit prices if its own quote proves them still current.
+    const pricedLines = priced ? pricedLinesOf(currency, lines.map(lowerCased), priced) : null;
     return this.db.transaction(async (tx) => {
       const cart = await tx
         .getRepository(CartRow)
-        .save(tx.getRepository(CartRow).create({ currency, customerId }));
-      await this.insertLines(tx, cart, lines, quotes, true);
+        .save(tx.getRepository(CartRow).create({ currency, customerId, pricedLines }));
+      await this.insertLines(tx, cart, lines, variants, true);
       return cart;
     });
   }
 
   async addLines(cartId: string, lines: LineInput[], asked?: RequestAnswers): Promise<CartRow> {
     const cart = await this.mustFindActive(cartId);
-    const quotes = await this.quote(lines, cart.currency, cart.customerId, asked);
+    const { variants } = await this.quote(lines, cart.currency, cart.customerId, asked);
     return this.db.transaction(async (tx) => {
       await this.lockCart(tx, cart.id);
-      await this.insertLines(tx, cart, lines, quotes);
+      await this.insertLines(tx, cart, lines, variants);
       return this.touch(tx, cart);
     });
   }
@@ -141,7 +144,7 @@ export class CartService {
     currency: string,
     customerId: string | null,
     asked = new RequestAnswers(this.clients),
-  ): Promise<Map<string, VariantInfo>> {
+  ): Promise<{ variants: Map<string, VariantInfo>; priced: PriceQuote | null }> {
     if (lines.length > MAX_CART_LINES) {
       throw new DomainError('TOO_MANY_LINES', `A cart holds at most ${MAX_CART_LINES} lines`, [
         'lines',
@@ -157,7 +160,7 @@ export class CartService {
       }
       checkQuantity(line.quantity, index, false);
     });
-    if (lines.length === 0) return new Map();
+    if (lines.length === 0) return { variants: new Map(), priced: null };
     // Asked at once (pricing's answer, or refusal, counts only after catalog's checks).
     const [looked, priced] = await Promise.allSettled([
       asked.variants([...new Set(lines.map((l) => l.variantId.toLowerCase()))], {
@@ -189,8 +192,7 @@ export class CartService {
         throw new DomainError(variant.saleRestriction, `${variant.sku} ${reason}`, field);
       }
     });
-    settled(priced);
-    return variants;
+    return { variants, priced: settled(priced) };
   }
 
   /**
@@ -262,9 +264,13 @@ export class CartService {
     }
   }
 
+  /** The lines changed: what pricing said of the old ones no longer describes them. */
   private async touch(tx: EntityManager, cart: CartRow): Promise<CartRow> {
     cart.updatedAt = new Date();
-    await tx.getRepository(CartRow).update({ id: cart.id }, { updatedAt: cart.updatedAt });
+    cart.pricedLines = null;
+    await tx
+      .getRepository(CartRow)
+      .update({ id: cart.id }, { updatedAt: cart.updatedAt, pricedLines: null });
     return cart;
   }
 
@@ -277,6 +283,10 @@ export class CartService {
       ]);
     return cart;
   }
+}
+
+function lowerCased(line: LineInput): LineInput {
+  return { variantId: line.variantId.toLowerCase(), quantity: line.quantity };
 }
 
 function checkQuantity(quantity: number, index: number, zeroAllowed: boolean): void {

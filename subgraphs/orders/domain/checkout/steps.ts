@@ -116,6 +116,7 @@ export function checkoutSteps({ clients, quoter, reservationTtlSeconds }: StepDe
         shippingMethodId: run.input.shippingMethodId ?? null,
         shippingFields: CHECKOUT_SHIPPING_FIELDS,
         buyer: { customerId: run.cart.customerId },
+        pricedLines: run.cart.pricedLines,
       });
       const total = quote.price.total;
       const expected = run.input.expectedTotal;
