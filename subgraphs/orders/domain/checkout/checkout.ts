@@ -14,6 +14,7 @@ import {
   type StepProgress,
 } from '../../entities';
 import { OrdersErrorCode, RETRYABLE_CHECKOUT_FAILURES } from '../../errors';
+import { settled } from '../cart-quote';
 import type { CartService } from '../carts';
 import type { OrderService } from '../orders';
 import { type AttemptLease, CheckoutAttempts, LeaseLostError } from './attempts';
@@ -96,14 +97,14 @@ export class CheckoutService {
   /** Both addresses as location normalises them, before the key's request hash is taken. */
   private async normaliseAddresses(input: CheckoutInput): Promise<CheckoutInput> {
     const location = this.clients.location;
-    const shippingAddress = await location.normalise(input.shippingAddress, [
-      'input',
-      'shippingAddress',
+    // Asked at once; the shipping address's refusal still comes first.
+    const [shipping, billing] = await Promise.allSettled([
+      location.normalise(input.shippingAddress, ['input', 'shippingAddress']),
+      input.billingAddress
+        ? location.normalise(input.billingAddress, ['input', 'billingAddress'])
+        : input.billingAddress,
     ]);
-    const billingAddress = input.billingAddress
-      ? await location.normalise(input.billingAddress, ['input', 'billingAddress'])
-      : input.billingAddress;
-    return { ...input, shippingAddress, billingAddress };
+    return { ...input, shippingAddress: settled(shipping), billingAddress: settled(billing) };
   }
 
   private async attempt(
@@ -111,16 +112,20 @@ export class CheckoutService {
     viewer: Viewer,
     lease: AttemptLease,
   ): Promise<OrderRow> {
-    const cart = await this.carts.mustFindActive(input.cartId);
-    // Identity's segments and the cart's lines at once: neither waits for the other.
-    const [lines, customerSegments] = await Promise.all([
+    // The cart, its lines and identity's segments at once: none waits for another (the
+    // cart's refusal still comes first).
+    const [found, lined, segmented] = await Promise.allSettled([
+      this.carts.mustFindActive(input.cartId),
       this.db
         .getRepository(CartLineRow)
-        .find({ where: { cartId: cart.id }, order: { seq: 'ASC' } }),
+        .find({ where: { cartId: input.cartId }, order: { seq: 'ASC' } }),
       viewer.kind === 'customer'
         ? this.clients.identity.segmentsOf(viewer.customerId)
         : Promise.resolve([]),
     ]);
+    const cart = settled(found);
+    const lines = settled(lined);
+    const customerSegments = settled(segmented);
     if (lines.length === 0) {
       throw new DomainError(OrdersErrorCode.CART_EMPTY, 'The cart has no lines', ['cartId']);
     }

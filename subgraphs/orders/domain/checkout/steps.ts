@@ -3,7 +3,7 @@ import type { Viewer } from '../../../../platform/identity';
 import type { LoyaltyHold, OrdersClients, PaymentRef, ReservationRef } from '../../clients/index';
 import type { AddressValue, CartLineRow, CartRow } from '../../entities';
 import { OrdersErrorCode } from '../../errors';
-import { type CartQuote, type CartQuoter, holdsCoupons } from '../cart-quote';
+import { type CartQuote, type CartQuoter, holdsCoupons, settled } from '../cart-quote';
 import type { ShippingFields } from '../shipping-choice';
 import type { CheckoutInput } from './input';
 
@@ -242,9 +242,14 @@ export function checkoutSteps({ clients, quoter, reservationTtlSeconds }: StepDe
   const commitHolds: CheckoutStep = {
     name: 'commit-holds',
     async run(run) {
-      await clients.inventory.commit(run.reservation!.id);
-      if (run.couponsHeld) await clients.promotions.confirm(run.refs.ref);
-      if (run.loyalty) await clients.loyalty.confirm(run.refs.ref);
+      // Three callees, none waiting for another; all answer before any failure is undone,
+      // so no compensation races a confirmation still in flight.
+      const confirmed = await Promise.allSettled([
+        clients.inventory.commit(run.reservation!.id),
+        run.couponsHeld ? clients.promotions.confirm(run.refs.ref) : null,
+        run.loyalty ? clients.loyalty.confirm(run.refs.ref) : null,
+      ]);
+      for (const result of confirmed) settled<unknown>(result);
       return null;
     },
     compensate: async () => {},
