@@ -5,20 +5,14 @@ import { uuidFromName } from '../../../../platform/ids';
 import type { Viewer } from '../../../../platform/identity';
 import { createLogger } from '../../../../platform/logging';
 import type { OrdersClients, ShippingOption } from '../../clients/index';
-import {
-  CartLineRow,
-  CartRow,
-  OrderLineRow,
-  OrderRow,
-  type ShippingMethodValue,
-  type StepProgress,
-} from '../../entities';
+import { CartLineRow, OrderRow, type ShippingMethodValue, type StepProgress } from '../../entities';
 import { OrdersErrorCode, RETRYABLE_CHECKOUT_FAILURES } from '../../errors';
 import { settled } from '../cart-quote';
 import type { CartService } from '../carts';
 import type { OrderService } from '../orders';
 import { type AttemptLease, CheckoutAttempts, LeaseLostError } from './attempts';
 import { type CheckoutInput, parseCheckoutInput } from './input';
+import { insertPlacedOrder } from './place-order';
 import { type CheckoutRun, type CheckoutStep, cardAmount, refsFor } from './steps';
 import type { OrderTender } from '../../../../platform/topics';
 
@@ -183,49 +177,33 @@ export class CheckoutService {
     return this.db.transaction(async (tx) => {
       // Fenced: only the key's current holder writes the order.
       await this.attempts.succeed(tx, lease);
-      const closed = await tx
-        .getRepository(CartRow)
-        .update(
-          { id: cart.id, status: 'ACTIVE' },
-          { status: 'CHECKED_OUT', updatedAt: new Date() },
-        );
-      if (closed.affected !== 1) {
-        throw new DomainError(
-          OrdersErrorCode.CART_ALREADY_CHECKED_OUT,
-          'This cart has been checked out',
-          ['cartId'],
-        );
-      }
-      await tx.getRepository(OrderRow).insert({
-        id: refs.orderId,
-        customerId: run.viewer.kind === 'customer' ? run.viewer.customerId : null,
-        email: input.email,
-        status: 'PENDING',
-        currency: cart.currency,
-        subtotalAmount: price.subtotal,
-        discountTotalAmount: price.discountTotal + price.shippingDiscountAmount,
-        shippingAmount: price.shippingAmount,
-        shippingMethod: shippingMethodOf(run.quote!.shipping.chosen),
-        taxTotalAmount: price.taxTotal,
-        taxInclusive: price.taxInclusive,
-        totalAmount: price.total,
-        discountCodes: cart.discountCodes,
-        discounts: run.quote!.discounts.applied,
-        shippingAddress: run.shipping,
-        billingAddress: input.billingAddress ?? null,
-        cartId: cart.id,
-        idempotencyKey: input.idempotencyKey,
-        reservationId: run.reservation!.id,
-        paymentId: run.payment!.id,
-        paymentMethod: input.payment.method ?? 'CARD',
-        tenders: tendersOf(run),
-      });
-      await tx.getRepository(OrderLineRow).insert(
-        lines.map((line, position) => {
+      const placed = await insertPlacedOrder(tx, {
+        order: {
+          id: refs.orderId,
+          customerId: run.viewer.kind === 'customer' ? run.viewer.customerId : null,
+          email: input.email,
+          currency: cart.currency,
+          subtotalAmount: price.subtotal,
+          discountTotalAmount: price.discountTotal + price.shippingDiscountAmount,
+          shippingAmount: price.shippingAmount,
+          shippingMethod: shippingMethodOf(run.quote!.shipping.chosen),
+          taxTotalAmount: price.taxTotal,
+          taxInclusive: price.taxInclusive,
+          totalAmount: price.total,
+          discountCodes: cart.discountCodes,
+          discounts: run.quote!.discounts.applied,
+          shippingAddress: run.shipping,
+          billingAddress: input.billingAddress ?? null,
+          cartId: cart.id,
+          idempotencyKey: input.idempotencyKey,
+          reservationId: run.reservation!.id,
+          paymentId: run.payment!.id,
+          paymentMethod: input.payment.method ?? 'CARD',
+          tenders: tendersOf(run),
+        },
+        lines: lines.map((line) => {
           const p = priced.get(line.variantId)!;
           return {
-            orderId: refs.orderId,
-            position,
             variantId: line.variantId,
             sku: line.sku,
             productName: line.productName,
@@ -237,9 +215,15 @@ export class CheckoutService {
             lineTotalAmount: p.lineTotal,
           };
         }),
-      );
+      });
+      if (!placed) {
+        throw new DomainError(
+          OrdersErrorCode.CART_ALREADY_CHECKED_OUT,
+          'This cart has been checked out',
+          ['cartId'],
+        );
+      }
       await this.orders.recordStatus(tx, refs.orderId, 'PENDING', 'Order placed');
-      const placed = await tx.getRepository(OrderRow).findOneByOrFail({ id: refs.orderId });
       // Cash on delivery ships first and is paid at the door: fulfillment may start now.
       if (placed.paymentMethod !== 'CASH_ON_DELIVERY') return placed;
       await this.orders.advanceWithin(
