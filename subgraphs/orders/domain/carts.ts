@@ -4,6 +4,7 @@ import { isUuid } from '../../../platform/ids';
 import { money } from '../../../platform/money';
 import { parseInput, text } from '../../../platform/validation';
 import { homeCountry, settled } from './cart-quote';
+import { insertCart, type NewCartLine } from './cart-write';
 import { RequestAnswers } from './request-answers';
 import type { OrdersClients, PriceQuote, VariantInfo } from '../clients/index';
 import { pricedLinesOf } from './priced-lines';
@@ -29,20 +30,18 @@ export class CartService {
     input: { currency?: string | null; lines?: LineInput[] | null },
     customerId: string | null,
     asked?: RequestAnswers,
-  ): Promise<CartRow> {
+  ): Promise<{ cart: CartRow; lines: CartLineRow[] }> {
     const currency = money(0, input.currency ?? 'EUR').currency;
     homeCountry(currency);
     const lines = input.lines ?? [];
     const { variants, priced } = await this.quote(lines, currency, customerId, asked);
     // Checkout starts from these unit prices if its own quote proves them still current.
     const pricedLines = priced ? pricedLinesOf(currency, lines.map(lowerCased), priced) : null;
-    return this.db.transaction(async (tx) => {
-      const cart = await tx
-        .getRepository(CartRow)
-        .save(tx.getRepository(CartRow).create({ currency, customerId, pricedLines }));
-      await this.insertLines(tx, cart, lines, variants, true);
-      return cart;
-    });
+    return insertCart(
+      this.db.manager,
+      { currency, customerId, pricedLines },
+      newLines(lines, variants),
+    );
   }
 
   async addLines(cartId: string, lines: LineInput[], asked?: RequestAnswers): Promise<CartRow> {
@@ -195,25 +194,20 @@ export class CartService {
     return { variants, priced: settled(priced) };
   }
 
-  /**
-   * Adding a variant that is already in the cart adds to its quantity. A cart created in
-   * this transaction (`fresh`) holds only what this call wrote: its lines are known here,
-   * not read back.
-   */
+  /** Adding a variant that is already in the cart adds to its quantity. */
   private async insertLines(
     tx: EntityManager,
     cart: CartRow,
     lines: LineInput[],
     quotes: Map<string, VariantInfo>,
-    fresh = false,
   ): Promise<void> {
     const repository = tx.getRepository(CartLineRow);
     const written = new Map<string, CartLineRow>();
     for (const [index, line] of lines.entries()) {
       const variant = quotes.get(line.variantId.toLowerCase())!;
-      const existing = fresh
-        ? written.get(variant.id)
-        : await repository.findOneBy({ cartId: cart.id, variantId: variant.id });
+      const existing =
+        written.get(variant.id) ??
+        (await repository.findOneBy({ cartId: cart.id, variantId: variant.id }));
       const quantity = (existing?.quantity ?? 0) + line.quantity;
       if (quantity > MAX_LINE_QUANTITY) {
         throw new DomainError('INVALID_QUANTITY', `At most ${MAX_LINE_QUANTITY} of one variant`, [
@@ -231,7 +225,7 @@ export class CartService {
       });
       written.set(variant.id, saved);
     }
-    const count = fresh ? written.size : await repository.countBy({ cartId: cart.id });
+    const count = await repository.countBy({ cartId: cart.id });
     if (count > MAX_CART_LINES) {
       throw new DomainError('TOO_MANY_LINES', `A cart holds at most ${MAX_CART_LINES} lines`, [
         'lines',
@@ -283,6 +277,33 @@ export class CartService {
       ]);
     return cart;
   }
+}
+
+/**
+ * A new cart's lines: a variant given twice is one line of the summed quantity (at most
+ * MAX_LINE_QUANTITY), in the order each variant first came.
+ */
+function newLines(lines: LineInput[], variants: Map<string, VariantInfo>): NewCartLine[] {
+  const merged = new Map<string, NewCartLine>();
+  for (const [index, line] of lines.entries()) {
+    const variant = variants.get(line.variantId.toLowerCase())!;
+    const quantity = (merged.get(variant.id)?.quantity ?? 0) + line.quantity;
+    if (quantity > MAX_LINE_QUANTITY) {
+      throw new DomainError('INVALID_QUANTITY', `At most ${MAX_LINE_QUANTITY} of one variant`, [
+        'lines',
+        String(index),
+        'quantity',
+      ]);
+    }
+    merged.set(variant.id, {
+      variantId: variant.id,
+      sku: variant.sku,
+      productName: variant.product.name,
+      variantTitle: variant.title,
+      quantity,
+    });
+  }
+  return [...merged.values()];
 }
 
 function lowerCased(line: LineInput): LineInput {

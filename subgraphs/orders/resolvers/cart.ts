@@ -49,12 +49,17 @@ export const cartResolvers = {
   },
   Mutation: {
     cartCreate(_, args, ctx) {
-      return withUserErrors(async () =>
-        changedCart(
-          ctx,
-          await ctx.services.carts.create(args.input ?? {}, customerOf(ctx), ctx.loaders.asked),
-        ),
-      );
+      return withUserErrors(async () => {
+        const created = await ctx.services.carts.create(
+          args.input ?? {},
+          customerOf(ctx),
+          ctx.loaders.asked,
+        );
+        const changed = changedCart(ctx, created.cart);
+        // Its lines are what was just written: the response reads them, not the database.
+        ctx.loaders.linesOfCart.prime(created.cart.id, created.lines);
+        return changed;
+      });
     },
     cartLinesAdd(_, args, ctx) {
       const cartId = parseId(args.cartId, 'cartId');

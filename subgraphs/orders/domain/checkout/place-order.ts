@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { OrderRow } from '../../entities';
+import { jsonb, rowOf } from '../sql-rows';
 
 /** What placing an order writes: the order row's values and its lines, priced. */
 export interface OrderToPlace {
@@ -75,19 +76,19 @@ export async function insertPlacedOrder(
       o.subtotalAmount,
       o.discountTotalAmount,
       o.shippingAmount,
-      json(o.shippingMethod),
+      jsonb(o.shippingMethod),
       o.taxTotalAmount,
       o.taxInclusive,
       o.totalAmount,
       o.discountCodes,
-      json(o.discounts),
-      json(o.shippingAddress),
-      json(o.billingAddress),
+      jsonb(o.discounts),
+      jsonb(o.shippingAddress),
+      jsonb(o.billingAddress),
       o.idempotencyKey,
       o.reservationId,
       o.paymentId,
       o.paymentMethod,
-      json(o.tenders),
+      jsonb(o.tenders),
       column('variantId'),
       column('sku'),
       column('productName'),
@@ -99,20 +100,5 @@ export async function insertPlacedOrder(
       column('lineTotalAmount'),
     ],
   );
-  return rows[0] ? hydrate(tx, rows[0]) : null;
-}
-
-const json = (value: unknown) =>
-  value === null || value === undefined ? null : JSON.stringify(value);
-
-/** A customer_order row as TypeORM would have read it (column names, bigints, dates). */
-function hydrate(tx: EntityManager, raw: Record<string, unknown>): OrderRow {
-  const metadata = tx.connection.getMetadata(OrderRow);
-  const row = metadata.create() as OrderRow;
-  for (const column of metadata.columns) {
-    if (!(column.databaseName in raw)) continue;
-    const value = tx.connection.driver.prepareHydratedValue(raw[column.databaseName], column);
-    column.setEntityValue(row, value);
-  }
-  return row;
+  return rows[0] ? rowOf(tx, OrderRow, rows[0]) : null;
 }
