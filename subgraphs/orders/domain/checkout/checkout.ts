@@ -12,7 +12,7 @@ import type { CartService } from '../carts';
 import type { OrderService } from '../orders';
 import { type AttemptLease, CheckoutAttempts, LeaseLostError } from './attempts';
 import { type CheckoutInput, parseCheckoutInput } from './input';
-import { insertPlacedOrder } from './place-order';
+import { insertPlacedOrder, type PlacedOrder } from './place-order';
 import { type CheckoutRun, type CheckoutStep, cardAmount, refsFor } from './steps';
 import type { OrderTender } from '../../../../platform/topics';
 
@@ -52,7 +52,12 @@ export class CheckoutService {
     private readonly leaseMs: number,
   ) {}
 
-  async checkout(raw: CheckoutInput, viewer: Viewer): Promise<OrderRow> {
+  /** `onPlaced`: told the order and its lines when this call wrote them (not on a replay). */
+  async checkout(
+    raw: CheckoutInput,
+    viewer: Viewer,
+    onPlaced?: (placed: PlacedOrder) => void,
+  ): Promise<OrderRow> {
     const input = await this.normaliseAddresses(parseCheckoutInput(raw));
     const orderId = uuidFromName(`order:${input.idempotencyKey}`);
     const decision = await this.attempts.begin(
@@ -69,7 +74,9 @@ export class CheckoutService {
       this.attempts.renew(lease).catch(() => {});
     }, this.leaseMs / 3);
     try {
-      return await this.attempt(input, viewer, lease);
+      const placed = await this.attempt(input, viewer, lease);
+      onPlaced?.(placed);
+      return placed.order;
     } catch (error) {
       if (error instanceof LeaseLostError) {
         log.warn('checkout lease taken over; leaving its effects to the new holder', {
@@ -105,7 +112,7 @@ export class CheckoutService {
     input: CheckoutInput,
     viewer: Viewer,
     lease: AttemptLease,
-  ): Promise<OrderRow> {
+  ): Promise<PlacedOrder> {
     // The cart, its lines and identity's segments at once: none waits for another (the
     // cart's refusal still comes first).
     const [found, lined, segmented] = await Promise.allSettled([
@@ -170,7 +177,7 @@ export class CheckoutService {
     }
   }
 
-  private async placeOrder(run: CheckoutRun, lease: AttemptLease): Promise<OrderRow> {
+  private async placeOrder(run: CheckoutRun, lease: AttemptLease): Promise<PlacedOrder> {
     const { input, cart, lines, refs } = run;
     const price = run.quote!.price;
     const priced = new Map(price.lines.map((l) => [l.variantId, l]));
@@ -225,14 +232,15 @@ export class CheckoutService {
       }
       await this.orders.recordStatus(tx, refs.orderId, 'PENDING', 'Order placed');
       // Cash on delivery ships first and is paid at the door: fulfillment may start now.
-      if (placed.paymentMethod !== 'CASH_ON_DELIVERY') return placed;
+      if (placed.order.paymentMethod !== 'CASH_ON_DELIVERY') return placed;
       await this.orders.advanceWithin(
         tx,
-        placed,
+        placed.order,
         'CONFIRMED',
         'Cash on delivery: paid on delivery',
       );
-      return tx.getRepository(OrderRow).findOneByOrFail({ id: refs.orderId });
+      const order = await tx.getRepository(OrderRow).findOneByOrFail({ id: refs.orderId });
+      return { order, lines: placed.lines };
     });
   }
 }

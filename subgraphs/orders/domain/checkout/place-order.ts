@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { OrderRow } from '../../entities';
+import { OrderLineRow, OrderRow } from '../../entities';
 import { jsonb, rowOf } from '../sql-rows';
 
 /** What placing an order writes: the order row's values and its lines, priced. */
@@ -29,15 +29,21 @@ export interface OrderToPlace {
   }[];
 }
 
+/** An order this call wrote, with its lines, as the response will read them. */
+export interface PlacedOrder {
+  order: OrderRow;
+  lines: OrderLineRow[];
+}
+
 /**
  * Closes the cart and writes the PENDING order and its lines in one statement: the order
  * only if the cart was still ACTIVE (null otherwise, nothing written), the lines in one
- * set-based insert. The row comes back from RETURNING, not from a second read.
+ * set-based insert. Both come back from RETURNING, not from a second read.
  */
 export async function insertPlacedOrder(
   tx: EntityManager,
   { order: o, lines }: OrderToPlace,
-): Promise<OrderRow | null> {
+): Promise<PlacedOrder | null> {
   const column = <K extends keyof OrderToPlace['lines'][number]>(key: K) =>
     lines.map((line) => line[key]);
   const rows: Record<string, unknown>[] = await tx.query(
@@ -65,8 +71,11 @@ export async function insertPlacedOrder(
                      $27::bigint[], $28::bigint[], $29::bigint[], $30::bigint[])
                 WITH ORDINALITY AS l(variant_id, sku, product_name, variant_title, quantity,
                      unit_price, discount, tax, line_total, ord)
+       RETURNING *
      )
-     SELECT * FROM placed`,
+     SELECT placed.*,
+            (SELECT jsonb_agg(to_jsonb(lines) ORDER BY lines.position) FROM lines) AS placed_lines
+       FROM placed`,
     [
       o.cartId,
       o.id,
@@ -100,5 +109,10 @@ export async function insertPlacedOrder(
       column('lineTotalAmount'),
     ],
   );
-  return rows[0] ? rowOf(tx, OrderRow, rows[0]) : null;
+  const [row] = rows;
+  if (!row) return null;
+  return {
+    order: rowOf(tx, OrderRow, row),
+    lines: (row.placed_lines as Record<string, unknown>[]).map((l) => rowOf(tx, OrderLineRow, l)),
+  };
 }
