@@ -150,18 +150,27 @@ export class CheckoutService {
           : {};
       const first = startedIfNew(steps[0]);
       if (Object.keys(first).length) await this.attempts.recordSteps(lease, first);
+      let last: StepProgress = {};
       for (const [index, step] of steps.entries()) {
         taken.push(step);
         const output = await step.run(run);
-        // Done, and the next step started, before anything else happens (the faults too).
-        await this.attempts.recordSteps(lease, {
+        const progress: StepProgress = {
           [step.name]: { state: 'done', output },
           ...startedIfNew(steps[index + 1]),
-        });
+        };
         const fault = FAULT_AFTER[step.name];
+        // The last step's done is written with the order (one round trip less): a crash
+        // before it leaves the step started, which is undone the same way (by its record).
+        if (index === steps.length - 1 && !fault) {
+          Object.assign(lease.steps, progress);
+          last = progress;
+          break;
+        }
+        // Done, and the next step started, before anything else happens (the faults too).
+        await this.attempts.recordSteps(lease, progress);
         if (fault) await this.faults[fault]?.();
       }
-      return await this.placeOrder(run, lease);
+      return await this.placeOrder(run, lease, last);
     } catch (error) {
       if (error instanceof LeaseLostError) throw error;
       for (const step of taken.reverse()) {
@@ -177,13 +186,17 @@ export class CheckoutService {
     }
   }
 
-  private async placeOrder(run: CheckoutRun, lease: AttemptLease): Promise<PlacedOrder> {
+  private async placeOrder(
+    run: CheckoutRun,
+    lease: AttemptLease,
+    progress: StepProgress,
+  ): Promise<PlacedOrder> {
     const { input, cart, lines, refs } = run;
     const price = run.quote!.price;
     const priced = new Map(price.lines.map((l) => [l.variantId, l]));
     return this.db.transaction(async (tx) => {
       // Fenced: only the key's current holder writes the order.
-      await this.attempts.succeed(tx, lease);
+      await this.attempts.succeed(tx, lease, progress);
       const placed = await insertPlacedOrder(tx, {
         order: {
           id: refs.orderId,
