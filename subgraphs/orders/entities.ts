@@ -1,6 +1,7 @@
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { ShipToAddress } from '../../platform/ship-to';
 import type { OrderTender } from '../../platform/topics';
+import type { PricedLines } from './domain/priced-lines';
 
 const bigintAsNumber = {
   to: (v: number) => v,
@@ -19,6 +20,9 @@ export class CartRow {
   discountCodes: string[];
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt: Date;
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' }) updatedAt: Date;
+  /** Pricing's unit prices for the lines as cartCreate set them; cleared when lines change. */
+  @Column({ name: 'priced_lines', type: 'jsonb', nullable: true })
+  pricedLines: PricedLines | null;
 }
 
 /** A variant as the line saw it when added; prices come from a fresh quote each time. */

@@ -18,6 +18,7 @@ import { OrdersClaims1767000000000 } from './migrations/0009-claims';
 import { OrdersLineParcels1767000000002 } from './migrations/0010-line-parcels';
 import { OrdersTenders1767300000001 } from './migrations/0011-order-tenders';
 import { OrdersSalesReportIndex1767700000000 } from './migrations/0012-sales-report-index';
+import { OrdersCartPricedLines1768300000000 } from './migrations/0013-cart-priced-lines';
 import { ordersResolvers } from './resolvers';
 import { createOrdersServices, type OrdersServices } from './service';
 import { createLogger } from '../../platform/logging';
@@ -44,6 +45,7 @@ export const ordersSubgraph: SubgraphModule<OrdersServices, OrdersLoaders> = {
     OrdersLineParcels1767000000002,
     OrdersTenders1767300000001,
     OrdersSalesReportIndex1767700000000,
+    OrdersCartPricedLines1768300000000,
   ],
   createServices: createOrdersServices,
   createLoaders: createOrdersLoaders,

@@ -30,7 +30,10 @@ export function createOrdersLoaders({
   changesOfOrders,
   parcelsOfOrders,
 }: OrdersServices) {
+  const asked = quoter.requestAnswers();
   return {
+    /** Catalog's and pricing's answers within this request (cartCreate's checks, then the cost). */
+    asked,
     changesOfOrder: loaderOfMany(changesOfOrders, (c) => c.orderId),
     parcelsOfOrder: loaderOfMany(parcelsOfOrders, (p) => p.orderId),
     cartById: loaderByKey(
@@ -69,6 +72,7 @@ export function createOrdersLoaders({
                 couponCodes: cart.discountCodes,
                 // The cart's customer's segments, so segment promotions show before checkout.
                 customerSegments: cart.customerId ? await segmentsOf(cart.customerId) : [],
+                asked,
               });
               return { quote, error: null };
             } catch (error) {

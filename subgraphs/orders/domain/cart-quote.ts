@@ -8,6 +8,9 @@ import {
   type ShippingOption,
   type VariantInfo,
 } from '../clients/index';
+import { valueOf } from '../clients/raise';
+import { type PricedLines, pricedLinesFor, stillPriced } from './priced-lines';
+import { RequestAnswers } from './request-answers';
 import { chooseShipping, COST_FIELDS, measuresOf, type ShippingFields } from './shipping-choice';
 
 /** Where a cart is priced for when the buyer has not said: the home market of its currency. */
@@ -40,6 +43,14 @@ export interface QuoteRequest {
    * shipping address's); a restricted line is refused with AGE_RESTRICTED or COUNTRY_DENIED.
    */
   buyer?: { customerId: string | null };
+  /** What this request already asked catalog and pricing (cartCreate's checks), reused when the same. */
+  asked?: RequestAnswers;
+  /**
+   * Unit prices pricing gave earlier for these lines (the cart's `priced_lines`): used for
+   * the first look when nothing is held on them, kept only if the final quote prices every
+   * line the same, else the quote is made again from a fresh look.
+   */
+  pricedLines?: PricedLines | null;
 }
 
 export interface CartQuote {
@@ -62,7 +73,28 @@ export interface CartQuote {
 export class CartQuoter {
   constructor(private readonly clients: OrdersClients) {}
 
+  /** One request's memory of catalog's and pricing's answers (loaders.ts keeps one per request). */
+  requestAnswers(): RequestAnswers {
+    return new RequestAnswers(this.clients);
+  }
+
   async quote(request: QuoteRequest): Promise<CartQuote> {
+    // A coupon redemption is keyed by its reference and cannot be asked again with other
+    // prices: a quote that holds coupons starts from pricing's own look.
+    const kept = holdsCoupons(request)
+      ? null
+      : pricedLinesFor(request.pricedLines, request.currency, request.lines);
+    const asked = request.asked ?? this.requestAnswers();
+    const quote = await this.quoteFrom(request, asked, kept);
+    if (!kept || stillPriced(kept, quote.price)) return quote;
+    return this.quoteFrom(request, asked, null);
+  }
+
+  private async quoteFrom(
+    request: QuoteRequest,
+    asked: RequestAnswers,
+    kept: PricedLines | null,
+  ): Promise<CartQuote> {
     const buyer = request.buyer
       ? { customerId: request.buyer.customerId, country: request.country }
       : null;
@@ -74,8 +106,8 @@ export class CartQuoter {
     // Catalog and pricing's first look do not depend on each other: asked at once, catalog's
     // refusals still come first (pricing's answer, or error, waits for them).
     const [looked, priced] = await Promise.allSettled([
-      this.clients.catalog.variants([...new Set(request.lines.map((l) => l.variantId))], buyer),
-      this.clients.pricing.quote({ ...destination, lines: request.lines }),
+      asked.variants([...new Set(request.lines.map((l) => l.variantId))], buyer),
+      kept ?? asked.priceQuote({ ...destination, lines: request.lines }),
     ]);
     const variants = settled(looked);
     request.lines.forEach((line, index) => {
@@ -131,11 +163,14 @@ export class CartQuoter {
     };
     let discounts: DiscountQuote;
     let couponErrors: UserError[] = [];
-    if (request.redeemFor) {
-      discounts = await this.clients.promotions.redeem(request.redeemFor, discountRequest);
+    if (holdsCoupons(request)) {
+      discounts = await this.clients.promotions.redeem(request.redeemFor!, discountRequest);
     } else {
       const looked = await this.clients.promotions.quote(discountRequest);
-      discounts = looked.quote ?? noDiscounts();
+      // Checkout without codes: a look is what redeeming would compute, and a refusal is one.
+      discounts = request.redeemFor
+        ? valueOf(looked, looked.quote, 'discount quote')
+        : (looked.quote ?? noDiscounts());
       couponErrors = looked.userErrors;
     }
     // Free-over thresholds and value bands measure what the buyer pays for the goods: a
@@ -164,6 +199,15 @@ export class CartQuoter {
     });
     return { variants, price, discounts, couponErrors, shipping: { options, chosen } };
   }
+}
+
+/**
+ * Only coupons are held (promotions counts their uses); automatic promotions are not. A
+ * checkout without codes has nothing to hold, so it looks instead of redeeming, and
+ * nothing is confirmed or released for it.
+ */
+export function holdsCoupons(request: Pick<QuoteRequest, 'redeemFor' | 'couponCodes'>): boolean {
+  return !!request.redeemFor && request.couponCodes.length > 0;
 }
 
 /** The value of a call asked alongside another, or its error. */

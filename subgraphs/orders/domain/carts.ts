@@ -4,7 +4,10 @@ import { isUuid } from '../../../platform/ids';
 import { money } from '../../../platform/money';
 import { parseInput, text } from '../../../platform/validation';
 import { homeCountry, settled } from './cart-quote';
-import type { OrdersClients, VariantInfo } from '../clients/index';
+import { insertCart, type NewCartLine } from './cart-write';
+import { RequestAnswers } from './request-answers';
+import type { OrdersClients, PriceQuote, VariantInfo } from '../clients/index';
+import { pricedLinesOf } from './priced-lines';
 import { CartLineRow, CartRow } from '../entities';
 
 export const MAX_LINE_QUANTITY = 999;
@@ -22,29 +25,31 @@ export class CartService {
     private readonly clients: OrdersClients,
   ) {}
 
+  /** `asked`: the request's answers, so the new cart's cost in the same response asks nothing twice. */
   async create(
     input: { currency?: string | null; lines?: LineInput[] | null },
     customerId: string | null,
-  ): Promise<CartRow> {
+    asked?: RequestAnswers,
+  ): Promise<{ cart: CartRow; lines: CartLineRow[] }> {
     const currency = money(0, input.currency ?? 'EUR').currency;
     homeCountry(currency);
     const lines = input.lines ?? [];
-    const quotes = await this.quote(lines, currency, customerId);
-    return this.db.transaction(async (tx) => {
-      const cart = await tx
-        .getRepository(CartRow)
-        .save(tx.getRepository(CartRow).create({ currency, customerId }));
-      await this.insertLines(tx, cart, lines, quotes, true);
-      return cart;
-    });
+    const { variants, priced } = await this.quote(lines, currency, customerId, asked);
+    // Checkout starts from these unit prices if its own quote proves them still current.
+    const pricedLines = priced ? pricedLinesOf(currency, lines.map(lowerCased), priced) : null;
+    return insertCart(
+      this.db.manager,
+      { currency, customerId, pricedLines },
+      newLines(lines, variants),
+    );
   }
 
-  async addLines(cartId: string, lines: LineInput[]): Promise<CartRow> {
+  async addLines(cartId: string, lines: LineInput[], asked?: RequestAnswers): Promise<CartRow> {
     const cart = await this.mustFindActive(cartId);
-    const quotes = await this.quote(lines, cart.currency, cart.customerId);
+    const { variants } = await this.quote(lines, cart.currency, cart.customerId, asked);
     return this.db.transaction(async (tx) => {
       await this.lockCart(tx, cart.id);
-      await this.insertLines(tx, cart, lines, quotes);
+      await this.insertLines(tx, cart, lines, variants);
       return this.touch(tx, cart);
     });
   }
@@ -137,7 +142,8 @@ export class CartService {
     lines: LineInput[],
     currency: string,
     customerId: string | null,
-  ): Promise<Map<string, VariantInfo>> {
+    asked = new RequestAnswers(this.clients),
+  ): Promise<{ variants: Map<string, VariantInfo>; priced: PriceQuote | null }> {
     if (lines.length > MAX_CART_LINES) {
       throw new DomainError('TOO_MANY_LINES', `A cart holds at most ${MAX_CART_LINES} lines`, [
         'lines',
@@ -153,16 +159,18 @@ export class CartService {
       }
       checkQuantity(line.quantity, index, false);
     });
-    if (lines.length === 0) return new Map();
+    if (lines.length === 0) return { variants: new Map(), priced: null };
     // Asked at once (pricing's answer, or refusal, counts only after catalog's checks).
     const [looked, priced] = await Promise.allSettled([
-      this.clients.catalog.variants([...new Set(lines.map((l) => l.variantId.toLowerCase()))], {
+      asked.variants([...new Set(lines.map((l) => l.variantId.toLowerCase()))], {
         customerId,
         country: homeCountry(currency),
       }),
-      this.clients.pricing.quote({
+      // The cart's cost's first look, word for word: the same request asks it only once.
+      asked.priceQuote({
         currency,
         shippingCountry: homeCountry(currency),
+        shippingRegion: null,
         lines: lines.map((l) => ({ variantId: l.variantId.toLowerCase(), quantity: l.quantity })),
       }),
     ]);
@@ -183,29 +191,23 @@ export class CartService {
         throw new DomainError(variant.saleRestriction, `${variant.sku} ${reason}`, field);
       }
     });
-    settled(priced);
-    return variants;
+    return { variants, priced: settled(priced) };
   }
 
-  /**
-   * Adding a variant that is already in the cart adds to its quantity. A cart created in
-   * this transaction (`fresh`) holds only what this call wrote: its lines are known here,
-   * not read back.
-   */
+  /** Adding a variant that is already in the cart adds to its quantity. */
   private async insertLines(
     tx: EntityManager,
     cart: CartRow,
     lines: LineInput[],
     quotes: Map<string, VariantInfo>,
-    fresh = false,
   ): Promise<void> {
     const repository = tx.getRepository(CartLineRow);
     const written = new Map<string, CartLineRow>();
     for (const [index, line] of lines.entries()) {
       const variant = quotes.get(line.variantId.toLowerCase())!;
-      const existing = fresh
-        ? written.get(variant.id)
-        : await repository.findOneBy({ cartId: cart.id, variantId: variant.id });
+      const existing =
+        written.get(variant.id) ??
+        (await repository.findOneBy({ cartId: cart.id, variantId: variant.id }));
       const quantity = (existing?.quantity ?? 0) + line.quantity;
       if (quantity > MAX_LINE_QUANTITY) {
         throw new DomainError('INVALID_QUANTITY', `At most ${MAX_LINE_QUANTITY} of one variant`, [
@@ -223,7 +225,7 @@ export class CartService {
       });
       written.set(variant.id, saved);
     }
-    const count = fresh ? written.size : await repository.countBy({ cartId: cart.id });
+    const count = await repository.countBy({ cartId: cart.id });
     if (count > MAX_CART_LINES) {
       throw new DomainError('TOO_MANY_LINES', `A cart holds at most ${MAX_CART_LINES} lines`, [
         'lines',
@@ -256,9 +258,13 @@ export class CartService {
     }
   }
 
+  /** The lines changed: what pricing said of the old ones no longer describes them. */
   private async touch(tx: EntityManager, cart: CartRow): Promise<CartRow> {
     cart.updatedAt = new Date();
-    await tx.getRepository(CartRow).update({ id: cart.id }, { updatedAt: cart.updatedAt });
+    cart.pricedLines = null;
+    await tx
+      .getRepository(CartRow)
+      .update({ id: cart.id }, { updatedAt: cart.updatedAt, pricedLines: null });
     return cart;
   }
 
@@ -271,6 +277,37 @@ export class CartService {
       ]);
     return cart;
   }
+}
+
+/**
+ * A new cart's lines: a variant given twice is one line of the summed quantity (at most
+ * MAX_LINE_QUANTITY), in the order each variant first came.
+ */
+function newLines(lines: LineInput[], variants: Map<string, VariantInfo>): NewCartLine[] {
+  const merged = new Map<string, NewCartLine>();
+  for (const [index, line] of lines.entries()) {
+    const variant = variants.get(line.variantId.toLowerCase())!;
+    const quantity = (merged.get(variant.id)?.quantity ?? 0) + line.quantity;
+    if (quantity > MAX_LINE_QUANTITY) {
+      throw new DomainError('INVALID_QUANTITY', `At most ${MAX_LINE_QUANTITY} of one variant`, [
+        'lines',
+        String(index),
+        'quantity',
+      ]);
+    }
+    merged.set(variant.id, {
+      variantId: variant.id,
+      sku: variant.sku,
+      productName: variant.product.name,
+      variantTitle: variant.title,
+      quantity,
+    });
+  }
+  return [...merged.values()];
+}
+
+function lowerCased(line: LineInput): LineInput {
+  return { variantId: line.variantId.toLowerCase(), quantity: line.quantity };
 }
 
 function checkQuantity(quantity: number, index: number, zeroAllowed: boolean): void {

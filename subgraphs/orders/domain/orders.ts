@@ -225,7 +225,10 @@ export class OrderService {
     note: string | null,
     actor: string | null = null,
   ): Promise<void> {
-    await tx.getRepository(OrderStatusChangeRow).insert({ orderId, status, note, actor });
+    await tx.query(
+      `INSERT INTO orders.order_status_change (order_id, status, note, actor) VALUES ($1, $2, $3, $4)`,
+      [orderId, status, note, actor],
+    );
     const event: OrderUpdatedEvent = { orderId, status, source: 'orders' };
     await recordEvent(tx, 'orders', orderUpdatedTopic(orderId), event);
   }

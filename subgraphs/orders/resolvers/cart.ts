@@ -49,15 +49,26 @@ export const cartResolvers = {
   },
   Mutation: {
     cartCreate(_, args, ctx) {
-      return withUserErrors(async () =>
-        changedCart(ctx, await ctx.services.carts.create(args.input ?? {}, customerOf(ctx))),
-      );
+      return withUserErrors(async () => {
+        const created = await ctx.services.carts.create(
+          args.input ?? {},
+          customerOf(ctx),
+          ctx.loaders.asked,
+        );
+        const changed = changedCart(ctx, created.cart);
+        // Its lines are what was just written: the response reads them, not the database.
+        ctx.loaders.linesOfCart.prime(created.cart.id, created.lines);
+        return changed;
+      });
     },
     cartLinesAdd(_, args, ctx) {
       const cartId = parseId(args.cartId, 'cartId');
       return withUserErrors(async () => {
         await assertCartAccess(cartId, ctx);
-        return changedCart(ctx, await ctx.services.carts.addLines(cartId, args.lines));
+        return changedCart(
+          ctx,
+          await ctx.services.carts.addLines(cartId, args.lines, ctx.loaders.asked),
+        );
       });
     },
     cartLinesUpdate(_, args, ctx) {

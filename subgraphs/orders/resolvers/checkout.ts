@@ -12,7 +12,12 @@ export const checkoutResolvers = {
       const input = { ...args.input, cartId: parseId(args.input.cartId, 'cartId') };
       return orderPlacedAnswer(ctx, async () => {
         await assertCartAccess(input.cartId, ctx);
-        return ctx.services.checkout.checkout(input, ctx.viewer);
+        return ctx.services.checkout.checkout(input, ctx.viewer, (placed) => {
+          // What the response reads of a new order is what was just written (no parcel yet).
+          ctx.loaders.orderById.prime(placed.order.id, placed.order);
+          ctx.loaders.linesOfOrder.prime(placed.order.id, placed.lines);
+          ctx.loaders.parcelsOfOrder.prime(placed.order.id, []);
+        });
       });
     },
   },

@@ -155,16 +155,24 @@ export class CheckoutAttempts {
     if (Number(updated) !== 1) throw new LeaseLostError(lease.key);
   }
 
-  /** Marks the key placed, inside the transaction that writes the order; refuses a lost lease. */
-  async succeed(tx: EntityManager, lease: AttemptLease): Promise<void> {
-    const row = await lockRow(tx, lease.key);
-    if (row.attempt !== lease.attempt || row.status !== 'IN_PROGRESS') {
-      throw new LeaseLostError(lease.key);
-    }
-    await tx.query(
-      `UPDATE orders.checkout_attempt SET status = 'SUCCEEDED', updated_at = now() WHERE idempotency_key = $1`,
-      [lease.key],
+  /**
+   * Marks the key placed, inside the transaction that writes the order, with the progress
+   * of the last step; refuses a lost lease.
+   */
+  async succeed(
+    tx: EntityManager,
+    lease: AttemptLease,
+    progress: StepProgress = {},
+  ): Promise<void> {
+    // One conditional UPDATE: it takes the row lock and checks the fence as it writes, with
+    // the last step's progress.
+    const [, updated] = await tx.query(
+      `UPDATE orders.checkout_attempt
+          SET status = 'SUCCEEDED', steps = steps || $3::jsonb, updated_at = now()
+        WHERE idempotency_key = $1 AND attempt = $2 AND status = 'IN_PROGRESS'`,
+      [lease.key, lease.attempt, JSON.stringify(progress)],
     );
+    if (Number(updated) !== 1) throw new LeaseLostError(lease.key);
   }
 
   /**

@@ -5,19 +5,14 @@ import { uuidFromName } from '../../../../platform/ids';
 import type { Viewer } from '../../../../platform/identity';
 import { createLogger } from '../../../../platform/logging';
 import type { OrdersClients, ShippingOption } from '../../clients/index';
-import {
-  CartLineRow,
-  CartRow,
-  OrderLineRow,
-  OrderRow,
-  type ShippingMethodValue,
-  type StepProgress,
-} from '../../entities';
+import { CartLineRow, OrderRow, type ShippingMethodValue, type StepProgress } from '../../entities';
 import { OrdersErrorCode, RETRYABLE_CHECKOUT_FAILURES } from '../../errors';
+import { settled } from '../cart-quote';
 import type { CartService } from '../carts';
 import type { OrderService } from '../orders';
 import { type AttemptLease, CheckoutAttempts, LeaseLostError } from './attempts';
 import { type CheckoutInput, parseCheckoutInput } from './input';
+import { insertPlacedOrder, type PlacedOrder } from './place-order';
 import { type CheckoutRun, type CheckoutStep, cardAmount, refsFor } from './steps';
 import type { OrderTender } from '../../../../platform/topics';
 
@@ -57,7 +52,12 @@ export class CheckoutService {
     private readonly leaseMs: number,
   ) {}
 
-  async checkout(raw: CheckoutInput, viewer: Viewer): Promise<OrderRow> {
+  /** `onPlaced`: told the order and its lines when this call wrote them (not on a replay). */
+  async checkout(
+    raw: CheckoutInput,
+    viewer: Viewer,
+    onPlaced?: (placed: PlacedOrder) => void,
+  ): Promise<OrderRow> {
     const input = await this.normaliseAddresses(parseCheckoutInput(raw));
     const orderId = uuidFromName(`order:${input.idempotencyKey}`);
     const decision = await this.attempts.begin(
@@ -74,7 +74,9 @@ export class CheckoutService {
       this.attempts.renew(lease).catch(() => {});
     }, this.leaseMs / 3);
     try {
-      return await this.attempt(input, viewer, lease);
+      const placed = await this.attempt(input, viewer, lease);
+      onPlaced?.(placed);
+      return placed.order;
     } catch (error) {
       if (error instanceof LeaseLostError) {
         log.warn('checkout lease taken over; leaving its effects to the new holder', {
@@ -96,31 +98,35 @@ export class CheckoutService {
   /** Both addresses as location normalises them, before the key's request hash is taken. */
   private async normaliseAddresses(input: CheckoutInput): Promise<CheckoutInput> {
     const location = this.clients.location;
-    const shippingAddress = await location.normalise(input.shippingAddress, [
-      'input',
-      'shippingAddress',
+    // Asked at once; the shipping address's refusal still comes first.
+    const [shipping, billing] = await Promise.allSettled([
+      location.normalise(input.shippingAddress, ['input', 'shippingAddress']),
+      input.billingAddress
+        ? location.normalise(input.billingAddress, ['input', 'billingAddress'])
+        : input.billingAddress,
     ]);
-    const billingAddress = input.billingAddress
-      ? await location.normalise(input.billingAddress, ['input', 'billingAddress'])
-      : input.billingAddress;
-    return { ...input, shippingAddress, billingAddress };
+    return { ...input, shippingAddress: settled(shipping), billingAddress: settled(billing) };
   }
 
   private async attempt(
     input: CheckoutInput,
     viewer: Viewer,
     lease: AttemptLease,
-  ): Promise<OrderRow> {
-    const cart = await this.carts.mustFindActive(input.cartId);
-    // Identity's segments and the cart's lines at once: neither waits for the other.
-    const [lines, customerSegments] = await Promise.all([
+  ): Promise<PlacedOrder> {
+    // The cart, its lines and identity's segments at once: none waits for another (the
+    // cart's refusal still comes first).
+    const [found, lined, segmented] = await Promise.allSettled([
+      this.carts.mustFindActive(input.cartId),
       this.db
         .getRepository(CartLineRow)
-        .find({ where: { cartId: cart.id }, order: { seq: 'ASC' } }),
+        .find({ where: { cartId: input.cartId }, order: { seq: 'ASC' } }),
       viewer.kind === 'customer'
         ? this.clients.identity.segmentsOf(viewer.customerId)
         : Promise.resolve([]),
     ]);
+    const cart = settled(found);
+    const lines = settled(lined);
+    const customerSegments = settled(segmented);
     if (lines.length === 0) {
       throw new DomainError(OrdersErrorCode.CART_EMPTY, 'The cart has no lines', ['cartId']);
     }
@@ -144,18 +150,27 @@ export class CheckoutService {
           : {};
       const first = startedIfNew(steps[0]);
       if (Object.keys(first).length) await this.attempts.recordSteps(lease, first);
+      let last: StepProgress = {};
       for (const [index, step] of steps.entries()) {
         taken.push(step);
         const output = await step.run(run);
-        // Done, and the next step started, before anything else happens (the faults too).
-        await this.attempts.recordSteps(lease, {
+        const progress: StepProgress = {
           [step.name]: { state: 'done', output },
           ...startedIfNew(steps[index + 1]),
-        });
+        };
         const fault = FAULT_AFTER[step.name];
+        // The last step's done is written with the order (one round trip less): a crash
+        // before it leaves the step started, which is undone the same way (by its record).
+        if (index === steps.length - 1 && !fault) {
+          Object.assign(lease.steps, progress);
+          last = progress;
+          break;
+        }
+        // Done, and the next step started, before anything else happens (the faults too).
+        await this.attempts.recordSteps(lease, progress);
         if (fault) await this.faults[fault]?.();
       }
-      return await this.placeOrder(run, lease);
+      return await this.placeOrder(run, lease, last);
     } catch (error) {
       if (error instanceof LeaseLostError) throw error;
       for (const step of taken.reverse()) {
@@ -171,56 +186,44 @@ export class CheckoutService {
     }
   }
 
-  private async placeOrder(run: CheckoutRun, lease: AttemptLease): Promise<OrderRow> {
+  private async placeOrder(
+    run: CheckoutRun,
+    lease: AttemptLease,
+    progress: StepProgress,
+  ): Promise<PlacedOrder> {
     const { input, cart, lines, refs } = run;
     const price = run.quote!.price;
     const priced = new Map(price.lines.map((l) => [l.variantId, l]));
     return this.db.transaction(async (tx) => {
       // Fenced: only the key's current holder writes the order.
-      await this.attempts.succeed(tx, lease);
-      const closed = await tx
-        .getRepository(CartRow)
-        .update(
-          { id: cart.id, status: 'ACTIVE' },
-          { status: 'CHECKED_OUT', updatedAt: new Date() },
-        );
-      if (closed.affected !== 1) {
-        throw new DomainError(
-          OrdersErrorCode.CART_ALREADY_CHECKED_OUT,
-          'This cart has been checked out',
-          ['cartId'],
-        );
-      }
-      await tx.getRepository(OrderRow).insert({
-        id: refs.orderId,
-        customerId: run.viewer.kind === 'customer' ? run.viewer.customerId : null,
-        email: input.email,
-        status: 'PENDING',
-        currency: cart.currency,
-        subtotalAmount: price.subtotal,
-        discountTotalAmount: price.discountTotal + price.shippingDiscountAmount,
-        shippingAmount: price.shippingAmount,
-        shippingMethod: shippingMethodOf(run.quote!.shipping.chosen),
-        taxTotalAmount: price.taxTotal,
-        taxInclusive: price.taxInclusive,
-        totalAmount: price.total,
-        discountCodes: cart.discountCodes,
-        discounts: run.quote!.discounts.applied,
-        shippingAddress: run.shipping,
-        billingAddress: input.billingAddress ?? null,
-        cartId: cart.id,
-        idempotencyKey: input.idempotencyKey,
-        reservationId: run.reservation!.id,
-        paymentId: run.payment!.id,
-        paymentMethod: input.payment.method ?? 'CARD',
-        tenders: tendersOf(run),
-      });
-      await tx.getRepository(OrderLineRow).insert(
-        lines.map((line, position) => {
+      await this.attempts.succeed(tx, lease, progress);
+      const placed = await insertPlacedOrder(tx, {
+        order: {
+          id: refs.orderId,
+          customerId: run.viewer.kind === 'customer' ? run.viewer.customerId : null,
+          email: input.email,
+          currency: cart.currency,
+          subtotalAmount: price.subtotal,
+          discountTotalAmount: price.discountTotal + price.shippingDiscountAmount,
+          shippingAmount: price.shippingAmount,
+          shippingMethod: shippingMethodOf(run.quote!.shipping.chosen),
+          taxTotalAmount: price.taxTotal,
+          taxInclusive: price.taxInclusive,
+          totalAmount: price.total,
+          discountCodes: cart.discountCodes,
+          discounts: run.quote!.discounts.applied,
+          shippingAddress: run.shipping,
+          billingAddress: input.billingAddress ?? null,
+          cartId: cart.id,
+          idempotencyKey: input.idempotencyKey,
+          reservationId: run.reservation!.id,
+          paymentId: run.payment!.id,
+          paymentMethod: input.payment.method ?? 'CARD',
+          tenders: tendersOf(run),
+        },
+        lines: lines.map((line) => {
           const p = priced.get(line.variantId)!;
           return {
-            orderId: refs.orderId,
-            position,
             variantId: line.variantId,
             sku: line.sku,
             productName: line.productName,
@@ -232,18 +235,25 @@ export class CheckoutService {
             lineTotalAmount: p.lineTotal,
           };
         }),
-      );
+      });
+      if (!placed) {
+        throw new DomainError(
+          OrdersErrorCode.CART_ALREADY_CHECKED_OUT,
+          'This cart has been checked out',
+          ['cartId'],
+        );
+      }
       await this.orders.recordStatus(tx, refs.orderId, 'PENDING', 'Order placed');
-      const placed = await tx.getRepository(OrderRow).findOneByOrFail({ id: refs.orderId });
       // Cash on delivery ships first and is paid at the door: fulfillment may start now.
-      if (placed.paymentMethod !== 'CASH_ON_DELIVERY') return placed;
+      if (placed.order.paymentMethod !== 'CASH_ON_DELIVERY') return placed;
       await this.orders.advanceWithin(
         tx,
-        placed,
+        placed.order,
         'CONFIRMED',
         'Cash on delivery: paid on delivery',
       );
-      return tx.getRepository(OrderRow).findOneByOrFail({ id: refs.orderId });
+      const order = await tx.getRepository(OrderRow).findOneByOrFail({ id: refs.orderId });
+      return { order, lines: placed.lines };
     });
   }
 }

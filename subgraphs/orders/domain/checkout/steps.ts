@@ -3,7 +3,7 @@ import type { Viewer } from '../../../../platform/identity';
 import type { LoyaltyHold, OrdersClients, PaymentRef, ReservationRef } from '../../clients/index';
 import type { AddressValue, CartLineRow, CartRow } from '../../entities';
 import { OrdersErrorCode } from '../../errors';
-import type { CartQuote, CartQuoter } from '../cart-quote';
+import { type CartQuote, type CartQuoter, holdsCoupons, settled } from '../cart-quote';
 import type { ShippingFields } from '../shipping-choice';
 import type { CheckoutInput } from './input';
 
@@ -49,6 +49,8 @@ export interface CheckoutRun {
   customerKey: string;
   customerSegments: string[];
   quote?: CartQuote;
+  /** Promotions holds coupon uses under the run's ref (codes were entered): confirmed with the order. */
+  couponsHeld?: boolean;
   reservation?: ReservationRef;
   payment?: PaymentRef;
   /** Loyalty's points and gift card holding part of the total; null when none were asked for. */
@@ -94,7 +96,12 @@ export function checkoutSteps({ clients, quoter, reservationTtlSeconds }: StepDe
   const holdDiscounts: CheckoutStep = {
     name: 'hold-discounts',
     async run(run) {
+      const request = {
+        couponCodes: run.cart.discountCodes,
+        redeemFor: run.refs.ref,
+      };
       const quote = await quoter.quote({
+        ...request,
         currency: run.cart.currency,
         lines: run.lines.map((l) => ({
           variantId: l.variantId,
@@ -104,13 +111,12 @@ export function checkoutSteps({ clients, quoter, reservationTtlSeconds }: StepDe
         })),
         country: run.shipping.country,
         region: run.shipping.region,
-        couponCodes: run.cart.discountCodes,
         customerKey: run.customerKey,
         customerSegments: run.customerSegments,
-        redeemFor: run.refs.ref,
         shippingMethodId: run.input.shippingMethodId ?? null,
         shippingFields: CHECKOUT_SHIPPING_FIELDS,
         buyer: { customerId: run.cart.customerId },
+        pricedLines: run.cart.pricedLines,
       });
       const total = quote.price.total;
       const expected = run.input.expectedTotal;
@@ -129,9 +135,11 @@ export function checkoutSteps({ clients, quoter, reservationTtlSeconds }: StepDe
         );
       }
       run.quote = quote;
+      run.couponsHeld = holdsCoupons(request);
       return { orderRef: run.refs.ref };
     },
     // Released even if the redemption's answer was lost: redeeming is all or nothing, keyed by ref.
+    // Also when no codes were held this time: a dead attempt may have held some under this ref.
     compensate: (refs) => clients.promotions.release(refs.ref),
   };
 
@@ -234,9 +242,14 @@ export function checkoutSteps({ clients, quoter, reservationTtlSeconds }: StepDe
   const commitHolds: CheckoutStep = {
     name: 'commit-holds',
     async run(run) {
-      await clients.inventory.commit(run.reservation!.id);
-      await clients.promotions.confirm(run.refs.ref);
-      if (run.loyalty) await clients.loyalty.confirm(run.refs.ref);
+      // Three callees, none waiting for another; all answer before any failure is undone,
+      // so no compensation races a confirmation still in flight.
+      const confirmed = await Promise.allSettled([
+        clients.inventory.commit(run.reservation!.id),
+        run.couponsHeld ? clients.promotions.confirm(run.refs.ref) : null,
+        run.loyalty ? clients.loyalty.confirm(run.refs.ref) : null,
+      ]);
+      for (const result of confirmed) settled<unknown>(result);
       return null;
     },
     compensate: async () => {},
