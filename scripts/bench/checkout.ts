@@ -1,10 +1,9 @@
 import { DataSource } from 'typeorm';
 import { seedPricing } from '../../subgraphs/pricing/seed';
 import { seedShipping } from '../../subgraphs/shipping/seed';
-import { startPrivateRedis } from '../../platform/testing/redis';
-import { benchDatabase } from './environment';
 import { interleavedRounds, startLoadProcess, summarizeRounds, type Target } from './harness/load';
-import { BENCH_ADMIN, LOAD_ADDRESS, PRODUCTION_ENV, spawnPlatform } from './harness/platform';
+import { BENCH_ADMIN, LOAD_ADDRESS, PRODUCTION_ENV } from './harness/platform';
+import { deployedBench } from './harness/deployed';
 import { Started } from './harness/processes';
 import { benchSetup } from './harness/setup';
 import { benchWarehouse, staffCaller } from './harness/staff';
@@ -41,19 +40,8 @@ const STOCK = 1_000_000;
 export async function checkoutBench(options: CheckoutBenchOptions) {
   const started = new Started();
   try {
-    const db = started.add(await benchDatabase());
-    const redisUrl = process.env.REDIS_URL ?? started.add(await startPrivateRedis()).url;
-    const platform = started.add(
-      await spawnPlatform({
-        databaseUrl: db.url,
-        redisUrl,
-        namespace: new URL(db.url).pathname.slice(1),
-      }),
-    );
+    const { platform, sql } = await deployedBench(started);
     // The demo markets (EUR, USD, GBP; tax rules; shipping zones and rates), as the tests seed them.
-    const sql = new DataSource({ type: 'postgres', url: db.url });
-    await sql.initialize();
-    started.add({ stop: () => sql.destroy() });
     await seedPricing(sql, []);
     await seedShipping(sql);
 

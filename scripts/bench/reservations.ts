@@ -1,8 +1,6 @@
-import { DataSource } from 'typeorm';
-import { startPrivateRedis } from '../../platform/testing/redis';
-import { benchDatabase } from './environment';
 import { interleavedRounds, startLoadProcess, summarizeRounds } from './harness/load';
-import { BENCH_ADMIN, PRODUCTION_ENV, spawnPlatform } from './harness/platform';
+import { BENCH_ADMIN, PRODUCTION_ENV } from './harness/platform';
+import { deployedBench } from './harness/deployed';
 import { Started } from './harness/processes';
 import { benchSetup } from './harness/setup';
 import { benchWarehouse, staffCaller } from './harness/staff';
@@ -30,18 +28,7 @@ const STOCK = 1_000_000;
 export async function reservationBench(options: ReservationBenchOptions) {
   const started = new Started();
   try {
-    const db = started.add(await benchDatabase());
-    const redisUrl = process.env.REDIS_URL ?? started.add(await startPrivateRedis()).url;
-    const platform = started.add(
-      await spawnPlatform({
-        databaseUrl: db.url,
-        redisUrl,
-        namespace: new URL(db.url).pathname.slice(1),
-      }),
-    );
-    const sql = new DataSource({ type: 'postgres', url: db.url });
-    await sql.initialize();
-    started.add({ stop: () => sql.destroy() });
+    const { platform, sql } = await deployedBench(started);
 
     const staff = await staffCaller(platform.routerUrl, BENCH_ADMIN);
     const warehouse = await benchWarehouse(staff);

@@ -1,12 +1,11 @@
 import { createClient, type Client } from 'graphql-ws';
 import type { ClientRequestArgs } from 'node:http';
 import WebSocket from 'ws';
-import { benchDatabase } from './environment';
-import { BENCH_ADMIN, LOAD_ADDRESS, spawnPlatform } from './harness/platform';
+import { BENCH_ADMIN, LOAD_ADDRESS } from './harness/platform';
+import { deployedBench } from './harness/deployed';
 import { Started } from './harness/processes';
 import { benchSetup } from './harness/setup';
 import { benchWarehouse, staffCaller } from './harness/staff';
-import { startPrivateRedis } from '../../platform/testing/redis';
 import { summarize } from './stats';
 
 const SKU = 'BENCH-LIVE';
@@ -34,18 +33,11 @@ export async function subscriptionBench(options: { changes: number; subscribers:
   const started = new Started();
   const clients: Client[] = [];
   try {
-    const db = started.add(await benchDatabase());
-    const redisUrl = process.env.REDIS_URL ?? started.add(await startPrivateRedis()).url;
-    const setup = benchSetup({ REDIS_URL: process.env.REDIS_URL ? 'shared' : 'private' });
-    const platform = started.add(
-      await spawnPlatform({
-        databaseUrl: db.url,
-        redisUrl,
-        namespace: new URL(db.url).pathname.slice(1),
-        routerEnv: { MAX_SUBSCRIPTIONS: '100000' },
-        compiled: true,
-      }),
-    );
+    const { platform, redis } = await deployedBench(started, {
+      routerEnv: { MAX_SUBSCRIPTIONS: '100000' },
+      compiled: true,
+    });
+    const setup = benchSetup({ REDIS_URL: redis });
     const staff = await staffCaller(platform.routerUrl, BENCH_ADMIN);
     const warehouse = await benchWarehouse(staff);
     // Inventory receives only SKUs that catalog knows.
