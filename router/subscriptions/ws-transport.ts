@@ -1,8 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
-import { GraphQLError, getOperationAST, type parse, type validate } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
+import {
+  GraphQLError,
+  getOperationAST,
+  type ExecutionArgs,
+  type parse,
+  type validate,
+} from 'graphql';
+import type { ServerOptions, SubscribePayload } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { VerifiedCaller } from '../../platform/auth/verify-token';
 import type { RouterContext } from '../context';
@@ -12,9 +18,10 @@ import { SESSION_CLOSE, sessionEndedError, type SessionGuard } from '../auth/ses
 import { checkSubscription } from '../edge/limits';
 import type { OperationLimits } from '../edge/limits/config';
 import type { OperationAdmission } from '../edge';
-import type { FederatedSubscriptions } from './executor';
+import type { FederatedSubscriptions, SubscriptionResult } from './executor';
 import type { SubscriptionLimits } from './limits';
 import { DocumentCache } from './document-cache';
+import { serveGraphqlWs, type SocketExtra, type SubscriptionHooks } from './ws-server';
 import { executeThroughApollo } from './operations';
 import { withDeferDirective } from '../defer';
 import { RESTARTING_CLOSE } from './stream-drain';
@@ -25,6 +32,14 @@ export const TOO_SLOW_CLOSE = { code: 4413, reason: 'SUBSCRIBER_TOO_SLOW' } as c
 
 /** Asks the edge whether one more operation may run (rate limits: router/edge). */
 export type Admit = (operation: OperationAdmission) => Promise<GraphQLError | null>;
+
+type ContextHook = (
+  ctx: Parameters<NonNullable<ServerOptions<Record<string, unknown>, SocketExtra>['onConnect']>>[0],
+  id: string,
+  payload: SubscribePayload,
+  args: unknown,
+) => RouterContext;
+type SubscribeHook = (args: ExecutionArgs) => SubscriptionResult;
 
 interface Connection {
   caller: VerifiedCaller;
@@ -76,126 +91,143 @@ export function startWebSocketTransport(options: {
     }
   };
 
-  const cleanup = useServer<
-    Record<string, unknown>,
-    { socket: WebSocket; request: IncomingMessage }
-  >(
-    {
-      parse: documents.parse as typeof parse,
-      validate: documents.validate as typeof validate,
-      // Read per operation: the supergraph can be reloaded under an open socket. @defer is
-      // accepted; a deferred query over graphql-ws is answered in one result.
-      schema: () => withDeferDirective(supergraph.apiGraphQLSchema),
-      onConnect: async (ctx) => {
-        const authorization = ctx.connectionParams?.authorization;
-        let caller: VerifiedCaller;
-        try {
-          caller = await options.callerOf({
-            headers: {
-              ...ctx.extra.request.headers,
-              authorization: typeof authorization === 'string' ? authorization : undefined,
-            },
-            socket: ctx.extra.request.socket,
-          });
-        } catch {
-          return false;
-        }
-        // Nothing needs the upgrade request after this, and ten thousand open sockets
-        // would each keep one (its headers, raw and parsed) for as long as they live.
-        (ctx.extra as { request?: IncomingMessage }).request = undefined;
-        const socket = ctx.extra.socket;
-        connections.set(socket, {
-          caller,
-          open: new Set(),
-          stopWatching: sessions.watch(caller.session, (reason) => endSession(socket, reason)),
-        });
-        return true;
-      },
-      onClose: (ctx) => {
-        connections.get(ctx.extra.socket)?.stopWatching();
-      },
-      onSubscribe: async (ctx, id, payload) => {
-        const connection = connections.get(ctx.extra.socket)!;
-        // Every operation, not only the first: a socket outlives its token's session.
-        const ended = await sessions.ended(connection.caller.session);
-        if (ended) {
-          setImmediate(() => endSession(ctx.extra.socket, ended));
-          return [sessionEndedError(ended)];
-        }
-        // Each message counts against the IP like an HTTP request; a subscription also
-        // against its user (queries and mutations meet Apollo's per-user limit).
-        const refused = await options.admit?.({
-          viewer: connection.caller.viewer,
-          perIp: true,
-          perUser: isSubscription(payload.query, payload.operationName),
-        });
-        if (refused) return [refused];
-        // The same operation limits as HTTP (queries and mutations over the socket go
-        // through Apollo Server, which applies them itself).
-        const tooMuch = checkSubscription(
-          payload.query,
-          payload.variables,
-          payload.operationName,
-          supergraph.apiGraphQLSchema,
-          operationLimits,
-          documents.parse,
-        );
-        if (tooMuch) return [tooMuch];
-        if (isSubscription(payload.query, payload.operationName)) {
-          if (connection.open.size >= limits.maxPerConnection) {
-            return [
-              new GraphQLError(`At most ${limits.maxPerConnection} subscriptions per connection`, {
-                extensions: { code: 'SUBSCRIPTION_LIMIT_REACHED' },
-              }),
-            ];
-          }
-          connection.open.add(id);
-        }
-      },
-      onComplete: (ctx, id) => {
-        connections.get(ctx.extra.socket)?.open.delete(id);
-      },
-      context: (ctx, _id, payload): RouterContext => {
-        const { caller } = connections.get(ctx.extra.socket)!;
-        const context: RouterContext = {
-          viewer: caller.viewer,
-          session: caller.session,
-          // randomUUID's string is a rope of its pieces, kept per open subscription.
-          requestId: randomBytes(16).toString('hex'),
-        };
-        socketOf.set(context, ctx.extra.socket);
-        // A client resuming after a reconnect: `extensions.lastEventId` of its subscribe.
-        const lastEventId = payload.extensions?.lastEventId;
-        if (typeof lastEventId === 'string') resumeOf.set(context, lastEventId);
-        return context;
-      },
-      subscribe: (args) => {
-        const context = args.contextValue as RouterContext;
-        const socket = socketOf.get(context)!;
-        return guardStream(
-          subscriptions.subscribe({
-            document: args.document,
-            variables: args.variableValues as Record<string, unknown> | undefined,
-            operationName: args.operationName,
-            context,
-            lastEventId: resumeOf.get(context) ?? null,
-          }),
-          {
-            // The socket closes itself when the session ends (above).
-            session: null,
-            guard: sessions,
-            // graphql-ws waits for each message to drain before it takes the next, so
-            // what waits for this client queues in the guard; the socket holds one message.
-            unreadBytes: () => socket.bufferedAmount,
-            maxUnreadBytes: options.maxUnreadBytes,
-            onTooSlow: () => closeTooSlow(socket, options.slowClientGraceMs),
+  const serverOptions: ServerOptions<Record<string, unknown>, SocketExtra> = {
+    parse: documents.parse as typeof parse,
+    validate: documents.validate as typeof validate,
+    // Read per operation: the supergraph can be reloaded under an open socket. @defer is
+    // accepted; a deferred query over graphql-ws is answered in one result.
+    schema: () => withDeferDirective(supergraph.apiGraphQLSchema),
+    onConnect: async (ctx) => {
+      const authorization = ctx.connectionParams?.authorization;
+      let caller: VerifiedCaller;
+      try {
+        caller = await options.callerOf({
+          headers: {
+            ...ctx.extra.request!.headers,
+            authorization: typeof authorization === 'string' ? authorization : undefined,
           },
-        );
-      },
-      execute: (args) => executeThroughApollo(apollo, args),
+          socket: ctx.extra.request!.socket,
+        });
+      } catch {
+        return false;
+      }
+      // Nothing needs the upgrade request after this, and ten thousand open sockets
+      // would each keep one (its headers, raw and parsed) for as long as they live.
+      ctx.extra.request = undefined;
+      const socket = ctx.extra.socket;
+      connections.set(socket, {
+        caller,
+        open: new Set(),
+        stopWatching: sessions.watch(caller.session, (reason) => endSession(socket, reason)),
+      });
+      return true;
     },
-    wsServer,
-  );
+    onClose: (ctx) => {
+      connections.get(ctx.extra.socket)?.stopWatching();
+    },
+    onSubscribe: async (ctx, id, payload) => {
+      const connection = connections.get(ctx.extra.socket)!;
+      // Every operation, not only the first: a socket outlives its token's session.
+      const ended = await sessions.ended(connection.caller.session);
+      if (ended) {
+        setImmediate(() => endSession(ctx.extra.socket, ended));
+        return [sessionEndedError(ended)];
+      }
+      // Each message counts against the IP like an HTTP request; a subscription also
+      // against its user (queries and mutations meet Apollo's per-user limit).
+      const refused = await options.admit?.({
+        viewer: connection.caller.viewer,
+        perIp: true,
+        perUser: isSubscription(payload.query, payload.operationName),
+      });
+      if (refused) return [refused];
+      // The same operation limits as HTTP (queries and mutations over the socket go
+      // through Apollo Server, which applies them itself).
+      const tooMuch = checkSubscription(
+        payload.query,
+        payload.variables,
+        payload.operationName,
+        supergraph.apiGraphQLSchema,
+        operationLimits,
+        documents.parse,
+      );
+      if (tooMuch) return [tooMuch];
+      if (isSubscription(payload.query, payload.operationName)) {
+        if (connection.open.size >= limits.maxPerConnection) {
+          return [
+            new GraphQLError(`At most ${limits.maxPerConnection} subscriptions per connection`, {
+              extensions: { code: 'SUBSCRIPTION_LIMIT_REACHED' },
+            }),
+          ];
+        }
+        connection.open.add(id);
+      }
+    },
+    onComplete: (ctx, id) => {
+      connections.get(ctx.extra.socket)?.open.delete(id);
+    },
+    context: (ctx, _id, payload): RouterContext => {
+      const { caller } = connections.get(ctx.extra.socket)!;
+      const context: RouterContext = {
+        viewer: caller.viewer,
+        session: caller.session,
+        // randomUUID's string is a rope of its pieces, kept per open subscription.
+        requestId: randomBytes(16).toString('hex'),
+      };
+      socketOf.set(context, ctx.extra.socket);
+      // A client resuming after a reconnect: `extensions.lastEventId` of its subscribe.
+      const lastEventId = payload.extensions?.lastEventId;
+      if (typeof lastEventId === 'string') resumeOf.set(context, lastEventId);
+      return context;
+    },
+    subscribe: (args) => {
+      const context = args.contextValue as RouterContext;
+      const socket = socketOf.get(context)!;
+      return guardStream(
+        subscriptions.subscribe({
+          document: args.document,
+          variables: args.variableValues as Record<string, unknown> | undefined,
+          operationName: args.operationName,
+          context,
+          lastEventId: resumeOf.get(context) ?? null,
+        }),
+        {
+          // The socket closes itself when the session ends (above).
+          session: null,
+          guard: sessions,
+          // ws-server.ts waits for each message to be taken before it sends the next, so
+          // what waits for this client queues in the guard; the socket holds one message.
+          unreadBytes: () => socket.bufferedAmount,
+          maxUnreadBytes: options.maxUnreadBytes,
+          onTooSlow: () => closeTooSlow(socket, options.slowClientGraceMs),
+        },
+      );
+    },
+    execute: (args) => executeThroughApollo(apollo, args),
+  };
+  // Subscription operations run in ws-server.ts through the same hooks, in graphql-ws's order:
+  // the checks, then parse and validate, then the context, then the stream.
+  const hooks: SubscriptionHooks = {
+    isSubscription: (payload) => isSubscription(payload.query, payload.operationName),
+    start: async (ctx, id, payload) => {
+      const refused = await serverOptions.onSubscribe!(ctx, id, payload);
+      if (refused) return refused as readonly GraphQLError[];
+      const document = documents.parse(payload.query);
+      const schema = withDeferDirective(supergraph.apiGraphQLSchema);
+      const invalid = documents.validate(schema, document);
+      if (invalid.length) return invalid;
+      const args = {
+        schema,
+        document,
+        operationName: payload.operationName,
+        variableValues: payload.variables,
+      };
+      const contextValue = (serverOptions.context as ContextHook)(ctx, id, payload, args);
+      return (serverOptions.subscribe as SubscribeHook)({ ...args, contextValue });
+    },
+    ended: (ctx, id) => void serverOptions.onComplete?.(ctx, id, {} as SubscribePayload),
+  };
+  const cleanup = serveGraphqlWs(serverOptions, hooks, wsServer);
   return {
     // Clients (graphql-ws retries on 1012) reconnect, to another instance, and resubscribe.
     drain: () => {
