@@ -1,8 +1,8 @@
 import { dataOf } from '../platform/testing/graphql-client';
 import { startTestPlatform, type TestPlatform } from './support/platform';
 import {
-  ADDRESS,
   cartWith,
+  checkoutInput,
   createProduct,
   createWarehouse,
   receiveStock,
@@ -54,16 +54,7 @@ async function checkout(cartId: string, key: string, expectedTotal?: object) {
         order { id total { amount currency } subtotal { amount } lines { sku quantity unitPrice { amount } } }
         userErrors { field code message }
       } }`,
-      {
-        input: {
-          cartId,
-          idempotencyKey: key,
-          email: 'ada@example.com',
-          shippingAddress: ADDRESS,
-          payment: { token: 'tok_visa' },
-          expectedTotal,
-        },
-      },
+      { input: { ...checkoutInput(cartId, key), expectedTotal } },
     ),
   ).checkout;
 }
