@@ -12,6 +12,7 @@ import {
   translateCheckViolation,
 } from './ledger';
 import { lockReservation } from './reservations';
+import { linesInsertSql } from './reservation-rows';
 import { checkPositive, checkSku, MAX_KEY_LENGTH, requireText } from './rules';
 
 export interface AllocationLine {
@@ -110,19 +111,7 @@ export class ReservationAllocation {
           );
         const kept = items.filter((item) => heldAfter(item) > 0);
         if (kept.length) {
-          parts.push(`INSERT INTO inventory.reservation_line (reservation_id, inventory_item_id, sku, warehouse_id, quantity)
-            SELECT ${id}, l.item, l.sku, l.warehouse, l.quantity
-              FROM unnest(${params.add(
-                kept.map((i) => i.id),
-                'uuid[]',
-              )}, ${params.add(
-                kept.map((i) => i.sku),
-                'text[]',
-              )}, ${params.add(
-                kept.map((i) => i.warehouseId),
-                'uuid[]',
-              )}, ${params.add(kept.map(heldAfter), 'int[]')}) WITH ORDINALITY AS l(item, sku, warehouse, quantity, n)
-             ORDER BY l.n`);
+          parts.push(linesInsertSql(params, id, kept, heldAfter));
         }
         // Units held beyond what was held before pay off what the reservation still owed.
         const grown = skus

@@ -3,6 +3,7 @@ import { DomainError } from '../../../platform/errors';
 import type { SqlParams } from '../../../platform/sql-params';
 import { ReservationRow, type ReservationStatus } from '../entities';
 import { InventoryErrorCode } from '../errors';
+import type { ItemRef } from './ledger';
 
 /** What every reservation statement returns, for reservationOf. */
 export const RESERVATION_COLUMNS = `id, reference, status, expires_at, created_at, updated_at`;
@@ -60,4 +61,34 @@ export function releasedError(reservation: ReservationRow): DomainError {
     `Reservation ${reservation.reference} was released`,
     ['id'],
   );
+}
+
+/**
+ * Inserts a reservation's lines, one per item holding `quantityOf(item)` units, in the order
+ * given: a statement part for a statement that also writes what the lines hold.
+ * `reservation` is the reservation id's placeholder among `params`.
+ */
+export function linesInsertSql(
+  params: SqlParams,
+  reservation: string,
+  items: readonly ItemRef[],
+  quantityOf: (item: ItemRef) => number,
+): string {
+  const ids = params.add(
+    items.map((i) => i.id),
+    'uuid[]',
+  );
+  const skus = params.add(
+    items.map((i) => i.sku),
+    'text[]',
+  );
+  const warehouses = params.add(
+    items.map((i) => i.warehouseId),
+    'uuid[]',
+  );
+  const quantities = params.add(items.map(quantityOf), 'int[]');
+  return `INSERT INTO inventory.reservation_line (reservation_id, inventory_item_id, sku, warehouse_id, quantity)
+    SELECT ${reservation}, l.item, l.sku, l.warehouse, l.quantity
+      FROM unnest(${ids}, ${skus}, ${warehouses}, ${quantities}) WITH ORDINALITY AS l(item, sku, warehouse, quantity, n)
+     ORDER BY l.n`;
 }

@@ -20,6 +20,7 @@ import {
   reservationOf,
   type ReservationSqlRow,
   statusUpdateSql,
+  linesInsertSql,
 } from './reservation-rows';
 import { checkReserveLines, MAX_KEY_LENGTH, requireText } from './rules';
 
@@ -101,22 +102,7 @@ export class Reservations {
         );
         const id = params.add(reservation.id, 'uuid');
         if (held.length) {
-          parts.push(`INSERT INTO inventory.reservation_line (reservation_id, inventory_item_id, sku, warehouse_id, quantity)
-            SELECT ${id}, l.item, l.sku, l.warehouse, l.quantity
-              FROM unnest(${params.add(
-                held.map((i) => i.id),
-                'uuid[]',
-              )}, ${params.add(
-                held.map((i) => i.sku),
-                'text[]',
-              )}, ${params.add(
-                held.map((i) => i.warehouseId),
-                'uuid[]',
-              )}, ${params.add(
-                held.map((i) => allocated.get(i.id)!),
-                'int[]',
-              )}) WITH ORDINALITY AS l(item, sku, warehouse, quantity, n)
-             ORDER BY l.n`);
+          parts.push(linesInsertSql(params, id, held, (item) => allocated.get(item.id)!));
         }
         if (backordered.size) {
           parts.push(`INSERT INTO inventory.reservation_backorder (reservation_id, sku, quantity)
