@@ -46,10 +46,10 @@ export function documentKey(request: PlannableRequest): string {
 export function planSubscription(
   supergraph: LoadedSupergraph,
   request: PlannableRequest,
+  key: string = documentKey(request),
 ): SubscriptionPlan | GraphQLError {
   let plans = plansOf.get(supergraph);
   if (!plans) plansOf.set(supergraph, (plans = new LruMap(PLANS_PER_SUPERGRAPH)));
-  const key = documentKey(request);
   const known = plans.get(key);
   if (known) return known;
   const planned = planFresh(supergraph, request);

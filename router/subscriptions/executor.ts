@@ -19,7 +19,7 @@ import {
   type PlannedEvent,
   type UpstreamSink,
 } from '../reload/live-subscription';
-import { planSubscription, type SubscriptionPlan } from '../reload/subscription-plan';
+import { documentKey, planSubscription, type SubscriptionPlan } from '../reload/subscription-plan';
 import { ResumePoint, eventIdOf } from './resume';
 import { SharedStream, shareKey } from './shared-stream';
 
@@ -61,7 +61,9 @@ export class FederatedSubscriptions {
   ) {}
 
   subscribe(request: SubscriptionRequest): SubscriptionResult {
-    const planned = planSubscription(this.supergraph, request);
+    // The document printed once, for its plan and for the stream it may share.
+    const document = documentKey(request);
+    const planned = planSubscription(this.supergraph, request, document);
     if (planned instanceof GraphQLError) return { errors: [planned] };
     const release = this.counter.tryAcquire();
     if (!release) {
@@ -78,7 +80,7 @@ export class FederatedSubscriptions {
         release,
       );
     }
-    const key = shareKey(request);
+    const key = shareKey(request, document);
     let shared = this.shared.get(key);
     if (!shared?.joinable || shared.supergraph !== this.supergraph) {
       const { live, results } = this.openStream(request, planned);

@@ -144,11 +144,14 @@ class MemberResults implements MemberStream {
  * variables and who asks, as the subgraphs see it (the viewer and its token's session,
  * whose end ends the stream); the caller's address is not part of it.
  */
-export function shareKey(request: PlannableRequest & { context: RouterContext }): string {
+export function shareKey(
+  request: PlannableRequest & { context: RouterContext },
+  document: string = documentKey(request),
+): string {
   const { clientIp: _clientIp, ...viewer } = request.context.viewer;
   const session = request.context.session;
   return JSON.stringify([
-    documentKey(request),
+    document,
     request.variables ?? {},
     viewer,
     session ? [session.sid, session.expiresAt] : null,

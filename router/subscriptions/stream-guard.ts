@@ -3,6 +3,7 @@ import type { TokenSession } from '../../platform/auth/verify-token';
 import { sessionEndedError, type SessionGuard } from '../auth/sessions';
 import type { SubscriptionResult } from './executor';
 import { restartingError, type StreamDrain } from './stream-drain';
+import { serializedResult } from './serialized-result';
 
 export interface StreamGuardOptions {
   /** The subscriber's session: the stream ends with UNAUTHENTICATED when it expires or is revoked. */
@@ -194,19 +195,12 @@ class GuardedStream implements AsyncIterableIterator<ExecutionResult> {
  * the price of knowing what a slow client costs before it costs it.
  */
 function sizeOf(value: ExecutionResult): number {
-  // One result object goes to every client of a shared stream: measured once.
-  let size = sizes.get(value);
-  if (size === undefined) {
-    try {
-      size = Buffer.byteLength(JSON.stringify(value));
-    } catch {
-      size = 0;
-    }
-    sizes.set(value, size);
+  try {
+    return Buffer.byteLength(serializedResult(value));
+  } catch {
+    return 0;
   }
-  return size;
 }
-const sizes = new WeakMap<ExecutionResult, number>();
 
 export function isIterator(
   value: SubscriptionResult,

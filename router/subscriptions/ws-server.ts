@@ -17,6 +17,7 @@ import { createLogger } from '../../platform/logging';
 import type { SubscriptionResult } from './executor';
 import { joinHeartbeat, startHeartbeat } from './heartbeat';
 import { isIterator } from './stream-guard';
+import { serializedResult } from './serialized-result';
 
 const log = createLogger('router');
 
@@ -221,8 +222,9 @@ class Connection {
         const failed = new GraphQLError((error as Error).message, {
           originalError: error as Error,
         });
-        const payload = [failed.toJSON()];
-        await this.send(stringifyMessage({ id, type: MessageType.Error, payload })).catch(() => {});
+        await this.send(stringifyMessage({ id, type: MessageType.Error, payload: [failed] })).catch(
+          () => {},
+        );
       }
     } finally {
       if (mine()) this.streams.delete(id);
@@ -241,11 +243,5 @@ class Connection {
 
 /** A `next` message, its payload serialised once however many subscribers it goes to. */
 function nextMessage(id: string, result: ExecutionResult): string {
-  let payload = serialised.get(result);
-  if (payload === undefined) {
-    payload = JSON.stringify(result);
-    serialised.set(result, payload);
-  }
-  return `{"id":${JSON.stringify(id)},"type":"next","payload":${payload}}`;
+  return `{"id":${JSON.stringify(id)},"type":"next","payload":${serializedResult(result)}}`;
 }
-const serialised = new WeakMap<ExecutionResult, string>();

@@ -33,13 +33,7 @@ export const TOO_SLOW_CLOSE = { code: 4413, reason: 'SUBSCRIBER_TOO_SLOW' } as c
 /** Asks the edge whether one more operation may run (rate limits: router/edge). */
 export type Admit = (operation: OperationAdmission) => Promise<GraphQLError | null>;
 
-type ContextHook = (
-  ctx: Parameters<NonNullable<ServerOptions<Record<string, unknown>, SocketExtra>['onConnect']>>[0],
-  id: string,
-  payload: SubscribePayload,
-  args: unknown,
-) => RouterContext;
-type SubscribeHook = (args: ExecutionArgs) => SubscriptionResult;
+type ConnectionContext = Parameters<SubscriptionHooks['ended']>[0];
 
 interface Connection {
   caller: VerifiedCaller;
@@ -91,6 +85,45 @@ export function startWebSocketTransport(options: {
     }
   };
 
+  const contextOf = (ctx: ConnectionContext, payload: SubscribePayload): RouterContext => {
+    const { caller } = connections.get(ctx.extra.socket)!;
+    const context: RouterContext = {
+      viewer: caller.viewer,
+      session: caller.session,
+      // randomUUID's string is a rope of its pieces, kept per open subscription.
+      requestId: randomBytes(16).toString('hex'),
+    };
+    socketOf.set(context, ctx.extra.socket);
+    // A client resuming after a reconnect: `extensions.lastEventId` of its subscribe.
+    const lastEventId = payload.extensions?.lastEventId;
+    if (typeof lastEventId === 'string') resumeOf.set(context, lastEventId);
+    return context;
+  };
+  const subscribeGuarded = (args: ExecutionArgs): SubscriptionResult => {
+    const context = args.contextValue as RouterContext;
+    const socket = socketOf.get(context)!;
+    return guardStream(
+      subscriptions.subscribe({
+        document: args.document,
+        variables: args.variableValues as Record<string, unknown> | undefined,
+        operationName: args.operationName,
+        context,
+        lastEventId: resumeOf.get(context) ?? null,
+      }),
+      {
+        // The socket closes itself when the session ends (onConnect).
+        session: null,
+        guard: sessions,
+        // ws-server.ts waits for each message to be taken before it sends the next, so
+        // what waits for this client queues in the guard; the socket holds one message.
+        unreadBytes: () => socket.bufferedAmount,
+        maxUnreadBytes: options.maxUnreadBytes,
+        onTooSlow: () => closeTooSlow(socket, options.slowClientGraceMs),
+      },
+    );
+  };
+  const forget = (ctx: ConnectionContext, id: string) =>
+    connections.get(ctx.extra.socket)?.open.delete(id);
   const serverOptions: ServerOptions<Record<string, unknown>, SocketExtra> = {
     parse: documents.parse as typeof parse,
     validate: documents.validate as typeof validate,
@@ -163,46 +196,9 @@ export function startWebSocketTransport(options: {
         connection.open.add(id);
       }
     },
-    onComplete: (ctx, id) => {
-      connections.get(ctx.extra.socket)?.open.delete(id);
-    },
-    context: (ctx, _id, payload): RouterContext => {
-      const { caller } = connections.get(ctx.extra.socket)!;
-      const context: RouterContext = {
-        viewer: caller.viewer,
-        session: caller.session,
-        // randomUUID's string is a rope of its pieces, kept per open subscription.
-        requestId: randomBytes(16).toString('hex'),
-      };
-      socketOf.set(context, ctx.extra.socket);
-      // A client resuming after a reconnect: `extensions.lastEventId` of its subscribe.
-      const lastEventId = payload.extensions?.lastEventId;
-      if (typeof lastEventId === 'string') resumeOf.set(context, lastEventId);
-      return context;
-    },
-    subscribe: (args) => {
-      const context = args.contextValue as RouterContext;
-      const socket = socketOf.get(context)!;
-      return guardStream(
-        subscriptions.subscribe({
-          document: args.document,
-          variables: args.variableValues as Record<string, unknown> | undefined,
-          operationName: args.operationName,
-          context,
-          lastEventId: resumeOf.get(context) ?? null,
-        }),
-        {
-          // The socket closes itself when the session ends (above).
-          session: null,
-          guard: sessions,
-          // ws-server.ts waits for each message to be taken before it sends the next, so
-          // what waits for this client queues in the guard; the socket holds one message.
-          unreadBytes: () => socket.bufferedAmount,
-          maxUnreadBytes: options.maxUnreadBytes,
-          onTooSlow: () => closeTooSlow(socket, options.slowClientGraceMs),
-        },
-      );
-    },
+    onComplete: (ctx, id) => void forget(ctx, id),
+    context: (ctx, _id, payload) => contextOf(ctx, payload),
+    subscribe: (args) => subscribeGuarded(args),
     execute: (args) => executeThroughApollo(apollo, args),
   };
   // Subscription operations run in ws-server.ts through the same hooks, in graphql-ws's order:
@@ -222,10 +218,9 @@ export function startWebSocketTransport(options: {
         operationName: payload.operationName,
         variableValues: payload.variables,
       };
-      const contextValue = (serverOptions.context as ContextHook)(ctx, id, payload, args);
-      return (serverOptions.subscribe as SubscribeHook)({ ...args, contextValue });
+      return subscribeGuarded({ ...args, contextValue: contextOf(ctx, payload) });
     },
-    ended: (ctx, id) => void serverOptions.onComplete?.(ctx, id, {} as SubscribePayload),
+    ended: (ctx, id) => void forget(ctx, id),
   };
   const cleanup = serveGraphqlWs(serverOptions, hooks, wsServer);
   return {
