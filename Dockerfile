@@ -41,5 +41,5 @@ EXPOSE 4000
 # /health answers while the process runs; orchestrators use /ready for traffic.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.ROUTER_PORT||process.env.PORT||4000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-ENTRYPOINT ["/usr/bin/tini", "--", "node", "--enable-source-maps"]
+ENTRYPOINT ["/usr/bin/tini", "--", "node"]
 CMD ["dist/router/main.js"]

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { Supergraph, type Schema } from '@apollo/federation-internals';
-import { QueryPlanner } from '@apollo/query-planner';
-import { correctPlanner } from './planner';
+import type { Schema } from '@apollo/federation-internals';
+import type { QueryPlanner } from '@apollo/query-planner';
 import { Kind, parse, valueFromASTUntyped, type GraphQLSchema } from 'graphql';
+import { supergraphPlanning } from './supergraph-planning';
 
 /**
  * The composed supergraph as the router's own executors need it: the planner, the
@@ -34,17 +34,20 @@ export function loadSupergraph(path: string): LoadedSupergraph {
 
 /** Throws when the text is not a valid supergraph (router/reload refuses it then). */
 export function buildSupergraph(sdl: string): LoadedSupergraph {
-  // Without token locations: the schema keeps its source AST, and every token of it
-  // would stay in memory for the life of the process.
-  const supergraph = Supergraph.build(parse(sdl, { noLocation: true }));
-  const apiSchema = supergraph.apiSchema();
+  // The same objects the gateway and @defer plan with (router/supergraph-planning.ts).
+  const planning = supergraphPlanning(sdl);
   return {
     sdl,
-    planner: correctPlanner(new QueryPlanner(supergraph)),
-    apiSchema,
-    apiGraphQLSchema: apiSchema.toGraphQLJSSchema(),
-    supergraphGraphQLSchema: supergraph.schema.toGraphQLJSSchema(),
-    subgraphUrls: Object.fromEntries(supergraph.subgraphsMetadata().map((s) => [s.name, s.url])),
+    // Built when first asked: by then the gateway has usually built it (and it is adopted).
+    get planner() {
+      return planning.planner;
+    },
+    apiSchema: planning.apiSchema,
+    apiGraphQLSchema: planning.apiGraphQLSchema(),
+    supergraphGraphQLSchema: planning.supergraphGraphQLSchema,
+    subgraphUrls: Object.fromEntries(
+      planning.supergraph.subgraphsMetadata().map((s) => [s.name, s.url]),
+    ),
     listSizes: declaredListSizes(sdl),
   };
 }

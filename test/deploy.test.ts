@@ -135,7 +135,7 @@ describe('compiled output', () => {
   it('starts the whole platform with plain node and stops on SIGTERM', async () => {
     db = await createTestDatabase('deploy-dist');
     const offset = randomPortOffset();
-    child = spawn(process.execPath, ['--enable-source-maps', join(OUT, 'scripts', 'start.js')], {
+    child = spawn(process.execPath, [join(OUT, 'scripts', 'start.js')], {
       env: { ...process.env, DATABASE_URL: db.url, PORT_OFFSET: String(offset), REDIS_URL: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
-import { Supergraph, type Schema } from '@apollo/federation-internals';
-import { QueryPlanner } from '@apollo/query-planner';
+import type { Schema } from '@apollo/federation-internals';
+import type { QueryPlanner } from '@apollo/query-planner';
 import type {
   GatewayExecutor,
   GatewayGraphQLRequestContext,
   GatewayInterface,
 } from '@apollo/server-gateway-interface';
-import { getOperationAST, parse, print, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { getOperationAST, print, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { createLogger } from '../../platform/logging';
-import { correctPlanner } from '../planner';
+import { supergraphPlanning } from '../supergraph-planning';
 import { usesDefer, withDeferDirective, withoutDefer, withoutDeferDirective } from './directive';
 
 const log = createLogger('router.defer');
@@ -24,17 +24,14 @@ export interface DeferPlanning {
 }
 
 export function deferPlanning(supergraphSdl: string): DeferPlanning {
-  // Without token locations, as router/supergraph.ts builds it.
-  const supergraph = Supergraph.build(parse(supergraphSdl, { noLocation: true }));
-  const apiSchema = supergraph.apiSchema();
+  // The gateway's own planner and schemas (router/supergraph-planning.ts): it is built
+  // with `enableDefer`, and the gateway itself is only ever handed undeferred queries.
+  const planning = supergraphPlanning(supergraphSdl);
   return {
-    // The same corrections as the gateway's own planners (router/planner).
-    planner: correctPlanner(
-      new QueryPlanner(supergraph, { incrementalDelivery: { enableDefer: true } }),
-    ),
-    apiSchema,
-    apiGraphQLSchema: apiSchema.toGraphQLJSSchema({ includeDefer: true }),
-    supergraphGraphQLSchema: supergraph.schema.toGraphQLJSSchema(),
+    planner: planning.planner,
+    apiSchema: planning.apiSchema,
+    apiGraphQLSchema: planning.apiGraphQLSchema({ includeDefer: true }),
+    supergraphGraphQLSchema: planning.supergraphGraphQLSchema,
   };
 }
 

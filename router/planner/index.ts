@@ -45,7 +45,11 @@ interface GatewayInternals {
  * executor adds the field errors of fields the corrected plan had to leave out. Call it
  * before the gateway is loaded (its `load()` hands out the executor).
  */
-export function correctGatewayPlanners(target: object): void {
+export function correctGatewayPlanners(
+  target: object,
+  /** The planner to use in place of the one just built (corrected): by default, that one. */
+  adopt: (built: QueryPlanner) => QueryPlanner = correctPlanner,
+): void {
   const gateway = target as GatewayInternals;
   const plans = new WeakMap<object, QueryPlan>();
   const observe = gateway.experimental_didResolveQueryPlan;
@@ -66,7 +70,7 @@ export function correctGatewayPlanners(target: object): void {
     enumerable: true,
     get: () => planner,
     set: (next: QueryPlanner | undefined) => {
-      planner = next && correctPlanner(next);
+      planner = next && correctPlanner(adopt(next));
     },
   });
 }

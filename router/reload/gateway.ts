@@ -1,4 +1,3 @@
-import { correctGatewayPlanners } from '../planner';
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import type {
   GatewayExecutor,
@@ -8,6 +7,8 @@ import type {
   GatewayUnsubscriber,
 } from '@apollo/server-gateway-interface';
 import type { GraphQLSchema } from 'graphql';
+import { PLANNER_CONFIG } from '../supergraph-planning';
+import { planOnSharedSupergraph } from './gateway-planning';
 
 /** A gateway built for one supergraph, loaded but not serving yet. */
 export interface PreparedGateway {
@@ -44,9 +45,11 @@ export class ReloadableGateway implements GatewayInterface {
     const gateway = new ApolloGateway({
       supergraphSdl: sdl,
       buildService: ({ name }) => buildService(name),
+      queryPlannerConfig: PLANNER_CONFIG,
     });
-    // Before the gateway loads the schema: every planner it builds gets the corrections.
-    correctGatewayPlanners(gateway);
+    // Before the gateway loads the schema: it plans on the router's shared supergraph,
+    // and every planner it builds gets the corrections.
+    planOnSharedSupergraph(gateway);
     let apiSchema: GraphQLSchema | null = null;
     gateway.onSchemaLoadOrUpdate((event) => (apiSchema = event.apiSchema));
     const { executor } = await gateway.load();

@@ -9,7 +9,7 @@ import { subgraphUrlVariable } from '../../platform/config';
 
 export interface Workload {
   name: string;
-  /** After `node --enable-source-maps` (the image's entrypoint). */
+  /** After `node` (the image's entrypoint). */
   args: string[];
   port: number;
   /** Keys of the `commerce-secrets` Secret this process reads, each as the same env var. */
