@@ -2,6 +2,8 @@ import type { SessionRevocations } from '../../platform/auth/revocations';
 import { unauthenticatedToken, type TokenSession } from '../../platform/auth/verify-token';
 
 /** Why a long-lived connection's session ended. */
+
+const NOT_WATCHING = (): void => {};
 export type SessionEnd = 'expired' | 'revoked';
 
 /**
@@ -57,7 +59,11 @@ export class SessionGuard {
    * first; the returned function stops watching (the connection ended on its own).
    */
   watch(session: TokenSession | null, onEnd: (reason: SessionEnd) => void): () => void {
-    if (!session) return () => {};
+    // One function for every anonymous subscriber (ten thousand of them, at times).
+    return session ? this.watchSession(session, onEnd) : NOT_WATCHING;
+  }
+
+  private watchSession(session: TokenSession, onEnd: (reason: SessionEnd) => void): () => void {
     let done = false;
     const finish = (reason: SessionEnd) => {
       if (done) return;

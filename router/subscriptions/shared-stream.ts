@@ -1,5 +1,4 @@
-import type { ExecutionResult } from 'graphql';
-import { EventQueue } from '../../platform/event-queue';
+import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { RouterContext } from '../context';
 import { documentKey, type PlannableRequest } from '../reload/subscription-plan';
 
@@ -24,7 +23,7 @@ export type MemberStream = AsyncIterableIterator<ExecutionResult>;
  * its first result.
  */
 export class SharedStream {
-  private readonly members = new Set<EventQueue<ExecutionResult>>();
+  private readonly members = new Set<Member>();
   private last: ExecutionResult | null = null;
   private results = 0;
   private snapshots = false;
@@ -50,15 +49,17 @@ export class SharedStream {
 
   /** A new member's events; `release` runs once when it leaves or the stream ends. */
   join(release: () => void): MemberStream {
-    const queue = new EventQueue<ExecutionResult>(this.maxQueuedEvents, () => {
-      this.members.delete(queue);
-      release();
-      if (this.members.size === 0) this.close();
-    });
-    if (this.last) queue.push(this.last);
-    this.members.add(queue);
+    const member = new Member(this, this.maxQueuedEvents, release);
+    if (this.last) member.push(this.last);
+    this.members.add(member);
     if (this.members.size === 1 && this.results === 0) void this.pump();
-    return new MemberResults(queue);
+    return member;
+  }
+
+  /** `member` is gone (it left, or was ended): the stream closes with its last member. */
+  leave(member: Member): void {
+    this.members.delete(member);
+    if (this.members.size === 0) this.close();
   }
 
   private async pump(): Promise<void> {
@@ -103,39 +104,103 @@ function omitExtensions({ extensions: _extensions, ...rest }: ExecutionResult): 
   return rest;
 }
 
+type Step = IteratorResult<ExecutionResult>;
+const DONE: Step = { value: undefined, done: true };
+
 /**
- * A member's queue as the transports read it: a stream that failed (the subgraph stopped
- * it, the member fell too far behind) ends with one result carrying the errors. A class:
- * there is one per subscriber.
+ * One member's queue, as the transports read it (one reader at a time, as `for await`
+ * does): the results pushed to it, then done; a stream that failed (the subgraph stopped
+ * it, the member fell more than `limit` results behind) ends with one result carrying the
+ * errors. A class with plain promise-returning methods, not an async queue behind an async
+ * iterator: a router holds one per subscriber, ten thousand at a time, and each layer of
+ * suspended `async` calls cost every one of them a generator, its context and promises.
  */
-class MemberResults implements MemberStream {
-  private finished = false;
+class Member implements MemberStream {
+  private pending: ExecutionResult[] | null = null;
+  private reader: ((step: Step) => void) | null = null;
+  // The result that ends a failed stream, until it is read.
+  private failure: ExecutionResult | null = null;
+  private closed = false;
 
-  constructor(private readonly queue: EventQueue<ExecutionResult>) {}
+  constructor(
+    private readonly stream: SharedStream,
+    private readonly limit: number,
+    private readonly release: () => void,
+  ) {}
 
-  async next(): Promise<IteratorResult<ExecutionResult>> {
-    if (this.finished) return { value: undefined, done: true };
-    try {
-      return await this.queue.next();
-    } catch (error) {
-      this.finished = true;
-      return { value: { errors: Array.isArray(error) ? error : [error] }, done: false };
+  push(value: ExecutionResult): void {
+    if (this.closed) return;
+    if (this.reader) return this.hand({ value, done: false });
+    this.pending ??= [];
+    if (this.pending.length >= this.limit) {
+      return this.fail(
+        new GraphQLError(`Subscriber too slow: more than ${this.limit} events waiting`, {
+          extensions: { code: 'SUBSCRIBER_TOO_SLOW' },
+        }),
+      );
     }
+    this.pending.push(value);
   }
 
-  async return(): Promise<IteratorResult<ExecutionResult>> {
-    this.finished = true;
-    return this.queue.return();
+  /** Ends the member with an error, after the results already queued. */
+  fail(error: unknown): void {
+    if (this.closed) return;
+    this.failure = { errors: Array.isArray(error) ? error : [error] };
+    this.close();
   }
 
-  async throw(error: unknown): Promise<IteratorResult<ExecutionResult>> {
-    this.finished = true;
-    await this.queue.return();
+  /** Ends the member normally, after the results already queued. */
+  end(): void {
+    this.close();
+  }
+
+  next(): Promise<Step> {
+    const step = this.take();
+    if (step) return Promise.resolve(step);
+    return new Promise((resolve) => (this.reader = resolve));
+  }
+
+  return(): Promise<Step> {
+    this.pending = null;
+    this.failure = null;
+    this.close();
+    return Promise.resolve(DONE);
+  }
+
+  async throw(error: unknown): Promise<Step> {
+    await this.return();
     throw error;
   }
 
   [Symbol.asyncIterator](): this {
     return this;
+  }
+
+  /** What a read gets now: a queued result, the failure, done; null while open and empty. */
+  private take(): Step | null {
+    const head = this.pending?.shift();
+    if (head) return { value: head, done: false };
+    if (this.failure) {
+      const value = this.failure;
+      this.failure = null;
+      return { value, done: false };
+    }
+    return this.closed ? DONE : null;
+  }
+
+  private hand(step: Step): void {
+    const reader = this.reader;
+    this.reader = null;
+    reader?.(step);
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    // A reader waits only while nothing is queued: it gets the failure, or done.
+    if (this.reader) this.hand(this.take()!);
+    this.release();
+    this.stream.leave(this);
   }
 }
 

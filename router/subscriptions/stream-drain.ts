@@ -23,13 +23,14 @@ export class StreamDrain {
   }
 
   /** `end` is called once when the router drains (at once if it already is). */
-  watch(end: () => void): () => void {
-    if (this.drained) {
-      end();
-      return () => {};
-    }
+  watch(end: () => void): void {
+    if (this.drained) return end();
     this.enders.add(end);
-    return () => this.enders.delete(end);
+  }
+
+  /** `end` is not called any more (its stream ended on its own). */
+  unwatch(end: () => void): void {
+    this.enders.delete(end);
   }
 
   /** Ends every watched stream; returns how many. */

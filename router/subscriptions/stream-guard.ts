@@ -61,9 +61,14 @@ export function guardStream(
   return isIterator(result) ? new GuardedStream(result, options) : result;
 }
 
+type Step = IteratorResult<ExecutionResult>;
+
 /**
- * The guard of one subscriber, a class rather than closures: a router holds one per open
- * subscription, ten thousand at a time, and methods on a prototype cost nothing per instance.
+ * The guard of one subscriber, a class rather than closures, and without `async` methods:
+ * a router holds one per open subscription, ten thousand at a time. Methods on a prototype
+ * cost nothing per instance; each suspended `async` call (a pump awaiting the next event,
+ * a reader awaiting the pump) would cost every subscriber a generator, its context and
+ * the promises between them.
  */
 class GuardedStream implements AsyncIterableIterator<ExecutionResult> {
   private readonly queue: { value: ExecutionResult; bytes: number }[] = [];
@@ -72,14 +77,14 @@ class GuardedStream implements AsyncIterableIterator<ExecutionResult> {
   // Set when the stream will end: after the queue, this last result (if any), then done.
   private ending: { last: ExecutionResult | null; thrown?: unknown } | null = null;
   private returned = false;
-  private pumping = false;
-  private wakeConsumer: (() => void) | null = null;
-  // Wakes the pump's wait for the next event when the stream ends meanwhile. One promise
-  // per wait: racing each wait against one long-lived promise would leave a reaction on
-  // it per event, kept for as long as the subscription is open.
-  private interruptWait: (() => void) | null = null;
-  private stopWatchingSession: () => void = () => {};
-  private stopWatchingDrain: () => void = () => {};
+  private pulling = false;
+  private reader: { resolve(step: Step): void; reject(error: unknown): void } | null = null;
+  private readonly stopWatchingSession: () => void;
+  // The inner stream's next event, or its failure (one pair per guard, not per event).
+  private readonly onEvent = (item: Step): void => this.accept(item);
+  private readonly onFailure = (error: unknown): void => this.end(null, error);
+  // What was already queued is still delivered: the client resumes after it.
+  private readonly onDrain = (): void => this.end({ errors: [restartingError()] }, undefined, true);
 
   constructor(
     private readonly inner: AsyncIterableIterator<ExecutionResult>,
@@ -87,106 +92,122 @@ class GuardedStream implements AsyncIterableIterator<ExecutionResult> {
   ) {
     this.stopWatchingSession = options.guard.watch(options.session, (reason) => {
       this.end({ errors: [sessionEndedError(reason)] });
-      this.interruptWait?.();
     });
-    // What was already queued is still delivered: the client resumes after it.
-    this.stopWatchingDrain =
-      options.drain?.watch(() => {
-        this.end({ errors: [restartingError()] }, undefined, true);
-        this.interruptWait?.();
-      }) ?? (() => {});
+    options.drain?.watch(this.onDrain);
   }
 
-  async next(): Promise<IteratorResult<ExecutionResult>> {
-    if (!this.pumping && !this.returned) void this.pump();
-    for (;;) {
-      if (this.returned) return { value: undefined, done: true };
-      const head = this.queue.shift();
-      if (head) {
-        this.queuedBytes -= head.bytes;
-        this.handedOut += head.bytes;
-        return { value: head.value, done: false };
-      }
-      if (this.ending) {
-        const { last, thrown } = this.ending;
-        this.returned = true;
-        if (thrown !== undefined) throw thrown;
-        return last ? { value: last, done: false } : { value: undefined, done: true };
-      }
-      await new Promise<void>((resolve) => (this.wakeConsumer = resolve));
+  next(): Promise<Step> {
+    if (!this.pulling && !this.returned && !this.ending) this.pull();
+    try {
+      const step = this.take();
+      if (step) return Promise.resolve(step);
+    } catch (error) {
+      return Promise.reject(error);
     }
+    return new Promise((resolve, reject) => (this.reader = { resolve, reject }));
   }
 
-  async return(): Promise<IteratorResult<ExecutionResult>> {
+  return(): Promise<Step> {
     this.returned = true;
     this.end(null);
     this.queue.length = 0;
     this.queuedBytes = 0;
-    return { value: undefined, done: true };
+    this.wake();
+    return Promise.resolve({ value: undefined, done: true });
   }
 
-  async throw(error: unknown): Promise<IteratorResult<ExecutionResult>> {
+  throw(error: unknown): Promise<Step> {
     this.returned = true;
     this.end(null);
-    throw error;
+    this.wake();
+    return Promise.reject(error);
   }
 
   [Symbol.asyncIterator](): this {
     return this;
   }
 
-  private notify(): void {
-    const wake = this.wakeConsumer;
-    this.wakeConsumer = null;
-    wake?.();
+  /** What a read gets now; null while the stream is open and nothing is queued. */
+  private take(): Step | null {
+    if (this.returned) return { value: undefined, done: true };
+    const head = this.queue.shift();
+    if (head) {
+      this.queuedBytes -= head.bytes;
+      this.handedOut += head.bytes;
+      return { value: head.value, done: false };
+    }
+    if (!this.ending) return null;
+    const { last, thrown } = this.ending;
+    this.returned = true;
+    if (thrown !== undefined) throw thrown;
+    return last ? { value: last, done: false } : { value: undefined, done: true };
+  }
+
+  /** Hands a waiting reader what there is now. */
+  private wake(): void {
+    const reader = this.reader;
+    if (!reader) return;
+    let step: Step | null;
+    try {
+      step = this.take();
+    } catch (error) {
+      this.reader = null;
+      return reader.reject(error);
+    }
+    if (!step) return;
+    this.reader = null;
+    reader.resolve(step);
   }
 
   private end(last: ExecutionResult | null, thrown?: unknown, keepQueued = false): void {
     if (this.ending) return;
     this.ending = { last, ...(thrown === undefined ? {} : { thrown }) };
     this.stopWatchingSession();
-    this.stopWatchingDrain();
+    this.options.drain?.unwatch(this.onDrain);
     if (last?.errors && !keepQueued) {
       // Nothing queued is sent after an error that ends the stream: free it now.
       this.queue.length = 0;
       this.queuedBytes = 0;
     }
     void this.inner.return?.();
-    this.notify();
+    this.wake();
   }
 
-  private nextEvent(): Promise<IteratorResult<ExecutionResult> | null> {
-    return new Promise((resolve, reject) => {
-      this.interruptWait = () => resolve(null);
-      this.inner.next().then(resolve, reject);
-    });
-  }
-
-  private async pump(): Promise<void> {
-    this.pumping = true;
+  /**
+   * Asks the inner stream for its next event, as soon as the last one is queued (whether
+   * or not the transport is ready for it): that is how bytes are counted before they pile up.
+   */
+  private pull(): void {
+    this.pulling = true;
     try {
-      while (!this.ending) {
-        const item = await this.nextEvent();
-        this.interruptWait = null;
-        if (this.ending || item === null) break;
-        if (item.done) {
-          this.end(null);
-          break;
-        }
-        const bytes = sizeOf(item.value);
-        this.queue.push({ value: item.value, bytes });
-        this.queuedBytes += bytes;
-        const { options } = this;
-        if (options.unreadBytes(this.handedOut) + this.queuedBytes > options.maxUnreadBytes) {
-          options.onTooSlow?.();
-          this.end({ errors: [tooSlowError(options.maxUnreadBytes)] });
-          break;
-        }
-        this.notify();
-      }
+      this.inner.next().then(this.onEvent, this.onFailure);
     } catch (error) {
       this.end(null, error);
     }
+  }
+
+  private accept(item: Step): void {
+    this.pulling = false;
+    if (this.ending) return;
+    if (item.done) return this.end(null);
+    const bytes = sizeOf(item.value);
+    const { options } = this;
+    if (options.unreadBytes(this.handedOut) + this.queuedBytes + bytes > options.maxUnreadBytes) {
+      options.onTooSlow?.();
+      return this.end({ errors: [tooSlowError(options.maxUnreadBytes)] });
+    }
+    const reader = this.reader;
+    if (reader && this.queue.length === 0) {
+      // Straight to the waiting transport: the queue never grows (nor keeps its room).
+      this.reader = null;
+      this.handedOut += bytes;
+      reader.resolve({ value: item.value, done: false });
+    } else {
+      this.queue.push({ value: item.value, bytes });
+      this.queuedBytes += bytes;
+      this.wake();
+    }
+    this.pull();
   }
 }
 

@@ -205,31 +205,24 @@ class Connection {
       return;
     }
     this.streams.set(id, outcome);
-    void this.pump(ctx, id, outcome);
+    new Pump(this, ctx, id, outcome).read();
   }
 
-  private async pump(ctx: ConnectionContext, id: string, stream: Stream): Promise<void> {
-    const mine = () => this.streams.get(id) === stream;
-    try {
-      for (;;) {
-        const item = await stream.next();
-        if (item.done || !mine()) break;
-        await this.send(nextMessage(id, item.value));
-      }
-      if (mine()) await this.send(stringifyMessage({ id, type: MessageType.Complete }));
-    } catch (error) {
-      if (mine()) {
-        const failed = new GraphQLError((error as Error).message, {
-          originalError: error as Error,
-        });
-        await this.send(stringifyMessage({ id, type: MessageType.Error, payload: [failed] })).catch(
-          () => {},
-        );
-      }
-    } finally {
-      if (mine()) this.streams.delete(id);
-      this.hooks.ended(ctx, id);
-    }
+  /** Still the open stream of `id` (not completed by the client, not replaced)? */
+  holds(id: string, stream: Stream): boolean {
+    return this.streams.get(id) === stream;
+  }
+
+  /** The pump of `id` is done with `stream`, however it ended. */
+  finished(ctx: ConnectionContext, id: string, stream: Stream): void {
+    if (this.holds(id, stream)) this.streams.delete(id);
+    this.hooks.ended(ctx, id);
+  }
+
+  /** Writes `data`; `done` runs once `ws` took it (at once when the socket is closed). */
+  write(data: string, done: (error?: Error) => void): void {
+    if (this.socket.readyState !== this.socket.OPEN) return done();
+    this.socket.send(data, done);
   }
 
   /** Resolves once `ws` took the message: the next one waits (the guard queues meanwhile). */
@@ -238,6 +231,58 @@ class Connection {
       if (this.socket.readyState !== this.socket.OPEN) return resolve();
       this.socket.send(data, (error) => (error ? reject(error) : resolve()));
     });
+  }
+}
+
+/**
+ * One open subscription's events to its socket: the next event is read once `ws` took the
+ * last one (the guard queues meanwhile). Callbacks on an object rather than an `async`
+ * loop: a suspended loop would hold a generator, its context and promises per subscriber.
+ */
+class Pump {
+  private readonly onEvent = (item: IteratorResult<ExecutionResult>): void => this.deliver(item);
+  private readonly onFailure = (error: unknown): void => this.fail(error);
+  private readonly onWritten = (error?: Error): void => (error ? this.fail(error) : this.read());
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly ctx: ConnectionContext,
+    private readonly id: string,
+    private readonly stream: Stream,
+  ) {}
+
+  read(): void {
+    try {
+      this.stream.next().then(this.onEvent, this.onFailure);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private deliver(item: IteratorResult<ExecutionResult>): void {
+    const { connection, id, stream } = this;
+    if (!connection.holds(id, stream)) return this.finish();
+    if (item.done) {
+      connection.write(stringifyMessage({ id, type: MessageType.Complete }), () => {});
+      return this.finish();
+    }
+    connection.write(nextMessage(id, item.value), this.onWritten);
+  }
+
+  private fail(error: unknown): void {
+    const { connection, id, stream } = this;
+    if (connection.holds(id, stream)) {
+      const failed = new GraphQLError((error as Error).message, { originalError: error as Error });
+      connection.write(
+        stringifyMessage({ id, type: MessageType.Error, payload: [failed] }),
+        () => {},
+      );
+    }
+    this.finish();
+  }
+
+  private finish(): void {
+    this.connection.finished(this.ctx, this.id, this.stream);
   }
 }
 
