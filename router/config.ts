@@ -41,6 +41,8 @@ export interface RouterConfig {
   multipartHeartbeatMs?: number;
   /** Redis for the shared session revocation list (REDIS_URL); in-process without it. */
   redisUrl?: string;
+  /** ROUTER_HEAP_GROWTH_PERCENT: router/heap-growth.ts (the entry point applies it). */
+  heapGrowthPercent?: number;
 }
 
 export const DEFAULT_HTTP_TIMEOUTS: HttpServerTimeouts = {
@@ -67,6 +69,7 @@ const routerSettings = {
   SLOW_CLIENT_GRACE_MS: setting.int(DEFAULT_SLOW_CLIENT_GRACE_MS, { min: 100 }),
   MULTIPART_HEARTBEAT_MS: setting.int(5000, { min: 100 }),
   REDIS_URL: setting.optionalUrl(),
+  ROUTER_HEAP_GROWTH_PERCENT: setting.int(50, { min: 0, max: 1000 }),
 };
 
 export function routerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): RouterConfig {
@@ -87,5 +90,6 @@ export function routerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Route
     slowClientGraceMs: config.SLOW_CLIENT_GRACE_MS,
     multipartHeartbeatMs: config.MULTIPART_HEARTBEAT_MS,
     redisUrl: config.REDIS_URL,
+    heapGrowthPercent: config.ROUTER_HEAP_GROWTH_PERCENT,
   };
 }

@@ -45,4 +45,12 @@ describe('typed configuration', () => {
     expect(orders.CHECKOUT_WAIT_MS).toBeLessThan(subgraphTimeoutMs);
     expect(orders.CHECKOUT_LEASE_MS).toBeLessThan(subgraphTimeoutMs);
   });
+
+  it("bounds the router's heap growth by default, and refuses a growth that is not a number", () => {
+    expect(routerConfigFromEnv({}).heapGrowthPercent).toBe(50);
+    expect(routerConfigFromEnv({ ROUTER_HEAP_GROWTH_PERCENT: '0' }).heapGrowthPercent).toBe(0);
+    expect(() => routerConfigFromEnv({ ROUTER_HEAP_GROWTH_PERCENT: 'lots' })).toThrow(
+      /ROUTER_HEAP_GROWTH_PERCENT/,
+    );
+  });
 });
