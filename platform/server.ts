@@ -117,6 +117,8 @@ export async function startSubgraph<Services, Loaders>(
     buildSubgraphSchema([{ typeDefs: module.typeDefs, resolvers: module.resolvers }]),
   );
   const app = express();
+  // Every answer is computed afresh for one router call: an ETag would only cost a hash.
+  app.set('etag', false);
   const httpServer = http.createServer(app);
   // Subscriptions: the router connects over graphql-ws, signed as itself, and signs the
   // identity of each subscriber into the subscribe message's extensions.

@@ -5,7 +5,6 @@ import express from 'express';
 import type { GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { expressMiddleware } from '@as-integrations/express5';
 import type { RouterContext } from './context';
 import {
   DEFAULT_HTTP_TIMEOUTS,
@@ -39,6 +38,8 @@ import {
   type SchemaReloadObserver,
 } from './reload';
 import { incrementalDelivery } from './defer';
+import { graphqlHandler } from './answers/graphql-handler';
+import { SerialisedAnswers } from './answers/serialised-answers';
 
 const log = createLogger('router');
 
@@ -118,6 +119,9 @@ export async function startRouter(
   const sessions = new SessionGuard(revocations);
   const callerOf = createCallerHook(verifier, sessions);
   const app = express();
+  // Answers are computed afresh for every request; hashing each for an ETag cost as much
+  // as serialising it.
+  app.set('etag', false);
   const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...config.http };
   const httpServer = http.createServer(
     {
@@ -129,8 +133,10 @@ export async function startRouter(
     app,
   );
   for (const handler of edgeParts.middleware) app.use(handler);
+  const answers = new SerialisedAnswers();
   const apollo = new ApolloServer<RouterContext>({
     gateway,
+    stringifyResult: answers.stringify,
     // router/main.ts drains streams and sockets first on SIGTERM; Apollo's own handler would
     // stop the server under them and re-raise the signal.
     stopOnTerminationSignals: false,
@@ -221,13 +227,10 @@ export async function startRouter(
         admit: edgeParts.admit,
       },
     }),
-    expressMiddleware(apollo, {
-      context: async ({ req }): Promise<RouterContext> => {
-        const given = req.headers['x-request-id'];
-        const requestId =
-          typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-        return { viewer: (await callerOf(req)).viewer, requestId };
-      },
+    graphqlHandler(apollo, answers, async (req): Promise<RouterContext> => {
+      const given = req.headers['x-request-id'];
+      const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      return { viewer: (await callerOf(req)).viewer, requestId };
     }),
   );
 
