@@ -1,5 +1,6 @@
 import { subgraphs } from '../subgraphs/registry';
 import { startTestPlatform, type TestPlatform } from './support/platform';
+import { watchOutgoingRequests } from './support/outgoing-requests';
 
 let platform: TestPlatform;
 
@@ -38,12 +39,9 @@ describe('router', () => {
 
   it('forwards the request id it was given to the subgraphs', async () => {
     const seen: string[] = [];
-    const original = globalThis.fetch;
-    const spy = jest.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
-      const headers = new Headers(init?.headers);
-      const toSubgraph = String(input) !== platform.router.url;
-      if (toSubgraph && headers.get('x-request-id')) seen.push(headers.get('x-request-id')!);
-      return original(input, init);
+    const stopWatching = watchOutgoingRequests((request) => {
+      const toSubgraph = request.url !== platform.router.url;
+      if (toSubgraph && request.headers['x-request-id']) seen.push(request.headers['x-request-id']);
     });
     try {
       await platform.query(`{ brands { id } }`);
@@ -53,7 +51,7 @@ describe('router', () => {
         body: JSON.stringify({ query: '{ brands { id } }' }),
       });
     } finally {
-      spy.mockRestore();
+      stopWatching();
     }
     expect(seen).toContain('req-abc-123');
   });

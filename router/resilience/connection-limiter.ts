@@ -1,12 +1,7 @@
 /**
  * At most `max` calls in flight to one subgraph; the rest wait their turn (in order) or
- * give up when their deadline passes.
- *
- * Why this bounds the connection pool: Node's fetch (undici, not importable on its own
- * without adding a dependency) keeps connections alive in one global pool per origin and
- * opens a new connection only when every open one is busy, one request at a time (no
- * pipelining). So at most `max` requests in flight to a subgraph means at most `max`
- * connections to it, each reused across requests.
+ * give up when their deadline passes. The subgraph's undici Pool has `max` connections
+ * too and would queue the rest itself, but without a deadline that covers the wait.
  */
 export class ConnectionLimiter {
   private active = 0;

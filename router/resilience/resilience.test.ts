@@ -210,6 +210,7 @@ describe('resilientFetch', () => {
     expect(await reasonOf(fetcher(url))).toMatch(/^circuit_open/);
     expect(calls).toBe(before);
     status = 200;
+    await calls$.close();
   });
 
   it('times out a subgraph that does not answer', async () => {
@@ -222,6 +223,7 @@ describe('resilientFetch', () => {
       );
     } finally {
       stall = false;
+      await calls$.close();
     }
   });
 
@@ -230,11 +232,11 @@ describe('resilientFetch', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    const fetcher = resilientFetch('pricing', settings(), () => {}).fetcher as unknown as (
-      url: string,
-    ) => Promise<Response>;
+    const calls$ = resilientFetch('pricing', settings(), () => {});
+    const fetcher = calls$.fetcher as unknown as (url: string) => Promise<Response>;
     expect(await reasonOf(fetcher(`http://127.0.0.1:${port}/graphql`))).toBe(
       'connection: Subgraph "pricing" is unavailable: connection failed (ECONNREFUSED)',
     );
+    await calls$.close();
   });
 });

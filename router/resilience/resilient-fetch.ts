@@ -1,4 +1,5 @@
 import type { Fetcher } from '@apollo/utils.fetcher';
+import { Pool, type Dispatcher } from 'undici';
 import { createLogger } from '../../platform/logging';
 import { CircuitBreaker, type BreakerPermit, type BreakerState } from './circuit-breaker';
 import { ConnectionLimiter } from './connection-limiter';
@@ -31,6 +32,13 @@ export function subgraphUnavailableError(error: SubgraphUnavailableError) {
   };
 }
 
+/** What the data source sends: a GraphQL POST (tests send GETs without it). */
+export interface SubgraphRequestInit {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
 /** The calls to one subgraph: a deadline, a bounded pool, a breaker. */
 export interface ResilientFetch {
   fetcher: Fetcher;
@@ -50,6 +58,17 @@ export function logBreakerChange(subgraph: string, from: BreakerState, to: Break
   logger[to === 'closed' ? 'info' : 'warn'](`subgraph circuit ${to}`, { subgraph, from, to });
 }
 
+/** The response headers as undici gives them, read the way fetch's Headers are. */
+export class SubgraphHeaders {
+  constructor(private readonly raw: Record<string, string | string[] | undefined>) {}
+
+  get(name: string): string | null {
+    const value = this.raw[name.toLowerCase()];
+    if (value === undefined) return null;
+    return Array.isArray(value) ? value.join(', ') : value;
+  }
+}
+
 /**
  * A subgraph's answer, read to the end: what the gateway's data source reads of a fetch
  * Response (status, a header, the text or JSON), without a web stream or a copy of the
@@ -59,7 +78,7 @@ export class SubgraphResponse {
   constructor(
     readonly url: string,
     readonly status: number,
-    private readonly headerList: Headers,
+    readonly headers: SubgraphHeaders,
     private readonly body: string,
   ) {}
 
@@ -71,10 +90,6 @@ export class SubgraphResponse {
     return '';
   }
 
-  get headers(): Headers {
-    return this.headerList;
-  }
-
   async text(): Promise<string> {
     return this.body;
   }
@@ -84,13 +99,13 @@ export class SubgraphResponse {
   }
 
   clone(): SubgraphResponse {
-    return new SubgraphResponse(this.url, this.status, this.headerList, this.body);
+    return new SubgraphResponse(this.url, this.status, this.headers, this.body);
   }
 }
 
 /**
- * Node's fetch (keep-alive connections, pooled per origin; looked up at each call, so a
- * test's spy on it sees every subgraph call), wrapped so that:
+ * Calls on an undici Pool per origin (`maxConnections` keep-alive connections, the
+ * request API: no web streams, no Request or Response objects), wrapped so that:
  * - an open breaker fails the call at once, without touching the network;
  * - at most `maxConnections` calls are in flight to the subgraph (see ConnectionLimiter);
  * - the whole call, from waiting for a slot to the last byte of the body, has a deadline;
@@ -110,7 +125,23 @@ export function resilientFetch(
     ? new CircuitBreaker(subgraph, settings.breaker, onStateChange)
     : null;
   const limiter = new ConnectionLimiter(settings.maxConnections);
-  const fetcher = async (url: string, init?: RequestInit): Promise<SubgraphResponse> => {
+  const pools = new Map<string, Pool>();
+  const targets = new Map<string, { pool: Pool; path: string }>();
+  const targetOf = (url: string) => {
+    let target = targets.get(url);
+    if (!target) {
+      const parsed = new URL(url);
+      let pool = pools.get(parsed.origin);
+      if (!pool) {
+        pool = new Pool(parsed.origin, { connections: settings.maxConnections });
+        pools.set(parsed.origin, pool);
+      }
+      target = { pool, path: `${parsed.pathname}${parsed.search}` };
+      targets.set(url, target);
+    }
+    return target;
+  };
+  const fetcher = async (url: string, init?: SubgraphRequestInit): Promise<SubgraphResponse> => {
     const permit = breaker ? breaker.tryAcquire() : ALWAYS;
     if (!permit)
       throw new SubgraphUnavailableError(
@@ -122,17 +153,29 @@ export function resilientFetch(
     let release: (() => void) | undefined;
     try {
       release = await limiter.acquire(signal);
-      const response = await fetch(url, { ...init, signal });
-      if (response.status >= 500) {
-        await response.body?.cancel().catch(() => {});
-        throw new SubgraphUnavailableError(subgraph, 'http_status', `HTTP ${response.status}`);
+      const { pool, path } = targetOf(url);
+      const response = await pool.request({
+        path,
+        method: (init?.method ?? 'GET') as Dispatcher.HttpMethod,
+        headers: init?.headers,
+        body: init?.body,
+        signal,
+      });
+      if (response.statusCode >= 500) {
+        await response.body.dump().catch(() => {});
+        throw new SubgraphUnavailableError(subgraph, 'http_status', `HTTP ${response.statusCode}`);
       }
       // Read the body here, so the slot (the connection) is held until it is free again
       // and the deadline covers a subgraph that stalls mid-body. Read once, as text: the
-      // data source parses it; no second Response around a copy of it.
-      const body = await response.text();
+      // data source parses it.
+      const body = await response.body.text();
       permit.success();
-      return new SubgraphResponse(url, response.status, response.headers, body);
+      return new SubgraphResponse(
+        url,
+        response.statusCode,
+        new SubgraphHeaders(response.headers),
+        body,
+      );
     } catch (error) {
       permit.failure();
       throw classify(subgraph, settings.timeoutMs, signal, error);
@@ -145,8 +188,9 @@ export function resilientFetch(
     breaker,
     limiter,
     settings,
-    // Node's fetch pools connections itself; nothing of this call's own to close.
-    close: async () => {},
+    close: async () => {
+      await Promise.all([...pools.values()].map((pool) => pool.close()));
+    },
   };
 }
 

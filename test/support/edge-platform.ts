@@ -1,33 +1,30 @@
 import { join } from 'node:path';
 import { dataOf } from '../../platform/testing/graphql-client';
 import { startTestPlatform, type TestPlatform } from './platform';
+import { watchOutgoingRequests } from './outgoing-requests';
 import { wsClient } from './subscriptions';
 
 /**
- * The whole platform for the router-edge tests, with a spy on fetch that records calls to
- * the subgraphs' URLs: every rejection must happen before any subgraph is asked, and their
+ * The whole platform for the router-edge tests, recording the requests sent to the
+ * subgraphs' URLs: every rejection must happen before any subgraph is asked, and their
  * SQL statement counters must not move.
  */
 export function useEdgePlatform(name: string) {
   let platform: TestPlatform;
   let subgraphUrls: Set<string>;
   const subgraphCalls: string[] = [];
-  let fetchSpy: jest.SpyInstance;
+  let stopWatching: (() => void) | undefined;
 
   beforeAll(async () => {
     platform = await startTestPlatform(name);
     subgraphUrls = new Set(Object.values(platform.subgraphs).map((s) => s.url));
-    const original = globalThis.fetch;
-    fetchSpy = jest.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
-      const url =
-        typeof input === 'string' ? input : input instanceof URL ? input.toString() : input.url;
-      if (subgraphUrls.has(url)) subgraphCalls.push(url);
-      return original(input, init);
+    stopWatching = watchOutgoingRequests((request) => {
+      if (subgraphUrls.has(request.url)) subgraphCalls.push(request.url);
     });
   });
 
   afterAll(async () => {
-    fetchSpy?.mockRestore();
+    stopWatching?.();
     await platform?.stop();
   });
 
