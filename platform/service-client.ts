@@ -1,4 +1,5 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { Pool } from 'undici';
 import { print, type DocumentNode } from 'graphql';
 import { loadConfig, setting } from './config';
 import { DomainError, ErrorCode } from './errors';
@@ -54,6 +55,37 @@ export interface ServiceClient {
 
 const config = () => loadConfig({ SERVICE_TIMEOUT_MS: setting.int(10000, { min: 1 }) });
 
+/** Keep-alive connections per callee origin, at most; further calls queue in its pool. */
+const CONNECTIONS_PER_SERVICE = 32;
+
+// One undici Pool per origin for the whole process, shared by every client of it: the
+// request API, without fetch's web streams and Request/Response objects on every call.
+const pools = new Map<string, Pool>();
+const targets = new Map<string, { pool: Pool; path: string }>();
+
+function targetOf(url: string): { pool: Pool; path: string } {
+  let target = targets.get(url);
+  if (!target) {
+    const { origin, pathname, search } = new URL(url);
+    let pool = pools.get(origin);
+    if (!pool) {
+      pool = new Pool(origin, { connections: CONNECTIONS_PER_SERVICE });
+      pools.set(origin, pool);
+    }
+    target = { pool, path: `${pathname}${search}` };
+    targets.set(url, target);
+  }
+  return target;
+}
+
+function parsed(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Calls another subgraph directly (not through the router), signed as a platform
  * service. Used only where one domain must make another act, as checkout does.
@@ -77,10 +109,13 @@ export function createServiceClient(
     options: RequestOptions = {},
   ): Promise<T> {
     if (!url) throw new UpstreamError(service, 'no URL configured');
-    let response: Response;
     const requestBody = JSON.stringify({ query: textOf(query), variables });
+    let status: number;
+    let text: string;
     try {
-      response = await fetch(url, {
+      const { pool, path } = targetOf(url);
+      const response = await pool.request({
+        path,
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -93,17 +128,19 @@ export function createServiceClient(
         body: requestBody,
         signal: AbortSignal.timeout(timeoutMs),
       });
+      status = response.statusCode;
+      text = await response.body.text();
     } catch (error) {
       throw new UpstreamError(service, (error as Error).message);
     }
-    const body = (await response.json().catch(() => null)) as {
+    const body = parsed(text) as {
       data?: T;
       errors?: { message: string; extensions?: { code?: unknown } }[];
     } | null;
     if (!body || body.errors?.length || !body.data) {
-      const reason = body?.errors?.map((e) => e.message).join('; ') ?? `HTTP ${response.status}`;
+      const reason = body?.errors?.map((e) => e.message).join('; ') ?? `HTTP ${status}`;
       const unavailable =
-        (!body && response.status >= 500) ||
+        (!body && status >= 500) ||
         Boolean(body?.errors?.some((e) => e.extensions?.code === 'UPSTREAM_UNAVAILABLE'));
       throw new UpstreamError(service, reason, unavailable);
     }

@@ -1,4 +1,6 @@
 import { dataOf } from '../platform/testing/graphql-client';
+import { IDENTITY_HEADER } from '../platform/identity';
+import { watchOutgoingRequests } from './support/outgoing-requests';
 import { startTestPlatform, type TestPlatform } from './support/platform';
 import {
   cartWith,
@@ -18,8 +20,9 @@ import {
 let platform: TestPlatform;
 let lamp: { id: string; sku: string };
 let shade: { id: string; sku: string };
+/** Calls a subgraph made to pricing as itself (service-client), not the router's. */
 const pricingCalls: string[] = [];
-const original = globalThis.fetch;
+let stopWatching: () => void = () => {};
 
 beforeAll(async () => {
   platform = await startTestPlatform('quote-reuse');
@@ -32,17 +35,16 @@ beforeAll(async () => {
   await receiveStock(platform, lamp.sku, warehouse, 100);
   await receiveStock(platform, shade.sku, warehouse, 100);
   const pricingUrl = platform.subgraphUrls.pricing;
-  globalThis.fetch = (input, init) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    if (url === pricingUrl && new Error().stack?.includes('service-client')) {
-      pricingCalls.push(String(init?.body ?? ''));
-    }
-    return original(input, init);
-  };
+  stopWatching = watchOutgoingRequests((request) => {
+    if (request.url !== pricingUrl) return;
+    const identity = request.headers[IDENTITY_HEADER];
+    const signed = identity && JSON.parse(Buffer.from(identity, 'base64url').toString('utf8'));
+    if (signed?.viewer?.kind === 'service') pricingCalls.push(request.url);
+  });
 });
 
 afterAll(async () => {
-  globalThis.fetch = original;
+  stopWatching();
   await platform?.stop();
 });
 
