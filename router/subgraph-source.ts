@@ -31,6 +31,11 @@ export class SignedSubgraphSource extends RemoteGraphQLDataSource<RouterContext>
   /** Identical fetches in flight, sent once (ROUTER_DEDUP_OUTBOUND); null when off. */
   readonly inFlight: InFlight<SubgraphResponse> | null;
   readonly close: () => Promise<void>;
+  private readonly call: (
+    body: string,
+    headers: Record<string, string>,
+    viewer: Viewer,
+  ) => Promise<SubgraphResponse>;
 
   constructor(
     readonly subgraph: string,
@@ -39,23 +44,29 @@ export class SignedSubgraphSource extends RemoteGraphQLDataSource<RouterContext>
     private readonly observers: readonly SubgraphCallObserver[] = [],
     options: { dedup?: boolean } = {},
   ) {
+    // process() below sends every call itself; the data source's own fetch path (which
+    // builds a node-fetch Request per call) is never taken.
+    super({ url, fetcher: unusedFetcher as never });
     const calls = resilientFetch(subgraph, subgraphResilienceFromEnv(subgraph, timeoutMs));
-    const send = (input: string, init: FetcherInit) =>
-      calls.fetcher(input, signed(subgraph, init)) as unknown as Promise<SubgraphResponse>;
+    // The signature covers the exact body sent, so it is made last.
+    const send = (body: string, headers: Record<string, string>, viewer: Viewer) =>
+      calls.fetcher(url, {
+        method: 'POST',
+        headers: { ...headers, ...signIdentity(viewer, { audience: subgraph, body }) },
+        body,
+      } as never) as unknown as Promise<SubgraphResponse>;
     const inFlight = options.dedup
       ? new InFlight<SubgraphResponse>(
           (response) => response.clone(),
           (error) => copyFailure(error),
         )
       : null;
-    super({
-      url,
-      // The signature covers the body the gateway serialized, so it is made here, last.
-      fetcher: ((input: string, init: FetcherInit) => {
-        const key = inFlight && dedupKey(input, init);
-        return key ? inFlight.run(key, () => send(input, init)) : send(input, init);
-      }) as never,
-    });
+    this.call = (body, headers, viewer) => {
+      const key = inFlight && dedupKey(body, viewer);
+      return key
+        ? inFlight.run(key, () => send(body, headers, viewer))
+        : send(body, headers, viewer);
+    };
     this.breaker = calls.breaker;
     this.limiter = calls.limiter;
     this.inFlight = inFlight;
@@ -66,7 +77,7 @@ export class SignedSubgraphSource extends RemoteGraphQLDataSource<RouterContext>
   override async process(options: GraphQLDataSourceProcessOptions<RouterContext>) {
     const started = performance.now();
     try {
-      const response = await super.process(options);
+      const response = await this.send(options);
       this.report(started, response.errors?.length ? 'graphql_error' : 'ok', options);
       return response;
     } catch (error) {
@@ -79,6 +90,41 @@ export class SignedSubgraphSource extends RemoteGraphQLDataSource<RouterContext>
     }
   }
 
+  /**
+   * One POST of the planner's fetch, signed as the request's viewer, with the request id
+   * and the trace context: what RemoteGraphQLDataSource does, on plain header objects and
+   * without the node-fetch Request and Headers it builds for every call.
+   */
+  private async send(
+    options: GraphQLDataSourceProcessOptions<RouterContext>,
+  ): Promise<GatewayGraphQLResponse> {
+    const { request } = options;
+    if (!request.query) throw new Error('Missing query');
+    const context = options.context as RouterContext | undefined;
+    const headers: Record<string, string> = {};
+    // The executor's own headers (its trace request, when usage reporting is on).
+    if (request.http?.headers)
+      for (const [name, value] of request.http.headers) headers[name] = value;
+    headers['content-type'] = 'application/json';
+    if (context?.requestId) headers['x-request-id'] = context.requestId;
+    // W3C traceparent of the gateway's fetch span when tracing is on (a no-op otherwise).
+    propagation.inject(traceContext.active(), headers);
+    const body = JSON.stringify({
+      query: request.query,
+      variables: request.variables,
+      operationName: request.operationName,
+      extensions: request.extensions,
+    });
+    const response = await this.call(body, headers, context?.viewer ?? ANONYMOUS);
+    if (!response.ok) throw await this.errorFromResponse(response as never);
+    const parsed = await this.parseBody(response as never, undefined, context);
+    if (typeof parsed !== 'object' || parsed === null)
+      throw new Error(`Expected JSON response body, but received: ${String(parsed)}`);
+    if ('incomingRequestContext' in options)
+      restrictCachePolicy(options.incomingRequestContext, response.headers.get('cache-control'));
+    return { ...(parsed as GatewayGraphQLResponse), http: response as never };
+  }
+
   private report(
     started: number,
     outcome: SubgraphCallOutcome,
@@ -89,43 +135,50 @@ export class SignedSubgraphSource extends RemoteGraphQLDataSource<RouterContext>
       subgraph: this.subgraph,
       durationMs: performance.now() - started,
       outcome,
-      requestId: options.context?.requestId,
+      requestId: (options.context as RouterContext | undefined)?.requestId,
       ...(unavailable ? { unavailable } : {}),
     };
     for (const observe of this.observers) observe(call);
   }
-
-  override willSendRequest({
-    request,
-    context,
-  }: GraphQLDataSourceProcessOptions<RouterContext>): void {
-    const viewer = context?.viewer ?? { kind: 'anonymous' as const };
-    request.http?.headers.set(SIGN_AS, Buffer.from(JSON.stringify(viewer)).toString('base64url'));
-    if (context?.requestId) request.http?.headers.set('x-request-id', context.requestId);
-    // W3C traceparent of the gateway's fetch span when tracing is on (a no-op otherwise).
-    if (request.http)
-      propagation.inject(traceContext.active(), request.http.headers, {
-        set: (headers, key, value) => headers.set(key, value),
-      });
-  }
 }
 
-/** Carries the viewer from willSendRequest to the fetcher; never sent. */
-const SIGN_AS = 'x-router-sign-as';
+type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
 
-type FetcherInit = Parameters<ReturnType<typeof resilientFetch>['fetcher']>[1];
+const ANONYMOUS: Viewer = { kind: 'anonymous' };
+
+const unusedFetcher = () => Promise.reject(new Error('SignedSubgraphSource sends its own calls'));
 
 /**
- * Two fetches are one when they go to the same URL with the same body (the query the
+ * Two fetches are one when they go to the same subgraph with the same body (the query the
  * planner built and its representations or variables) for the same viewer, the identity
  * the router signs (so two customers never share a call). Only queries: a mutation is
  * sent as often as it is asked.
  */
-function dedupKey(url: string, init: FetcherInit): string | null {
-  const body = typeof init?.body === 'string' ? init.body : null;
-  if (!body || !/^\{"query":"\s*(query\b|\{)/.test(body)) return null;
-  const viewer = (init?.headers as Record<string, string> | undefined)?.[SIGN_AS] ?? '';
-  return `${url}\n${viewer}\n${body}`;
+function dedupKey(body: string, viewer: Viewer): string | null {
+  if (!/^\{"query":"\s*(query\b|\{)/.test(body)) return null;
+  return `${JSON.stringify(viewer)}\n${body}`;
+}
+
+/** A subgraph's `cache-control` narrows the answer's cache policy, as Apollo's data source does. */
+function restrictCachePolicy(
+  requestContext: { overallCachePolicy?: unknown },
+  header: string | null,
+): void {
+  const policy = requestContext.overallCachePolicy as
+    { restrict?: (hint: { maxAge?: number; scope?: 'PUBLIC' | 'PRIVATE' }) => void } | undefined;
+  if (!policy?.restrict) return;
+  const directives = new Map(
+    (header ?? '').split(',').map((part) => {
+      const [name, value] = part.trim().split('=');
+      return [name!.toLowerCase(), value] as const;
+    }),
+  );
+  const maxAge = directives.get('max-age');
+  policy.restrict({
+    maxAge: maxAge !== undefined && /^[0-9]+$/.test(maxAge) ? Number(maxAge) : 0,
+    ...(directives.has('private') ? { scope: 'PRIVATE' as const } : {}),
+    ...(directives.has('public') ? { scope: 'PUBLIC' as const } : {}),
+  });
 }
 
 /** Each waiter of a failed shared call gets an error of its own, of the same kind. */
@@ -138,20 +191,6 @@ function copyFailure(error: unknown): unknown {
     return copy;
   }
   return error;
-}
-
-function signed(subgraph: string, init: FetcherInit): FetcherInit {
-  const headers = { ...(init?.headers as Record<string, string> | undefined) };
-  const encoded = headers[SIGN_AS];
-  delete headers[SIGN_AS];
-  const viewer: Viewer = encoded
-    ? (JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')) as Viewer)
-    : { kind: 'anonymous' };
-  const body = typeof init?.body === 'string' ? init.body : '';
-  return {
-    ...init,
-    headers: { ...headers, ...signIdentity(viewer, { audience: subgraph, body }) },
-  };
 }
 
 export type SubgraphCallOutcome = 'ok' | 'graphql_error' | 'failed';
