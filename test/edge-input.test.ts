@@ -55,6 +55,17 @@ describe('control characters at the router', () => {
     ).toMatchObject({ reason: 'CONTROL_CHARACTER', variable: 'email' });
   });
 
+  it('refuses a control character in the variables of a document that passed before', async () => {
+    const query = 'query ($s: String) { products(first: 1, search: $s) { totalCount } }';
+    const clean = await edge.platform.query(query, { s: 'wool' });
+    expect(typeof dataOf(clean).products.totalCount).toBe('number');
+    expect(await refusedAtTheRouter(query, { s: 'wool\u0000' })).toEqual({
+      code: 'BAD_USER_INPUT',
+      reason: 'CONTROL_CHARACTER',
+      variable: 's',
+    });
+  });
+
   it('lets tabs and newlines through', async () => {
     const answer = await edge.platform.query(
       'query ($s: String) { products(first: 1, search: $s) { totalCount } }',

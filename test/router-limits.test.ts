@@ -92,6 +92,20 @@ describe('operation limits, before any subgraph is called', () => {
     expectRejected(variable, 'FIRST_TOO_LARGE');
   });
 
+  it('checks a document again with each request’s variables after it passed', async () => {
+    // The router keeps which parsed documents passed; that must not let new variables by.
+    const query = 'query($n: Int) { products(first: $n) { totalCount } }';
+    expect(typeof data(await post(query, { n: 2 })).products.totalCount).toBe('number');
+    expectRejected(await withoutSubgraphs(() => post(query, { n: 500 })), 'FIRST_TOO_LARGE');
+    expect(typeof data(await post(query, { n: 3 })).products.totalCount).toBe('number');
+    // A refused document without variables is refused every time, not remembered as passed.
+    for (let i = 0; i < 2; i++)
+      expectRejected(
+        await withoutSubgraphs(() => post('{ products(first: 501) { totalCount } }')),
+        'FIRST_TOO_LARGE',
+      );
+  });
+
   it('refuses too many tokens, root fields and directives', async () => {
     expectRejected(
       await withoutSubgraphs(() =>

@@ -59,12 +59,26 @@ export interface ControlCharacterRule {
 export function findControlCharacter(
   document: DocumentNode,
   variables: Record<string, unknown> | undefined,
+  rule: ControlCharacterRule = {},
+): GraphQLError | null {
+  return controlCharacterInVariables(variables, rule) ?? controlCharacterInDocument(document, rule);
+}
+
+/** The first variable value (or key) with a control character, as findControlCharacter reports it. */
+export function controlCharacterInVariables(
+  variables: Record<string, unknown> | undefined,
   { forbidden = C0_CONTROL, httpStatus = 400 }: ControlCharacterRule = {},
 ): GraphQLError | null {
-  if (variables) {
-    const path = stringPath(variables, [], forbidden);
-    if (path) return controlCharacterError({ variable: path }, httpStatus);
-  }
+  if (!variables) return null;
+  const path = stringPath(variables, [], forbidden);
+  return path ? controlCharacterError({ variable: path }, httpStatus) : null;
+}
+
+/** The first literal argument with a control character, as findControlCharacter reports it. */
+export function controlCharacterInDocument(
+  document: DocumentNode,
+  { forbidden = C0_CONTROL, httpStatus = 400 }: ControlCharacterRule = {},
+): GraphQLError | null {
   let found: GraphQLError | null = null;
   const fields: string[] = [];
   visit(document, {

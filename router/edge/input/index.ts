@@ -3,7 +3,12 @@ import { parse, type DocumentNode } from 'graphql';
 import type { RouterContext } from '../../context';
 import type { EdgeModule } from '../index';
 import { checkEachOperation, isRecord } from '../limits/http';
-import { findControlCharacter } from '../../../platform/input/control-characters';
+import {
+  controlCharacterInDocument,
+  controlCharacterInVariables,
+  findControlCharacter,
+} from '../../../platform/input/control-characters';
+import { PassedDocuments } from '../passed-documents';
 
 export {
   findControlCharacter,
@@ -39,12 +44,17 @@ export const inputHygiene: EdgeModule = () => ({
 });
 
 export function inputHygienePlugin(): ApolloServerPlugin<RouterContext> {
+  // Variables change from request to request; a document's literals do not.
+  const passed = new PassedDocuments();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, request }) {
-          const error = findControlCharacter(document, request.variables);
+          const error =
+            controlCharacterInVariables(request.variables) ??
+            (passed.has(document) ? null : controlCharacterInDocument(document));
           if (error) throw error;
+          passed.add(document);
         },
       };
     },

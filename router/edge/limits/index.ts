@@ -12,6 +12,7 @@ import type { EdgeModule } from '../index';
 import { checkOperation, checkSource } from './checks';
 import { operationLimitsFromEnv, type OperationLimits } from './config';
 import { checkEachOperation, graphqlBodyParser, isRecord } from './http';
+import { PassedDocuments } from '../passed-documents';
 
 export { operationCost } from './cost';
 export { DEFAULT_OPERATION_LIMITS, operationLimitsFromEnv, type OperationLimits } from './config';
@@ -84,8 +85,10 @@ export function checkSubscription(
  */
 export function operationLimitsPlugin(limits: OperationLimits): ApolloServerPlugin<RouterContext> {
   // Apollo Server caches parsed documents by hash, so a document object recurs: its
-  // source is checked once; the rest (cost depends on variables) on every request.
+  // source is checked once, and so is an operation that declares no variables (its cost
+  // cannot change); one with variables is checked on every request.
   const sourceChecked = new WeakSet<DocumentNode>();
+  const passed = new PassedDocuments();
   return {
     async requestDidStart() {
       return {
@@ -95,14 +98,12 @@ export function operationLimitsPlugin(limits: OperationLimits): ApolloServerPlug
             if (error) throw error;
             sourceChecked.add(document);
           }
-          const error = checkOperation(
-            document,
-            request.variables,
-            operationName ?? request.operationName,
-            schema,
-            limits,
-          );
+          const name = operationName ?? request.operationName ?? null;
+          if (passed.has(document, name)) return;
+          const error = checkOperation(document, request.variables, name, schema, limits);
           if (error) throw error;
+          if (!getOperationAST(document, name)?.variableDefinitions?.length)
+            passed.add(document, name);
         },
       };
     },

@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDisableSuggestions } from '@apollo/server/plugin/disableSuggestions';
 import { GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
 import type { RouterContext } from '../../context';
+import { PassedDocuments } from '../passed-documents';
 
 /**
  * Production mode (NODE_ENV=production when the router starts): introspection is
@@ -44,11 +45,14 @@ export function usesIntrospection(document: DocumentNode): boolean {
 }
 
 function hideSchemaPlugin(): ApolloServerPlugin<RouterContext> {
+  const passed = new PassedDocuments();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document }) {
+          if (passed.has(document)) return;
           if (usesIntrospection(document)) throw introspectionDisabled();
+          passed.add(document);
         },
         async willSendResponse({ response }) {
           if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
