@@ -18,7 +18,9 @@ const MAX_KEPT_ANSWERS = 16;
  */
 export class SerialisedAnswers {
   private readonly dataJson = new WeakMap<object, { json: string; whole?: string }>();
-  private readonly kept = new Map<string, Buffer>();
+  // Looked up by identity (`===` on the very string stringify returned is one pointer
+  // comparison); a Map would hash and compare 100 KB strings on every request.
+  private readonly kept: { body: string; bytes: Buffer }[] = [];
   private keptBytes = 0;
   /** Answers whose data was serialised before (for tests and metrics). */
   reused = 0;
@@ -49,20 +51,22 @@ export class SerialisedAnswers {
 
   /** The body's UTF-8 bytes: the kept ones when this answer was sent before. */
   bytes(body: string): Buffer {
-    return this.kept.get(body) ?? Buffer.from(body, 'utf8');
+    return this.find(body)?.bytes ?? Buffer.from(body, 'utf8');
+  }
+
+  private find(body: string): { body: string; bytes: Buffer } | undefined {
+    for (const entry of this.kept) if (entry.body === body) return entry;
+    return undefined;
   }
 
   /** Kept only once it is sent a second time: most answers are sent once. */
   private keep(whole: string): void {
-    if (this.kept.has(whole)) return;
+    if (this.find(whole)) return;
     const bytes = Buffer.from(whole, 'utf8');
     if (bytes.length > this.bytesBudget) return;
-    this.kept.set(whole, bytes);
+    this.kept.push({ body: whole, bytes });
     this.keptBytes += bytes.length;
-    for (const [oldest, oldBytes] of this.kept) {
-      if (this.keptBytes <= this.bytesBudget && this.kept.size <= MAX_KEPT_ANSWERS) break;
-      this.kept.delete(oldest);
-      this.keptBytes -= oldBytes.length;
-    }
+    while (this.keptBytes > this.bytesBudget || this.kept.length > MAX_KEPT_ANSWERS)
+      this.keptBytes -= this.kept.shift()!.bytes.length;
   }
 }

@@ -23,6 +23,8 @@ export function subscriptionRouting(options: {
     const body =
       req.method === 'POST' ? (req.body as Record<string, unknown> | undefined) : undefined;
     if (typeof body?.query !== 'string') return next();
+    // Only a text with the keyword can hold a subscription: queries are not parsed twice.
+    if (!/\bsubscription\b/.test(body.query)) return next();
     let document: DocumentNode;
     try {
       document = parse(body.query);
