@@ -1,5 +1,10 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { findControlCharacter, NUL } from './input/control-characters';
+import {
+  controlCharacterInDocument,
+  controlCharacterInVariables,
+  NUL,
+} from './input/control-characters';
+import { PassedDocuments } from './passed-documents';
 
 /**
  * PostgreSQL refuses NUL (0x00) in text, so a NUL in any string argument would reach the
@@ -11,15 +16,19 @@ import { findControlCharacter, NUL } from './input/control-characters';
  * caller.
  */
 export function nulGuardPlugin<Context extends object>(): ApolloServerPlugin<Context> {
+  const rule = { forbidden: NUL, httpStatus: 200 };
+  // The router sends the same planned documents again and again: their literals are
+  // looked at once, the variables of every request.
+  const passed = new PassedDocuments();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          const error = findControlCharacter(document, request.variables, {
-            forbidden: NUL,
-            httpStatus: 200,
-          });
+          const error =
+            controlCharacterInVariables(request.variables, rule) ??
+            (passed.has(document) ? null : controlCharacterInDocument(document, rule));
           if (error) throw error;
+          passed.add(document);
         },
       };
     },

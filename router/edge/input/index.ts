@@ -8,7 +8,7 @@ import {
   controlCharacterInVariables,
   findControlCharacter,
 } from '../../../platform/input/control-characters';
-import { PassedDocuments } from '../passed-documents';
+import { PassedDocuments } from '../../../platform/passed-documents';
 
 export {
   findControlCharacter,

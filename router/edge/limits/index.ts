@@ -12,7 +12,7 @@ import type { EdgeModule } from '../index';
 import { checkOperation, checkSource } from './checks';
 import { operationLimitsFromEnv, type OperationLimits } from './config';
 import { checkEachOperation, graphqlBodyParser, isRecord } from './http';
-import { PassedDocuments } from '../passed-documents';
+import { PassedDocuments } from '../../../platform/passed-documents';
 
 export { operationCost } from './cost';
 export { DEFAULT_OPERATION_LIMITS, operationLimitsFromEnv, type OperationLimits } from './config';

@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDisableSuggestions } from '@apollo/server/plugin/disableSuggestions';
 import { GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
 import type { RouterContext } from '../../context';
-import { PassedDocuments } from '../passed-documents';
+import { PassedDocuments } from '../../../platform/passed-documents';
 
 /**
  * Production mode (NODE_ENV=production when the router starts): introspection is
