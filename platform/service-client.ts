@@ -1,7 +1,7 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { Pool } from 'undici';
 import { print, type DocumentNode } from 'graphql';
 import { loadConfig, setting } from './config';
+import { HttpPools } from './http-pools';
 import { DomainError, ErrorCode } from './errors';
 import { signIdentity, type Viewer } from './identity';
 
@@ -58,25 +58,8 @@ const config = () => loadConfig({ SERVICE_TIMEOUT_MS: setting.int(10000, { min: 
 /** Keep-alive connections per callee origin, at most; further calls queue in its pool. */
 const CONNECTIONS_PER_SERVICE = 32;
 
-// One undici Pool per origin for the whole process, shared by every client of it: the
-// request API, without fetch's web streams and Request/Response objects on every call.
-const pools = new Map<string, Pool>();
-const targets = new Map<string, { pool: Pool; path: string }>();
-
-function targetOf(url: string): { pool: Pool; path: string } {
-  let target = targets.get(url);
-  if (!target) {
-    const { origin, pathname, search } = new URL(url);
-    let pool = pools.get(origin);
-    if (!pool) {
-      pool = new Pool(origin, { connections: CONNECTIONS_PER_SERVICE });
-      pools.set(origin, pool);
-    }
-    target = { pool, path: `${pathname}${search}` };
-    targets.set(url, target);
-  }
-  return target;
-}
+// One pool per callee origin for the whole process, shared by every client of it.
+const pools = new HttpPools(CONNECTIONS_PER_SERVICE);
 
 function parsed(text: string): unknown {
   try {
@@ -113,7 +96,7 @@ export function createServiceClient(
     let status: number;
     let text: string;
     try {
-      const { pool, path } = targetOf(url);
+      const { pool, path } = pools.targetOf(url);
       const response = await pool.request({
         path,
         method: 'POST',

@@ -1,5 +1,6 @@
 import type { Fetcher } from '@apollo/utils.fetcher';
-import { Pool, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { HttpPools } from '../../platform/http-pools';
 import { createLogger } from '../../platform/logging';
 import { CircuitBreaker, type BreakerPermit, type BreakerState } from './circuit-breaker';
 import { ConnectionLimiter } from './connection-limiter';
@@ -125,22 +126,7 @@ export function resilientFetch(
     ? new CircuitBreaker(subgraph, settings.breaker, onStateChange)
     : null;
   const limiter = new ConnectionLimiter(settings.maxConnections);
-  const pools = new Map<string, Pool>();
-  const targets = new Map<string, { pool: Pool; path: string }>();
-  const targetOf = (url: string) => {
-    let target = targets.get(url);
-    if (!target) {
-      const parsed = new URL(url);
-      let pool = pools.get(parsed.origin);
-      if (!pool) {
-        pool = new Pool(parsed.origin, { connections: settings.maxConnections });
-        pools.set(parsed.origin, pool);
-      }
-      target = { pool, path: `${parsed.pathname}${parsed.search}` };
-      targets.set(url, target);
-    }
-    return target;
-  };
+  const pools = new HttpPools(settings.maxConnections);
   const fetcher = async (url: string, init?: SubgraphRequestInit): Promise<SubgraphResponse> => {
     const permit = breaker ? breaker.tryAcquire() : ALWAYS;
     if (!permit)
@@ -153,7 +139,7 @@ export function resilientFetch(
     let release: (() => void) | undefined;
     try {
       release = await limiter.acquire(signal);
-      const { pool, path } = targetOf(url);
+      const { pool, path } = pools.targetOf(url);
       const response = await pool.request({
         path,
         method: (init?.method ?? 'GET') as Dispatcher.HttpMethod,
@@ -188,9 +174,7 @@ export function resilientFetch(
     breaker,
     limiter,
     settings,
-    close: async () => {
-      await Promise.all([...pools.values()].map((pool) => pool.close()));
-    },
+    close: () => pools.close(),
   };
 }
 
