@@ -1,10 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import {
-  controlCharacterInDocument,
-  controlCharacterInVariables,
-  NUL,
-} from './input/control-characters';
-import { PassedDocuments } from './passed-documents';
+import { controlCharacterChecker, NUL } from './input/control-characters';
 
 /**
  * PostgreSQL refuses NUL (0x00) in text, so a NUL in any string argument would reach the
@@ -16,19 +11,15 @@ import { PassedDocuments } from './passed-documents';
  * caller.
  */
 export function nulGuardPlugin<Context extends object>(): ApolloServerPlugin<Context> {
-  const rule = { forbidden: NUL, httpStatus: 200 };
   // The router sends the same planned documents again and again: their literals are
   // looked at once, the variables of every request.
-  const passed = new PassedDocuments();
+  const check = controlCharacterChecker({ forbidden: NUL, httpStatus: 200 });
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          const error =
-            controlCharacterInVariables(request.variables, rule) ??
-            (passed.has(document) ? null : controlCharacterInDocument(document, rule));
+          const error = check(document, request.variables);
           if (error) throw error;
-          passed.add(document);
         },
       };
     },

@@ -6,6 +6,7 @@ import {
   type DocumentNode,
   type ValueNode,
 } from 'graphql';
+import { PassedDocuments } from '../passed-documents';
 
 /**
  * C0 control characters (U+0000–U+001F) other than tab, line feed and carriage return:
@@ -62,6 +63,24 @@ export function findControlCharacter(
   rule: ControlCharacterRule = {},
 ): GraphQLError | null {
   return controlCharacterInVariables(variables, rule) ?? controlCharacterInDocument(document, rule);
+}
+
+/**
+ * findControlCharacter for the requests of one server: the variables of every request, the
+ * literals of a parsed document only until it has passed once (Apollo Server hands the
+ * same DocumentNode to every request with the same text; see PassedDocuments).
+ */
+export function controlCharacterChecker(
+  rule: ControlCharacterRule = {},
+): (document: DocumentNode, variables: Record<string, unknown> | undefined) => GraphQLError | null {
+  const passed = new PassedDocuments();
+  return (document, variables) => {
+    const error =
+      controlCharacterInVariables(variables, rule) ??
+      (passed.has(document) ? null : controlCharacterInDocument(document, rule));
+    if (!error) passed.add(document);
+    return error;
+  };
 }
 
 /** The first variable value (or key) with a control character, as findControlCharacter reports it. */

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { getOperationAST, parse, validate, type DocumentNode } from 'graphql';
+import { mayHoldSubscription } from '../edge/limits/http';
 import type { LoadedSupergraph } from '../supergraph';
 import {
   acceptsMultipartSubscription,
@@ -23,8 +24,8 @@ export function subscriptionRouting(options: {
     const body =
       req.method === 'POST' ? (req.body as Record<string, unknown> | undefined) : undefined;
     if (typeof body?.query !== 'string') return next();
-    // Only a text with the keyword can hold a subscription: queries are not parsed twice.
-    if (!/\bsubscription\b/.test(body.query)) return next();
+    // Queries are not parsed here a second time only to learn they are not subscriptions.
+    if (!mayHoldSubscription(body.query)) return next();
     let document: DocumentNode;
     try {
       document = parse(body.query);

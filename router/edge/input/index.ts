@@ -2,13 +2,11 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { parse, type DocumentNode } from 'graphql';
 import type { RouterContext } from '../../context';
 import type { EdgeModule } from '../index';
-import { checkEachOperation, isRecord } from '../limits/http';
+import { checkEachOperation, isRecord, mayHoldSubscription } from '../limits/http';
 import {
-  controlCharacterInDocument,
-  controlCharacterInVariables,
+  controlCharacterChecker,
   findControlCharacter,
 } from '../../../platform/input/control-characters';
-import { PassedDocuments } from '../../../platform/passed-documents';
 
 export {
   findControlCharacter,
@@ -27,7 +25,7 @@ export {
 export const inputHygiene: EdgeModule = () => ({
   middleware: [
     checkEachOperation((params) => {
-      if (typeof params.query !== 'string' || !/\bsubscription\b/.test(params.query)) return null;
+      if (typeof params.query !== 'string' || !mayHoldSubscription(params.query)) return null;
       let document: DocumentNode;
       try {
         document = parse(params.query);
@@ -45,16 +43,13 @@ export const inputHygiene: EdgeModule = () => ({
 
 export function inputHygienePlugin(): ApolloServerPlugin<RouterContext> {
   // Variables change from request to request; a document's literals do not.
-  const passed = new PassedDocuments();
+  const check = controlCharacterChecker();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, request }) {
-          const error =
-            controlCharacterInVariables(request.variables) ??
-            (passed.has(document) ? null : controlCharacterInDocument(document));
+          const error = check(document, request.variables);
           if (error) throw error;
-          passed.add(document);
         },
       };
     },

@@ -130,6 +130,14 @@ function parseJson(text: string | null): unknown {
   }
 }
 
+/**
+ * Whether a query text can hold a subscription: only one with the keyword can, so others
+ * need not be parsed to find out (a text that has it is parsed and looked at properly).
+ */
+export function mayHoldSubscription(query: string): boolean {
+  return /\bsubscription\b/.test(query);
+}
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

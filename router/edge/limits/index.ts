@@ -11,7 +11,7 @@ import type { RouterContext } from '../../context';
 import type { EdgeModule } from '../index';
 import { checkOperation, checkSource } from './checks';
 import { operationLimitsFromEnv, type OperationLimits } from './config';
-import { checkEachOperation, graphqlBodyParser, isRecord } from './http';
+import { checkEachOperation, graphqlBodyParser, isRecord, mayHoldSubscription } from './http';
 import { PassedDocuments } from '../../../platform/passed-documents';
 
 export { operationCost } from './cost';
@@ -43,7 +43,7 @@ export const operationLimits: EdgeModule = (edge) => {
       checkEachOperation((params) => {
         if (typeof params.query !== 'string') return null;
         const error = checkSource(params.query, limits);
-        if (error || !/\bsubscription\b/.test(params.query)) return error;
+        if (error || !mayHoldSubscription(params.query)) return error;
         return checkSubscription(
           params.query,
           params.variables,
