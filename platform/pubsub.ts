@@ -59,6 +59,7 @@ export function createPubSub(
     EVENT_STREAM_MAX_LENGTH: setting.int(100_000, { min: 100 }),
     EVENT_RETAIN_MS: setting.int(24 * 60 * 60 * 1000, { min: 1000 }),
     EVENT_CLAIM_IDLE_MS: setting.int(30_000, { min: 100 }),
+    EVENT_BATCH_WAIT_MS: setting.int(20, { min: 0, max: 1000 }),
   });
   const natsUrl = choice.natsUrl ?? config.NATS_URL;
   redisUrl = config.EVENT_REDIS_URL ?? redisUrl;
@@ -88,6 +89,7 @@ export function createPubSub(
       ...retention,
       maxLength: config.EVENT_STREAM_MAX_LENGTH,
       reportOutages: reportRedisOutages,
+      batchWaitMs: config.EVENT_BATCH_WAIT_MS,
     });
     return {
       pubsub: transport,

@@ -23,6 +23,11 @@ export class LiveDispatcher {
     return this.topicOf.size;
   }
 
+  /** Whether any subscriber here waits for `topic` (an event of another is not even read). */
+  listensTo(topic: string): boolean {
+    return this.byTopic.has(topic);
+  }
+
   add(topic: string, onMessage: Listener, after?: string): number {
     const id = this.nextId++;
     const listeners = this.byTopic.get(topic) ?? new Map<number, Listener>();

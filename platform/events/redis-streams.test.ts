@@ -122,3 +122,59 @@ it('gives a group the entry a crashed member took and never acknowledged', async
   expect(handled).toEqual([1]);
   expect(pending).toBe(0);
 });
+
+/** Clients of the test Redis blocked in XREAD (CLIENT LIST): readers of live events. */
+async function blockedReaders(): Promise<number> {
+  const list = (await client.call('CLIENT', 'LIST')) as string;
+  return list.split('\n').filter((line) => /\bcmd=xread\b/.test(line)).length;
+}
+
+it('reads nothing while nobody listens, and from then on once someone does', async () => {
+  // The earlier tests' transports still have subscribers, and so readers waiting.
+  const others = await blockedReaders();
+  const t = transport('asleep');
+  await t.publish('a', { eventId: 'z:1', n: 1 });
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  // No subscriber: the reader's connection is open but not waiting on the stream.
+  expect(await blockedReaders()).toBe(others);
+
+  const heard: DeliveredEvent[] = [];
+  const id = await t.subscribe('a', (e: DeliveredEvent) => heard.push(e));
+  await t.publish('a', { eventId: 'z:2', n: 2 });
+  await until(() => heard.length === 1);
+  expect(await blockedReaders()).toBe(others + 1);
+  t.unsubscribe(id);
+
+  // Published while asleep again: not given to a subscriber who came later.
+  await t.publish('a', { eventId: 'z:3', n: 3 });
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const later: DeliveredEvent[] = [];
+  await t.subscribe('a', (e: DeliveredEvent) => later.push(e));
+  await t.publish('a', { eventId: 'z:4', n: 4 });
+  await until(() => later.length === 1);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(heard.map((e) => e.n)).toEqual([2]);
+  expect(later.map((e) => e.n)).toEqual([4]);
+});
+
+it('acknowledges a batch once it is handled, the topics it does not want unread', async () => {
+  const t = transport('batch');
+  const handled: number[] = [];
+  const group = await t.consume('search', ['a'], async (_topic, e) => {
+    // Nothing of the batch is acknowledged while one of its events is in hand.
+    const [pending] = (await client.call('XPENDING', 'batch:events', 'search')) as number[];
+    handled.push(pending!);
+  });
+  await client.call('MULTI');
+  for (let n = 1; n <= 6; n += 1)
+    await client.call('XADD', 'batch:events', '*', 't', n % 2 ? 'a' : 'b', 'p', `{"n":${n}}`);
+  await client.call('EXEC');
+  await until(() => handled.length === 3);
+  await until(async () => {
+    const [pending] = (await client.call('XPENDING', 'batch:events', 'search')) as number[];
+    return pending === 0;
+  });
+  await group.stop();
+  // All six were read in one batch and were pending while the three wanted were handled.
+  expect(handled).toEqual([6, 6, 6]);
+});

@@ -25,6 +25,13 @@ export interface RedisStreamsOptions {
   claimIdleMs: number;
   /** Reports the reader's outages (the publisher's are its creator's to report). */
   reportOutages?: (client: Redis, name: string) => void;
+  /**
+   * A group member waits this long after a batch before reading again, so that a burst
+   * (one checkout publishes about eight events) is one read, not eight wake-ups of every
+   * consuming process. Consumers are asynchronous by nature; live subscribers are not
+   * delayed.
+   */
+  batchWaitMs?: number;
 }
 
 type Entry = [id: string, fields: string[]];
@@ -45,8 +52,14 @@ if ARGV[5] == '1' then redis.call('SET', KEYS[2], id, 'PX', ARGV[4]) end
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return id`;
 
-function toEvent([id, fields]: Entry): { topic: string; event: DeliveredEvent } | null {
-  const topic = fields[fields.indexOf('t') + 1];
+function topicOf([, fields]: Entry): string | undefined {
+  return fields[fields.indexOf('t') + 1];
+}
+
+/** The entry's event; its payload is parsed only by callers that want its topic. */
+function toEvent(entry: Entry): { topic: string; event: DeliveredEvent } | null {
+  const [id, fields] = entry;
+  const topic = topicOf(entry);
   const payload = fields[fields.indexOf('p') + 1];
   if (topic === undefined || payload === undefined) return null;
   try {
@@ -66,6 +79,9 @@ export class RedisStreamsTransport extends EventTransport {
   private readonly live = new LiveDispatcher((topic, after) => this.replay(topic, after));
   private reader: Redis | null = null;
   private reading: Promise<string> | null = null;
+  /** Set while the reader has no listener and so reads nothing; woken by a subscribe. */
+  private asleep: ((from: string) => void) | null = null;
+  private waking: Promise<void> | null = null;
   private readonly groups = new Set<Redis>();
   private closed = false;
 
@@ -103,7 +119,33 @@ export class RedisStreamsTransport extends EventTransport {
   ): Promise<number> {
     // Resolves once the reader has its starting point: anything published later reaches us.
     await this.startReading();
+    if (this.asleep) await this.wakeReader();
     return this.live.add(topic, onMessage, resumeAfter(options));
+  }
+
+  /**
+   * A reader asleep (nobody here listened) goes on from the stream's end as it is now, so
+   * a process without live subscribers does not read (nor wake up for) every event.
+   */
+  private wakeReader(): Promise<void> {
+    this.waking ??= this.streamEnd().then(
+      (end) => {
+        this.waking = null;
+        const wake = this.asleep;
+        this.asleep = null;
+        wake?.(end);
+      },
+      (error) => {
+        this.waking = null;
+        throw error;
+      },
+    );
+    return this.waking;
+  }
+
+  private async streamEnd(): Promise<string> {
+    const [last] = (await this.redis.call('XREVRANGE', this.key, '+', '-', 'COUNT', 1)) as Entry[];
+    return last?.[0] ?? '0-0';
   }
 
   unsubscribe(id: number): void {
@@ -141,17 +183,7 @@ export class RedisStreamsTransport extends EventTransport {
     this.reader = reader;
     if (this.options.reportOutages) this.options.reportOutages(reader, 'pubsub-subscriber');
     else reader.on('error', () => {});
-    this.reading = (async () => {
-      const [last] = (await this.redis.call(
-        'XREVRANGE',
-        this.key,
-        '+',
-        '-',
-        'COUNT',
-        1,
-      )) as Entry[];
-      return last?.[0] ?? '0-0';
-    })();
+    this.reading = this.streamEnd();
     void this.reading
       .then((start) => this.readLoop(reader, start))
       .catch(() => {
@@ -164,6 +196,14 @@ export class RedisStreamsTransport extends EventTransport {
   private async readLoop(reader: Redis, position: string): Promise<void> {
     let last = position;
     while (!this.closed) {
+      // Without listeners the connection stays open (it reports outages) but reads nothing.
+      // Once woken it reads at least once, whatever the count: its subscriber is being added.
+      if (this.live.size === 0) {
+        last = await new Promise<string>((wake) => {
+          this.asleep = wake;
+        });
+        if (this.closed) return;
+      }
       try {
         const reply = (await reader.call(
           'XREAD',
@@ -177,6 +217,9 @@ export class RedisStreamsTransport extends EventTransport {
         )) as [string, Entry[]][] | null;
         for (const entry of reply?.[0]?.[1] ?? []) {
           last = entry[0];
+          // Every process hears every topic: a payload nobody here listens to is not parsed.
+          const topic = topicOf(entry);
+          if (topic === undefined || !this.live.listensTo(topic)) continue;
           const parsed = toEvent(entry);
           if (parsed) this.live.dispatch(parsed.topic, parsed.event);
         }
@@ -202,12 +245,22 @@ export class RedisStreamsTransport extends EventTransport {
     };
     await createGroup('$');
 
+    // The group reads every topic of the stream: entries of other topics are acknowledged
+    // unparsed. One XACK per batch, for the entries handled (or skipped) so far: an entry
+    // is acknowledged only after its handler finished, and one handled but not yet
+    // acknowledged when the process dies is reclaimed and meets the inbox (no second effect).
     const handleEntries = async (entries: Entry[]) => {
-      for (const entry of entries) {
-        if (stopped) return;
-        const parsed = toEvent(entry);
-        if (parsed && wanted.has(parsed.topic)) await handle(parsed.topic, parsed.event);
-        await connection.call('XACK', this.key, group, entry[0]);
+      const done: string[] = [];
+      try {
+        for (const entry of entries) {
+          if (stopped) break;
+          const topic = topicOf(entry);
+          const parsed = topic !== undefined && wanted.has(topic) ? toEvent(entry) : null;
+          if (parsed) await handle(parsed.topic, parsed.event);
+          done.push(entry[0]);
+        }
+      } finally {
+        if (done.length) await connection.call('XACK', this.key, group, ...done);
       }
     };
     // Entries another member took and never acknowledged (it crashed mid-event).
@@ -252,8 +305,10 @@ export class RedisStreamsTransport extends EventTransport {
             this.key,
             '>',
           )) as [string, Entry[]][] | null;
-          busy = handleEntries(reply?.[0]?.[1] ?? []);
+          const entries = reply?.[0]?.[1] ?? [];
+          busy = handleEntries(entries);
           await busy;
+          if (entries.length && this.options.batchWaitMs) await pause(this.options.batchWaitMs);
         } catch (error) {
           if (stopped || this.closed) break;
           // Redis came back empty: the stream and the group are new, so start at its beginning.
@@ -277,6 +332,8 @@ export class RedisStreamsTransport extends EventTransport {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.asleep?.('');
+    this.asleep = null;
     this.reader?.disconnect();
     for (const connection of this.groups) connection.disconnect();
     this.groups.clear();

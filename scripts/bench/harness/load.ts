@@ -17,6 +17,8 @@ export interface Round {
   requestsPerSecond: number;
   /** CPU milliseconds per request of the target's measured processes. */
   cpuMsPerRequest: number | null;
+  /** The same, process by process (by BenchProcess name). */
+  cpuMsPerRequestByProcess: Record<string, number>;
   result: RunResult;
 }
 
@@ -47,7 +49,8 @@ export async function startLoadProcess(): Promise<LoadProcess> {
     });
   return {
     async run(target, clients, seconds) {
-      const cpuBefore = (target.measure ?? []).reduce((sum, p) => sum + p.cpuSeconds(), 0);
+      const measured = target.measure ?? [];
+      const before = measured.map((p) => p.cpuSeconds());
       const result = await ask({
         url: target.url,
         workload: target.workload,
@@ -55,11 +58,15 @@ export async function startLoadProcess(): Promise<LoadProcess> {
         seconds,
         localAddress: LOAD_ADDRESS,
       });
-      const cpu = (target.measure ?? []).reduce((sum, p) => sum + p.cpuSeconds(), 0) - cpuBefore;
+      const used = measured.map((p, i) => p.cpuSeconds() - before[i]!);
+      const cpu = used.reduce((sum, seconds) => sum + seconds, 0);
       const n = result.samples.length;
       return {
         requestsPerSecond: round1(n / result.elapsedSeconds),
-        cpuMsPerRequest: target.measure?.length && n ? round1((cpu * 1000) / n) : null,
+        cpuMsPerRequest: measured.length && n ? round1((cpu * 1000) / n) : null,
+        cpuMsPerRequestByProcess: n
+          ? Object.fromEntries(measured.map((p, i) => [p.name, round1((used[i]! * 1000) / n)]))
+          : {},
         result,
       };
     },
@@ -112,12 +119,21 @@ export function summarizeRounds(rounds: Round[]) {
   for (const round of rounds)
     for (const [code, n] of Object.entries(round.result.errors))
       errors[code] = (errors[code] ?? 0) + n;
+  const names = Object.keys(rounds[0]?.cpuMsPerRequestByProcess ?? {});
+  // Heaviest first, processes under 0.5 ms left out: where the CPU of a request goes.
+  const byProcess = names
+    .map(
+      (name) => [name, median(rounds.map((r) => r.cpuMsPerRequestByProcess[name] ?? 0))] as const,
+    )
+    .filter(([, ms]) => ms >= 0.5)
+    .sort((a, b) => b[1] - a[1]);
   return {
     perSecond: { min: rates[0]!, median: median(rates), max: rates.at(-1)! },
     perRound: rounds.map((r) => r.requestsPerSecond),
     ...(cpu.length
       ? { cpuMsPerRequest: { min: cpu[0]!, median: median(cpu), max: cpu.at(-1)! } }
       : {}),
+    ...(byProcess.length > 1 ? { cpuMsPerRequestByProcess: Object.fromEntries(byProcess) } : {}),
     latencyMs: summarize(rounds.flatMap((r) => r.result.samples)),
     errors,
   };
