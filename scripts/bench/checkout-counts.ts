@@ -1,3 +1,4 @@
+import diagnostics from 'node:diagnostics_channel';
 import { randomUUID } from 'node:crypto';
 import {
   CartCreateDocument,
@@ -43,7 +44,7 @@ export async function checkoutCountBench(options: CheckoutCountOptions) {
   /** Subgraph-to-subgraph calls by callee and operation: what the saga asks. */
   const operations = new Map<string, number>();
   const trace: string[] = [];
-  const original = globalThis.fetch;
+  let unsubscribe = () => {};
   const byUrl = new Map(Object.entries(platform.subgraphUrls).map(([name, url]) => [url, name]));
   try {
     const variants = await setUp(platform);
@@ -58,20 +59,26 @@ export async function checkoutCountBench(options: CheckoutCountOptions) {
         logQuery();
       };
     }
-    globalThis.fetch = (input, init) => {
-      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-      const target = byUrl.get(url);
-      if (target) {
-        const from = new Error().stack?.includes('service-client') ? 'subgraph' : 'router';
-        const key = `${from}→${target}`;
-        calls.set(key, (calls.get(key) ?? 0) + 1);
-        if (from === 'subgraph') {
-          const op = `${target}.${operationName(init?.body)}`;
-          operations.set(op, (operations.get(op) ?? 0) + 1);
-        }
+    // Every call between the services goes through an undici pool (the router's subgraph
+    // source and platform/service-client.ts) or fetch; undici announces each request it
+    // creates, synchronously, from the caller's stack.
+    const onRequest = (message: unknown) => {
+      const { request } = message as { request: { origin: string; path: string; body?: unknown } };
+      const target = byUrl.get(new URL(request.path, request.origin).href);
+      if (!target) return;
+      const limit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 40; // undici's own frames come first
+      const from = new Error().stack?.includes('service-client') ? 'subgraph' : 'router';
+      Error.stackTraceLimit = limit;
+      const key = `${from}→${target}`;
+      calls.set(key, (calls.get(key) ?? 0) + 1);
+      if (from === 'subgraph') {
+        const op = `${target}.${operationName(request.body)}`;
+        operations.set(op, (operations.get(op) ?? 0) + 1);
       }
-      return original(input, init);
     };
+    diagnostics.subscribe('undici:request:create', onRequest);
+    unsubscribe = () => diagnostics.unsubscribe('undici:request:create', onRequest);
     const round = () => checkoutRound(platform, variants);
     for (let i = 0; i < options.warmup; i++) await round();
     await settle();
@@ -118,14 +125,20 @@ export async function checkoutCountBench(options: CheckoutCountOptions) {
       ...(options.traceSubgraph ? { trace } : {}),
     };
   } finally {
-    globalThis.fetch = original;
+    unsubscribe();
     await platform.stop();
   }
 }
 
 function operationName(body: unknown): string {
-  if (typeof body !== 'string') return '?';
-  const query = (JSON.parse(body) as { query?: string }).query ?? '';
+  const text =
+    typeof body === 'string'
+      ? body
+      : body instanceof Uint8Array
+        ? Buffer.from(body).toString()
+        : null;
+  if (text === null) return '?';
+  const query = (JSON.parse(text) as { query?: string }).query ?? '';
   return /^\s*(?:query|mutation)\s+(\w+)/.exec(query)?.[1] ?? '(anonymous)';
 }
 
