@@ -9,6 +9,7 @@ let platform: TestPlatform;
 let sweater: { id: string; variants: { id: string; sku: string }[] };
 let mug: { id: string; variants: { id: string; sku: string }[] };
 let draftId: string;
+let warehouse: string;
 
 const SEARCH = `query ($query: String, $filters: SearchFilters, $sort: SearchSort, $facets: [String!], $first: Int) {
   search(query: $query, filters: $filters, sort: $sort, facets: $facets, first: $first, currency: "EUR") {
@@ -56,7 +57,7 @@ beforeAll(async () => {
     ),
   );
   draftId = draft.productCreate.product.id;
-  const warehouse = await createWarehouse(platform, 'SRCH-1');
+  warehouse = await createWarehouse(platform, 'SRCH-1');
   await receiveStock(platform, 'SRCH-SW-M', warehouse, 5);
   await eventually(
     () => search({ query: 'merino', filters: { inStock: true } }),
@@ -195,5 +196,24 @@ describe('search through the router', () => {
     expect(reindex.searchReindex).toMatchObject({ documents: 3, userErrors: [] });
     expect(await searching).toBe(0);
     expect(ids(await search({ query: 'wol' }))).toContain(sweater.id);
+  });
+  it('keeps a product in stock until its last unit goes, and back when stock comes in', async () => {
+    const adjust = async (delta: number) =>
+      dataOf(
+        await platform.query(
+          `mutation ($input: StockAdjustInput!) { stockAdjust(input: $input) { inventoryItem { onHand } userErrors { code } } }`,
+          { input: { sku: 'SRCH-SW-M', warehouseId: warehouse, delta, reason: 'count' } },
+        ),
+      ).stockAdjust;
+    const inStock = async () => ids(await search({ query: 'merino', filters: { inStock: true } }));
+    const onHand = (await adjust(-3)).inventoryItem.onHand as number;
+    expect(onHand).toBeGreaterThan(0);
+    // Still buyable: the document is unchanged (and is not rewritten).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await inStock()).toEqual([sweater.id]);
+    await adjust(-onHand);
+    await eventually(inStock, (found) => found.length === 0);
+    await receiveStock(platform, 'SRCH-SW-M', warehouse, 5);
+    await eventually(inStock, (found) => found.length === 1 && found[0] === sweater.id);
   });
 });

@@ -73,13 +73,25 @@ export class SearchSources {
     return this.productsOf(tx, `variant_id = $1`, [event.variantId]);
   }
 
+  /**
+   * A document holds only whether a product can be bought (some warehouse has stock
+   * beyond its reservations), so a change that leaves this warehouse's row on the same
+   * side of zero reindexes nothing: most sales and reservations are such changes. The
+   * row is read under its lock, so a replica's concurrent change is seen, not raced.
+   */
   async applyStock(tx: EntityManager, event: StockChangedEvent): Promise<string[]> {
+    const before: { available: boolean }[] = await tx.query(
+      `SELECT on_hand - reserved > 0 AS available FROM search.sku_stock
+        WHERE sku = $1 AND warehouse_id = $2 FOR UPDATE`,
+      [event.sku, event.warehouseId],
+    );
     await tx.query(
       `INSERT INTO search.sku_stock (sku, warehouse_id, on_hand, reserved) VALUES ($1, $2, $3, $4)
        ON CONFLICT (sku, warehouse_id) DO UPDATE
          SET on_hand = EXCLUDED.on_hand, reserved = EXCLUDED.reserved, changed_at = clock_timestamp()`,
       [event.sku, event.warehouseId, event.onHand, event.reserved],
     );
+    if (before[0] && before[0].available === event.onHand - event.reserved > 0) return [];
     return this.productsOf(tx, `sku = $1`, [event.sku]);
   }
 
