@@ -160,7 +160,7 @@ it('reads nothing while nobody listens, and from then on once someone does', asy
 it('acknowledges a batch once it is handled, the topics it does not want unread', async () => {
   const t = transport('batch');
   const handled: number[] = [];
-  const group = await t.consume('search', ['a'], async (_topic, e) => {
+  const group = await t.consume('search', ['a'], async () => {
     // Nothing of the batch is acknowledged while one of its events is in hand.
     const [pending] = (await client.call('XPENDING', 'batch:events', 'search')) as number[];
     handled.push(pending!);
