@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { CartLineRow, CartRow } from '../entities';
 import type { PricedLines } from './priced-lines';
-import { jsonb, rowOf } from './sql-rows';
+import { jsonb, rowOf } from '../../../platform/sql-rows';
 
 export interface NewCartLine {
   variantId: string;

@@ -1,4 +1,5 @@
 import { DomainError } from '../../../platform/errors';
+import { rowOf } from '../../../platform/sql-rows';
 import { parseId, uuidFromName } from '../../../platform/ids';
 import { parseInput, text, currencyCode } from '../../../platform/validation';
 import { PaymentRow, type PaymentStatus } from '../entities';
@@ -102,8 +103,10 @@ export async function authorize(
   const paymentId = existing?.id ?? uuidFromName(`payments:authorize:${key}`);
   const providerKey = `${paymentId}:authorization`;
 
+  // A key never stored has no recorded decision to reuse, except one a crash left between
+  // screening and storing the payment: assess keeps that one (one decision per payment).
   const assessment =
-    (await deps.fraud.assessmentOf(paymentId)) ??
+    (existing ? await deps.fraud.assessmentOf(paymentId) : null) ??
     (await deps.fraud.assess({
       paymentId,
       orderId: input.orderId,
@@ -151,7 +154,7 @@ export async function authorize(
           : 'DECLINED';
     const declined = result && !result.approved ? result : null;
     // A concurrent retry may have stored this key first; only a FAILED row is overwritten.
-    await tx.query(
+    const [written]: Record<string, unknown>[] = await tx.query(
       `INSERT INTO payments.payment AS p (id, order_id, amount, currency, status, provider,
          provider_reference, card_brand, card_last4, failure_code, failure_message, idempotency_key,
          action_url, action_expires_at)
@@ -163,7 +166,8 @@ export async function authorize(
          action_url = EXCLUDED.action_url, action_expires_at = EXCLUDED.action_expires_at,
          updated_at = now()
        WHERE p.status IN ('FAILED', 'REQUIRES_ACTION') AND p.order_id = EXCLUDED.order_id
-         AND p.amount = EXCLUDED.amount AND p.currency = EXCLUDED.currency`,
+         AND p.amount = EXCLUDED.amount AND p.currency = EXCLUDED.currency
+       RETURNING p.*`,
       [
         paymentId,
         input.orderId,
@@ -199,7 +203,10 @@ export async function authorize(
         ],
       );
     }
-    const stored = await tx.getRepository(PaymentRow).findOneByOrFail({ idempotencyKey: key });
+    // Nothing returned: a concurrent retry's answer (or another order's key) stands.
+    const stored = written
+      ? rowOf(tx, PaymentRow, written)
+      : await tx.getRepository(PaymentRow).findOneByOrFail({ idempotencyKey: key });
     await announce(tx, stored, 'orders');
     return stored;
   });

@@ -1,4 +1,5 @@
 import { type DataSource, In, type Repository } from 'typeorm';
+import { rowOf } from '../../../platform/sql-rows';
 import { FraudAssessmentRow } from '../entities';
 import { assessFraud } from './assess';
 import type { FraudConfig } from './config';
@@ -81,11 +82,11 @@ export class FraudScreening {
       now: new Date(),
     };
     const verdict = assessFraud(signals, await this.history(signals), this.config);
-    await this.db.query(
+    const [inserted]: Record<string, unknown>[] = await this.db.query(
       `INSERT INTO payments.fraud_assessment (payment_id, order_id, customer_key, email, ip,
          card_fingerprint, amount, currency, score, decision, reasons)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       ON CONFLICT (payment_id) DO NOTHING`,
+       ON CONFLICT (payment_id) DO NOTHING RETURNING *`,
       [
         request.paymentId,
         request.orderId,
@@ -100,6 +101,8 @@ export class FraudScreening {
         JSON.stringify(verdict.reasons),
       ],
     );
+    // Nothing returned: the concurrent request's assessment stands.
+    if (inserted) return rowOf(this.db.manager, FraudAssessmentRow, inserted);
     return this.assessments.findOneByOrFail({ paymentId: request.paymentId });
   }
 }

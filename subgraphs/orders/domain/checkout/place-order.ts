@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { OrderLineRow, OrderRow } from '../../entities';
-import { jsonb, rowOf } from '../sql-rows';
+import { jsonb, rowOf } from '../../../../platform/sql-rows';
 
 /** What placing an order writes: the order row's values and its lines, priced. */
 export interface OrderToPlace {
