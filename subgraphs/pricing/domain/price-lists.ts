@@ -1,6 +1,7 @@
 import type { DataSource, Repository } from 'typeorm';
 import { isUniqueViolation } from '../../../platform/db';
 import { DomainError } from '../../../platform/errors';
+import { rowOf } from '../../../platform/sql-rows';
 import { CurrencyRow, PriceListRow } from '../entities';
 import { PricingErrorCode } from '../errors';
 import { checkListCode, normalizeCurrency } from './rules';
@@ -33,11 +34,14 @@ export class PriceLists {
   }
 
   /** The public lists of a currency, highest priority first: what shoppers are priced from. */
-  publicListsOf(currency: string): Promise<PriceListRow[]> {
-    return this.lists.find({
-      where: { currency, public: true },
-      order: { priority: 'DESC', code: 'ASC' },
-    });
+  async publicListsOf(currency: string): Promise<PriceListRow[]> {
+    // Every quote asks this: plain SQL, not the repository's query building.
+    const rows: Record<string, unknown>[] = await this.db.query(
+      `SELECT * FROM pricing.price_list WHERE currency = $1 AND public
+        ORDER BY priority DESC, code ASC`,
+      [currency],
+    );
+    return rows.map((raw) => rowOf(this.db.manager, PriceListRow, raw));
   }
 
   async createPriceList(input: PriceListInput): Promise<PriceListRow> {

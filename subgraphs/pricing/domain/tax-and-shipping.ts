@@ -94,10 +94,19 @@ export class TaxAndShipping {
 
   /** The rate of a destination: its region's rule, else its country's, else 0. */
   async taxRateFor(country: string, region: string | null): Promise<number> {
-    const query = this.taxRules.createQueryBuilder('t').where('t.country = :country', { country });
-    if (region) query.andWhere('(t.region IS NULL OR t.region = :region)', { region });
-    else query.andWhere('t.region IS NULL');
-    const rule = await query.orderBy('t.region', 'ASC', 'NULLS LAST').getOne();
-    return rule?.rateBasisPoints ?? 0;
+    // Every taxed quote asks this: plain SQL. The region's own rule beats the country's.
+    const [rule]: { rate_basis_points: number }[] = region
+      ? await this.db.query(
+          `SELECT rate_basis_points FROM pricing.tax_rule
+            WHERE country = $1 AND (region IS NULL OR region = $2)
+            ORDER BY region ASC NULLS LAST LIMIT 1`,
+          [country, region],
+        )
+      : await this.db.query(
+          `SELECT rate_basis_points FROM pricing.tax_rule
+            WHERE country = $1 AND region IS NULL LIMIT 1`,
+          [country],
+        );
+    return rule?.rate_basis_points ?? 0;
   }
 }
