@@ -5,7 +5,7 @@ import { uuidFromName } from '../../../../platform/ids';
 import type { Viewer } from '../../../../platform/identity';
 import { createLogger } from '../../../../platform/logging';
 import type { OrdersClients, ShippingOption } from '../../clients/index';
-import { CartLineRow, OrderRow, type ShippingMethodValue, type StepProgress } from '../../entities';
+import { OrderRow, type ShippingMethodValue, type StepProgress } from '../../entities';
 import { OrdersErrorCode, RETRYABLE_CHECKOUT_FAILURES } from '../../errors';
 import { settled } from '../cart-quote';
 import type { CartService } from '../carts';
@@ -113,19 +113,15 @@ export class CheckoutService {
     viewer: Viewer,
     lease: AttemptLease,
   ): Promise<PlacedOrder> {
-    // The cart, its lines and identity's segments at once: none waits for another (the
-    // cart's refusal still comes first).
-    const [found, lined, segmented] = await Promise.allSettled([
-      this.carts.mustFindActive(input.cartId),
-      this.db
-        .getRepository(CartLineRow)
-        .find({ where: { cartId: input.cartId }, order: { seq: 'ASC' } }),
+    // The cart with its lines (one statement) and identity's segments at once: neither
+    // waits for the other (the cart's refusal still comes first).
+    const [found, segmented] = await Promise.allSettled([
+      this.carts.mustFindActiveWithLines(input.cartId),
       viewer.kind === 'customer'
         ? this.clients.identity.segmentsOf(viewer.customerId)
         : Promise.resolve([]),
     ]);
-    const cart = settled(found);
-    const lines = settled(lined);
+    const { cart, lines } = settled(found);
     const customerSegments = settled(segmented);
     if (lines.length === 0) {
       throw new DomainError(OrdersErrorCode.CART_EMPTY, 'The cart has no lines', ['cartId']);
