@@ -282,24 +282,21 @@ export class CartService {
            FROM orders.cart c WHERE c.id = $1`,
         [cartId],
       );
-    if (!row) throw new DomainError('NOT_FOUND', `Cart ${cartId} was not found`, ['cartId']);
-    const cart = rowOf(this.db.manager, CartRow, row.cart);
-    if (cart.status !== 'ACTIVE')
-      throw new DomainError('CART_ALREADY_CHECKED_OUT', 'This cart has been checked out', [
-        'cartId',
-      ]);
-    return { cart, lines: row.lines.map((line) => rowOf(this.db.manager, CartLineRow, line)) };
+    const cart = activeOrRefused(cartId, row ? rowOf(this.db.manager, CartRow, row.cart) : null);
+    return { cart, lines: row!.lines.map((line) => rowOf(this.db.manager, CartLineRow, line)) };
   }
 
   async mustFindActive(cartId: string): Promise<CartRow> {
-    const cart = await this.db.getRepository(CartRow).findOneBy({ id: cartId });
-    if (!cart) throw new DomainError('NOT_FOUND', `Cart ${cartId} was not found`, ['cartId']);
-    if (cart.status !== 'ACTIVE')
-      throw new DomainError('CART_ALREADY_CHECKED_OUT', 'This cart has been checked out', [
-        'cartId',
-      ]);
-    return cart;
+    return activeOrRefused(cartId, await this.db.getRepository(CartRow).findOneBy({ id: cartId }));
   }
+}
+
+/** The cart found for `cartId`, refused when there is none or it is no longer active. */
+function activeOrRefused(cartId: string, cart: CartRow | null): CartRow {
+  if (!cart) throw new DomainError('NOT_FOUND', `Cart ${cartId} was not found`, ['cartId']);
+  if (cart.status !== 'ACTIVE')
+    throw new DomainError('CART_ALREADY_CHECKED_OUT', 'This cart has been checked out', ['cartId']);
+  return cart;
 }
 
 /**
