@@ -128,18 +128,15 @@ export class RedisStreamsTransport extends EventTransport {
    * a process without live subscribers does not read (nor wake up for) every event.
    */
   private wakeReader(): Promise<void> {
-    this.waking ??= this.streamEnd().then(
-      (end) => {
-        this.waking = null;
+    this.waking ??= this.streamEnd()
+      .then((end) => {
         const wake = this.asleep;
         this.asleep = null;
         wake?.(end);
-      },
-      (error) => {
+      })
+      .finally(() => {
         this.waking = null;
-        throw error;
-      },
-    );
+      });
     return this.waking;
   }
 
